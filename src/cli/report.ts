@@ -1,0 +1,33 @@
+// The one place that turns an escaped error into text and an exit code.
+import { isUserError } from '../diag/errors.js';
+
+export interface ErrorReport {
+  readonly text: string;
+  readonly exitCode: number;
+}
+
+interface OclifLike {
+  oclif?: { exit?: number };
+  message?: string;
+  code?: string;
+}
+
+export function reportError(err: unknown, command = 'drctl'): ErrorReport {
+  if (isUserError(err)) {
+    const steps = err.nextSteps.length ? '\n\n' + err.nextSteps.map((s) => `  ${s}`).join('\n') : '';
+    return { text: `Error: ${err.message}${steps}\n`, exitCode: err.exitCode };
+  }
+  const o = (err ?? {}) as OclifLike;
+  if (o.code === 'EEXIT' || (o.oclif && o.oclif.exit !== undefined && !o.message)) {
+    return { text: '', exitCode: o.oclif?.exit ?? 0 };
+  }
+  if (o.oclif && typeof o.message === 'string') {
+    // Flag and argument errors from the parser: the user's to fix.
+    return { text: `Error: ${o.message}\n\n  See "${command} --help".\n`, exitCode: o.oclif.exit ?? 1 };
+  }
+  const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return {
+    text: `Error: drctl hit an internal error. This is a bug; please report it with the output below.\n\n${stack}\n`,
+    exitCode: 1,
+  };
+}

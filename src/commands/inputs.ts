@@ -1,0 +1,34 @@
+// Inputs shared by the commands that load configuration: the directory argument, -var and
+// -var-file (kept in command-line order, since later ones win), and node:fs access.
+import * as fs from 'node:fs';
+import { Flags } from '@oclif/core';
+import type { ConfigFs, VarInput } from '../config/load.js';
+
+export const varFlags = {
+  var: Flags.string({ description: 'Set a variable: -var "name=value". Repeatable.', multiple: true }),
+  'var-file': Flags.string({ description: 'Read variable values from a file (HCL or .json). Repeatable.', multiple: true }),
+};
+
+/** -var and -var-file in the order given: oclif keeps each flag's values but not their interleaving. */
+export function varInputsFromArgv(argv: readonly string[]): VarInput[] {
+  const out: VarInput[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    for (const [flag, kind] of [['--var', 'var'], ['--var-file', 'file']] as const) {
+      if (a === flag && i + 1 < argv.length) {
+        const v = argv[++i];
+        out.push(kind === 'var' ? { kind, arg: v } : { kind, path: v });
+      } else if (a.startsWith(`${flag}=`)) {
+        const v = a.slice(flag.length + 1);
+        out.push(kind === 'var' ? { kind, arg: v } : { kind, path: v });
+      }
+    }
+  }
+  return out;
+}
+
+export const nodeConfigFs: ConfigFs = {
+  readdir: (dir) => fs.readdirSync(dir),
+  readFile: (file) => fs.readFileSync(file),
+};

@@ -1,0 +1,87 @@
+// What PowerVS offers, as data: host types and their limits, storage tiers, the data-centre
+// pairs replication runs between, and the prices the cost estimate uses. docs/language.md cites
+// the sources.
+import type { MachineType, OsType } from './timing.js';
+
+export type { MachineType, OsType } from './timing.js';
+export type StorageTier = 'tier0' | 'tier1' | 'tier3' | 'tier5k';
+export type ProcType = 'dedicated' | 'shared' | 'capped';
+export type SiteRole = 'active' | 'standby';
+
+export interface MachineLimits {
+  readonly label: string;
+  readonly models: readonly string[];
+  readonly maxCores: number;
+  readonly maxMemoryGb: number;
+  /** IBM i is licensed per core and capped lower on scale-out hosts. */
+  readonly maxIbmiCores?: number;
+}
+
+// IBM Cloud docs, "Pricing for Power Virtual Server": theoretical maximums per host.
+export const MACHINE_TYPES: Readonly<Record<MachineType, MachineLimits>> = {
+  s922: { label: 'S922', models: ['9009-22A', '9009-22G'], maxCores: 15, maxMemoryGb: 942, maxIbmiCores: 4 },
+  e980: { label: 'E980', models: ['9080-M9S'], maxCores: 143, maxMemoryGb: 15_307 },
+  e1080: { label: 'E1080', models: ['9080-HEX'], maxCores: 240, maxMemoryGb: 64 * 1024 },
+};
+
+export const OS_TYPES: readonly OsType[] = ['aix', 'ibmi', 'rhel', 'sles'];
+export const PROC_TYPES: readonly ProcType[] = ['dedicated', 'shared', 'capped'];
+export const SITE_ROLES: readonly SiteRole[] = ['active', 'standby'];
+
+/** `e980`, `E980` or a model number such as `9080-M9S`; undefined when it is none of them. */
+export function resolveMachineType(written: string): MachineType | undefined {
+  const lower = written.toLowerCase();
+  if (lower in MACHINE_TYPES) return lower as MachineType;
+  for (const [type, limits] of Object.entries(MACHINE_TYPES) as [MachineType, MachineLimits][]) {
+    if (limits.models.some((m) => m.toLowerCase() === lower)) return type;
+  }
+  return undefined;
+}
+
+export interface TierInfo {
+  /** IOPS per GB, or a fixed IOPS figure for tier5k. */
+  readonly iopsPerGb?: number;
+  readonly fixedIops?: number;
+  readonly maxVolumeGb?: number;
+  /** Illustrative list price, USD per GB-month. */
+  readonly usdPerGbMonth: number;
+}
+
+// Tiers per the DR Automation architecture (seeds/architecture.md). Prices are illustrative:
+// IBM's own example bills standard storage at $0.216/GB-month; the other tiers are scaled from it.
+export const STORAGE_TIERS: Readonly<Record<StorageTier, TierInfo>> = {
+  tier0: { iopsPerGb: 25, usdPerGbMonth: 0.324 },
+  tier1: { iopsPerGb: 10, usdPerGbMonth: 0.216 },
+  tier3: { iopsPerGb: 3, usdPerGbMonth: 0.108 },
+  tier5k: { fixedIops: 5000, maxVolumeGb: 200, usdPerGbMonth: 0.27 },
+};
+
+/** DR Automation bills each DR-managed core at this rate (IBM's published figure). */
+export const DR_USD_PER_CORE_HOUR = 0.06849;
+export const HOURS_PER_MONTH = 730;
+
+/** Replication pairs data centres one to one. */
+export const DR_LOCATION_PAIRS: readonly (readonly [string, string])[] = [
+  ['dal13', 'wdc04'],
+  ['dal12', 'wdc06'],
+  ['mad02', 'fra04'],
+  ['mad04', 'fra05'],
+  ['tok04', 'osa21'],
+  ['lon04', 'lon06'],
+  ['syd04', 'syd05'],
+  ['sao01', 'sao04'],
+  ['tor01', 'mon01'],
+  ['che01', 'mum01'],
+];
+
+export function drPartnerOf(location: string): string | undefined {
+  for (const [a, b] of DR_LOCATION_PAIRS) {
+    if (a === location) return b;
+    if (b === location) return a;
+  }
+  return undefined;
+}
+
+export function knownLocations(): string[] {
+  return DR_LOCATION_PAIRS.flat().sort();
+}

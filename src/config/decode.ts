@@ -1,0 +1,230 @@
+// Turns a resource's evaluated arguments into its typed model object.
+import type { Expression } from '../hcl/ast.js';
+import type { Diagnostic } from '../diag/types.js';
+import { resolveMachineType, type MachineType, type OsType, type ProcType, type SiteRole, type StorageTier } from './catalog.js';
+import { vmBootSeconds } from './timing.js';
+import { decodeRef, decodeRefList, type StaticRef } from './refs.js';
+import type { CheckedBody } from './body.js';
+import type { Plain } from './convert.js';
+import type { Declaration } from './load.js';
+import type {
+  Drill,
+  Network,
+  Notification,
+  Orchestrator,
+  RecoveryGroup,
+  RecoveryPlan,
+  ReplicationPolicy,
+  ResourceType,
+  Site,
+  Subnet,
+  Vm,
+  Volume,
+  VolumeGroup,
+} from './model.js';
+
+export interface DecodedAttrs {
+  readonly address: string;
+  readonly declaration: Declaration;
+  readonly index?: number;
+  readonly attrs: Readonly<Record<string, Plain>>;
+  readonly nested: Readonly<Record<string, readonly Readonly<Record<string, Plain>>[]>>;
+  /** Reference arguments, still as syntax. */
+  readonly refs: ReadonlyMap<string, Expression>;
+  readonly checked: CheckedBody;
+  readonly sensitive: ReadonlySet<string>;
+  readonly dependsOn: readonly string[];
+}
+
+/** The resource maps of DrConfig, writable while decoding. */
+export interface MutableConfig {
+  readonly replicationPolicies: Map<string, ReplicationPolicy>;
+  readonly sites: Map<string, Site>;
+  readonly orchestrators: Map<string, Orchestrator>;
+  readonly networks: Map<string, Network>;
+  readonly volumeGroups: Map<string, VolumeGroup>;
+  readonly vms: Map<string, Vm>;
+  readonly recoveryPlans: Map<string, RecoveryPlan>;
+  readonly drills: Map<string, Drill>;
+  readonly notifications: Map<string, Notification>;
+}
+
+export type RefResolver = (refs: readonly StaticRef[], what: string) => string[] | undefined;
+
+const DEFAULT_CYCLE_SECONDS = 300;
+const DEFAULT_CLEANUP_SECONDS = 4 * 3600;
+
+export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Diagnostic[], resolve: RefResolver): void {
+  const decl = d.declaration;
+  const block = decl.block!;
+  const owner = d.index === undefined ? `${block.type} "${decl.name}"` : `${block.type} "${decl.name}" [${d.index}]`;
+  const a = d.attrs;
+  const attrRanges = Object.fromEntries([...d.checked.attrs].map(([k, attr]) => [k, attr.expr.range]));
+  const base = { address: d.address, name: decl.name, range: decl.range, declRange: decl.declRange, dependsOn: d.dependsOn, attrRanges };
+
+  const one = (name: string, to: ResourceType): string | undefined => {
+    const expr = d.refs.get(name);
+    if (!expr) return undefined;
+    const r = decodeRef(expr, to, `The argument "${name}" of ${owner}`, diags);
+    if (!r) return undefined;
+    return resolve([r], `${owner}`)?.[0];
+  };
+  const many = (name: string, to: ResourceType): string[] => {
+    const expr = d.refs.get(name);
+    if (!expr) return [];
+    const rs = decodeRefList(expr, to, `The argument "${name}" of ${owner}`, diags);
+    return (rs && resolve(rs, owner)) ?? [];
+  };
+  const anyRefs = (name: string): void => {
+    const expr = d.refs.get(name);
+    if (expr) decodeRefList(expr, 'any', `The argument "${name}" of ${owner}`, diags);
+  };
+  anyRefs('depends_on');
+
+  switch (block.type as ResourceType) {
+    case 'site': {
+      if (typeof a.location !== 'string' || typeof a.workspace !== 'string' || typeof a.role !== 'string') return;
+      const site: Site = { ...base, location: a.location, workspace: a.workspace, role: a.role as SiteRole, description: a.description as string | undefined };
+      config.sites.set(d.address, site);
+      return;
+    }
+    case 'orchestrator': {
+      const site = one('site', 'site');
+      const ha = d.checked.blocks.get('high_availability')?.[0];
+      let standbySite: string | undefined;
+      if (ha) {
+        const attr = ha.body.items.find((i) => i.kind === 'Attribute' && i.name === 'standby_site');
+        if (attr && attr.kind === 'Attribute') {
+          const r = decodeRef(attr.expr, 'site', `The argument "standby_site" of ${owner}`, diags);
+          standbySite = r && resolve([r], owner)?.[0];
+        }
+      }
+      const mt = resolveMachineType(String(a.machine_type ?? ''));
+      if (!site || !mt || typeof a.tier !== 'string') return;
+      const o: Orchestrator = {
+        ...base,
+        site,
+        machineType: mt,
+        tier: a.tier as StorageTier,
+        processors: (a.processors as number | undefined) ?? 0.5,
+        memoryGb: (a.memory_gb as number | undefined) ?? 32,
+        standbySite,
+      };
+      config.orchestrators.set(d.address, o);
+      return;
+    }
+    case 'replication_policy': {
+      if (typeof a.rpo !== 'number' || typeof a.tier !== 'string') return;
+      const p: ReplicationPolicy = {
+        ...base,
+        type: 'global',
+        rpoSeconds: a.rpo,
+        tier: a.tier as StorageTier,
+        cyclePeriodSeconds: (a.cycle_period as number | undefined) ?? DEFAULT_CYCLE_SECONDS,
+      };
+      config.replicationPolicies.set(d.address, p);
+      return;
+    }
+    case 'network': {
+      const subnets: Record<string, Subnet> = {};
+      for (const [name, value] of Object.entries(a)) {
+        if (name === 'type' || name === 'test' || name === 'static_ips') continue;
+        const attr = d.checked.attrs.get(name)!;
+        const v = value as Record<string, string>;
+        subnets[name] = { cidr: v.cidr, name: v.name, gateway: v.gateway, range: attr.range };
+      }
+      const t = a.test as Record<string, string> | undefined;
+      const testAttr = d.checked.attrs.get('test');
+      const n: Network = {
+        ...base,
+        type: a.type as 'private' | 'public',
+        subnets,
+        test: t && testAttr ? { cidr: t.cidr, name: t.name, gateway: t.gateway, range: testAttr.range } : undefined,
+        staticIps: (a.static_ips as Record<string, string> | undefined) ?? {},
+      };
+      config.networks.set(d.address, n);
+      return;
+    }
+    case 'volume_group': {
+      const policy = one('policy', 'replication_policy');
+      const vols = a.volumes as Record<string, Plain>[] | undefined;
+      if (!policy || !vols) return;
+      const policyTier = config.replicationPolicies.get(policy)?.tier;
+      const volumes: Volume[] = vols.map((v) => ({
+        name: String(v.name),
+        sizeGb: Number(v.size_gb),
+        tier: ((v.tier as StorageTier | undefined) ?? policyTier ?? 'tier1') as StorageTier,
+      }));
+      const g: VolumeGroup = { ...base, policy, volumes };
+      config.volumeGroups.set(d.address, g);
+      return;
+    }
+    case 'vm': {
+      const site = one('site', 'site');
+      const mt: MachineType | undefined = resolveMachineType(String(a.machine_type ?? ''));
+      if (!site || !mt || typeof a.processors !== 'number' || typeof a.memory_gb !== 'number' || typeof a.os !== 'string') return;
+      const shape = { machineType: mt, os: a.os as OsType, memoryGb: a.memory_gb, processors: a.processors };
+      const vm: Vm = {
+        ...base,
+        site,
+        machineType: mt,
+        processors: a.processors,
+        procType: ((a.proc_type as string | undefined) ?? 'dedicated') as ProcType,
+        memoryGb: a.memory_gb,
+        os: a.os as OsType,
+        networks: many('networks', 'network'),
+        volumeGroups: many('volume_groups', 'volume_group'),
+        replicationPolicy: one('replication_policy', 'replication_policy'),
+        image: a.image as string | undefined,
+        bootSeconds: (a.boot_time as number | undefined) ?? vmBootSeconds(shape),
+      };
+      config.vms.set(d.address, vm);
+      return;
+    }
+    case 'recovery_plan': {
+      const groups: RecoveryGroup[] = [];
+      for (const g of d.checked.blocks.get('group') ?? []) {
+        const vmsAttr = g.body.items.find((i) => i.kind === 'Attribute' && i.name === 'vms');
+        const groupAttrs = d.nested.group?.[groups.length] ?? {};
+        let vms: string[] = [];
+        if (vmsAttr && vmsAttr.kind === 'Attribute') {
+          const rs = decodeRefList(vmsAttr.expr, 'vm', `The argument "vms" of group "${g.labels[0].value}" in ${owner}`, diags);
+          vms = (rs && resolve(rs, `group "${g.labels[0].value}"`)) ?? [];
+        }
+        groups.push({
+          name: g.labels[0].value,
+          vms,
+          timeoutSeconds: groupAttrs.timeout as number | undefined,
+          postCheck: groupAttrs.post_check as string | undefined,
+          manual: groupAttrs.manual as string | undefined,
+          range: g.range,
+        });
+      }
+      const p: RecoveryPlan = { ...base, groups, rtoSeconds: a.rto as number | undefined };
+      config.recoveryPlans.set(d.address, p);
+      return;
+    }
+    case 'drill': {
+      const plan = one('plan', 'recovery_plan');
+      if (!plan) return;
+      const pass = d.nested.pass?.[0] ?? {};
+      const dr: Drill = {
+        ...base,
+        plan,
+        schedule: a.schedule as string | undefined,
+        network: (a.network as string | undefined) ?? 'test',
+        cleanupAfterSeconds: (a.cleanup_after as number | undefined) ?? DEFAULT_CLEANUP_SECONDS,
+        pass: { maxRtoSeconds: pass.max_rto as number | undefined, requirePostChecks: pass.require_post_checks !== false },
+      };
+      config.drills.set(d.address, dr);
+      return;
+    }
+    case 'notification': {
+      if (typeof a.webhook !== 'string') return;
+      const n: Notification = { ...base, webhook: a.webhook, events: (a.events as string[] | undefined) ?? [] };
+      config.notifications.set(d.address, n);
+      return;
+    }
+  }
+}
+

@@ -1,0 +1,188 @@
+// The typed DR configuration that every later layer (graph, plan, apply, lifecycle) reads.
+// Plain data: no methods, no AST; ranges are kept so later errors can still point at source.
+import type { Range } from '../diag/types.js';
+import type { Value } from '../hcl/value.js';
+import type { MachineType, OsType, ProcType, SiteRole, StorageTier } from './catalog.js';
+
+export type ResourceType =
+  | 'site'
+  | 'orchestrator'
+  | 'replication_policy'
+  | 'network'
+  | 'volume_group'
+  | 'vm'
+  | 'recovery_plan'
+  | 'drill'
+  | 'notification';
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  'site',
+  'orchestrator',
+  'replication_policy',
+  'network',
+  'volume_group',
+  'vm',
+  'recovery_plan',
+  'drill',
+  'notification',
+];
+
+interface Declared {
+  /** `vm.db01`, or `vm.web[2]` for an instance of a counted block. */
+  readonly address: string;
+  readonly name: string;
+  /** The whole block, and its header (type and labels) for pointing at the declaration. */
+  readonly range: Range;
+  readonly declRange: Range;
+  /** Addresses this one depends on: references plus depends_on. */
+  readonly dependsOn: readonly string[];
+  /** The value range of each argument as written, so later checks can point at it. */
+  readonly attrRanges: Readonly<Record<string, Range>>;
+}
+
+export interface Site extends Declared {
+  readonly location: string;
+  readonly workspace: string;
+  readonly role: SiteRole;
+  readonly description?: string;
+}
+
+export interface Orchestrator extends Declared {
+  readonly site: string;
+  readonly machineType: MachineType;
+  readonly tier: StorageTier;
+  readonly processors: number;
+  readonly memoryGb: number;
+  /** The standby site of a highly available orchestrator pair. */
+  readonly standbySite?: string;
+}
+
+export type ReplicationType = 'global';
+
+export interface ReplicationPolicy extends Declared {
+  readonly type: ReplicationType;
+  readonly rpoSeconds: number;
+  readonly tier: StorageTier;
+  readonly cyclePeriodSeconds: number;
+}
+
+export interface Subnet {
+  readonly cidr: string;
+  readonly name: string;
+  readonly gateway?: string;
+  readonly range: Range;
+}
+
+export interface Network extends Declared {
+  readonly type: 'private' | 'public';
+  /** Subnets keyed by site name. */
+  readonly subnets: Readonly<Record<string, Subnet>>;
+  /** The isolated network drills boot clones on. */
+  readonly test?: Subnet;
+  /** Production IP → DR IP, kept across a move. */
+  readonly staticIps: Readonly<Record<string, string>>;
+}
+
+export interface Volume {
+  readonly name: string;
+  readonly sizeGb: number;
+  readonly tier: StorageTier;
+}
+
+export interface VolumeGroup extends Declared {
+  readonly policy: string;
+  readonly volumes: readonly Volume[];
+}
+
+export interface Vm extends Declared {
+  readonly site: string;
+  readonly machineType: MachineType;
+  readonly processors: number;
+  readonly procType: ProcType;
+  readonly memoryGb: number;
+  readonly os: OsType;
+  readonly networks: readonly string[];
+  readonly volumeGroups: readonly string[];
+  readonly replicationPolicy?: string;
+  readonly image?: string;
+  /** Predicted boot time in model seconds (config/timing.ts), or the block's override. */
+  readonly bootSeconds: number;
+}
+
+export interface RecoveryGroup {
+  readonly name: string;
+  readonly vms: readonly string[];
+  readonly timeoutSeconds?: number;
+  readonly postCheck?: string;
+  readonly manual?: string;
+  readonly range: Range;
+}
+
+export interface RecoveryPlan extends Declared {
+  readonly groups: readonly RecoveryGroup[];
+  readonly rtoSeconds?: number;
+}
+
+export interface DrillCriteria {
+  readonly maxRtoSeconds?: number;
+  readonly requirePostChecks: boolean;
+}
+
+export interface Drill extends Declared {
+  readonly plan: string;
+  readonly schedule?: string;
+  /** Which network subnet key the clones boot on (normally "test"). */
+  readonly network: string;
+  readonly cleanupAfterSeconds: number;
+  readonly pass: DrillCriteria;
+}
+
+export interface Notification extends Declared {
+  readonly webhook: string;
+  readonly events: readonly string[];
+}
+
+export interface Settings {
+  readonly parallelism?: number;
+  /** "embedded" (the default) starts the simulator in-process; otherwise a URL. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly backend: { readonly type: 'local'; readonly path?: string } | { readonly type: 'postgres'; readonly connEnv?: string };
+  readonly workspaces: Readonly<Record<string, string>>;
+  readonly range?: Range;
+}
+
+export interface Variable {
+  readonly name: string;
+  readonly value: Value;
+  readonly sensitive: boolean;
+  readonly description?: string;
+  readonly range: Range;
+}
+
+export interface Output {
+  readonly name: string;
+  readonly value: Value;
+  readonly sensitive: boolean;
+  readonly description?: string;
+  readonly range: Range;
+}
+
+export interface DrConfig {
+  readonly dir: string;
+  /** Source text by filename, for rendering diagnostics. */
+  readonly sources: ReadonlyMap<string, string>;
+  readonly settings: Settings;
+  readonly variables: ReadonlyMap<string, Variable>;
+  readonly locals: ReadonlyMap<string, Value>;
+  readonly outputs: ReadonlyMap<string, Output>;
+  readonly sites: ReadonlyMap<string, Site>;
+  readonly orchestrators: ReadonlyMap<string, Orchestrator>;
+  readonly replicationPolicies: ReadonlyMap<string, ReplicationPolicy>;
+  readonly networks: ReadonlyMap<string, Network>;
+  readonly volumeGroups: ReadonlyMap<string, VolumeGroup>;
+  readonly vms: ReadonlyMap<string, Vm>;
+  readonly recoveryPlans: ReadonlyMap<string, RecoveryPlan>;
+  readonly drills: ReadonlyMap<string, Drill>;
+  readonly notifications: ReadonlyMap<string, Notification>;
+}

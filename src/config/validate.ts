@@ -1,0 +1,449 @@
+// The domain rules that need the whole configuration: host limits, tiers, site pairing, one
+// recovery group per VM, shared replication policies, networks, drills and notifications.
+import type { Range } from '../diag/types.js';
+import { type Diagnostic, errorDiag, warningDiag } from '../diag/types.js';
+import { didYouMean } from '../diag/suggest.js';
+import { drPartnerOf, knownLocations, MACHINE_TYPES, STORAGE_TIERS } from './catalog.js';
+import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from './cidr.js';
+import { formatDuration } from './duration.js';
+import { nameProblem } from './body.js';
+import { predictRecoveryPlan } from './recovery.js';
+import type { DrConfig, Site } from './model.js';
+
+export const KNOWN_EVENTS = [
+  'move.started',
+  'move.completed',
+  'move.failed',
+  'drill.started',
+  'drill.completed',
+  'drill.failed',
+  'rpo.breach',
+  'replication.broken',
+  'vm.boot_failed',
+  'verify.failed',
+  'apply.failed',
+] as const;
+
+export function validateConfig(config: DrConfig, diags: Diagnostic[]): void {
+  validateSites(config, diags);
+  validateVms(config, diags);
+  validateVolumeGroups(config, diags);
+  validateNetworks(config, diags);
+  validateRecoveryPlans(config, diags);
+  validateDrills(config, diags);
+  validateOrchestrators(config, diags);
+  validateNotifications(config, diags);
+}
+
+/** Where an argument's value is written, or the block header when it was not written. */
+function at(decl: { readonly attrRanges: Readonly<Record<string, Range>>; readonly declRange: Range }, ...names: string[]): Range {
+  for (const n of names) if (decl.attrRanges[n]) return decl.attrRanges[n];
+  return decl.declRange;
+}
+
+function validateSites(config: DrConfig, diags: Diagnostic[]): void {
+  const known = knownLocations();
+  const byLocation = new Map<string, Site>();
+  for (const site of config.sites.values()) {
+    if (!known.includes(site.location)) {
+      diags.push(
+        errorDiag(
+          'Unknown PowerVS location',
+          `site "${site.name}" is in "${site.location}", which is not a data centre with DR replication.${didYouMean(site.location, known)} Known locations: ${known.join(', ')}.`,
+          at(site, 'location'),
+          site.range,
+        ),
+      );
+      continue;
+    }
+    const other = byLocation.get(site.location);
+    if (other) {
+      diags.push(
+        errorDiag('Two sites in one location', `site "${site.name}" and site "${other.name}" are both in ${site.location}; a DR pair needs two data centres.`, at(site, 'location'), site.range),
+      );
+    } else byLocation.set(site.location, site);
+    const problem = nameProblem(site.workspace);
+    if (problem) {
+      diags.push(
+        errorDiag('Invalid workspace name', `The workspace "${site.workspace}" of site "${site.name}" is not a valid PowerVS name: ${problem}. PowerVS rejects names with spaces.`, at(site, 'workspace'), site.range),
+      );
+    }
+  }
+  const seen = new Set<string>();
+  for (const site of byLocation.values()) {
+    if (seen.has(site.address)) continue;
+    const partnerLoc = drPartnerOf(site.location)!;
+    const partner = byLocation.get(partnerLoc);
+    seen.add(site.address);
+    if (!partner) {
+      diags.push(
+        errorDiag(
+          'Site has no DR partner',
+          `site "${site.name}" is in ${site.location}, which replicates to ${partnerLoc}, but no site is declared there. Add a site with location = "${partnerLoc}".`,
+          site.declRange,
+          site.range,
+        ),
+      );
+      continue;
+    }
+    seen.add(partner.address);
+    const active = [site, partner].filter((s) => s.role === 'active');
+    if (active.length === 0) {
+      diags.push(
+        errorDiag(
+          'No active site',
+          `Neither site "${site.name}" (${site.location}) nor site "${partner.name}" (${partner.location}) has role = "active". Exactly one site of a pair runs production; set role = "active" on one of them.`,
+          site.declRange,
+        ),
+      );
+    } else if (active.length === 2) {
+      diags.push(
+        errorDiag(
+          'Two active sites',
+          `site "${site.name}" and site "${partner.name}" are a DR pair and both have role = "active". Exactly one site of a pair may be active, or a workgroup would run on both sites at once (split brain). Set role = "standby" on one of them.`,
+          at(partner, 'role'),
+          partner.range,
+        ),
+      );
+    }
+  }
+}
+
+function validateVms(config: DrConfig, diags: Diagnostic[]): void {
+  for (const vm of config.vms.values()) {
+    const limits = MACHINE_TYPES[vm.machineType];
+    if (vm.processors > limits.maxCores) {
+      diags.push(
+        errorDiag(
+          'Too many processors',
+          `vm "${vm.name}" asks for ${vm.processors} cores, but an ${limits.label} host offers at most ${limits.maxCores}. Lower processors or choose a larger machine_type (e980: 143, e1080: 240).`,
+          at(vm, 'processors'),
+          vm.range,
+        ),
+      );
+    }
+    if (vm.memoryGb > limits.maxMemoryGb) {
+      diags.push(
+        errorDiag(
+          'Too much memory',
+          `vm "${vm.name}" asks for ${vm.memoryGb} GB of memory, but an ${limits.label} host offers at most ${limits.maxMemoryGb.toLocaleString('en-US')} GB. Lower memory_gb or choose a larger machine_type.`,
+          at(vm, 'memory_gb'),
+          vm.range,
+        ),
+      );
+    }
+    if (vm.os === 'ibmi' && limits.maxIbmiCores !== undefined && vm.processors > limits.maxIbmiCores) {
+      diags.push(
+        errorDiag(
+          'Too many processors for IBM i',
+          `IBM i on an ${limits.label} runs on at most ${limits.maxIbmiCores} cores; vm "${vm.name}" asks for ${vm.processors}. Lower processors or use an e980 or e1080.`,
+          at(vm, 'processors'),
+          vm.range,
+        ),
+      );
+    }
+    // The volume groups a replicated VM uses share its policy.
+    const policies = new Set<string>();
+    for (const vgAddr of vm.volumeGroups) {
+      const vg = config.volumeGroups.get(vgAddr);
+      if (vg) policies.add(vg.policy);
+    }
+    if (vm.replicationPolicy) {
+      for (const vgAddr of vm.volumeGroups) {
+        const vg = config.volumeGroups.get(vgAddr);
+        if (vg && vg.policy !== vm.replicationPolicy) {
+          diags.push(
+            errorDiag(
+              'Replication policy mismatch',
+              `vm "${vm.name}" replicates with ${vm.replicationPolicy}, but its volume group ${vgAddr} uses ${vg.policy}. A VM's volume groups must share its policy so they move together; change one of them.`,
+              at(vm, 'volume_groups', 'replication_policy'),
+              vm.range,
+            ),
+          );
+        }
+      }
+    } else if (policies.size > 1) {
+      diags.push(
+        errorDiag(
+          'Replication policy mismatch',
+          `The volume groups of vm "${vm.name}" use different replication policies (${[...policies].sort().join(', ')}). A VM's volume groups must share one policy so they move together.`,
+          at(vm, 'volume_groups'),
+          vm.range,
+        ),
+      );
+    }
+    for (const netAddr of vm.networks) {
+      const net = config.networks.get(netAddr);
+      const siteName = vm.site.slice('site.'.length);
+      if (net && !net.subnets[siteName]) {
+        diags.push(
+          errorDiag(
+            'Network has no subnet at the VM\'s site',
+            `vm "${vm.name}" runs at ${vm.site}, but ${netAddr} defines no subnet for it. Add ${siteName} = { cidr = "…", name = "…" } to network "${net.name}".`,
+            at(vm, 'networks'),
+            vm.range,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function validateVolumeGroups(config: DrConfig, diags: Diagnostic[]): void {
+  const users = new Map<string, Set<string>>();
+  for (const vm of config.vms.values()) {
+    for (const vg of vm.volumeGroups) {
+      let s = users.get(vg);
+      if (!s) users.set(vg, (s = new Set()));
+      s.add(vm.site);
+    }
+  }
+  for (const vg of config.volumeGroups.values()) {
+    const names = new Set<string>();
+    for (const v of vg.volumes) {
+      if (names.has(v.name)) {
+        diags.push(errorDiag('Duplicate volume name', `volume_group "${vg.name}" has two volumes named "${v.name}"; volume names must be unique in a group.`, at(vg, 'volumes'), vg.range));
+      }
+      names.add(v.name);
+      const tier = STORAGE_TIERS[v.tier];
+      if (tier.maxVolumeGb !== undefined && v.sizeGb > tier.maxVolumeGb) {
+        diags.push(
+          errorDiag(
+            'Volume too large for tier',
+            `Volume "${v.name}" in volume_group "${vg.name}" is ${v.sizeGb} GB, but ${v.tier} volumes are at most ${tier.maxVolumeGb} GB (a fixed 5,000 IOPS). Use tier0, tier1 or tier3, or split the volume.`,
+            at(vg, 'volumes'),
+            vg.range,
+          ),
+        );
+      }
+      const problem = nameProblem(v.name);
+      if (problem) {
+        diags.push(errorDiag('Invalid volume name', `Volume "${v.name}" in volume_group "${vg.name}" is not a valid PowerVS name: ${problem}.`, at(vg, 'volumes'), vg.range));
+      }
+    }
+    const sites = users.get(vg.address);
+    if (sites && sites.size > 1) {
+      diags.push(
+        errorDiag(
+          'Volume group spans sites',
+          `volume_group "${vg.name}" is used by VMs at ${[...sites].sort().join(' and ')}. A consistency group replicates and moves as one, so all its VMs must run at one site.`,
+          vg.declRange,
+          vg.range,
+        ),
+      );
+    }
+  }
+}
+
+function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
+  const siteNames = [...config.sites.values()].map((s) => s.name);
+  const production: { cidr: ReturnType<typeof parseCidr>; label: string }[] = [];
+  for (const net of config.networks.values()) {
+    for (const [siteName, subnet] of Object.entries(net.subnets)) {
+      if (!siteNames.includes(siteName)) {
+        diags.push(
+          errorDiag(
+            'Unsupported argument',
+            `An argument named "${siteName}" is not expected in network "${net.name}". Besides type, test and static_ips, a network takes one subnet per site, named after the site (${siteNames.join(', ')}).${didYouMean(siteName, [...siteNames, 'type', 'test', 'static_ips'])}`,
+            subnet.range,
+          ),
+        );
+        continue;
+      }
+      production.push({ cidr: parseCidr(subnet.cidr), label: `${net.address}.${siteName} (${subnet.cidr})` });
+      const problem = nameProblem(subnet.name);
+      if (problem) diags.push(errorDiag('Invalid network name', `The subnet name "${subnet.name}" in network "${net.name}" is not a valid PowerVS name: ${problem}.`, subnet.range));
+    }
+    for (const [from, to] of Object.entries(net.staticIps)) {
+      const fromIp = parseIpv4(from);
+      const toIp = parseIpv4(to);
+      if (fromIp === undefined || toIp === undefined) {
+        diags.push(errorDiag('Invalid IP address', `static_ips of network "${net.name}" maps "${from}" to "${to}"; both must be IPv4 addresses.`, at(net, 'static_ips'), net.range));
+        continue;
+      }
+      const within = (ip: number) => Object.entries(net.subnets).find(([, s]) => {
+        const c = parseCidr(s.cidr);
+        return c !== undefined && cidrContains(c, ip);
+      })?.[0];
+      const a = within(fromIp);
+      const b = within(toIp);
+      if (!a || !b || a === b) {
+        diags.push(
+          errorDiag(
+            'Static IP outside the paired subnets',
+            `static_ips of network "${net.name}" maps ${from} to ${to}: the first must lie in one site's subnet and the second in the other site's subnet (${Object.entries(net.subnets).map(([k, s]) => `${k} ${s.cidr}`).join(', ')}).`,
+            at(net, 'static_ips'),
+            net.range,
+          ),
+        );
+      }
+    }
+  }
+  for (const net of config.networks.values()) {
+    if (!net.test) continue;
+    const t = parseCidr(net.test.cidr);
+    if (!t) continue;
+    for (const p of production) {
+      if (p.cidr && cidrsOverlap(t, p.cidr)) {
+        diags.push(
+          errorDiag(
+            'Drill network overlaps production',
+            `The drill subnet ${net.test.cidr} of network "${net.name}" overlaps ${p.label}. A drill boots clones with production addresses, so its network must be isolated; choose a range that overlaps no site subnet.`,
+            net.test.range,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function validateRecoveryPlans(config: DrConfig, diags: Diagnostic[]): void {
+  const groupOf = new Map<string, string>();
+  for (const plan of config.recoveryPlans.values()) {
+    const groupNames = new Set<string>();
+    for (const g of plan.groups) {
+      if (groupNames.has(g.name)) {
+        diags.push(errorDiag('Duplicate recovery group', `recovery_plan "${plan.name}" has two groups named "${g.name}".`, g.range));
+      }
+      groupNames.add(g.name);
+      if (g.vms.length === 0) {
+        diags.push(warningDiag('Empty recovery group', `group "${g.name}" of recovery_plan "${plan.name}" lists no VMs.`, g.range));
+      }
+      for (const vm of g.vms) {
+        const where = `group "${g.name}" of recovery_plan "${plan.name}"`;
+        const prev = groupOf.get(vm);
+        if (prev) {
+          diags.push(
+            errorDiag(
+              'VM in two recovery groups',
+              `${vm} is in ${prev} and in ${where}. A VM belongs to at most one recovery group, so its start order is unambiguous; remove it from one of them.`,
+              g.range,
+            ),
+          );
+        } else groupOf.set(vm, where);
+      }
+    }
+    const prediction = predictRecoveryPlan(plan, config, config.settings.parallelism ?? 10);
+    if (plan.rtoSeconds !== undefined && prediction.totalSeconds > plan.rtoSeconds) {
+      diags.push(
+        warningDiag(
+          'Predicted RTO exceeds target',
+          `recovery_plan "${plan.name}" is predicted to take ${formatDuration(prediction.totalSeconds)}, longer than its rto of ${formatDuration(plan.rtoSeconds)}. Raise parallelism, split slow groups, or relax the target.`,
+          plan.declRange,
+        ),
+      );
+    }
+    for (const g of prediction.groups) {
+      const group = plan.groups.find((x) => x.name === g.name);
+      if (group?.timeoutSeconds !== undefined && g.seconds > group.timeoutSeconds) {
+        diags.push(
+          warningDiag(
+            'Group timeout shorter than predicted boot',
+            `group "${g.name}" of recovery_plan "${plan.name}" has timeout ${formatDuration(group.timeoutSeconds)}, but its VMs are predicted to take ${formatDuration(g.seconds)} to boot.`,
+            group.range,
+          ),
+        );
+      }
+    }
+  }
+  for (const vm of config.vms.values()) {
+    if (config.recoveryPlans.size > 0 && !groupOf.has(vm.address)) {
+      diags.push(warningDiag('VM not in any recovery plan', `${vm.address} is in no recovery group, so a failover will not start it at the DR site.`, vm.declRange));
+    }
+  }
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const CRON_LIMITS: readonly [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+
+export function cronProblem(schedule: string): string | undefined {
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 5) return `a cron schedule has 5 fields (minute hour day-of-month month day-of-week), but this has ${fields.length}`;
+  const names = ['minute', 'hour', 'day of month', 'month', 'day of week'];
+  for (let i = 0; i < 5; i++) {
+    if (!CRON_FIELD.test(fields[i])) return `the ${names[i]} field "${fields[i]}" is not valid`;
+    for (const n of fields[i].match(/\d+/g) ?? []) {
+      const [lo, hi] = CRON_LIMITS[i];
+      const isStep = fields[i].includes(`/${n}`);
+      if (!isStep && (Number(n) < lo || Number(n) > hi)) return `the ${names[i]} ${n} is outside ${lo}–${hi}`;
+    }
+  }
+  return undefined;
+}
+
+function validateDrills(config: DrConfig, diags: Diagnostic[]): void {
+  for (const drill of config.drills.values()) {
+    if (drill.schedule !== undefined) {
+      const problem = cronProblem(drill.schedule);
+      if (problem) {
+        diags.push(errorDiag('Invalid schedule', `The schedule "${drill.schedule}" of drill "${drill.name}" is not a cron expression: ${problem}. Example: "0 3 1 * *" (03:00 on the 1st of each month).`, at(drill, 'schedule'), drill.range));
+      }
+    }
+    if (drill.network !== 'test') {
+      diags.push(
+        errorDiag('Unknown drill network', `drill "${drill.name}" names network "${drill.network}", but drills boot on each network's isolated "test" subnet. Set network = "test".${didYouMean(drill.network, ['test'])}`, at(drill, 'network'), drill.range),
+      );
+      continue;
+    }
+    const plan = config.recoveryPlans.get(drill.plan);
+    if (!plan) continue;
+    const nets = new Set<string>();
+    for (const g of plan.groups) for (const vm of g.vms) for (const n of config.vms.get(vm)?.networks ?? []) nets.add(n);
+    for (const n of [...nets].sort()) {
+      const net = config.networks.get(n);
+      if (net && !net.test) {
+        diags.push(
+          errorDiag(
+            'Network has no drill subnet',
+            `drill "${drill.name}" boots the VMs of ${drill.plan} on isolated test subnets, but ${n} has none. Add test = { cidr = "…", name = "…" } to network "${net.name}".`,
+            drill.declRange,
+            drill.range,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function validateOrchestrators(config: DrConfig, diags: Diagnostic[]): void {
+  for (const o of config.orchestrators.values()) {
+    if (o.standbySite && o.standbySite === o.site) {
+      diags.push(
+        errorDiag('Orchestrator standby on the same site', `orchestrator "${o.name}" runs at ${o.site} and names the same site as its standby. A highly available orchestrator needs its standby at the other site of the pair.`, o.declRange, o.range),
+      );
+    }
+    const limits = MACHINE_TYPES[o.machineType];
+    if (o.processors > limits.maxCores || o.memoryGb > limits.maxMemoryGb) {
+      diags.push(errorDiag('Orchestrator too large', `orchestrator "${o.name}" does not fit an ${limits.label} host.`, o.declRange, o.range));
+    }
+  }
+}
+
+function validateNotifications(config: DrConfig, diags: Diagnostic[]): void {
+  for (const n of config.notifications.values()) {
+    let ok = false;
+    try {
+      const u = new URL(n.webhook);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      diags.push(errorDiag('Invalid webhook URL', `The webhook "${n.webhook}" of notification "${n.name}" is not an http:// or https:// URL.`, at(n, 'webhook'), n.range));
+    }
+    for (const e of n.events) {
+      if (!(KNOWN_EVENTS as readonly string[]).includes(e)) {
+        diags.push(
+          errorDiag('Unknown event', `notification "${n.name}" subscribes to "${e}", which drctl never emits.${didYouMean(e, KNOWN_EVENTS)} Known events: ${KNOWN_EVENTS.join(', ')}.`, at(n, 'events'), n.range),
+        );
+      }
+    }
+  }
+}
+

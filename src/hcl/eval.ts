@@ -1,0 +1,689 @@
+// Evaluates HCL expressions to values with HCL's semantics. Errors become diagnostics and the
+// failing part evaluates to UNKNOWN, which silences everything computed from it: one mistake,
+// one diagnostic. Unknown inputs (values known only after apply) propagate without errors.
+import type {
+  BinaryExpr,
+  ConditionalExpr,
+  Expression,
+  ForExpr,
+  FunctionCallExpr,
+  GetAttrExpr,
+  IndexExpr,
+  ObjectExpr,
+  Range,
+  SplatExpr,
+  TemplateExpr,
+  TemplateForDirective,
+  TemplateIfDirective,
+  UnaryExpr,
+  VariableExpr,
+} from './ast.js';
+import { type Diagnostic, errorDiag } from '../diag/types.js';
+import { didYouMean } from '../diag/suggest.js';
+import {
+  UNKNOWN,
+  Sensitive,
+  Unknown,
+  compareStrings,
+  describeType,
+  getAttr,
+  isObject,
+  markIf,
+  objectValue,
+  toBoolValue,
+  toNumberValue,
+  toStringValue,
+  typeName,
+  valueEquals,
+  type Conversion,
+  type ObjectValue,
+  type Value,
+} from './value.js';
+import { FunctionError, callFunction, standardFunctions, type HclFunction } from './functions.js';
+
+export interface Scope {
+  /** Root names (`var`, `local`, `site`, `each`, `count`, …) and their values. */
+  readonly variables: Readonly<Record<string, Value>>;
+  /** Functions added to (or replacing) the standard library. */
+  readonly functions?: Readonly<Record<string, HclFunction>>;
+  /** The configuration directory: file() reads only below it. */
+  readonly baseDir?: string;
+  /** Reads a file for file(); given an absolute path. */
+  readonly readFile?: (absPath: string) => string;
+  /** Resolves symlinks, so file() can refuse a link that points outside baseDir. */
+  readonly realPath?: (absPath: string) => string;
+}
+
+export interface EvalResult {
+  readonly value: Value;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function evaluate(expr: Expression, scope: Scope): EvalResult {
+  const run = new Evaluation(scope);
+  const value = run.eval(expr, { bindings: undefined, item: undefined });
+  return { value, diagnostics: run.diagnostics() };
+}
+
+/** Names bound by enclosing `for` expressions, innermost first. */
+interface Binding {
+  readonly name: string;
+  readonly value: Value;
+  readonly parent: Binding | undefined;
+}
+
+interface Context {
+  readonly bindings: Binding | undefined;
+  /** The current element of the innermost splat (what SplatItemExpr stands for). */
+  readonly item: { readonly value: Value } | undefined;
+}
+
+/** Splits a value into its unmarked form and whether it was sensitive (shallow). */
+function strip(v: Value): [Value, boolean] {
+  return v instanceof Sensitive ? [v.value, true] : [v, false];
+}
+
+function joinRanges(a: Range, b: Range): Range {
+  return { filename: a.filename, start: a.start, end: b.end };
+}
+
+class Evaluation {
+  private readonly diags: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+  private readonly functions: Readonly<Record<string, HclFunction>>;
+
+  constructor(private readonly scope: Scope) {
+    this.functions = scope.functions ? { ...standardFunctions, ...scope.functions } : standardFunctions;
+  }
+
+  diagnostics(): Diagnostic[] {
+    return this.diags;
+  }
+
+  /** Records an error once: a for or splat body failing the same way for every element says so once. */
+  private error(summary: string, detail: string, subject: Range, context?: Range): Value {
+    const key = `${summary}\u0000${detail}\u0000${subject.filename}:${subject.start.byte}:${subject.end.byte}`;
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      this.diags.push(errorDiag(summary, detail, subject, context));
+    }
+    return UNKNOWN;
+  }
+
+  eval(expr: Expression, ctx: Context): Value {
+    switch (expr.kind) {
+      case 'Literal':
+        return expr.value;
+      case 'Template':
+        return this.template(expr, ctx);
+      case 'TemplateWrap':
+        return this.eval(expr.wrapped, ctx);
+      case 'Variable':
+        return this.variable(expr, ctx);
+      case 'GetAttr':
+        return this.getAttr(expr, ctx);
+      case 'Index':
+        return this.index(expr, ctx);
+      case 'Splat':
+        return this.splat(expr, ctx);
+      case 'SplatItem':
+        if (!ctx.item) throw new Error('bug: splat item outside a splat expression');
+        return ctx.item.value;
+      case 'FunctionCall':
+        return this.call(expr, ctx);
+      case 'Tuple':
+        return expr.items.map((item) => this.eval(item, ctx));
+      case 'Object':
+        return this.object(expr, ctx);
+      case 'Unary':
+        return this.unary(expr, ctx);
+      case 'Binary':
+        return this.binary(expr, ctx);
+      case 'Conditional':
+        return this.conditional(expr, ctx);
+      case 'For':
+        return this.forExpr(expr, ctx);
+      case 'Parens':
+        return this.eval(expr.expr, ctx);
+      case 'Invalid':
+        // The parser already reported it.
+        return UNKNOWN;
+    }
+  }
+
+  // --- references ------------------------------------------------------------------------------
+
+  private variable(expr: VariableExpr, ctx: Context): Value {
+    for (let b = ctx.bindings; b; b = b.parent) if (b.name === expr.name) return b.value;
+    const vars = this.scope.variables;
+    if (Object.hasOwn(vars, expr.name)) return vars[expr.name];
+    const names: string[] = [];
+    for (let b = ctx.bindings; b; b = b.parent) names.push(b.name);
+    names.push(...Object.keys(vars));
+    return this.error(
+      'Unknown variable',
+      `There is no variable named "${expr.name}".${didYouMean(expr.name, names)}`,
+      expr.range,
+    );
+  }
+
+  private getAttr(expr: GetAttrExpr, ctx: Context): Value {
+    const [obj, marked] = strip(this.eval(expr.object, ctx));
+    if (obj instanceof Unknown) return UNKNOWN;
+    const name = expr.name;
+    if (obj === null) {
+      return this.error(
+        'Attempt to get attribute from null value',
+        'This value is null, so it does not have any attributes.',
+        expr.nameRange,
+        expr.range,
+      );
+    }
+    if (isObject(obj)) {
+      const v = getAttr(obj, name);
+      if (v === undefined) {
+        return this.error(
+          'Unsupported attribute',
+          `This object does not have an attribute named "${name}".${didYouMean(name, Object.keys(obj))}`,
+          expr.nameRange,
+          expr.range,
+        );
+      }
+      return markIf(v, marked);
+    }
+    if (Array.isArray(obj)) {
+      // The legacy `list.0` form is parsed as an index, so a name here is always a mistake.
+      return this.error(
+        'Unsupported attribute',
+        `Can't access attributes on a list of objects. Did you mean to access attribute "${name}" for a specific element of the list, or across all elements of the list?`,
+        expr.nameRange,
+        expr.range,
+      );
+    }
+    return this.error(
+      'Unsupported attribute',
+      `Can't access attributes on a primitive-typed value (${typeName(obj)}).`,
+      expr.nameRange,
+      expr.range,
+    );
+  }
+
+  private index(expr: IndexExpr, ctx: Context): Value {
+    const [coll, collMarked] = strip(this.eval(expr.collection, ctx));
+    const [key, keyMarked] = strip(this.eval(expr.key, ctx));
+    const marked = collMarked || keyMarked;
+    if (coll instanceof Unknown) return UNKNOWN;
+    const subject = expr.key.range;
+    if (coll === null) {
+      return this.error('Attempt to index null value', 'This value is null, so it does not have any indices.', subject, expr.range);
+    }
+    if (key === null) {
+      return this.error('Invalid index', "Can't use a null value as an indexing key.", subject, expr.range);
+    }
+    if (key instanceof Unknown) {
+      if (Array.isArray(coll) || isObject(coll)) return UNKNOWN;
+    }
+    const invalid = (why: string) =>
+      this.error('Invalid index', `The given key does not identify an element in this collection value${why}`, subject, expr.range);
+    if (Array.isArray(coll)) {
+      const n = toNumberValue(key);
+      if (!n.ok || typeof n.value !== 'number') return invalid(': a number is required.');
+      const i = n.value;
+      if (!Number.isInteger(i)) return invalid(': the index must be a whole number.');
+      if (i < 0) return invalid(': a negative number is not a valid index for a sequence.');
+      if (i >= coll.length) {
+        return invalid(
+          coll.length === 0
+            ? ': the collection has no elements.'
+            : `: the given index is greater than or equal to the length of the collection (${coll.length}).`,
+        );
+      }
+      return markIf(coll[i], marked);
+    }
+    if (isObject(coll)) {
+      const s = toStringValue(key);
+      if (!s.ok || typeof s.value !== 'string') return invalid(': a string is required.');
+      const v = getAttr(coll, s.value);
+      if (v === undefined) return invalid(`.${didYouMean(s.value, Object.keys(coll))}`);
+      return markIf(v, marked);
+    }
+    return this.error('Invalid index', `This value does not have any indices (it is ${describeType(coll)}).`, subject, expr.range);
+  }
+
+  private splat(expr: SplatExpr, ctx: Context): Value {
+    const [source, marked] = strip(this.eval(expr.source, ctx));
+    if (source instanceof Unknown) return UNKNOWN;
+    if (source === null) return markIf([], marked);
+    // A splat on a single value treats it as a one-element list, as HCL does.
+    const elems: readonly Value[] = Array.isArray(source) ? source : [source];
+    const out = elems.map((e) => this.eval(expr.each, { bindings: ctx.bindings, item: { value: e } }));
+    return markIf(out, marked);
+  }
+
+  // --- constructors ----------------------------------------------------------------------------
+
+  private object(expr: ObjectExpr, ctx: Context): Value {
+    const entries: [string, Value][] = [];
+    let unknown = false;
+    let marked = false;
+    for (const item of expr.items) {
+      let key: Value;
+      if (item.key.kind === 'Variable') key = item.key.name;
+      else key = this.eval(item.key, ctx);
+      const value = this.eval(item.value, ctx);
+      const [k, keyMarked] = strip(key);
+      marked ||= keyMarked;
+      if (k instanceof Unknown) {
+        unknown = true;
+        continue;
+      }
+      if (k === null) {
+        this.error('Null value as key', "Can't use a null value as a key.", item.key.range);
+        unknown = true;
+        continue;
+      }
+      const s = toStringValue(k);
+      if (!s.ok || typeof s.value !== 'string') {
+        this.error('Incorrect key type', `Can't use this value as a key: ${s.ok ? 'string required' : s.reason}.`, item.key.range);
+        unknown = true;
+        continue;
+      }
+      entries.push([s.value, value]);
+    }
+    if (unknown) return markIf(UNKNOWN, marked);
+    return markIf(objectValue(entries), marked);
+  }
+
+  // --- templates -------------------------------------------------------------------------------
+
+  private template(expr: TemplateExpr, ctx: Context): Value {
+    let out = '';
+    let unknown = false;
+    let marked = false;
+    for (const part of expr.parts) {
+      let v: Value;
+      if (part.kind === 'TemplateIf') v = this.templateIf(part, ctx);
+      else if (part.kind === 'TemplateFor') v = this.templateFor(part, ctx);
+      else if (part.kind === 'Literal' && typeof part.value === 'string') {
+        out += part.value;
+        continue;
+      } else v = this.eval(part, ctx);
+      const [x, m] = strip(v);
+      marked ||= m;
+      if (x instanceof Unknown) {
+        unknown = true;
+        continue;
+      }
+      if (x === null) {
+        this.error(
+          'Invalid template interpolation value',
+          'The expression result is null. Cannot include a null value in a string template.',
+          part.range,
+        );
+        unknown = true;
+        continue;
+      }
+      const s = toStringValue(x);
+      if (!s.ok || typeof s.value !== 'string') {
+        this.error(
+          'Invalid template interpolation value',
+          `Cannot include the given value in a string template: string required, but the value is ${describeType(x)}.`,
+          part.range,
+        );
+        unknown = true;
+        continue;
+      }
+      out += s.value;
+    }
+    return markIf(unknown ? UNKNOWN : out, marked);
+  }
+
+  /** Evaluates a condition to true/false, or undefined when unknown or invalid (already reported). */
+  private condition(expr: Expression, ctx: Context, what: 'conditional' | 'for'): { value: boolean | undefined; marked: boolean } {
+    const [c, marked] = strip(this.eval(expr, ctx));
+    if (c instanceof Unknown) return { value: undefined, marked };
+    if (c === null) {
+      if (what === 'for') this.error('Invalid \'for\' condition', "The value of the 'if' clause must not be null.", expr.range);
+      else this.error('Null condition', 'The condition value is null. Conditions must either be true or false.', expr.range);
+      return { value: undefined, marked };
+    }
+    const b = toBoolValue(c);
+    if (!b.ok || typeof b.value !== 'boolean') {
+      if (what === 'for') {
+        this.error('Invalid \'for\' condition', `The value of the 'if' clause must be a bool, but it is ${describeType(c)}.`, expr.range);
+      } else {
+        this.error('Incorrect condition type', `The condition expression must be of type bool, but it is ${describeType(c)}.`, expr.range);
+      }
+      return { value: undefined, marked };
+    }
+    return { value: b.value, marked };
+  }
+
+  private templateIf(d: TemplateIfDirective, ctx: Context): Value {
+    const cond = this.condition(d.condition, ctx, 'conditional');
+    if (cond.value === undefined) return markIf(UNKNOWN, cond.marked);
+    const branch = cond.value ? d.then : d.else;
+    return markIf(branch ? this.template(branch, ctx) : '', cond.marked);
+  }
+
+  private templateFor(d: TemplateForDirective, ctx: Context): Value {
+    const [coll, marked] = strip(this.eval(d.collection, ctx));
+    const pairs = this.iterate(coll, d.collection.range, 'template');
+    if (pairs === undefined) return markIf(UNKNOWN, marked);
+    let out = '';
+    let unknown = false;
+    let innerMarked = false;
+    for (const [k, v] of pairs) {
+      const r = this.template(d.body, { ...ctx, bindings: this.bind(ctx.bindings, d.keyVar, k, d.valueVar, v) });
+      const [s, m] = strip(r);
+      innerMarked ||= m;
+      if (typeof s === 'string') out += s;
+      else unknown = true;
+    }
+    return markIf(unknown ? UNKNOWN : out, marked || innerMarked);
+  }
+
+  // --- for expressions -------------------------------------------------------------------------
+
+  private bind(parent: Binding | undefined, keyVar: string | undefined, key: Value, valueVar: string, value: Value): Binding {
+    let b: Binding = parent as Binding;
+    if (keyVar !== undefined) b = { name: keyVar, value: key, parent: b };
+    return { name: valueVar, value, parent: b };
+  }
+
+  /** Key/value pairs of a collection (objects in lexical key order), or undefined (unknown or reported). */
+  private iterate(coll: Value, range: Range, what: 'for' | 'template'): [Value, Value][] | undefined {
+    if (coll instanceof Unknown) return undefined;
+    const where = what === 'for' ? "the collection in a 'for' expression" : "the collection in a template 'for' directive";
+    if (coll === null) {
+      this.error('Iteration over null value', `A null value cannot be used as ${where}.`, range);
+      return undefined;
+    }
+    if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
+    if (isObject(coll)) return Object.keys(coll).sort(compareStrings).map((k) => [k, coll[k]]);
+    this.error('Iteration over non-iterable value', `A value of type ${typeName(coll)} cannot be used as ${where}.`, range);
+    return undefined;
+  }
+
+  private forExpr(expr: ForExpr, ctx: Context): Value {
+    const [coll, collMarked] = strip(this.eval(expr.collection, ctx));
+    const pairs = this.iterate(coll, expr.collection.range, 'for');
+    if (pairs === undefined) return markIf(UNKNOWN, collMarked);
+    let marked = collMarked;
+    let unknown = false;
+    const tuple: Value[] = [];
+    const groups = new Map<string, Value[]>();
+    const single = new Map<string, Value>();
+    for (const [k, v] of pairs) {
+      const inner: Context = { ...ctx, bindings: this.bind(ctx.bindings, expr.keyVar, k, expr.valueVar, v) };
+      if (expr.condition) {
+        const cond = this.condition(expr.condition, inner, 'for');
+        marked ||= cond.marked;
+        if (cond.value === undefined) {
+          unknown = true;
+          continue;
+        }
+        if (!cond.value) continue;
+      }
+      if (!expr.isObject) {
+        tuple.push(this.eval(expr.valueExpr, inner));
+        continue;
+      }
+      const keyExpr = expr.keyExpr as Expression;
+      const [key, keyMarked] = strip(this.eval(keyExpr, inner));
+      const value = this.eval(expr.valueExpr, inner);
+      marked ||= keyMarked;
+      if (key instanceof Unknown) {
+        unknown = true;
+        continue;
+      }
+      if (key === null) {
+        this.error('Invalid object key', "Key expression in 'for' expression must not produce a null value.", keyExpr.range);
+        unknown = true;
+        continue;
+      }
+      const s = toStringValue(key);
+      if (!s.ok || typeof s.value !== 'string') {
+        this.error(
+          'Invalid object key',
+          `The key expression produced an invalid result: string required, but the value is ${describeType(key)}.`,
+          keyExpr.range,
+        );
+        unknown = true;
+        continue;
+      }
+      if (expr.group) {
+        const g = groups.get(s.value);
+        if (g) g.push(value);
+        else groups.set(s.value, [value]);
+      } else {
+        if (single.has(s.value)) {
+          this.error(
+            'Duplicate object key',
+            `Two different items produced the key "${s.value}" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.`,
+            keyExpr.range,
+            expr.range,
+          );
+          unknown = true;
+          continue;
+        }
+        single.set(s.value, value);
+      }
+    }
+    if (unknown) return markIf(UNKNOWN, marked);
+    if (!expr.isObject) return markIf(tuple, marked);
+    const obj: ObjectValue = expr.group ? objectValue(groups) : objectValue(single);
+    return markIf(obj, marked);
+  }
+
+  // --- operators -------------------------------------------------------------------------------
+
+  private operand(
+    v: Value,
+    convert: (v: Value) => Conversion,
+    side: string,
+    range: Range,
+    context: Range,
+  ): { value: Value; marked: boolean } {
+    const [x, marked] = strip(v);
+    if (x instanceof Unknown) return { value: UNKNOWN, marked };
+    if (x === null) {
+      this.error('Invalid operand', `Unsuitable value for ${side} operand: argument must not be null.`, range, context);
+      return { value: UNKNOWN, marked };
+    }
+    const c = convert(x);
+    if (!c.ok) {
+      this.error('Invalid operand', `Unsuitable value for ${side} operand: ${c.reason}.`, range, context);
+      return { value: UNKNOWN, marked };
+    }
+    return { value: c.value, marked };
+  }
+
+  private unary(expr: UnaryExpr, ctx: Context): Value {
+    const convert = expr.op === '!' ? toBoolValue : toNumberValue;
+    const { value, marked } = this.operand(this.eval(expr.operand, ctx), convert, 'unary', expr.operand.range, expr.range);
+    if (value instanceof Unknown) return markIf(UNKNOWN, marked);
+    return markIf(expr.op === '!' ? !value : -(value as number), marked);
+  }
+
+  private binary(expr: BinaryExpr, ctx: Context): Value {
+    const op = expr.op;
+    if (op === '==' || op === '!=') {
+      const [l, lm] = strip(this.eval(expr.left, ctx));
+      const [r, rm] = strip(this.eval(expr.right, ctx));
+      if (l instanceof Unknown || r instanceof Unknown) return markIf(UNKNOWN, lm || rm);
+      // Equality is decided by known parts first: [1, unknown] == [2, unknown] is false.
+      const eq = equality(l, r);
+      if (eq === undefined) return markIf(UNKNOWN, lm || rm);
+      return markIf(op === '==' ? eq : !eq, lm || rm);
+    }
+    if (op === '&&' || op === '||') {
+      // The left operand alone decides `false && …` and `true || …`; HCL then ignores the right.
+      const left = this.operand(this.eval(expr.left, ctx), toBoolValue, 'left', expr.left.range, expr.range);
+      if (left.value === (op === '||')) return markIf(left.value, left.marked);
+      const right = this.operand(this.eval(expr.right, ctx), toBoolValue, 'right', expr.right.range, expr.range);
+      const marked = left.marked || right.marked;
+      if (right.value === (op === '||')) return markIf(right.value, marked);
+      if (left.value instanceof Unknown || right.value instanceof Unknown) return markIf(UNKNOWN, marked);
+      return markIf(right.value, marked);
+    }
+    const left = this.operand(this.eval(expr.left, ctx), toNumberValue, 'left', expr.left.range, expr.range);
+    const right = this.operand(this.eval(expr.right, ctx), toNumberValue, 'right', expr.right.range, expr.range);
+    const marked = left.marked || right.marked;
+    if (left.value instanceof Unknown || right.value instanceof Unknown) return markIf(UNKNOWN, marked);
+    const a = left.value as number;
+    const b = right.value as number;
+    switch (op) {
+      case '+':
+        return markIf(a + b, marked);
+      case '-':
+        return markIf(a - b, marked);
+      case '*':
+        return markIf(a * b, marked);
+      case '/':
+      case '%':
+        if (b === 0) {
+          this.error('Operation failed', `Error during operation: can't ${op === '/' ? 'divide' : 'compute the remainder of a division'} by zero.`, expr.right.range, expr.range);
+          return UNKNOWN;
+        }
+        return markIf(op === '/' ? a / b : a % b, marked);
+      case '<':
+        return markIf(a < b, marked);
+      case '>':
+        return markIf(a > b, marked);
+      case '<=':
+        return markIf(a <= b, marked);
+      case '>=':
+        return markIf(a >= b, marked);
+    }
+  }
+
+  private conditional(expr: ConditionalExpr, ctx: Context): Value {
+    const cond = this.condition(expr.condition, ctx, 'conditional');
+    if (cond.value === undefined) {
+      // Still evaluate both branches so mistakes in them are reported now, not after apply.
+      this.eval(expr.trueExpr, ctx);
+      this.eval(expr.falseExpr, ctx);
+      return markIf(UNKNOWN, cond.marked);
+    }
+    return markIf(this.eval(cond.value ? expr.trueExpr : expr.falseExpr, ctx), cond.marked);
+  }
+
+  // --- function calls --------------------------------------------------------------------------
+
+  private call(expr: FunctionCallExpr, ctx: Context): Value {
+    const fn = Object.hasOwn(this.functions, expr.name) ? this.functions[expr.name] : undefined;
+    if (!fn) {
+      return this.error(
+        'Call to unknown function',
+        `There is no function named "${expr.name}".${didYouMean(expr.name, Object.keys(this.functions))}`,
+        expr.nameRange,
+        expr.range,
+      );
+    }
+    const args: Value[] = [];
+    const ranges: Range[] = [];
+    let marked = false;
+    let unknown = false;
+    expr.args.forEach((a, i) => {
+      const v = this.eval(a, ctx);
+      if (!(expr.expandFinal && i === expr.args.length - 1)) {
+        args.push(v);
+        ranges.push(a.range);
+        return;
+      }
+      const [list, m] = strip(v);
+      marked ||= m;
+      if (list instanceof Unknown) {
+        unknown = true;
+        return;
+      }
+      if (!Array.isArray(list)) {
+        this.error(
+          'Invalid expanding argument value',
+          list === null
+            ? 'The expanding argument (indicated by ...) must not be null.'
+            : `The expanding argument (indicated by ...) must be of a tuple, list, or set type, but it is ${describeType(list)}.`,
+          a.range,
+          expr.range,
+        );
+        unknown = true;
+        return;
+      }
+      for (const e of list) {
+        args.push(e);
+        ranges.push(a.range);
+      }
+    });
+    if (unknown) return markIf(UNKNOWN, marked);
+
+    const required = fn.params.filter((p) => !p.optional).length;
+    const max = fn.variadic ? Infinity : fn.params.length;
+    const signature = fn.params.map((p) => (p.optional ? `[${p.name}]` : p.name)).concat(fn.variadic ? [`${fn.variadic.name}...`] : []);
+    if (args.length < required) {
+      const missing = fn.params[args.length];
+      const qual = fn.variadic || required < fn.params.length ? ' at least' : '';
+      return this.error(
+        'Not enough function arguments',
+        `Function "${expr.name}" expects${qual} ${required} argument(s): ${expr.name}(${signature.join(', ')}). Missing value for "${missing.name}".`,
+        expr.closeParenRange,
+        expr.range,
+      );
+    }
+    if (args.length > max) {
+      return this.error(
+        'Too many function arguments',
+        `Function "${expr.name}" expects only ${max} argument(s): ${expr.name}(${signature.join(', ')}).`,
+        ranges[max],
+        expr.range,
+      );
+    }
+    try {
+      return markIf(callFunction(fn, args, this.scope), marked);
+    } catch (e) {
+      if (!(e instanceof FunctionError)) throw e;
+      if (e.arg !== undefined && e.arg < args.length) {
+        const param = e.arg < fn.params.length ? fn.params[e.arg] : fn.variadic ?? fn.params[fn.params.length - 1];
+        return this.error(
+          'Invalid function argument',
+          `Invalid value for "${param.name}" parameter: ${e.message}.`,
+          ranges[e.arg],
+          expr.range,
+        );
+      }
+      return this.error('Error in function call', `Call to function "${expr.name}" failed: ${e.message}.`, expr.range);
+    }
+  }
+}
+
+/** Deep equality that can be decided before everything is known; undefined when it can't. */
+function equality(a: Value, b: Value): boolean | undefined {
+  if (a instanceof Sensitive) a = a.value;
+  if (b instanceof Sensitive) b = b.value;
+  if (a instanceof Unknown || b instanceof Unknown) return undefined;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    let result: boolean | undefined = true;
+    for (let i = 0; i < a.length; i++) {
+      const e = equality(a[i], b[i]);
+      if (e === false) return false;
+      if (e === undefined) result = undefined;
+    }
+    return result;
+  }
+  if (isObject(a) || isObject(b)) {
+    if (!isObject(a) || !isObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length || !ka.every((k) => Object.hasOwn(b, k))) return false;
+    let result: boolean | undefined = true;
+    for (const k of ka) {
+      const e = equality(a[k], b[k]);
+      if (e === false) return false;
+      if (e === undefined) result = undefined;
+    }
+    return result;
+  }
+  return valueEquals(a, b);
+}
+
+export { joinRanges };

@@ -1,0 +1,79 @@
+// `drctl graph` output: the resource dependency graph as DOT, or the recovery order as a tree.
+import type { DrConfig } from '../../config/model.js';
+import type { Graph } from '../../graph/graph.js';
+import type { Declaration } from '../../config/load.js';
+import { predictRecoveryPlan } from '../../config/recovery.js';
+import { formatDuration } from '../../config/duration.js';
+import { topologicalWaves } from '../../graph/waves.js';
+
+const SHAPES: Readonly<Record<string, string>> = {
+  site: 'house',
+  vm: 'box',
+  volume_group: 'cylinder',
+  replication_policy: 'note',
+  network: 'hexagon',
+  recovery_plan: 'component',
+  drill: 'component',
+  orchestrator: 'box3d',
+  notification: 'cds',
+};
+
+const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** The resource graph as DOT: resources only (variables and locals are inputs, not resources). */
+export function renderDot(graph: Graph<Declaration>): string {
+  const isResource = (id: string) => graph.get(id)?.kind === 'resource';
+  const ids = graph.nodes.filter(isResource).sort();
+  const lines = ['digraph drctl {', '  rankdir = "RL";', '  node [fontname = "Helvetica", fontsize = 10];'];
+  for (const id of ids) {
+    const type = graph.get(id)!.type;
+    lines.push(`  ${quote(id)} [shape = ${SHAPES[type] ?? 'box'}];`);
+  }
+  for (const id of ids) {
+    for (const dep of graph.dependencies(id).filter(isResource).sort()) lines.push(`  ${quote(id)} -> ${quote(dep)};`);
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+/** Resources in dependency waves: everything in a wave can be created in parallel. */
+export function renderWaves(graph: Graph<Declaration>): string {
+  const lines: string[] = [];
+  topologicalWaves(graph).forEach((wave, i) => {
+    const resources = wave.filter((id) => graph.get(id)?.kind === 'resource');
+    if (resources.length) lines.push(`wave ${i + 1}: ${resources.join(', ')}`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** The recovery order of each plan as a tree, with predicted durations. */
+export function renderRecoveryTree(config: DrConfig, parallelism: number, only?: string): string {
+  const out: string[] = [];
+  for (const plan of config.recoveryPlans.values()) {
+    if (only && plan.name !== only) continue;
+    const p = predictRecoveryPlan(plan, config, parallelism);
+    const target = plan.rtoSeconds === undefined ? '' : `, target ${formatDuration(plan.rtoSeconds)}`;
+    out.push(`${plan.address}  (predicted RTO ${formatDuration(p.totalSeconds)}${target}, parallelism ${parallelism})`);
+    const last = p.groups.length - 1;
+    out.push(`├─ storage switch  ${formatDuration(p.storageSwitchSeconds)}`);
+    p.groups.forEach((g, gi) => {
+      const branch = gi === last ? '└─' : '├─';
+      const stem = gi === last ? '   ' : '│  ';
+      const group = plan.groups[gi];
+      const extras = [group.timeoutSeconds !== undefined ? `timeout ${formatDuration(group.timeoutSeconds)}` : '', group.postCheck ? `post_check ${group.postCheck}` : '']
+        .filter(Boolean)
+        .join(', ');
+      out.push(`${branch} ${gi + 1}. ${g.name}  (${g.vms.length} VM${g.vms.length === 1 ? '' : 's'}, ${formatDuration(g.seconds)}${extras ? `, ${extras}` : ''})`);
+      g.vms.forEach((addr, vi) => {
+        const vm = config.vms.get(addr);
+        const leaf = vi === g.vms.length - 1 && !g.manual ? '└─' : '├─';
+        const desc = vm ? `${vm.machineType} ${vm.os} ${vm.processors} cores ${vm.memoryGb} GB, boot ${formatDuration(vm.bootSeconds)}` : '';
+        out.push(`${stem}${leaf} ${addr}  ${desc}`);
+      });
+      if (g.manual) out.push(`${stem}└─ manual step: ${g.manual}`);
+    });
+    out.push('');
+  }
+  if (out.length === 0) return only ? `No recovery_plan named "${only}".\n` : 'No recovery plans are declared.\n';
+  return out.join('\n');
+}
