@@ -25,6 +25,7 @@ import {
   Sensitive,
   Unknown,
   compareStrings,
+  containsUnknown,
   describeType,
   getAttr,
   isObject,
@@ -83,13 +84,9 @@ function strip(v: Value): [Value, boolean] {
   return v instanceof Sensitive ? [v.value, true] : [v, false];
 }
 
-function joinRanges(a: Range, b: Range): Range {
-  return { filename: a.filename, start: a.start, end: b.end };
-}
-
 class Evaluation {
-  private readonly diags: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
+  private diags: Diagnostic[] = [];
+  private seen = new Set<string>();
   private readonly functions: Readonly<Record<string, HclFunction>>;
 
   constructor(private readonly scope: Scope) {
@@ -386,9 +383,8 @@ class Evaluation {
   // --- for expressions -------------------------------------------------------------------------
 
   private bind(parent: Binding | undefined, keyVar: string | undefined, key: Value, valueVar: string, value: Value): Binding {
-    let b: Binding = parent as Binding;
-    if (keyVar !== undefined) b = { name: keyVar, value: key, parent: b };
-    return { name: valueVar, value, parent: b };
+    const withKey: Binding | undefined = keyVar === undefined ? parent : { name: keyVar, value: key, parent };
+    return { name: valueVar, value, parent: withKey };
   }
 
   /** Key/value pairs of a collection (objects in lexical key order), or undefined (unknown or reported). */
@@ -571,12 +567,60 @@ class Evaluation {
 
   // --- function calls --------------------------------------------------------------------------
 
+  /** Evaluates `expr` with its diagnostics kept apart, for try() and can(). */
+  private attempt(expr: Expression, ctx: Context): { value: Value; diags: Diagnostic[] } {
+    const [diags, seen] = [this.diags, this.seen];
+    this.diags = [];
+    this.seen = new Set();
+    try {
+      const value = this.eval(expr, ctx);
+      return { value, diags: this.diags };
+    } finally {
+      [this.diags, this.seen] = [diags, seen];
+    }
+  }
+
+  /** try() and can() see their arguments' errors instead of values, so they are part of the evaluator. */
+  private tryOrCan(expr: FunctionCallExpr, ctx: Context): Value {
+    const isCan = expr.name === 'can';
+    if (expr.args.length === 0 || (isCan && expr.args.length > 1) || expr.expandFinal) {
+      const detail = isCan
+        ? 'Function "can" expects 1 argument(s): can(expression).'
+        : 'Function "try" expects at least 1 argument(s): try(expressions...).';
+      return expr.args.length === 0 || expr.expandFinal
+        ? this.error('Not enough function arguments', detail, expr.closeParenRange, expr.range)
+        : this.error('Too many function arguments', detail, expr.args[1].range, expr.range);
+    }
+    const failures: Diagnostic[] = [];
+    for (const arg of expr.args) {
+      const { value, diags } = this.attempt(arg, ctx);
+      if (diags.some((d) => d.severity === 'error')) {
+        failures.push(...diags);
+        if (isCan) return false;
+        continue;
+      }
+      // An unknown result might still fail once known, so the outcome is unknown too.
+      if (containsUnknown(value)) return UNKNOWN;
+      return isCan ? true : value;
+    }
+    const lines = failures.map((d) => {
+      const at = d.subject ? ` (at ${d.subject.filename}:${d.subject.start.line},${d.subject.start.column}-${d.subject.end.column})` : '';
+      return `- ${d.summary}${at}\n  ${d.detail ?? ''}`;
+    });
+    return this.error(
+      'Error in function call',
+      `Call to function "try" failed: no expression succeeded:\n${lines.join('\n')}\n\nAt least one expression must produce a successful result.`,
+      expr.range,
+    );
+  }
+
   private call(expr: FunctionCallExpr, ctx: Context): Value {
     const fn = Object.hasOwn(this.functions, expr.name) ? this.functions[expr.name] : undefined;
+    if (!fn && (expr.name === 'try' || expr.name === 'can')) return this.tryOrCan(expr, ctx);
     if (!fn) {
       return this.error(
         'Call to unknown function',
-        `There is no function named "${expr.name}".${didYouMean(expr.name, Object.keys(this.functions))}`,
+        `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.functions), 'try', 'can'])}`,
         expr.nameRange,
         expr.range,
       );
@@ -686,4 +730,3 @@ function equality(a: Value, b: Value): boolean | undefined {
   return valueEquals(a, b);
 }
 
-export { joinRanges };

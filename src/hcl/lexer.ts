@@ -321,15 +321,13 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
           const close = src.indexOf('*/', i + 2);
           if (close < 0) {
             push('Comment', i, n);
-            const tok = tokens[tokens.length - 1];
+            const open = tokens[tokens.length - 1].range.start;
             diagnostics.push({
               severity: 'error',
               summary: 'Unterminated comment',
               detail: 'There is no "*/" to close this comment before the end of the file.',
-              subject: { filename, start: tok.range.start, end: cursor.at(i + 2) },
+              subject: { filename, start: open, end: { line: open.line, column: open.column + 2, byte: open.byte + 2 } },
             });
-            // cursor moved back: recompute nothing; positions are monotone from here (at n).
-            cursor.at(n);
             i = n;
           } else {
             push('Comment', i, close + 2);
@@ -352,7 +350,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         i++;
         continue;
       case RBRACE:
-        if (frame !== undefined && frame.braces === braces) {
+        if (frame !== undefined && frame.mode === Mode.Normal && frame.braces === braces) {
           push('TemplateSeqEnd', i, i + 1);
           stack.pop();
         } else {
@@ -366,7 +364,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
           // Like hclsyntax: `~}` is always a template sequence end; the parser rejects a
           // stray one.
           push('TemplateSeqEnd', i, i + 2);
-          if (frame !== undefined && frame.braces === braces) stack.pop();
+          if (frame !== undefined && frame.mode === Mode.Normal && frame.braces === braces) stack.pop();
           braces--;
           i += 2;
         } else {
@@ -468,7 +466,10 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         const d = src.charCodeAt(i + 1);
         if (d === LT) {
           const end = heredocOpener(i);
-          if (end > 0) continue;
+          if (end > 0) {
+            i = end;
+            continue;
+          }
         }
         if (d === EQ) {
           push('LessThanEq', i, i + 2);
@@ -617,7 +618,6 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
     j++;
     push('OHeredoc', start, j);
     stack.push({ mode: Mode.Heredoc, marker: src.slice(nameStart, nameEnd), startOfLine: true });
-    i = j;
     return j;
   }
 
@@ -670,9 +670,10 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
   function scanHeredoc(start: number, frame: HeredocFrame): number {
     if (frame.startOfLine) {
       // Is this line the closing marker (surrounding spaces allowed)?
+      // Unlike hclsyntax, a marker on the last line needs no newline after it.
       let eol = src.indexOf('\n', start);
       if (eol < 0) eol = n;
-      if (eol < n) {
+      {
         let a = start;
         let b = eol;
         if (b > a && src.charCodeAt(b - 1) === CR) b--;

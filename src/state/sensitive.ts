@@ -49,7 +49,7 @@ export function redactAttributes(attributes: JsonObject, paths: readonly string[
   for (const path of paths) {
     const segments = parseAttributePath(path);
     if (!segments) continue;
-    const replaced = replaceAt(result, segments, 0, (value) => (isRedacted(value) ? value : redact(lineage, address, path, value)));
+    const replaced = replaceAt(result, segments, 0, (value) => (isRedacted(value) ? value : (redact(lineage, address, path, value) as unknown as JsonValue)));
     if (replaced !== undefined) result = replaced as JsonObject;
   }
   return result;

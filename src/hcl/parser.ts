@@ -1,0 +1,1715 @@
+// The HCL2 native-syntax parser: tokens → AST with a range on every node, plus diagnostics.
+// Structure, precedence and messages follow hashicorp/hcl's hclsyntax. It never throws on user
+// input: after an error it resynchronises (the rest of the line, or the matching bracket) and
+// stays quiet until the next body item, so one mistake gives one diagnostic.
+import type { Diagnostic, Pos, Range } from '../diag/types.js';
+import { didYouMean } from '../diag/suggest.js';
+import type {
+  Attribute,
+  BinaryOp,
+  Block,
+  BlockLabel,
+  Body,
+  BodyItem,
+  Expression,
+  ForExpr,
+  FunctionCallExpr,
+  LiteralExpr,
+  ObjectItem,
+  ParseResult,
+  TemplateExpr,
+  TemplatePart,
+} from './ast.js';
+import { isHclSpace, scan, type ScanOptions, type Token, type TokenType } from './lexer.js';
+
+/** Parse a configuration file. Never throws; problems are returned as diagnostics. */
+export function parseHcl(source: string, filename: string): ParseResult {
+  return parseWith(source, filename, {});
+}
+
+/**
+ * Parse a configuration file given as bytes. Invalid UTF-8 is reported with its byte range and
+ * each bad byte is read as U+FFFD, keeping the byte offsets of the original file.
+ */
+export function parseHclBytes(bytes: Uint8Array, filename: string): ParseResult {
+  const decoded = decodeUtf8(bytes, filename);
+  const result = parseWith(decoded.text, filename, { replacedBytes: decoded.replaced });
+  if (decoded.diagnostics.length === 0) return result;
+  return { body: result.body, diagnostics: [...decoded.diagnostics, ...result.diagnostics] };
+}
+
+/** Parse a single expression (for example a `-var` value); newlines inside it are ignored. */
+export function parseHclExpression(source: string, filename: string): { expr: Expression; diagnostics: Diagnostic[] } {
+  const scanned = scan(source, filename);
+  const parser = new Parser(source, filename, scanned.tokens);
+  let expr: Expression;
+  try {
+    expr = parser.parseStandaloneExpression();
+  } catch (err) {
+    parser.internalError(err);
+    expr = { kind: 'Invalid', range: scanned.tokens[scanned.tokens.length - 1].range };
+  }
+  return { expr, diagnostics: [...scanned.diagnostics, ...parser.diags] };
+}
+
+function parseWith(source: string, filename: string, options: ScanOptions): ParseResult {
+  const scanned = scan(source, filename, options);
+  const parser = new Parser(source, filename, scanned.tokens);
+  let body: Body;
+  try {
+    body = parser.parseFile();
+  } catch (err) {
+    parser.internalError(err);
+    const eof = scanned.tokens[scanned.tokens.length - 1].range;
+    body = { kind: 'Body', items: [], range: { filename, start: { line: 1, column: 1, byte: 0 }, end: eof.end }, file: { filename, source } };
+  }
+  const diagnostics = scanned.diagnostics.length === 0 ? parser.diags : [...scanned.diagnostics, ...parser.diags];
+  return { body, diagnostics };
+}
+
+/** Thrown only when the parser stops making progress: a bug, reported as a diagnostic. */
+class ParserStuck extends Error {}
+
+/** Deeper nesting than this is reported rather than recursed into. */
+const MAX_DEPTH = 200;
+
+const BINARY_PREC: Partial<Record<TokenType, number>> = {
+  Or: 1,
+  And: 2,
+  EqualOp: 3,
+  NotEqual: 3,
+  LessThan: 4,
+  LessThanEq: 4,
+  GreaterThan: 4,
+  GreaterThanEq: 4,
+  Plus: 5,
+  Minus: 5,
+  Star: 6,
+  Slash: 6,
+  Percent: 6,
+};
+
+const BINARY_OP: Partial<Record<TokenType, BinaryOp>> = {
+  Or: '||',
+  And: '&&',
+  EqualOp: '==',
+  NotEqual: '!=',
+  LessThan: '<',
+  LessThanEq: '<=',
+  GreaterThan: '>',
+  GreaterThanEq: '>=',
+  Plus: '+',
+  Minus: '-',
+  Star: '*',
+  Slash: '/',
+  Percent: '%',
+};
+
+const OPENERS = new Set<TokenType>(['OBrace', 'OBrack', 'OParen', 'TemplateInterp', 'TemplateControl']);
+const CLOSERS = new Set<TokenType>(['CBrace', 'CBrack', 'CParen', 'TemplateSeqEnd']);
+
+/** A flat template atom, before if/for directives are nested (as hclsyntax does it). */
+type TemplateAtom =
+  | { k: 'lit'; val: string; range: Range }
+  | { k: 'interp'; expr: Expression; range: Range }
+  | { k: 'if'; cond: Expression; range: Range }
+  | { k: 'for'; keyVar?: string; valueVar: string; coll: Expression; range: Range }
+  | { k: 'else' | 'endif' | 'endfor'; range: Range }
+  | { k: 'end'; range: Range };
+
+function span(a: { readonly range: Range }, b: { readonly range: Range }): Range {
+  return { filename: a.range.filename, start: a.range.start, end: b.range.end };
+}
+
+function pointRange(filename: string, pos: Pos): Range {
+  return { filename, start: pos, end: pos };
+}
+
+function describe(t: Token, src: string): string {
+  switch (t.type) {
+    case 'EOF':
+      return 'the end of the file';
+    case 'Newline':
+      return 'the end of the line';
+    case 'OQuote':
+    case 'CQuote':
+      return 'a quote';
+    default: {
+      const text = src.slice(t.start, Math.min(t.end, t.start + 20));
+      return JSON.stringify(text);
+    }
+  }
+}
+
+class Parser {
+  private i = 0;
+  /** Whether newlines are significant at this point (bodies, object constructors). */
+  private nl = true;
+  /** An error was reported for the current body item; stay silent until the next one. */
+  private quiet = false;
+  /** An "unclosed … at end of file" error was reported; every enclosing one is the same problem. */
+  private eofReported = false;
+  private depth = 0;
+  private steps = 0;
+  private readonly maxSteps: number;
+  private readonly toks: Token[];
+  readonly diags: Diagnostic[] = [];
+
+  constructor(
+    private readonly src: string,
+    private readonly filename: string,
+    allTokens: Token[],
+  ) {
+    this.toks = allTokens.filter((t) => t.type !== 'Comment');
+    this.maxSteps = this.toks.length * 64 + 10_000;
+  }
+
+  internalError(err: unknown): void {
+    const what = err instanceof RangeError ? 'the input is nested too deeply' : String(err instanceof Error ? err.message : err);
+    this.diags.push({
+      severity: 'error',
+      summary: err instanceof RangeError ? 'Configuration too deeply nested' : 'Internal parser error',
+      detail: `The parser could not continue: ${what}. Please report this together with the file that caused it.`,
+      subject: this.toks[Math.min(this.i, this.toks.length - 1)].range,
+    });
+  }
+
+  // ---- token access -------------------------------------------------------------------------
+
+  private peek(): Token {
+    if (++this.steps > this.maxSteps) throw new ParserStuck('no progress');
+    const t = this.toks;
+    let j = this.i;
+    if (!this.nl) while (t[j].type === 'Newline') j++;
+    return t[j];
+  }
+
+  /** Index of the token peek() returns. */
+  private peekIndex(): number {
+    const t = this.toks;
+    let j = this.i;
+    if (!this.nl) while (t[j].type === 'Newline') j++;
+    return j;
+  }
+
+  private next(): Token {
+    const t = this.toks;
+    let j = this.i;
+    if (!this.nl) while (t[j].type === 'Newline') j++;
+    const tok = t[j];
+    this.i = tok.type === 'EOF' ? j : j + 1;
+    return tok;
+  }
+
+  private text(t: Token): string {
+    return this.src.slice(t.start, t.end);
+  }
+
+  private isKeyword(t: Token, kw: string): boolean {
+    return t.type === 'Ident' && t.end - t.start === kw.length && this.src.startsWith(kw, t.start);
+  }
+
+  /** The last token consumed (for ranges of things cut short). */
+  private prevToken(): Token {
+    return this.toks[Math.max(0, this.i - 1)];
+  }
+
+  // ---- diagnostics --------------------------------------------------------------------------
+
+  private error(summary: string, detail: string, subject: Range, context?: Range): void {
+    if (this.quiet) return;
+    this.quiet = true;
+    const d: Diagnostic = context === undefined
+      ? { severity: 'error', summary, detail, subject }
+      : { severity: 'error', summary, detail, subject, context };
+    this.diags.push(d);
+  }
+
+  /** Report at a token, unless it is an Invalid token (the scanner reported it already). */
+  private errorAt(t: Token, summary: string, detail: string, context?: Range): void {
+    if (t.type === 'Invalid') {
+      this.quiet = true;
+      return;
+    }
+    if (t.type === 'EOF') {
+      if (this.eofReported) {
+        this.quiet = true;
+        return;
+      }
+      this.eofReported = true;
+    }
+    this.error(summary, detail, t.range, context);
+  }
+
+  /** An opener left unclosed at the end of the file: reported once for the innermost. */
+  private unclosedAtEof(summary: string, detail: string, subject: Range): void {
+    if (this.eofReported) {
+      this.quiet = true;
+      return;
+    }
+    this.eofReported = true;
+    this.error(summary, detail, subject);
+  }
+
+  // ---- recovery -----------------------------------------------------------------------------
+
+  /** Skip the rest of this line (bracket-aware); stop before a "}" that closes the enclosing body. */
+  private skipLine(): void {
+    const t = this.toks;
+    let depth = 0;
+    for (;;) {
+      const tok = t[this.i];
+      const ty = tok.type;
+      if (ty === 'EOF') return;
+      if (depth === 0) {
+        if (ty === 'Newline') {
+          this.i++;
+          return;
+        }
+        if (ty === 'CBrace') return;
+      }
+      if (OPENERS.has(ty)) depth++;
+      else if (CLOSERS.has(ty) && depth > 0) depth--;
+      this.i++;
+    }
+  }
+
+  /**
+   * Skip to the closer that matches an opener already consumed, and consume it. Stops without
+   * consuming at the end of the file or at a closer of another kind that belongs to an outer
+   * construct. Returns the closer if found.
+   */
+  private recoverTo(closer: TokenType, stopAtNewline = false): Token | undefined {
+    const t = this.toks;
+    let depth = 0;
+    for (;;) {
+      const tok = t[this.i];
+      const ty = tok.type;
+      if (ty === 'EOF') return undefined;
+      if (depth === 0) {
+        if (ty === closer) {
+          this.i++;
+          return tok;
+        }
+        if (CLOSERS.has(ty)) return undefined;
+        if (stopAtNewline && ty === 'Newline') return undefined;
+      }
+      if (OPENERS.has(ty)) depth++;
+      else if (CLOSERS.has(ty)) depth--;
+      this.i++;
+    }
+  }
+
+  /**
+   * Inside brackets where newlines are ignored: does the next token show that the bracket was
+   * never closed? True at the end of the file, at a "}" that is not ours, or when a new line
+   * starts with something that can only be a new argument or block ("name =" or "name {").
+   * In the last two cases the position is moved back to that line break so the body can go on.
+   */
+  private bracketLeftOpen(t: Token): boolean {
+    if (t.type === 'EOF') return true;
+    const toks = this.toks;
+    let j = this.i;
+    let sawNewline = -1;
+    while (toks[j].type === 'Newline') {
+      if (sawNewline < 0) sawNewline = j;
+      j++;
+    }
+    if (t.type === 'CBrace' || t.type === 'TemplateSeqEnd') {
+      if (sawNewline >= 0) this.i = sawNewline;
+      return true;
+    }
+    if (sawNewline < 0 || t.type !== 'Ident') return false;
+    const after = toks[j + 1].type;
+    if (after === 'Equal' || after === 'OBrace') {
+      this.i = sawNewline;
+      return true;
+    }
+    return false;
+  }
+
+  // ---- bodies -------------------------------------------------------------------------------
+
+  parseFile(): Body {
+    const items = this.parseBodyItems(undefined);
+    const eof = this.toks[this.toks.length - 1];
+    return {
+      kind: 'Body',
+      items,
+      range: { filename: this.filename, start: { line: 1, column: 1, byte: 0 }, end: eof.range.end },
+      file: { filename: this.filename, source: this.src },
+    };
+  }
+
+  parseStandaloneExpression(): Expression {
+    this.nl = false;
+    const expr = this.parseExpression();
+    const t = this.peek();
+    if (t.type !== 'EOF') {
+      this.errorAt(t, 'Extra characters after expression', 'An expression was successfully parsed, but extra characters were found after it.');
+    }
+    return expr;
+  }
+
+  /** Items of a body up to "}" (not consumed) or the end of the file. */
+  private parseBodyItems(open: Token | undefined): BodyItem[] {
+    const items: BodyItem[] = [];
+    const seen = new Map<string, Attribute>();
+    const savedNl = this.nl;
+    this.nl = true;
+    for (;;) {
+      this.quiet = false;
+      const t = this.peek();
+      const ty = t.type;
+      if (ty === 'Newline') {
+        this.i++;
+        continue;
+      }
+      if (ty === 'Ident') {
+        const item = this.parseBodyItem();
+        if (item === undefined) continue;
+        if (item.kind === 'Attribute') {
+          const first = seen.get(item.name);
+          if (first !== undefined) {
+            const at = first.nameRange;
+            this.error(
+              'Attribute redefined',
+              `The argument "${item.name}" was already set at ${at.filename}:${at.start.line},${at.start.column}. Each argument may be set only once.`,
+              item.nameRange,
+            );
+            continue;
+          }
+          seen.set(item.name, item);
+        }
+        items.push(item);
+        continue;
+      }
+      if (ty === 'EOF') {
+        if (open !== undefined) {
+          this.unclosedAtEof(
+            'Unclosed configuration block',
+            'There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
+            open.range,
+          );
+        }
+        break;
+      }
+      if (ty === 'CBrace') {
+        if (open !== undefined) break;
+        this.error('Unexpected closing brace', 'This "}" does not close any block. Remove it, or check the brace nesting above.', t.range);
+        this.i++;
+        this.skipLine();
+        continue;
+      }
+      if (ty === 'OQuote') {
+        this.error('Invalid argument name', 'Argument names must not be quoted.', t.range);
+      } else {
+        this.errorAt(t, 'Argument or block definition required', `An argument or block definition is required here, but found ${describe(t, this.src)}.`);
+      }
+      this.skipLine();
+    }
+    this.nl = savedNl;
+    return items;
+  }
+
+  private parseBodyItem(): BodyItem | undefined {
+    const ident = this.next();
+    const t = this.peek();
+    switch (t.type) {
+      case 'Equal':
+        return this.parseAttribute(ident, false);
+      case 'OQuote':
+      case 'OBrace':
+      case 'Ident':
+        return this.parseBlock(ident);
+      default: {
+        if (t.type === 'Invalid') {
+          this.quiet = true;
+        } else {
+          const hint = t.type === 'Colon'
+            ? ' Use "=" to set an argument, not ":".'
+            : ' To set an argument, use the equals sign "=" to introduce the argument value.';
+          this.error('Argument or block definition required', `An argument or block definition is required here.${hint}`, ident.range);
+        }
+        this.skipLine();
+        return undefined;
+      }
+    }
+  }
+
+  private parseAttribute(ident: Token, singleLine: boolean): Attribute {
+    const eq = this.next();
+    const expr = this.parseExpression();
+    if (!singleLine) {
+      const end = this.peek();
+      if (end.type === 'Newline') {
+        this.i++;
+      } else if (end.type !== 'EOF') {
+        if (end.type === 'Comma') {
+          this.errorAt(end, 'Unexpected comma after argument', 'Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.', span(ident, end));
+        } else {
+          this.errorAt(end, 'Missing newline after argument', 'An argument definition must end with a newline.', span(ident, end));
+        }
+        this.skipLine();
+      }
+    }
+    return {
+      kind: 'Attribute',
+      name: this.text(ident),
+      nameRange: ident.range,
+      equalsRange: eq.range,
+      expr,
+      range: span(ident, expr),
+    };
+  }
+
+  private parseBlock(ident: Token): Block | undefined {
+    const labels: BlockLabel[] = [];
+    let open: Token;
+    for (;;) {
+      const t = this.peek();
+      if (t.type === 'OBrace') {
+        open = this.next();
+        break;
+      }
+      if (t.type === 'OQuote') {
+        labels.push(this.parseLabel());
+        continue;
+      }
+      if (t.type === 'Ident') {
+        this.next();
+        labels.push({ value: this.text(t), quoted: false, range: t.range });
+        continue;
+      }
+      if (t.type === 'Equal') {
+        this.error('Invalid block definition', 'The equals sign "=" indicates an argument definition, and must not be used when defining a block.', t.range, span(ident, t));
+      } else if (t.type === 'Newline' || t.type === 'EOF') {
+        this.error('Invalid block definition', 'A block definition must have block content delimited by "{" and "}", starting on the same line as the block header.', t.range, span(ident, t));
+      } else {
+        this.errorAt(t, 'Invalid block definition', 'Either a quoted string block label or an opening brace ("{") is expected here.', span(ident, t));
+      }
+      this.skipLine();
+      return undefined;
+    }
+
+    if (++this.depth > MAX_DEPTH) {
+      this.depth--;
+      this.error('Configuration too deeply nested', `Blocks are nested more than ${MAX_DEPTH} levels deep here.`, open.range);
+      this.recoverTo('CBrace');
+      this.skipLine();
+      return undefined;
+    }
+    let items: BodyItem[];
+    let close: Token;
+    const after = this.peek();
+    const savedQuiet = this.quiet;
+    if (after.type === 'Newline' || after.type === 'EOF' || after.type === 'CBrace') {
+      items = this.parseBodyItems(open);
+      close = this.peek();
+      if (close.type === 'CBrace') this.next();
+    } else {
+      const single = this.parseSingleAttrBody(open);
+      items = single.items;
+      close = single.close;
+    }
+    this.depth--;
+    this.quiet = savedQuiet;
+
+    const eol = this.peek();
+    if (eol.type === 'Newline') {
+      this.i++;
+    } else if (eol.type !== 'EOF') {
+      this.errorAt(eol, 'Missing newline after block definition', 'A block definition must end with a newline.', span(ident, eol));
+      this.skipLine();
+    }
+    const body: Body = { kind: 'Body', items, range: span(open, close) };
+    return {
+      kind: 'Block',
+      type: this.text(ident),
+      typeRange: ident.range,
+      labels,
+      body,
+      openBraceRange: open.range,
+      closeBraceRange: close.range,
+      range: span(ident, close),
+    };
+  }
+
+  /** `name { arg = value }` on one line: exactly one argument. */
+  private parseSingleAttrBody(open: Token): { items: BodyItem[]; close: Token } {
+    const items: BodyItem[] = [];
+    const t = this.peek();
+    if (t.type === 'Ident') {
+      const name = this.next();
+      const t2 = this.peek();
+      if (t2.type === 'Equal') {
+        items.push(this.parseAttribute(name, true));
+      } else if (t2.type === 'OQuote' || t2.type === 'OBrace' || t2.type === 'Ident') {
+        this.error(
+          'Argument definition required',
+          `A single-line block definition can contain only a single argument. If you meant to define argument "${this.text(name)}", use an equals sign to assign it a value. To define a nested block, place it on a line of its own within its parent block.`,
+          span(name, t2),
+        );
+      } else {
+        this.errorAt(t2, 'Argument or block definition required', 'An argument or block definition is required here. To set an argument, use the equals sign "=" to introduce the argument value.');
+      }
+    } else {
+      this.errorAt(t, 'Argument or block definition required', `An argument or block definition is required here, but found ${describe(t, this.src)}.`);
+    }
+    const c = this.peek();
+    if (c.type === 'CBrace') return { items, close: this.next() };
+    if (c.type === 'EOF') {
+      this.unclosedAtEof(
+        'Unclosed configuration block',
+        'There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
+        open.range,
+      );
+      return { items, close: c };
+    }
+    if (c.type === 'Comma') {
+      this.error('Invalid single-argument block definition', 'Single-line block syntax can include only one argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.', c.range);
+    } else if (c.type === 'Newline') {
+      this.error('Invalid single-argument block definition', "An argument definition on the same line as its containing block creates a single-line block definition, which must also be closed on the same line. Place the block's closing brace immediately after the argument definition.", c.range);
+    } else {
+      this.errorAt(c, 'Invalid single-argument block definition', 'A single-line block definition must end with a closing brace immediately after its single argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.');
+    }
+    const close = this.recoverTo('CBrace');
+    return { items, close: close ?? this.prevToken() };
+  }
+
+  /** A block label in quotes: a literal string, no template sequences. */
+  private parseLabel(): BlockLabel {
+    const open = this.next();
+    let value = '';
+    for (;;) {
+      const t = this.toks[this.i];
+      if (t.type === 'CQuote') {
+        this.i++;
+        return { value, quoted: true, range: span(open, t) };
+      }
+      if (t.type === 'QuotedLit') {
+        this.i++;
+        value += this.decodeQuoted(t);
+        continue;
+      }
+      if (t.type === 'TemplateInterp' || t.type === 'TemplateControl') {
+        const which = t.type === 'TemplateInterp' ? '$' : '%';
+        this.error(
+          'Invalid string literal',
+          `Template sequences are not allowed in this string. To include a literal "${which}", double it (as "${which}${which}") to escape it.`,
+          t.range,
+          span(open, t),
+        );
+        this.i++;
+        this.recoverTo('TemplateSeqEnd', true);
+        value += `${which}{ ... }`;
+        continue;
+      }
+      // A newline or the end of the file: the scanner ended the string there.
+      const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
+      if (t.type === 'EOF') this.eofReported = true;
+      this.error('Unterminated string literal', 'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.', subject);
+      return { value, quoted: true, range: subject };
+    }
+  }
+
+  // ---- expressions --------------------------------------------------------------------------
+
+  private parseExpression(): Expression {
+    if (++this.depth > MAX_DEPTH) {
+      this.depth--;
+      const t = this.peek();
+      this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, t.range);
+      return { kind: 'Invalid', range: t.range };
+    }
+    const cond = this.parseBinary(1);
+    let result = cond;
+    if (this.peek().type === 'Question') {
+      this.next();
+      const trueExpr = this.parseExpression();
+      const colon = this.peek();
+      if (colon.type !== 'Colon') {
+        this.errorAt(colon, 'Missing false expression in conditional', 'The conditional operator (...?...:...) requires a false expression, delimited by a colon.', span(cond, colon));
+        result = { kind: 'Invalid', range: span(cond, trueExpr) };
+      } else {
+        this.next();
+        const falseExpr = this.parseExpression();
+        result = { kind: 'Conditional', condition: cond, trueExpr, falseExpr, range: span(cond, falseExpr) };
+      }
+    }
+    this.depth--;
+    return result;
+  }
+
+  private parseBinary(minPrec: number): Expression {
+    let lhs = this.parseUnaryTerm();
+    for (;;) {
+      const t = this.peek();
+      const prec = BINARY_PREC[t.type];
+      if (prec === undefined || prec < minPrec) return lhs;
+      this.next();
+      const rhs = this.parseBinary(prec + 1);
+      lhs = { kind: 'Binary', op: BINARY_OP[t.type] as BinaryOp, left: lhs, right: rhs, opRange: t.range, range: span(lhs, rhs) };
+    }
+  }
+
+  /** A term and its traversals; unary operators bind to a term with its traversals. */
+  private parseUnaryTerm(): Expression {
+    return this.parseTraversals(this.parseTerm());
+  }
+
+  private parseTerm(): Expression {
+    const t = this.peek();
+    switch (t.type) {
+      case 'Number': {
+        this.next();
+        const raw = this.text(t);
+        const value = Number(raw);
+        if (Number.isNaN(value)) {
+          this.error('Invalid number literal', `"${raw}" is not a valid number. Write numbers like 42, 3.14 or 1e6.`, t.range);
+          return { kind: 'Invalid', range: t.range };
+        }
+        return { kind: 'Literal', value, raw, range: t.range };
+      }
+      case 'Ident': {
+        this.next();
+        const after = this.peek();
+        if (after.type === 'OParen' || after.type === 'DoubleColon') return this.parseCall(t);
+        const name = this.text(t);
+        if (name === 'true') return { kind: 'Literal', value: true, range: t.range };
+        if (name === 'false') return { kind: 'Literal', value: false, range: t.range };
+        if (name === 'null') return { kind: 'Literal', value: null, range: t.range };
+        return { kind: 'Variable', name, range: t.range };
+      }
+      case 'OQuote':
+      case 'OHeredoc':
+        return this.parseTemplate();
+      case 'Minus':
+      case 'Bang': {
+        this.next();
+        if (this.depth > MAX_DEPTH) {
+          this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, t.range);
+          return { kind: 'Invalid', range: t.range };
+        }
+        this.depth++;
+        const operand = this.parseUnaryTerm();
+        this.depth--;
+        return { kind: 'Unary', op: t.type === 'Minus' ? '-' : '!', operand, range: span(t, operand) };
+      }
+      case 'OParen':
+        return this.parseParens();
+      case 'OBrack':
+        return this.parseTuple();
+      case 'OBrace':
+        return this.parseObject();
+      case 'EOF':
+        this.errorAt(t, 'Missing expression', 'Expected the start of an expression, but found the end of the file.');
+        return { kind: 'Invalid', range: t.range };
+      default:
+        this.errorAt(t, 'Invalid expression', `Expected the start of an expression, but found ${describe(t, this.src)}.`);
+        return { kind: 'Invalid', range: t.range };
+    }
+  }
+
+  private parseParens(): Expression {
+    const open = this.next();
+    const savedNl = this.nl;
+    this.nl = false;
+    const expr = this.parseExpression();
+    const close = this.peek();
+    let result: Expression;
+    if (close.type === 'CParen') {
+      this.next();
+      result = { kind: 'Parens', expr, range: span(open, close) };
+    } else {
+      if (this.bracketLeftOpen(close)) {
+        if (close.type === 'EOF') this.unclosedAtEof('Unbalanced parentheses', 'There is no closing parenthesis for this "(" before the end of the file.', open.range);
+        else this.error('Unbalanced parentheses', 'There is no closing parenthesis for this "(". Add ")" at the end of the expression.', open.range);
+      } else {
+        this.errorAt(close, 'Unbalanced parentheses', 'Expected a closing parenthesis to terminate the expression.', span(open, close));
+        this.recoverTo('CParen');
+      }
+      result = { kind: 'Invalid', range: span(open, expr) };
+    }
+    this.nl = savedNl;
+    return result;
+  }
+
+  private parseCall(nameTok: Token): Expression {
+    let name = this.text(nameTok);
+    let nameEnd = nameTok;
+    while (this.peek().type === 'DoubleColon') {
+      const sep = this.next();
+      const part = this.peek();
+      if (part.type !== 'Ident') {
+        this.errorAt(part, 'Missing function name', 'Function scope resolution symbol :: must be followed by a function name in this scope.', span(nameTok, part));
+        return { kind: 'Invalid', range: span(nameTok, sep) };
+      }
+      this.next();
+      name += '::' + this.text(part);
+      nameEnd = part;
+    }
+    const nameRange = span(nameTok, nameEnd);
+    const open = this.peek();
+    if (open.type !== 'OParen') {
+      this.errorAt(open, 'Missing open parenthesis', 'Function selector must be followed by an open parenthesis to begin the function call.', span(nameTok, open));
+      return { kind: 'Invalid', range: nameRange };
+    }
+    this.next();
+    const savedNl = this.nl;
+    this.nl = false;
+    const args: Expression[] = [];
+    let expandFinal = false;
+    let close: Token | undefined;
+    const unclosed = (t: Token): void => {
+      const subject = span(nameTok, open);
+      if (t.type === 'EOF') {
+        this.unclosedAtEof('Unterminated function call', 'There is no closing parenthesis for this function call before the end of the file. This may be caused by incorrect parenthesis nesting elsewhere in this file.', subject);
+      } else {
+        this.error('Unterminated function call', 'There is no closing parenthesis for this function call. Add ")" after the last argument.', subject);
+      }
+    };
+    for (;;) {
+      let t = this.peek();
+      if (t.type === 'CParen') {
+        close = this.next();
+        break;
+      }
+      if (this.bracketLeftOpen(t)) {
+        unclosed(t);
+        break;
+      }
+      const arg = this.parseExpression();
+      args.push(arg);
+      t = this.peek();
+      if (t.type === 'CParen') {
+        close = this.next();
+        break;
+      }
+      if (t.type === 'Comma') {
+        this.next();
+        continue;
+      }
+      if (t.type === 'Ellipsis') {
+        this.next();
+        expandFinal = true;
+        const c = this.peek();
+        if (c.type === 'CParen') {
+          close = this.next();
+        } else {
+          this.errorAt(c, 'Missing closing parenthesis', 'An expanded function argument (with ...) must be immediately followed by closing parentheses.', span(nameTok, c));
+          close = this.recoverTo('CParen');
+        }
+        break;
+      }
+      if (this.bracketLeftOpen(t)) {
+        unclosed(t);
+        break;
+      }
+      this.errorAt(t, 'Missing argument separator', 'A comma is required to separate each function argument from the next.', span(nameTok, t));
+      close = this.recoverTo('CParen');
+      break;
+    }
+    this.nl = savedNl;
+    const end = close ?? (args.length > 0 ? args[args.length - 1] : open);
+    const call: FunctionCallExpr = {
+      kind: 'FunctionCall',
+      name,
+      nameRange,
+      args,
+      expandFinal,
+      openParenRange: open.range,
+      closeParenRange: close === undefined ? pointRange(this.filename, end.range.end) : close.range,
+      range: span(nameTok, end),
+    };
+    return call;
+  }
+
+  private parseTuple(): Expression {
+    const open = this.next();
+    const savedNl = this.nl;
+    this.nl = false;
+    if (this.isKeyword(this.peek(), 'for')) {
+      const result = this.parseFor(open);
+      this.nl = savedNl;
+      return result;
+    }
+    const items: Expression[] = [];
+    let close: Token | undefined;
+    const unclosed = (t: Token): void => {
+      if (t.type === 'EOF') {
+        this.unclosedAtEof('Unterminated tuple constructor expression', 'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.', open.range);
+      } else {
+        this.error('Unterminated tuple constructor expression', 'There is no closing bracket for this "[". Add "]" after the last item.', open.range);
+      }
+    };
+    for (;;) {
+      let t = this.peek();
+      if (t.type === 'CBrack') {
+        close = this.next();
+        break;
+      }
+      if (this.bracketLeftOpen(t)) {
+        unclosed(t);
+        break;
+      }
+      items.push(this.parseExpression());
+      t = this.peek();
+      if (t.type === 'CBrack') {
+        close = this.next();
+        break;
+      }
+      if (t.type === 'Comma') {
+        this.next();
+        continue;
+      }
+      if (this.bracketLeftOpen(t)) {
+        unclosed(t);
+        break;
+      }
+      this.errorAt(t, 'Missing item separator', 'Expected a comma to mark the beginning of the next item.', span(open, t));
+      close = this.recoverTo('CBrack');
+      break;
+    }
+    this.nl = savedNl;
+    const end = close ?? (items.length > 0 ? items[items.length - 1] : open);
+    return { kind: 'Tuple', items, range: span(open, end) };
+  }
+
+  private parseObject(): Expression {
+    const open = this.next();
+    const savedNl = this.nl;
+    this.nl = false;
+    if (this.isKeyword(this.peek(), 'for')) {
+      const result = this.parseFor(open);
+      this.nl = savedNl;
+      return result;
+    }
+    this.nl = true;
+    const items: ObjectItem[] = [];
+    let close: Token | undefined;
+    const unterminated = (): void => {
+      this.unclosedAtEof('Unterminated object constructor expression', 'There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.', open.range);
+    };
+    for (;;) {
+      let t = this.peek();
+      if (t.type === 'Newline') {
+        this.i++;
+        continue;
+      }
+      if (t.type === 'CBrace') {
+        close = this.next();
+        break;
+      }
+      if (t.type === 'EOF') {
+        unterminated();
+        break;
+      }
+      const key = this.parseExpression();
+      t = this.peek();
+      if (t.type !== 'Equal' && t.type !== 'Colon') {
+        if (t.type === 'EOF') {
+          unterminated();
+          break;
+        }
+        if (t.type === 'Newline' || t.type === 'Comma') {
+          this.errorAt(t, 'Missing attribute value', 'Expected an attribute value, introduced by an equals sign ("=").', span(open, t));
+        } else if (t.type === 'Ident') {
+          this.errorAt(t, 'Missing key/value separator', 'Expected an equals sign ("=") to mark the beginning of the attribute value. If you intended to give an attribute name containing periods or spaces, write the name in quotes to create a string literal.', span(open, t));
+        } else {
+          this.errorAt(t, 'Missing key/value separator', 'Expected an equals sign ("=") to mark the beginning of the attribute value.', span(open, t));
+        }
+        close = this.recoverTo('CBrace');
+        break;
+      }
+      this.next();
+      const value = this.parseExpression();
+      items.push({ key, value, separator: t.type === 'Equal' ? '=' : ':' });
+      t = this.peek();
+      if (t.type === 'CBrace') {
+        close = this.next();
+        break;
+      }
+      if (t.type === 'Comma' || t.type === 'Newline') {
+        this.next();
+        continue;
+      }
+      if (t.type === 'EOF') {
+        unterminated();
+        break;
+      }
+      this.errorAt(t, 'Missing attribute separator', 'Expected a newline or comma to mark the beginning of the next attribute.', span(open, t));
+      close = this.recoverTo('CBrace');
+      break;
+    }
+    this.nl = savedNl;
+    const end = close ?? (items.length > 0 ? items[items.length - 1].value : open);
+    return { kind: 'Object', items, range: span(open, end) };
+  }
+
+  /** `[for …]` or `{for …}`; the opener is consumed and newlines are already ignored. */
+  private parseFor(open: Token): Expression {
+    const isObject = open.type === 'OBrace';
+    const closeType: TokenType = isObject ? 'CBrace' : 'CBrack';
+    this.next(); // "for"
+    const fail = (t: Token, detail: string): Expression => {
+      if (t.type === 'EOF') {
+        this.unclosedAtEof("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression before the end of the file.`, open.range);
+      } else {
+        this.errorAt(t, "Invalid 'for' expression", detail, span(open, t));
+      }
+      const close = this.recoverTo(closeType);
+      return { kind: 'Invalid', range: span(open, close ?? this.prevToken()) };
+    };
+    let t = this.peek();
+    if (t.type !== 'Ident') return fail(t, "For expression requires variable name after 'for'.");
+    this.next();
+    let keyVar: string | undefined;
+    let valueVar = this.text(t);
+    if (this.peek().type === 'Comma') {
+      this.next();
+      t = this.peek();
+      if (t.type !== 'Ident') return fail(t, 'For expression requires value variable name after comma.');
+      this.next();
+      keyVar = valueVar;
+      valueVar = this.text(t);
+    }
+    t = this.peek();
+    if (!this.isKeyword(t, 'in')) return fail(t, "For expression requires the 'in' keyword after its name declarations.");
+    this.next();
+    const collection = this.parseExpression();
+    t = this.peek();
+    if (t.type !== 'Colon') return fail(t, 'For expression requires a colon after the collection expression.');
+    this.next();
+    let keyExpr: Expression | undefined;
+    let valueExpr = this.parseExpression();
+    if (this.peek().type === 'FatArrow') {
+      this.next();
+      keyExpr = valueExpr;
+      valueExpr = this.parseExpression();
+    }
+    let group = false;
+    let ellipsis: Token | undefined;
+    if (this.peek().type === 'Ellipsis') {
+      ellipsis = this.next();
+      group = true;
+    }
+    let condition: Expression | undefined;
+    if (this.isKeyword(this.peek(), 'if')) {
+      this.next();
+      condition = this.parseExpression();
+    }
+    t = this.peek();
+    if (t.type !== closeType) return fail(t, "Extra characters after the end of the 'for' expression.");
+    const close = this.next();
+    const range = span(open, close);
+    if (!isObject) {
+      if (keyExpr !== undefined) {
+        this.error("Invalid 'for' expression", 'Key expression is not valid when building a tuple.', keyExpr.range, range);
+        return { kind: 'Invalid', range };
+      }
+      if (ellipsis !== undefined) {
+        this.error("Invalid 'for' expression", 'Grouping ellipsis (...) cannot be used when building a tuple.', ellipsis.range, range);
+        return { kind: 'Invalid', range };
+      }
+    } else if (keyExpr === undefined) {
+      this.error("Invalid 'for' expression", 'Key expression is required when building an object.', valueExpr.range, range);
+      return { kind: 'Invalid', range };
+    }
+    const forExpr: ForExpr = {
+      kind: 'For',
+      ...(keyVar !== undefined ? { keyVar } : {}),
+      valueVar,
+      collection,
+      ...(keyExpr !== undefined ? { keyExpr } : {}),
+      valueExpr,
+      ...(condition !== undefined ? { condition } : {}),
+      group,
+      isObject,
+      range,
+    };
+    return forExpr;
+  }
+
+  private parseTraversals(from: Expression): Expression {
+    let ret = from;
+    for (;;) {
+      const t = this.peek();
+      if (t.type === 'Dot') {
+        this.next();
+        const a = this.peek();
+        if (a.type === 'Ident') {
+          this.next();
+          ret = { kind: 'GetAttr', object: ret, name: this.text(a), nameRange: a.range, range: span(ret, a) };
+        } else if (a.type === 'Number') {
+          this.next();
+          const key = this.legacyIndex(a, false);
+          if (key === undefined) return { kind: 'Invalid', range: span(ret, a) };
+          ret = { kind: 'Index', collection: ret, key, range: span(ret, a) };
+        } else if (a.type === 'Star') {
+          this.next();
+          ret = this.parseAttrSplat(ret, t, a);
+        } else {
+          this.errorAt(a, 'Invalid attribute name', 'An attribute name is required after a dot.');
+          return { kind: 'Invalid', range: span(ret, t) };
+        }
+      } else if (t.type === 'OBrack') {
+        const open = this.next();
+        const savedNl = this.nl;
+        this.nl = false;
+        if (this.peek().type === 'Star') {
+          this.next();
+          const close = this.peek();
+          if (close.type !== 'CBrack') {
+            this.nl = savedNl;
+            this.errorAt(close, 'Missing close bracket on splat index', 'The star for a full splat operator must be immediately followed by a closing bracket ("]").');
+            this.recoverTo('CBrack');
+            return { kind: 'Invalid', range: span(ret, open) };
+          }
+          this.next();
+          this.nl = savedNl;
+          const item: Expression = { kind: 'SplatItem', range: span(open, close) };
+          const each = this.parseTraversals(item);
+          ret = { kind: 'Splat', source: ret, each, full: true, range: span(ret, each) };
+          continue;
+        }
+        const key = this.parseExpression();
+        const close = this.peek();
+        if (close.type !== 'CBrack') {
+          if (this.bracketLeftOpen(close)) {
+            if (close.type === 'EOF') this.unclosedAtEof('Missing close bracket on index', 'There is no closing bracket for this index before the end of the file.', open.range);
+            else this.error('Missing close bracket on index', 'The index operator must end with a closing bracket ("]").', open.range);
+          } else {
+            this.errorAt(close, 'Missing close bracket on index', 'The index operator must end with a closing bracket ("]").', span(open, close));
+            this.recoverTo('CBrack');
+          }
+          this.nl = savedNl;
+          return { kind: 'Invalid', range: span(ret, key) };
+        }
+        this.next();
+        this.nl = savedNl;
+        ret = { kind: 'Index', collection: ret, key, range: span(ret, close) };
+      } else {
+        return ret;
+      }
+    }
+  }
+
+  /** `.0` after a dot: the legacy index form. Returns undefined after an error. */
+  private legacyIndex(num: Token, inSplat: boolean): LiteralExpr | undefined {
+    const raw = this.text(num);
+    const dot = raw.indexOf('.');
+    if (dot >= 0) {
+      const properly = inSplat ? ' with a full splat expression [*]' : '';
+      this.error(
+        'Invalid legacy index syntax',
+        `When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax${properly} instead, like [${raw.slice(0, dot)}][${raw.slice(dot + 1)}].`,
+        num.range,
+      );
+      return undefined;
+    }
+    const value = Number(raw);
+    if (Number.isNaN(value)) {
+      this.error('Invalid number literal', `"${raw}" is not a valid number.`, num.range);
+      return undefined;
+    }
+    return { kind: 'Literal', value, raw, range: num.range };
+  }
+
+  /** `source.*.a.b`: only attribute (and legacy index) steps apply to each element. */
+  private parseAttrSplat(source: Expression, dot: Token, star: Token): Expression {
+    const markerRange = span(dot, star);
+    let each: Expression = { kind: 'SplatItem', range: markerRange };
+    let last: { range: Range } = star;
+    while (this.peek().type === 'Dot') {
+      this.i = this.peekIndex();
+      const a = this.toks[this.i + 1];
+      if (a.type === 'Ident') {
+        this.i += 2;
+        each = { kind: 'GetAttr', object: each, name: this.text(a), nameRange: a.range, range: span(each, a) };
+        last = a;
+      } else if (a.type === 'Number') {
+        this.i += 2;
+        const key = this.legacyIndex(a, true);
+        if (key === undefined) return { kind: 'Invalid', range: span(source, a) };
+        each = { kind: 'Index', collection: each, key, range: span(each, a) };
+        last = a;
+      } else if (a.type === 'Star') {
+        this.errorAt(a, 'Nested splat expression not allowed', 'A splat expression (*) cannot be used inside another attribute-only splat expression.');
+        this.i += 2;
+        return { kind: 'Invalid', range: span(source, a) };
+      } else {
+        break; // the outer traversal loop reports the dot
+      }
+    }
+    return { kind: 'Splat', source, each, full: false, range: span(source, last) };
+  }
+
+  // ---- templates ----------------------------------------------------------------------------
+
+  /** A quoted string or heredoc: parts, strip markers, the `<<-` indent rule, directives. */
+  private parseTemplate(): Expression {
+    const open = this.next();
+    const heredoc = open.type === 'OHeredoc';
+    const closer: TokenType = heredoc ? 'CHeredoc' : 'CQuote';
+    const atoms: TemplateAtom[] = [];
+    let ltrimNext = false;
+    let nextCanTrimPrev = false;
+    let close: Token | undefined;
+    const savedNl = this.nl;
+    this.nl = true;
+    if (++this.depth > MAX_DEPTH) {
+      this.depth--;
+      this.nl = savedNl;
+      this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, open.range);
+      this.recoverTo(closer, !heredoc);
+      return { kind: 'Invalid', range: open.range };
+    }
+
+    for (;;) {
+      const t = this.toks[this.i];
+      if (++this.steps > this.maxSteps) throw new ParserStuck('no progress in template');
+      if (t.type === closer) {
+        this.i++;
+        close = t;
+        break;
+      }
+      const ltrim = ltrimNext;
+      ltrimNext = false;
+      const canTrimPrev = nextCanTrimPrev;
+      nextCanTrimPrev = false;
+
+      if (t.type === 'QuotedLit' || t.type === 'StringLit') {
+        this.i++;
+        let val = t.type === 'QuotedLit' ? this.decodeQuoted(t) : decodeHeredocText(this.text(t));
+        if (ltrim) val = trimStartSpace(val);
+        atoms.push({ k: 'lit', val, range: t.range });
+        nextCanTrimPrev = true;
+        continue;
+      }
+      if (t.type === 'TemplateInterp' || t.type === 'TemplateControl') {
+        const tilde = t.end - t.start === 3;
+        if (canTrimPrev && tilde && atoms.length > 0) {
+          const prev = atoms[atoms.length - 1];
+          if (prev.k === 'lit') prev.val = trimEndSpace(prev.val);
+        }
+        this.i++;
+        this.nl = false;
+        const ok = t.type === 'TemplateInterp' ? this.templateInterp(t, atoms, heredoc) : this.templateDirective(t, atoms, heredoc);
+        this.nl = true;
+        if (ok === 'trim') ltrimNext = true;
+        continue;
+      }
+      // The string ended early: a newline in a quoted string, or the end of the file.
+      if (heredoc) {
+        const marker = this.text(open).replace(/^<<-?/, '').trim();
+        this.unclosedAtEof('Unclosed heredoc', `There is no closing "${marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`, open.range);
+      } else {
+        const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
+        if (t.type === 'EOF') this.eofReported = true;
+        this.error('Unterminated template string', 'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.', subject);
+      }
+      break;
+    }
+    this.nl = savedNl;
+    this.depth--;
+
+    const end = close ?? this.prevToken();
+    const range = span(open, end);
+    if (heredoc && this.text(open).startsWith('<<-')) flushHeredoc(atoms);
+    const passthru = atoms.length === 1 && atoms[0].k === 'interp';
+    meldLiterals(atoms);
+    if (atoms.length === 0) {
+      const at = open.range.end;
+      atoms.push({ k: 'lit', val: '', range: pointRange(this.filename, at) });
+    }
+    atoms.push({ k: 'end', range: close !== undefined ? close.range : pointRange(this.filename, end.range.end) });
+
+    if (passthru) {
+      const only = atoms[0] as { k: 'interp'; expr: Expression };
+      return { kind: 'TemplateWrap', wrapped: only.expr, range };
+    }
+    const parts = this.buildTemplateParts(atoms);
+    const template: TemplateExpr = heredoc
+      ? { kind: 'Template', parts, heredoc: heredocInfo(this.text(open)), range }
+      : { kind: 'Template', parts, range };
+    return template;
+  }
+
+  /** `${ expr }`; returns 'trim' when it ended with `~}`. */
+  private templateInterp(open: Token, atoms: TemplateAtom[], heredoc: boolean): 'trim' | 'ok' | 'error' {
+    const expr = this.parseExpression();
+    const close = this.peek();
+    if (close.type === 'TemplateSeqEnd') {
+      this.next();
+      atoms.push({ k: 'interp', expr, range: span(open, close) });
+      return close.end - close.start === 2 ? 'trim' : 'ok';
+    }
+    if (close.type === 'EOF') {
+      this.unclosedAtEof('Unclosed template interpolation sequence', 'There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.', open.range);
+    } else if (close.type === 'Colon') {
+      this.errorAt(close, 'Extra characters after interpolation expression', 'Template interpolation doesn\'t expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with "$${" instead of just "${".', span(open, close));
+    } else if (!heredoc && (close.type === 'OQuote' || close.type === 'CQuote' || close.type === 'Newline')) {
+      this.error('Unclosed template interpolation sequence', 'There is no closing brace for this interpolation sequence before the end of the quoted template. This might be caused by incorrect nesting inside the given expression.', open.range);
+    } else {
+      this.errorAt(close, 'Extra characters after interpolation expression', 'Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with "$${" instead of just "${".', span(open, close));
+    }
+    this.recoverTo('TemplateSeqEnd', !heredoc);
+    atoms.push({ k: 'interp', expr: { kind: 'Invalid', range: span(open, expr) }, range: span(open, expr) });
+    return 'error';
+  }
+
+  /** `%{ if … }`, `%{ for … }`, `%{ else }`, `%{ endif }`, `%{ endfor }`. */
+  private templateDirective(open: Token, atoms: TemplateAtom[], heredoc: boolean): 'trim' | 'ok' | 'error' {
+    const kw = this.peek();
+    if (kw.type !== 'Ident') {
+      this.errorAt(kw, 'Invalid template directive', 'A template directive keyword ("if", "for", etc) is expected at the beginning of a %{ sequence.', span(open, kw));
+      this.recoverTo('TemplateSeqEnd', !heredoc);
+      return 'error';
+    }
+    this.next();
+    const word = this.text(kw);
+    let atom: TemplateAtom;
+    switch (word) {
+      case 'if': {
+        const cond = this.parseExpression();
+        atom = { k: 'if', cond, range: open.range };
+        break;
+      }
+      case 'else':
+      case 'endif':
+      case 'endfor':
+        atom = { k: word, range: open.range };
+        break;
+      case 'for': {
+        const failFor = (t: Token, detail: string): 'error' => {
+          this.errorAt(t, "Invalid 'for' directive", detail);
+          this.recoverTo('TemplateSeqEnd', !heredoc);
+          return 'error';
+        };
+        let t = this.peek();
+        if (t.type !== 'Ident') return failFor(t, "For directive requires variable name after 'for'.");
+        this.next();
+        let keyVar: string | undefined;
+        let valueVar = this.text(t);
+        if (this.peek().type === 'Comma') {
+          this.next();
+          t = this.peek();
+          if (t.type !== 'Ident') return failFor(t, 'For directive requires value variable name after comma.');
+          this.next();
+          keyVar = valueVar;
+          valueVar = this.text(t);
+        }
+        t = this.peek();
+        if (!this.isKeyword(t, 'in')) return failFor(t, "For directive requires 'in' keyword after names.");
+        this.next();
+        const coll = this.parseExpression();
+        atom = keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, range: open.range } : { k: 'for', valueVar, coll, range: open.range };
+        break;
+      }
+      default:
+        this.errorAt(kw, 'Invalid template control keyword', `"${word}" is not a valid template control keyword.${didYouMean(word, ['if', 'for', 'else', 'endif', 'endfor'])}`, span(open, kw));
+        this.recoverTo('TemplateSeqEnd', !heredoc);
+        return 'error';
+    }
+    const close = this.peek();
+    if (close.type !== 'TemplateSeqEnd') {
+      if (close.type === 'EOF') {
+        this.unclosedAtEof(`Unclosed ${word} directive`, `There is no closing brace for this %{ ${word} } directive before the end of the file.`, open.range);
+      } else {
+        this.errorAt(close, `Extra characters in ${word} marker`, 'Expected a closing brace to end the sequence, but found extra characters.', span(open, close));
+      }
+      this.recoverTo('TemplateSeqEnd', !heredoc);
+      atom.range = span(open, this.prevToken());
+      atoms.push(atom);
+      return 'error';
+    }
+    this.next();
+    atom.range = span(open, close);
+    atoms.push(atom);
+    return close.end - close.start === 2 ? 'trim' : 'ok';
+  }
+
+  /** Nest the flat atoms into parts with if/for directives, as hclsyntax's templateParser. */
+  private buildTemplateParts(atoms: TemplateAtom[]): TemplatePart[] {
+    let pos = 0;
+    const peekAtom = (): TemplateAtom => atoms[pos];
+    const readAtom = (): TemplateAtom => {
+      const a = atoms[pos];
+      if (a.k !== 'end') pos++;
+      return a;
+    };
+    const sequence = (parts: TemplatePart[], range: Range | undefined, fallback: Pos): TemplateExpr => {
+      const r = range ?? pointRange(this.filename, fallback);
+      return { kind: 'Template', parts, range: r };
+    };
+    const partsRange = (parts: TemplatePart[]): Range | undefined =>
+      parts.length === 0 ? undefined : span(parts[0], parts[parts.length - 1]);
+
+    const parseOne = (): TemplatePart => {
+      const a = peekAtom();
+      switch (a.k) {
+        case 'lit':
+          readAtom();
+          return { kind: 'Literal', value: a.val, range: a.range };
+        case 'interp':
+          readAtom();
+          return a.expr;
+        case 'if': {
+          readAtom();
+          const thenParts: TemplatePart[] = [];
+          const elseParts: TemplatePart[] = [];
+          let current = thenParts;
+          let hasElse = false;
+          for (;;) {
+            const b = peekAtom();
+            if (b.k === 'end') {
+              this.error('Unexpected end of template', `The if directive at ${formatPos(a.range)} is missing its corresponding endif directive.`, b.range);
+              return { kind: 'Invalid', range: span(a, b) };
+            }
+            if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
+              readAtom();
+              if (b.k === 'else' && !hasElse) {
+                hasElse = true;
+                current = elseParts;
+                continue;
+              }
+              if (b.k === 'endif') {
+                const thenExpr = sequence(thenParts, partsRange(thenParts), a.range.end);
+                const ifPart: TemplatePart = hasElse
+                  ? { kind: 'TemplateIf', condition: (a as { cond: Expression }).cond, then: thenExpr, else: sequence(elseParts, partsRange(elseParts), b.range.start), range: span(a, b) }
+                  : { kind: 'TemplateIf', condition: (a as { cond: Expression }).cond, then: thenExpr, range: span(a, b) };
+                return ifPart;
+              }
+              if (b.k === 'else') {
+                this.error('Unexpected else directive', `Already in the else clause for the if started at ${formatPos(a.range)}.`, b.range);
+              } else {
+                this.error(`Unexpected ${b.k} directive`, `Expecting an endif directive for the if started at ${formatPos(a.range)}.`, b.range);
+              }
+              return { kind: 'Invalid', range: span(a, b) };
+            }
+            current.push(parseOne());
+          }
+        }
+        case 'for': {
+          readAtom();
+          const body: TemplatePart[] = [];
+          for (;;) {
+            const b = peekAtom();
+            if (b.k === 'end') {
+              this.error('Unexpected end of template', `The for directive at ${formatPos(a.range)} is missing its corresponding endfor directive.`, b.range);
+              return { kind: 'Invalid', range: span(a, b) };
+            }
+            if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
+              readAtom();
+              if (b.k === 'endfor') {
+                const forA = a as { keyVar?: string; valueVar: string; coll: Expression };
+                const bodyExpr = sequence(body, partsRange(body), a.range.end);
+                return forA.keyVar !== undefined
+                  ? { kind: 'TemplateFor', keyVar: forA.keyVar, valueVar: forA.valueVar, collection: forA.coll, body: bodyExpr, range: span(a, b) }
+                  : { kind: 'TemplateFor', valueVar: forA.valueVar, collection: forA.coll, body: bodyExpr, range: span(a, b) };
+              }
+              if (b.k === 'else') {
+                this.error('Unexpected else directive', 'An else clause is not expected for a for directive.', b.range);
+              } else {
+                this.error(`Unexpected ${b.k} directive`, `Expecting an endfor directive corresponding to the for directive at ${formatPos(a.range)}.`, b.range);
+              }
+              return { kind: 'Invalid', range: span(a, b) };
+            }
+            body.push(parseOne());
+          }
+        }
+        case 'end':
+          // Unreachable from the root loop; kept for exhaustiveness.
+          return { kind: 'Invalid', range: a.range };
+        default:
+          readAtom();
+          this.error(`Unexpected ${a.k} directive`, 'The control directives within this template are unbalanced.', a.range);
+          return { kind: 'Invalid', range: a.range };
+      }
+    };
+
+    const parts: TemplatePart[] = [];
+    while (peekAtom().k !== 'end') parts.push(parseOne());
+    return parts;
+  }
+
+  // ---- string literals ----------------------------------------------------------------------
+
+  /** Decode a quoted literal's escapes, reporting bad ones. */
+  private decodeQuoted(t: Token): string {
+    const src = this.src;
+    const raw = src.slice(t.start, t.end);
+    if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) return raw;
+    let out = '';
+    let i = t.start;
+    let runStart = i;
+    const end = t.end;
+    while (i < end) {
+      const c = src.charCodeAt(i);
+      if (c === 92 /* \ */) {
+        out += src.slice(runStart, i);
+        const sel = src.charCodeAt(i + 1);
+        let len = 2;
+        if (i + 1 >= end) {
+          this.escapeError(t, i, i + 1, 'Backslash must be followed by an escape sequence selector character.');
+          len = 1;
+        } else if (sel === 110) out += '\n';
+        else if (sel === 114) out += '\r';
+        else if (sel === 116) out += '\t';
+        else if (sel === 34) out += '"';
+        else if (sel === 92) out += '\\';
+        else if (sel === 117 || sel === 85) {
+          const want = sel === 117 ? 4 : 8;
+          let k = i + 2;
+          while (k < end && k < i + 2 + want && isHex(src.charCodeAt(k))) k++;
+          len = k - i;
+          if (k - (i + 2) !== want) {
+            this.escapeError(t, i, k, `The \\${String.fromCharCode(sel)} escape sequence must be followed by ${want === 4 ? 'four' : 'eight'} hexadecimal digits.`);
+          } else {
+            const cp = parseInt(src.slice(i + 2, k), 16);
+            if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+              this.escapeError(t, i, k, `Cannot encode character U+${cp.toString(16).padStart(4, '0')} in UTF-8.`);
+            } else {
+              out += String.fromCodePoint(cp);
+            }
+          }
+        } else {
+          const cp = src.codePointAt(i + 1) ?? sel;
+          len = cp > 0xffff ? 3 : 2;
+          this.escapeError(t, i, i + len, `The symbol "${String.fromCodePoint(cp)}" is not a valid escape sequence selector. Valid escapes are \\n, \\r, \\t, \\", \\\\, \\uNNNN and \\UNNNNNNNN.`);
+          out += String.fromCodePoint(cp);
+        }
+        i += len;
+        runStart = i;
+        continue;
+      }
+      if ((c === 36 || c === 37) && src.charCodeAt(i + 1) === c && src.charCodeAt(i + 2) === 123 && i + 2 < end) {
+        out += src.slice(runStart, i) + String.fromCharCode(c) + '{';
+        i += 3;
+        runStart = i;
+        continue;
+      }
+      i++;
+    }
+    return out + src.slice(runStart, end);
+  }
+
+  private escapeError(t: Token, from: number, to: number, detail: string): void {
+    const start = posWithin(this.src, t, from);
+    const end = posWithin(this.src, t, to);
+    this.error('Invalid escape sequence', detail, { filename: this.filename, start, end });
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Position of a string offset inside a single-line token. */
+function posWithin(src: string, t: Token, at: number): Pos {
+  let column = t.range.start.column;
+  let byte = t.range.start.byte;
+  for (let k = t.start; k < at; k++) {
+    const c = src.charCodeAt(k);
+    if (c < 0x80) byte += 1;
+    else if (c < 0x800) byte += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && k + 1 < at) {
+      byte += 4;
+      k++;
+    } else byte += 3;
+    column++;
+  }
+  return { line: t.range.start.line, column, byte };
+}
+
+function formatPos(r: Range): string {
+  return `${r.filename}:${r.start.line},${r.start.column}`;
+}
+
+/** Heredoc text: only the `$${` and `%%{` escapes apply. */
+function decodeHeredocText(raw: string): string {
+  if (raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) return raw;
+  return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
+function trimStartSpace(s: string): string {
+  let i = 0;
+  while (i < s.length && isHclSpace(s.charCodeAt(i))) i++;
+  return i === 0 ? s : s.slice(i);
+}
+
+function trimEndSpace(s: string): string {
+  let j = s.length;
+  while (j > 0 && isHclSpace(s.charCodeAt(j - 1))) j--;
+  return j === s.length ? s : s.slice(0, j);
+}
+
+function heredocInfo(openText: string): { marker: string; indented: boolean } {
+  const indented = openText.startsWith('<<-');
+  const marker = openText.slice(indented ? 3 : 2).replace(/\r?\n$/, '');
+  return { marker, indented };
+}
+
+/**
+ * The `<<-` rule: find the least indentation among line-leading literals (lines that are only
+ * spaces don't count) and remove that many space characters from each of them.
+ */
+function flushHeredoc(atoms: TemplateAtom[]): void {
+  let min = Infinity;
+  let newline = true;
+  const adjust: Extract<TemplateAtom, { k: 'lit' }>[] = [];
+  for (const a of atoms) {
+    if (newline) {
+      newline = false;
+      let spaces = 0;
+      if (a.k === 'lit') {
+        const trimmed = trimStartSpace(a.val);
+        if (trimmed.length === 0 && a.val.endsWith('\n')) {
+          spaces = Infinity;
+        } else {
+          spaces = countCodePoints(a.val, a.val.length - trimmed.length);
+          adjust.push(a);
+        }
+      }
+      if (spaces < min) min = spaces;
+    }
+    if (a.k === 'lit' && a.val.endsWith('\n')) newline = true;
+  }
+  if (min === Infinity || min === 0) return;
+  for (const a of adjust) {
+    let k = 0;
+    for (let n = 0; n < min && k < a.val.length; n++) {
+      const c = a.val.charCodeAt(k);
+      k += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    }
+    const start = a.range.start;
+    a.val = a.val.slice(k);
+    // Spaces are single-byte except for the rare Unicode spaces; keep the range simple.
+    a.range = { filename: a.range.filename, start: { line: start.line, column: start.column + min, byte: start.byte + k }, end: a.range.end };
+  }
+}
+
+function countCodePoints(s: string, units: number): number {
+  let n = 0;
+  for (let k = 0; k < units; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0xd800 && c <= 0xdbff) k++;
+    n++;
+  }
+  return n;
+}
+
+function meldLiterals(atoms: TemplateAtom[]): void {
+  let w = 0;
+  for (let r = 0; r < atoms.length; r++) {
+    const a = atoms[r];
+    const prev = w > 0 ? atoms[w - 1] : undefined;
+    if (a.k === 'lit' && prev !== undefined && prev.k === 'lit') {
+      prev.val += a.val;
+      prev.range = { filename: prev.range.filename, start: prev.range.start, end: a.range.end };
+      continue;
+    }
+    atoms[w++] = a;
+  }
+  atoms.length = w;
+}
+
+// ---- bytes --------------------------------------------------------------------------------
+
+interface Decoded {
+  readonly text: string;
+  readonly replaced: Map<number, number>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Decode UTF-8, replacing each invalid byte by U+FFFD and reporting each run of them. */
+function decodeUtf8(bytes: Uint8Array, filename: string): Decoded {
+  const replaced = new Map<number, number>();
+  const diagnostics: Diagnostic[] = [];
+  const n = bytes.length;
+  // Fast path: valid input decodes in one call.
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return { text, replaced, diagnostics };
+  } catch {
+    // fall through to the careful decoder
+  }
+  const dec = new TextDecoder('utf-8', { ignoreBOM: true });
+  let text = '';
+  let line = 1;
+  let column = 1;
+  let i = 0;
+  let validStart = 0;
+  let badStart = -1;
+  let badPos: Pos | undefined;
+  const flushValid = (to: number): void => {
+    if (to > validStart) text += dec.decode(bytes.subarray(validStart, to));
+  };
+  const endBad = (at: number): void => {
+    if (badStart < 0 || badPos === undefined) return;
+    diagnostics.push({
+      severity: 'error',
+      summary: 'Invalid UTF-8',
+      detail: `The file contains ${at - badStart === 1 ? 'a byte' : `${at - badStart} bytes`} that are not valid UTF-8 here. Configuration files must be UTF-8 text; re-save the file as UTF-8.`,
+      subject: { filename, start: badPos, end: { line, column, byte: at } },
+    });
+    badStart = -1;
+    badPos = undefined;
+  };
+  while (i < n) {
+    const b = bytes[i];
+    const len = utf8SequenceLength(bytes, i);
+    if (len > 0) {
+      if (badStart >= 0) {
+        endBad(i);
+        validStart = i;
+      }
+      if (b === 0x0a) {
+        line++;
+        column = 1;
+      } else {
+        column++; // one code point
+      }
+      i += len;
+      continue;
+    }
+    // An invalid byte.
+    if (badStart < 0) {
+      flushValid(i);
+      badStart = i;
+      badPos = { line, column, byte: i };
+    }
+    replaced.set(text.length, 1);
+    text += '\uFFFD';
+    column++;
+    i++;
+    validStart = i;
+  }
+  endBad(n);
+  flushValid(n);
+  return { text, replaced, diagnostics };
+}
+
+/** Length of the valid UTF-8 sequence starting at i, or 0 if the byte there starts none. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  const cont = (k: number): boolean => k < b.length && (b[k] & 0xc0) === 0x80;
+  if (c >= 0xc2 && c <= 0xdf) return cont(i + 1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (!cont(i + 1) || !cont(i + 2)) return 0;
+    const c1 = b[i + 1];
+    if (c === 0xe0 && c1 < 0xa0) return 0; // overlong
+    if (c === 0xed && c1 >= 0xa0) return 0; // surrogates
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
+    const c1 = b[i + 1];
+    if (c === 0xf0 && c1 < 0x90) return 0;
+    if (c === 0xf4 && c1 >= 0x90) return 0;
+    return 4;
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+// The embedded PowerVS simulator: an HTTP server on loopback that speaks the PowerVS API
+// subset drctl uses, keeps its world on disk, models time, and injects faults on request.
+
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_TIME_SCALE, scaledClock, type Clock } from './clock.js';
+import { seededRandom, type FaultSpec } from './faults.js';
+import { createSimServer } from './server.js';
+import { WorldStore } from './store.js';
+import { World } from './world.js';
+
+export { ManualClock, scaledClock, DEFAULT_TIME_SCALE, type Clock } from './clock.js';
+export { parseFaultFlags, parseFaultRates, validateFaultSpec, type FaultSpec, type FaultRates, type SiteDownFault } from './faults.js';
+export { readRunningSimulator, DataDirInUseError, type LockInfo } from './store.js';
+export { REPLICATION_PAIRS, LOCATIONS, pairedLocation } from './sites.js';
+export { SimulatorAdmin, type SimEventView } from './admin.js';
+export type { SimEvent } from './records.js';
+
+export interface SimulatorWorkspace {
+  readonly id: string;
+  readonly location: string;
+  readonly name?: string;
+}
+
+export interface SimulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir: string;
+  /** D model seconds take D × timeScale real seconds; 0 = instant. Default 1/600. */
+  readonly timeScale?: number;
+  /** Seed of the fault generator (default 1). */
+  readonly seed?: number;
+  readonly faults?: FaultSpec;
+  /** Bearer token clients must send; random when unset. */
+  readonly token?: string;
+  /** API key the IAM stand-in accepts (any when unset). */
+  readonly apiKey?: string;
+  /** Workspaces to create at start if missing. */
+  readonly workspaces?: readonly SimulatorWorkspace[];
+  /** A model clock (tests); overrides timeScale. */
+  readonly clock?: Clock;
+  readonly compactBytes?: number;
+}
+
+export interface SimulatorHandle {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly token: string;
+  readonly dataDir: string;
+  readonly timeScale: number;
+  readonly clock: Clock;
+  /** The live world (read-only use; for checks in tests). */
+  readonly world: World;
+  close(): Promise<void>;
+}
+
+export async function serveSimulator(opts: SimulatorOptions): Promise<SimulatorHandle> {
+  const timeScale = opts.timeScale ?? DEFAULT_TIME_SCALE;
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? `sim-${randomBytes(16).toString('hex')}`;
+  const { store, world: data } = await WorldStore.open(opts.dataDir, { compactBytes: opts.compactBytes });
+  let world: World;
+  let sim: ReturnType<typeof createSimServer>;
+  try {
+    // Model time resumes where the world left off, never before it.
+    const clock = opts.clock ?? scaledClock(timeScale, Math.max(data.highWaterMs, Date.now()));
+    world = new World(data, { clock, instant: !opts.clock && timeScale === 0 });
+    for (const ws of opts.workspaces ?? []) world.ensureWorkspace(ws.id, ws.location, ws.name);
+    world.setFaults(opts.faults ?? {});
+    const entry = world.takeEntry();
+    if (entry) await store.append(entry);
+
+    sim = createSimServer({ world, store, token, apiKey: opts.apiKey, random: seededRandom(opts.seed ?? 1), timeScale });
+    await new Promise<void>((resolve, reject) => {
+      sim.server.once('error', reject);
+      sim.server.listen(opts.port ?? 0, host, () => resolve());
+    });
+    const port = (sim.server.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    await store.advertise(url, token);
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      host,
+      token,
+      dataDir: opts.dataDir,
+      timeScale,
+      clock,
+      world,
+      close: () => (closing ??= sim.close().then(() => store.close())),
+    };
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
