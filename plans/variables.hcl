@@ -17,8 +17,9 @@ variable "app_count" {
   default     = 12
   description = "Linux application servers in the pool"
 
-  # Fewer than 4 cannot carry month-end load; more than 20 would push the app group past the
-  # RTO target at parallelism 10 (each extra wave of 10 boots adds about 2.5 minutes).
+  # Fewer than 4 cannot carry month-end load. The DR site's capacity is reserved for 20, so
+  # going higher is a capacity decision to make with IBM first, not a one-line change.
+  # (Each extra 10 app servers also add a boot wave, about 2.5 minutes, to the predicted RTO.)
   validation {
     condition     = var.app_count >= 4 && var.app_count <= 20
     error_message = "app_count must be between 4 and 20."

@@ -8,6 +8,8 @@ import type { BlockSchema, NestedBlockSchema } from './schema.js';
 export interface CheckedBody {
   readonly attrs: ReadonlyMap<string, Attribute>;
   readonly blocks: ReadonlyMap<string, readonly Block[]>;
+  /** The checked body of each nested block. */
+  readonly nested: ReadonlyMap<Block, CheckedBody>;
 }
 
 /** `vm "db01"` as written in messages. */
@@ -86,6 +88,7 @@ export function checkLabels(block: Block, schema: BlockSchema, diags: Diagnostic
 export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerRange: Range, diags: Diagnostic[]): CheckedBody {
   const attrs = new Map<string, Attribute>();
   const blocks = new Map<string, Block[]>();
+  const nestedBodies = new Map<Block, CheckedBody>();
   const nested = schema.blocks ?? {};
   const attrNames = Object.keys(schema.attrs);
   const allowCount = schema.countable === true;
@@ -124,6 +127,7 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
       continue;
     }
     if (!checkLabels(item, blockSchema, diags)) continue;
+    nestedBodies.set(item, checkBody(item.body, blockSchema, `the ${describeBlock(item)} block in ${owner}`, declRange(item), diags));
     const list = blocks.get(item.type) ?? [];
     list.push(item);
     blocks.set(item.type, list);
@@ -162,5 +166,5 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
       );
     }
   }
-  return { attrs, blocks };
+  return { attrs, blocks, nested: nestedBodies };
 }

@@ -60,7 +60,7 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
   const owner = d.index === undefined ? `${block.type} "${decl.name}"` : `${block.type} "${decl.name}" [${d.index}]`;
   const a = d.attrs;
   const attrRanges = Object.fromEntries([...d.checked.attrs].map(([k, attr]) => [k, attr.expr.range]));
-  const base = { address: d.address, name: decl.name, range: decl.range, declRange: decl.declRange, dependsOn: d.dependsOn, attrRanges };
+  const base = { address: d.address, name: decl.name, range: decl.range, declRange: decl.declRange, dependsOn: d.dependsOn, attrRanges, sensitive: [...d.sensitive].sort() };
 
   const one = (name: string, to: ResourceType): string | undefined => {
     const expr = d.refs.get(name);

@@ -15,7 +15,7 @@ import { topologicalOrder } from '../graph/waves.js';
 import { BLOCK_SCHEMAS, RESOURCE_BLOCK_TYPES, TOP_LEVEL_BLOCK_TYPES, type AttrSchema, type BlockSchema } from './schema.js';
 import { checkBody, checkLabels, declRange, describeBlock, type CheckedBody } from './body.js';
 import { convertValue, type Plain } from './convert.js';
-import { decodeRef, decodeRefList, refAddress, type StaticRef } from './refs.js';
+import { decodeRef, decodeRefList, readStaticRef, refAddress, type StaticRef } from './refs.js';
 import {
   ANY_TYPE,
   convertToVarType,
@@ -30,7 +30,7 @@ import {
 } from './variables.js';
 import { decodeResource, type DecodedAttrs, type MutableConfig } from './decode.js';
 import { validateConfig } from './validate.js';
-import type { DrConfig, Output, Settings, Variable } from './model.js';
+import type { DrConfig, MovedBlock, Output, Settings, Variable } from './model.js';
 
 /** The files a load may read; tests and commands pass node:fs-backed or in-memory versions. */
 export interface ConfigFs {
@@ -124,7 +124,7 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   }
 
   const graph = buildGraph(decls, checked, diags);
-  if (hasErrors(diags)) return { diagnostics: diags, sources, graph };
+  if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
 
   const ctx: EvalContext = {
     dir,
@@ -168,12 +168,23 @@ export function loadConfig(opts: LoadOptions): LoadResult {
       if (body) evaluateResource(d, body, graph, ctx);
     }
   }
-  if (hasErrors(diags)) return { diagnostics: diags, sources, graph };
+  if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
 
   const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx);
-  if (!config) return { diagnostics: diags, sources, graph };
+  if (!config) return { diagnostics: dedupe(diags), sources, graph };
   validateConfig(config, diags);
-  return { config: hasErrors(diags) ? undefined : config, diagnostics: diags, sources, graph };
+  return { config: hasErrors(diags) ? undefined : config, diagnostics: dedupe(diags), sources, graph };
+}
+
+/** Counted blocks evaluate once per instance; the same mistake is reported once. */
+function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const key = JSON.stringify([d.severity, d.summary, d.detail, d.subject]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,6 +313,8 @@ function buildGraph(decls: ReadonlyMap<string, Declaration>, checked: ReadonlyMa
           continue;
         }
         const target = `${ref.root}.${first}`;
+        // A variable's validation block reads the variable itself; that is not a dependency.
+        if (d.kind === 'var' && target === d.address) continue;
         if (!decls.has(target)) {
           const kindName = isScoped ? SCOPE_ROOTS[ref.root] : ref.root;
           diags.push(
@@ -322,7 +335,7 @@ function buildGraph(decls: ReadonlyMap<string, Declaration>, checked: ReadonlyMa
     diags.push(
       errorDiag(
         'Cycle in references',
-        `These ${cycle.members.length === 1 ? 'a block refers to itself' : `${cycle.members.length} blocks refer to each other in a loop`}: ${describeCycle(cycle)}. Members: ${cycle.members.join(', ')}. Remove one of the references to break the loop.`,
+        `${cycle.members.length === 1 ? `${cycle.members[0]} refers to itself` : `These ${cycle.members.length} blocks refer to each other in a loop`}: ${describeCycle(cycle)}. Members: ${cycle.members.join(', ')}. Remove one of the references to break the loop.`,
         first?.declRange,
       ),
     );
@@ -571,7 +584,7 @@ function readSettings(decls: ReadonlyMap<string, Declaration>, checked: Readonly
   let backend: Settings['backend'] = { type: 'local' };
   if (backendBlock) {
     const type = backendBlock.labels[0].value;
-    const b = checkBody(backendBlock.body, BLOCK_SCHEMAS.drctl.blocks!.backend, 'backend', declRange(backendBlock), ctx.diags);
+    const b = body.nested.get(backendBlock)!;
     const ba = convertAttrs(b, BLOCK_SCHEMAS.drctl.blocks!.backend, ctx, `backend "${type}"`, scopeFor(ctx));
     if (type === 'local') backend = { type: 'local', path: ba.path as string | undefined };
     else if (type === 'postgres') backend = { type: 'postgres', connEnv: ba.conn_str_env as string | undefined };
@@ -640,8 +653,8 @@ function evaluateResource(d: Declaration, body: CheckedBody, graph: Graph<Declar
     for (const [type, blocks] of body.blocks) {
       const nestedSchema = schema.blocks![type];
       nested[type] = blocks.map((b) => {
-        const nb = checkBody(b.body, nestedSchema, `${type} block of ${owner}`, declRange(b), []);
-        return convertAttrs(nb, nestedSchema, ctx, `${type} block of ${owner}`, scope, sensitiveAttrs);
+        const nb = body.nested.get(b)!;
+        return convertAttrs(nb, nestedSchema, ctx, `the ${describeBlock(b)} block in ${owner}`, scope, sensitiveAttrs);
       });
     }
     const refs = new Map<string, Expression>();
@@ -668,7 +681,7 @@ function index0(instances: (number | undefined)[]): boolean {
 
 /** How a reference argument appears when another expression reads it: the address(es) as text. */
 function refAddressText(expr: Expression): Value {
-  const single = decodeRef(expr, 'site', '', []);
+  const single = readStaticRef(expr);
   if (single) return refAddress(single);
   const list = decodeRefList(expr, 'any', '', []);
   return list ? list.map(refAddress) : null;
@@ -676,6 +689,29 @@ function refAddressText(expr: Expression): Value {
 
 // ---------------------------------------------------------------------------------------------
 // Typed decoding
+
+function decodeMoves(decls: ReadonlyMap<string, Declaration>, diags: Diagnostic[]): MovedBlock[] {
+  const out: MovedBlock[] = [];
+  for (const d of decls.values()) {
+    if (d.kind !== 'moved' || !d.block) continue;
+    const get = (name: string) => d.block!.body.items.find((i): i is Attribute => i.kind === 'Attribute' && i.name === name);
+    const from = get('from');
+    const to = get('to');
+    if (!from || !to) continue; // reported as missing arguments
+    const a = readStaticRef(from.expr);
+    const b = readStaticRef(to.expr);
+    for (const [ref, attr] of [[a, from], [b, to]] as const) {
+      if (!ref) diags.push(errorDiag('Invalid moved address', 'from and to must be resource addresses written directly, like vm.old_name.', attr.expr.range));
+    }
+    if (!a || !b) continue;
+    if (a.type !== b.type) {
+      diags.push(errorDiag('Invalid moved block', `A moved block renames a resource within its type; ${refAddress(a)} and ${refAddress(b)} are of different types.`, d.declRange));
+      continue;
+    }
+    out.push({ from: refAddress(a), to: refAddress(b), range: d.range });
+  }
+  return out;
+}
 
 function decodeResourcesIntoConfig(
   dir: string,
@@ -726,6 +762,7 @@ function decodeResourcesIntoConfig(
     recoveryPlans: new Map(),
     drills: new Map(),
     notifications: new Map(),
+    moves: decodeMoves(decls, ctx.diags),
   } satisfies DrConfig & MutableConfig;
   const before = ctx.diags.length;
   for (const decoded of ctx.decoded.values()) {

@@ -38,6 +38,8 @@ interface Declared {
   readonly dependsOn: readonly string[];
   /** The value range of each argument as written, so later checks can point at it. */
   readonly attrRanges: Readonly<Record<string, Range>>;
+  /** Arguments whose values came from sensitive variables: redacted wherever they are shown. */
+  readonly sensitive: readonly string[];
 }
 
 export interface Site extends Declared {
@@ -185,4 +187,12 @@ export interface DrConfig {
   readonly recoveryPlans: ReadonlyMap<string, RecoveryPlan>;
   readonly drills: ReadonlyMap<string, Drill>;
   readonly notifications: ReadonlyMap<string, Notification>;
+  /** `moved { from = vm.old  to = vm.new }`: renames applied to state before planning. */
+  readonly moves: readonly MovedBlock[];
+}
+
+export interface MovedBlock {
+  readonly from: string;
+  readonly to: string;
+  readonly range: Range;
 }

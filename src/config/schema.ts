@@ -1,6 +1,6 @@
 // The DR language's block and argument schema, as data. The decoder checks bodies against it
 // (unknown and missing arguments, types, nesting); docs/language.md documents the same shapes.
-import { MACHINE_TYPES, OS_TYPES, PROC_TYPES, SITE_ROLES, STORAGE_TIERS } from './catalog.js';
+import { MACHINE_TYPES, OS_TYPES, PROC_TYPES, resolveMachineType, SITE_ROLES, STORAGE_TIERS } from './catalog.js';
 import type { ResourceType } from './model.js';
 
 /** How an argument's value is checked and converted. */
@@ -111,7 +111,7 @@ export const BLOCK_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
     labels: ['name'],
     attrs: {
       site: req({ kind: 'ref', to: 'site' }),
-      machine_type: req(str({ oneOf: machineTypes })),
+      machine_type: req(str({ oneOf: machineTypes, aliases: resolveMachineType })),
       tier: req(str({ oneOf: tiers })),
       processors: opt(num({ min: 0.25 })),
       memory_gb: opt(num({ min: 2 })),
@@ -165,7 +165,7 @@ export const BLOCK_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
     countable: true,
     attrs: {
       site: req({ kind: 'ref', to: 'site' }),
-      machine_type: req(str({ oneOf: machineTypes })),
+      machine_type: req(str({ oneOf: machineTypes, aliases: resolveMachineType })),
       processors: req(num({ min: 0.25 })),
       proc_type: opt(str({ oneOf: PROC_TYPES })),
       memory_gb: req(num({ min: 2 })),

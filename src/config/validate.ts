@@ -281,6 +281,8 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
   }
   for (const net of config.networks.values()) {
     if (!net.test) continue;
+    const testProblem = nameProblem(net.test.name);
+    if (testProblem) diags.push(errorDiag('Invalid network name', `The drill subnet name "${net.test.name}" in network "${net.name}" is not a valid PowerVS name: ${testProblem}.`, net.test.range));
     const t = parseCidr(net.test.cidr);
     if (!t) continue;
     for (const p of production) {

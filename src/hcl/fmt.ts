@@ -17,7 +17,7 @@
 import type { Diagnostic } from '../diag/types.js';
 import { hasErrors } from '../diag/types.js';
 import { scan, type Token, type TokenType } from './lexer.js';
-import { parseHcl } from './parser.js';
+import { parseHcl, parseHclBytes } from './parser.js';
 
 export interface FormatResult {
   /** The canonical text; absent when the source has syntax errors (see diagnostics). */
@@ -59,6 +59,24 @@ export function formatHclChecked(source: string, filename = '<input>'): FormatRe
   return { formatted, diagnostics };
 }
 
+/**
+ * Formats a file read as bytes. Invalid UTF-8 is a syntax error here (writing the text back
+ * would replace the bad bytes); a byte order mark is kept.
+ */
+export function formatHclBytes(bytes: Uint8Array, filename: string): FormatResult & { readonly source: string } {
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const diagnostics: Diagnostic[] = [...parseHclBytes(bytes, filename).diagnostics];
+    if (!hasErrors(diagnostics)) {
+      diagnostics.push({ severity: 'error', summary: 'Invalid UTF-8', detail: `${filename} is not valid UTF-8 text, so it was not formatted.` });
+    }
+    return { source: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), diagnostics };
+  }
+  return { source, ...formatHclChecked(source, filename) };
+}
+
 /** One line of tokens, without its newline; cells are index ranges into `tokens`. */
 interface Line {
   readonly tokens: Token[];
@@ -76,11 +94,11 @@ interface Line {
 
 function layout(source: string, tokens: readonly Token[]): string {
   const lines = splitLines(tokens);
-  for (const line of lines) findCells(line);
+  for (const line of lines) findCells(line, source);
   indent(lines);
-  spaceCells(lines);
+  spaceCells(lines, source);
   alignCells(lines, source);
-  separateBlocks(lines, source);
+  separateBlocks(lines);
   return emit(lines, source, tokens);
 }
 
@@ -122,17 +140,18 @@ function bracketChange(type: TokenType): number {
   }
 }
 
+/** `#` and `//` comments (hclsyntax ends them with their newline, so they end a line). */
 function isLineComment(tok: Token, source: string): boolean {
-  return tok.type === 'Comment' && source.charCodeAt(tok.start) !== 47 /* / */ ? true : tok.type === 'Comment' && source.charCodeAt(tok.start + 1) === 47;
+  return tok.type === 'Comment' && !(source.charCodeAt(tok.start) === 47 && source.charCodeAt(tok.start + 1) === 42);
 }
 
 /** hclwrite's linesForFormat: peel off a trailing line comment, then a balanced `= value`. */
-function findCells(line: Line): void {
+function findCells(line: Line, source: string): void {
   const toks = line.tokens;
   const n = toks.length;
-  // A trailing comment is a cell only after other tokens (our lexer keeps `#`/`//` comments
-  // apart from their newline, so only those can end a line; `/* */` before a newline stays put).
-  if (n > 1 && toks[n - 1].type === 'Comment' && toks[n - 1].end - toks[n - 1].start >= 1) line.commentAt = n - 1;
+  // A trailing comment is a cell only after other tokens, and only a line comment: in
+  // hclwrite a `/* */` before the newline is not last on its line (the newline token is).
+  if (n > 1 && isLineComment(toks[n - 1], source)) line.commentAt = n - 1;
   const leadEnd = line.commentAt >= 0 ? line.commentAt : n;
   for (let i = 1; i < leadEnd; i++) {
     if (toks[i].type !== 'Equal') continue;
@@ -181,24 +200,24 @@ function indent(lines: Line[]): void {
 }
 
 /** hclwrite's formatSpaces: within each cell, the space after a token depends on its neighbours. */
-function spaceCells(lines: Line[]): void {
+function spaceCells(lines: Line[], source: string): void {
   for (const line of lines) {
     const n = line.tokens.length;
     const lead = leadEnd(line);
     const assignEnd = line.commentAt >= 0 ? line.commentAt : n;
-    spaceRange(line, 0, lead);
+    spaceRange(line, 0, lead, source);
     if (line.assignAt >= 0) {
       line.spaces[line.assignAt] = 1;
-      spaceRange(line, line.assignAt, assignEnd);
+      spaceRange(line, line.assignAt, assignEnd, source);
     }
     if (line.commentAt >= 0) line.spaces[line.commentAt] = 1;
   }
 }
 
-function spaceRange(line: Line, start: number, end: number): void {
+function spaceRange(line: Line, start: number, end: number, source: string): void {
   const toks = line.tokens;
   for (let i = start; i + 1 < end; i++) {
-    line.spaces[i + 1] = spaceAfter(toks[i], i > start ? toks[i - 1] : undefined, toks[i + 1]) ? 1 : 0;
+    line.spaces[i + 1] = spaceAfter(toks[i], i > start ? toks[i - 1] : undefined, toks[i + 1], source) ? 1 : 0;
   }
 }
 
@@ -209,17 +228,17 @@ const NEGATION_BEFORE: ReadonlySet<TokenType> = new Set<TokenType>([
   'And', 'Or', 'Bang',
 ]);
 
-/** The token text, for the few rules that look at it (the `in` keyword). */
-let textOf: (tok: Token) => string = () => '';
+function isInKeyword(tok: Token, before: Token | undefined, source: string): boolean {
+  return tok.type === 'Ident' && before?.type === 'Ident' && tok.end - tok.start === 2 && source.startsWith('in', tok.start);
+}
 
 /** hclwrite's spaceAfterToken, rule for rule and in the same order. */
-function spaceAfter(subject: Token, before: Token | undefined, after: Token): boolean {
+function spaceAfter(subject: Token, before: Token | undefined, after: Token, source: string): boolean {
   const s = subject.type;
   const a = after.type;
-  // Deviation from hclwrite: `in` of a for expression keeps its space before `(` too
-  // (hclwrite writes `[for x in(y) : x]`, which reads like a function call).
-  if (s === 'Ident' && before?.type === 'Ident' && textOf(subject) === 'in' && (a === 'OParen' || a === 'Ident')) return true;
-  if (s === 'Ident' && a === 'OParen') return false; // function name and its parenthesis
+  // Function name and its parenthesis. Like hclwrite this also gives `[for x in(y) : x]`;
+  // kept so files terraform fmt has formatted stay unchanged (the corpus has such lines).
+  if (s === 'Ident' && a === 'OParen') return false;
   if ((s === 'Ident' && a === 'DoubleColon') || (s === 'DoubleColon' && a === 'Ident')) return false; // provider::ns::fn
   if (s === 'Dot' || a === 'Dot') return false;
   if (a === 'Comma' || a === 'Ellipsis') return false;
@@ -228,7 +247,7 @@ function spaceAfter(subject: Token, before: Token | undefined, after: Token): bo
     a === 'QuotedLit' || a === 'StringLit' || a === 'CQuote' || a === 'CHeredoc') {
     return false; // inside templates
   }
-  if (s === 'Ident' && before?.type === 'Ident' && textOf(subject) === 'in') return true; // `in [foo]`
+  if (isInKeyword(subject, before, source)) return true; // `in [foo]`, not an index
   if (a === 'OBrack' && (s === 'Ident' || s === 'Number' || bracketChange(s) < 0)) return false; // indexing
   if (s === 'Bang') return false;
   if (s === 'Minus') {
@@ -304,7 +323,7 @@ interface BodyItem {
  * only comments between). Two one-line blocks in a row are left together: a run of them is a
  * table (`group "db" { … }` lines), as Terraform's style guide allows for related blocks.
  */
-function separateBlocks(lines: Line[], source: string): void {
+function separateBlocks(lines: Line[]): void {
   // Bodies as a stack of frames; expression brackets are frames without items.
   interface Frame {
     readonly items?: BodyItem[];
@@ -362,7 +381,6 @@ function separateBlocks(lines: Line[], source: string): void {
       if (!separated) lines[a.endLine].blankAfter = true;
     }
   }
-  void source;
 }
 
 function emit(lines: Line[], source: string, tokens: readonly Token[]): string {

@@ -67,12 +67,112 @@ export type TokenType =
   | 'Invalid'
   | 'EOF';
 
-export interface Token {
-  readonly type: TokenType;
-  /** Offsets into the source string (UTF-16 code units), end exclusive. */
-  readonly start: number;
-  readonly end: number;
-  readonly range: Range;
+/** Token types by their numeric code in a TokenStream. */
+export const TOKEN_TYPES: readonly TokenType[] = [
+  'Ident',
+  'Number',
+  'OBrace',
+  'CBrace',
+  'OBrack',
+  'CBrack',
+  'OParen',
+  'CParen',
+  'Dot',
+  'Comma',
+  'Star',
+  'Slash',
+  'Percent',
+  'Plus',
+  'Minus',
+  'Equal',
+  'EqualOp',
+  'NotEqual',
+  'LessThan',
+  'LessThanEq',
+  'GreaterThan',
+  'GreaterThanEq',
+  'And',
+  'Or',
+  'Bang',
+  'Question',
+  'Colon',
+  'DoubleColon',
+  'Ellipsis',
+  'FatArrow',
+  'OQuote',
+  'CQuote',
+  'QuotedLit',
+  'OHeredoc',
+  'CHeredoc',
+  'StringLit',
+  'TemplateInterp',
+  'TemplateControl',
+  'TemplateSeqEnd',
+  'Comment',
+  'Newline',
+  'Invalid',
+  'EOF',
+];
+
+/** Numeric codes of token types, for the compact stream. */
+export const T = {
+  Ident: 0,
+  Number: 1,
+  OBrace: 2,
+  CBrace: 3,
+  OBrack: 4,
+  CBrack: 5,
+  OParen: 6,
+  CParen: 7,
+  Dot: 8,
+  Comma: 9,
+  Star: 10,
+  Slash: 11,
+  Percent: 12,
+  Plus: 13,
+  Minus: 14,
+  Equal: 15,
+  EqualOp: 16,
+  NotEqual: 17,
+  LessThan: 18,
+  LessThanEq: 19,
+  GreaterThan: 20,
+  GreaterThanEq: 21,
+  And: 22,
+  Or: 23,
+  Bang: 24,
+  Question: 25,
+  Colon: 26,
+  DoubleColon: 27,
+  Ellipsis: 28,
+  FatArrow: 29,
+  OQuote: 30,
+  CQuote: 31,
+  QuotedLit: 32,
+  OHeredoc: 33,
+  CHeredoc: 34,
+  StringLit: 35,
+  TemplateInterp: 36,
+  TemplateControl: 37,
+  TemplateSeqEnd: 38,
+  Comment: 39,
+  Newline: 40,
+  Invalid: 41,
+  EOF: 42,
+} as const;
+
+/**
+ * The scanner's compact output: parallel arrays, no object per token (a large file has
+ * hundreds of thousands of tokens, and objects for them cost more in garbage collection than
+ * the scan itself). `scan` turns this into Token objects for callers who want them.
+ */
+export interface TokenStream {
+  readonly count: number;
+  readonly types: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly positions: SourcePositions;
+  readonly diagnostics: Diagnostic[];
 }
 
 export interface ScanResult {
@@ -144,76 +244,120 @@ export function isHclSpace(c: number): boolean {
 }
 
 /**
- * Turns text offsets into positions. Offsets must be asked for in increasing order (the scanner
- * does); asking for an earlier one restarts from the beginning, which is correct but slower.
+ * Turns string offsets into positions (line and column from 1, UTF-8 byte offset from 0).
+ * Built once per source; lookups are a binary search over line starts, and for lines with
+ * non-ASCII text a walk along the line (cached, so walking forward along a line is cheap).
  */
-export class PositionCursor {
-  private idx = 0;
-  private line = 1;
-  private lineStart = 0;
-  /** UTF-8 bytes minus UTF-16 units so far. */
-  private byteAdj = 0;
-  /** UTF-16 units minus code points on the current line. */
-  private colAdj = 0;
+export class SourcePositions {
+  /** String offset at which each line starts. */
+  private readonly lineStarts: Int32Array;
+  /** UTF-8 byte offset of each line start; undefined when the source is ASCII. */
+  private readonly lineBytes: Float64Array | undefined;
+  private lastLine = 0;
+  private lastIdx = -1;
+  private lastCol = 0;
+  private lastByte = 0;
 
   constructor(
     private readonly src: string,
-    private readonly ascii: boolean,
     private readonly replaced?: ReadonlyMap<number, number>,
-  ) {}
-
-  at(i: number): Pos {
-    if (i < this.idx) this.reset();
-    const src = this.src;
-    if (this.ascii) {
-      // Only newlines matter: byte == index and column == index - lineStart + 1.
-      let k = this.idx;
-      while (k < i) {
-        k = src.indexOf('\n', k);
-        if (k < 0 || k >= i) break;
-        this.line++;
-        this.lineStart = ++k;
+  ) {
+    let count = 1;
+    for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) count++;
+    const starts = new Int32Array(count);
+    let li = 1;
+    for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) starts[li++] = k + 1;
+    this.lineStarts = starts;
+    if (!isAscii(src)) {
+      const bytes = new Float64Array(count);
+      let byte = 0;
+      let line = 1;
+      for (let k = 0; k < src.length; k++) {
+        if (line < count && k === starts[line]) bytes[line++] = byte;
+        const w = this.width(k);
+        byte += w;
+        if (w === 4) k++;
       }
-      this.idx = i;
-      return { line: this.line, column: i - this.lineStart + 1, byte: i };
+      this.lineBytes = bytes;
     }
-    for (let k = this.idx; k < i; k++) {
-      const c = src.charCodeAt(k);
-      if (c < 0x80) {
-        if (c === LF) {
-          this.line++;
-          this.lineStart = k + 1;
-          this.colAdj = 0;
-        }
-      } else if (c < 0x800) {
-        this.byteAdj += 1;
-      } else if (c >= 0xd800 && c <= 0xdbff) {
-        const d = src.charCodeAt(k + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          // A pair: 4 bytes for 2 units, one column.
-          this.byteAdj += 2;
-          this.colAdj += 1;
-          k++;
-          if (k >= i) break; // i points between the halves; count the pair as passed
-        } else {
-          this.byteAdj += 2; // lone surrogate: encoded as U+FFFD
-        }
-      } else if (c === 0xfffd && this.replaced !== undefined && this.replaced.has(k)) {
-        this.byteAdj += (this.replaced.get(k) ?? 1) - 1;
-      } else {
-        this.byteAdj += 2;
-      }
-    }
-    this.idx = i;
-    return { line: this.line, column: i - this.lineStart + 1 - this.colAdj, byte: i + this.byteAdj };
   }
 
-  private reset(): void {
-    this.idx = 0;
-    this.line = 1;
-    this.lineStart = 0;
-    this.byteAdj = 0;
-    this.colAdj = 0;
+  /** UTF-8 bytes of the char at k (4 for a surrogate pair, which then spans k and k+1). */
+  private width(k: number): number {
+    const c = this.src.charCodeAt(k);
+    if (c < 0x80) return 1;
+    if (c < 0x800) return 2;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = this.src.charCodeAt(k + 1);
+      return d >= 0xdc00 && d <= 0xdfff ? 4 : 3;
+    }
+    if (c === 0xfffd && this.replaced !== undefined) return this.replaced.get(k) ?? 3;
+    return 3;
+  }
+
+  /** Index of the line containing string offset i (0-based). */
+  private lineOf(i: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    // Most lookups are on the line of the previous one or the next.
+    const guess = this.lastLine;
+    if (starts[guess] <= i && (guess === hi || starts[guess + 1] > i)) return guess;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The position of string offset i (0 ≤ i ≤ length). */
+  at(i: number): Pos {
+    const line = this.lineOf(i);
+    const ls = this.lineStarts[line];
+    this.lastLine = line;
+    if (this.lineBytes === undefined) return { line: line + 1, column: i - ls + 1, byte: i };
+    let k = ls;
+    let col = 1;
+    let byte = this.lineBytes[line];
+    if (this.lastIdx >= ls && this.lastIdx <= i && this.lineOf(this.lastIdx) === line) {
+      k = this.lastIdx;
+      col = this.lastCol;
+      byte = this.lastByte;
+    }
+    while (k < i) {
+      const w = this.width(k);
+      byte += w;
+      k += w === 4 ? 2 : 1;
+      col++;
+    }
+    this.lastIdx = i;
+    this.lastCol = col;
+    this.lastByte = byte;
+    return { line: line + 1, column: col, byte };
+  }
+
+  range(filename: string, start: number, end: number): Range {
+    const s = this.at(start);
+    return { filename, start: s, end: end === start ? s : this.at(end) };
+  }
+}
+
+/** A token; its range is computed on first use (most tokens never need one). */
+export class Token {
+  private cached: Range | undefined;
+
+  constructor(
+    readonly type: TokenType,
+    /** Offsets into the source string (UTF-16 code units), end exclusive. */
+    readonly start: number,
+    readonly end: number,
+    private readonly positions: SourcePositions,
+    private readonly filename: string,
+  ) {}
+
+  get range(): Range {
+    return (this.cached ??= this.positions.range(this.filename, this.start, this.end));
   }
 }
 
@@ -249,28 +393,54 @@ type Frame = HeredocFrame | QuotedFrame | InterpFrame;
 
 /** Scan HCL source into tokens. Never throws; invalid characters become Invalid tokens. */
 export function scan(source: string, filename: string, options: ScanOptions = {}): ScanResult {
+  const stream = scanTokens(source, filename, options);
+  const tokens: Token[] = new Array<Token>(stream.count);
+  for (let k = 0; k < stream.count; k++) {
+    tokens[k] = new Token(TOKEN_TYPES[stream.types[k]], stream.starts[k], stream.ends[k], stream.positions, filename);
+  }
+  return { tokens, diagnostics: stream.diagnostics };
+}
+
+/** Scan into the compact form the parser uses. */
+export function scanTokens(source: string, filename: string, options: ScanOptions = {}): TokenStream {
   const src = source;
   const n = src.length;
-  const tokens: Token[] = [];
+  let cap = (n >> 2) + 16;
+  let types = new Uint8Array(cap);
+  let starts = new Int32Array(cap);
+  let ends = new Int32Array(cap);
+  let count = 0;
   const diagnostics: Diagnostic[] = [];
-  const cursor = new PositionCursor(src, isAscii(src), options.replacedBytes);
+  const positions = new SourcePositions(src, options.replacedBytes);
   const replaced = options.replacedBytes;
 
   const stack: Frame[] = [];
   let braces = 0;
 
-  function push(type: TokenType, start: number, end: number): void {
-    const startPos = cursor.at(start);
-    const endPos = end === start ? startPos : cursor.at(end);
-    tokens.push({ type, start, end, range: { filename, start: startPos, end: endPos } });
+  function push(type: number, start: number, end: number): void {
+    if (count === cap) {
+      cap *= 2;
+      const t2 = new Uint8Array(cap);
+      t2.set(types);
+      types = t2;
+      const s2 = new Int32Array(cap);
+      s2.set(starts);
+      starts = s2;
+      const e2 = new Int32Array(cap);
+      e2.set(ends);
+      ends = e2;
+    }
+    types[count] = type;
+    starts[count] = start;
+    ends[count] = end;
+    count++;
   }
 
   function invalid(start: number, end: number, detail: string): void {
-    push('Invalid', start, end);
-    const tok = tokens[tokens.length - 1];
+    push(T.Invalid, start, end);
     // Characters that replaced invalid UTF-8 were reported by parseHclBytes already.
     if (replaced !== undefined && src.charCodeAt(start) === 0xfffd && replaced.has(start)) return;
-    diagnostics.push({ severity: 'error', summary: 'Invalid character', detail, subject: tok.range });
+    diagnostics.push({ severity: 'error', summary: 'Invalid character', detail, subject: positions.range(filename, start, end) });
   }
 
   let i = 0;
@@ -298,12 +468,12 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         }
         continue;
       case LF:
-        push('Newline', i, i + 1);
+        push(T.Newline, i, i + 1);
         i++;
         continue;
       case CR:
         if (src.charCodeAt(i + 1) === LF) {
-          push('Newline', i, i + 2);
+          push(T.Newline, i, i + 2);
           i += 2;
         } else {
           invalid(i, i + 1, 'A carriage return must be followed by a line feed; use "\\n" or "\\r\\n" line endings.');
@@ -320,8 +490,8 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         } else if (d === STAR) {
           const close = src.indexOf('*/', i + 2);
           if (close < 0) {
-            push('Comment', i, n);
-            const open = tokens[tokens.length - 1].range.start;
+            push(T.Comment, i, n);
+            const open = positions.at(i);
             diagnostics.push({
               severity: 'error',
               summary: 'Unterminated comment',
@@ -330,31 +500,31 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
             });
             i = n;
           } else {
-            push('Comment', i, close + 2);
+            push(T.Comment, i, close + 2);
             i = close + 2;
           }
         } else {
-          push('Slash', i, i + 1);
+          push(T.Slash, i, i + 1);
           i++;
         }
         continue;
       }
       case DQUOTE:
-        push('OQuote', i, i + 1);
+        push(T.OQuote, i, i + 1);
         stack.push({ mode: Mode.Quoted });
         i++;
         continue;
       case LBRACE:
-        push('OBrace', i, i + 1);
+        push(T.OBrace, i, i + 1);
         braces++;
         i++;
         continue;
       case RBRACE:
         if (frame !== undefined && frame.mode === Mode.Normal && frame.braces === braces) {
-          push('TemplateSeqEnd', i, i + 1);
+          push(T.TemplateSeqEnd, i, i + 1);
           stack.pop();
         } else {
-          push('CBrace', i, i + 1);
+          push(T.CBrace, i, i + 1);
         }
         braces--;
         i++;
@@ -363,7 +533,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         if (src.charCodeAt(i + 1) === RBRACE) {
           // Like hclsyntax: `~}` is always a template sequence end; the parser rejects a
           // stray one.
-          push('TemplateSeqEnd', i, i + 2);
+          push(T.TemplateSeqEnd, i, i + 2);
           if (frame !== undefined && frame.mode === Mode.Normal && frame.braces === braces) stack.pop();
           braces--;
           i += 2;
@@ -373,92 +543,92 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         }
         continue;
       case LBRACK:
-        push('OBrack', i, i + 1);
+        push(T.OBrack, i, i + 1);
         i++;
         continue;
       case RBRACK:
-        push('CBrack', i, i + 1);
+        push(T.CBrack, i, i + 1);
         i++;
         continue;
       case LPAREN:
-        push('OParen', i, i + 1);
+        push(T.OParen, i, i + 1);
         i++;
         continue;
       case RPAREN:
-        push('CParen', i, i + 1);
+        push(T.CParen, i, i + 1);
         i++;
         continue;
       case COMMA:
-        push('Comma', i, i + 1);
+        push(T.Comma, i, i + 1);
         i++;
         continue;
       case STAR:
-        push('Star', i, i + 1);
+        push(T.Star, i, i + 1);
         i++;
         continue;
       case PERCENT:
-        push('Percent', i, i + 1);
+        push(T.Percent, i, i + 1);
         i++;
         continue;
       case PLUS:
-        push('Plus', i, i + 1);
+        push(T.Plus, i, i + 1);
         i++;
         continue;
       case MINUS:
-        push('Minus', i, i + 1);
+        push(T.Minus, i, i + 1);
         i++;
         continue;
       case QUESTION:
-        push('Question', i, i + 1);
+        push(T.Question, i, i + 1);
         i++;
         continue;
       case DOT:
         if (src.charCodeAt(i + 1) === DOT && src.charCodeAt(i + 2) === DOT) {
-          push('Ellipsis', i, i + 3);
+          push(T.Ellipsis, i, i + 3);
           i += 3;
         } else {
-          push('Dot', i, i + 1);
+          push(T.Dot, i, i + 1);
           i++;
         }
         continue;
       case COLON:
         if (src.charCodeAt(i + 1) === COLON) {
-          push('DoubleColon', i, i + 2);
+          push(T.DoubleColon, i, i + 2);
           i += 2;
         } else {
-          push('Colon', i, i + 1);
+          push(T.Colon, i, i + 1);
           i++;
         }
         continue;
       case EQ: {
         const d = src.charCodeAt(i + 1);
         if (d === EQ) {
-          push('EqualOp', i, i + 2);
+          push(T.EqualOp, i, i + 2);
           i += 2;
         } else if (d === GT) {
-          push('FatArrow', i, i + 2);
+          push(T.FatArrow, i, i + 2);
           i += 2;
         } else {
-          push('Equal', i, i + 1);
+          push(T.Equal, i, i + 1);
           i++;
         }
         continue;
       }
       case BANG:
         if (src.charCodeAt(i + 1) === EQ) {
-          push('NotEqual', i, i + 2);
+          push(T.NotEqual, i, i + 2);
           i += 2;
         } else {
-          push('Bang', i, i + 1);
+          push(T.Bang, i, i + 1);
           i++;
         }
         continue;
       case GT:
         if (src.charCodeAt(i + 1) === EQ) {
-          push('GreaterThanEq', i, i + 2);
+          push(T.GreaterThanEq, i, i + 2);
           i += 2;
         } else {
-          push('GreaterThan', i, i + 1);
+          push(T.GreaterThan, i, i + 1);
           i++;
         }
         continue;
@@ -472,17 +642,17 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
           }
         }
         if (d === EQ) {
-          push('LessThanEq', i, i + 2);
+          push(T.LessThanEq, i, i + 2);
           i += 2;
         } else {
-          push('LessThan', i, i + 1);
+          push(T.LessThan, i, i + 1);
           i++;
         }
         continue;
       }
       case AMP:
         if (src.charCodeAt(i + 1) === AMP) {
-          push('And', i, i + 2);
+          push(T.And, i, i + 2);
           i += 2;
         } else {
           invalid(i, i + 1, 'Bitwise operators are not supported. Did you mean boolean AND ("&&")?');
@@ -491,7 +661,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         continue;
       case PIPE:
         if (src.charCodeAt(i + 1) === PIPE) {
-          push('Or', i, i + 2);
+          push(T.Or, i, i + 2);
           i += 2;
         } else {
           invalid(i, i + 1, 'Bitwise operators are not supported. Did you mean boolean OR ("||")?');
@@ -518,7 +688,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
           j += len;
         }
       }
-      push('Ident', i, j);
+      push(T.Ident, i, j);
       i = j;
       continue;
     }
@@ -529,8 +699,8 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
     i = invalidRun(i);
   }
 
-  push('EOF', n, n);
-  return { tokens, diagnostics };
+  push(T.EOF, n, n);
+  return { count, types, starts, ends, positions, diagnostics };
 
   function lineComment(start: number): number {
     let j = start + 1;
@@ -539,7 +709,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
       if (d === LF || (d === CR && src.charCodeAt(j + 1) === LF)) break;
       j++;
     }
-    push('Comment', start, j);
+    push(T.Comment, start, j);
     return j;
   }
 
@@ -569,7 +739,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         break;
       }
     }
-    push('Number', start, good);
+    push(T.Number, start, good);
     return good;
   }
 
@@ -616,12 +786,12 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
     if (src.charCodeAt(j) === CR) j++;
     if (src.charCodeAt(j) !== LF) return 0;
     j++;
-    push('OHeredoc', start, j);
+    push(T.OHeredoc, start, j);
     stack.push({ mode: Mode.Heredoc, marker: src.slice(nameStart, nameEnd), startOfLine: true });
     return j;
   }
 
-  function openTemplateSeq(start: number, type: 'TemplateInterp' | 'TemplateControl'): number {
+  function openTemplateSeq(start: number, type: number): number {
     const end = src.charCodeAt(start + 2) === TILDE ? start + 3 : start + 2;
     push(type, start, end);
     braces++;
@@ -632,7 +802,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
   function scanQuoted(start: number): number {
     const c = src.charCodeAt(start);
     if (c === DQUOTE) {
-      push('CQuote', start, start + 1);
+      push(T.CQuote, start, start + 1);
       stack.pop();
       return start + 1;
     }
@@ -642,7 +812,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
       return start;
     }
     if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(start + 1) === LBRACE) {
-      return openTemplateSeq(start, c === DOLLAR ? 'TemplateInterp' : 'TemplateControl');
+      return openTemplateSeq(start, c === DOLLAR ? T.TemplateInterp : T.TemplateControl);
     }
     let j = start;
     while (j < n) {
@@ -663,7 +833,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
       }
       j++;
     }
-    push('QuotedLit', start, j);
+    push(T.QuotedLit, start, j);
     return j;
   }
 
@@ -681,7 +851,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
         while (a < b && isHclSpace(src.charCodeAt(a))) a++;
         while (b > a && isHclSpace(src.charCodeAt(b - 1))) b--;
         if (b - a === frame.marker.length && src.startsWith(frame.marker, a)) {
-          push('CHeredoc', start, closeEnd);
+          push(T.CHeredoc, start, closeEnd);
           stack.pop();
           return closeEnd;
         }
@@ -690,14 +860,14 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
     const c = src.charCodeAt(start);
     if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(start + 1) === LBRACE) {
       frame.startOfLine = false;
-      return openTemplateSeq(start, c === DOLLAR ? 'TemplateInterp' : 'TemplateControl');
+      return openTemplateSeq(start, c === DOLLAR ? T.TemplateInterp : T.TemplateControl);
     }
     let j = start;
     while (j < n) {
       const d = src.charCodeAt(j);
       if (d === LF) {
         j++;
-        push('StringLit', start, j);
+        push(T.StringLit, start, j);
         frame.startOfLine = true;
         return j;
       }
@@ -711,7 +881,7 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
       }
       j++;
     }
-    push('StringLit', start, j);
+    push(T.StringLit, start, j);
     frame.startOfLine = false;
     return j;
   }

@@ -41,6 +41,9 @@ export class SimulatorAdmin {
   consistency(): Promise<{ ok: boolean; problems: string[] }> {
     return this.call('GET', '/admin/consistency');
   }
+  stats(): Promise<{ requests: number; injected: Record<string, number>; afterCommit: number }> {
+    return this.call('GET', '/admin/stats');
+  }
   clock(): Promise<{ nowMs: number; now: string; timeScale: number }> {
     return this.call('GET', '/admin/clock');
   }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_TIME_SCALE, scaledClock, type Clock } from './clock.js';
 import { seededRandom, type FaultSpec } from './faults.js';
-import { createSimServer } from './server.js';
+import { createSimServer, type SimStats } from './server.js';
 import { WorldStore } from './store.js';
 import { World } from './world.js';
 
@@ -15,6 +15,7 @@ export { readRunningSimulator, DataDirInUseError, type LockInfo } from './store.
 export { REPLICATION_PAIRS, LOCATIONS, pairedLocation } from './sites.js';
 export { SimulatorAdmin, type SimEventView } from './admin.js';
 export type { SimEvent } from './records.js';
+export type { SimStats } from './server.js';
 
 export interface SimulatorWorkspace {
   readonly id: string;
@@ -52,6 +53,8 @@ export interface SimulatorHandle {
   readonly clock: Clock;
   /** The live world (read-only use; for checks in tests). */
   readonly world: World;
+  /** Requests served and faults injected so far. */
+  readonly stats: SimStats;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export async function serveSimulator(opts: SimulatorOptions): Promise<SimulatorH
       timeScale,
       clock,
       world,
+      stats: sim.stats,
       close: () => (closing ??= sim.close().then(() => store.close())),
     };
   } catch (e) {

@@ -1,7 +1,7 @@
 // Runs the simulator as its own process:
 //   node dist/sim/main.js [--port N] [--host H] [--data-dir DIR] [--time-scale S] [--seed N]
 //     [--token T] [--api-key K] [--workspace id=location ...] [--fault kind=value ...]
-//     [--fault-rate 429=0.1,500=0.05,reset=0.05,slow=0.02] [--slow-ms N]
+//     [--fault-rate 429=0.1,500=0.05,reset=0.05,slow=0.02] [--slow-ms N] [--compact-bytes N]
 // Prints "listening on http://127.0.0.1:PORT" and serves until SIGTERM or SIGINT.
 
 import { parseArgs } from 'node:util';
@@ -23,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       fault: { type: 'string', multiple: true },
       'fault-rate': { type: 'string' },
       'slow-ms': { type: 'string' },
+      'compact-bytes': { type: 'string' },
     },
     strict: true,
   });
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     token: values.token ?? process.env.DRCTL_SIM_TOKEN,
     apiKey: values['api-key'],
     workspaces,
+    compactBytes: number('compact-bytes', values['compact-bytes']),
     faults: parseFaultFlags(values.fault ?? [], values['fault-rate'], number('slow-ms', values['slow-ms'])),
   });
   process.stdout.write(`listening on ${sim.url}\n`);

@@ -68,7 +68,7 @@ function routes(w: World): Route[] {
   ];
 }
 
-function adminRoutes(w: World, o: SimServerOptions): Route[] {
+function adminRoutes(w: World, o: SimServerOptions, stats: SimStats): Route[] {
   const r = (method: string, path: string, handler: Handler): Route => ({ method, pattern: new RegExp(`^${path}$`), ws: 0, handler });
   return [
     r('GET', '/admin/faults', () => ({ status: 200, body: { faults: w.getFaults() } })),
@@ -90,19 +90,30 @@ function adminRoutes(w: World, o: SimServerOptions): Route[] {
       const problems = w.checkConsistency();
       return { status: 200, body: { ok: problems.length === 0, problems } };
     }),
+    r('GET', '/admin/stats', () => ({ status: 200, body: stats })),
     r('GET', '/admin/clock', () => ({ status: 200, body: { nowMs: w.now(), now: new Date(w.now()).toISOString(), timeScale: o.timeScale } })),
   ];
 }
 
+/** Counts of requests served and faults injected, for tests and `drctl sim`. */
+export interface SimStats {
+  requests: number;
+  injected: Record<'429' | '500' | 'reset' | 'slow' | 'siteDown', number>;
+  /** Injected 500s and resets that hit a write after its change was committed. */
+  afterCommit: number;
+}
+
 export interface SimServer {
   readonly server: http.Server;
+  readonly stats: SimStats;
   close(): Promise<void>;
 }
 
 export function createSimServer(o: SimServerOptions): SimServer {
   const { world, store } = o;
+  const stats: SimStats = { requests: 0, injected: { '429': 0, '500': 0, reset: 0, slow: 0, siteDown: 0 }, afterCommit: 0 };
   const api = routes(world);
-  const admin = adminRoutes(world, o);
+  const admin = adminRoutes(world, o, stats);
   const token = Buffer.from(o.token);
 
   const authorized = (req: http.IncomingMessage): boolean => {
@@ -163,6 +174,9 @@ export function createSimServer(o: SimServerOptions): SimServer {
     for (let i = 1; i < match.length; i++) match[i] = decodeURIComponent(match[i]);
 
     const fault: RequestFault = isAdmin ? { kind: 'none' } : drawRequestFault(world.getFaults(), o.random);
+    if (!isAdmin) stats.requests++;
+    if (fault.kind !== 'none') stats.injected[fault.kind]++;
+    if ((fault.kind === '500' || fault.kind === 'reset') && fault.afterCommit && method !== 'GET') stats.afterCommit++;
     if (fault.kind === '429') {
       await drain(req);
       return send(res, 429, errorBody(429, 'rate limit exceeded; slow down'));
@@ -177,6 +191,7 @@ export function createSimServer(o: SimServerOptions): SimServer {
       const location = wsId ? world.data.workspaces[wsId]?.location : undefined;
       const down = location ? siteDown(world.getFaults(), location) : undefined;
       if (down) {
+        stats.injected.siteDown++;
         await drain(req);
         if (down.mode === 'timeout') return; // never answer; the client times out
         return send(res, 503, errorBody(503, `data centre ${location} is unreachable`));
@@ -230,6 +245,7 @@ export function createSimServer(o: SimServerOptions): SimServer {
 
   return {
     server,
+    stats,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

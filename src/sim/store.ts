@@ -208,8 +208,11 @@ async function takeLock(dir: string): Promise<void> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = await readLock(dir);
-      // A lock left by a dead process (kill -9) is stale: take it over.
-      if (holder && holder.host === hostname() && processAlive(holder.pid) && holder.pid !== process.pid) {
+      // A lock left by a dead process (kill -9) is stale: take it over. Our own pid counts as
+      // alive only if the lock was written since this process started (not a reused pid).
+      const processStartMs = Date.now() - process.uptime() * 1000;
+      const ours = holder?.pid === process.pid && Date.parse(holder.startedAt) >= processStartMs - 1000;
+      if (holder && holder.host === hostname() && (ours || (holder.pid !== process.pid && processAlive(holder.pid)))) {
         throw new DataDirInUseError(dir, holder);
       }
       if (holder && holder.host !== hostname()) throw new DataDirInUseError(dir, holder);

@@ -3,7 +3,7 @@
 // Reading detects the format version, upgrades older documents step by step to the current
 // one, then decodes that into the in-memory DrState. docs/state.md describes every version.
 
-import { positionAt, canonicalJson, findJsonSyntaxError, type JsonObject, type JsonValue } from './json.js';
+import { canonicalJson, canonicalValue, findJsonSyntaxError, positionAt, type JsonObject, type JsonValue } from './json.js';
 import { StateUnusableError, type UnusableReason } from './errors.js';
 import { isRedacted, parseAttributePath, redact, redactAttributes } from './sensitive.js';
 import { compareAddresses, type DrState, type StateOutput, type StateResource } from './types.js';
@@ -12,6 +12,7 @@ export const STATE_FORMAT_VERSION = 1;
 
 /** Field order of the envelope and of each resource record (data inside them is key-sorted). */
 const ENVELOPE_KEYS = ['version', 'serial', 'lineage', 'drctl_version', 'resources', 'lifecycles', 'outputs'] as const;
+/** toResourceRecord builds records in this order. */
 const RESOURCE_KEYS = ['address', 'type', 'name', 'id', 'attributes', 'dependencies', 'sensitive_attributes'] as const;
 
 /** A resource as it appears in the file (and in journal records). */
@@ -54,32 +55,23 @@ export function serializeState(state: DrState): string {
   for (let i = 1; i < resources.length; i++) {
     if (resources[i].address === resources[i - 1].address) throw new Error(`serializeState: duplicate resource address "${resources[i].address}"`);
   }
-  const out: string[] = [];
-  out.push('{\n');
-  out.push(`  "version": ${STATE_FORMAT_VERSION},\n`);
-  out.push(`  "serial": ${JSON.stringify(state.serial)},\n`);
-  out.push(`  "lineage": ${JSON.stringify(state.lineage)},\n`);
-  out.push(`  "drctl_version": ${JSON.stringify(state.drctlVersion)},\n`);
-  if (resources.length === 0) {
-    out.push('  "resources": [],\n');
-  } else {
-    out.push('  "resources": [\n');
-    resources.forEach((resource, i) => {
-      const record = toResourceRecord(resource, state.lineage);
-      out.push('    {\n');
-      RESOURCE_KEYS.forEach((key, k) => {
-        out.push(`      ${JSON.stringify(key)}: ${canonicalJson(record[key], 2, 3)}${k < RESOURCE_KEYS.length - 1 ? ',' : ''}\n`);
-      });
-      out.push(i < resources.length - 1 ? '    },\n' : '    }\n');
-    });
-    out.push('  ],\n');
-  }
-  out.push(`  "lifecycles": ${canonicalJson(state.lifecycles, 2, 1)},\n`);
   const outputs: Record<string, StateOutput> = {};
   for (const name of Object.keys(state.outputs)) outputs[name] = storedOutput(name, state.outputs[name], state.lineage);
-  out.push(`  "outputs": ${canonicalJson(outputs, 2, 1)}\n`);
-  out.push('}\n');
-  return out.join('');
+  // Insertion order gives the fixed field order; canonicalValue sorts the data inside.
+  const envelope = {
+    version: STATE_FORMAT_VERSION,
+    serial: state.serial,
+    lineage: state.lineage,
+    drctl_version: state.drctlVersion,
+    resources: resources.map((resource, i) => {
+      const record = toResourceRecord(resource, state.lineage);
+      record.attributes = canonicalValue(record.attributes, `resources[${i}].attributes`) as JsonObject;
+      return record;
+    }),
+    lifecycles: canonicalValue(state.lifecycles, 'lifecycles'),
+    outputs: canonicalValue(outputs, 'outputs'),
+  };
+  return `${JSON.stringify(envelope, null, 2)}\n`;
 }
 
 /**
@@ -353,6 +345,7 @@ function sortResources(resources: readonly StateResource[]): readonly StateResou
 }
 
 function sortedUnique(list: readonly string[]): string[] {
-  const out = [...new Set(list)].sort(compareAddresses);
-  return out;
+  let ordered = true;
+  for (let i = 1; i < list.length && ordered; i++) ordered = list[i - 1] < list[i];
+  return ordered ? (list as string[]) : [...new Set(list)].sort(compareAddresses);
 }

@@ -10,29 +10,14 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-interface Writer {
-  readonly out: string[];
-  /** '' for one line, '  ' for pretty output. */
-  readonly unit: string;
-  /** Newline-plus-indent strings by depth, built once per call. */
-  readonly indents: string[];
-}
-
-function newline(w: Writer, depth: number): string {
-  while (w.indents.length <= depth) w.indents.push(w.indents[w.indents.length - 1] + w.unit);
-  return w.indents[depth];
-}
-
 /**
- * Canonical text of a JSON-like value: keys sorted, `undefined` properties left out (as
- * JSON.stringify does). `indent` of 2 pretty-prints (starting at `depth` levels deep); 0 gives
- * one line. Values JSON cannot represent faithfully (NaN, Infinity, bigint, functions, Map, Set,
- * class instances without toJSON) are bugs and throw a TypeError naming where they were.
+ * Canonical text of a JSON-like value: object keys in canonical order, `undefined` properties
+ * left out (as JSON.stringify does). `indent` 2 pretty-prints, 0 gives one line. Values JSON
+ * cannot represent faithfully (NaN, Infinity, bigint, functions, Map, Set, class instances
+ * without toJSON) are bugs and throw a TypeError naming where they were.
  */
-export function canonicalJson(value: unknown, indent: 0 | 2 = 0, depth = 0): string {
-  const w: Writer = { out: [], unit: indent === 2 ? '  ' : '', indents: ['\n'] };
-  writeValue(value, w, depth, '$');
-  return w.out.join('');
+export function canonicalJson(value: unknown, indent: 0 | 2 = 0): string {
+  return JSON.stringify(canonicalValue(value), null, indent === 2 ? 2 : undefined);
 }
 
 /** A deep copy holding only JSON data (drops undefined properties; throws like canonicalJson). */
@@ -40,49 +25,38 @@ export function toJsonValue(value: unknown): JsonValue {
   return JSON.parse(canonicalJson(value)) as JsonValue;
 }
 
-function writeValue(value: unknown, w: Writer, depth: number, path: string): void {
-  const { out, unit } = w;
+/**
+ * The value with every object's keys in canonical order: code-unit order, except that keys
+ * which are array indices ("0", "42") come first in numeric order, because that is how every
+ * JavaScript engine iterates them whatever the insertion order. Returns the value itself when it
+ * is already canonical (the common case for state read from a file), so printing a large state
+ * allocates little; otherwise copies only the objects that need it.
+ */
+export function canonicalValue(value: unknown, path = '$'): JsonValue {
   switch (typeof value) {
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
+    case 'boolean':
+      return value;
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`${path}: ${value} cannot be stored as JSON`);
-      out.push(JSON.stringify(value));
-      return;
-    case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value;
     case 'object':
       break;
     default:
       throw new TypeError(`${path}: a ${typeof value} cannot be stored as JSON`);
   }
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+  if (value === null) return null;
   const withToJson = value as { toJSON?: () => unknown };
-  if (typeof withToJson.toJSON === 'function') {
-    writeValue(withToJson.toJSON(), w, depth, path);
-    return;
-  }
+  if (typeof withToJson.toJSON === 'function') return canonicalValue(withToJson.toJSON(), path);
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push('[]');
-      return;
-    }
-    out.push('[');
+    let copy: JsonValue[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      if (unit) out.push(newline(w, depth + 1));
-      const item = value[i];
-      if (item === undefined) out.push('null');
-      else writeValue(item, w, depth + 1, `${path}[${i}]`);
+      const item = value[i] as unknown;
+      const next = item === undefined ? null : canonicalValue(item, `${path}[${i}]`);
+      if (next !== item && !copy) copy = value.slice(0, i) as JsonValue[];
+      if (copy) copy.push(next);
     }
-    if (unit) out.push(newline(w, depth));
-    out.push(']');
-    return;
+    return copy ?? (value as JsonValue[]);
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
@@ -90,23 +64,29 @@ function writeValue(value: unknown, w: Writer, depth: number, path: string): voi
     throw new TypeError(`${path}: a ${kind} cannot be stored as JSON; convert it to plain data`);
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let first = true;
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    out.push(first ? '{' : ',');
-    first = false;
-    if (unit) out.push(newline(w, depth + 1));
-    out.push(JSON.stringify(key), unit ? ': ' : ':');
-    writeValue(item, w, depth + 1, `${path}.${key}`);
+  const keys = Object.keys(record);
+  let changed = false;
+  const children: Array<JsonValue | undefined> = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const item = record[keys[i]];
+    if (item === undefined) {
+      changed = true;
+      continue;
+    }
+    const next = canonicalValue(item, `${path}.${keys[i]}`);
+    children[i] = next;
+    // Engines list index keys first; among the rest insertion order must be code-unit order.
+    if (next !== item || (i > 0 && keys[i - 1] > keys[i] && !isIndexKey(keys[i - 1]))) changed = true;
   }
-  if (first) {
-    out.push('{}');
-    return;
-  }
-  if (unit) out.push(newline(w, depth));
-  out.push('}');
+  if (!changed) return record as JsonObject;
+  const order = keys.map((k, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const copy: JsonObject = {};
+  for (const i of order) if (children[i] !== undefined) copy[keys[i]] = children[i]!;
+  return copy;
+}
+
+function isIndexKey(key: string): boolean {
+  return /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
 }
 
 /** Line and column (from 1, in characters) and UTF-8 byte offset (from 0) of a string index. */

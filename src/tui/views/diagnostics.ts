@@ -2,16 +2,7 @@
 import type { Diagnostic } from '../../diag/types.js';
 import { renderDiagnostics } from '../../diag/render.js';
 
-export interface DiagnosticJson {
-  readonly severity: string;
-  readonly summary: string;
-  readonly detail?: string;
-  readonly range?: Diagnostic['subject'];
-}
-
-export function diagnosticsToJson(diags: readonly Diagnostic[]): DiagnosticJson[] {
-  return diags.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail, range: d.subject }));
-}
+export { diagnosticsToJson, type DiagnosticJson } from '../../diag/json.js';
 
 export function renderDiagnosticsText(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, color: boolean, width: number): string {
   return diags.length ? renderDiagnostics(diags, { sources, color, width: Math.min(width, 100) }) : '';

@@ -1,0 +1,225 @@
+// `drctl fmt`: rewrite HCL files in the canonical style, as `terraform fmt` does, with its flags
+// and exit codes (0 formatted or nothing to do, 1 an error, 3 `-check` found unformatted input).
+// The command binds flags into FmtOptions; formatTargets does the work against the real file
+// system, with the terminal passed in so tests can run it on temp dirs without a process.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Args, Flags } from '@oclif/core';
+import { DrctlCommand, commonFlags } from './base.js';
+
+export interface FmtOptions {
+  /** Files, directories (their *.hcl files) or `-` for standard input. */
+  readonly targets: readonly string[];
+  /** Print the names of files whose formatting differs. */
+  readonly list: boolean;
+  /** Rewrite files in place. */
+  readonly write: boolean;
+  /** Print a unified diff of the changes. */
+  readonly diff: boolean;
+  /** Change nothing; exit 3 when some input is not formatted. */
+  readonly check: boolean;
+  /** Also format *.hcl files in subdirectories. */
+  readonly recursive: boolean;
+}
+
+export interface FmtTerminal {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly color: boolean;
+  readonly width: number;
+  readonly readStdin: () => Promise<Uint8Array>;
+}
+
+export const FMT_EXIT = { ok: 0, error: 1, unformatted: 3 } as const;
+
+const STDIN_NAME = '<stdin>';
+
+/** Formats every target; returns the exit code. */
+export async function formatTargets(options: FmtOptions, term: FmtTerminal): Promise<number> {
+  const { formatHclBytes } = await import('../hcl/fmt.js');
+  const { renderDiagnostics } = await import('../diag/render.js');
+  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
+
+  const write = options.write && !options.check;
+  let failed = false;
+  let unformatted = false;
+
+  const report = (name: string, source: string, diagnostics: Parameters<typeof renderDiagnostics>[0]) => {
+    const sources = new Map([[name, source]]);
+    term.stderr.write(renderDiagnostics(diagnostics, { sources, color: term.color, width: Math.min(term.width, 100) }));
+  };
+
+  // One file (or stdin): the same steps as terraform's processFile.
+  const formatOne = (name: string, bytes: Uint8Array, mode: { list: boolean; write: boolean }) => {
+    const result = formatHclBytes(bytes, name);
+    if (result.formatted === undefined) {
+      report(name, result.source, result.diagnostics);
+      failed = true;
+      return;
+    }
+    const changed = result.formatted !== result.source;
+    if (changed) {
+      unformatted = true;
+      if (mode.list) term.stdout.write(name + '\n');
+      if (mode.write) writeAtomically(name, result.formatted);
+      if (options.diff) {
+        const label = name.split(path.sep).join('/');
+        term.stdout.write(
+          createTwoFilesPatch(`old/${label}`, `new/${label}`, result.source, result.formatted, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY }),
+        );
+      }
+    }
+    if (!mode.list && !mode.write && !options.diff) term.stdout.write(result.formatted);
+  };
+
+  const targets = options.targets.length > 0 ? options.targets : ['.'];
+  for (const target of targets) {
+    if (target === '-') {
+      // Like terraform: standard input is formatted to standard output, never listed or written.
+      formatOne(STDIN_NAME, await term.readStdin(), { list: false, write: false });
+      continue;
+    }
+    let files: string[];
+    try {
+      files = fs.statSync(target).isDirectory() ? hclFilesIn(target, options.recursive) : [target];
+    } catch (err) {
+      term.stderr.write(`Error: No file or directory at ${target}\n\n  ${describe(err)}\n`);
+      failed = true;
+      continue;
+    }
+    for (const file of files) {
+      let bytes: Uint8Array;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (err) {
+        term.stderr.write(`Error: Cannot read ${file}\n\n  ${describe(err)}\n`);
+        failed = true;
+        continue;
+      }
+      try {
+        formatOne(file, bytes, { list: options.list, write });
+      } catch (err) {
+        if (!isFsError(err)) throw err;
+        term.stderr.write(`Error: Cannot write ${file}\n\n  ${describe(err)}\n`);
+        failed = true;
+      }
+    }
+  }
+  if (failed) return FMT_EXIT.error;
+  return options.check && unformatted ? FMT_EXIT.unformatted : FMT_EXIT.ok;
+}
+
+/** The *.hcl files of a directory in name order; subdirectories (not hidden ones) when recursive. */
+function hclFilesIn(dir: string, recursive: boolean): string[] {
+  const out: string[] = [];
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() || (e.isSymbolicLink() && isDirectory(p))) {
+      if (recursive && !e.name.startsWith('.')) out.push(...hclFilesIn(p, true));
+    } else if (e.name.endsWith('.hcl') && !e.name.startsWith('.')) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Replaces the file's content through a temp file in the same directory and a rename, so a
+ * crash never leaves half a file. The mode is kept; a symlink's target is what gets replaced.
+ */
+function writeAtomically(file: string, text: string): void {
+  const real = fs.realpathSync(file);
+  const mode = fs.statSync(real).mode & 0o7777;
+  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = fs.openSync(tmp, 'wx', mode);
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, real);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+function isFsError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+const BOOLEAN_FLAGS = ['list', 'write', 'diff', 'check', 'recursive'];
+
+/**
+ * Terraform writes `-list=false`; oclif's boolean flags take no value, so `--list=false` becomes
+ * `--no-list` and `--list=true` becomes `--list` before parsing.
+ */
+export function booleanFlagValues(argv: readonly string[]): string[] {
+  return argv.map((arg) => {
+    const m = /^--([a-z]+)=(true|false|1|0)$/.exec(arg);
+    if (!m || !BOOLEAN_FLAGS.includes(m[1])) return arg;
+    return m[2] === 'true' || m[2] === '1' ? `--${m[1]}` : `--no-${m[1]}`;
+  });
+}
+
+export default class Fmt extends DrctlCommand {
+  static override summary = 'Rewrite HCL files in the canonical style (like terraform fmt).';
+  static override description =
+    'Formats the *.hcl files of the given directories (default: the current one) and the given files in place, ' +
+    'printing the names of the files it changed. "-" formats standard input to standard output. ' +
+    'Exit status: 0 on success, 1 on an error (a file with syntax errors is reported and left as it is), ' +
+    '3 when -check finds input that is not formatted.';
+  static override examples = [
+    '<%= config.bin %> fmt',
+    '<%= config.bin %> fmt -recursive plans/',
+    '<%= config.bin %> fmt -check -diff plans/',
+    'cat site.hcl | <%= config.bin %> fmt -',
+  ];
+  static override strict = false;
+  static override args = {
+    paths: Args.string({ description: 'Files or directories to format, or - for standard input', ignoreStdin: true }),
+  };
+  static override flags = {
+    ...commonFlags,
+    list: Flags.boolean({ description: 'List files whose formatting differs (-list=false to turn off).', default: true, allowNo: true }),
+    write: Flags.boolean({ description: 'Write the result to the source file (-write=false to turn off).', default: true, allowNo: true }),
+    diff: Flags.boolean({ description: 'Print a unified diff of the formatting changes.', default: false, allowNo: true }),
+    check: Flags.boolean({ description: 'Check whether the input is formatted; exit 3 if not. Writes nothing.', default: false, allowNo: true }),
+    recursive: Flags.boolean({ description: 'Also process files in subdirectories.', default: false, allowNo: true }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Fmt, booleanFlagValues(this.argv));
+    const targets = argv.map(String);
+    const unknown = targets.find((t) => t.startsWith('-') && t !== '-');
+    if (unknown !== undefined) this.error(`Unknown flag ${unknown}. See "drctl fmt --help".`, { exit: 1 });
+    const term = this.terminal(flags['no-color']);
+    const code = await formatTargets(
+      { targets, list: flags.list, write: flags.write, diff: flags.diff, check: flags.check, recursive: flags.recursive },
+      { stdout: term.stdout, stderr: term.stderr, color: term.color, width: term.width, readStdin: () => readAll(process.stdin) },
+    );
+    if (code !== 0) this.exit(code);
+  }
+}

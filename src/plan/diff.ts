@@ -1,0 +1,124 @@
+// Desired resources against (refreshed) state: one action per address, with the reason for
+// every replace and delete. Pure: no provider, no files.
+import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
+import type { StateResource } from '../state/types.js';
+import { FORCE_NEW, type DesiredResource } from './desired.js';
+import type { ActionReason, Move, PlannedChange } from './plan.js';
+import type { Action } from './actions.js';
+
+export interface DiffOptions {
+  readonly destroy?: boolean;
+  /** -replace ADDR: replace these even when unchanged. */
+  readonly replace?: readonly string[];
+  /** Addresses whose cloud object was found missing during refresh. */
+  readonly deletedOutside?: ReadonlySet<string>;
+}
+
+/** The config-managed part of state attributes (everything but the `cloud` record). */
+export function managedAttributes(r: StateResource): JsonObject {
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(r.attributes)) if (k !== 'cloud') out[k] = v;
+  return out;
+}
+
+export function cloudRecord(r: StateResource): JsonObject {
+  const c = r.attributes.cloud;
+  return c && typeof c === 'object' && !Array.isArray(c) ? (c as JsonObject) : {};
+}
+
+/** Top-level attribute names whose values differ. */
+export function changedAttributes(before: JsonObject, after: JsonObject): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const out: string[] = [];
+  for (const k of keys) {
+    if (canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null)) out.push(k);
+  }
+  return out.sort();
+}
+
+/** Applies `moved` renames to state resources; returns the renamed list and the moves that applied. */
+export function applyMoves(resources: readonly StateResource[], moves: readonly Move[]): { resources: StateResource[]; applied: Move[] } {
+  const byAddress = new Map(resources.map((r) => [r.address, r]));
+  const applied: Move[] = [];
+  for (const m of moves) {
+    const r = byAddress.get(m.from);
+    if (!r || byAddress.has(m.to)) continue;
+    byAddress.delete(m.from);
+    const name = m.to.slice(m.to.indexOf('.') + 1);
+    byAddress.set(m.to, { ...r, address: m.to, name });
+    applied.push(m);
+  }
+  return { resources: [...byAddress.values()], applied };
+}
+
+export function diffResources(desired: readonly DesiredResource[], state: readonly StateResource[], opts: DiffOptions = {}): PlannedChange[] {
+  const stateBy = new Map(state.map((r) => [r.address, r]));
+  const replace = new Set(opts.replace ?? []);
+  const changes: PlannedChange[] = [];
+  const desiredAddrs = new Set<string>();
+
+  for (const d of opts.destroy ? [] : desired) {
+    desiredAddrs.add(d.address);
+    const prior = stateBy.get(d.address);
+    const base = { address: d.address, type: d.type, name: d.name, after: d.attributes, dependsOn: d.dependsOn, sensitiveAttributes: d.sensitiveAttributes };
+    if (!prior) {
+      changes.push({ ...base, action: 'create', before: null });
+      continue;
+    }
+    const before = managedAttributes(prior);
+    const priorRef = { id: prior.id, cloud: cloudRecord(prior), dependencies: prior.dependencies };
+    const changed = changedAttributes(before, d.attributes);
+    let action: Action = changed.length ? 'update' : 'no-op';
+    let reason: ActionReason | undefined;
+    let replaceAttributes: string[] | undefined;
+    const forcing = changed.filter((k) => (FORCE_NEW[d.type] ?? []).includes(k));
+    if (opts.deletedOutside?.has(d.address)) {
+      action = 'replace';
+      reason = 'replace_because_deleted_outside';
+    } else if (forcing.length) {
+      action = 'replace';
+      reason = 'replace_because_cannot_update';
+      replaceAttributes = forcing;
+    } else if (replace.has(d.address)) {
+      action = 'replace';
+      reason = 'replace_by_request';
+    }
+    changes.push({ ...base, action, before, prior: priorRef, actionReason: reason, replaceAttributes });
+  }
+  for (const r of state) {
+    if (desiredAddrs.has(r.address)) continue;
+    changes.push({
+      address: r.address,
+      type: r.type,
+      name: r.name,
+      action: 'delete',
+      before: managedAttributes(r),
+      after: null,
+      prior: { id: r.id, cloud: cloudRecord(r), dependencies: r.dependencies },
+      // A delete waits for the deletion of everything that depended on it.
+      dependsOn: state.filter((o) => o.dependencies.includes(r.address) && !desiredAddrs.has(o.address)).map((o) => o.address).sort(),
+      actionReason: opts.destroy ? 'delete_because_destroy_mode' : 'delete_because_no_resource_config',
+      sensitiveAttributes: r.sensitiveAttributes,
+    });
+  }
+  return changes.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/** -target: the targets and everything they depend on (for a destroy, everything that depends on them). */
+export function selectTargets(changes: readonly PlannedChange[], targets: readonly string[], destroy: boolean): PlannedChange[] {
+  if (targets.length === 0) return [...changes];
+  const by = new Map(changes.map((c) => [c.address, c]));
+  const matches = (addr: string, t: string) => addr === t || addr.startsWith(`${t}[`);
+  const keep = new Set<string>();
+  const stack = changes.filter((c) => targets.some((t) => matches(c.address, t))).map((c) => c.address);
+  const dependents = new Map<string, string[]>();
+  for (const c of changes) for (const d of c.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), c.address]);
+  while (stack.length) {
+    const a = stack.pop()!;
+    if (keep.has(a)) continue;
+    keep.add(a);
+    const next = destroy ? (dependents.get(a) ?? []) : (by.get(a)?.dependsOn ?? []);
+    for (const n of next) if (!keep.has(n)) stack.push(n);
+  }
+  return changes.filter((c) => keep.has(c.address));
+}

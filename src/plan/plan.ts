@@ -1,0 +1,110 @@
+// A plan is plain, serialisable data: what will change, why, in what order, and what it means
+// for recovery (predicted RTO) and cost. Fields that exist only for display say so.
+import type { Action } from './actions.js';
+import type { JsonObject } from '../state/json.js';
+import type { DiagnosticJson } from '../diag/json.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type ActionReason =
+  | 'replace_because_cannot_update'
+  | 'replace_by_request'
+  | 'replace_because_deleted_outside'
+  | 'delete_because_no_resource_config'
+  | 'delete_because_destroy_mode';
+
+export interface PlannedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly action: Action;
+  /** Config-managed attributes before (from refreshed state) and after (from configuration). */
+  readonly before: JsonObject | null;
+  readonly after: JsonObject | null;
+  /** What the cloud holds for it now (ids, status), from state; apply needs it to update or delete. */
+  readonly prior?: { readonly id: string; readonly cloud: JsonObject; readonly dependencies: readonly string[] };
+  /** Addresses that must be applied first (for deletes: those that must be deleted first). */
+  readonly dependsOn: readonly string[];
+  readonly actionReason?: ActionReason;
+  /** The attributes that force a replacement. */
+  readonly replaceAttributes?: readonly string[];
+  readonly sensitiveAttributes: readonly string[];
+}
+
+export interface Drift {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: 'changed' | 'deleted';
+  /** Attributes as recorded in state and as found in the cloud. */
+  readonly recorded: JsonObject;
+  readonly observed: JsonObject | null;
+}
+
+export interface Move {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  /** Of the above, resources replaced (each counts once in add and once in destroy). */
+  readonly replace: number;
+}
+
+export interface RecoveryForecast {
+  readonly plan: string;
+  readonly predictedSeconds: number;
+  readonly targetSeconds?: number;
+  readonly previousSeconds?: number;
+}
+
+export interface CostForecast {
+  readonly beforeUsd: number;
+  readonly afterUsd: number;
+  readonly deltaUsd: number;
+}
+
+export interface Plan {
+  readonly formatVersion: number;
+  readonly drctlVersion: string;
+  readonly mode: 'normal' | 'destroy';
+  readonly configDir: string;
+  /** The state this plan was made against: applying it to anything else is refused. */
+  readonly state: { readonly lineage: string; readonly serial: number } | null;
+  /** Every resource change in address order, no-ops included (they let apply verify nothing moved). */
+  readonly changes: readonly PlannedChange[];
+  readonly drift: readonly Drift[];
+  readonly moves: readonly Move[];
+  readonly summary: PlanSummary;
+  readonly recovery: readonly RecoveryForecast[];
+  readonly cost: CostForecast;
+  readonly targets: readonly string[];
+  readonly outputs: JsonObject;
+  /** A plan with errors is shown but never applied. */
+  readonly errored: boolean;
+  readonly diagnostics: readonly DiagnosticJson[];
+}
+
+export function summarize(changes: readonly PlannedChange[]): PlanSummary {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  let replace = 0;
+  for (const c of changes) {
+    if (c.action === 'create') add++;
+    else if (c.action === 'update') change++;
+    else if (c.action === 'delete') destroy++;
+    else if (c.action === 'replace') {
+      add++;
+      destroy++;
+      replace++;
+    }
+  }
+  return { add, change, destroy, replace };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'no-op') || plan.moves.length > 0;
+}
