@@ -8,13 +8,15 @@
 // The output follows the DR language in plans/ (sites, replication policies, networks, volume
 // groups, VMs, a recovery plan with ordered groups, a drill, a notification) and is
 // deterministic: the same count always gives the same text. Every VM is at site.home; tiers
-// cycle infrastructure → database → app → web, and each database/app VM shares a volume group
-// with its neighbours (20 per group).
+// cycle infrastructure → database → middleware → app → web, and each database or middleware VM
+// shares a volume group with its neighbours (20 per group).
 
+// Stateless tiers (infra, app, web) have no replicated volumes, as in plans/vms.hcl.
 const TIERS = [
   { name: 'infra', share: 0.05, machine: 's922', os: 'rhel', procs: [1, 2], mem: [16, 32], nets: ['app'], storage: false },
-  { name: 'db', share: 0.15, machine: 'e980', os: 'aix', procs: [8, 16], mem: [256, 512], nets: ['db'], storage: true },
-  { name: 'app', share: 0.5, machine: 's922', os: 'rhel', procs: [2, 4], mem: [64, 128], nets: ['app', 'db'], storage: true },
+  { name: 'db', share: 0.1, machine: 'e980', os: 'aix', procs: [8, 16], mem: [256, 512], nets: ['db'], storage: true },
+  { name: 'mq', share: 0.1, machine: 's922', os: 'aix', procs: [2, 4], mem: [32, 64], nets: ['app'], storage: true },
+  { name: 'app', share: 0.45, machine: 's922', os: 'rhel', procs: [2, 4], mem: [64, 128], nets: ['app'], storage: false },
   { name: 'web', share: 0.3, machine: 's922', os: 'sles', procs: [1, 2], mem: [16, 32], nets: ['web'], storage: false },
 ];
 
@@ -27,7 +29,7 @@ export function generateDrDefinition(vmCount) {
 
   // Assign VMs to tiers in proportion to their share; the remainder goes to app.
   const counts = TIERS.map((t) => Math.floor(vmCount * t.share));
-  counts[2] += vmCount - counts.reduce((a, b) => a + b, 0);
+  counts[3] += vmCount - counts.reduce((a, b) => a + b, 0);
 
   line(`# Generated DR definition: ${vmCount} VMs replicated from dal13 to wdc04.`);
   line('# Produced by bench/gen-vms.mjs; edit the generator, not this file.');
@@ -125,13 +127,14 @@ export function generateDrDefinition(vmCount) {
     vmNames[t].forEach((vmName, k) => {
       const procs = tier.procs[k % tier.procs.length];
       const mem = tier.mem[k % tier.mem.length];
+      // Unaligned (as a generator would write them), which keeps 5,000 VMs near 0.8 MB.
       line(`vm "${vmName}" {`);
-      line('  site         = site.home');
+      line('  site = site.home');
       line(`  machine_type = "${tier.machine}"`);
-      line(`  processors   = ${procs}`);
-      line(`  memory_gb    = ${mem}`);
-      line(`  os           = "${tier.os}"`);
-      line(`  networks     = [${tier.nets.map((n) => `network.${n}`).join(', ')}]`);
+      line(`  processors = ${procs}`);
+      line(`  memory_gb = ${mem}`);
+      line(`  os = "${tier.os}"`);
+      line(`  networks = [${tier.nets.map((n) => `network.${n}`).join(', ')}]`);
       if (tier.storage) {
         const vg = `${tier.name}_${String(Math.ceil((k + 1) / VMS_PER_VOLUME_GROUP)).padStart(3, '0')}`;
         line(`  volume_groups = [volume_group.${vg}]`);
@@ -143,7 +146,7 @@ export function generateDrDefinition(vmCount) {
 
   line('recovery_plan "erp" {');
   line('  rto = "45m"');
-  const groupNames = { infra: 'infrastructure', db: 'database', app: 'app', web: 'web' };
+  const groupNames = { infra: 'infrastructure', db: 'database', mq: 'middleware', app: 'app', web: 'web' };
   TIERS.forEach((tier, t) => {
     const names = vmNames[t];
     if (names.length === 0) return;

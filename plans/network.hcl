@@ -25,12 +25,12 @@ network "db" {
   }
 }
 
-# The web tier is reachable from the internet; public subnets here are documentation ranges
-# (RFC 5737). The drill subnet is still an isolated private range: a drill must never answer
-# real users.
+# The web tier sits behind the load balancers on a private network: PowerVS gives a public
+# network only a /29 (five usable addresses), too few for eight web servers. The drill subnet
+# is an isolated range too: a drill must never answer real users.
 network "web" {
-  type = "public"
-  home = { cidr = "192.0.2.0/26", name = "${local.prefix}-web-${local.home_dc}" }
-  dr   = { cidr = "198.51.100.0/26", name = "${local.prefix}-web-${local.dr_dc}" }
+  type = "private"
+  home = { cidr = "10.10.8.0/26", name = "${local.prefix}-web-${local.home_dc}" }
+  dr   = { cidr = "10.20.8.0/26", name = "${local.prefix}-web-${local.dr_dc}" }
   test = { cidr = "10.90.8.0/26", name = "${local.prefix}-web-drill" }
 }

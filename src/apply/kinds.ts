@@ -85,11 +85,15 @@ export async function createResource(type: string, address: string, after: JsonO
       return { id: vm.id, cloud: vmCloud(vm) };
     }
     case 'orchestrator': {
-      const spec: VmSpec = { name: `${cloudName(address)}-ksys`, machineType: str(after.machine_type) as MachineType, processors: num(after.processors), procType: 'shared', memoryGb: num(after.memory_gb), os: 'rhel', storageTier: str(after.tier) as VmSpec['storageTier'], networkIds: [] };
+      const networkAtSite = (network: JsonValue | undefined, site: JsonValue | undefined) => {
+        const id = obj(obj(ctx.lookup(str(network))?.attributes.cloud).ids)[str(site).slice('site.'.length)];
+        return typeof id === 'string' ? [id] : [];
+      };
+      const spec: VmSpec = { name: `${cloudName(address)}-ksys`, machineType: str(after.machine_type) as MachineType, processors: num(after.processors), procType: 'shared', memoryGb: num(after.memory_gb), os: 'rhel', storageTier: str(after.tier) as VmSpec['storageTier'], networkIds: networkAtSite(after.network, after.site) };
       const primary = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec)) as VmState;
       const cloud: Record<string, JsonValue> = { id: primary.id };
       if (after.standby_workspace) {
-        const standby = (await createOrAdopt(ctx, 'vm', str(after.standby_workspace), { ...spec, name: `${spec.name}-standby` })) as VmState;
+        const standby = (await createOrAdopt(ctx, 'vm', str(after.standby_workspace), { ...spec, name: `${spec.name}-standby`, networkIds: networkAtSite(after.standby_network, after.standby_site) })) as VmState;
         cloud.standby_id = standby.id;
       }
       return { id: primary.id, cloud };
@@ -118,6 +122,7 @@ export async function createResource(type: string, address: string, after: JsonO
           sizeGb: num(vo.size_gb),
           tier: str(vo.tier) as 'tier1',
           replicationEnabled: true,
+          shareable: after.shareable === true,
         })) as { id: string };
         volumeIds[str(vo.name)] = vol.id;
       }
@@ -176,7 +181,7 @@ export async function updateResource(type: string, address: string, before: Json
         const name = str(v.name);
         const old = beforeVols.get(name);
         if (!old || !volumeIds[name]) {
-          const vol = (await createOrAdopt(ctx, 'volume', workspace, { name: `${cloudName(address)}-${name}`, sizeGb: num(v.size_gb), tier: str(v.tier) as 'tier1', replicationEnabled: true })) as { id: string };
+          const vol = (await createOrAdopt(ctx, 'volume', workspace, { name: `${cloudName(address)}-${name}`, sizeGb: num(v.size_gb), tier: str(v.tier) as 'tier1', replicationEnabled: true, shareable: after.shareable === true })) as { id: string };
           volumeIds[name] = vol.id;
         } else if (num(old.size_gb) !== num(v.size_gb)) {
           await ctx.provider.update('volume', workspace, volumeIds[name], { sizeGb: num(v.size_gb) });
@@ -250,7 +255,8 @@ export async function refreshResource(r: StateResource, ctx: Pick<KindContext, '
         const s = obj(subs[site]);
         const net = typeof id === 'string' ? await ctx.provider.read('network', str(s.workspace), id) : undefined;
         if (!net) return undefined;
-        observedSubs[site] = { ...s, cidr: net.cidr, name: net.name };
+        // PowerVS assigns a public network's range itself, so only a private cidr can drift.
+        observedSubs[site] = { ...s, cidr: str(a.type) === 'public' ? s.cidr : net.cidr, name: net.name };
       }
       return { attributes: { subnets: observedSubs }, cloud };
     }

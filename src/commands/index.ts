@@ -3,8 +3,16 @@
 import type { Command } from '@oclif/core';
 import Validate from './validate.js';
 import GraphCommand from './graph.js';
+import Fmt from './fmt.js';
+import PlanCommand from './plan.js';
+import ApplyCommand from './apply.js';
+import ShowCommand from './show.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
   graph: GraphCommand,
+  fmt: Fmt,
+  plan: PlanCommand,
+  apply: ApplyCommand,
+  show: ShowCommand,
 };

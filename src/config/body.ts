@@ -2,7 +2,7 @@
 // you mean"), missing required arguments, label counts, nested block counts, and names.
 import type { Attribute, Block, Body, Range } from '../hcl/ast.js';
 import { type Diagnostic, errorDiag, spanRanges } from '../diag/types.js';
-import { didYouMean } from '../diag/suggest.js';
+import { didYouMean, suggestName } from '../diag/suggest.js';
 import type { BlockSchema, NestedBlockSchema } from './schema.js';
 
 export interface CheckedBody {
@@ -92,11 +92,14 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
   const nested = schema.blocks ?? {};
   const attrNames = Object.keys(schema.attrs);
   const allowCount = schema.countable === true;
+  // Names a misspelt or misshapen item stood for: their "missing" errors would only repeat it.
+  const explained = new Set<string>();
   for (const item of body.items) {
     if (item.kind === 'Attribute') {
       if (item.name in schema.attrs || schema.dynamicAttrs || (allowCount && item.name === 'count')) {
         attrs.set(item.name, item);
       } else if (item.name in nested) {
+        explained.add(item.name);
         diags.push(
           errorDiag(
             'Unsupported argument',
@@ -106,6 +109,8 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
           ),
         );
       } else {
+        const suggestion = suggestName(item.name, attrNames);
+        if (suggestion !== undefined) explained.add(suggestion);
         diags.push(
           errorDiag(
             'Unsupported argument',
@@ -119,6 +124,7 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
     }
     const blockSchema: NestedBlockSchema | undefined = nested[item.type];
     if (!blockSchema) {
+      explained.add(item.type in schema.attrs ? item.type : (suggestName(item.type, Object.keys(nested)) ?? ''));
       const detail =
         item.type in schema.attrs
           ? `A block of type "${item.type}" is not expected here. "${item.type}" is an argument: write ${item.type} = …`
@@ -133,7 +139,7 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
     blocks.set(item.type, list);
   }
   for (const [name, attr] of Object.entries(schema.attrs)) {
-    if (attr.required && !attrs.has(name)) {
+    if (attr.required && !attrs.has(name) && !explained.has(name)) {
       diags.push(
         errorDiag(
           'Missing required argument',
@@ -145,7 +151,7 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
   }
   for (const [type, bs] of Object.entries(nested)) {
     const found = blocks.get(type) ?? [];
-    if (bs.min !== undefined && found.length < bs.min) {
+    if (bs.min !== undefined && found.length < bs.min && !explained.has(type)) {
       diags.push(
         errorDiag(
           `Missing ${type} block`,

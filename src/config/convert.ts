@@ -1,7 +1,8 @@
 // Converts evaluated values to the types the schema asks for, with HCL's conversions (a number
 // where a string is wanted becomes its decimal text, "true" becomes a bool) and one clear
 // diagnostic per mismatch.
-import type { Range } from '../hcl/ast.js';
+import type { Expression, ObjectItem, Range } from '../hcl/ast.js';
+import { spanRanges } from '../diag/types.js';
 import { type Diagnostic, errorDiag } from '../diag/types.js';
 import { didYouMean } from '../diag/suggest.js';
 import { isSensitive, isUnknown, unmark, type Value } from '../hcl/value.js';
@@ -19,6 +20,49 @@ export interface ConvertContext {
   readonly range: Range;
   /** Set when any part of the value was marked sensitive (shared by nested conversions). */
   readonly marks: { sensitive: boolean };
+  /** The value's syntax, when known, so errors inside a list or object point at the element. */
+  readonly expr?: Expression;
+}
+
+function unwrapParens(e: Expression): Expression {
+  return e.kind === 'Parens' ? unwrapParens(e.expr) : e;
+}
+
+/** The static key of an object constructor item: `name = …` or `"name" = …`. */
+export function objectItemKey(item: ObjectItem): string | undefined {
+  const k = item.key;
+  if (k.kind === 'Variable') return k.name;
+  if (k.kind === 'Literal' && typeof k.value === 'string') return k.value;
+  if (k.kind === 'Template' && k.parts.length === 1 && k.parts[0].kind === 'Literal' && typeof k.parts[0].value === 'string') return k.parts[0].value;
+  return undefined;
+}
+
+/** The syntax of element `i` of a tuple constructor with `length` elements, if `expr` is one. */
+export function tupleItemSyntax(expr: Expression | undefined, i: number, length: number): Expression | undefined {
+  const e = expr && unwrapParens(expr);
+  return e?.kind === 'Tuple' && e.items.length === length ? e.items[i] : undefined;
+}
+
+/** The item for key `k` of an object constructor, if `expr` is one with that key written statically. */
+export function objectItemSyntax(expr: Expression | undefined, k: string): ObjectItem | undefined {
+  const e = expr && unwrapParens(expr);
+  if (e?.kind !== 'Object') return undefined;
+  for (let i = e.items.length - 1; i >= 0; i--) if (objectItemKey(e.items[i]) === k) return e.items[i];
+  return undefined;
+}
+
+/** The range of an object item from its key to the end of its value: `size_gb = 300`. */
+export function objectItemRange(item: ObjectItem): Range {
+  return spanRanges(item.key.range, item.value.range);
+}
+
+/** Details are sentences: `argument "x" of …` starts one as `Argument "x" of …`. */
+function sentence(what: string): string {
+  return what.charAt(0).toUpperCase() + what.slice(1);
+}
+
+function within(ctx: ConvertContext, what: string, expr: Expression | undefined): ConvertContext {
+  return { ...ctx, what, expr, range: expr?.range ?? ctx.range };
 }
 
 export function describeType(t: ArgType): string {
@@ -107,7 +151,7 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       if (t.integer && !Number.isInteger(n)) return mismatch(ctx, t, `the fractional number ${n}`);
       if ((t.min !== undefined && n < t.min) || (t.max !== undefined && n > t.max)) {
         const bounds = t.min !== undefined && t.max !== undefined ? `between ${t.min} and ${t.max}` : t.min !== undefined ? `at least ${t.min}` : `at most ${t.max}`;
-        ctx.diags.push(errorDiag('Value out of range', `${ctx.what} must be ${bounds}; got ${n}.`, ctx.range));
+        ctx.diags.push(errorDiag('Value out of range', `${sentence(ctx.what)} must be ${bounds}; got ${n}.`, ctx.range));
         return undefined;
       }
       return n;
@@ -143,7 +187,7 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       const out: Plain[] = [];
       let ok = true;
       v.forEach((item, i) => {
-        const r = convertValue(item, t.of, { ...ctx, what: `element ${i} of ${ctx.what}` });
+        const r = convertValue(item, t.of, within(ctx, `element ${i} of ${ctx.what}`, tupleItemSyntax(ctx.expr, i, v.length)));
         if (r === undefined) ok = false;
         else out.push(r);
       });
@@ -154,7 +198,7 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       const out: { [k: string]: Plain } = {};
       let ok = true;
       for (const [k, item] of Object.entries(v as Record<string, Value>)) {
-        const r = convertValue(item, t.of, { ...ctx, what: `key "${k}" of ${ctx.what}` });
+        const r = convertValue(item, t.of, within(ctx, `key "${k}" of ${ctx.what}`, objectItemSyntax(ctx.expr, k)?.value));
         if (r === undefined) ok = false;
         else out[k] = r;
       }
@@ -168,7 +212,11 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       for (const k of Object.keys(obj)) {
         if (!(k in t.attrs)) {
           ctx.diags.push(
-            errorDiag('Unsupported attribute', `${ctx.what} has no attribute "${k}"; expected ${Object.keys(t.attrs).join(', ')}.${didYouMean(k, Object.keys(t.attrs))}`, ctx.range),
+            errorDiag(
+              'Unsupported attribute',
+              `${sentence(ctx.what)} has no attribute "${k}"; expected ${Object.keys(t.attrs).join(', ')}.${didYouMean(k, Object.keys(t.attrs))}`,
+              objectItemSyntax(ctx.expr, k)?.key.range ?? ctx.range,
+            ),
           );
           ok = false;
         }
@@ -176,12 +224,12 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       for (const [k, schema] of Object.entries(t.attrs)) {
         if (!Object.hasOwn(obj, k) || obj[k] === null) {
           if (schema.required) {
-            ctx.diags.push(errorDiag('Missing required attribute', `${ctx.what} needs the attribute "${k}".`, ctx.range));
+            ctx.diags.push(errorDiag('Missing required attribute', `${sentence(ctx.what)} needs the attribute "${k}".`, ctx.range));
             ok = false;
           }
           continue;
         }
-        const r = convertValue(obj[k], schema.type, { ...ctx, what: `"${k}" in ${ctx.what}` });
+        const r = convertValue(obj[k], schema.type, within(ctx, `"${k}" in ${ctx.what}`, objectItemSyntax(ctx.expr, k)?.value));
         if (r === undefined) ok = false;
         else out[k] = r;
       }

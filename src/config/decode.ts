@@ -1,11 +1,11 @@
 // Turns a resource's evaluated arguments into its typed model object.
-import type { Expression } from '../hcl/ast.js';
+import type { Expression, Range } from '../hcl/ast.js';
 import type { Diagnostic } from '../diag/types.js';
 import { resolveMachineType, type MachineType, type OsType, type ProcType, type SiteRole, type StorageTier } from './catalog.js';
 import { vmBootSeconds } from './timing.js';
 import { decodeRef, decodeRefList, type StaticRef } from './refs.js';
 import type { CheckedBody } from './body.js';
-import type { Plain } from './convert.js';
+import { objectItemKey, objectItemRange, type Plain } from './convert.js';
 import type { Declaration } from './load.js';
 import type {
   Drill,
@@ -49,6 +49,33 @@ export interface MutableConfig {
   readonly notifications: Map<string, Notification>;
 }
 
+/** The key under which attrRanges keeps an element: `volumes[1]`, `home.cidr`, `static_ips["10.0.0.5"]`. */
+export function elementPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Records the range of an argument's value and, where it is written as a list or object
+ * constructor, of each element (two levels deep), so domain checks can point at the element.
+ */
+function addRanges(out: Record<string, Range>, path: string, expr: Expression, depth = 0): void {
+  out[path] ??= expr.range;
+  if (depth >= 2) return;
+  const e = expr.kind === 'Parens' ? expr.expr : expr;
+  if (e.kind === 'Tuple') e.items.forEach((item, i) => addRanges(out, elementPath(path, i), item, depth + 1));
+  if (e.kind === 'Object') {
+    for (const item of e.items) {
+      const key = objectItemKey(item);
+      if (key === undefined) continue;
+      const p = elementPath(path, key);
+      // An object element is pointed at from its key to its value: `size_gb = 300`.
+      out[p] = objectItemRange(item);
+      addRanges(out, p, item.value, depth + 1);
+    }
+  }
+}
+
 export type RefResolver = (refs: readonly StaticRef[], what: string) => string[] | undefined;
 
 const DEFAULT_CYCLE_SECONDS = 300;
@@ -59,7 +86,8 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
   const block = decl.block!;
   const owner = d.index === undefined ? `${block.type} "${decl.name}"` : `${block.type} "${decl.name}" [${d.index}]`;
   const a = d.attrs;
-  const attrRanges = Object.fromEntries([...d.checked.attrs].map(([k, attr]) => [k, attr.expr.range]));
+  const attrRanges: Record<string, Range> = {};
+  for (const [k, attr] of d.checked.attrs) addRanges(attrRanges, k, attr.expr);
   const base = { address: d.address, name: decl.name, range: decl.range, declRange: decl.declRange, dependsOn: d.dependsOn, attrRanges, sensitive: [...d.sensitive].sort() };
 
   const one = (name: string, to: ResourceType): string | undefined => {
@@ -186,10 +214,22 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
       for (const g of d.checked.blocks.get('group') ?? []) {
         const vmsAttr = g.body.items.find((i) => i.kind === 'Attribute' && i.name === 'vms');
         const groupAttrs = d.nested.group?.[groups.length] ?? {};
+        // The plan's attrRanges also hold its groups': `group.web.timeout`, `group.web.vms["vm.web[0]"]`.
+        const groupPath = elementPath('group', g.labels[0].value);
+        for (const item of g.body.items) if (item.kind === 'Attribute') addRanges(attrRanges, elementPath(groupPath, item.name), item.expr);
         let vms: string[] = [];
         if (vmsAttr && vmsAttr.kind === 'Attribute') {
           const rs = decodeRefList(vmsAttr.expr, 'vm', `The argument "vms" of group "${g.labels[0].value}" in ${owner}`, diags);
-          vms = (rs && resolve(rs, `group "${g.labels[0].value}"`)) ?? [];
+          let ok = rs !== undefined;
+          for (const r of rs ?? []) {
+            const addresses = resolve([r], `group "${g.labels[0].value}"`);
+            if (!addresses) ok = false;
+            for (const addr of addresses ?? []) {
+              vms.push(addr);
+              attrRanges[elementPath(elementPath(groupPath, 'vms'), addr)] ??= r.range;
+            }
+          }
+          if (!ok) vms = [];
         }
         groups.push({
           name: g.labels[0].value,

@@ -123,6 +123,7 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     }
   }
 
+  checkSubnetKeys(decls, checked, diags);
   const graph = buildGraph(decls, checked, diags);
   if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
 
@@ -135,6 +136,8 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     counts: new Map(),
   };
   const variables = evaluateVariables(decls, checked, opts, ctx);
+  // As in Terraform, bad input values stop the load: every use of them would only fail again.
+  if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
   const locals = new Map<string, Value>();
   const outputs = new Map<string, Output>();
   const settings = readSettings(decls, checked, ctx);
@@ -263,6 +266,26 @@ function collectDeclarations(bodies: readonly Body[], diags: Diagnostic[]): Map<
   return decls;
 }
 
+/** A network's subnets are keyed by site name, so any other key is an unsupported argument. */
+function checkSubnetKeys(decls: ReadonlyMap<string, Declaration>, checked: ReadonlyMap<string, CheckedBody>, diags: Diagnostic[]): void {
+  const siteNames = [...decls.values()].filter((d) => d.kind === 'resource' && d.type === 'site').map((d) => d.name);
+  const fixed = Object.keys(BLOCK_SCHEMAS.network.attrs);
+  for (const d of decls.values()) {
+    if (d.kind !== 'resource' || d.type !== 'network') continue;
+    for (const [name, attr] of checked.get(d.address)?.attrs ?? []) {
+      if (name in BLOCK_SCHEMAS.network.attrs || siteNames.includes(name)) continue;
+      diags.push(
+        errorDiag(
+          'Unsupported argument',
+          `An argument named "${name}" is not expected in network "${d.name}". Besides ${fixed.join(', ')}, a network takes one subnet per site, named after the site (${siteNames.join(', ')}).${didYouMean(name, [...siteNames, ...fixed])}`,
+          attr.nameRange,
+          attr.range,
+        ),
+      );
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // References and the graph
 
@@ -373,7 +396,8 @@ function scopeFor(ctx: EvalContext, extra?: Readonly<Record<string, Value>>): Sc
   return {
     variables,
     baseDir: ctx.dir,
-    readFile: (abs: string) => utf8.decode(ctx.fs.readFile(abs)),
+    // file() resolves to an absolute path; the ConfigFs reads paths in the form `dir` was given.
+    readFile: (abs: string) => utf8.decode(ctx.fs.readFile(path.join(ctx.dir, path.relative(path.resolve(ctx.dir), abs)))),
   };
 }
 
@@ -384,7 +408,7 @@ function evaluateVariables(
   ctx: EvalContext,
 ): Map<string, Variable> {
   const { diags } = ctx;
-  const declared = new Map<string, { d: Declaration; type: VarType; sensitive: boolean; nullable: boolean; description?: string; default?: Value }>();
+  const declared = new Map<string, { d: Declaration; type: VarType; sensitive: boolean; nullable: boolean; description?: string; default?: Value; badDefault?: boolean }>();
   for (const d of decls.values()) {
     if (d.kind !== 'var') continue;
     const body = checked.get(d.address);
@@ -414,7 +438,8 @@ function evaluateVariables(
         diags.push(errorDiag('Invalid default value for variable', `The default value of variable "${d.name}" does not match its type ${describeVarType(type)}: ${r.error}.`, body.attrs.get('default')!.expr.range));
       } else defaultValue = r.value;
     }
-    declared.set(d.name, { d, type, sensitive: sens, nullable, description: typeof desc === 'string' ? desc : undefined, default: defaultValue });
+    const badDefault = body.attrs.has('default') && defaultValue === undefined;
+    declared.set(d.name, { d, type, sensitive: sens, nullable, description: typeof desc === 'string' ? desc : undefined, default: defaultValue, badDefault });
   }
 
   // Inputs: environment first, then -var-file and -var in command-line order.
@@ -456,6 +481,8 @@ function evaluateVariables(
       value = r.value;
     } else if (decl.default !== undefined) {
       value = decl.default;
+    } else if (decl.badDefault) {
+      continue; // the invalid default was reported; "no value" would say it again.
     } else {
       diags.push(
         errorDiag(
@@ -617,7 +644,7 @@ export function convertAttrs(body: CheckedBody, schema: BlockSchema, ctx: { diag
     }
     if (r.value === null && !s.required) continue;
     const marks = { sensitive: false };
-    const v = convertValue(r.value, s.type, { diags: ctx.diags, what: `argument "${name}" of ${owner}`, range: attr.expr.range, marks });
+    const v = convertValue(r.value, s.type, { diags: ctx.diags, what: `argument "${name}" of ${owner}`, range: attr.expr.range, marks, expr: attr.expr });
     if (v === undefined) continue;
     if (marks.sensitive) sensitiveOut?.add(name);
     out[name] = v;

@@ -2,6 +2,7 @@
 // blocks directly (as Terraform's depends_on does), so they are read from the syntax, not evaluated.
 import type { Expression, Range } from '../hcl/ast.js';
 import { type Diagnostic, errorDiag } from '../diag/types.js';
+import { suggestName } from '../diag/suggest.js';
 import type { ResourceType } from './model.js';
 
 export interface StaticRef {
@@ -54,6 +55,11 @@ function example(to: ResourceType | 'any'): string {
   }
 }
 
+/** `sitee.home` where a site is wanted: suggest `site.home`. */
+function misspeltType(r: StaticRef, to: ResourceType): string {
+  return suggestName(r.type, [to]) !== undefined ? ` Did you mean ${refAddress({ ...r, type: to })}?` : '';
+}
+
 function wrongShape(diags: Diagnostic[], what: string, to: ResourceType | 'any', range: Range, many: boolean): void {
   const ex = example(to);
   diags.push(
@@ -75,7 +81,7 @@ export function decodeRef(expr: Expression, to: ResourceType, what: string, diag
     return undefined;
   }
   if (r.type !== to) {
-    diags.push(errorDiag('Invalid reference', `${what} must refer to a ${to}, like ${example(to)}; ${refAddress(r)} is not a ${to}.`, r.range));
+    diags.push(errorDiag('Invalid reference', `${what} must refer to a ${to}, like ${example(to)}; ${refAddress(r)} is not a ${to}.${misspeltType(r, to)}`, r.range));
     return undefined;
   }
   return r;
@@ -101,7 +107,7 @@ export function decodeRefList(expr: Expression, to: ResourceType | 'any', what: 
       continue;
     }
     if (to !== 'any' && r.type !== to) {
-      diags.push(errorDiag('Invalid reference', `${what} must list ${to} references, like ${example(to)}; ${refAddress(r)} is not a ${to}.`, r.range));
+      diags.push(errorDiag('Invalid reference', `${what} must list ${to} references, like ${example(to)}; ${refAddress(r)} is not a ${to}.${misspeltType(r, to)}`, r.range));
       ok = false;
       continue;
     }

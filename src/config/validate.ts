@@ -7,6 +7,7 @@ import { drPartnerOf, knownLocations, MACHINE_TYPES, STORAGE_TIERS } from './cat
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from './cidr.js';
 import { formatDuration } from './duration.js';
 import { nameProblem } from './body.js';
+import { elementPath } from './decode.js';
 import { predictRecoveryPlan } from './recovery.js';
 import type { DrConfig, Site } from './model.js';
 
@@ -29,6 +30,7 @@ export function validateConfig(config: DrConfig, diags: Diagnostic[]): void {
   validateVms(config, diags);
   validateVolumeGroups(config, diags);
   validateNetworks(config, diags);
+  validatePublicNetworkSize(config, diags);
   validateRecoveryPlans(config, diags);
   validateDrills(config, diags);
   validateOrchestrators(config, diags);
@@ -41,11 +43,19 @@ function at(decl: { readonly attrRanges: Readonly<Record<string, Range>>; readon
   return decl.declRange;
 }
 
+/** Declarations in source order, so "the second one" in a message is the one written later. */
+function bySource<T extends { readonly declRange: Range }>(items: Iterable<T>): T[] {
+  return [...items].sort((a, b) => (a.declRange.filename === b.declRange.filename ? a.declRange.start.byte - b.declRange.start.byte : a.declRange.filename < b.declRange.filename ? -1 : 1));
+}
+
 function validateSites(config: DrConfig, diags: Diagnostic[]): void {
   const known = knownLocations();
   const byLocation = new Map<string, Site>();
-  for (const site of config.sites.values()) {
+  let unknownLocation = false;
+  const clashed = new Set<string>();
+  for (const site of bySource(config.sites.values())) {
     if (!known.includes(site.location)) {
+      unknownLocation = true;
       diags.push(
         errorDiag(
           'Unknown PowerVS location',
@@ -58,8 +68,14 @@ function validateSites(config: DrConfig, diags: Diagnostic[]): void {
     }
     const other = byLocation.get(site.location);
     if (other) {
+      clashed.add(site.location);
       diags.push(
-        errorDiag('Two sites in one location', `site "${site.name}" and site "${other.name}" are both in ${site.location}; a DR pair needs two data centres.`, at(site, 'location'), site.range),
+        errorDiag(
+          'Two sites in one location',
+          `site "${other.name}" and site "${site.name}" are both in ${site.location}; a DR pair needs two data centres. ${site.location} replicates to ${drPartnerOf(site.location)}; move one of them there.`,
+          at(site, 'location'),
+          site.range,
+        ),
       );
     } else byLocation.set(site.location, site);
     const problem = nameProblem(site.workspace);
@@ -76,6 +92,8 @@ function validateSites(config: DrConfig, diags: Diagnostic[]): void {
     const partner = byLocation.get(partnerLoc);
     seen.add(site.address);
     if (!partner) {
+      // A site with a misspelt location may be the missing partner; fixing that comes first.
+      if (unknownLocation || clashed.has(site.location)) continue;
       diags.push(
         errorDiag(
           'Site has no DR partner',
@@ -189,6 +207,33 @@ function validateVms(config: DrConfig, diags: Diagnostic[]): void {
   }
 }
 
+/** PowerVS assigns a public network a /29 of its own: five usable addresses per site. */
+export const PUBLIC_NETWORK_HOSTS = 5;
+
+function validatePublicNetworkSize(config: DrConfig, diags: Diagnostic[]): void {
+  const perSite = new Map<string, number>();
+  for (const vm of config.vms.values()) {
+    for (const n of vm.networks) {
+      if (config.networks.get(n)?.type !== 'public') continue;
+      const key = `${n}@${vm.site}`;
+      perSite.set(key, (perSite.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, count] of perSite) {
+    if (count <= PUBLIC_NETWORK_HOSTS) continue;
+    const [addr, site] = key.split('@');
+    const net = config.networks.get(addr)!;
+    diags.push(
+      errorDiag(
+        'Too many VMs on a public network',
+        `${count} VMs at ${site} use public network "${net.name}", but PowerVS gives a public network a /29 with ${PUBLIC_NETWORK_HOSTS} usable addresses. Put most of them on a private network behind a load balancer.`,
+        at(net, 'type'),
+        net.range,
+      ),
+    );
+  }
+}
+
 function validateVolumeGroups(config: DrConfig, diags: Diagnostic[]): void {
   const users = new Map<string, Set<string>>();
   for (const vm of config.vms.values()) {
@@ -200,9 +245,10 @@ function validateVolumeGroups(config: DrConfig, diags: Diagnostic[]): void {
   }
   for (const vg of config.volumeGroups.values()) {
     const names = new Set<string>();
-    for (const v of vg.volumes) {
+    for (const [i, v] of vg.volumes.entries()) {
+      const vol = elementPath('volumes', i);
       if (names.has(v.name)) {
-        diags.push(errorDiag('Duplicate volume name', `volume_group "${vg.name}" has two volumes named "${v.name}"; volume names must be unique in a group.`, at(vg, 'volumes'), vg.range));
+        diags.push(errorDiag('Duplicate volume name', `volume_group "${vg.name}" has two volumes named "${v.name}"; volume names must be unique in a group.`, at(vg, elementPath(vol, 'name'), vol, 'volumes'), vg.range));
       }
       names.add(v.name);
       const tier = STORAGE_TIERS[v.tier];
@@ -211,14 +257,14 @@ function validateVolumeGroups(config: DrConfig, diags: Diagnostic[]): void {
           errorDiag(
             'Volume too large for tier',
             `Volume "${v.name}" in volume_group "${vg.name}" is ${v.sizeGb} GB, but ${v.tier} volumes are at most ${tier.maxVolumeGb} GB (a fixed 5,000 IOPS). Use tier0, tier1 or tier3, or split the volume.`,
-            at(vg, 'volumes'),
+            at(vg, elementPath(vol, 'size_gb'), vol, 'volumes'),
             vg.range,
           ),
         );
       }
       const problem = nameProblem(v.name);
       if (problem) {
-        diags.push(errorDiag('Invalid volume name', `Volume "${v.name}" in volume_group "${vg.name}" is not a valid PowerVS name: ${problem}.`, at(vg, 'volumes'), vg.range));
+        diags.push(errorDiag('Invalid volume name', `Volume "${v.name}" in volume_group "${vg.name}" is not a valid PowerVS name: ${problem}.`, at(vg, elementPath(vol, 'name'), vol, 'volumes'), vg.range));
       }
     }
     const sites = users.get(vg.address);
@@ -240,25 +286,16 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
   const production: { cidr: ReturnType<typeof parseCidr>; label: string }[] = [];
   for (const net of config.networks.values()) {
     for (const [siteName, subnet] of Object.entries(net.subnets)) {
-      if (!siteNames.includes(siteName)) {
-        diags.push(
-          errorDiag(
-            'Unsupported argument',
-            `An argument named "${siteName}" is not expected in network "${net.name}". Besides type, test and static_ips, a network takes one subnet per site, named after the site (${siteNames.join(', ')}).${didYouMean(siteName, [...siteNames, 'type', 'test', 'static_ips'])}`,
-            subnet.range,
-          ),
-        );
-        continue;
-      }
+      if (!siteNames.includes(siteName)) continue; // reported by the loader, at the argument's name
       production.push({ cidr: parseCidr(subnet.cidr), label: `${net.address}.${siteName} (${subnet.cidr})` });
       const problem = nameProblem(subnet.name);
-      if (problem) diags.push(errorDiag('Invalid network name', `The subnet name "${subnet.name}" in network "${net.name}" is not a valid PowerVS name: ${problem}.`, subnet.range));
+      if (problem) diags.push(errorDiag('Invalid network name', `The subnet name "${subnet.name}" in network "${net.name}" is not a valid PowerVS name: ${problem}.`, at(net, elementPath(siteName, 'name'), siteName)));
     }
     for (const [from, to] of Object.entries(net.staticIps)) {
       const fromIp = parseIpv4(from);
       const toIp = parseIpv4(to);
       if (fromIp === undefined || toIp === undefined) {
-        diags.push(errorDiag('Invalid IP address', `static_ips of network "${net.name}" maps "${from}" to "${to}"; both must be IPv4 addresses.`, at(net, 'static_ips'), net.range));
+        diags.push(errorDiag('Invalid IP address', `static_ips of network "${net.name}" maps "${from}" to "${to}"; both must be IPv4 addresses.`, at(net, elementPath('static_ips', from), 'static_ips'), net.range));
         continue;
       }
       const within = (ip: number) => Object.entries(net.subnets).find(([, s]) => {
@@ -272,7 +309,7 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
           errorDiag(
             'Static IP outside the paired subnets',
             `static_ips of network "${net.name}" maps ${from} to ${to}: the first must lie in one site's subnet and the second in the other site's subnet (${Object.entries(net.subnets).map(([k, s]) => `${k} ${s.cidr}`).join(', ')}).`,
-            at(net, 'static_ips'),
+            at(net, elementPath('static_ips', from), 'static_ips'),
             net.range,
           ),
         );
@@ -282,7 +319,7 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
   for (const net of config.networks.values()) {
     if (!net.test) continue;
     const testProblem = nameProblem(net.test.name);
-    if (testProblem) diags.push(errorDiag('Invalid network name', `The drill subnet name "${net.test.name}" in network "${net.name}" is not a valid PowerVS name: ${testProblem}.`, net.test.range));
+    if (testProblem) diags.push(errorDiag('Invalid network name', `The drill subnet name "${net.test.name}" in network "${net.name}" is not a valid PowerVS name: ${testProblem}.`, at(net, 'test.name', 'test')));
     const t = parseCidr(net.test.cidr);
     if (!t) continue;
     for (const p of production) {
@@ -291,7 +328,7 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
           errorDiag(
             'Drill network overlaps production',
             `The drill subnet ${net.test.cidr} of network "${net.name}" overlaps ${p.label}. A drill boots clones with production addresses, so its network must be isolated; choose a range that overlaps no site subnet.`,
-            net.test.range,
+            at(net, 'test.cidr', 'test'),
           ),
         );
       }
@@ -319,7 +356,7 @@ function validateRecoveryPlans(config: DrConfig, diags: Diagnostic[]): void {
             errorDiag(
               'VM in two recovery groups',
               `${vm} is in ${prev} and in ${where}. A VM belongs to at most one recovery group, so its start order is unambiguous; remove it from one of them.`,
-              g.range,
+              plan.attrRanges[elementPath(elementPath(elementPath('group', g.name), 'vms'), vm)] ?? g.range,
             ),
           );
         } else groupOf.set(vm, where);
@@ -331,7 +368,7 @@ function validateRecoveryPlans(config: DrConfig, diags: Diagnostic[]): void {
         warningDiag(
           'Predicted RTO exceeds target',
           `recovery_plan "${plan.name}" is predicted to take ${formatDuration(prediction.totalSeconds)}, longer than its rto of ${formatDuration(plan.rtoSeconds)}. Raise parallelism, split slow groups, or relax the target.`,
-          plan.declRange,
+          at(plan, 'rto'),
         ),
       );
     }
@@ -342,7 +379,7 @@ function validateRecoveryPlans(config: DrConfig, diags: Diagnostic[]): void {
           warningDiag(
             'Group timeout shorter than predicted boot',
             `group "${g.name}" of recovery_plan "${plan.name}" has timeout ${formatDuration(group.timeoutSeconds)}, but its VMs are predicted to take ${formatDuration(g.seconds)} to boot.`,
-            group.range,
+            plan.attrRanges[elementPath(elementPath('group', g.name), 'timeout')] ?? group.range,
           ),
         );
       }
@@ -439,10 +476,10 @@ function validateNotifications(config: DrConfig, diags: Diagnostic[]): void {
     if (!ok) {
       diags.push(errorDiag('Invalid webhook URL', `The webhook "${n.webhook}" of notification "${n.name}" is not an http:// or https:// URL.`, at(n, 'webhook'), n.range));
     }
-    for (const e of n.events) {
+    for (const [i, e] of n.events.entries()) {
       if (!(KNOWN_EVENTS as readonly string[]).includes(e)) {
         diags.push(
-          errorDiag('Unknown event', `notification "${n.name}" subscribes to "${e}", which drctl never emits.${didYouMean(e, KNOWN_EVENTS)} Known events: ${KNOWN_EVENTS.join(', ')}.`, at(n, 'events'), n.range),
+          errorDiag('Unknown event', `notification "${n.name}" subscribes to "${e}", which drctl never emits.${didYouMean(e, KNOWN_EVENTS)} Known events: ${KNOWN_EVENTS.join(', ')}.`, at(n, elementPath('events', i), 'events'), n.range),
         );
       }
     }

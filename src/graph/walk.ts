@@ -4,7 +4,7 @@
 // finished visit releases its dependents through counters, so the whole walk is O(V + E) plus a
 // heap for choosing among ready vertices, and a freed slot is refilled in the same tick.
 
-import { compareIds, findCycles } from './cycles.js';
+import { findCycles } from './cycles.js';
 import type { Graph } from './graph.js';
 import { GraphCycleError } from './waves.js';
 
@@ -32,7 +32,7 @@ export interface WalkOptions {
   /**
    * Expected duration of a vertex (any unit, default 1). When more vertices are ready than there
    * are slots, the one heading the longest remaining chain starts first (critical path first),
-   * which keeps the total close to the critical path.
+   * which keeps the total close to the critical path. Ties start in the order nodes were added.
    */
   readonly estimate?: (id: string) => number;
   /** Called as each vertex settles, in settle order, including skipped and cancelled ones. */
@@ -97,7 +97,8 @@ export function walk<T>(graph: Graph<T>, visit: Visit<T>, options: WalkOptions =
     const own = options.estimate ? options.estimate(order[i]) : 1;
     priority[i] = (Number.isFinite(own) && own > 0 ? own : 0) + tail;
   }
-  const ready = new ReadyHeap((a, b) => priority[b] - priority[a] || compareIds(order[a], order[b]));
+  // Ties go to the node added first: deterministic, and cheaper than comparing ids.
+  const ready = new ReadyHeap((a, b) => priority[b] - priority[a] || a - b);
 
   const outcomes: Array<WalkOutcome | undefined> = new Array(n);
   const blame: Array<string | undefined> = new Array(n);

@@ -26,7 +26,7 @@ import {
   Unknown,
   compareStrings,
   containsUnknown,
-  describeType,
+  describeValueType,
   getAttr,
   isObject,
   markIf,
@@ -87,10 +87,12 @@ function strip(v: Value): [Value, boolean] {
 class Evaluation {
   private diags: Diagnostic[] = [];
   private seen = new Set<string>();
-  private readonly functions: Readonly<Record<string, HclFunction>>;
+  constructor(private readonly scope: Scope) {}
 
-  constructor(private readonly scope: Scope) {
-    this.functions = scope.functions ? { ...standardFunctions, ...scope.functions } : standardFunctions;
+  private lookupFunction(name: string): HclFunction | undefined {
+    const extra = this.scope.functions;
+    if (extra && Object.hasOwn(extra, name)) return extra[name];
+    return Object.hasOwn(standardFunctions, name) ? standardFunctions[name] : undefined;
   }
 
   diagnostics(): Diagnostic[] {
@@ -244,7 +246,7 @@ class Evaluation {
       if (v === undefined) return invalid(`.${didYouMean(s.value, Object.keys(coll))}`);
       return markIf(v, marked);
     }
-    return this.error('Invalid index', `This value does not have any indices (it is ${describeType(coll)}).`, subject, expr.range);
+    return this.error('Invalid index', `This value does not have any indices (it is ${describeValueType(coll)}).`, subject, expr.range);
   }
 
   private splat(expr: SplatExpr, ctx: Context): Value {
@@ -324,7 +326,7 @@ class Evaluation {
       if (!s.ok || typeof s.value !== 'string') {
         this.error(
           'Invalid template interpolation value',
-          `Cannot include the given value in a string template: string required, but the value is ${describeType(x)}.`,
+          `Cannot include the given value in a string template: string required, but the value is ${describeValueType(x)}.`,
           part.range,
         );
         unknown = true;
@@ -347,9 +349,9 @@ class Evaluation {
     const b = toBoolValue(c);
     if (!b.ok || typeof b.value !== 'boolean') {
       if (what === 'for') {
-        this.error('Invalid \'for\' condition', `The value of the 'if' clause must be a bool, but it is ${describeType(c)}.`, expr.range);
+        this.error('Invalid \'for\' condition', `The value of the 'if' clause must be a bool, but it is ${describeValueType(c)}.`, expr.range);
       } else {
-        this.error('Incorrect condition type', `The condition expression must be of type bool, but it is ${describeType(c)}.`, expr.range);
+        this.error('Incorrect condition type', `The condition expression must be of type bool, but it is ${describeValueType(c)}.`, expr.range);
       }
       return { value: undefined, marked };
     }
@@ -358,7 +360,12 @@ class Evaluation {
 
   private templateIf(d: TemplateIfDirective, ctx: Context): Value {
     const cond = this.condition(d.condition, ctx, 'conditional');
-    if (cond.value === undefined) return markIf(UNKNOWN, cond.marked);
+    if (cond.value === undefined) {
+      // As for conditionals: report mistakes in either branch now.
+      this.template(d.then, ctx);
+      if (d.else) this.template(d.else, ctx);
+      return markIf(UNKNOWN, cond.marked);
+    }
     const branch = cond.value ? d.then : d.else;
     return markIf(branch ? this.template(branch, ctx) : '', cond.marked);
   }
@@ -442,7 +449,7 @@ class Evaluation {
       if (!s.ok || typeof s.value !== 'string') {
         this.error(
           'Invalid object key',
-          `The key expression produced an invalid result: string required, but the value is ${describeType(key)}.`,
+          `The key expression produced an invalid result: string required, but the value is ${describeValueType(key)}.`,
           keyExpr.range,
         );
         unknown = true;
@@ -615,12 +622,12 @@ class Evaluation {
   }
 
   private call(expr: FunctionCallExpr, ctx: Context): Value {
-    const fn = Object.hasOwn(this.functions, expr.name) ? this.functions[expr.name] : undefined;
+    const fn = this.lookupFunction(expr.name);
     if (!fn && (expr.name === 'try' || expr.name === 'can')) return this.tryOrCan(expr, ctx);
     if (!fn) {
       return this.error(
         'Call to unknown function',
-        `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.functions), 'try', 'can'])}`,
+        `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.scope.functions ?? {}), ...Object.keys(standardFunctions), 'try', 'can'])}`,
         expr.nameRange,
         expr.range,
       );
@@ -647,7 +654,7 @@ class Evaluation {
           'Invalid expanding argument value',
           list === null
             ? 'The expanding argument (indicated by ...) must not be null.'
-            : `The expanding argument (indicated by ...) must be of a tuple, list, or set type, but it is ${describeType(list)}.`,
+            : `The expanding argument (indicated by ...) must be of a tuple, list, or set type, but it is ${describeValueType(list)}.`,
           a.range,
           expr.range,
         );

@@ -42,9 +42,17 @@ export function formatHclChecked(source: string, filename = '<input>'): FormatRe
   const scanned = scan(source, filename);
   if (hasErrors(scanned.diagnostics)) return { diagnostics: [...diagnostics, ...scanned.diagnostics] };
 
-  const formatted = layout(source, scanned.tokens);
-  // A safety net for bugs here: formatting may move whitespace, never tokens.
-  if (!sameTokens(source, scanned.tokens, formatted, filename)) {
+  // The one change that is not whitespace: bare block labels get quotes, as terraform fmt does.
+  let text = source;
+  let tokens = scanned.tokens;
+  const bare = walkBodies(splitLines(tokens)).bareLabels;
+  if (bare.length > 0) {
+    text = quoteBareLabels(source, bare);
+    tokens = scan(text, filename).tokens;
+  }
+  const formatted = layout(text, tokens);
+  // A safety net for bugs here: after the labels, formatting moves whitespace, never tokens.
+  if (!sameTokens(text, tokens, formatted, filename)) {
     return {
       diagnostics: [
         ...diagnostics,
@@ -315,51 +323,62 @@ function alignRuns(lines: Line[], cellAt: (l: Line) => number, width: (l: Line) 
 interface BodyItem {
   readonly block: boolean;
   readonly startLine: number;
+  /** The line of the block's closing brace (-1 until seen); attributes end where they start. */
   endLine: number;
 }
 
+interface BodyWalk {
+  /** The items of every body (the file's and each block's), in source order. */
+  readonly bodies: BodyItem[][];
+  /** Block labels written as bare identifiers (`site home {`). */
+  readonly bareLabels: Token[];
+}
+
 /**
- * Marks a blank line after a block directly followed by another block in the same body (with
- * only comments between). Two one-line blocks in a row are left together: a run of them is a
- * table (`group "db" { … }` lines), as Terraform's style guide allows for related blocks.
+ * Finds the attributes and blocks that start a line in a body, tracking bodies with a stack of
+ * brackets: a block's `{` opens a body, every other bracket opens an expression.
  */
-function separateBlocks(lines: Line[]): void {
-  // Bodies as a stack of frames; expression brackets are frames without items.
+function walkBodies(lines: readonly Line[]): BodyWalk {
   interface Frame {
     readonly items?: BodyItem[];
     readonly item?: BodyItem;
   }
-  const root: Frame = { items: [] };
-  const bodies: BodyItem[][] = [root.items!];
-  const stack: Frame[] = [root];
-  const blank: boolean[] = lines.map((l) => l.tokens.length === 0);
+  const bodies: BodyItem[][] = [[]];
+  const stack: Frame[] = [{ items: bodies[0] }];
+  const bareLabels: Token[] = [];
 
   for (let li = 0; li < lines.length; li++) {
     const toks = lines[li].tokens;
     if (toks.length === 0) continue;
     let blockBrace = -1;
-    let newItem: BodyItem | undefined;
+    let block: BodyItem | undefined;
     const top = stack[stack.length - 1];
-    if (top.items) {
-      if (toks[0].type === 'Ident' && toks.length > 1 && toks[1].type === 'Equal') {
+    if (top.items && toks[0].type === 'Ident') {
+      if (toks.length > 1 && toks[1].type === 'Equal') {
         top.items.push({ block: false, startLine: li, endLine: li });
-      } else if (toks[0].type === 'Ident') {
+      } else {
         let k = 1;
-        while (k < toks.length && (toks[k].type === 'Ident' || toks[k].type === 'OQuote' || toks[k].type === 'QuotedLit' || toks[k].type === 'CQuote')) k++;
+        const labels: Token[] = [];
+        for (; k < toks.length; k++) {
+          const t = toks[k].type;
+          if (t === 'Ident') labels.push(toks[k]);
+          else if (t !== 'OQuote' && t !== 'QuotedLit' && t !== 'CQuote') break;
+        }
         if (k < toks.length && toks[k].type === 'OBrace') {
           blockBrace = k;
-          newItem = { block: true, startLine: li, endLine: -1 };
-          top.items.push(newItem);
+          block = { block: true, startLine: li, endLine: -1 };
+          top.items.push(block);
+          bareLabels.push(...labels);
         }
       }
     }
     for (let k = 0; k < toks.length; k++) {
       const change = bracketChange(toks[k].type);
       if (change > 0) {
-        if (k === blockBrace && newItem) {
+        if (k === blockBrace && block) {
           const items: BodyItem[] = [];
           bodies.push(items);
-          stack.push({ items, item: newItem });
+          stack.push({ items, item: block });
         } else {
           stack.push({});
         }
@@ -369,8 +388,29 @@ function separateBlocks(lines: Line[]): void {
       }
     }
   }
+  return { bodies, bareLabels };
+}
 
-  for (const items of bodies) {
+/** Terraform writes block labels quoted: `site home {` becomes `site "home" {`. */
+function quoteBareLabels(source: string, labels: readonly Token[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const label of labels) {
+    parts.push(source.slice(at, label.start), '"', source.slice(label.start, label.end), '"');
+    at = label.end;
+  }
+  parts.push(source.slice(at));
+  return parts.join('');
+}
+
+/**
+ * Marks a blank line after a block directly followed by another block in the same body (with
+ * only comments between). Two one-line blocks in a row are left together: a run of them is a
+ * table (`group "db" { … }` lines), as Terraform's style guide allows for related blocks.
+ */
+function separateBlocks(lines: Line[]): void {
+  const blank = lines.map((l) => l.tokens.length === 0);
+  for (const items of walkBodies(lines).bodies) {
     for (let i = 0; i + 1 < items.length; i++) {
       const a = items[i];
       const b = items[i + 1];

@@ -11,6 +11,7 @@ import {
   containsSensitive,
   containsUnknown,
   decimalDigits,
+  describeValueType,
   isObject,
   markIf,
   numberToString,
@@ -133,13 +134,8 @@ function wholeNumber(v: Value, arg: number): number {
 }
 
 function tupleArg(v: Value, arg: number, what = 'a list or tuple is required'): readonly Value[] {
-  if (!Array.isArray(v)) throw new FunctionError(`${what}, but the value is ${typeDescription(v)}`, arg);
+  if (!Array.isArray(v)) throw new FunctionError(`${what}, but the value is ${describeValueType(v)}`, arg);
   return v;
-}
-
-function typeDescription(v: Value): string {
-  const t = typeName(v);
-  return t === 'object' ? 'an object' : t === 'unknown' ? 'an unknown value' : t === 'null' ? 'null' : `a ${t}`;
 }
 
 /** Splits a string into user-perceived characters (grapheme clusters), as Terraform counts them. */
@@ -248,7 +244,7 @@ export function goRegExp(pattern: string, global: boolean): RegExp {
 }
 
 /** Go's Regexp.Expand for a replacement template: $1, ${1}, $name, ${name}, $$. */
-function expandTemplate(template: string, match: RegExpExecArray): string {
+function expandTemplate(template: string, captures: readonly (string | undefined)[], groups: Readonly<Record<string, string | undefined>> | undefined): string {
   let out = '';
   let i = 0;
   while (i < template.length) {
@@ -283,8 +279,8 @@ function expandTemplate(template: string, match: RegExpExecArray): string {
       out += '$';
       continue;
     }
-    if (/^\d+$/.test(name)) out += match[Number(name)] ?? '';
-    else out += match.groups?.[name] ?? '';
+    if (/^\d+$/.test(name)) out += captures[Number(name)] ?? '';
+    else out += (groups && Object.hasOwn(groups, name) ? groups[name] : undefined) ?? '';
   }
   return out;
 }
@@ -297,13 +293,12 @@ function replace(s: string, substring: string, replacement: string): string {
     } catch (e) {
       throw new FunctionError(`invalid regular expression: ${(e as Error).message}`, 1);
     }
+    // The callback gets (match, ...captures, offset, input[, groups]).
     return s.replace(re, (...m: unknown[]) => {
       const last = m[m.length - 1];
-      const hasGroups = typeof last === 'object' && last !== null;
-      const groups = hasGroups ? (last as Record<string, string>) : undefined;
-      const captures = m.slice(0, hasGroups ? -3 : -2) as (string | undefined)[];
-      const match = Object.assign(captures, { groups, index: 0, input: s }) as unknown as RegExpExecArray;
-      return expandTemplate(replacement, match);
+      const groups = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
+      const captures = m.slice(0, groups ? -3 : -2) as (string | undefined)[];
+      return expandTemplate(replacement, captures, groups);
     });
   }
   return s.split(substring).join(replacement);
@@ -448,7 +443,7 @@ function formatVerb(verb: Verb, arg: Value): string {
   switch (verb.mode) {
     case 'v':
       if (!verb.sharp && typeof arg === 'string') return pad(verb, arg);
-      if (!verb.sharp && typeof arg === 'number') return pad(verb, formatFloat(arg, 'g', -1));
+      if (!verb.sharp && typeof arg === 'number') return pad(verb, (arg < 0 ? '-' : '') + formatFloat(Math.abs(arg), 'g', -1));
       return pad(verb, jsonEncode(arg));
     case 't':
       return pad(verb, convert(toBoolValue(arg)) ? 'true' : 'false');
@@ -863,12 +858,14 @@ function readConfigFile(p: string, files: FileAccess): string {
   };
   if (realPath) {
     let real: string;
+    let realBase: string;
     try {
+      realBase = realPath(base);
       real = realPath(abs);
     } catch (e) {
       throw failure(e);
     }
-    if (!within(realPath(base), real)) throw escapes();
+    if (!within(realBase, real)) throw escapes();
   }
   try {
     return readFile(abs);
@@ -963,7 +960,7 @@ export const standardFunctions: Readonly<Record<string, HclFunction>> = Object.f
             );
           }
           const c = toStringValue(e);
-          if (!c.ok) throw new FunctionError(`list of string required, but element ${ei} is ${typeDescription(e)}`, li + 1);
+          if (!c.ok) throw new FunctionError(`list of string required, but element ${ei} is ${describeValueType(e)}`, li + 1);
           items.push(c.value as string);
         });
       });
@@ -1119,20 +1116,23 @@ export const standardFunctions: Readonly<Record<string, HclFunction>> = Object.f
         .map((e, i) => {
           if (e === null) throw new FunctionError(`given list element ${i} is null; a null string cannot be sorted`, 0);
           const c = toStringValue(e);
-          if (!c.ok) throw new FunctionError(`list of string required, but element ${i} is ${typeDescription(e)}`, 0);
+          if (!c.ok) throw new FunctionError(`list of string required, but element ${i} is ${describeValueType(e)}`, 0);
           return c.value as string;
         })
         .sort(compareStrings),
   },
   compact: {
     params: [any('list')],
-    impl: ([list]) =>
-      tupleArg(list, 0, 'list of string required').filter((e) => {
-        if (e === null) return false;
+    impl: ([list]) => {
+      const out: Value[] = [];
+      for (const e of tupleArg(list, 0, 'list of string required')) {
+        if (e === null) continue;
         const c = toStringValue(e);
-        if (!c.ok) throw new FunctionError(`list of string required, but an element is ${typeDescription(e)}`, 0);
-        return c.value !== '';
-      }).map((e) => (toStringValue(e) as { value: Value }).value),
+        if (!c.ok) throw new FunctionError(`list of string required, but an element is ${describeValueType(e)}`, 0);
+        if (c.value !== '') out.push(c.value);
+      }
+      return out;
+    },
   },
   zipmap: {
     params: [any('keys'), any('values', { allowUnknown: true })],

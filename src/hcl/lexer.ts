@@ -313,6 +313,18 @@ export class SourcePositions {
 
   /** The position of string offset i (0 ≤ i ≤ length). */
   at(i: number): Pos {
+    // Adjacent tokens share an offset (a token's end is the next one's start): reuse the Pos.
+    if (i === this.memoIdx && this.memo !== undefined) return this.memo;
+    const p = this.compute(i);
+    this.memoIdx = i;
+    this.memo = p;
+    return p;
+  }
+
+  private memoIdx = -1;
+  private memo: Pos | undefined;
+
+  private compute(i: number): Pos {
     const line = this.lineOf(i);
     const ls = this.lineStarts[line];
     this.lastLine = line;

@@ -20,7 +20,7 @@ import type {
   TemplateExpr,
   TemplatePart,
 } from './ast.js';
-import { isHclSpace, scan, type ScanOptions, type Token, type TokenType } from './lexer.js';
+import { isHclSpace, scanTokens, SourcePositions, T, TOKEN_TYPES, type ScanOptions, type TokenStream, type TokenType } from './lexer.js';
 
 /** Parse a configuration file. Never throws; problems are returned as diagnostics. */
 export function parseHcl(source: string, filename: string): ParseResult {
@@ -40,27 +40,27 @@ export function parseHclBytes(bytes: Uint8Array, filename: string): ParseResult 
 
 /** Parse a single expression (for example a `-var` value); newlines inside it are ignored. */
 export function parseHclExpression(source: string, filename: string): { expr: Expression; diagnostics: Diagnostic[] } {
-  const scanned = scan(source, filename);
-  const parser = new Parser(source, filename, scanned.tokens);
+  const scanned = scanTokens(source, filename);
+  const parser = new Parser(source, filename, scanned);
   let expr: Expression;
   try {
     expr = parser.parseStandaloneExpression();
   } catch (err) {
     parser.internalError(err);
-    expr = { kind: 'Invalid', range: scanned.tokens[scanned.tokens.length - 1].range };
+    expr = { kind: 'Invalid', range: scanned.positions.range(filename, source.length, source.length) };
   }
   return { expr, diagnostics: [...scanned.diagnostics, ...parser.diags] };
 }
 
 function parseWith(source: string, filename: string, options: ScanOptions): ParseResult {
-  const scanned = scan(source, filename, options);
-  const parser = new Parser(source, filename, scanned.tokens);
+  const scanned = scanTokens(source, filename, options);
+  const parser = new Parser(source, filename, scanned);
   let body: Body;
   try {
     body = parser.parseFile();
   } catch (err) {
     parser.internalError(err);
-    const eof = scanned.tokens[scanned.tokens.length - 1].range;
+    const eof = scanned.positions.range(filename, source.length, source.length);
     body = { kind: 'Body', items: [], range: { filename, start: { line: 1, column: 1, byte: 0 }, end: eof.end }, file: { filename, source } };
   }
   const diagnostics = scanned.diagnostics.length === 0 ? parser.diags : [...scanned.diagnostics, ...parser.diags];
@@ -105,8 +105,35 @@ const BINARY_OP: Partial<Record<TokenType, BinaryOp>> = {
   Percent: '%',
 };
 
-const OPENERS = new Set<TokenType>(['OBrace', 'OBrack', 'OParen', 'TemplateInterp', 'TemplateControl']);
-const CLOSERS = new Set<TokenType>(['CBrace', 'CBrack', 'CParen', 'TemplateSeqEnd']);
+/** Bracket kinds that recovery counts, by numeric token type. */
+const OPENS = new Uint8Array(TOKEN_TYPES.length);
+const CLOSES = new Uint8Array(TOKEN_TYPES.length);
+for (const t of [T.OBrace, T.OBrack, T.OParen, T.TemplateInterp, T.TemplateControl]) OPENS[t] = 1;
+for (const t of [T.CBrace, T.CBrack, T.CParen, T.TemplateSeqEnd]) CLOSES[t] = 1;
+
+/** A token as the parser sees it: a short-lived view over the compact stream. */
+class Token {
+  private cached: Range | undefined;
+  constructor(
+    readonly type: TokenType,
+    readonly start: number,
+    readonly end: number,
+    private readonly positions: SourcePositions,
+    readonly filename: string,
+  ) {}
+
+  get range(): Range {
+    return (this.cached ??= this.positions.range(this.filename, this.start, this.end));
+  }
+
+  startPos(): Pos {
+    return this.cached !== undefined ? this.cached.start : this.positions.at(this.start);
+  }
+
+  endPos(): Pos {
+    return this.cached !== undefined ? this.cached.end : this.positions.at(this.end);
+  }
+}
 
 /** A flat template atom, before if/for directives are nested (as hclsyntax does it). */
 type TemplateAtom =
@@ -117,8 +144,11 @@ type TemplateAtom =
   | { k: 'else' | 'endif' | 'endfor'; range: Range }
   | { k: 'end'; range: Range };
 
-function span(a: { readonly range: Range }, b: { readonly range: Range }): Range {
-  return { filename: a.range.filename, start: a.range.start, end: b.range.end };
+/** From the start of a to the end of b (tokens or nodes); token ranges are not materialised. */
+function span(a: Token | { readonly range: Range }, b: Token | { readonly range: Range }): Range {
+  const start = a instanceof Token ? a.startPos() : a.range.start;
+  const end = b instanceof Token ? b.endPos() : b.range.end;
+  return { filename: a instanceof Token ? a.filename : a.range.filename, start, end };
 }
 
 function pointRange(filename: string, pos: Pos): Range {
@@ -152,16 +182,48 @@ class Parser {
   private depth = 0;
   private steps = 0;
   private readonly maxSteps: number;
-  private readonly toks: Token[];
+  /** The token stream without comments: numeric types and string offsets. */
+  private readonly ty: Uint8Array;
+  private readonly st: Int32Array;
+  private readonly en: Int32Array;
+  private readonly n: number;
+  private readonly positions: SourcePositions;
+  private viewIdx = -1;
+  private view: Token | undefined;
   readonly diags: Diagnostic[] = [];
 
   constructor(
     private readonly src: string,
     private readonly filename: string,
-    allTokens: Token[],
+    stream: TokenStream,
   ) {
-    this.toks = allTokens.filter((t) => t.type !== 'Comment');
-    this.maxSteps = this.toks.length * 64 + 10_000;
+    const ty = new Uint8Array(stream.count);
+    const st = new Int32Array(stream.count);
+    const en = new Int32Array(stream.count);
+    let n = 0;
+    for (let k = 0; k < stream.count; k++) {
+      const t = stream.types[k];
+      if (t === T.Comment) continue;
+      ty[n] = t;
+      st[n] = stream.starts[k];
+      en[n] = stream.ends[k];
+      n++;
+    }
+    this.ty = ty;
+    this.st = st;
+    this.en = en;
+    this.n = n;
+    this.positions = stream.positions;
+    this.maxSteps = n * 64 + 10_000;
+  }
+
+  /** The token at index j (the last one is EOF). */
+  private tok(j: number): Token {
+    if (j === this.viewIdx && this.view !== undefined) return this.view;
+    const t = new Token(TOKEN_TYPES[this.ty[j]], this.st[j], this.en[j], this.positions, this.filename);
+    this.viewIdx = j;
+    this.view = t;
+    return t;
   }
 
   internalError(err: unknown): void {
@@ -170,7 +232,7 @@ class Parser {
       severity: 'error',
       summary: err instanceof RangeError ? 'Configuration too deeply nested' : 'Internal parser error',
       detail: `The parser could not continue: ${what}. Please report this together with the file that caused it.`,
-      subject: this.toks[Math.min(this.i, this.toks.length - 1)].range,
+      subject: this.tok(Math.min(this.i, this.n - 1)).range,
     });
   }
 
@@ -178,27 +240,26 @@ class Parser {
 
   private peek(): Token {
     if (++this.steps > this.maxSteps) throw new ParserStuck('no progress');
-    const t = this.toks;
+    const ty = this.ty;
     let j = this.i;
-    if (!this.nl) while (t[j].type === 'Newline') j++;
-    return t[j];
+    if (!this.nl) while (ty[j] === T.Newline) j++;
+    return this.tok(j);
   }
 
   /** Index of the token peek() returns. */
   private peekIndex(): number {
-    const t = this.toks;
+    const ty = this.ty;
     let j = this.i;
-    if (!this.nl) while (t[j].type === 'Newline') j++;
+    if (!this.nl) while (ty[j] === T.Newline) j++;
     return j;
   }
 
   private next(): Token {
-    const t = this.toks;
+    const ty = this.ty;
     let j = this.i;
-    if (!this.nl) while (t[j].type === 'Newline') j++;
-    const tok = t[j];
-    this.i = tok.type === 'EOF' ? j : j + 1;
-    return tok;
+    if (!this.nl) while (ty[j] === T.Newline) j++;
+    this.i = ty[j] === T.EOF ? j : j + 1;
+    return this.tok(j);
   }
 
   private text(t: Token): string {
@@ -211,7 +272,7 @@ class Parser {
 
   /** The last token consumed (for ranges of things cut short). */
   private prevToken(): Token {
-    return this.toks[Math.max(0, this.i - 1)];
+    return this.tok(Math.max(0, this.i - 1));
   }
 
   // ---- diagnostics --------------------------------------------------------------------------
@@ -255,21 +316,20 @@ class Parser {
 
   /** Skip the rest of this line (bracket-aware); stop before a "}" that closes the enclosing body. */
   private skipLine(): void {
-    const t = this.toks;
+    const types = this.ty;
     let depth = 0;
     for (;;) {
-      const tok = t[this.i];
-      const ty = tok.type;
-      if (ty === 'EOF') return;
+      const ty = types[this.i];
+      if (ty === T.EOF) return;
       if (depth === 0) {
-        if (ty === 'Newline') {
+        if (ty === T.Newline) {
           this.i++;
           return;
         }
-        if (ty === 'CBrace') return;
+        if (ty === T.CBrace) return;
       }
-      if (OPENERS.has(ty)) depth++;
-      else if (CLOSERS.has(ty) && depth > 0) depth--;
+      if (OPENS[ty] === 1) depth++;
+      else if (CLOSES[ty] === 1 && depth > 0) depth--;
       this.i++;
     }
   }
@@ -280,22 +340,22 @@ class Parser {
    * construct. Returns the closer if found.
    */
   private recoverTo(closer: TokenType, stopAtNewline = false): Token | undefined {
-    const t = this.toks;
+    const types = this.ty;
+    const want = T[closer];
     let depth = 0;
     for (;;) {
-      const tok = t[this.i];
-      const ty = tok.type;
-      if (ty === 'EOF') return undefined;
+      const ty = types[this.i];
+      if (ty === T.EOF) return undefined;
       if (depth === 0) {
-        if (ty === closer) {
+        if (ty === want) {
           this.i++;
-          return tok;
+          return this.tok(this.i - 1);
         }
-        if (CLOSERS.has(ty)) return undefined;
-        if (stopAtNewline && ty === 'Newline') return undefined;
+        if (CLOSES[ty] === 1) return undefined;
+        if (stopAtNewline && ty === T.Newline) return undefined;
       }
-      if (OPENERS.has(ty)) depth++;
-      else if (CLOSERS.has(ty)) depth--;
+      if (OPENS[ty] === 1) depth++;
+      else if (CLOSES[ty] === 1) depth--;
       this.i++;
     }
   }
@@ -308,10 +368,10 @@ class Parser {
    */
   private bracketLeftOpen(t: Token): boolean {
     if (t.type === 'EOF') return true;
-    const toks = this.toks;
+    const types = this.ty;
     let j = this.i;
     let sawNewline = -1;
-    while (toks[j].type === 'Newline') {
+    while (types[j] === T.Newline) {
       if (sawNewline < 0) sawNewline = j;
       j++;
     }
@@ -320,8 +380,8 @@ class Parser {
       return true;
     }
     if (sawNewline < 0 || t.type !== 'Ident') return false;
-    const after = toks[j + 1].type;
-    if (after === 'Equal' || after === 'OBrace') {
+    const after = types[j + 1];
+    if (after === T.Equal || after === T.OBrace) {
       this.i = sawNewline;
       return true;
     }
@@ -332,7 +392,7 @@ class Parser {
 
   parseFile(): Body {
     const items = this.parseBodyItems(undefined);
-    const eof = this.toks[this.toks.length - 1];
+    const eof = this.tok(this.n - 1);
     return {
       kind: 'Body',
       items,
@@ -582,7 +642,7 @@ class Parser {
     const open = this.next();
     let value = '';
     for (;;) {
-      const t = this.toks[this.i];
+      const t = this.tok(this.i);
       if (t.type === 'CQuote') {
         this.i++;
         return { value, quoted: true, range: span(open, t) };
@@ -1123,7 +1183,7 @@ class Parser {
     let last: { range: Range } = star;
     while (this.peek().type === 'Dot') {
       this.i = this.peekIndex();
-      const a = this.toks[this.i + 1];
+      const a = this.tok(this.i + 1);
       if (a.type === 'Ident') {
         this.i += 2;
         each = { kind: 'GetAttr', object: each, name: this.text(a), nameRange: a.range, range: span(each, a) };
@@ -1167,7 +1227,7 @@ class Parser {
     }
 
     for (;;) {
-      const t = this.toks[this.i];
+      const t = this.tok(this.i);
       if (++this.steps > this.maxSteps) throw new ParserStuck('no progress in template');
       if (t.type === closer) {
         this.i++;

@@ -250,7 +250,7 @@ export function toBoolValue(v: Value): Conversion {
 }
 
 /** "string", "number", "bool", "tuple", "object", "null" as used in messages ("a tuple", "an object"). */
-export function describeType(v: Value): string {
+export function describeValueType(v: Value): string {
   const t = typeName(v);
   switch (t) {
     case 'object':

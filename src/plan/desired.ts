@@ -92,7 +92,13 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
     });
   }
   const vgSite = new Map<string, string>();
-  for (const vm of config.vms.values()) for (const vg of vm.volumeGroups) if (!vgSite.has(vg)) vgSite.set(vg, vm.site);
+  const vgUsers = new Map<string, number>();
+  for (const vm of config.vms.values()) {
+    for (const vg of vm.volumeGroups) {
+      if (!vgSite.has(vg)) vgSite.set(vg, vm.site);
+      vgUsers.set(vg, (vgUsers.get(vg) ?? 0) + 1);
+    }
+  }
   for (const g of config.volumeGroups.values()) {
     const site = vgSite.get(g.address) ?? activeSite ?? '';
     out.push({
@@ -104,6 +110,8 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
         site,
         workspace: workspaceOf(site),
         volumes: g.volumes.map((v) => ({ name: v.name, size_gb: v.sizeGb, tier: v.tier })),
+        // Volumes attach to several VMs only when shareable (a cluster's shared disks).
+        shareable: (vgUsers.get(g.address) ?? 0) > 1,
       },
       dependsOn: resourceDeps(g.dependsOn, [site || undefined]),
       sensitiveAttributes: g.sensitive,
@@ -132,6 +140,9 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
       sensitiveAttributes: vm.sensitive,
     });
   }
+  // The orchestrator VM needs an address: the first network (by name) with a subnet at its site.
+  const networkAt = (site: string | undefined) =>
+    site === undefined ? undefined : [...config.networks.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).find((n) => n.subnets[site.slice('site.'.length)])?.address;
   for (const o of config.orchestrators.values()) {
     out.push({
       address: o.address,
@@ -146,8 +157,10 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
         memory_gb: o.memoryGb,
         standby_site: o.standbySite,
         standby_workspace: o.standbySite ? workspaceOf(o.standbySite) : undefined,
+        network: networkAt(o.site),
+        standby_network: networkAt(o.standbySite),
       }),
-      dependsOn: resourceDeps(o.dependsOn, [o.site, o.standbySite]),
+      dependsOn: resourceDeps(o.dependsOn, [o.site, o.standbySite, networkAt(o.site), networkAt(o.standbySite)]),
       sensitiveAttributes: o.sensitive,
     });
   }

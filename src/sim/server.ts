@@ -137,8 +137,10 @@ export function createSimServer(o: SimServerOptions): SimServer {
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sim');
-    const path = url.pathname;
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
     const method = req.method ?? 'GET';
 
     if (path === '/identity/token') {
@@ -221,7 +223,7 @@ export function createSimServer(o: SimServerOptions): SimServer {
     try {
       const m = match;
       const rt = route;
-      result = world.atOneInstant(() => rt.handler(m, body, url.searchParams));
+      result = world.atOneInstant(() => rt.handler(m, body, query));
     } catch (e) {
       await commit();
       if (e instanceof SimApiError) return send(res, e.status, e.body());

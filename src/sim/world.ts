@@ -84,6 +84,8 @@ export class World {
   private readonly names = new Map<string, string>();
   private readonly members = new Map<string, Set<string>>();
   private readonly usedIps = new Map<string, Set<string>>();
+  /** Where the next address search starts, per network (memory only; a restart rescans). */
+  private readonly ipCursor = new Map<string, number>();
   private readonly newId: () => string;
 
   constructor(
@@ -388,6 +390,7 @@ export class World {
     for (const v of volumes) {
       if (v.pvmInstanceIDs.length > 0 && !v.shareable) throw conflict(`volume "${v.name}" is already attached to another pvm-instance`);
     }
+    this.assertWritable(serverName, volumes.map((v) => v.id), now);
 
     const shape = { machineType: sysType, os: osType, memoryGb: memory, processors };
     const bootFails = (this.faults.bootFail ?? []).includes(serverName);
@@ -471,6 +474,7 @@ export class World {
       case 'start':
         if (state.busy) throw conflict(`${who} is ${state.busy}`);
         if (state.status === 'ACTIVE') throw conflict(`${who} is already running`);
+        this.assertWritable(vm.serverName, vm.volumeIDs, now);
         power = this.bootPhase(vm, now, vmBootSeconds(shape));
         eventType = 'vm.start';
         break;
@@ -490,6 +494,7 @@ export class World {
       case 'soft-reboot':
         if (state.busy) throw conflict(`${who} is ${state.busy}`);
         if (state.status === 'SHUTOFF') throw conflict(`${who} is stopped; start it instead`);
+        this.assertWritable(vm.serverName, vm.volumeIDs, now);
         power = this.bootPhase(vm, now, (action === 'soft-reboot' ? vmShutdownSeconds(shape) : 0) + vmBootSeconds(shape));
         eventType = 'vm.reboot';
         break;
@@ -516,6 +521,29 @@ export class World {
       detail: { action },
     });
     return { status: 202, body: { taskID: task.id, summary: `${action} of pvm-instance ${vm.serverName} accepted` } };
+  }
+
+  /**
+   * A VM cannot boot from a volume that is the read-only target of replication: the
+   * auxiliary copy while copying master → aux (or the primary while failing back aux →
+   * master), or the non-primary side of a group stopped without access.
+   */
+  private assertWritable(vmName: string, volumeIDs: readonly string[], now: number): void {
+    for (const id of volumeIDs) {
+      const v = this.data.volumes[id];
+      if (!v?.replicationEnabled) continue;
+      const group = v.groupID ? this.data.volumeGroups[v.groupID] : undefined;
+      const cg = group ? this.data.consistencyGroups[group.consistencyGroupName] : undefined;
+      const view = cg ? replicationView(cg, now, this.opts.instant) : undefined;
+      const primaryRole = view?.primaryRole ?? 'master';
+      const bothWritable = view !== undefined && !view.enabled && phaseAt(cg!, now).access;
+      const side = v.auxiliary ? 'aux' : 'master';
+      if (!bothWritable && side !== primaryRole) {
+        throw conflict(
+          `pvm-instance "${vmName}" cannot boot: volume "${v.name}" is the read-only target of replication (state ${view?.state ?? 'consistent_copying'}); stop its volume group with access first`,
+        );
+      }
+    }
   }
 
   private bootPhase(vm: VmRecord, now: number, seconds: number): PowerPhase {
@@ -553,12 +581,16 @@ export class World {
     return view;
   }
 
+  /** The next free host address, scanning on from the last one handed out (wrapping once). */
   private nextIp(net: NetworkRecord, taken: Set<string>): string {
     const { base, size } = parseCidr(net.cidr);
     const used = this.usedIps.get(net.id);
-    for (let i = 2; i < size - 1; i++) {
-      const ip = intToIp(base + i);
+    const span = size - 3; // hosts .2 up to the one before broadcast
+    const start = this.ipCursor.get(net.id) ?? 0;
+    for (let k = 0; k < span; k++) {
+      const ip = intToIp(base + 2 + ((start + k) % span));
       if (ip !== net.gateway && !used?.has(ip) && !taken.has(ip)) {
+        this.ipCursor.set(net.id, (start + k + 1) % span);
         taken.add(ip);
         return ip;
       }
@@ -1387,7 +1419,9 @@ function optStrings(body: Body, key: string): string[] | undefined {
 /** The OS comes from `osType`, or from the stock image name (e.g. "7300-01-01" is AIX in PowerVS; here a prefix). */
 function osTypeOf(body: Body, imageID: string): OsType {
   if (body.osType !== undefined) return enumOf(body, 'osType', OS_TYPES, undefined);
-  const m = /^(aix|ibmi|rhel|sles)/i.exec(imageID);
+  // IBM's stock images: "7300-02-02" (AIX 7.3), "IBMi-75-03", "RHEL9-SP4", "SLES15-SP6".
+  const stock = /^7[1-3]\d\d-/.test(imageID) ? 'aix' : undefined;
+  const m = stock ? [stock, stock] : /^(aix|ibmi|rhel|sles)/i.exec(imageID);
   if (!m) throw badRequest(`imageID "${imageID}" does not name an OS (aix, ibmi, rhel, sles); give osType`);
   return m[1].toLowerCase() as OsType;
 }

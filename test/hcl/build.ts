@@ -1,9 +1,10 @@
-// Builds expression ASTs by hand for evaluator tests that need nodes the parser never writes
-// directly (or values, like UNKNOWN, that no source text can spell). Every node gets its own
-// one-column range on line 1, so a test can tell which node a diagnostic points at.
-import type { Expression, FunctionCallExpr, Range } from '../../src/hcl/ast.js';
+// Test helpers for the evaluator: parse-and-evaluate from source text, call a function with
+// values (including UNKNOWN and sensitive ones, which no source text can spell), and build
+// syntax trees by hand where a test needs a node or a range the parser would not give.
+import type { BinaryOp, Expression, FunctionCallExpr, Range } from '../../src/hcl/ast.js';
 import { evaluate, type EvalResult, type Scope } from '../../src/hcl/eval.js';
 import type { Value } from '../../src/hcl/value.js';
+import { parseHclExpression } from '../../src/hcl/parser.js';
 
 export function at(col: number, width = 1): Range {
   return {
@@ -89,7 +90,7 @@ export const object = (...items: [Expression | string, Expression][]): Expressio
   range: fresh(),
 });
 export const parens = (expr: Expression): Expression => ({ kind: 'Parens', expr, range: fresh() });
-export const bin = (left: Expression, op: import('../../src/hcl/ast.js').BinaryOp, right: Expression): Expression => ({
+export const bin = (left: Expression, op: BinaryOp, right: Expression): Expression => ({
   kind: 'Binary',
   op,
   left,
@@ -152,3 +153,28 @@ export const forObject = (
   isObject: true,
   range: fresh(),
 });
+
+// --- source text ------------------------------------------------------------------------------
+
+
+/** Parses one expression (which must parse cleanly). */
+export function parse(src: string): Expression {
+  const r = parseHclExpression(src, 't.hcl');
+  if (r.diagnostics.length) throw new Error(`parse failed: ${r.diagnostics.map((d) => d.detail ?? d.summary).join('; ')}`);
+  return r.expr;
+}
+
+/** Parses and evaluates one expression. */
+export function evalSrc(src: string, variables: Record<string, Value> = {}, extra: Omit<Scope, 'variables'> = {}): EvalResult {
+  return evaluate(parse(src), { ...extra, variables });
+}
+
+/** The range of the `nth` occurrence of `needle` in single-line ASCII source `src`. */
+export function rangeOf(src: string, needle: string, nth = 0): Range {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) {
+    i = src.indexOf(needle, i + 1);
+    if (i < 0) throw new Error(`"${needle}" not found in ${src}`);
+  }
+  return at(i + 1, needle.length);
+}

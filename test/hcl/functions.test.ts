@@ -136,6 +136,7 @@ describe('format and formatlist', () => {
     expect(ok('format', '%v', obj({ b: 1, a: true }))).toBe('{"a":true,"b":1}');
     expect(ok('format', '%#v', 'x')).toBe('"x"');
     expect(ok('format', '%v', null)).toBe('null');
+    expect(ok('format', '%v|%d|%.1f|%e', -5, -5, -2.25, -1500)).toBe('-5|-5|-2.2|-1.500000e+03');
   });
 
   it('supports width, precision, flags and explicit argument indexes', () => {
@@ -556,6 +557,39 @@ describe('file()', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('wrong argument types', () => {
+  const cases: [string, Value[], string][] = [
+    ['trimspace', [[]], 'Invalid value for "str" parameter: string required.'],
+    ['title', [obj({})], 'Invalid value for "str" parameter: string required.'],
+    ['split', [',', [1]], 'Invalid value for "str" parameter: string required.'],
+    ['split', [null, 'a'], 'Invalid value for "separator" parameter: argument must not be null.'],
+    ['values', ['x'], 'Invalid value for "mapping" parameter: values() requires a map as the first argument, but it is a string.'],
+    ['distinct', ['x'], 'Invalid value for "list" parameter: a list is required, but the value is a string.'],
+    ['abs', ['x'], 'Invalid value for "num" parameter: a number is required.'],
+    ['floor', [null], 'Invalid value for "num" parameter: argument must not be null.'],
+    ['toset', ['a'], 'Invalid value for "v" parameter: cannot convert string to set of any single type.'],
+    ['tomap', ['a'], 'Invalid value for "v" parameter: cannot convert string to map of any single type.'],
+    ['cidrhost', ['10.0.0.0/8', 'x'], 'Invalid value for "hostnum" parameter: a number is required.'],
+    ['cidrhost', ['10.0.0.0/8', 1.5], 'Invalid value for "hostnum" parameter: a whole number is required.'],
+    ['cidrnetmask', [[]], 'Invalid value for "prefix" parameter: string required.'],
+    ['lookup', ['x', 'k'], 'Invalid value for "inputMap" parameter: the first argument must be a map or object, but it is a string.'],
+    ['file', [[]], 'Invalid value for "path" parameter: string required.'],
+  ];
+  for (const [name, args, detail] of cases) {
+    it(`${name}(${args.map((a) => JSON.stringify(a)).join(', ')}) → ${detail}`, () => {
+      const r = call(name, ...args);
+      expect(r.diagnostics.map((d) => [d.summary, d.detail])).toEqual([['Invalid function argument', detail]]);
+      expect(r.value).toBe(UNKNOWN);
+    });
+  }
+
+  it('the diagnostic points at the offending argument', () => {
+    const r = call('substr', 'abc', 0, 'x');
+    // build.ts places argument i at column 10 + 3i.
+    expect(r.diagnostics[0].subject?.start.column).toBe(16);
   });
 });
 

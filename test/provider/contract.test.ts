@@ -104,7 +104,7 @@ describe('PowerVS provider against the simulator over HTTP', () => {
       const grown = await p.update('volume_group', HOME, g.id, { volumeIds: [a.id, b.id, c.id] });
       expect(grown.volumeIds).toHaveLength(3);
       const shrunk = await p.update('volume_group', HOME, g.id, { volumeIds: [a.id, b.id] });
-      expect(shrunk.volumeIds.sort()).toEqual([a.id, b.id].sort());
+      expect([...shrunk.volumeIds].sort()).toEqual([a.id, b.id].sort());
 
       // Failover is driven from the DR side, on the auxiliary group.
       const aux = (await p.list('volume_group', DR)).find((x) => x.consistencyGroupName === g.consistencyGroupName)!;

@@ -3,7 +3,7 @@
 // tree may be mid-edit).
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -38,7 +38,11 @@ export function ensureSimBuilt(): void {
       include: [path.join(ROOT, 'src/sim'), path.join(ROOT, 'src/config/timing.ts')],
     }),
   );
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', cfg], { stdio: 'pipe', timeout: 120_000 });
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', cfg], { stdio: 'pipe', timeout: 120_000 });
+  } finally {
+    rmSync(cfgDir, { recursive: true, force: true });
+  }
 }
 
 export interface SimProcess {

@@ -107,52 +107,55 @@ describe('kill -9 in the middle of operations', () => {
     const acked = new Set<string>();
     const ackedGroups = new Set<string>();
     let sim: SimProcess = await spawnSim(args);
-
-    for (let round = 0; round < 3; round++) {
-      const provider = new PowerVsProvider(
-        providerConfigForSimulator({ url: sim.url, token, timeScale: 0 }, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 2000 }),
-      );
-      const net = (await provider.findByName('network', 'home', 'n')) ?? (await provider.create('network', 'home', { name: 'n', type: 'vlan', cidr: '10.0.0.0/20' }));
-      let stop = false;
-      const worker = async (w: number) => {
-        for (let i = 0; !stop; i++) {
-          const name = `r${round}-w${w}-${i}`;
-          try {
-            await provider.create('vm', 'home', { name, machineType: 's922', processors: 1, procType: 'shared', memoryGb: 2, os: 'rhel', networkIds: [net.id] });
-            acked.add(name);
-            const v = await provider.create('volume', 'home', { name: `${name}-d`, sizeGb: 1, tier: 'tier3', replicationEnabled: true });
-            acked.add(`${name}-d`);
-            await provider.create('volume_group', 'home', { name: `${name}-g`, volumeIds: [v.id] });
-            ackedGroups.add(`${name}-g`);
-          } catch {
-            return; // the process died under us
+    try {
+      for (let round = 0; round < 3; round++) {
+        const ackedBefore = acked.size;
+        const provider = new PowerVsProvider(
+          providerConfigForSimulator({ url: sim.url, token, timeScale: 0 }, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 2000 }),
+        );
+        const net = (await provider.findByName('network', 'home', 'n')) ?? (await provider.create('network', 'home', { name: 'n', type: 'vlan', cidr: '10.0.0.0/20' }));
+        let stop = false;
+        const worker = async (w: number) => {
+          for (let i = 0; !stop; i++) {
+            const name = `r${round}-w${w}-${i}`;
+            try {
+              await provider.create('vm', 'home', { name, machineType: 's922', processors: 1, procType: 'shared', memoryGb: 2, os: 'rhel', networkIds: [net.id] });
+              acked.add(name);
+              const v = await provider.create('volume', 'home', { name: `${name}-d`, sizeGb: 1, tier: 'tier3', replicationEnabled: true });
+              acked.add(`${name}-d`);
+              await provider.create('volume_group', 'home', { name: `${name}-g`, volumeIds: [v.id] });
+              ackedGroups.add(`${name}-g`);
+            } catch {
+              return; // the process died under us
+            }
           }
-        }
-      };
-      const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-      await new Promise((r) => setTimeout(r, 250 + round * 100));
-      sim.child.kill('SIGKILL');
-      stop = true;
-      await waitExit(sim.child);
-      await Promise.all(workers);
-      await provider.close();
-      expect(acked.size).toBeGreaterThan(round * 10);
+        };
+        const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+        await new Promise((r) => setTimeout(r, 250 + round * 100));
+        sim.child.kill('SIGKILL');
+        stop = true;
+        await waitExit(sim.child);
+        await Promise.all(workers);
+        await provider.close();
+        expect(acked.size).toBeGreaterThan(ackedBefore); // the kill landed mid-run, after some acknowledged writes
 
-      sim = await spawnSim(args);
-      const admin = new SimulatorAdmin(sim.url, token);
-      expect(await admin.consistency()).toEqual({ ok: true, problems: [] });
-      const check = new PowerVsProvider(providerConfigForSimulator({ url: sim.url, token, timeScale: 0 }));
-      const vms = new Set((await check.list('vm', 'home')).map((v) => v.name));
-      const vols = new Set((await check.list('volume', 'home')).map((v) => v.name));
-      const groups = new Set((await check.list('volume_group', 'home')).map((g) => g.name));
-      for (const name of acked) expect(vms.has(name) || vols.has(name)).toBe(true);
-      for (const g of ackedGroups) expect(groups.has(g)).toBe(true);
-      // Each replicated volume kept its auxiliary copy on the DR side.
-      const aux = new Set((await check.list('volume', 'dr')).map((v) => v.name));
-      for (const v of vols) expect(aux.has(`aux_${v}`)).toBe(true);
-      await check.close();
+        sim = await spawnSim(args);
+        const admin = new SimulatorAdmin(sim.url, token);
+        expect(await admin.consistency()).toEqual({ ok: true, problems: [] });
+        const check = new PowerVsProvider(providerConfigForSimulator({ url: sim.url, token, timeScale: 0 }));
+        const vms = new Set((await check.list('vm', 'home')).map((v) => v.name));
+        const vols = new Set((await check.list('volume', 'home')).map((v) => v.name));
+        const groups = new Set((await check.list('volume_group', 'home')).map((g) => g.name));
+        for (const name of acked) expect(vms.has(name) || vols.has(name)).toBe(true);
+        for (const g of ackedGroups) expect(groups.has(g)).toBe(true);
+        // Each replicated volume kept its auxiliary copy on the DR side.
+        const aux = new Set((await check.list('volume', 'dr')).map((v) => v.name));
+        for (const v of vols) expect(aux.has(`aux_${v}`)).toBe(true);
+        await check.close();
+      }
+    } finally {
+      sim.child.kill('SIGKILL');
+      await waitExit(sim.child);
     }
-    sim.child.kill('SIGTERM');
-    await waitExit(sim.child);
   }, 60_000);
 });

@@ -170,11 +170,14 @@ describe('standalone process', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'drctl-simproc-'));
     dirs.push(dir);
     const sim = await spawnSim(['--data-dir', dir, '--token', 't', '--time-scale', '0', '--workspace', 'home=dal13', '--fault', 'boot-fail=db01', '--seed', '3']);
-    const admin = new SimulatorAdmin(sim.url, 't');
-    expect(await admin.faults()).toEqual({ bootFail: ['db01'] });
-    expect((await admin.clock()).timeScale).toBe(0);
-    sim.child.kill('SIGTERM');
-    await waitExit(sim.child);
+    try {
+      const admin = new SimulatorAdmin(sim.url, 't');
+      expect(await admin.faults()).toEqual({ bootFail: ['db01'] });
+      expect((await admin.clock()).timeScale).toBe(0);
+    } finally {
+      sim.child.kill('SIGTERM');
+      await waitExit(sim.child);
+    }
     expect(sim.child.exitCode).toBe(0);
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'world.json']);

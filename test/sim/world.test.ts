@@ -191,6 +191,16 @@ describe('volume groups', () => {
     expect(fails(() => w.volumeGroupAction('home', g.id, { reset: {} })).message).toContain('not in error state');
   });
 
+  it('a VM cannot boot from the auxiliary copy until the group is stopped with access', () => {
+    const { w, clock, aux, drNet } = replicated();
+    clock.advanceSeconds(3600);
+    const body = { serverName: 'db01', imageID: 'aix-7300', processors: 4, procType: 'dedicated', memory: 64, sysType: 'e980', networks: [{ networkID: drNet }], volumeIDs: aux.volumeIDs };
+    expect(fails(() => w.createVm('dr', body)).message).toMatch(/cannot boot: volume "aux_(data|log)" is the read-only target of replication \(state consistent_copying\)/);
+    w.volumeGroupAction('dr', aux.id, { stop: { access: true } });
+    clock.advanceSeconds(volumeGroupSwitchSeconds(600));
+    expect(w.createVm('dr', body).status).toBe(202);
+  });
+
   it('refuses invalid group requests', () => {
     const { w, g, data } = replicated(true);
     const plain = w.createVolume('home', { name: 'plain', size: 10 }).body as J;

@@ -347,7 +347,7 @@ export class PowerVsProvider implements Provider {
       ...(spec.imageId ? {} : { osType: spec.os }),
     };
     const vm = await this.createOnce(ctx, 'vm', spec.name, body);
-    if (opts?.wait === false) return vm;
+    if (opts?.wait === false || vm.ready) return vm;
     return this.waitVm(ctx, vm.id, (s) => s.ready, 'become ACTIVE and healthy', opts);
   }
 

@@ -1,0 +1,154 @@
+// Applying a plan: walk the changes as a graph under the parallelism limit, call the provider for
+// each, and persist every completed change to state at once (journaled), so an interrupted run
+// loses nothing. Dependents of a failure are skipped; independent branches carry on.
+import { Graph } from '../graph/graph.js';
+import { walk, type WalkOutcome } from '../graph/walk.js';
+import type { Provider } from '../provider/types.js';
+import type { StateSession } from '../state/session.js';
+import type { JsonObject } from '../state/json.js';
+import type { Plan, PlannedChange } from '../plan/plan.js';
+import type { EventInput } from '../plan/events.js';
+import { createResource, deleteResource, updateResource, type Applied, type KindContext } from './kinds.js';
+
+export interface ApplyInputs {
+  readonly plan: Plan;
+  readonly session: StateSession;
+  readonly provider: Provider;
+  readonly parallelism: number;
+  readonly emit: (e: EventInput) => void;
+  /** Aborting stops new work; in-flight calls finish. */
+  readonly signal?: AbortSignal;
+  readonly now: () => number;
+  /** Real ms one resource operation may take. */
+  readonly operationTimeoutMs?: number;
+}
+
+export interface ResourceResult {
+  readonly address: string;
+  readonly action: PlannedChange['action'];
+  readonly status: WalkOutcome['status'];
+  readonly error?: string;
+  readonly skippedBecause?: string;
+  readonly elapsedMs?: number;
+}
+
+export interface ApplyResult {
+  readonly results: readonly ResourceResult[];
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly cancelled: number;
+  readonly interrupted: boolean;
+  readonly serial: number;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
+  const { plan, session, provider, emit } = inp;
+  const work = plan.changes.filter((c) => c.action !== 'no-op');
+  const graph = new Graph<PlannedChange>();
+  for (const c of work) graph.addNode(c.address, c);
+  for (const c of work) for (const d of c.dependsOn) if (graph.hasNode(d) && d !== c.address) graph.addEdge(c.address, d);
+
+  emit({ type: 'apply.start', total: work.length, parallelism: inp.parallelism });
+  const started = inp.now();
+  const elapsed = new Map<string, number>();
+  const results: ResourceResult[] = [];
+
+  const visit = async (address: string, change: PlannedChange) => {
+    const t0 = inp.now();
+    emit({ type: 'resource.start', address, action: change.action });
+    const ctx: KindContext = {
+      provider,
+      lookup: (a) => session.resource(a),
+      progress: (message) => emit({ type: 'resource.progress', address, message }),
+      timeoutMs: inp.operationTimeoutMs,
+    };
+    try {
+      const prior: Applied | undefined = change.prior ? { id: change.prior.id, cloud: change.prior.cloud } : undefined;
+      let applied: Applied | undefined;
+      if (change.action === 'create') {
+        applied = await createResource(change.type, address, change.after!, ctx);
+      } else if (change.action === 'update') {
+        applied = await updateResource(change.type, address, change.before!, change.after!, prior!, ctx);
+      } else if (change.action === 'replace') {
+        await deleteResource(change.type, change.before!, prior!, ctx);
+        await session.remove(address);
+        applied = await createResource(change.type, address, change.after!, ctx);
+      } else if (change.action === 'delete') {
+        await deleteResource(change.type, change.before!, prior!, ctx);
+      }
+      if (applied) {
+        await session.upsert({
+          address,
+          type: change.type,
+          name: change.name,
+          id: applied.id,
+          attributes: { ...(change.after as JsonObject), cloud: applied.cloud },
+          dependencies: change.dependsOn,
+          sensitiveAttributes: change.sensitiveAttributes,
+        });
+      } else {
+        await session.remove(address);
+      }
+      const ms = inp.now() - t0;
+      elapsed.set(address, ms);
+      emit({ type: 'resource.done', address, action: change.action, id: applied?.id ?? '', elapsedMs: Math.round(ms) });
+    } catch (e) {
+      const ms = inp.now() - t0;
+      elapsed.set(address, ms);
+      emit({ type: 'resource.failed', address, action: change.action, error: errorMessage(e), elapsedMs: Math.round(ms) });
+      throw e;
+    }
+  };
+
+  let interruptedAnnounced = false;
+  const onAbort = () => {
+    if (interruptedAnnounced) return;
+    interruptedAnnounced = true;
+    emit({ type: 'apply.interrupted', inFlight: 0 });
+  };
+  inp.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const outcomes = await walk(graph, (id, c) => visit(id, c), {
+    parallelism: inp.parallelism,
+    signal: inp.signal,
+    onSettled: (id, o) => {
+      const c = graph.get(id)!;
+      if (o.status === 'skipped') emit({ type: 'resource.skipped', address: id, action: c.action, reason: `upstream failed (${o.skippedBecause})` });
+      if (o.status === 'cancelled') emit({ type: 'resource.skipped', address: id, action: c.action, reason: 'cancelled by interrupt' });
+    },
+  });
+  inp.signal?.removeEventListener('abort', onAbort);
+
+  let succeeded = 0;
+  let failed = 0;
+  let skipped = 0;
+  let cancelled = 0;
+  for (const c of work) {
+    const o = outcomes.get(c.address)!;
+    if (o.status === 'succeeded') succeeded++;
+    else if (o.status === 'failed') failed++;
+    else if (o.status === 'skipped') skipped++;
+    else cancelled++;
+    results.push({
+      address: c.address,
+      action: c.action,
+      status: o.status,
+      error: o.status === 'failed' ? errorMessage(o.error) : undefined,
+      skippedBecause: o.status === 'skipped' ? o.skippedBecause : undefined,
+      elapsedMs: elapsed.get(c.address),
+    });
+  }
+  for (const [name, out] of Object.entries(plan.outputs)) {
+    const o = out as JsonObject;
+    await session.setOutput(name, { value: o.value, sensitive: o.sensitive === true });
+  }
+  const commit = await session.commit();
+  emit({ type: 'state.persisted', serial: commit.serial, changed: commit.written });
+  emit({ type: 'apply.done', succeeded, failed, skipped, cancelled, elapsedMs: Math.round(inp.now() - started) });
+  return { results, succeeded, failed, skipped, cancelled, interrupted: inp.signal?.aborted ?? false, serial: commit.serial };
+}

@@ -1,0 +1,68 @@
+// Connecting to the cloud: the embedded simulator by default (started in-process on loopback,
+// or the one already serving the same data directory), or a PowerVS endpoint.
+import * as path from 'node:path';
+import type { DrConfig } from '../config/model.js';
+import type { Provider } from '../provider/types.js';
+import { UserError } from '../diag/errors.js';
+
+export interface CloudConnection {
+  readonly provider: Provider;
+  /** "embedded simulator at http://127.0.0.1:PORT" or the endpoint URL, for messages. */
+  readonly description: string;
+  readonly simulatorUrl?: string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The endpoint in effect: DRCTL_ENDPOINT overrides the settings block; "embedded" is the default. */
+export function endpointOf(config: DrConfig, env: Readonly<Record<string, string | undefined>>): string {
+  return env.DRCTL_ENDPOINT || config.settings.endpoint || 'embedded';
+}
+
+export async function connectCloud(config: DrConfig, opts: ConnectOptions): Promise<CloudConnection> {
+  const { PowerVsProvider } = await import('../provider/powervs/provider.js');
+  const { providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/config.js');
+  const endpoint = endpointOf(config, opts.env);
+  if (endpoint !== 'embedded') {
+    const workspaces: Record<string, { id: string; zone?: string }> = {};
+    for (const site of config.sites.values()) {
+      workspaces[site.workspace] = { id: config.settings.workspaces[site.workspace] ?? site.workspace, zone: site.location };
+    }
+    const r = providerConfigFromEnv(opts.env, { endpoint, region: config.settings.region, workspaces });
+    if (!r.config) {
+      throw new UserError(`Cannot connect to ${endpoint}: ${r.diagnostics.map((d) => `${d.summary}. ${d.detail ?? ''}`).join(' ')}`, [
+        'For the embedded simulator, remove endpoint from the drctl block (or set DRCTL_ENDPOINT=embedded).',
+      ]);
+    }
+    const provider = new PowerVsProvider(r.config);
+    return { provider, description: endpoint, close: () => provider.close() };
+  }
+  const sim = await import('../sim/index.js');
+  const dataDir = path.resolve(opts.cwd, opts.env.DRCTL_SIM_DATA_DIR || '.drctl/sim');
+  const scaleText = opts.env.DRCTL_SIM_TIME_SCALE;
+  const timeScale = scaleText === undefined || scaleText === '' ? sim.DEFAULT_TIME_SCALE : Number(scaleText);
+  if (!Number.isFinite(timeScale) || timeScale < 0) {
+    throw new UserError(`DRCTL_SIM_TIME_SCALE must be a number of real seconds per model second (0 for instant); got "${scaleText}".`);
+  }
+  const running = await sim.readRunningSimulator(dataDir);
+  if (running?.url && running.token) {
+    const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale }));
+    return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
+  }
+  const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
+  const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
+  const provider = new PowerVsProvider(providerConfigForSimulator(handle));
+  return {
+    provider,
+    description: `embedded simulator at ${handle.url}`,
+    simulatorUrl: handle.url,
+    close: async () => {
+      await provider.close();
+      await handle.close();
+    },
+  };
+}

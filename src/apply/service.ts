@@ -1,0 +1,237 @@
+// The plan and apply services the commands call. They never see flags or a terminal: options
+// come in as data, progress goes out as events, and files, clock and environment are passed in.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig, type ConfigFs, type VarInput } from '../config/load.js';
+import type { DrConfig } from '../config/model.js';
+import type { Diagnostic } from '../diag/types.js';
+import { diagnosticsToJson } from '../diag/json.js';
+import { UserError } from '../diag/errors.js';
+import { LocalFileBackend } from '../state/local.js';
+import { readState, openState, type StateSession } from '../state/session.js';
+import { StateMissingError } from '../state/errors.js';
+import type { DrState } from '../state/types.js';
+import { makePlan } from '../plan/make.js';
+import { decodePlanFile, encodePlanFile } from '../plan/file.js';
+import { hasChanges, type Plan } from '../plan/plan.js';
+import { eventEmitter, type EventSink } from '../plan/events.js';
+import { applyPlan, type ApplyResult } from './apply.js';
+import { connectCloud, type CloudConnection } from './cloud.js';
+
+export const DRCTL_VERSION = '0.1.0';
+
+export interface EngineContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly fs: ConfigFs;
+  readonly now: () => number;
+  readonly sink: EventSink;
+}
+
+export interface PlanOptions {
+  readonly dir: string;
+  readonly vars: readonly VarInput[];
+  readonly refresh: boolean;
+  readonly destroy: boolean;
+  readonly targets: readonly string[];
+  readonly replace: readonly string[];
+  readonly parallelism?: number;
+  /** Write the plan here (`-out`). */
+  readonly out?: string;
+  /** Override the state path of the settings block (`-state`). */
+  readonly statePath?: string;
+}
+
+export interface PlanOutcome {
+  readonly plan?: Plan;
+  readonly config?: DrConfig;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+export function statePathOf(config: DrConfig | undefined, ctx: EngineContext, override?: string): string {
+  const p = override ?? ctx.env.DRCTL_STATE ?? (config?.settings.backend.type === 'local' ? config.settings.backend.path : undefined) ?? 'state/drctl.drstate.json';
+  return path.resolve(ctx.cwd, p);
+}
+
+export function loadForEngine(ctx: EngineContext, dir: string, vars: readonly VarInput[]) {
+  // Diagnostics name files relative to where drctl runs, as the user wrote the directory.
+  const shown = path.relative(process.cwd(), path.resolve(ctx.cwd, dir)) || '.';
+  return loadConfig({ dir: shown, fs: ctx.fs, vars, env: ctx.env });
+}
+
+async function readStateOrNull(backend: LocalFileBackend): Promise<DrState | null> {
+  try {
+    return (await readState(backend)).state;
+  } catch (e) {
+    if (e instanceof StateMissingError) return null;
+    throw e;
+  }
+}
+
+function backendFor(file: string): LocalFileBackend {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return new LocalFileBackend(file);
+}
+
+function checkParallelism(n: number | undefined): number | undefined {
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UserError(`-parallelism must be a whole number of at least 1; got ${n}.`);
+  return n;
+}
+
+/** `drctl plan`: load, refresh, diff; writes the plan file when asked. */
+export async function planService(opts: PlanOptions, ctx: EngineContext): Promise<PlanOutcome> {
+  const loaded = loadForEngine(ctx, opts.dir, opts.vars);
+  if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
+  const config = loaded.config;
+  const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
+  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  try {
+    const state = await readStateOrNull(backend);
+    const emit = eventEmitter(ctx.sink, ctx.now);
+    let cloud: CloudConnection | undefined;
+    try {
+      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+      const plan = await makePlan({
+        config,
+        state,
+        provider: cloud?.provider,
+        refresh: opts.refresh,
+        destroy: opts.destroy,
+        targets: opts.targets,
+        replace: opts.replace,
+        parallelism,
+        drctlVersion: DRCTL_VERSION,
+        emit,
+        diagnostics: diagnosticsToJson(loaded.diagnostics),
+      });
+      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan));
+      return { plan, config, diagnostics: loaded.diagnostics, sources: loaded.sources };
+    } finally {
+      await cloud?.close();
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+export function readPlanFile(file: string): Plan {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new UserError(`Cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, ['Make one with: drctl plan -out plan.bin']);
+  }
+  const decoded = decodePlanFile(bytes);
+  if (!decoded.ok) throw new UserError(`${file} cannot be applied: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
+  return decoded.plan;
+}
+
+export interface ApplyOptions extends PlanOptions {
+  /** Apply this saved plan instead of planning now. */
+  readonly planFile?: string;
+  readonly lockTimeoutMs: number;
+  /** Asked with the plan before anything changes; false cancels. Absent means approved (-auto-approve). */
+  readonly approve?: (plan: Plan) => Promise<boolean>;
+  readonly signal?: AbortSignal;
+  readonly operation?: string;
+}
+
+export interface ApplyOutcome extends PlanOutcome {
+  readonly result?: ApplyResult;
+  readonly cancelled?: boolean;
+}
+
+/** Refuses a saved plan made against another state, or against an older version of this one. */
+export function checkPlanMatchesState(plan: Plan, session: StateSession, file: string): void {
+  const empty = session.serial === 0 && session.resources.length === 0;
+  if (plan.errored) throw new UserError(`${file} was made from a configuration with errors and cannot be applied.`);
+  if (plan.state === null) {
+    if (!empty) {
+      throw new UserError(`${file} was made when there was no state, but the state now holds ${session.resources.length} resources (serial ${session.serial}).`, ['The plan is stale: make a new one with drctl plan -out plan.bin']);
+    }
+    return;
+  }
+  if (plan.state.lineage !== session.lineage) {
+    throw new UserError(`${file} was made for a different state (lineage ${plan.state.lineage}); this state's lineage is ${session.lineage}.`, ['Apply it to the state it was made for, or make a new plan here.']);
+  }
+  if (plan.state.serial !== session.serial) {
+    throw new UserError(`${file} is stale: it was made at state serial ${plan.state.serial}, and the state is now at serial ${session.serial}.`, ['Something changed the state since the plan was made. Make a new plan with drctl plan -out plan.bin']);
+  }
+}
+
+/** `drctl apply`: lock the state, plan (or read the saved plan), approve, apply, persist. */
+export async function applyService(opts: ApplyOptions, ctx: EngineContext): Promise<ApplyOutcome> {
+  let config: DrConfig | undefined;
+  let diagnostics: readonly Diagnostic[] = [];
+  let sources: ReadonlyMap<string, string> = new Map();
+  let saved: Plan | undefined;
+  if (opts.planFile) {
+    saved = readPlanFile(path.resolve(ctx.cwd, opts.planFile));
+    const loaded = loadForEngine(ctx, saved.configDir, opts.vars);
+    config = loaded.config;
+    diagnostics = loaded.diagnostics;
+    sources = loaded.sources;
+    if (!config) return { diagnostics, sources };
+  } else {
+    const loaded = loadForEngine(ctx, opts.dir, opts.vars);
+    if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
+    config = loaded.config;
+    diagnostics = loaded.diagnostics;
+    sources = loaded.sources;
+  }
+  const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
+  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  const session = await openState(backend, {
+    drctlVersion: DRCTL_VERSION,
+    lock: { operation: opts.operation ?? 'apply' },
+    lockTimeoutMs: opts.lockTimeoutMs,
+    signal: opts.signal,
+  });
+  const emit = eventEmitter(ctx.sink, ctx.now);
+  for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
+  let cloud: CloudConnection | undefined;
+  try {
+    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+    let plan: Plan;
+    if (saved) {
+      checkPlanMatchesState(saved, session, opts.planFile!);
+      plan = saved;
+    } else {
+      const state: DrState = { serial: session.serial, lineage: session.lineage, drctlVersion: DRCTL_VERSION, resources: session.resources, lifecycles: session.lifecycles, outputs: {} };
+      plan = await makePlan({
+        config,
+        state,
+        provider: cloud.provider,
+        refresh: opts.refresh,
+        destroy: opts.destroy,
+        targets: opts.targets,
+        replace: opts.replace,
+        parallelism,
+        drctlVersion: DRCTL_VERSION,
+        emit,
+        diagnostics: diagnosticsToJson(diagnostics),
+      });
+      if (opts.approve && hasChanges(plan) && !(await opts.approve(plan))) {
+        return { plan, config, diagnostics, sources, cancelled: true };
+      }
+    }
+    const result = await applyPlan({ plan, session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
+    return { plan, config, diagnostics, sources, result };
+  } finally {
+    await cloud?.close().catch(() => undefined);
+    await session.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { Args, Flags } from '@oclif/core';
+import * as fs from 'node:fs';
+import { DrctlCommand, commonFlags } from './base.js';
+import { varFlags, varInputsFromArgv } from './inputs.js';
+import { askLine, engineContext, engineFlags, interruptController, lockTimeoutMs } from './engine.js';
+import { UserError } from '../diag/errors.js';
+
+export default class ApplyCommand extends DrctlCommand {
+  static override summary = 'Plan and apply a DR configuration, or apply a saved plan file.';
+  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply -auto-approve', '<%= config.bin %> apply plan.bin'];
+  static override args = { target: Args.string({ description: 'Directory of *.hcl files, or a saved plan file', default: 'plans' }) };
+  static override flags = {
+    ...commonFlags,
+    ...varFlags,
+    ...engineFlags,
+    'auto-approve': Flags.boolean({ description: 'Apply without asking for "yes".', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(ApplyCommand);
+    const term = this.terminal(flags['no-color']);
+    const { applyService } = await import('../apply/service.js');
+    const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
+    const { plainView, jsonView, plainEventLine } = await import('../tui/views/plain.js');
+    const { renderPlanText } = await import('../plan/render-text.js');
+    const isPlanFile = fs.existsSync(args.target) && fs.statSync(args.target).isFile();
+    const interactive = process.stdin.isTTY === true && term.stderr.isTTY === true;
+    if (!flags['auto-approve'] && !isPlanFile && !interactive) {
+      throw new UserError('apply needs approval, and there is no terminal to ask on.', ['Pass -auto-approve to apply without asking (as CI does), or apply a saved plan: drctl plan -out plan.bin && drctl apply plan.bin']);
+    }
+    const events = flags.json
+      ? jsonView((l) => term.stdout.write(l))
+      : plainView({ write: (l) => term.stderr.write(l), width: term.width, color: term.color });
+    const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json ? undefined : events(e));
+    const interrupt = interruptController(term);
+    try {
+      const outcome = await applyService(
+        {
+          dir: isPlanFile ? '' : args.target,
+          planFile: isPlanFile ? args.target : undefined,
+          vars: varInputsFromArgv(this.argv),
+          refresh: flags.refresh !== 'false',
+          destroy: flags.destroy,
+          targets: flags.target ?? [],
+          replace: flags.replace ?? [],
+          parallelism: flags.parallelism,
+          statePath: flags.state,
+          lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
+          signal: interrupt.signal,
+          approve:
+            flags['auto-approve'] || isPlanFile
+              ? undefined
+              : async (plan) => {
+                  term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
+                  const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
+                  return answer === 'yes';
+                },
+        },
+        engineContext(sink),
+      );
+      term.stderr.write(renderDiagnosticsText(outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan), outcome.sources, term.color, term.width));
+      if (!outcome.plan) this.exit(1);
+      if (outcome.cancelled) {
+        term.stdout.write('\nApply cancelled.\n');
+        this.exit(1);
+      }
+      const r = outcome.result!;
+      if (!flags.json) {
+        if (flags['auto-approve'] && outcome.plan!.summary.add + outcome.plan!.summary.change + outcome.plan!.summary.destroy === 0) {
+          term.stdout.write('No changes. Your DR configuration matches the recorded state.\n');
+        }
+        const line = plainEventLine({ type: 'apply.done', t: 0, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled, elapsedMs: 0 }, term.color);
+        if (line) term.stdout.write(line.replace(/ in 0ms\./, '.') + '\n');
+        for (const f of r.results.filter((x) => x.status === 'failed')) term.stdout.write(`  ${f.address}: ${f.error}\n`);
+      }
+      if (r.interrupted) this.exit(130);
+      if (r.failed > 0) this.exit(1);
+    } finally {
+      interrupt.dispose();
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// Making a plan: rename per `moved`, refresh what state tracks (in parallel, bounded), diff the
+// desired resources against it, and forecast recovery time and cost. Returns a Plan (plain data).
+import type { DrConfig } from '../config/model.js';
+import { predictRecoveryPlan } from '../config/recovery.js';
+import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
+import { STORAGE_TIERS, type StorageTier } from '../config/catalog.js';
+import type { Provider } from '../provider/types.js';
+import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
+import type { DrState, StateResource } from '../state/types.js';
+import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
+import { refreshResource } from '../apply/kinds.js';
+import { desiredResources } from './desired.js';
+import { applyMoves, diffResources, selectTargets } from './diff.js';
+import type { EventInput } from './events.js';
+import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
+import type { DiagnosticJson } from '../diag/json.js';
+
+export interface PlanInputs {
+  readonly config: DrConfig;
+  /** The state as read (journal folded); null when there is none yet. */
+  readonly state: DrState | null;
+  /** Needed to refresh; without it (or with refresh false) state is taken as it is. */
+  readonly provider?: Provider;
+  readonly refresh: boolean;
+  readonly destroy: boolean;
+  readonly targets: readonly string[];
+  readonly replace: readonly string[];
+  readonly parallelism: number;
+  readonly drctlVersion: string;
+  readonly emit: (e: EventInput) => void;
+  readonly diagnostics?: readonly DiagnosticJson[];
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export interface RefreshResult {
+  readonly resources: StateResource[];
+  readonly drift: Drift[];
+  readonly deletedOutside: Set<string>;
+}
+
+/** Reads every tracked cloud object; drift is what the cloud says that state does not. */
+export async function refreshState(resources: readonly StateResource[], provider: Provider, parallelism: number, emit: (e: EventInput) => void): Promise<RefreshResult> {
+  const drift: Drift[] = [];
+  const deletedOutside = new Set<string>();
+  const refreshed = await mapLimit(resources, parallelism, async (r) => {
+    emit({ type: 'refresh.start', address: r.address });
+    const observed = await refreshResource(r, { provider });
+    if (observed === 'unchanged') {
+      emit({ type: 'refresh.done', address: r.address, drift: 'none' });
+      return r;
+    }
+    const recorded: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(r.attributes)) if (k !== 'cloud') recorded[k] = v;
+    if (!observed) {
+      deletedOutside.add(r.address);
+      drift.push({ address: r.address, type: r.type, kind: 'deleted', recorded, observed: null });
+      emit({ type: 'refresh.done', address: r.address, drift: 'deleted' });
+      return r;
+    }
+    const changedKeys = Object.keys(observed.attributes).filter((k) => canonicalJson(observed.attributes[k]) !== canonicalJson(r.attributes[k] ?? null));
+    if (changedKeys.length === 0) {
+      emit({ type: 'refresh.done', address: r.address, drift: 'none' });
+      return r;
+    }
+    const observedAll: Record<string, JsonValue> = { ...recorded };
+    for (const k of changedKeys) observedAll[k] = observed.attributes[k];
+    drift.push({ address: r.address, type: r.type, kind: 'changed', recorded, observed: observedAll });
+    emit({ type: 'refresh.done', address: r.address, drift: 'changed' });
+    return { ...r, attributes: { ...r.attributes, ...Object.fromEntries(changedKeys.map((k) => [k, observed.attributes[k]])), cloud: observed.cloud } };
+  });
+  drift.sort((a, b) => (a.address < b.address ? -1 : 1));
+  return { resources: refreshed, drift, deletedOutside };
+}
+
+/** The monthly cost of what state holds, with the same rates as the configuration estimate. */
+export function costOfState(resources: readonly StateResource[]): number {
+  let usd = 0;
+  for (const r of resources) {
+    if (r.type === 'vm' && typeof r.attributes.processors === 'number') usd += coreMonthlyUsd(r.attributes.processors);
+    if (r.type === 'volume_group' && Array.isArray(r.attributes.volumes)) {
+      for (const v of r.attributes.volumes) {
+        const vo = v as JsonObject;
+        const tier = STORAGE_TIERS[vo.tier as StorageTier];
+        if (tier && typeof vo.size_gb === 'number') usd += vo.size_gb * 2 * tier.usdPerGbMonth;
+      }
+    }
+  }
+  return Math.round(usd * 100) / 100;
+}
+
+function outputsJson(config: DrConfig): JsonObject {
+  const out: Record<string, JsonValue> = {};
+  for (const [name, o] of config.outputs) {
+    out[name] = { value: o.sensitive || isSensitive(o.value) ? '(sensitive)' : (valueToJson(unmark(o.value)) as JsonValue), sensitive: o.sensitive };
+  }
+  return out;
+}
+
+export async function makePlan(inp: PlanInputs): Promise<Plan> {
+  const { config } = inp;
+  const desired = desiredResources(config);
+  inp.emit({ type: 'plan.start', dir: config.dir, resources: desired.length });
+  const moved = applyMoves(inp.state?.resources ?? [], config.moves.map((m) => ({ from: m.from, to: m.to })));
+  let resources = moved.resources;
+  let drift: Drift[] = [];
+  let deletedOutside = new Set<string>();
+  if (inp.refresh && inp.provider && resources.length) {
+    const r = await refreshState(resources, inp.provider, inp.parallelism, inp.emit);
+    resources = r.resources;
+    drift = r.drift;
+    deletedOutside = r.deletedOutside;
+  }
+  const all = diffResources(desired, resources, { destroy: inp.destroy, replace: inp.replace, deletedOutside });
+  const changes = selectTargets(all, inp.targets, inp.destroy);
+  const summary = summarize(changes);
+  const after = inp.destroy ? 0 : estimateMonthlyCost(config).totalUsd;
+  const before = costOfState(resources);
+  const parallelism = config.settings.parallelism ?? inp.parallelism;
+  const plan: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    drctlVersion: inp.drctlVersion,
+    mode: inp.destroy ? 'destroy' : 'normal',
+    configDir: config.dir,
+    state: inp.state ? { lineage: inp.state.lineage, serial: inp.state.serial } : null,
+    changes,
+    drift,
+    moves: moved.applied,
+    summary,
+    recovery: inp.destroy
+      ? []
+      : [...config.recoveryPlans.values()].map((p) => {
+          const pr = predictRecoveryPlan(p, config, parallelism);
+          return { plan: p.address, predictedSeconds: pr.totalSeconds, targetSeconds: p.rtoSeconds };
+        }),
+    cost: { beforeUsd: before, afterUsd: after, deltaUsd: Math.round((after - before) * 100) / 100 },
+    targets: [...inp.targets],
+    outputs: outputsJson(config),
+    errored: false,
+    diagnostics: inp.diagnostics ?? [],
+  };
+  inp.emit({ type: 'plan.done', summary, changes: changes.filter((c) => c.action !== 'no-op').length });
+  return plan;
+}

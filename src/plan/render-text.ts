@@ -1,0 +1,138 @@
+// The plan as text, in Terraform's shape: a block per change with per-attribute diffs, drift
+// reported apart from intended changes, then "Plan: …", the predicted RTO and the cost delta.
+import { diffLines } from 'diff';
+import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
+import { formatDuration } from '../config/duration.js';
+import { ACTION_GLYPH, ACTION_PHRASE, type Action } from './actions.js';
+import type { Drift, Plan, PlannedChange } from './plan.js';
+
+export interface TextOptions {
+  readonly color?: boolean;
+  /** Terminal width; long values are not wrapped, but separators fit it. */
+  readonly width?: number;
+}
+
+const C = { green: '\u001b[32m', yellow: '\u001b[33m', red: '\u001b[31m', cyan: '\u001b[36m', bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m' };
+const ACTION_COLOR: Readonly<Record<Action, string>> = { create: C.green, update: C.yellow, replace: C.red, delete: C.red, 'no-op': '' };
+
+const SENSITIVE = '(sensitive value)';
+
+function usd(n: number): string {
+  return `$${Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+function literal(v: JsonValue | undefined, indent: string): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'string') return v.includes('\n') ? `<<-EOT\n${v.split('\n').map((l) => `${indent}    ${l}`).join('\n')}\n${indent}EOT` : JSON.stringify(v);
+  if (typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    if (v.every((x) => x === null || typeof x !== 'object')) {
+      const one = `[${v.map((x) => literal(x, indent)).join(', ')}]`;
+      if (one.length <= 80) return one;
+    }
+    return `[\n${v.map((x) => `${indent}    ${literal(x, indent + '    ')},`).join('\n')}\n${indent}]`;
+  }
+  const keys = Object.keys(v).sort();
+  if (keys.length === 0) return '{}';
+  const width = Math.max(...keys.map((k) => k.length));
+  return `{\n${keys.map((k) => `${indent}    ${k.padEnd(width)} = ${literal((v as JsonObject)[k], indent + '    ')}`).join('\n')}\n${indent}}`;
+}
+
+interface Line {
+  readonly glyph: string;
+  readonly text: string;
+}
+
+function attributeLines(c: PlannedChange): Line[] {
+  const before = c.before ?? {};
+  const after = c.after ?? {};
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const width = Math.max(0, ...keys.map((k) => k.length));
+  const sensitive = new Set(c.sensitiveAttributes);
+  const show = (k: string, v: JsonValue | undefined) => (sensitive.has(k) ? SENSITIVE : literal(v, '      '));
+  const out: Line[] = [];
+  let unchanged = 0;
+  for (const k of keys) {
+    const b = before[k];
+    const a = after[k];
+    const name = k.padEnd(width);
+    const forces = c.replaceAttributes?.includes(k) ? ' # forces replacement' : '';
+    if (c.action === 'create') out.push({ glyph: '+', text: `${name} = ${show(k, a)}` });
+    else if (c.action === 'delete') out.push({ glyph: '-', text: `${name} = ${show(k, b)}` });
+    else if (b === undefined) out.push({ glyph: '+', text: `${name} = ${show(k, a)}${forces}` });
+    else if (a === undefined) out.push({ glyph: '-', text: `${name} = ${show(k, b)}${forces}` });
+    else if (canonicalJson(b) === canonicalJson(a)) unchanged++;
+    else if (typeof b === 'string' && typeof a === 'string' && (b.includes('\n') || a.includes('\n')) && !sensitive.has(k)) {
+      out.push({ glyph: '~', text: `${name} = <<-EOT${forces}` });
+      for (const part of diffLines(b, a)) {
+        const g = part.added ? '+' : part.removed ? '-' : ' ';
+        for (const l of part.value.replace(/\n$/, '').split('\n')) out.push({ glyph: g, text: `    ${l}` });
+      }
+      out.push({ glyph: ' ', text: '  EOT' });
+    } else out.push({ glyph: '~', text: `${name} = ${show(k, b)} -> ${show(k, a)}${forces}` });
+  }
+  if (unchanged) out.push({ glyph: ' ', text: `# (${unchanged} unchanged attribute${unchanged === 1 ? '' : 's'} hidden)` });
+  return out;
+}
+
+function blockHeader(c: PlannedChange): string {
+  const name = c.address.slice(c.type.length + 1);
+  return `${c.type} ${JSON.stringify(name)}`;
+}
+
+const REASON_TEXT: Readonly<Record<string, string>> = {
+  replace_because_deleted_outside: '(its cloud object was deleted outside drctl)',
+  replace_by_request: '(because -replace asked for it)',
+  delete_because_no_resource_config: '(because it is no longer in the configuration)',
+};
+
+export function renderChange(c: PlannedChange, color = false): string {
+  const paint = (code: string, s: string) => (color && code ? code + s + C.reset : s);
+  const glyph = ACTION_GLYPH[c.action];
+  const reason = c.actionReason && REASON_TEXT[c.actionReason] ? ` ${REASON_TEXT[c.actionReason]}` : '';
+  const lines = [paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)];
+  lines.push(`${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {`);
+  for (const l of attributeLines(c)) {
+    const code = l.glyph === '+' ? C.green : l.glyph === '-' ? C.red : l.glyph === '~' ? C.yellow : '';
+    lines.push(`    ${paint(code, l.glyph)} ${l.text}`);
+  }
+  lines.push('    }');
+  return lines.join('\n');
+}
+
+function renderDrift(d: Drift): string {
+  if (d.kind === 'deleted') return `  # ${d.address} has been deleted outside drctl`;
+  const lines = [`  # ${d.address} has changed outside drctl`];
+  for (const [k, v] of Object.entries(d.observed ?? {})) {
+    const was = d.recorded[k];
+    if (canonicalJson(was ?? null) !== canonicalJson(v)) lines.push(`      ~ ${k} = ${literal(was, '      ')} -> ${literal(v, '      ')}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
+  const out: string[] = [];
+  const color = opts.color === true;
+  if (plan.drift.length) {
+    out.push('Note: objects have changed outside of drctl', '', 'drctl detected the following changes made outside of drctl since the last apply:', '');
+    for (const d of plan.drift) out.push(renderDrift(d), '');
+  }
+  for (const m of plan.moves) out.push(`  # ${m.from} has moved to ${m.to}`, '');
+  const changes = plan.changes.filter((c) => c.action !== 'no-op');
+  if (changes.length === 0 && plan.moves.length === 0) {
+    out.push('No changes. Your DR configuration matches the recorded state.', '');
+  } else if (changes.length) {
+    out.push('drctl will perform the following actions:', '');
+    for (const c of changes) out.push(renderChange(c, color), '');
+  }
+  const s = plan.summary;
+  out.push(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`);
+  for (const r of plan.recovery) {
+    const target = r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
+    out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}`);
+  }
+  const sign = plan.cost.deltaUsd > 0 ? '+' : plan.cost.deltaUsd < 0 ? '-' : '±';
+  out.push(`Monthly cost: ${usd(plan.cost.beforeUsd)} -> ${usd(plan.cost.afterUsd)} (${sign}${usd(plan.cost.deltaUsd)})`);
+  return out.join('\n') + '\n';
+}
