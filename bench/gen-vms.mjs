@@ -85,13 +85,15 @@ export function generateDrDefinition(vmCount) {
   line('  tier = "tier1"');
   line('}');
   line();
-  const subnets = { app: 10, db: 14, web: 18 };
-  for (const [name, third] of Object.entries(subnets)) {
+  // One /16 per site and network: room for every VM of a large estate on one subnet. Web is
+  // private too (behind load balancers): PowerVS gives a public network only a /29.
+  const subnets = { app: 10, db: 20, web: 30 };
+  for (const [name, second] of Object.entries(subnets)) {
     line(`network "${name}" {`);
-    line(`  type = "${name === 'web' ? 'public' : 'private'}"`);
-    line(`  home = { cidr = "10.10.${third}.0/22", name = "\${local.prefix}-${name}-dal13" }`);
-    line(`  dr   = { cidr = "10.20.${third}.0/22", name = "\${local.prefix}-${name}-wdc04" }`);
-    line(`  test = { cidr = "10.90.${third}.0/22", name = "\${local.prefix}-${name}-drill" }`);
+    line('  type = "private"');
+    line(`  home = { cidr = "10.${second}.0.0/16", name = "\${local.prefix}-${name}-dal13" }`);
+    line(`  dr   = { cidr = "10.${second + 1}.0.0/16", name = "\${local.prefix}-${name}-wdc04" }`);
+    line(`  test = { cidr = "10.${second + 2}.0.0/16", name = "\${local.prefix}-${name}-drill" }`);
     line('}');
     line();
   }

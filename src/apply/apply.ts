@@ -46,6 +46,37 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * `moved` renames in state before any change runs: the cloud object stays, only its address
+ * changes. Both journal records are queued together, so they land in one write: a crash never
+ * leaves the object under neither address (orphaned) or under both (deleted by the next plan).
+ */
+async function recordMoves(plan: Plan, session: StateSession): Promise<void> {
+  const byAddress = new Map(plan.changes.map((c) => [c.address, c]));
+  const writes: Promise<void>[] = [];
+  for (const m of plan.moves) {
+    const prior = session.resource(m.from);
+    if (!prior || session.resource(m.to)) continue;
+    const change = byAddress.get(m.to);
+    // An unchanged resource takes its configured attributes now (sensitive markers are bound
+    // to the address); a changed one keeps its old record until its change succeeds.
+    const attributes = change?.action === 'no-op' && change.after ? { ...change.after, cloud: prior.attributes.cloud ?? {} } : prior.attributes;
+    writes.push(
+      session.upsert({
+        address: m.to,
+        type: prior.type,
+        name: change?.name ?? m.to.slice(m.to.indexOf('.') + 1),
+        id: prior.id,
+        attributes,
+        dependencies: change?.action === 'no-op' ? change.dependsOn : prior.dependencies,
+        sensitiveAttributes: change?.action === 'no-op' ? change.sensitiveAttributes : prior.sensitiveAttributes,
+      }),
+      session.remove(m.from),
+    );
+  }
+  await Promise.all(writes);
+}
+
 export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   const { plan, session, provider, emit } = inp;
   const work = plan.changes.filter((c) => c.action !== 'no-op');
@@ -55,6 +86,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
 
   emit({ type: 'apply.start', total: work.length, parallelism: inp.parallelism });
   const started = inp.now();
+  await recordMoves(plan, session);
   const elapsed = new Map<string, number>();
   const results: ResourceResult[] = [];
 

@@ -36,6 +36,8 @@ import type { DrConfig, MovedBlock, Output, Settings, Variable } from './model.j
 export interface ConfigFs {
   readdir(dir: string): string[];
   readFile(file: string): Uint8Array;
+  /** Resolves symlinks (absolute path in, absolute path out), so file() can refuse a link out of the directory. */
+  realPath?(file: string): string;
 }
 
 /** Variable inputs in command-line order: later ones win, as in Terraform. */
@@ -374,7 +376,10 @@ interface EvalContext {
   readonly fs: ConfigFs;
   readonly diags: Diagnostic[];
   /** root name → name → value, turned into the scope's objects. */
-  readonly scopeValues: Map<string, Map<string, Value>>;
+  /** root name → an object of name → value, filled as evaluation proceeds (never copied). */
+  readonly scopeValues: Map<string, Record<string, Value>>;
+  /** The scope's variables object, built once over scopeValues. */
+  scope?: Record<string, Value>;
   /** Resource address (instance address for counted blocks) → decoded attributes. */
   readonly decoded: Map<string, DecodedAttrs>;
   /** Counted block address → instance count. */
@@ -382,22 +387,29 @@ interface EvalContext {
 }
 
 function setScope(ctx: EvalContext, root: string, name: string, value: Value): void {
-  let m = ctx.scopeValues.get(root);
-  if (!m) ctx.scopeValues.set(root, (m = new Map()));
-  m.set(name, value);
+  rootObject(ctx, root)[name] = value;
 }
 
+function rootObject(ctx: EvalContext, root: string): Record<string, Value> {
+  let o = ctx.scopeValues.get(root);
+  if (!o) ctx.scopeValues.set(root, (o = Object.create(null) as Record<string, Value>));
+  return o;
+}
+
+// Evaluation runs in dependency order, so a block only ever sees what is already filled in;
+// sharing one scope (instead of copying it per block) keeps loading linear in the config size.
 function scopeFor(ctx: EvalContext, extra?: Readonly<Record<string, Value>>): Scope {
-  const variables: Record<string, Value> = Object.create(null);
-  for (const root of ['var', 'local', ...RESOURCE_BLOCK_TYPES]) {
-    variables[root] = objectValue(ctx.scopeValues.get(root) ?? []);
+  if (!ctx.scope) {
+    ctx.scope = Object.create(null) as Record<string, Value>;
+    for (const root of ['var', 'local', ...RESOURCE_BLOCK_TYPES]) ctx.scope[root] = rootObject(ctx, root);
   }
-  if (extra) Object.assign(variables, extra);
+  const variables = extra ? Object.assign(Object.create(null) as Record<string, Value>, ctx.scope, extra) : ctx.scope;
   return {
     variables,
     baseDir: ctx.dir,
     // file() resolves to an absolute path; the ConfigFs reads paths in the form `dir` was given.
     readFile: (abs: string) => utf8.decode(ctx.fs.readFile(path.join(ctx.dir, path.relative(path.resolve(ctx.dir), abs)))),
+    realPath: ctx.fs.realPath && ((abs: string) => ctx.fs.realPath!(abs)),
   };
 }
 

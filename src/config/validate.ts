@@ -30,7 +30,7 @@ export function validateConfig(config: DrConfig, diags: Diagnostic[]): void {
   validateVms(config, diags);
   validateVolumeGroups(config, diags);
   validateNetworks(config, diags);
-  validatePublicNetworkSize(config, diags);
+  validateSubnetCapacity(config, diags);
   validateRecoveryPlans(config, diags);
   validateDrills(config, diags);
   validateOrchestrators(config, diags);
@@ -210,19 +210,35 @@ function validateVms(config: DrConfig, diags: Diagnostic[]): void {
 /** PowerVS assigns a public network a /29 of its own: five usable addresses per site. */
 export const PUBLIC_NETWORK_HOSTS = 5;
 
-function validatePublicNetworkSize(config: DrConfig, diags: Diagnostic[]): void {
+/** Every VM on a subnet needs an address: the network, gateway and broadcast ones are taken. */
+function validateSubnetCapacity(config: DrConfig, diags: Diagnostic[]): void {
   const perSite = new Map<string, number>();
   for (const vm of config.vms.values()) {
     for (const n of vm.networks) {
-      if (config.networks.get(n)?.type !== 'public') continue;
       const key = `${n}@${vm.site}`;
       perSite.set(key, (perSite.get(key) ?? 0) + 1);
     }
   }
   for (const [key, count] of perSite) {
-    if (count <= PUBLIC_NETWORK_HOSTS) continue;
     const [addr, site] = key.split('@');
-    const net = config.networks.get(addr)!;
+    const net = config.networks.get(addr);
+    if (!net) continue;
+    if (net.type === 'private') {
+      const subnet = net.subnets[site.slice('site.'.length)];
+      const c = subnet && parseCidr(subnet.cidr);
+      const hosts = c ? 2 ** (32 - c.prefix) - 3 : Infinity;
+      if (count > hosts) {
+        diags.push(
+          errorDiag(
+            'Subnet too small',
+            `${count} VMs at ${site} use network "${net.name}", but its subnet ${subnet.cidr} has room for ${Math.max(0, hosts)} (the network, gateway and broadcast addresses are taken). Use a larger prefix, e.g. /${Math.max(8, 32 - Math.ceil(Math.log2(count + 3)))}.`,
+            subnet.range,
+          ),
+        );
+      }
+      continue;
+    }
+    if (count <= PUBLIC_NETWORK_HOSTS) continue;
     diags.push(
       errorDiag(
         'Too many VMs on a public network',

@@ -1,14 +1,19 @@
 // Canonical formatting of HCL source, in `terraform fmt`'s style. Like hclwrite, it works on the
-// token stream (comments and newlines included) and changes only the whitespace between tokens,
-// so comments, strings, templates and heredocs come out exactly as written. The parser is used
+// token stream (comments and newlines included) and changes the whitespace between tokens, so
+// comments, string literals and heredoc text come out exactly as written. The parser is used
 // only to refuse files with syntax errors.
 //
 // The passes follow hclwrite's format.go: split the tokens into lines, each into up to three
 // cells (lead, `= value`, trailing comment); indent by bracket depth; space the tokens within a
-// cell by neighbour rules; align the `=` and comment cells over runs of consecutive lines. On
-// top of hclwrite, and as the issue asks: blank lines are collapsed to one, removed at the start
-// and end of the file, and one is inserted between two adjacent blocks; trailing whitespace is
-// removed (from line comments too) and the file ends with exactly one newline.
+// cell by neighbour rules; align the `=` and comment cells over runs of consecutive lines.
+// As in terraform fmt, that spacing applies inside `${…}` and `%{…}` too (`"${ a }"` becomes
+// `"${a}"`), and bare block labels get quotes (`site home {` becomes `site "home" {`).
+// On top of terraform fmt, as the issue asks: blank lines are collapsed to one, removed at the
+// start and end of the file, and one is put between two adjacent blocks unless both are one-line
+// blocks; line comments lose trailing whitespace; the file ends with exactly one newline.
+// Not done (Terraform 0.11 migrations, not style): unwrapping `"${x}"` to `x`, and rewriting
+// quoted variable types. Checked against terraform v1.11.4 on the corpus and on whitespace-
+// mangled copies of it: identical apart from the blank-line rules above.
 //
 // Alignment runs are exactly hclwrite's: a run of `=` is a run of consecutive lines that each
 // hold a single-line attribute (`name = value` with balanced brackets). Any other line ends it:
@@ -16,7 +21,7 @@
 // comment-only line too (in hclwrite a line holding only a comment has no assign cell).
 import type { Diagnostic } from '../diag/types.js';
 import { hasErrors } from '../diag/types.js';
-import { scan, type Token, type TokenType } from './lexer.js';
+import { T, scanTokens, type TokenStream } from './lexer.js';
 import { parseHcl, parseHclBytes } from './parser.js';
 
 export interface FormatResult {
@@ -39,20 +44,19 @@ export function formatHclChecked(source: string, filename = '<input>'): FormatRe
   const parsed = parseHcl(source, filename);
   const diagnostics = [...parsed.diagnostics];
   if (hasErrors(diagnostics)) return { diagnostics };
-  const scanned = scan(source, filename);
-  if (hasErrors(scanned.diagnostics)) return { diagnostics: [...diagnostics, ...scanned.diagnostics] };
+  let stream = scanTokens(source, filename);
+  if (hasErrors(stream.diagnostics)) return { diagnostics: [...diagnostics, ...stream.diagnostics] };
 
   // The one change that is not whitespace: bare block labels get quotes, as terraform fmt does.
   let text = source;
-  let tokens = scanned.tokens;
-  const bare = walkBodies(splitLines(tokens)).bareLabels;
+  const bare = walkBodies(stream, splitLines(stream)).bareLabels;
   if (bare.length > 0) {
-    text = quoteBareLabels(source, bare);
-    tokens = scan(text, filename).tokens;
+    text = quoteBareLabels(source, stream, bare);
+    stream = scanTokens(text, filename);
   }
-  const formatted = layout(text, tokens);
+  const formatted = layout(text, stream);
   // A safety net for bugs here: after the labels, formatting moves whitespace, never tokens.
-  if (!sameTokens(text, tokens, formatted, filename)) {
+  if (!sameTokens(text, stream, formatted, filename)) {
     return {
       diagnostics: [
         ...diagnostics,
@@ -85,63 +89,70 @@ export function formatHclBytes(bytes: Uint8Array, filename: string): FormatResul
   return { source, ...formatHclChecked(source, filename) };
 }
 
-/** One line of tokens, without its newline; cells are index ranges into `tokens`. */
+/**
+ * One line: tokens [start, end) of the stream, without its newline. Cells and spaces use
+ * stream indices; spaces before each token live in one array for the whole file.
+ */
 interface Line {
-  readonly tokens: Token[];
-  /** The newline token that ends the line; absent for the last line of the file. */
-  readonly eol?: Token;
+  readonly start: number;
+  readonly end: number;
+  /** Stream index of the newline ending the line; -1 for the last line of the file. */
+  readonly eol: number;
   /** Start of the `= value` cell, or -1. */
   assignAt: number;
   /** Start of the trailing line-comment cell, or -1. */
   commentAt: number;
-  /** Spaces before each token; spaces[0] is the indentation. */
-  spaces: number[];
   /** Insert a blank line after this one (it closes a block followed directly by another). */
   blankAfter: boolean;
 }
 
-function layout(source: string, tokens: readonly Token[]): string {
-  const lines = splitLines(tokens);
-  for (const line of lines) findCells(line, source);
-  indent(lines);
-  spaceCells(lines, source);
-  alignCells(lines, source);
-  separateBlocks(lines);
-  return emit(lines, source, tokens);
+interface Layout {
+  readonly source: string;
+  readonly ts: TokenStream;
+  readonly lines: Line[];
+  /** Spaces before each token; at a line's first token, the indentation. */
+  readonly spaces: Int32Array;
 }
 
-function splitLines(tokens: readonly Token[]): Line[] {
+function layout(source: string, ts: TokenStream): string {
+  const lines = splitLines(ts);
+  const l: Layout = { source, ts, lines, spaces: new Int32Array(ts.count) };
+  for (const line of lines) findCells(l, line);
+  indent(l);
+  spaceCells(l);
+  alignCells(l);
+  separateBlocks(l);
+  return emit(l);
+}
+
+function splitLines(ts: TokenStream): Line[] {
   const lines: Line[] = [];
-  let current: Token[] = [];
-  for (const tok of tokens) {
-    if (tok.type === 'EOF') break;
-    if (tok.type === 'Newline') {
-      lines.push(newLine(current, tok));
-      current = [];
-    } else {
-      current.push(tok);
+  let start = 0;
+  for (let k = 0; k < ts.count; k++) {
+    const t = ts.types[k];
+    if (t === T.Newline) {
+      lines.push({ start, end: k, eol: k, assignAt: -1, commentAt: -1, blankAfter: false });
+      start = k + 1;
+    } else if (t === T.EOF) {
+      if (k > start) lines.push({ start, end: k, eol: -1, assignAt: -1, commentAt: -1, blankAfter: false });
+      break;
     }
   }
-  if (current.length > 0) lines.push(newLine(current, undefined));
   return lines;
 }
 
-function newLine(tokens: Token[], eol: Token | undefined): Line {
-  return { tokens, eol, assignAt: -1, commentAt: -1, spaces: new Array<number>(tokens.length).fill(0), blankAfter: false };
-}
-
-function bracketChange(type: TokenType): number {
+function bracketChange(type: number): number {
   switch (type) {
-    case 'OBrace':
-    case 'OBrack':
-    case 'OParen':
-    case 'TemplateInterp':
-    case 'TemplateControl':
+    case T.OBrace:
+    case T.OBrack:
+    case T.OParen:
+    case T.TemplateInterp:
+    case T.TemplateControl:
       return 1;
-    case 'CBrace':
-    case 'CBrack':
-    case 'CParen':
-    case 'TemplateSeqEnd':
+    case T.CBrace:
+    case T.CBrack:
+    case T.CParen:
+    case T.TemplateSeqEnd:
       return -1;
     default:
       return 0;
@@ -149,22 +160,23 @@ function bracketChange(type: TokenType): number {
 }
 
 /** `#` and `//` comments (hclsyntax ends them with their newline, so they end a line). */
-function isLineComment(tok: Token, source: string): boolean {
-  return tok.type === 'Comment' && !(source.charCodeAt(tok.start) === 47 && source.charCodeAt(tok.start + 1) === 42);
+function isLineComment(l: Layout, k: number): boolean {
+  if (l.ts.types[k] !== T.Comment) return false;
+  const at = l.ts.starts[k];
+  return !(l.source.charCodeAt(at) === 47 && l.source.charCodeAt(at + 1) === 42); // not /*
 }
 
 /** hclwrite's linesForFormat: peel off a trailing line comment, then a balanced `= value`. */
-function findCells(line: Line, source: string): void {
-  const toks = line.tokens;
-  const n = toks.length;
+function findCells(l: Layout, line: Line): void {
+  const types = l.ts.types;
   // A trailing comment is a cell only after other tokens, and only a line comment: in
   // hclwrite a `/* */` before the newline is not last on its line (the newline token is).
-  if (n > 1 && isLineComment(toks[n - 1], source)) line.commentAt = n - 1;
-  const leadEnd = line.commentAt >= 0 ? line.commentAt : n;
-  for (let i = 1; i < leadEnd; i++) {
-    if (toks[i].type !== 'Equal') continue;
+  if (line.end - line.start > 1 && isLineComment(l, line.end - 1)) line.commentAt = line.end - 1;
+  const leadEnd = line.commentAt >= 0 ? line.commentAt : line.end;
+  for (let i = line.start + 1; i < leadEnd; i++) {
+    if (types[i] !== T.Equal) continue;
     let net = 0;
-    for (let k = i; k < leadEnd; k++) net += bracketChange(toks[k].type);
+    for (let k = i; k < leadEnd; k++) net += bracketChange(types[k]);
     if (net === 0) line.assignAt = i;
     break;
   }
@@ -172,23 +184,23 @@ function findCells(line: Line, source: string): void {
 
 function leadEnd(line: Line): number {
   if (line.assignAt >= 0) return line.assignAt;
-  return line.commentAt >= 0 ? line.commentAt : line.tokens.length;
+  return line.commentAt >= 0 ? line.commentAt : line.end;
 }
 
 /** hclwrite's formatIndent: two spaces per level, levels opened by lines with net open brackets. */
-function indent(lines: Line[]): void {
+function indent(l: Layout): void {
+  const types = l.ts.types;
   const stack: number[] = [];
-  for (const line of lines) {
-    if (line.tokens.length === 0) continue;
+  for (const line of l.lines) {
+    if (line.end === line.start) continue;
     let net = 0;
     const end = leadEnd(line);
-    for (let i = 0; i < end; i++) {
-      const t = line.tokens[i].type;
-      net += bracketChange(t);
-      if (t === 'OHeredoc') break;
+    for (let k = line.start; k < end; k++) {
+      net += bracketChange(types[k]);
+      if (types[k] === T.OHeredoc) break;
     }
     if (net > 0) {
-      line.spaces[0] = 2 * stack.length;
+      l.spaces[line.start] = 2 * stack.length;
       stack.push(net);
       continue;
     }
@@ -203,125 +215,122 @@ function indent(lines: Line[]): void {
         closed = 0;
       }
     }
-    line.spaces[0] = 2 * stack.length;
+    l.spaces[line.start] = 2 * stack.length;
   }
 }
 
 /** hclwrite's formatSpaces: within each cell, the space after a token depends on its neighbours. */
-function spaceCells(lines: Line[], source: string): void {
-  for (const line of lines) {
-    const n = line.tokens.length;
-    const lead = leadEnd(line);
-    const assignEnd = line.commentAt >= 0 ? line.commentAt : n;
-    spaceRange(line, 0, lead, source);
+function spaceCells(l: Layout): void {
+  for (const line of l.lines) {
+    const assignEnd = line.commentAt >= 0 ? line.commentAt : line.end;
+    spaceRange(l, line.start, leadEnd(line));
     if (line.assignAt >= 0) {
-      line.spaces[line.assignAt] = 1;
-      spaceRange(line, line.assignAt, assignEnd, source);
+      l.spaces[line.assignAt] = 1;
+      spaceRange(l, line.assignAt, assignEnd);
     }
-    if (line.commentAt >= 0) line.spaces[line.commentAt] = 1;
+    if (line.commentAt >= 0) l.spaces[line.commentAt] = 1;
   }
 }
 
-function spaceRange(line: Line, start: number, end: number, source: string): void {
-  const toks = line.tokens;
-  for (let i = start; i + 1 < end; i++) {
-    line.spaces[i + 1] = spaceAfter(toks[i], i > start ? toks[i - 1] : undefined, toks[i + 1], source) ? 1 : 0;
-  }
+function spaceRange(l: Layout, start: number, end: number): void {
+  for (let k = start; k + 1 < end; k++) l.spaces[k + 1] = spaceAfter(l, k, k > start ? k - 1 : -1, k + 1) ? 1 : 0;
 }
 
-const NEGATION_BEFORE: ReadonlySet<TokenType> = new Set<TokenType>([
-  'OParen', 'OBrace', 'OBrack', 'Equal', 'Colon', 'Comma', 'Question',
-  'Plus', 'Star', 'Slash', 'Percent', 'Minus',
-  'EqualOp', 'NotEqual', 'GreaterThan', 'GreaterThanEq', 'LessThan', 'LessThanEq',
-  'And', 'Or', 'Bang',
+const NEGATION_BEFORE: ReadonlySet<number> = new Set<number>([
+  T.OParen, T.OBrace, T.OBrack, T.Equal, T.Colon, T.Comma, T.Question,
+  T.Plus, T.Star, T.Slash, T.Percent, T.Minus,
+  T.EqualOp, T.NotEqual, T.GreaterThan, T.GreaterThanEq, T.LessThan, T.LessThanEq,
+  T.And, T.Or, T.Bang,
 ]);
 
-function isInKeyword(tok: Token, before: Token | undefined, source: string): boolean {
-  return tok.type === 'Ident' && before?.type === 'Ident' && tok.end - tok.start === 2 && source.startsWith('in', tok.start);
+/** `in` after an identifier: the keyword of a for expression. */
+function isInKeyword(l: Layout, k: number, before: number): boolean {
+  const { types, starts, ends } = l.ts;
+  return types[k] === T.Ident && before >= 0 && types[before] === T.Ident && ends[k] - starts[k] === 2 && l.source.startsWith('in', starts[k]);
 }
 
-/** hclwrite's spaceAfterToken, rule for rule and in the same order. */
-function spaceAfter(subject: Token, before: Token | undefined, after: Token, source: string): boolean {
-  const s = subject.type;
-  const a = after.type;
+/** hclwrite's spaceAfterToken, rule for rule and in the same order; `before` is -1 at a cell start. */
+function spaceAfter(l: Layout, subject: number, before: number, after: number): boolean {
+  const types = l.ts.types;
+  const s = types[subject];
+  const a = types[after];
   // Function name and its parenthesis. Like hclwrite this also gives `[for x in(y) : x]`;
   // kept so files terraform fmt has formatted stay unchanged (the corpus has such lines).
-  if (s === 'Ident' && a === 'OParen') return false;
-  if ((s === 'Ident' && a === 'DoubleColon') || (s === 'DoubleColon' && a === 'Ident')) return false; // provider::ns::fn
-  if (s === 'Dot' || a === 'Dot') return false;
-  if (a === 'Comma' || a === 'Ellipsis') return false;
-  if (s === 'Comma') return true;
-  if (s === 'QuotedLit' || s === 'StringLit' || s === 'OQuote' || s === 'OHeredoc' ||
-    a === 'QuotedLit' || a === 'StringLit' || a === 'CQuote' || a === 'CHeredoc') {
+  if (s === T.Ident && a === T.OParen) return false;
+  if ((s === T.Ident && a === T.DoubleColon) || (s === T.DoubleColon && a === T.Ident)) return false; // provider::ns::fn
+  if (s === T.Dot || a === T.Dot) return false;
+  if (a === T.Comma || a === T.Ellipsis) return false;
+  if (s === T.Comma) return true;
+  if (s === T.QuotedLit || s === T.StringLit || s === T.OQuote || s === T.OHeredoc ||
+    a === T.QuotedLit || a === T.StringLit || a === T.CQuote || a === T.CHeredoc) {
     return false; // inside templates
   }
-  if (isInKeyword(subject, before, source)) return true; // `in [foo]`, not an index
-  if (a === 'OBrack' && (s === 'Ident' || s === 'Number' || bracketChange(s) < 0)) return false; // indexing
-  if (s === 'Bang') return false;
-  if (s === 'Minus') {
+  if (isInKeyword(l, subject, before)) return true; // `in [foo]`, not an index
+  if (a === T.OBrack && (s === T.Ident || s === T.Number || bracketChange(s) < 0)) return false; // indexing
+  if (s === T.Bang) return false;
+  if (s === T.Minus) {
     // Negation when what comes before cannot end an expression.
-    return before !== undefined && !NEGATION_BEFORE.has(before.type);
+    return before >= 0 && !NEGATION_BEFORE.has(types[before]);
   }
-  if (s === 'OBrace' || a === 'CBrace') return !(s === 'OBrace' && a === 'CBrace'); // `{ a = 1 }`, `{}`
-  if ((s === 'TemplateInterp' || s === 'TemplateControl') && a === 'OBrace') return true;
-  if (s === 'CBrace' && a === 'TemplateSeqEnd') return true;
-  if (s === 'TemplateSeqEnd' && (a === 'TemplateInterp' || a === 'TemplateControl')) return false;
+  if (s === T.OBrace || a === T.CBrace) return !(s === T.OBrace && a === T.CBrace); // `{ a = 1 }`, `{}`
+  if ((s === T.TemplateInterp || s === T.TemplateControl) && a === T.OBrace) return true;
+  if (s === T.CBrace && a === T.TemplateSeqEnd) return true;
+  if (s === T.TemplateSeqEnd && (a === T.TemplateInterp || a === T.TemplateControl)) return false;
   if (bracketChange(s) > 0) return false;
   if (bracketChange(a) < 0) return false;
   return true;
 }
 
-function columns(line: Line, start: number, end: number, source: string): number {
+/** Columns from the line start to the end of token end-1, spaces included (code points). */
+function columns(l: Layout, start: number, end: number): number {
   let cols = 0;
-  for (let i = start; i < end; i++) cols += line.spaces[i] + width(source, line.tokens[i]);
+  for (let k = start; k < end; k++) cols += l.spaces[k] + width(l, k);
   return cols;
 }
 
-function width(source: string, tok: Token): number {
-  // Columns count code points (surrogate pairs are one column).
-  let w = tok.end - tok.start;
-  for (let i = tok.start; i < tok.end; i++) {
-    const c = source.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) w--;
+function width(l: Layout, k: number): number {
+  const from = l.ts.starts[k];
+  const to = l.ts.ends[k];
+  let w = to - from;
+  for (let i = from; i < to; i++) {
+    const c = l.source.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) w--; // a surrogate pair is one column
   }
   return w;
 }
 
 /** hclwrite's formatCells: align `=` over runs of attribute lines, then trailing comments. */
-function alignCells(lines: Line[], source: string): void {
-  alignRuns(lines, (l) => l.assignAt, (l) => columns(l, 0, l.assignAt, source));
-  alignRuns(lines, (l) => l.commentAt, (l) => columns(l, 0, l.commentAt, source));
+function alignCells(l: Layout): void {
+  alignRuns(l, (line) => line.assignAt);
+  alignRuns(l, (line) => line.commentAt);
 }
 
-function alignRuns(lines: Line[], cellAt: (l: Line) => number, width: (l: Line) => number): void {
+function alignRuns(l: Layout, cellAt: (line: Line) => number): void {
+  const lines = l.lines;
+  const widths = new Int32Array(lines.length);
   let start = -1;
   let max = 0;
   const close = (end: number) => {
-    for (let i = start; i < end; i++) {
-      const l = lines[i];
-      l.spaces[cellAt(l)] = max - width(l) + 1;
-    }
+    for (let i = start; i < end; i++) l.spaces[cellAt(lines[i])] = max - widths[i] + 1;
     start = -1;
     max = 0;
   };
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (cellAt(l) < 0) {
+    const at = cellAt(lines[i]);
+    if (at < 0) {
       if (start >= 0) close(i);
       continue;
     }
     if (start < 0) start = i;
-    // Width up to the cell, measured with the cell's own spacing not yet counted.
-    const saved = l.spaces[cellAt(l)];
-    l.spaces[cellAt(l)] = 0;
-    max = Math.max(max, width(l));
-    l.spaces[cellAt(l)] = saved;
+    widths[i] = columns(l, lines[i].start, at);
+    if (widths[i] > max) max = widths[i];
   }
   if (start >= 0) close(lines.length);
 }
 
 interface BodyItem {
   readonly block: boolean;
+  /** Line indices. */
   readonly startLine: number;
   /** The line of the block's closing brace (-1 until seen); attributes end where they start. */
   endLine: number;
@@ -330,41 +339,42 @@ interface BodyItem {
 interface BodyWalk {
   /** The items of every body (the file's and each block's), in source order. */
   readonly bodies: BodyItem[][];
-  /** Block labels written as bare identifiers (`site home {`). */
-  readonly bareLabels: Token[];
+  /** Stream indices of block labels written as bare identifiers (`site home {`). */
+  readonly bareLabels: number[];
 }
 
 /**
  * Finds the attributes and blocks that start a line in a body, tracking bodies with a stack of
  * brackets: a block's `{` opens a body, every other bracket opens an expression.
  */
-function walkBodies(lines: readonly Line[]): BodyWalk {
+function walkBodies(ts: TokenStream, lines: readonly Line[]): BodyWalk {
   interface Frame {
     readonly items?: BodyItem[];
     readonly item?: BodyItem;
   }
+  const types = ts.types;
   const bodies: BodyItem[][] = [[]];
   const stack: Frame[] = [{ items: bodies[0] }];
-  const bareLabels: Token[] = [];
+  const bareLabels: number[] = [];
 
   for (let li = 0; li < lines.length; li++) {
-    const toks = lines[li].tokens;
-    if (toks.length === 0) continue;
+    const { start, end } = lines[li];
+    if (start === end) continue;
     let blockBrace = -1;
     let block: BodyItem | undefined;
     const top = stack[stack.length - 1];
-    if (top.items && toks[0].type === 'Ident') {
-      if (toks.length > 1 && toks[1].type === 'Equal') {
+    if (top.items && types[start] === T.Ident) {
+      if (end - start > 1 && types[start + 1] === T.Equal) {
         top.items.push({ block: false, startLine: li, endLine: li });
       } else {
-        let k = 1;
-        const labels: Token[] = [];
-        for (; k < toks.length; k++) {
-          const t = toks[k].type;
-          if (t === 'Ident') labels.push(toks[k]);
-          else if (t !== 'OQuote' && t !== 'QuotedLit' && t !== 'CQuote') break;
+        let k = start + 1;
+        const labels: number[] = [];
+        for (; k < end; k++) {
+          const t = types[k];
+          if (t === T.Ident) labels.push(k);
+          else if (t !== T.OQuote && t !== T.QuotedLit && t !== T.CQuote) break;
         }
-        if (k < toks.length && toks[k].type === 'OBrace') {
+        if (k < end && types[k] === T.OBrace) {
           blockBrace = k;
           block = { block: true, startLine: li, endLine: -1 };
           top.items.push(block);
@@ -372,8 +382,8 @@ function walkBodies(lines: readonly Line[]): BodyWalk {
         }
       }
     }
-    for (let k = 0; k < toks.length; k++) {
-      const change = bracketChange(toks[k].type);
+    for (let k = start; k < end; k++) {
+      const change = bracketChange(types[k]);
       if (change > 0) {
         if (k === blockBrace && block) {
           const items: BodyItem[] = [];
@@ -392,12 +402,12 @@ function walkBodies(lines: readonly Line[]): BodyWalk {
 }
 
 /** Terraform writes block labels quoted: `site home {` becomes `site "home" {`. */
-function quoteBareLabels(source: string, labels: readonly Token[]): string {
+function quoteBareLabels(source: string, ts: TokenStream, labels: readonly number[]): string {
   const parts: string[] = [];
   let at = 0;
-  for (const label of labels) {
-    parts.push(source.slice(at, label.start), '"', source.slice(label.start, label.end), '"');
-    at = label.end;
+  for (const k of labels) {
+    parts.push(source.slice(at, ts.starts[k]), '"', source.slice(ts.starts[k], ts.ends[k]), '"');
+    at = ts.ends[k];
   }
   parts.push(source.slice(at));
   return parts.join('');
@@ -408,54 +418,66 @@ function quoteBareLabels(source: string, labels: readonly Token[]): string {
  * only comments between). Two one-line blocks in a row are left together: a run of them is a
  * table (`group "db" { … }` lines), as Terraform's style guide allows for related blocks.
  */
-function separateBlocks(lines: Line[]): void {
-  const blank = lines.map((l) => l.tokens.length === 0);
-  for (const items of walkBodies(lines).bodies) {
+function separateBlocks(l: Layout): void {
+  const lines = l.lines;
+  for (const items of walkBodies(l.ts, lines).bodies) {
     for (let i = 0; i + 1 < items.length; i++) {
       const a = items[i];
       const b = items[i + 1];
       if (!a.block || !b.block || a.endLine < 0 || b.startLine <= a.endLine) continue;
       if (a.startLine === a.endLine && b.startLine === b.endLine) continue;
       let separated = false;
-      for (let l = a.endLine + 1; l < b.startLine && !separated; l++) separated = blank[l];
+      for (let li = a.endLine + 1; li < b.startLine && !separated; li++) separated = lines[li].start === lines[li].end;
       if (!separated) lines[a.endLine].blankAfter = true;
     }
   }
 }
 
-function emit(lines: Line[], source: string, tokens: readonly Token[]): string {
-  const firstNewline = tokens.find((t) => t.type === 'Newline');
-  const eolDefault = firstNewline ? source.slice(firstNewline.start, firstNewline.end) : '\n';
-  const out: string[] = [];
-  if (source.charCodeAt(0) === 0xfeff) out.push('\ufeff');
+const SPACES = ' '.repeat(64);
+
+function emit(l: Layout): string {
+  const { source, ts, lines, spaces } = l;
+  let eolDefault = '\n';
+  for (const line of lines) {
+    if (line.eol >= 0) {
+      eolDefault = source.slice(ts.starts[line.eol], ts.ends[line.eol]);
+      break;
+    }
+  }
+  let out = source.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   // Blank lines: none at the start, at most one in a row, none at the end.
   let pendingBlank: string | undefined;
   let wroteContent = false;
   for (const line of lines) {
-    const eol = line.eol ? source.slice(line.eol.start, line.eol.end) : eolDefault;
-    if (line.tokens.length === 0) {
+    const eol = line.eol >= 0 ? source.slice(ts.starts[line.eol], ts.ends[line.eol]) : eolDefault;
+    if (line.start === line.end) {
       if (wroteContent && pendingBlank === undefined) pendingBlank = eol;
       continue;
     }
     if (pendingBlank !== undefined) {
-      out.push(pendingBlank);
+      out += pendingBlank;
       pendingBlank = undefined;
     }
-    for (let i = 0; i < line.tokens.length; i++) {
-      out.push(' '.repeat(line.spaces[i]));
-      out.push(tokenText(source, line.tokens[i]));
+    for (let k = line.start; k < line.end; k++) {
+      const n = spaces[k];
+      if (n > 0) out += n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n);
+      out += tokenText(source, ts, k);
     }
-    out.push(eol);
+    out += eol;
     wroteContent = true;
     if (line.blankAfter) pendingBlank = eol;
   }
-  return out.join('');
+  return out;
 }
 
-function tokenText(source: string, tok: Token): string {
-  const text = source.slice(tok.start, tok.end);
-  if (tok.type === 'Comment' && !text.startsWith('/*')) return text.replace(/[ \t]+$/, '');
-  return text;
+/** The token's text; line comments lose trailing whitespace. */
+function tokenText(source: string, ts: TokenStream, k: number): string {
+  const from = ts.starts[k];
+  let to = ts.ends[k];
+  if (ts.types[k] === T.Comment && source.charCodeAt(from + 1) !== 42 /* not /* */) {
+    while (to > from && (source.charCodeAt(to - 1) === 32 || source.charCodeAt(to - 1) === 9)) to--;
+  }
+  return source.slice(from, to);
 }
 
 /**
@@ -463,25 +485,32 @@ function tokenText(source: string, tok: Token): string {
  * of newlines counted as one (blank lines may come and go) and line comments compared without
  * trailing whitespace.
  */
-function sameTokens(source: string, tokens: readonly Token[], formatted: string, filename: string): boolean {
-  const again = scan(formatted, filename).tokens;
-  const a = signature(source, tokens);
-  const b = signature(formatted, again);
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function signature(source: string, tokens: readonly Token[]): string[] {
-  const sig: string[] = [];
-  for (const tok of tokens) {
-    if (tok.type === 'Newline') {
-      if (sig.length > 0 && sig[sig.length - 1] !== '\n') sig.push('\n');
+function sameTokens(source: string, ts: TokenStream, formatted: string, filename: string): boolean {
+  const again = scanTokens(formatted, filename);
+  let i = skipNewlines(ts, 0);
+  let j = skipNewlines(again, 0);
+  for (;;) {
+    const a = ts.types[i];
+    const b = again.types[j];
+    if (a === T.Newline || b === T.Newline) {
+      // Runs of newlines count as one, and those before the end of the file as none.
+      const i2 = skipNewlines(ts, i);
+      const j2 = skipNewlines(again, j);
+      if (ts.types[i2] === T.EOF && again.types[j2] === T.EOF) return true;
+      if (a !== b) return false;
+      i = i2;
+      j = j2;
       continue;
     }
-    if (tok.type === 'EOF') break;
-    sig.push(tok.type + ':' + tokenText(source, tok));
+    if (a !== b) return false;
+    if (a === T.EOF) return true;
+    if (tokenText(source, ts, i) !== tokenText(formatted, again, j)) return false;
+    i++;
+    j++;
   }
-  if (sig[sig.length - 1] === '\n') sig.pop();
-  return sig;
+}
+
+function skipNewlines(ts: TokenStream, k: number): number {
+  while (ts.types[k] === T.Newline) k++;
+  return k;
 }

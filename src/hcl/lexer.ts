@@ -189,6 +189,12 @@ export interface ScanOptions {
    * were reported already and are not reported again as invalid characters.
    */
   readonly replacedBytes?: ReadonlyMap<number, number>;
+  /**
+   * Recovery mode: a newline inside `${…}` of a quoted string, outside any bracket, ends the
+   * interpolation and the string. hclsyntax allows such multi-line interpolations, so this is
+   * only used to re-read a file whose first reading went wrong on a quoted string.
+   */
+  readonly quotedInterpEndsAtNewline?: boolean;
 }
 
 // Character codes used by the scanner.
@@ -278,6 +284,7 @@ export class SourcePositions {
         byte += w;
         if (w === 4) k++;
       }
+      while (line < count) bytes[line++] = byte; // a last line that starts at the very end
       this.lineBytes = bytes;
     }
   }
@@ -399,6 +406,8 @@ interface QuotedFrame {
 interface InterpFrame {
   readonly mode: Mode.Normal;
   readonly braces: number;
+  /** Parentheses and brackets open inside this interpolation. */
+  depth: number;
 }
 
 type Frame = HeredocFrame | QuotedFrame | InterpFrame;
@@ -425,6 +434,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
   const diagnostics: Diagnostic[] = [];
   const positions = new SourcePositions(src, options.replacedBytes);
   const replaced = options.replacedBytes;
+  const strictQuoted = options.quotedInterpEndsAtNewline === true;
 
   const stack: Frame[] = [];
   let braces = 0;
@@ -480,11 +490,13 @@ export function scanTokens(source: string, filename: string, options: ScanOption
         }
         continue;
       case LF:
+        if (strictQuoted) endQuotedAtNewline(frame);
         push(T.Newline, i, i + 1);
         i++;
         continue;
       case CR:
         if (src.charCodeAt(i + 1) === LF) {
+          if (strictQuoted) endQuotedAtNewline(frame);
           push(T.Newline, i, i + 2);
           i += 2;
         } else {
@@ -556,18 +568,22 @@ export function scanTokens(source: string, filename: string, options: ScanOption
         continue;
       case LBRACK:
         push(T.OBrack, i, i + 1);
+        if (frame !== undefined && frame.mode === Mode.Normal) frame.depth++;
         i++;
         continue;
       case RBRACK:
         push(T.CBrack, i, i + 1);
+        if (frame !== undefined && frame.mode === Mode.Normal) frame.depth--;
         i++;
         continue;
       case LPAREN:
         push(T.OParen, i, i + 1);
+        if (frame !== undefined && frame.mode === Mode.Normal) frame.depth++;
         i++;
         continue;
       case RPAREN:
         push(T.CParen, i, i + 1);
+        if (frame !== undefined && frame.mode === Mode.Normal) frame.depth--;
         i++;
         continue;
       case COMMA:
@@ -714,6 +730,15 @@ export function scanTokens(source: string, filename: string, options: ScanOption
   push(T.EOF, n, n);
   return { count, types, starts, ends, positions, diagnostics };
 
+  /** In recovery mode: a newline at the top of `${…}` in a quoted string ends both. */
+  function endQuotedAtNewline(frame: Frame | undefined): void {
+    if (frame === undefined || frame.mode !== Mode.Normal || frame.depth > 0 || frame.braces !== braces) return;
+    const parent = stack.length > 1 ? stack[stack.length - 2] : undefined;
+    if (parent === undefined || parent.mode !== Mode.Quoted) return;
+    stack.length -= 2;
+    braces--;
+  }
+
   function lineComment(start: number): number {
     let j = start + 1;
     while (j < n) {
@@ -757,6 +782,15 @@ export function scanTokens(source: string, filename: string, options: ScanOption
 
   /** A run of characters that start no token; one Invalid token and one diagnostic. */
   function invalidRun(start: number): number {
+    if (src.charCodeAt(start) === 39) {
+      // 'single quoted': one diagnostic for the whole string, up to the quote on this line.
+      let close = start + 1;
+      while (close < n && src.charCodeAt(close) !== 39 && src.charCodeAt(close) !== LF) close++;
+      if (close < n && src.charCodeAt(close) === 39) {
+        invalid(start, close + 1, 'Single quotes are not valid. Use double quotes (") to enclose strings.');
+        return close + 1;
+      }
+    }
     let j = start;
     while (j < n) {
       const c = src.charCodeAt(j);
@@ -807,7 +841,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
     const end = src.charCodeAt(start + 2) === TILDE ? start + 3 : start + 2;
     push(type, start, end);
     braces++;
-    stack.push({ mode: Mode.Normal, braces });
+    stack.push({ mode: Mode.Normal, braces, depth: 0 });
     return end;
   }
 

@@ -52,7 +52,26 @@ export function parseHclExpression(source: string, filename: string): { expr: Ex
   return { expr, diagnostics: [...scanned.diagnostics, ...parser.diags] };
 }
 
+/** Problems whose cause may be a quoted string that a newline should have ended. */
+const QUOTED_STRING_TROUBLE = new Set([
+  'Unclosed template interpolation sequence',
+  'Unterminated template string',
+  'Extra characters after interpolation expression',
+  'Unterminated string literal',
+  'Invalid string literal',
+]);
+
 function parseWith(source: string, filename: string, options: ScanOptions): ParseResult {
+  const first = parseOnce(source, filename, options);
+  if (!first.diagnostics.some((d) => QUOTED_STRING_TROUBLE.has(d.summary))) return first;
+  // A `${` left open in a quoted string makes the rest of the file scan as part of it. Read
+  // again with such strings ended at the newline, and keep whichever reading explains the
+  // file with fewer errors (valid files never get here).
+  const second = parseOnce(source, filename, { ...options, quotedInterpEndsAtNewline: true });
+  return second.diagnostics.length < first.diagnostics.length ? second : first;
+}
+
+function parseOnce(source: string, filename: string, options: ScanOptions): ParseResult {
   const scanned = scanTokens(source, filename, options);
   const parser = new Parser(source, filename, scanned);
   let body: Body;
@@ -180,6 +199,8 @@ class Parser {
   /** An "unclosed … at end of file" error was reported; every enclosing one is the same problem. */
   private eofReported = false;
   private depth = 0;
+  /** How many block bodies enclose the current position. */
+  private blockDepth = 0;
   private steps = 0;
   private readonly maxSteps: number;
   /** The token stream without comments: numeric types and string offsets. */
@@ -314,7 +335,7 @@ class Parser {
 
   // ---- recovery -----------------------------------------------------------------------------
 
-  /** Skip the rest of this line (bracket-aware); stop before a "}" that closes the enclosing body. */
+  /** Skip the rest of this line (bracket-aware); stop before a "}" that closes the enclosing block. */
   private skipLine(): void {
     const types = this.ty;
     let depth = 0;
@@ -326,7 +347,7 @@ class Parser {
           this.i++;
           return;
         }
-        if (ty === T.CBrace) return;
+        if (ty === T.CBrace && this.blockDepth > 0) return;
       }
       if (OPENS[ty] === 1) depth++;
       else if (CLOSES[ty] === 1 && depth > 0) depth--;
@@ -386,6 +407,20 @@ class Parser {
       return true;
     }
     return false;
+  }
+
+  /** Whether a "{" follows on this line, outside brackets (the line is a block header). */
+  private braceLaterOnLine(): boolean {
+    const types = this.ty;
+    let depth = 0;
+    for (let j = this.i; ; j++) {
+      const ty = types[j];
+      if (ty === T.EOF || (ty === T.Newline && depth === 0)) return false;
+      if (ty === T.OBrace && depth === 0) return true;
+      if (ty === T.OBrack || ty === T.OParen) depth++;
+      else if ((ty === T.CBrack || ty === T.CParen) && depth > 0) depth--;
+      else if (ty === T.Equal && depth === 0) return false;
+    }
   }
 
   // ---- bodies -------------------------------------------------------------------------------
@@ -485,6 +520,9 @@ class Parser {
       default: {
         if (t.type === 'Invalid') {
           this.quiet = true;
+        } else if (t.type !== 'Newline' && t.type !== 'EOF' && this.braceLaterOnLine()) {
+          // `name 123 {`: a block whose label is not a string or a name.
+          this.error('Invalid block definition', 'Either a quoted string block label or an opening brace ("{") is expected here.', t.range, span(ident, t));
         } else {
           const hint = t.type === 'Colon'
             ? ' Use "=" to set an argument, not ":".'
@@ -564,11 +602,15 @@ class Parser {
     const after = this.peek();
     const savedQuiet = this.quiet;
     if (after.type === 'Newline' || after.type === 'EOF' || after.type === 'CBrace') {
+      this.blockDepth++;
       items = this.parseBodyItems(open);
+      this.blockDepth--;
       close = this.peek();
       if (close.type === 'CBrace') this.next();
     } else {
+      this.blockDepth++;
       const single = this.parseSingleAttrBody(open);
+      this.blockDepth--;
       items = single.items;
       close = single.close;
     }
@@ -1118,13 +1160,14 @@ class Parser {
         const savedNl = this.nl;
         this.nl = false;
         if (this.peek().type === 'Star') {
-          this.next();
+          const star = this.next();
           const close = this.peek();
           if (close.type !== 'CBrack') {
             this.nl = savedNl;
-            this.errorAt(close, 'Missing close bracket on splat index', 'The star for a full splat operator must be immediately followed by a closing bracket ("]").');
-            this.recoverTo('CBrack');
-            return { kind: 'Invalid', range: span(ret, open) };
+            if (close.type === 'Invalid') this.quiet = true;
+            this.error('Missing close bracket on splat index', 'The star for a full splat operator must be immediately followed by a closing bracket ("]").', span(open, star));
+            this.recoverTo('CBrack', true);
+            return { kind: 'Invalid', range: span(ret, star) };
           }
           this.next();
           this.nl = savedNl;
@@ -1262,8 +1305,9 @@ class Parser {
       }
       // The string ended early: a newline in a quoted string, or the end of the file.
       if (heredoc) {
-        const marker = this.text(open).replace(/^<<-?/, '').trim();
-        this.unclosedAtEof('Unclosed heredoc', `There is no closing "${marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`, open.range);
+        const info = heredocInfo(this.text(open));
+        const intro = this.positions.range(this.filename, open.start, open.start + (info.indented ? 3 : 2) + info.marker.length);
+        this.unclosedAtEof('Unclosed heredoc', `There is no closing "${info.marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`, intro);
       } else {
         const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
         if (t.type === 'EOF') this.eofReported = true;
@@ -1424,7 +1468,7 @@ class Parser {
           for (;;) {
             const b = peekAtom();
             if (b.k === 'end') {
-              this.error('Unexpected end of template', `The if directive at ${formatPos(a.range)} is missing its corresponding endif directive.`, b.range);
+              this.error('Unexpected end of template', 'This if directive is missing its corresponding endif directive: add %{endif} where its content ends.', a.range);
               return { kind: 'Invalid', range: span(a, b) };
             }
             if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
@@ -1457,7 +1501,7 @@ class Parser {
           for (;;) {
             const b = peekAtom();
             if (b.k === 'end') {
-              this.error('Unexpected end of template', `The for directive at ${formatPos(a.range)} is missing its corresponding endfor directive.`, b.range);
+              this.error('Unexpected end of template', 'This for directive is missing its corresponding endfor directive: add %{endfor} where its content ends.', a.range);
               return { kind: 'Invalid', range: span(a, b) };
             }
             if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {

@@ -2,6 +2,7 @@
 // every replace and delete. Pure: no provider, no files.
 import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
 import type { StateResource } from '../state/types.js';
+import { isRedacted, sensitiveValueMatches } from '../state/sensitive.js';
 import { FORCE_NEW, type DesiredResource } from './desired.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
 import type { Action } from './actions.js';
@@ -12,6 +13,24 @@ export interface DiffOptions {
   readonly replace?: readonly string[];
   /** Addresses whose cloud object was found missing during refresh. */
   readonly deletedOutside?: ReadonlySet<string>;
+  /** The state's lineage: sensitive values are stored as markers keyed by it. */
+  readonly lineage?: string;
+  /** New address → the address a `moved` block renamed it from (markers name the old one). */
+  readonly movedFrom?: ReadonlyMap<string, string>;
+}
+
+/**
+ * State keeps a sensitive value as a keyed-hash marker. Where the marker stands for the desired
+ * value, `before` takes that value, so nothing (diff, renderers, apply) sees a false change.
+ */
+function unmaskMatching(before: JsonObject, after: JsonObject, lineage: string | undefined, addresses: readonly string[]): JsonObject {
+  if (lineage === undefined) return before;
+  let out: Record<string, JsonValue> | undefined;
+  for (const [k, v] of Object.entries(before)) {
+    if (!isRedacted(v) || !(k in after)) continue;
+    if (addresses.some((a) => sensitiveValueMatches(lineage, a, k, v, after[k]))) (out ??= { ...before })[k] = after[k];
+  }
+  return out ?? before;
 }
 
 /** The config-managed part of state attributes (everything but the `cloud` record). */
@@ -65,7 +84,7 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       changes.push({ ...base, action: 'create', before: null });
       continue;
     }
-    const before = managedAttributes(prior);
+    const before = unmaskMatching(managedAttributes(prior), d.attributes, opts.lineage, [d.address, opts.movedFrom?.get(d.address) ?? d.address]);
     const priorRef = { id: prior.id, cloud: cloudRecord(prior), dependencies: prior.dependencies };
     const changed = changedAttributes(before, d.attributes);
     let action: Action = changed.length ? 'update' : 'no-op';

@@ -123,7 +123,13 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
     drift = r.drift;
     deletedOutside = r.deletedOutside;
   }
-  const all = diffResources(desired, resources, { destroy: inp.destroy, replace: inp.replace, deletedOutside });
+  const all = diffResources(desired, resources, {
+    destroy: inp.destroy,
+    replace: inp.replace,
+    deletedOutside,
+    lineage: inp.state?.lineage,
+    movedFrom: new Map(moved.applied.map((m) => [m.to, m.from])),
+  });
   const changes = selectTargets(all, inp.targets, inp.destroy);
   const summary = summarize(changes);
   const after = inp.destroy ? 0 : estimateMonthlyCost(config).totalUsd;

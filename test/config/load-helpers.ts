@@ -83,3 +83,54 @@ recovery_plan "erp" {
   }
 }
 `;
+
+/** `src` with `from` replaced by `to`; throws unless `from` occurs exactly once, so fixtures can't silently drift. */
+export function edit(src: string, from: string, to: string): string {
+  const first = src.indexOf(from);
+  if (first < 0) throw new Error(`fixture edit: ${JSON.stringify(from)} not found`);
+  if (src.indexOf(from, first + 1) >= 0) throw new Error(`fixture edit: ${JSON.stringify(from)} occurs more than once`);
+  return src.slice(0, first) + to + src.slice(first + from.length);
+}
+
+/** Line and column (from 1) of a character offset. */
+function position(src: string, offset: number): { line: number; column: number } {
+  const before = src.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+/**
+ * Where `needle` is in `src`, written as diagSummary writes ranges: "cfg/main.hcl:L:C-L:C"
+ * (end exclusive). `nth` picks a later occurrence (1 = first); `after` starts the search where that
+ * text starts. The needle must exist.
+ */
+export function loc(src: string, needle: string, opts: { nth?: number; file?: string; after?: string } = {}): string {
+  let at = -1;
+  if (opts.after !== undefined) {
+    at = src.indexOf(opts.after) - 1;
+    if (at < -1) throw new Error(`loc: ${JSON.stringify(opts.after)} not found`);
+  }
+  for (let i = 0; i < (opts.nth ?? 1); i++) {
+    at = src.indexOf(needle, at + 1);
+    if (at < 0) throw new Error(`loc: occurrence ${i + 1} of ${JSON.stringify(needle)} not found`);
+  }
+  const s = position(src, at);
+  const e = position(src, at + needle.length);
+  return `${opts.file ?? 'cfg/main.hcl'}:${s.line}:${s.column}-${e.line}:${e.column}`;
+}
+
+export const error = (summary: string, at?: string) => ({ severity: 'error', summary, at });
+export const warning = (summary: string, at?: string) => ({ severity: 'warning', summary, at });
+
+/** The detail of the only diagnostic with this summary. */
+export function detailOf(r: LoadResult, summary: string): string {
+  const found = r.diagnostics.filter((d) => d.summary === summary);
+  if (found.length !== 1) throw new Error(`expected one "${summary}" diagnostic, found ${found.length}`);
+  return found[0].detail ?? '';
+}
+
+/** A minimal valid VM block, for fixtures that need more VMs than BASE has. */
+export function vmBlock(name: string, body: Record<string, string | number>): string {
+  const attrs: Record<string, string | number> = { site: 'site.home', machine_type: '"s922"', processors: 1, memory_gb: 8, os: '"rhel"', ...body };
+  return `\nvm "${name}" {\n${Object.entries(attrs).map(([k, v]) => `  ${k} = ${v}`).join('\n')}\n}\n`;
+}

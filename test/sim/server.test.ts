@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseFaultFlags, serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js';
+import { vmBuildSeconds, vmShutdownSeconds } from '../../src/config/timing.js';
+import { ManualClock, parseFaultFlags, serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js';
 import { ensureSimBuilt, spawnSim, waitExit } from './dist.js';
 
 let sims: SimulatorHandle[] = [];
@@ -72,20 +73,22 @@ describe('simulator HTTP API', () => {
     expect((await call(sim, 'GET', `${CI}/dr/locations/disaster-recovery`)).body).toEqual({ location: 'wdc04', replicationSites: [{ isActive: true, location: 'dal13' }] });
   });
 
-  it('reports actions as tasks', async () => {
-    const sim = await start({ timeScale: 1 / 600 });
+  it('models time: BUILD, then ACTIVE; actions are tasks that complete when the change settles', async () => {
+    const clock = new ManualClock();
+    const sim = await start({ clock });
     const net = (await call(sim, 'POST', `${CI}/home/networks`, { name: 'n', cidr: '10.0.0.0/24' })).body;
-    await call(sim, 'POST', `${CI}/home/pvm-instances`, { serverName: 'v', imageID: 'rhel-9', processors: 1, memory: 4, networks: [{ networkID: net.networkID }] });
-    let vm = (await call(sim, 'GET', `${CI}/home/pvm-instances/v`)).body;
-    expect(vm.status).toBe('BUILD');
-    for (let i = 0; i < 100 && vm.health.status !== 'OK'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      vm = (await call(sim, 'GET', `${CI}/home/pvm-instances/v`)).body;
-    }
-    expect(vm.health.status).toBe('OK');
+    const created = await call(sim, 'POST', `${CI}/home/pvm-instances`, { serverName: 'v', imageID: 'rhel-9', processors: 1, memory: 4, networks: [{ networkID: net.networkID }] });
+    expect(created.status).toBe(202);
+    expect(created.body[0]).toMatchObject({ serverName: 'v', status: 'BUILD' });
+    clock.advanceSeconds(vmBuildSeconds({ machineType: 's922', os: 'rhel', memoryGb: 4, processors: 1 }));
+    expect((await call(sim, 'GET', `${CI}/home/pvm-instances/v`)).body).toMatchObject({ status: 'ACTIVE', health: { status: 'OK' } });
     const act = await call(sim, 'POST', `${CI}/home/pvm-instances/v/action`, { action: 'stop' });
     expect(act.status).toBe(202);
-    expect((await call(sim, 'GET', `/pcloud/v1/tasks/${act.body.taskID}`)).body).toMatchObject({ status: 'in-progress', operation: 'stop', componentName: 'v' });
+    const task = () => call(sim, 'GET', `/pcloud/v1/tasks/${act.body.taskID}`).then((r) => r.body);
+    expect(await task()).toMatchObject({ status: 'in-progress', operation: 'stop', componentName: 'v', cloudInstanceID: 'home' });
+    clock.advanceSeconds(vmShutdownSeconds({ os: 'rhel' }));
+    expect(await task()).toMatchObject({ status: 'completed' });
+    expect((await call(sim, 'GET', `${CI}/home/pvm-instances/v`)).body.status).toBe('SHUTOFF');
   });
 
   it('injects the same faults for the same seed and request order', async () => {
