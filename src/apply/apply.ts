@@ -179,6 +179,11 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
     const o = out as JsonObject;
     await session.setOutput(name, { value: o.value, sensitive: o.sensitive === true });
   }
+  // Outputs no longer declared (or all of them, after a destroy) leave state; a targeted run
+  // did not evaluate the whole configuration, so it keeps them.
+  if (plan.targets.length === 0) {
+    for (const name of Object.keys(session.outputs)) if (!(name in plan.outputs)) await session.setOutput(name, undefined);
+  }
   const commit = await session.commit();
   emit({ type: 'state.persisted', serial: commit.serial, changed: commit.written });
   emit({ type: 'apply.done', succeeded, failed, skipped, cancelled, elapsedMs: Math.round(inp.now() - started) });

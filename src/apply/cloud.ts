@@ -50,7 +50,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   }
   const running = await sim.readRunningSimulator(dataDir);
   if (running?.url && running.token) {
-    const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale }));
+    const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale: running.timeScale ?? timeScale }));
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
   const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));

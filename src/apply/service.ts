@@ -9,7 +9,7 @@ import { diagnosticsToJson } from '../diag/json.js';
 import { UserError } from '../diag/errors.js';
 import { LocalFileBackend } from '../state/local.js';
 import { readState, openState, type StateSession } from '../state/session.js';
-import { StateMissingError } from '../state/errors.js';
+import { LockHeldError, StateMissingError, StateUnusableError } from '../state/errors.js';
 import type { DrState } from '../state/types.js';
 import { makePlan } from '../plan/make.js';
 import { decodePlanFile, encodePlanFile } from '../plan/file.js';
@@ -65,8 +65,17 @@ async function readStateOrNull(backend: LocalFileBackend): Promise<DrState | nul
     return (await readState(backend)).state;
   } catch (e) {
     if (e instanceof StateMissingError) return null;
-    throw e;
+    throw asUserError(e);
   }
+}
+
+/** A held lock or an unusable state file is the user's to resolve, not a bug: no stack trace. */
+function asUserError(e: unknown): unknown {
+  if (e instanceof LockHeldError) {
+    return new UserError(e.message, ['To wait for it instead of failing at once, pass -lock-timeout, e.g. -lock-timeout=60s.']);
+  }
+  if (e instanceof StateUnusableError) return new UserError(e.message);
+  return e;
 }
 
 function backendFor(file: string): LocalFileBackend {
@@ -199,6 +208,8 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext): Prom
     lock: { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
     signal: opts.signal,
+  }).catch((e: unknown) => {
+    throw asUserError(e);
   });
   const emit = eventEmitter(ctx.sink, ctx.now);
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });

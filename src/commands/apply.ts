@@ -28,9 +28,10 @@ export default class ApplyCommand extends DrctlCommand {
     if (!flags['auto-approve'] && !isPlanFile && !interactive) {
       throw new UserError('apply needs approval, and there is no terminal to ask on.', ['Pass -auto-approve to apply without asking (as CI does), or apply a saved plan: drctl plan -out plan.bin && drctl apply plan.bin']);
     }
+    // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
     const events = flags.json
       ? jsonView((l) => term.stdout.write(l))
-      : plainView({ write: (l) => term.stderr.write(l), width: term.width, color: term.color });
+      : plainView({ write: (l) => term.stderr.write(l), width: term.stderr.isTTY ? term.width : 0, color: term.color });
     const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json ? undefined : events(e));
     const interrupt = interruptController(term);
     try {
@@ -66,7 +67,7 @@ export default class ApplyCommand extends DrctlCommand {
       }
       const r = outcome.result!;
       if (!flags.json) {
-        if (flags['auto-approve'] && outcome.plan!.summary.add + outcome.plan!.summary.change + outcome.plan!.summary.destroy === 0) {
+        if (flags['auto-approve'] && outcome.plan!.summary.add + outcome.plan!.summary.change + outcome.plan!.summary.destroy === 0 && outcome.plan!.moves.length === 0) {
           term.stdout.write('No changes. Your DR configuration matches the recorded state.\n');
         }
         const line = plainEventLine({ type: 'apply.done', t: 0, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled, elapsedMs: 0 }, term.color);

@@ -41,7 +41,6 @@ export async function formatTargets(options: FmtOptions, term: FmtTerminal): Pro
   const { renderDiagnostics } = await import('../diag/render.js');
   const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
 
-  const write = options.write && !options.check;
   let failed = false;
   let unformatted = false;
 
@@ -50,34 +49,35 @@ export async function formatTargets(options: FmtOptions, term: FmtTerminal): Pro
     term.stderr.write(renderDiagnostics(diagnostics, { sources, color: term.color, width: Math.min(term.width, 100) }));
   };
 
-  // One file (or stdin): the same steps as terraform's processFile.
-  const formatOne = (name: string, bytes: Uint8Array, mode: { list: boolean; write: boolean }) => {
+  // One file (or stdin), as terraform's processFile does. Standard input is never listed or
+  // written. -check writes nothing and, like terraform, shows names and diffs only with -list.
+  const formatOne = (name: string, bytes: Uint8Array, stdin: boolean) => {
     const result = formatHclBytes(bytes, name);
     if (result.formatted === undefined) {
       report(name, result.source, result.diagnostics);
       failed = true;
       return;
     }
-    const changed = result.formatted !== result.source;
-    if (changed) {
+    const list = options.list && !stdin;
+    const write = options.write && !stdin && !options.check;
+    if (result.formatted !== result.source) {
       unformatted = true;
-      if (mode.list) term.stdout.write(name + '\n');
-      if (mode.write) writeAtomically(name, result.formatted);
-      if (options.diff) {
+      if (list) term.stdout.write(name + '\n');
+      if (write) writeAtomically(name, result.formatted);
+      if (options.diff && (list || !options.check)) {
         const label = name.split(path.sep).join('/');
         term.stdout.write(
           createTwoFilesPatch(`old/${label}`, `new/${label}`, result.source, result.formatted, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY }),
         );
       }
     }
-    if (!mode.list && !mode.write && !options.diff) term.stdout.write(result.formatted);
+    if (!options.check && !list && !write && !options.diff) term.stdout.write(result.formatted);
   };
 
   const targets = options.targets.length > 0 ? options.targets : ['.'];
   for (const target of targets) {
     if (target === '-') {
-      // Like terraform: standard input is formatted to standard output, never listed or written.
-      formatOne(STDIN_NAME, await term.readStdin(), { list: false, write: false });
+      formatOne(STDIN_NAME, await term.readStdin(), true);
       continue;
     }
     let files: string[];
@@ -98,7 +98,7 @@ export async function formatTargets(options: FmtOptions, term: FmtTerminal): Pro
         continue;
       }
       try {
-        formatOne(file, bytes, { list: options.list, write });
+        formatOne(file, bytes, false);
       } catch (err) {
         if (!isFsError(err)) throw err;
         term.stderr.write(`Error: Cannot write ${file}\n\n  ${describe(err)}\n`);
@@ -212,9 +212,8 @@ export default class Fmt extends DrctlCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Fmt, booleanFlagValues(this.argv));
+    // Not strict, for any number of paths; oclif still rejects unknown flags.
     const targets = argv.map(String);
-    const unknown = targets.find((t) => t.startsWith('-') && t !== '-');
-    if (unknown !== undefined) this.error(`Unknown flag ${unknown}. See "drctl fmt --help".`, { exit: 1 });
     const term = this.terminal(flags['no-color']);
     const code = await formatTargets(
       { targets, list: flags.list, write: flags.write, diff: flags.diff, check: flags.check, recursive: flags.recursive },

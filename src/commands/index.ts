@@ -7,6 +7,7 @@ import Fmt from './fmt.js';
 import PlanCommand from './plan.js';
 import ApplyCommand from './apply.js';
 import ShowCommand from './show.js';
+import SimServe from './sim/serve.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -15,4 +16,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   plan: PlanCommand,
   apply: ApplyCommand,
   show: ShowCommand,
+  'sim serve': SimServe,
 };

@@ -21,7 +21,8 @@ export default class PlanCommand extends DrctlCommand {
     const { planService } = await import('../apply/service.js');
     const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
     const { plainView } = await import('../tui/views/plain.js');
-    const view = flags.json ? () => undefined : plainView({ write: (l) => term.stderr.write(l), width: term.width, color: term.color });
+    // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
+    const view = flags.json ? () => undefined : plainView({ write: (l) => term.stderr.write(l), width: term.stderr.isTTY ? term.width : 0, color: term.color });
     const outcome = await planService(
       {
         dir: args.dir,

@@ -74,7 +74,7 @@ export function checkLabels(block: Block, schema: BlockSchema, diags: Diagnostic
       diags.push(
         errorDiag(
           `Invalid ${block.type} name`,
-          `"${label.value}" is not a valid name: ${problem}. A name must start with a letter or underscore and contain only letters, digits, underscores and dashes; PowerVS rejects names with spaces, and the name is used in references such as ${block.type}.${label.value.replace(/[^A-Za-z0-9_-]+/g, '_')}.`,
+          `"${label.value}" is not a valid name: ${problem}. A name must start with a letter or underscore and contain only letters, digits, underscores and dashes; PowerVS rejects names with spaces, and the name is used in references such as ${block.type}.${label.value.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^(?=[^A-Za-z_])/, '_')}.`,
           label.range,
           block.range,
         ),

@@ -562,8 +562,7 @@ function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
       ctx.diags.push(errorDiag('Invalid variables file', `${file} must hold a JSON object of variable values.`));
       return [];
     }
-    const at: Range = { filename: file, start: { line: 1, column: 1, byte: 0 }, end: { line: 1, column: 1, byte: 0 } };
-    for (const [k, v] of Object.entries(obj)) out.push({ name: k, raw: { value: v as Value }, source: { kind: 'file', range: at } });
+    for (const [k, v] of Object.entries(obj)) out.push({ name: k, raw: { value: v as Value }, source: { kind: 'file', range: jsonKeyRange(text, file, k) } });
     return out;
   }
   const parsed = parseHclBytes(bytes, file);
@@ -581,6 +580,19 @@ function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
     out.push({ name: item.name, raw: { value: r.value }, source: { kind: 'file', range: item.nameRange } });
   }
   return out;
+}
+
+/** Where `"key":` is written in a JSON variables file (its first occurrence), so messages can name the line. */
+function jsonKeyRange(text: string, file: string, key: string): Range {
+  const quoted = JSON.stringify(key);
+  const m = new RegExp(`${quoted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`).exec(text);
+  const at = m ? m.index : 0;
+  const pos = (offset: number) => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { line, column: [...before.slice(before.lastIndexOf('\n') + 1)].length + 1, byte: new TextEncoder().encode(before).length };
+  };
+  return { filename: file, start: pos(at), end: pos(m ? at + quoted.length : 0) };
 }
 
 function checkValidations(d: Declaration, body: CheckedBody | undefined, value: Value, ctx: EvalContext): void {

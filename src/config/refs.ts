@@ -60,15 +60,19 @@ function misspeltType(r: StaticRef, to: ResourceType): string {
   return suggestName(r.type, [to]) !== undefined ? ` Did you mean ${refAddress({ ...r, type: to })}?` : '';
 }
 
-function wrongShape(diags: Diagnostic[], what: string, to: ResourceType | 'any', range: Range, many: boolean): void {
+function wrongShape(diags: Diagnostic[], what: string, to: ResourceType | 'any', expr: Expression, many: boolean): void {
   const ex = example(to);
+  // `vm.db01.name` names an attribute; the argument wants the block itself.
+  const e = unwrap(expr);
+  const block = e.kind === 'GetAttr' ? readStaticRef(e.object) : undefined;
+  const hint = block && (to === 'any' || block.type === to) ? ` Refer to the block itself: ${refAddress(block)}.` : '';
   diags.push(
     errorDiag(
       'Invalid reference',
       many
-        ? `${what} must be a list of references written directly, like [${ex}]; expressions that compute a reference are not supported here.`
-        : `${what} must be a reference written directly, like ${ex}; expressions that compute a reference are not supported here.`,
-      range,
+        ? `${what} must be a list of references written directly, like [${ex}]; expressions that compute a reference are not supported here.${hint}`
+        : `${what} must be a reference written directly, like ${ex}; expressions that compute a reference are not supported here.${hint}`,
+      expr.range,
     ),
   );
 }
@@ -77,7 +81,7 @@ function wrongShape(diags: Diagnostic[], what: string, to: ResourceType | 'any',
 export function decodeRef(expr: Expression, to: ResourceType, what: string, diags: Diagnostic[]): StaticRef | undefined {
   const r = readStaticRef(expr);
   if (!r) {
-    wrongShape(diags, what, to, expr.range, false);
+    wrongShape(diags, what, to, expr, false);
     return undefined;
   }
   if (r.type !== to) {
@@ -102,7 +106,7 @@ export function decodeRefList(expr: Expression, to: ResourceType | 'any', what: 
     if (target.kind === 'Splat' && target.each.kind === 'SplatItem') target = target.source;
     const r = readStaticRef(target);
     if (!r) {
-      wrongShape(diags, what, to, el.range, true);
+      wrongShape(diags, what, to, el, true);
       ok = false;
       continue;
     }

@@ -232,7 +232,7 @@ function validateSubnetCapacity(config: DrConfig, diags: Diagnostic[]): void {
           errorDiag(
             'Subnet too small',
             `${count} VMs at ${site} use network "${net.name}", but its subnet ${subnet.cidr} has room for ${Math.max(0, hosts)} (the network, gateway and broadcast addresses are taken). Use a larger prefix, e.g. /${Math.max(8, 32 - Math.ceil(Math.log2(count + 3)))}.`,
-            subnet.range,
+            at(net, elementPath(site.slice('site.'.length), 'cidr'), site.slice('site.'.length)),
           ),
         );
       }

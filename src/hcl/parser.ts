@@ -35,7 +35,7 @@ export function parseHclBytes(bytes: Uint8Array, filename: string): ParseResult 
   const decoded = decodeUtf8(bytes, filename);
   const result = parseWith(decoded.text, filename, { replacedBytes: decoded.replaced });
   if (decoded.diagnostics.length === 0) return result;
-  return { body: result.body, diagnostics: [...decoded.diagnostics, ...result.diagnostics] };
+  return { body: result.body, diagnostics: inSourceOrder([...decoded.diagnostics, ...result.diagnostics]) };
 }
 
 /** Parse a single expression (for example a `-var` value); newlines inside it are ignored. */
@@ -82,8 +82,15 @@ function parseOnce(source: string, filename: string, options: ScanOptions): Pars
     const eof = scanned.positions.range(filename, source.length, source.length);
     body = { kind: 'Body', items: [], range: { filename, start: { line: 1, column: 1, byte: 0 }, end: eof.end }, file: { filename, source } };
   }
-  const diagnostics = scanned.diagnostics.length === 0 ? parser.diags : [...scanned.diagnostics, ...parser.diags];
+  const all = scanned.diagnostics.length === 0 ? parser.diags : [...scanned.diagnostics, ...parser.diags];
+  const diagnostics = all.length > 1 ? inSourceOrder(all) : all;
   return { body, diagnostics };
+}
+
+/** Diagnostics ordered by where they point (stable for equal positions). */
+function inSourceOrder(diags: Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic): number => d.subject?.start.byte ?? Number.MAX_SAFE_INTEGER;
+  return diags.map((d, k) => ({ d, k })).sort((a, b) => at(a.d) - at(b.d) || a.k - b.k).map((x) => x.d);
 }
 
 /** Thrown only when the parser stops making progress: a bug, reported as a diagnostic. */
@@ -201,6 +208,8 @@ class Parser {
   private depth = 0;
   /** How many block bodies enclose the current position. */
   private blockDepth = 0;
+  /** Offset of a "{" that an unterminated block label swallowed (see parseLabel). */
+  private strayBrace = -1;
   private steps = 0;
   private readonly maxSteps: number;
   /** The token stream without comments: numeric types and string offsets. */
@@ -572,6 +581,11 @@ class Parser {
       }
       if (t.type === 'OQuote') {
         labels.push(this.parseLabel());
+        if (this.strayBrace >= 0) {
+          open = new Token('OBrace', this.strayBrace, this.strayBrace + 1, this.positions, this.filename);
+          this.strayBrace = -1;
+          break;
+        }
         continue;
       }
       if (t.type === 'Ident') {
@@ -711,6 +725,9 @@ class Parser {
       const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
       if (t.type === 'EOF') this.eofReported = true;
       this.error('Unterminated string literal', 'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.', subject);
+      // `site "home {`: the brace was swallowed by the string; let the block open there.
+      const brace = this.src.lastIndexOf('{', t.start - 1);
+      if (brace > open.start && this.src.slice(brace + 1, t.start).trim() === '') this.strayBrace = brace;
       return { value, quoted: true, range: subject };
     }
   }
@@ -1057,6 +1074,9 @@ class Parser {
     const fail = (t: Token, detail: string): Expression => {
       if (t.type === 'EOF') {
         this.unclosedAtEof("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression before the end of the file.`, open.range);
+      } else if (this.bracketLeftOpen(t)) {
+        this.error("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression. Add "${isObject ? '}' : ']'}" at its end.`, open.range);
+        return { kind: 'Invalid', range: span(open, this.prevToken()) };
       } else {
         this.errorAt(t, "Invalid 'for' expression", detail, span(open, t));
       }

@@ -153,7 +153,7 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
         }),
     cost: { beforeUsd: before, afterUsd: after, deltaUsd: Math.round((after - before) * 100) / 100 },
     targets: [...inp.targets],
-    outputs: outputsJson(config),
+    outputs: inp.destroy ? {} : outputsJson(config),
     errored: false,
     diagnostics: inp.diagnostics ?? [],
   };

@@ -81,7 +81,7 @@ export async function serveSimulator(opts: SimulatorOptions): Promise<SimulatorH
     });
     const port = (sim.server.address() as AddressInfo).port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    await store.advertise(url, token);
+    await store.advertise(url, token, opts.clock ? 1 : timeScale);
     let closing: Promise<void> | undefined;
     return {
       url,

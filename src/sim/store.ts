@@ -26,6 +26,8 @@ export interface LockInfo {
   readonly host: string;
   readonly url?: string;
   readonly token?: string;
+  /** The time scale the owner runs at, so joining clients can pace their polling. */
+  readonly timeScale?: number;
   readonly startedAt: string;
 }
 
@@ -166,8 +168,8 @@ export class WorldStore {
   }
 
   /** Records where the owning process serves, for other drctl processes to find. */
-  async advertise(url: string, token: string): Promise<void> {
-    const info: LockInfo = { pid: process.pid, host: hostname(), url, token, startedAt: new Date().toISOString() };
+  async advertise(url: string, token: string, timeScale: number): Promise<void> {
+    const info: LockInfo = { pid: process.pid, host: hostname(), url, token, timeScale, startedAt: new Date().toISOString() };
     await writeFileAtomic(path.join(this.dir, LOCK), JSON.stringify(info, null, 2) + '\n');
   }
 }

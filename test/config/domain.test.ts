@@ -251,6 +251,22 @@ describe('networks', () => {
     expect(detailOf(r, "Network has no subnet at the VM's site")).toContain('Add home = { cidr = "…", name = "…" } to network "app".');
   });
 
+  test('a subnet too small for the VMs on it, at its cidr', () => {
+    // A /30 has 4 addresses; network, gateway and broadcast leave 1 for 2 VMs. 2 + 3 fit in a /29.
+    const src = edit(BASE, '"10.10.0.0/24"', '"10.10.0.0/30"').replace('vms = [vm.db01]', 'vms = [vm.db01, vm.app01]') + vmBlock('app01', { networks: '[network.app]' });
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([error('Subnet too small', loc(src, 'cidr = "10.10.0.0/30"'))]);
+    expect(detailOf(r, 'Subnet too small')).toContain('2 VMs at site.home use network "app", but its subnet 10.10.0.0/30 has room for 1');
+    expect(detailOf(r, 'Subnet too small')).toContain('e.g. /29');
+  });
+
+  test('more than 5 VMs at a site on a public network', () => {
+    const src = edit(BASE, 'type = "private"', 'type = "public"').replace('vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 5, networks: '[network.app]' });
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([error('Too many VMs on a public network', loc(src, '"public"'))]);
+    expect(detailOf(r, 'Too many VMs on a public network')).toContain('6 VMs at site.home use public network "app"');
+  });
+
   test('static_ips outside the paired subnets, at the mapping', () => {
     const src = edit(BASE, '  test = {', '  static_ips = { "10.10.0.5" = "10.30.0.5" }\n  test = {');
     const r = load(src);

@@ -96,6 +96,13 @@ describe('reference shapes and types', () => {
     expect(detailOf(r, 'Invalid reference')).toContain('Did you mean site.home?');
   });
 
+  test('an attribute of a VM where the VM itself is wanted points to the VM', () => {
+    const src = edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01.name]');
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([error('Invalid reference', loc(src, 'vm.db01.name'))]);
+    expect(detailOf(r, 'Invalid reference')).toContain('Refer to the block itself: vm.db01.');
+  });
+
   test('a bare "vm" with no name', () => {
     const src = edit(BASE, 'vms = [vm.db01]', 'vms = [vm]');
     const r = load(src);

@@ -114,6 +114,14 @@ describe('labels and names', () => {
     expect(detailOf(r, 'Invalid vm name')).toContain('vm.web_server');
   });
 
+  test('a label starting with a digit is rejected, with a usable name in the example', () => {
+    const src = BASE + '\nsite "1st" {\n  location = "dal12"\n}\n';
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([error('Invalid site name', loc(src, '"1st"'))]);
+    expect(detailOf(r, 'Invalid site name')).toContain('it must start with a letter or an underscore');
+    expect(detailOf(r, 'Invalid site name')).toContain('such as site._1st.');
+  });
+
   test('a duplicate site name is reported at the second, naming the first declaration', () => {
     const src = BASE + '\nsite "home" {\n  location  = "dal12"\n  workspace = "erp-home2"\n  role      = "standby"\n}\n';
     const r = load(src);

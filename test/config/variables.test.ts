@@ -114,6 +114,13 @@ describe('sources and precedence', () => {
     expect(r.config!.variables.get('cores')!.value).toBe(6);
   });
 
+  test('a JSON value of the wrong type is reported at its key in the file', () => {
+    const json = '{\n  "ws": "erp-home",\n  "cores": "many"\n}\n';
+    const r = load(withWs('variable "ws" {}') + '\nvariable "cores" {\n  type    = number\n  default = 1\n}\n', { extra: { 'prod.json': json }, vars: [file('cfg/prod.json')] });
+    expect(diagSummary(r)).toEqual([error('Invalid value for input variable', loc(json, '"cores"', { file: 'cfg/prod.json' }))]);
+    expect(detailOf(r, 'Invalid value for input variable')).toBe('The value for variable "cores" from cfg/prod.json line 3 is not valid: a number is required (the type is number).');
+  });
+
   test('a variables file setting an undeclared variable warns at that line', () => {
     const tfvars = 'ws = "erp-home"\nwss = "typo"\n';
     const r = load(withWs('variable "ws" {}'), { extra: { 'prod.tfvars': tfvars }, vars: [file('cfg/prod.tfvars')] });

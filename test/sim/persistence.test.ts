@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PowerVsProvider, providerConfigForSimulator } from '../../src/provider/index.js';
-import { DataDirInUseError, ManualClock, serveSimulator, SimulatorAdmin } from '../../src/sim/index.js';
+import { DataDirInUseError, ManualClock, readRunningSimulator, serveSimulator, SimulatorAdmin } from '../../src/sim/index.js';
 import { ensureSimBuilt, spawnSim, waitExit, type SimProcess } from './dist.js';
 
 const WS = [
@@ -76,11 +76,13 @@ describe('the simulated world persists', () => {
     await sim2.close();
   });
 
-  it('refuses a data directory another live simulator holds', async () => {
+  it('refuses a data directory another live simulator holds, and tells others where it serves', async () => {
     const dir = await tempDir();
-    const sim1 = await serveSimulator({ dataDir: dir, timeScale: 0 });
+    const sim1 = await serveSimulator({ dataDir: dir, timeScale: 0.5 });
     await expect(serveSimulator({ dataDir: dir, timeScale: 0 })).rejects.toBeInstanceOf(DataDirInUseError);
+    expect(await readRunningSimulator(dir)).toMatchObject({ pid: process.pid, url: sim1.url, token: sim1.token, timeScale: 0.5 });
     await sim1.close();
+    expect(await readRunningSimulator(dir)).toBeUndefined();
   });
 
   it('model time never runs backwards across a restart', async () => {

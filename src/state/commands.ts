@@ -1,0 +1,502 @@
+// The services behind `drctl state …` and `drctl force-unlock`: plain functions over a
+// StateBackend and options, never flags or a terminal. Reading services never lock. Changing ones
+// take the lock (named for the command, so a blocked run sees who holds it) and write through
+// StateSession: each change is journaled, then one commit writes the snapshot with serial + 1.
+
+import { UserError } from '../diag/errors.js';
+import { suggestName } from '../diag/suggest.js';
+import type { StateBackend } from './backend.js';
+import { LockHeldError, LockMismatchError, StateMissingError, StateUnusableError, type LockInfo } from './errors.js';
+import { parseState, serializeState, stateContentKey } from './format.js';
+import type { JsonValue } from './json.js';
+import { isRedacted } from './sensitive.js';
+import { openState, readState, type ReadStateResult, type StateSession } from './session.js';
+import { compareAddresses, type DrState, type StateResource } from './types.js';
+
+// ------------------------------------------------------------------------------- addresses
+
+const IDENT = '[A-Za-z_][A-Za-z0-9_-]*';
+const INSTANCE = new RegExp(`^(${IDENT})\\.(${IDENT})(\\[(?:\\d+|"(?:[^"\\\\]|\\\\.)*")\\])?$`);
+const TYPE_ONLY = new RegExp(`^${IDENT}$`);
+
+export interface ResourceAddress {
+  readonly type: string;
+  /** "type.name", without an instance key. */
+  readonly base: string;
+  /** The instance key as written ("[0]", "[\"a\"]"), or '' for the whole resource. */
+  readonly key: string;
+}
+
+/** "vm.app[0]" → {type: "vm", base: "vm.app", key: "[0]"}; undefined when it is not an address. */
+export function parseResourceAddress(text: string): ResourceAddress | undefined {
+  const m = INSTANCE.exec(text);
+  return m ? { type: m[1], base: `${m[1]}.${m[2]}`, key: m[3] ?? '' } : undefined;
+}
+
+/**
+ * Whether `address` is selected by `pattern`, as in `terraform state list`: the address itself,
+ * a resource without its instance key (`vm.app` selects vm.app[0], vm.app[1], …), or a type (`vm`).
+ */
+export function addressMatches(address: string, pattern: string): boolean {
+  if (address === pattern) return true;
+  if (!pattern.includes('.')) return address.startsWith(`${pattern}.`);
+  return !pattern.includes('[') && address.startsWith(`${pattern}[`);
+}
+
+function checkAddress(text: string, what: string): ResourceAddress {
+  const a = parseResourceAddress(text);
+  if (!a) {
+    throw new UserError(`"${text}" is not a resource address; ${what}.`, ['Addresses look like vm.db01 or vm.app[0]; list them with: drctl state list']);
+  }
+  return a;
+}
+
+function missingState(location: string): UserError {
+  return new UserError(`No state file at ${location}; run drctl apply first.`, [
+    'If the state lives elsewhere, pass -state PATH (or set DRCTL_STATE), or the configuration directory whose drctl block names it.',
+  ]);
+}
+
+function notInState(addresses: readonly string[], resources: readonly StateResource[]): UserError {
+  const all = resources.map((r) => r.address);
+  const lines = addresses.map((a) => {
+    const s = suggestName(a, all);
+    return s === undefined ? a : `${a} (did you mean "${s}"?)`;
+  });
+  const subject = lines.length === 1 ? `No resource ${lines[0]} in the state.` : `These addresses are not in the state: ${lines.join(', ')}.`;
+  return new UserError(`${subject} Nothing was changed.`, ['List what the state holds with: drctl state list']);
+}
+
+/**
+ * State errors that the user fixes (a held lock, a wrong lock id, a damaged file, no state) as
+ * UserError with next steps; anything else is returned as it is (a bug).
+ */
+export function toUserError(err: unknown): unknown {
+  if (err instanceof LockHeldError) {
+    return new UserError(`The state at ${err.location} is locked by ${err.lock.holder} (pid ${err.lock.pid} on ${err.lock.host}) for "${err.lock.operation}" since ${err.lock.created}; lock id ${err.lock.id}.${err.waitedMs > 0 ? ` Waited ${Math.round(err.waitedMs)} ms.` : ''}`, [
+      'Wait for that run to finish, or let this command wait for it with -lock-timeout 60s.',
+      `If that run is gone, break its lock with: drctl force-unlock ${err.lock.id}`,
+    ]);
+  }
+  if (err instanceof LockMismatchError) {
+    if (!err.actual) return new UserError(`No lock is held on ${err.location}; nothing to unlock.`);
+    const a = err.actual;
+    return new UserError(
+      `Lock id ${err.expectedId} does not match the lock on ${err.location}: it is lock ${a.id}, held by ${a.holder} (pid ${a.pid} on ${a.host}) for "${a.operation}" since ${a.created}. Nothing was unlocked.`,
+      [`Check that run is really gone; then break its lock with: drctl force-unlock ${a.id}`],
+    );
+  }
+  if (err instanceof StateUnusableError) {
+    const at = err.pos ? `${err.location}:${err.pos.line}:${err.pos.column}` : err.location;
+    return new UserError(`Unusable state at ${at}: ${err.summary}.`, [err.detail]);
+  }
+  if (err instanceof StateMissingError) return missingState(err.location);
+  return err;
+}
+
+async function readExisting(backend: StateBackend): Promise<ReadStateResult> {
+  try {
+    return await readState(backend);
+  } catch (err) {
+    if (err instanceof StateMissingError) throw missingState(backend.location);
+    throw err;
+  }
+}
+
+// ------------------------------------------------------------------------------- list
+
+export interface ListOptions {
+  /** Addresses, resources or types; none lists everything. */
+  readonly patterns: readonly string[];
+  /** Only resources with this provider id (`-id`). */
+  readonly id?: string;
+}
+
+export interface ListResult {
+  /** Sorted. */
+  readonly addresses: readonly string[];
+  /** Patterns that selected nothing, with a suggestion where one is close. */
+  readonly unmatched: ReadonlyArray<{ readonly pattern: string; readonly suggestion?: string }>;
+  readonly warnings: readonly string[];
+}
+
+export async function listState(backend: StateBackend, opts: ListOptions): Promise<ListResult> {
+  for (const p of opts.patterns) {
+    if (!TYPE_ONLY.test(p) && !parseResourceAddress(p)) {
+      throw new UserError(`"${p}" is not an address, a resource or a type.`, ['Write e.g. vm.db01, vm.app (every instance of it) or vm (every VM).']);
+    }
+  }
+  const read = await readExisting(backend);
+  const resources = read.state.resources.filter((r) => opts.id === undefined || r.id === opts.id);
+  const addresses = resources
+    .filter((r) => opts.patterns.length === 0 || opts.patterns.some((p) => addressMatches(r.address, p)))
+    .map((r) => r.address)
+    .sort(compareAddresses);
+  const all = read.state.resources.map((r) => r.address);
+  const unmatched = opts.patterns
+    .filter((p) => !resources.some((r) => addressMatches(r.address, p)))
+    .map((pattern) => ({ pattern, suggestion: suggestName(pattern, all) }));
+  return { addresses, unmatched, warnings: read.warnings };
+}
+
+// ------------------------------------------------------------------------------- show
+
+export interface ShowResult {
+  readonly resource: StateResource;
+  /** Terraform's `state show` text: `# vm.db01:` then the resource as an HCL block. */
+  readonly text: string;
+  readonly warnings: readonly string[];
+}
+
+export async function showStateResource(backend: StateBackend, address: string): Promise<ShowResult> {
+  const parsed = checkAddress(address, 'state show takes the address of one resource');
+  const read = await readExisting(backend);
+  const resources = read.state.resources;
+  const found = resources.find((r) => r.address === address);
+  if (!found) {
+    const instances = parsed.key === '' ? resources.filter((r) => r.address.startsWith(`${address}[`)) : [];
+    if (instances.length > 0) {
+      throw new UserError(`${address} has ${instances.length} instances; state show shows one.`, [`Name one of them: ${instances.map((r) => r.address).join(', ')}`]);
+    }
+    throw notInState([address], resources);
+  }
+  return { resource: found, text: renderResourceText(found), warnings: read.warnings };
+}
+
+const SENSITIVE_TEXT = '(sensitive value)';
+const INDENT = '    ';
+const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** A resource as Terraform's `state show` prints one: aligned `name = value`, secrets as (sensitive value). */
+export function renderResourceText(resource: StateResource): string {
+  const base = parseResourceAddress(resource.address)?.base ?? resource.address;
+  const label = base.slice(resource.type.length + 1) || resource.name;
+  const entries: Array<[string, JsonValue]> = [['id', resource.id]];
+  for (const key of Object.keys(resource.attributes).sort(compareAddresses)) {
+    if (key !== 'id') entries.push([key, resource.attributes[key]]);
+  }
+  const names = entries.map(([k]) => (BARE_NAME.test(k) ? k : JSON.stringify(k)));
+  const width = Math.max(...names.map((n) => n.length));
+  const body = entries.map(([, v], i) => `${INDENT}${names[i].padEnd(width)} = ${renderValue(v, INDENT)}\n`).join('');
+  return `# ${resource.address}:\n${resource.type} ${JSON.stringify(label)} {\n${body}}\n`;
+}
+
+function renderValue(value: JsonValue, indent: string): string {
+  if (isRedacted(value)) return SENSITIVE_TEXT;
+  if (value === null) return 'null';
+  if (typeof value === 'string') return hclString(value);
+  if (typeof value !== 'object') return String(value);
+  const inner = indent + INDENT;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => `${inner}${renderValue(v, inner)},\n`).join('')}${indent}]`;
+  }
+  const keys = Object.keys(value).sort(compareAddresses);
+  if (keys.length === 0) return '{}';
+  const quoted = keys.map((k) => hclString(k));
+  const width = Math.max(...quoted.map((k) => k.length));
+  return `{\n${keys.map((k, i) => `${inner}${quoted[i].padEnd(width)} = ${renderValue(value[k], inner)}\n`).join('')}${indent}}`;
+}
+
+/** A quoted HCL string: JSON escapes, plus `$${` and `%%{` so no template sequence is read back. */
+function hclString(s: string): string {
+  return JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+// ------------------------------------------------------------------------------- rm and mv
+
+export interface LockedChangeOptions {
+  /** Written into the state with the change. */
+  readonly drctlVersion: string;
+  readonly lockTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Work out and report the change without locking or writing. */
+  readonly dryRun?: boolean;
+}
+
+export interface ChangeResult {
+  /** Whether a new snapshot was written (false for a dry run). */
+  readonly written: boolean;
+  /** The serial of the state after the command. */
+  readonly serial: number;
+  readonly warnings: readonly string[];
+}
+
+export interface RemoveResult extends ChangeResult {
+  /** Sorted. */
+  readonly removed: readonly string[];
+}
+
+/**
+ * `state rm`: forgets resources without destroying them. Each address is one instance or a whole
+ * resource (all its instances); when any matches nothing, nothing is removed. Lifecycle snapshots
+ * kept under a removed address go with it.
+ */
+export async function removeFromState(backend: StateBackend, addresses: readonly string[], opts: LockedChangeOptions): Promise<RemoveResult> {
+  if (addresses.length === 0) throw new UserError('state rm needs at least one address.', ['For example: drctl state rm vm.db01']);
+  for (const a of addresses) checkAddress(a, 'state rm takes resource addresses');
+  if (opts.dryRun) {
+    const read = await readExisting(backend);
+    return { removed: selectForRemoval(read.state.resources, addresses), written: false, serial: read.state.serial, warnings: read.warnings };
+  }
+  return withLockedSession(backend, 'state rm', opts, async (session) => {
+    const removed = selectForRemoval(session.resources, addresses);
+    for (const address of removed) {
+      await session.remove(address);
+      await session.setLifecycle(address, undefined);
+    }
+    return { removed };
+  });
+}
+
+function selectForRemoval(resources: readonly StateResource[], addresses: readonly string[]): string[] {
+  const selected = new Set<string>();
+  const missing: string[] = [];
+  for (const a of addresses) {
+    const exact = resources.find((r) => r.address === a);
+    const matches = exact ? [exact] : parseResourceAddress(a)!.key === '' ? resources.filter((r) => r.address.startsWith(`${a}[`)) : [];
+    if (matches.length === 0) missing.push(a);
+    for (const r of matches) selected.add(r.address);
+  }
+  if (missing.length > 0) throw notInState(missing, resources);
+  return [...selected].sort(compareAddresses);
+}
+
+export interface Move {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface MoveResult extends ChangeResult {
+  readonly moves: readonly Move[];
+}
+
+/**
+ * `state mv`: renames a resource, or a whole counted resource (vm.app → vm.web moves every
+ * instance, keeping its key), within one type. Dependencies of other resources and lifecycle
+ * snapshots follow the rename, so destroy order and resumable runs survive it.
+ */
+export async function moveInState(backend: StateBackend, from: string, to: string, opts: LockedChangeOptions): Promise<MoveResult> {
+  const src = checkAddress(from, 'state mv takes a source and a destination address');
+  const dst = checkAddress(to, 'state mv takes a source and a destination address');
+  if (src.type !== dst.type) {
+    throw new UserError(`Cannot move ${from} to ${to}: a ${src.type} cannot become a ${dst.type}.`, ['state mv renames within one resource type.']);
+  }
+  if (from === to) throw new UserError(`${from} and ${to} are the same address; nothing to move.`);
+  if (opts.dryRun) {
+    const read = await readExisting(backend);
+    return { moves: planMoves(read.state.resources, from, to), written: false, serial: read.state.serial, warnings: read.warnings };
+  }
+  return withLockedSession(backend, 'state mv', opts, async (session) => {
+    const moves = planMoves(session.resources, from, to);
+    const moved = new Map(moves.map((m) => [m.from, m.to]));
+    // A dependency on the whole resource (vm.app) follows a whole-resource move too.
+    if (src.key === '' && dst.key === '') moved.set(from, to);
+    const records = moves.map((m) => ({ move: m, resource: session.resource(m.from)! }));
+    for (const { move } of records) await session.remove(move.from);
+    for (const { move, resource } of records) {
+      await session.upsert({ ...resource, address: move.to, name: move.to.slice(resource.type.length + 1) });
+      const lifecycle = session.lifecycle(move.from);
+      if (lifecycle !== undefined) {
+        await session.setLifecycle(move.to, lifecycle);
+        await session.setLifecycle(move.from, undefined);
+      }
+    }
+    for (const r of session.resources) {
+      if (!r.dependencies.some((d) => moved.has(d))) continue;
+      await session.upsert({ ...r, dependencies: r.dependencies.map((d) => moved.get(d) ?? d) });
+    }
+    return { moves };
+  });
+}
+
+function planMoves(resources: readonly StateResource[], from: string, to: string): Move[] {
+  const src = parseResourceAddress(from)!;
+  const dst = parseResourceAddress(to)!;
+  let moves: Move[];
+  if (resources.some((r) => r.address === from)) {
+    moves = [{ from, to }];
+  } else {
+    const instances = src.key === '' ? resources.filter((r) => r.address.startsWith(`${from}[`)) : [];
+    if (instances.length === 0) throw notInState([from], resources);
+    if (dst.key !== '') {
+      throw new UserError(`Cannot move the ${instances.length} instances of ${from} into the one instance ${to}.`, [`Move them all with: drctl state mv ${from} ${dst.base}, or move one instance at a time.`]);
+    }
+    moves = instances.map((r) => ({ from: r.address, to: to + r.address.slice(from.length) }));
+  }
+  const leaving = new Set(moves.map((m) => m.from));
+  const staying = resources.filter((r) => !leaving.has(r.address)).map((r) => r.address);
+  for (const m of moves) {
+    if (staying.includes(m.to)) {
+      throw new UserError(`Cannot move ${m.from} to ${m.to}: the state already holds ${m.to}. Nothing was changed.`, ['Remove it first with drctl state rm, or choose another address.']);
+    }
+  }
+  // A resource is either one object or counted instances, never both.
+  const clash = dst.key === '' ? staying.find((a) => a.startsWith(`${dst.base}[`)) : staying.find((a) => a === dst.base);
+  if (clash) {
+    throw new UserError(`Cannot move ${from} to ${to}: the state already holds ${clash}, and ${dst.base} cannot be both one resource and counted instances. Nothing was changed.`, [
+      'Move or remove that resource first.',
+    ]);
+  }
+  return moves;
+}
+
+async function withLockedSession<T extends object>(
+  backend: StateBackend,
+  operation: string,
+  opts: LockedChangeOptions,
+  change: (session: StateSession) => Promise<T>,
+): Promise<T & ChangeResult> {
+  const session = await openState(backend, {
+    drctlVersion: opts.drctlVersion,
+    lock: { operation },
+    lockTimeoutMs: opts.lockTimeoutMs,
+    signal: opts.signal,
+  });
+  try {
+    // openState starts an empty state where there is none; these commands need a real one.
+    if (session.serial === 0 && session.resources.length === 0 && Object.keys(session.lifecycles).length === 0) {
+      if ((await backend.read()) === null) throw missingState(backend.location);
+    }
+    const result = await change(session);
+    const commit = await session.commit();
+    return { ...result, written: commit.written, serial: commit.serial, warnings: session.warnings };
+  } finally {
+    await session.close();
+  }
+}
+
+// ------------------------------------------------------------------------------- pull and push
+
+export interface PullResult {
+  /** The state file text, canonical (byte for byte what drctl writes). */
+  readonly text: string;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `state pull`: the latest state as file text. When an interrupted run left journaled changes,
+ * they are included, with the serial the next write will give them.
+ */
+export async function pullState(backend: StateBackend): Promise<PullResult> {
+  const read = await readExisting(backend);
+  return { text: serializeState(effectiveState(read)), warnings: read.warnings };
+}
+
+/** The state as it really is: journaled changes of an interrupted run count as one more write. */
+function effectiveState(read: ReadStateResult): DrState {
+  return read.journal.status === 'folded' && read.snapshot ? { ...read.state, serial: read.snapshot.serial + 1 } : read.state;
+}
+
+export interface PushOptions {
+  readonly lockTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Replace the state even when the lineage differs, the serial is lower, or the current state is unusable. */
+  readonly force?: boolean;
+}
+
+export interface PushResult {
+  readonly written: boolean;
+  readonly serial: number;
+  readonly lineage: string;
+  readonly resources: number;
+  /** The state that was replaced (null when there was none, or it was unusable). */
+  readonly replaced: { readonly serial: number; readonly lineage: string } | null;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `state push`: replaces the state with `text` (read from `source`), under the lock. As in
+ * Terraform it refuses another lineage, a lower serial, and the same serial with other content,
+ * unless forced. The serial written never goes backwards within a lineage: a forced push of an
+ * older state gets the next serial, so a saved plan made against the newer one is refused.
+ */
+export async function pushState(backend: StateBackend, text: string, source: string, opts: PushOptions = {}): Promise<PushResult> {
+  const parsed = parseState(text, source);
+  if (!parsed.ok) throw parsed.error;
+  const incoming = parsed.state;
+  const grant = await backend.lock({ operation: 'state push' }, { timeoutMs: opts.lockTimeoutMs, signal: opts.signal });
+  const warnings = [...grant.warnings];
+  try {
+    let current: ReadStateResult | null = null;
+    try {
+      current = await readState(backend);
+    } catch (err) {
+      if (err instanceof StateUnusableError) {
+        if (!opts.force) {
+          throw new UserError(`The state at ${backend.location} is unusable (${err.summary}), so ${source} cannot be checked against it.`, [
+            err.detail,
+            `To replace it with ${source} anyway, pass -force.`,
+          ]);
+        }
+        warnings.push(`Replaced an unusable state (${err.summary}).`);
+      } else if (!(err instanceof StateMissingError)) {
+        throw err;
+      }
+    }
+    const journal = await backend.readJournal();
+    const journalPresent = journal.records.length > 0 || journal.incompleteTail;
+    let serial = incoming.serial;
+    if (current) {
+      warnings.push(...current.warnings);
+      const now = effectiveState(current);
+      const sameLineage = now.lineage === incoming.lineage;
+      const sameContent = sameLineage && stateContentKey(now) === stateContentKey(incoming);
+      if (!opts.force) {
+        if (!sameLineage) {
+          throw new UserError(`Cannot push ${source}: its lineage ${incoming.lineage} differs from the lineage ${now.lineage} of the state at ${backend.location}, so it is a different state.`, [
+            'Check that you are pushing to the right state (-state or the drctl block); to replace it anyway, pass -force.',
+          ]);
+        }
+        if (incoming.serial < now.serial) {
+          throw new UserError(`Cannot push ${source}: its serial ${incoming.serial} is lower than the serial ${now.serial} of the state at ${backend.location}, so it is older than the state it would replace.`, [
+            'Pull the current state (drctl state pull), make your change on that, and push it; or pass -force to replace it anyway.',
+          ]);
+        }
+        if (incoming.serial === now.serial && !sameContent) {
+          throw new UserError(`Cannot push ${source}: it has the same serial ${now.serial} as the state at ${backend.location} but different content.`, [
+            'Both were changed from the same state. Pull the current state, make your change on that, and push it; or pass -force to replace it anyway.',
+          ]);
+        }
+      }
+      if (sameContent && !journalPresent) {
+        return { written: false, serial: now.serial, lineage: now.lineage, resources: now.resources.length, replaced: { serial: now.serial, lineage: now.lineage }, warnings };
+      }
+      if (sameLineage) serial = Math.max(incoming.serial, now.serial + (sameContent ? 0 : 1));
+    }
+    await backend.write(new TextEncoder().encode(serializeState({ ...incoming, serial })));
+    // Any journal continued the state just replaced.
+    if (journalPresent) await backend.clearJournal();
+    const before = current ? effectiveState(current) : null;
+    return {
+      written: true,
+      serial,
+      lineage: incoming.lineage,
+      resources: incoming.resources.length,
+      replaced: before && { serial: before.serial, lineage: before.lineage },
+      warnings,
+    };
+  } finally {
+    await backend.unlock(grant.lock.id).catch(() => undefined);
+    await backend.close();
+  }
+}
+
+// ------------------------------------------------------------------------------- force-unlock
+
+/** The lock `id` names, for the confirmation prompt. Throws when nothing is locked or the id is another lock's. */
+export async function findLockToBreak(backend: StateBackend, id: string): Promise<LockInfo> {
+  const current = await backend.readLock();
+  if (current === null) {
+    throw new UserError(`No lock is held on ${backend.location}; nothing to unlock.`);
+  }
+  if (current.id !== id) throw new LockMismatchError(id, current, backend.location);
+  return current;
+}
+
+/** `force-unlock`: breaks the lock only when `id` is still the current lock's; returns the lock broken. */
+export async function forceUnlockState(backend: StateBackend, id: string): Promise<LockInfo> {
+  const lock = await findLockToBreak(backend, id);
+  await backend.forceUnlock(id);
+  return lock;
+}
