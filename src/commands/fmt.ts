@@ -110,14 +110,18 @@ export async function formatTargets(options: FmtOptions, term: FmtTerminal): Pro
   return options.check && unformatted ? FMT_EXIT.unformatted : FMT_EXIT.ok;
 }
 
-/** The *.hcl files of a directory in name order; subdirectories (not hidden ones) when recursive. */
-function hclFilesIn(dir: string, recursive: boolean): string[] {
+/**
+ * The *.hcl files of a directory in name order; with `recursive`, those of its subdirectories
+ * too (not hidden ones, and each real directory once, so a symlink loop ends).
+ */
+function hclFilesIn(dir: string, recursive: boolean, seen = new Set<string>()): string[] {
+  seen.add(fs.realpathSync(dir));
   const out: string[] = [];
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory() || (e.isSymbolicLink() && isDirectory(p))) {
-      if (recursive && !e.name.startsWith('.')) out.push(...hclFilesIn(p, true));
+      if (recursive && !e.name.startsWith('.') && !seen.has(fs.realpathSync(p))) out.push(...hclFilesIn(p, true, seen));
     } else if (e.name.endsWith('.hcl') && !e.name.startsWith('.')) {
       out.push(p);
     }
@@ -142,8 +146,9 @@ function writeAtomically(file: string, text: string): void {
   const mode = fs.statSync(real).mode & 0o7777;
   const tmp = path.join(path.dirname(real), `.${path.basename(real)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = fs.openSync(tmp, 'wx', mode);
+    const fd = fs.openSync(tmp, 'wx', 0o600);
     try {
+      fs.fchmodSync(fd, mode); // exactly the old mode, whatever the umask
       fs.writeSync(fd, text);
       fs.fsyncSync(fd);
     } finally {

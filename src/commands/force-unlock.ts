@@ -10,7 +10,7 @@ export default class ForceUnlock extends DrctlCommand {
     'Only the lock with the given id is broken (a locked command prints it). Breaking the lock of a run that is still going lets two runs write the state at once: check it is gone first.';
   static override examples = ['<%= config.bin %> force-unlock 1f0c…', '<%= config.bin %> force-unlock -force 1f0c…'];
   static override args = {
-    id: Args.string({ description: 'The lock id', required: true }),
+    id: Args.string({ ignoreStdin: true, description: 'The lock id', required: true }),
     dir: dirArg,
   };
   static override flags = {

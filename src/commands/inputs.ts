@@ -31,4 +31,5 @@ export function varInputsFromArgv(argv: readonly string[]): VarInput[] {
 export const nodeConfigFs: ConfigFs = {
   readdir: (dir) => fs.readdirSync(dir),
   readFile: (file) => fs.readFileSync(file),
+  realPath: (file) => fs.realpathSync(file),
 };

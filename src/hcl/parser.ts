@@ -115,6 +115,10 @@ const BINARY_PREC: Partial<Record<TokenType, number>> = {
   Percent: 6,
 };
 
+/** Binary operator precedence by numeric token type; 0 for tokens that are not operators. */
+const PREC_BY_CODE = new Uint8Array(TOKEN_TYPES.length);
+for (const [name, prec] of Object.entries(BINARY_PREC)) PREC_BY_CODE[T[name as TokenType]] = prec;
+
 const BINARY_OP: Partial<Record<TokenType, BinaryOp>> = {
   Or: '||',
   And: '&&',
@@ -276,6 +280,15 @@ class Parser {
     return this.tok(j);
   }
 
+  /** The numeric type of the token peek() would return, without making a token view. */
+  private peekType(): number {
+    if (++this.steps > this.maxSteps) throw new ParserStuck('no progress');
+    const ty = this.ty;
+    let j = this.i;
+    if (!this.nl) while (ty[j] === T.Newline) j++;
+    return ty[j];
+  }
+
   /** Index of the token peek() returns. */
   private peekIndex(): number {
     const ty = this.ty;
@@ -396,8 +409,9 @@ class Parser {
    * starts with something that can only be a new argument or block ("name =" or "name {").
    * In the last two cases the position is moved back to that line break so the body can go on.
    */
-  private bracketLeftOpen(t: Token): boolean {
-    if (t.type === 'EOF') return true;
+  private bracketLeftOpen(t: Token | number): boolean {
+    const code = typeof t === 'number' ? t : T[t.type];
+    if (code === T.EOF) return true;
     const types = this.ty;
     let j = this.i;
     let sawNewline = -1;
@@ -405,11 +419,11 @@ class Parser {
       if (sawNewline < 0) sawNewline = j;
       j++;
     }
-    if (t.type === 'CBrace' || t.type === 'TemplateSeqEnd') {
+    if (code === T.CBrace || code === T.TemplateSeqEnd) {
       if (sawNewline >= 0) this.i = sawNewline;
       return true;
     }
-    if (sawNewline < 0 || t.type !== 'Ident') return false;
+    if (sawNewline < 0 || code !== T.Ident) return false;
     const after = types[j + 1];
     if (after === T.Equal || after === T.OBrace) {
       this.i = sawNewline;
@@ -463,13 +477,12 @@ class Parser {
     this.nl = true;
     for (;;) {
       this.quiet = false;
-      const t = this.peek();
-      const ty = t.type;
-      if (ty === 'Newline') {
+      const ty = this.peekType();
+      if (ty === T.Newline) {
         this.i++;
         continue;
       }
-      if (ty === 'Ident') {
+      if (ty === T.Ident) {
         const item = this.parseBodyItem();
         if (item === undefined) continue;
         if (item.kind === 'Attribute') {
@@ -488,7 +501,8 @@ class Parser {
         items.push(item);
         continue;
       }
-      if (ty === 'EOF') {
+      const t = this.peek();
+      if (ty === T.EOF) {
         if (open !== undefined) {
           this.unclosedAtEof(
             'Unclosed configuration block',
@@ -498,14 +512,14 @@ class Parser {
         }
         break;
       }
-      if (ty === 'CBrace') {
+      if (ty === T.CBrace) {
         if (open !== undefined) break;
         this.error('Unexpected closing brace', 'This "}" does not close any block. Remove it, or check the brace nesting above.', t.range);
         this.i++;
         this.skipLine();
         continue;
       }
-      if (ty === 'OQuote') {
+      if (ty === T.OQuote) {
         this.error('Invalid argument name', 'Argument names must not be quoted.', t.range);
       } else {
         this.errorAt(t, 'Argument or block definition required', `An argument or block definition is required here, but found ${describe(t, this.src)}.`);
@@ -518,15 +532,16 @@ class Parser {
 
   private parseBodyItem(): BodyItem | undefined {
     const ident = this.next();
-    const t = this.peek();
-    switch (t.type) {
-      case 'Equal':
+    const ty = this.peekType();
+    switch (ty) {
+      case T.Equal:
         return this.parseAttribute(ident, false);
-      case 'OQuote':
-      case 'OBrace':
-      case 'Ident':
+      case T.OQuote:
+      case T.OBrace:
+      case T.Ident:
         return this.parseBlock(ident);
       default: {
+        const t = this.peek();
         if (t.type === 'Invalid') {
           this.quiet = true;
         } else if (t.type !== 'Newline' && t.type !== 'EOF' && this.braceLaterOnLine()) {
@@ -548,10 +563,11 @@ class Parser {
     const eq = this.next();
     const expr = this.parseExpression();
     if (!singleLine) {
-      const end = this.peek();
-      if (end.type === 'Newline') {
+      const endType = this.peekType();
+      if (endType === T.Newline) {
         this.i++;
-      } else if (end.type !== 'EOF') {
+      } else if (endType !== T.EOF) {
+        const end = this.peek();
         if (end.type === 'Comma') {
           this.errorAt(end, 'Unexpected comma after argument', 'Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.', span(ident, end));
         } else {
@@ -631,10 +647,11 @@ class Parser {
     this.depth--;
     this.quiet = savedQuiet;
 
-    const eol = this.peek();
-    if (eol.type === 'Newline') {
+    const eolType = this.peekType();
+    if (eolType === T.Newline) {
       this.i++;
-    } else if (eol.type !== 'EOF') {
+    } else if (eolType !== T.EOF) {
+      const eol = this.peek();
       this.errorAt(eol, 'Missing newline after block definition', 'A block definition must end with a newline.', span(ident, eol));
       this.skipLine();
     }
@@ -743,7 +760,7 @@ class Parser {
     }
     const cond = this.parseBinary(1);
     let result = cond;
-    if (this.peek().type === 'Question') {
+    if (this.peekType() === T.Question) {
       this.next();
       const trueExpr = this.parseExpression();
       const colon = this.peek();
@@ -763,10 +780,9 @@ class Parser {
   private parseBinary(minPrec: number): Expression {
     let lhs = this.parseUnaryTerm();
     for (;;) {
-      const t = this.peek();
-      const prec = BINARY_PREC[t.type];
-      if (prec === undefined || prec < minPrec) return lhs;
-      this.next();
+      const prec = PREC_BY_CODE[this.peekType()];
+      if (prec === 0 || prec < minPrec) return lhs;
+      const t = this.next();
       const rhs = this.parseBinary(prec + 1);
       lhs = { kind: 'Binary', op: BINARY_OP[t.type] as BinaryOp, left: lhs, right: rhs, opRange: t.range, range: span(lhs, rhs) };
     }
@@ -880,36 +896,36 @@ class Parser {
     const args: Expression[] = [];
     let expandFinal = false;
     let close: Token | undefined;
-    const unclosed = (t: Token): void => {
+    const unclosed = (ty: number): void => {
       const subject = span(nameTok, open);
-      if (t.type === 'EOF') {
+      if (ty === T.EOF) {
         this.unclosedAtEof('Unterminated function call', 'There is no closing parenthesis for this function call before the end of the file. This may be caused by incorrect parenthesis nesting elsewhere in this file.', subject);
       } else {
         this.error('Unterminated function call', 'There is no closing parenthesis for this function call. Add ")" after the last argument.', subject);
       }
     };
     for (;;) {
-      let t = this.peek();
-      if (t.type === 'CParen') {
+      let ty = this.peekType();
+      if (ty === T.CParen) {
         close = this.next();
         break;
       }
-      if (this.bracketLeftOpen(t)) {
-        unclosed(t);
+      if (this.bracketLeftOpen(ty)) {
+        unclosed(ty);
         break;
       }
       const arg = this.parseExpression();
       args.push(arg);
-      t = this.peek();
-      if (t.type === 'CParen') {
+      ty = this.peekType();
+      if (ty === T.CParen) {
         close = this.next();
         break;
       }
-      if (t.type === 'Comma') {
+      if (ty === T.Comma) {
         this.next();
         continue;
       }
-      if (t.type === 'Ellipsis') {
+      if (ty === T.Ellipsis) {
         this.next();
         expandFinal = true;
         const c = this.peek();
@@ -921,10 +937,11 @@ class Parser {
         }
         break;
       }
-      if (this.bracketLeftOpen(t)) {
-        unclosed(t);
+      if (this.bracketLeftOpen(ty)) {
+        unclosed(ty);
         break;
       }
+      const t = this.peek();
       this.errorAt(t, 'Missing argument separator', 'A comma is required to separate each function argument from the next.', span(nameTok, t));
       close = this.recoverTo('CParen');
       break;
@@ -955,37 +972,38 @@ class Parser {
     }
     const items: Expression[] = [];
     let close: Token | undefined;
-    const unclosed = (t: Token): void => {
-      if (t.type === 'EOF') {
+    const unclosed = (ty: number): void => {
+      if (ty === T.EOF) {
         this.unclosedAtEof('Unterminated tuple constructor expression', 'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.', open.range);
       } else {
         this.error('Unterminated tuple constructor expression', 'There is no closing bracket for this "[". Add "]" after the last item.', open.range);
       }
     };
     for (;;) {
-      let t = this.peek();
-      if (t.type === 'CBrack') {
+      let ty = this.peekType();
+      if (ty === T.CBrack) {
         close = this.next();
         break;
       }
-      if (this.bracketLeftOpen(t)) {
-        unclosed(t);
+      if (this.bracketLeftOpen(ty)) {
+        unclosed(ty);
         break;
       }
       items.push(this.parseExpression());
-      t = this.peek();
-      if (t.type === 'CBrack') {
+      ty = this.peekType();
+      if (ty === T.CBrack) {
         close = this.next();
         break;
       }
-      if (t.type === 'Comma') {
+      if (ty === T.Comma) {
         this.next();
         continue;
       }
-      if (this.bracketLeftOpen(t)) {
-        unclosed(t);
+      if (this.bracketLeftOpen(ty)) {
+        unclosed(ty);
         break;
       }
+      const t = this.peek();
       this.errorAt(t, 'Missing item separator', 'Expected a comma to mark the beginning of the next item.', span(open, t));
       close = this.recoverTo('CBrack');
       break;
@@ -1156,6 +1174,8 @@ class Parser {
   private parseTraversals(from: Expression): Expression {
     let ret = from;
     for (;;) {
+      const ty = this.peekType();
+      if (ty !== T.Dot && ty !== T.OBrack) return ret;
       const t = this.peek();
       if (t.type === 'Dot') {
         this.next();

@@ -57,14 +57,25 @@ function missingState(location: string): UserError {
   ]);
 }
 
-function notInState(addresses: readonly string[], resources: readonly StateResource[]): UserError {
-  const all = resources.map((r) => r.address);
-  const lines = addresses.map((a) => {
-    const s = suggestName(a, all);
-    return s === undefined ? a : `${a} (did you mean "${s}"?)`;
-  });
-  const subject = lines.length === 1 ? `No resource ${lines[0]} in the state.` : `These addresses are not in the state: ${lines.join(', ')}.`;
-  return new UserError(`${subject} Nothing was changed.`, ['List what the state holds with: drctl state list']);
+function notInState(addresses: readonly string[], resources: readonly StateResource[], changing: boolean): UserError {
+  const candidates = candidateAddresses(resources);
+  const described = addresses.map((a) => ({ a, s: suggestName(a, candidates) }));
+  const subject =
+    described.length === 1
+      ? `No resource ${described[0].a} in the state.${described[0].s === undefined ? '' : ` Did you mean "${described[0].s}"?`}`
+      : `These addresses are not in the state: ${described.map(({ a, s }) => (s === undefined ? a : `${a} (did you mean "${s}"?)`)).join(', ')}.`;
+  return new UserError(`${subject}${changing ? ' Nothing was changed.' : ''}`, ['List what the state holds with: drctl state list']);
+}
+
+/** What a user may have meant: every address, and every counted resource without its key. */
+function candidateAddresses(resources: readonly StateResource[]): string[] {
+  const out = new Set<string>();
+  for (const r of resources) {
+    out.add(r.address);
+    const base = parseResourceAddress(r.address)?.base;
+    if (base) out.add(base);
+  }
+  return [...out];
 }
 
 /**
@@ -132,7 +143,8 @@ export async function listState(backend: StateBackend, opts: ListOptions): Promi
     .filter((r) => opts.patterns.length === 0 || opts.patterns.some((p) => addressMatches(r.address, p)))
     .map((r) => r.address)
     .sort(compareAddresses);
-  const all = read.state.resources.map((r) => r.address);
+  const all = candidateAddresses(read.state.resources);
+  for (const r of read.state.resources) all.push(r.type);
   const unmatched = opts.patterns
     .filter((p) => !resources.some((r) => addressMatches(r.address, p)))
     .map((pattern) => ({ pattern, suggestion: suggestName(pattern, all) }));
@@ -158,7 +170,7 @@ export async function showStateResource(backend: StateBackend, address: string):
     if (instances.length > 0) {
       throw new UserError(`${address} has ${instances.length} instances; state show shows one.`, [`Name one of them: ${instances.map((r) => r.address).join(', ')}`]);
     }
-    throw notInState([address], resources);
+    throw notInState([address], resources, false);
   }
   return { resource: found, text: renderResourceText(found), warnings: read.warnings };
 }
@@ -258,7 +270,7 @@ function selectForRemoval(resources: readonly StateResource[], addresses: readon
     if (matches.length === 0) missing.push(a);
     for (const r of matches) selected.add(r.address);
   }
-  if (missing.length > 0) throw notInState(missing, resources);
+  if (missing.length > 0) throw notInState(missing, resources, true);
   return [...selected].sort(compareAddresses);
 }
 
@@ -318,7 +330,7 @@ function planMoves(resources: readonly StateResource[], from: string, to: string
     moves = [{ from, to }];
   } else {
     const instances = src.key === '' ? resources.filter((r) => r.address.startsWith(`${from}[`)) : [];
-    if (instances.length === 0) throw notInState([from], resources);
+    if (instances.length === 0) throw notInState([from], resources, true);
     if (dst.key !== '') {
       throw new UserError(`Cannot move the ${instances.length} instances of ${from} into the one instance ${to}.`, [`Move them all with: drctl state mv ${from} ${dst.base}, or move one instance at a time.`]);
     }

@@ -207,10 +207,29 @@ describe('drctl fmt (in-process)', () => {
 
   it('keeps the file mode and leaves no temp file behind', async () => {
     const file = put('a.hcl', UNFORMATTED);
-    fs.chmodSync(file, 0o640);
+    fs.chmodSync(file, 0o664);
     await drctlFmt(dir);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(fs.readFileSync(file, 'utf8')).toBe(FORMATTED);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o664);
     expect(fs.readdirSync(dir)).toEqual(['a.hcl']);
+  });
+
+  it('rewrites the target of a symlink and keeps the link', async () => {
+    const target = put('real/a.hcl', UNFORMATTED);
+    const link = path.join(dir, 'link.hcl');
+    fs.symlinkSync(target, link);
+    const run = await drctlFmt(link);
+    expect(run.stdout).toBe(`${link}\n`);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target, 'utf8')).toBe(FORMATTED);
+  });
+
+  it('-recursive survives a directory symlink loop', async () => {
+    const nested = put('sub/c.hcl', UNFORMATTED);
+    fs.symlinkSync(dir, path.join(dir, 'sub', 'loop'));
+    const run = await drctlFmt('-recursive', dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${nested}\n`);
   });
 
   it('rejects an unknown flag instead of reading it as a path', async () => {
@@ -290,5 +309,11 @@ describe('drctl fmt through the real binary', () => {
     expect(r.status).toBe(3);
     expect(r.stdout).toBe(`${messy}\n`);
     expect(fs.readFileSync(messy, 'utf8')).toBe(UNFORMATTED);
+  });
+
+  it('printf … | node bin/drctl.js fmt - writes the formatted text to stdout', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/drctl.js'), 'fmt', '-'], { input: UNFORMATTED, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(FORMATTED);
   });
 });

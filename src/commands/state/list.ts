@@ -8,7 +8,7 @@ export default class StateList extends DrctlCommand {
     'With patterns, only the resources they select: an address (vm.db01), a resource with all its instances (vm.app), or a type (vm).';
   static override examples = ['<%= config.bin %> state list', '<%= config.bin %> state list vm', '<%= config.bin %> state list -id pvm-1234'];
   static override strict = false;
-  static override args = { pattern: Args.string({ description: 'Address, resource or type to select (any number)' }) };
+  static override args = { pattern: Args.string({ ignoreStdin: true, description: 'Address, resource or type to select (any number)' }) };
   static override flags = {
     ...stateFlags,
     ...dirFlags,

@@ -21,8 +21,11 @@ export const lockFlags = {
   'lock-timeout': Flags.string({ description: "Wait this long for another run's state lock, e.g. 30s (default 0s: fail at once).", default: '0s' }),
 };
 
-/** For commands whose positional arguments are fixed (show, mv, pull, push, force-unlock). */
-export const dirArg = Args.string({ description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR})` });
+/**
+ * For commands whose positional arguments are fixed (show, mv, pull, push, force-unlock). Every
+ * argument sets ignoreStdin: oclif would otherwise read piped stdin into a missing argument.
+ */
+export const dirArg = Args.string({ ignoreStdin: true, description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR})` });
 
 /** For commands that take any number of addresses (list, rm), where a positional directory would be ambiguous. */
 export const dirFlags = {

@@ -9,8 +9,8 @@ export default class StateMv extends DrctlCommand {
     'Moves one instance, or a whole counted resource (vm.app → vm.web moves every instance). The destination must not exist and must be of the same type. Nothing in the cloud changes.';
   static override examples = ['<%= config.bin %> state mv vm.db01 vm.db02', '<%= config.bin %> state mv vm.app vm.web'];
   static override args = {
-    source: Args.string({ description: 'The address to move', required: true }),
-    destination: Args.string({ description: 'The new address', required: true }),
+    source: Args.string({ ignoreStdin: true, description: 'The address to move', required: true }),
+    destination: Args.string({ ignoreStdin: true, description: 'The new address', required: true }),
     dir: dirArg,
   };
   static override flags = {

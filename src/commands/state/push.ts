@@ -11,7 +11,7 @@ export default class StatePush extends DrctlCommand {
     'Refuses a file of another lineage, with a lower serial, or with the same serial and other content, unless -force is given. The state is locked while it is replaced, and written atomically; the previous version is kept as <state>.backup.';
   static override examples = ['<%= config.bin %> state push fixed.drstate.json', '<%= config.bin %> state pull | jq … | <%= config.bin %> state push -'];
   static override args = {
-    file: Args.string({ description: 'The state file to push, or - to read stdin', required: true }),
+    file: Args.string({ ignoreStdin: true, description: 'The state file to push, or - to read stdin', required: true }),
     dir: dirArg,
   };
   static override flags = {

@@ -9,7 +9,7 @@ export default class StateRm extends DrctlCommand {
     'Each address is one instance (vm.app[0]) or a whole resource with all its instances (vm.app). The next plan will want to create anything still in the configuration; remove it from the configuration too, or import it again.';
   static override examples = ['<%= config.bin %> state rm vm.db01', '<%= config.bin %> state rm -dry-run vm.app'];
   static override strict = false;
-  static override args = { address: Args.string({ description: 'Resource address to forget (one or more)', required: true }) };
+  static override args = { address: Args.string({ ignoreStdin: true, description: 'Resource address to forget (one or more)', required: true }) };
   static override flags = {
     ...stateFlags,
     ...dirFlags,

@@ -6,7 +6,7 @@ export default class StateShow extends DrctlCommand {
   static override summary = "Show one resource's attributes as recorded in the state.";
   static override examples = ['<%= config.bin %> state show vm.db01', "<%= config.bin %> state show 'vm.app[0]'"];
   static override args = {
-    address: Args.string({ description: 'The resource to show, e.g. vm.db01', required: true }),
+    address: Args.string({ ignoreStdin: true, description: 'The resource to show, e.g. vm.db01', required: true }),
     dir: dirArg,
   };
   static override flags = { ...stateFlags };
