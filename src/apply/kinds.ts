@@ -234,7 +234,7 @@ export interface Observed {
 }
 
 /** Reads a resource's cloud objects; undefined when they are gone. Logical types return their state. */
-export async function refreshResource(r: StateResource, ctx: Pick<KindContext, 'provider'>): Promise<Observed | undefined | 'unchanged'> {
+export async function refreshResource(r: StateResource, ctx: { readonly provider: Pick<Provider, 'read'> }): Promise<Observed | undefined | 'unchanged'> {
   const a = r.attributes;
   const cloud = obj(a.cloud);
   switch (r.type) {

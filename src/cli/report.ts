@@ -22,8 +22,9 @@ export function reportError(err: unknown, command = 'drctl'): ErrorReport {
     return { text: '', exitCode: o.oclif?.exit ?? 0 };
   }
   if (o.oclif && typeof o.message === 'string') {
-    // Flag and argument errors from the parser: the user's to fix.
-    return { text: `Error: ${o.message}\n\n  See "${command} --help".\n`, exitCode: o.oclif.exit ?? 1 };
+    // Flag and argument errors: the user's to fix. Exit 1 as Terraform does, since 2 means
+    // "changes present" under -detailed-exitcode.
+    return { text: `Error: ${o.message}\n\n  See "${command} --help".\n`, exitCode: 1 };
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
   return {

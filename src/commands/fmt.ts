@@ -84,7 +84,8 @@ export async function formatTargets(options: FmtOptions, term: FmtTerminal): Pro
     try {
       files = fs.statSync(target).isDirectory() ? hclFilesIn(target, options.recursive) : [target];
     } catch (err) {
-      term.stderr.write(`Error: No file or directory at ${target}\n\n  ${describe(err)}\n`);
+      const missing = isFsError(err) && err.code === 'ENOENT';
+      term.stderr.write(`Error: ${missing ? 'No file or directory at' : 'Cannot read'} ${target}\n\n  ${describe(err)}\n`);
       failed = true;
       continue;
     }

@@ -5,4 +5,4 @@ export { toHclJson } from './hcljson.js';
 export { evaluate, type Scope, type EvalResult } from './eval.js';
 export * from './value.js';
 export { referencesOf, type Reference } from './references.js';
-export { formatHcl } from './fmt.js';
+export { formatHcl, formatHclChecked } from './fmt.js';

@@ -217,7 +217,10 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
   const instancesOf = new Map<string, string[]>();
   for (const a of addresses) {
     const m = /^(.*)\[\d+\]$/.exec(a);
-    if (m) instancesOf.set(m[1], [...(instancesOf.get(m[1]) ?? []), a]);
+    if (!m) continue;
+    const list = instancesOf.get(m[1]);
+    if (list) list.push(a);
+    else instancesOf.set(m[1], [a]);
   }
   return out.map((r) => {
     if (r.dependsOn.every((d) => addresses.has(d))) return r;

@@ -104,6 +104,16 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
     }
     changes.push({ ...base, action, before, prior: priorRef, actionReason: reason, replaceAttributes });
   }
+  // Who depends on whom in state, for delete ordering (an index: a destroy of thousands stays linear).
+  const stateDependents = new Map<string, string[]>();
+  for (const o of state) {
+    if (desiredAddrs.has(o.address)) continue;
+    for (const d of o.dependencies) {
+      const list = stateDependents.get(d);
+      if (list) list.push(o.address);
+      else stateDependents.set(d, [o.address]);
+    }
+  }
   for (const r of state) {
     if (desiredAddrs.has(r.address)) continue;
     changes.push({
@@ -115,7 +125,7 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       after: null,
       prior: { id: r.id, cloud: cloudRecord(r), dependencies: r.dependencies },
       // A delete waits for the deletion of everything that depended on it.
-      dependsOn: state.filter((o) => o.dependencies.includes(r.address) && !desiredAddrs.has(o.address)).map((o) => o.address).sort(),
+      dependsOn: [...new Set(stateDependents.get(r.address) ?? [])].sort(),
       actionReason: opts.destroy ? 'delete_because_destroy_mode' : 'delete_because_no_resource_config',
       sensitiveAttributes: r.sensitiveAttributes,
     });
@@ -131,7 +141,13 @@ export function selectTargets(changes: readonly PlannedChange[], targets: readon
   const keep = new Set<string>();
   const stack = changes.filter((c) => targets.some((t) => matches(c.address, t))).map((c) => c.address);
   const dependents = new Map<string, string[]>();
-  for (const c of changes) for (const d of c.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), c.address]);
+  for (const c of changes) {
+    for (const d of c.dependsOn) {
+      const list = dependents.get(d);
+      if (list) list.push(c.address);
+      else dependents.set(d, [c.address]);
+    }
+  }
   while (stack.length) {
     const a = stack.pop()!;
     if (keep.has(a)) continue;

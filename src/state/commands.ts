@@ -212,7 +212,7 @@ function renderValue(value: JsonValue, indent: string): string {
 
 /** A quoted HCL string: JSON escapes, plus `$${` and `%%{` so no template sequence is read back. */
 function hclString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return JSON.stringify(s).replace(/([$%])\{/g, (_, sigil: string) => `${sigil}${sigil}{`);
 }
 
 // ------------------------------------------------------------------------------- rm and mv
@@ -425,7 +425,11 @@ export interface PushResult {
  */
 export async function pushState(backend: StateBackend, text: string, source: string, opts: PushOptions = {}): Promise<PushResult> {
   const parsed = parseState(text, source);
-  if (!parsed.ok) throw parsed.error;
+  if (!parsed.ok) {
+    const e = parsed.error;
+    const at = e.pos ? ` (line ${e.pos.line}, column ${e.pos.column})` : '';
+    throw new UserError(`Cannot push ${source}${at}: it is not a usable drctl state file: ${e.summary}.`, [e.detail]);
+  }
   const incoming = parsed.state;
   const grant = await backend.lock({ operation: 'state push' }, { timeoutMs: opts.lockTimeoutMs, signal: opts.signal });
   const warnings = [...grant.warnings];

@@ -1,0 +1,108 @@
+// Parser benchmark: drctl's HCL parser against hcl2-parser on a 5,000-VM DR definition
+// (about 0.8 MB, from gen-vms.mjs), plus a linearity check on ten times that input.
+//
+// Run:   npx tsc -p tsconfig.build.json && node bench/parse.bench.mjs
+// Flags: --quick           skip hcl2-parser (it takes about 16 s per run)
+//        --hcl2-runs=N     hcl2-parser runs, 1..3 (default 1)
+//        --runs=N          runs of our parser on the 5,000-VM file (default 15)
+// Targets (the exit code is 1 if one is missed):
+//   our median ≤ 300 ms on 5,000 VMs; at least 50× faster than hcl2-parser;
+//   10× the input takes at most 11× the time.
+// It imports the compiled parser from dist/hcl/ (not the index, so it runs while other
+// modules of the HCL layer are still being built).
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { isDeepStrictEqual } from 'node:util';
+import { generateDrDefinition } from './gen-vms.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../dist/hcl');
+
+/** A garbage collection between timed runs, so one run doesn't pay for the last one's garbage. */
+function collector() {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function time(fn, runs, gc) {
+  const out = [];
+  for (let k = 0; k < runs; k++) {
+    gc();
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/**
+ * Runs the benchmark and returns its measurements; `log` receives the lines to print.
+ * Options: quick (skip hcl2-parser), hcl2Runs, runs.
+ */
+export async function runParseBench({ quick = false, hcl2Runs = 1, runs = 15, log = console.log } = {}) {
+  const { parseHcl } = await import(pathToFileURL(path.join(dist, 'parser.js')).href);
+  const { toHclJson } = await import(pathToFileURL(path.join(dist, 'hcljson.js')).href);
+  const gc = collector();
+  const small = generateDrDefinition(5000);
+  const large = generateDrDefinition(50000);
+  const kb = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
+  log(`input: 5,000 VMs (${kb(small)}); linearity input: 50,000 VMs (${kb(large)})`);
+
+  const check = parseHcl(small, 'bench.hcl');
+  if (check.diagnostics.length > 0) throw new Error(`benchmark input has errors: ${check.diagnostics[0].summary}`);
+
+  // Warm up the JIT on the same kind of input.
+  time(() => parseHcl(small, 'bench.hcl'), 3, gc);
+  const ours = time(() => parseHcl(small, 'bench.hcl'), runs, gc);
+  const oursMedian = median(ours);
+  log(`drctl parser, 5,000 VMs: median ${oursMedian.toFixed(1)} ms over ${runs} runs (min ${Math.min(...ours).toFixed(1)}, max ${Math.max(...ours).toFixed(1)})`);
+
+  const largeRuns = Math.max(3, Math.min(5, Math.round(runs / 3)));
+  const oursLarge = time(() => parseHcl(large, 'bench.hcl'), largeRuns, gc);
+  const largeMedian = median(oursLarge);
+  const growth = largeMedian / oursMedian;
+  log(`drctl parser, 50,000 VMs: median ${largeMedian.toFixed(1)} ms over ${largeRuns} runs → ${growth.toFixed(2)}× the time for 10× the input`);
+
+  const result = { oursMedianMs: oursMedian, largeMedianMs: largeMedian, growth, hcl2MedianMs: undefined, speedup: undefined, failures: [] };
+  if (oursMedian > 300) result.failures.push(`median ${oursMedian.toFixed(1)} ms is over the 300 ms target`);
+  if (growth > 11) result.failures.push(`10× input took ${growth.toFixed(2)}× the time (target ≤ 11×)`);
+
+  if (!quick) {
+    const require = createRequire(import.meta.url);
+    const hcl2 = require('hcl2-parser');
+    let theirs;
+    const hcl2Times = time(() => {
+      theirs = hcl2.parseToObject(small)[0];
+    }, Math.max(1, Math.min(3, hcl2Runs)), gc);
+    const hcl2Median = median(hcl2Times);
+    const speedup = hcl2Median / oursMedian;
+    result.hcl2MedianMs = hcl2Median;
+    result.speedup = speedup;
+    log(`hcl2-parser, 5,000 VMs: median ${hcl2Median.toFixed(0)} ms over ${hcl2Times.length} run(s) → drctl is ${speedup.toFixed(0)}× faster`);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(toHclJson(check.body))), theirs)) {
+      result.failures.push('our parse of the benchmark input differs from hcl2-parser');
+    }
+    if (speedup < 50) result.failures.push(`only ${speedup.toFixed(1)}× faster than hcl2-parser (target ≥ 50×)`);
+  }
+
+  log(result.failures.length === 0 ? 'targets: all met' : `targets missed:\n  ${result.failures.join('\n  ')}`);
+  return result;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const num = (name, dflt) => {
+    const a = args.find((x) => x.startsWith(`--${name}=`));
+    return a === undefined ? dflt : Number(a.split('=')[1]);
+  };
+  const result = await runParseBench({ quick: args.includes('--quick'), hcl2Runs: num('hcl2-runs', 1), runs: num('runs', 15) });
+  process.exitCode = result.failures.length === 0 ? 0 : 1;
+}
