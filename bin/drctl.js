@@ -8,7 +8,9 @@ try {
   await run(normalizeArgv(process.argv.slice(2)), import.meta.url);
   await flush();
 } catch (err) {
-  const { text, exitCode } = reportError(err);
+  // Loaded only on failure: state errors (a held lock, an unusable file) become user errors.
+  const { toUserError } = await import('../dist/state/commands.js');
+  const { text, exitCode } = reportError(err, 'drctl', toUserError);
   if (text) process.stderr.write(text);
   process.exitCode = exitCode;
 }

@@ -42,6 +42,29 @@ export interface ApplyResult {
   readonly serial: number;
 }
 
+const CANCELLED: WalkOutcome = { status: 'cancelled' };
+
+/** A counting semaphore: at most `limit` holders at once, served in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  private head = 0;
+  constructor(limit: number) {
+    this.free = limit;
+  }
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    if (this.head < this.waiting.length) this.waiting[this.head++]();
+    else this.free++;
+  }
+}
+
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -90,7 +113,21 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   const elapsed = new Map<string, number>();
   const results: ResourceResult[] = [];
 
+  // -parallelism bounds cloud operations in flight. Waiting for a change to be durable in the
+  // journal holds no slot, so the next operation overlaps that fsync instead of queueing behind it.
+  const slots = new Slots(inp.parallelism);
+  const notStarted = new Set<string>();
+  let inFlight = 0;
+
   const visit = async (address: string, change: PlannedChange) => {
+    await slots.acquire();
+    if (inp.signal?.aborted) {
+      slots.release();
+      notStarted.add(address);
+      emit({ type: 'resource.skipped', address, action: change.action, reason: 'cancelled by interrupt' });
+      return;
+    }
+    inFlight++;
     const t0 = inp.now();
     emit({ type: 'resource.start', address, action: change.action });
     const ctx: KindContext = {
@@ -99,9 +136,16 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       progress: (message) => emit({ type: 'resource.progress', address, message }),
       timeoutMs: inp.operationTimeoutMs,
     };
+    const fail = (e: unknown) => {
+      const ms = inp.now() - t0;
+      elapsed.set(address, ms);
+      emit({ type: 'resource.failed', address, action: change.action, error: errorMessage(e), elapsedMs: Math.round(ms) });
+      return e;
+    };
+    let applied: Applied | undefined;
+    let durable: Promise<void>;
     try {
       const prior: Applied | undefined = change.prior ? { id: change.prior.id, cloud: change.prior.cloud } : undefined;
-      let applied: Applied | undefined;
       if (change.action === 'create') {
         applied = await createResource(change.type, address, change.after!, ctx);
       } else if (change.action === 'update') {
@@ -113,40 +157,45 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       } else if (change.action === 'delete') {
         await deleteResource(change.type, change.before!, prior!, ctx);
       }
-      if (applied) {
-        await session.upsert({
-          address,
-          type: change.type,
-          name: change.name,
-          id: applied.id,
-          attributes: { ...(change.after as JsonObject), cloud: applied.cloud },
-          dependencies: change.dependsOn,
-          sensitiveAttributes: change.sensitiveAttributes,
-        });
-      } else {
-        await session.remove(address);
-      }
-      const ms = inp.now() - t0;
-      elapsed.set(address, ms);
-      emit({ type: 'resource.done', address, action: change.action, id: applied?.id ?? '', elapsedMs: Math.round(ms) });
+      durable = applied
+        ? session.upsert({
+            address,
+            type: change.type,
+            name: change.name,
+            id: applied.id,
+            attributes: { ...(change.after as JsonObject), cloud: applied.cloud },
+            dependencies: change.dependsOn,
+            sensitiveAttributes: change.sensitiveAttributes,
+          })
+        : session.remove(address);
     } catch (e) {
-      const ms = inp.now() - t0;
-      elapsed.set(address, ms);
-      emit({ type: 'resource.failed', address, action: change.action, error: errorMessage(e), elapsedMs: Math.round(ms) });
-      throw e;
+      throw fail(e);
+    } finally {
+      inFlight--;
+      slots.release();
     }
+    // Done (and dependents released) only once the change is in the journal.
+    try {
+      await durable;
+    } catch (e) {
+      throw fail(e);
+    }
+    const ms = inp.now() - t0;
+    elapsed.set(address, ms);
+    emit({ type: 'resource.done', address, action: change.action, id: applied?.id ?? '', elapsedMs: Math.round(ms) });
   };
 
   let interruptedAnnounced = false;
   const onAbort = () => {
     if (interruptedAnnounced) return;
     interruptedAnnounced = true;
-    emit({ type: 'apply.interrupted', inFlight: 0 });
+    emit({ type: 'apply.interrupted', inFlight });
   };
   inp.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const outcomes = await walk(graph, (id, c) => visit(id, c), {
-    parallelism: inp.parallelism,
+  const walked = await walk(graph, (id, c) => visit(id, c), {
+    // Every ready change may wait for a slot; the slots, not the walk, bound the work in flight.
+    parallelism: Math.max(1, work.length),
     signal: inp.signal,
     onSettled: (id, o) => {
       const c = graph.get(id)!;
@@ -154,6 +203,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       if (o.status === 'cancelled') emit({ type: 'resource.skipped', address: id, action: c.action, reason: 'cancelled by interrupt' });
     },
   });
+  const outcomes = new Map([...walked].map(([id, o]) => [id, notStarted.has(id) ? CANCELLED : o]));
   inp.signal?.removeEventListener('abort', onAbort);
 
   let succeeded = 0;

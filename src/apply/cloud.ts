@@ -48,12 +48,16 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   if (!Number.isFinite(timeScale) || timeScale < 0) {
     throw new UserError(`DRCTL_SIM_TIME_SCALE must be a number of real seconds per model second (0 for instant); got "${scaleText}".`);
   }
+  const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
   const running = await sim.readRunningSimulator(dataDir);
   if (running?.url && running.token) {
+    // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
+    // it was given; create this configuration's, as the embedded one does at start.
+    const admin = new sim.SimulatorAdmin(running.url, running.token);
+    for (const w of workspaces) await admin.ensureWorkspace(w.id, w.location, w.name);
     const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale: running.timeScale ?? timeScale }));
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
-  const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
   const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
   const provider = new PowerVsProvider(providerConfigForSimulator(handle));
   return {

@@ -39,6 +39,15 @@ export function isCloudType(type: string): boolean {
 
 /** Creates, or adopts an object of the same name left by an interrupted run. */
 async function createOrAdopt<K extends ResourceKind>(ctx: KindContext, kind: K, workspace: string, spec: Parameters<Provider['create']>[2] & { name: string }): Promise<Awaited<ReturnType<Provider['read']>>> {
+  // PowerVS lets two networks share a name, so a create cannot be refused as a duplicate: look
+  // first, or a run killed between create and state write leaves an orphan network behind.
+  if (kind === 'network') {
+    const existing = await ctx.provider.findByName(kind, workspace, spec.name);
+    if (existing) {
+      ctx.progress(`adopted the existing ${kind} "${spec.name}" (an interrupted run may have created it)`);
+      return existing;
+    }
+  }
   try {
     return await ctx.provider.create(kind, workspace, spec as never, { timeoutMs: ctx.timeoutMs });
   } catch (e) {

@@ -12,7 +12,9 @@ interface OclifLike {
   code?: string;
 }
 
-export function reportError(err: unknown, command = 'drctl'): ErrorReport {
+/** State errors (lock held, unusable state, …) are the user's to act on, not bugs. */
+export function reportError(err: unknown, command = 'drctl', asUserError: (e: unknown) => unknown = (e) => e): ErrorReport {
+  err = asUserError(err);
   if (isUserError(err)) {
     const steps = err.nextSteps.length ? '\n\n' + err.nextSteps.map((s) => `  ${s}`).join('\n') : '';
     return { text: `Error: ${err.message}${steps}\n`, exitCode: err.exitCode };

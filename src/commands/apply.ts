@@ -8,7 +8,7 @@ import { UserError } from '../diag/errors.js';
 export default class ApplyCommand extends DrctlCommand {
   static override summary = 'Plan and apply a DR configuration, or apply a saved plan file.';
   static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply -auto-approve', '<%= config.bin %> apply plan.bin'];
-  static override args = { target: Args.string({ description: 'Directory of *.hcl files, or a saved plan file', default: 'plans' }) };
+  static override args = { target: Args.string({ description: 'Directory of *.hcl files, or a saved plan file', default: 'plans', ignoreStdin: true }) };
   static override flags = {
     ...commonFlags,
     ...varFlags,
@@ -21,7 +21,7 @@ export default class ApplyCommand extends DrctlCommand {
     const term = this.terminal(flags['no-color']);
     const { applyService } = await import('../apply/service.js');
     const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
-    const { plainView, jsonView, plainEventLine } = await import('../tui/views/plain.js');
+    const { plainView, jsonView, plainEventLine, batchedWriter } = await import('../tui/views/plain.js');
     const { renderPlanText } = await import('../plan/render-text.js');
     const isPlanFile = fs.existsSync(args.target) && fs.statSync(args.target).isFile();
     const interactive = process.stdin.isTTY === true && term.stderr.isTTY === true;
@@ -29,11 +29,12 @@ export default class ApplyCommand extends DrctlCommand {
       throw new UserError('apply needs approval, and there is no terminal to ask on.', ['Pass -auto-approve to apply without asking (as CI does), or apply a saved plan: drctl plan -out plan.bin && drctl apply plan.bin']);
     }
     // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
+    const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
     const events = flags.json
-      ? jsonView((l) => term.stdout.write(l))
-      : plainView({ write: (l) => term.stderr.write(l), width: term.stderr.isTTY ? term.width : 0, color: term.color });
+      ? jsonView(lines.write)
+      : plainView({ write: lines.write, width: term.stderr.isTTY ? term.width : 0, color: term.color });
     const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json ? undefined : events(e));
-    const interrupt = interruptController(term);
+    const interrupt = interruptController(term, lines.flush);
     try {
       const outcome = await applyService(
         {
@@ -52,6 +53,7 @@ export default class ApplyCommand extends DrctlCommand {
             flags['auto-approve'] || isPlanFile
               ? undefined
               : async (plan) => {
+                  lines.flush();
                   term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
                   const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
                   return answer === 'yes';
@@ -59,6 +61,7 @@ export default class ApplyCommand extends DrctlCommand {
         },
         engineContext(sink),
       );
+      lines.flush();
       term.stderr.write(renderDiagnosticsText(outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan), outcome.sources, term.color, term.width));
       if (!outcome.plan) this.exit(1);
       if (outcome.cancelled) {
@@ -77,6 +80,7 @@ export default class ApplyCommand extends DrctlCommand {
       if (r.interrupted) this.exit(130);
       if (r.failed > 0) this.exit(1);
     } finally {
+      lines.flush();
       interrupt.dispose();
     }
   }

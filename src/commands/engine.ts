@@ -33,10 +33,11 @@ export function engineContext(sink: (e: EngineEvent) => void): EngineContext {
  * First Ctrl-C: abort (no new work; in-flight calls finish; state persisted). Second: exit at
  * once with 130 — every completed change is already journaled, so state is never corrupt.
  */
-export function interruptController(term: Terminal): { signal: AbortSignal; dispose: () => void } {
+export function interruptController(term: Terminal, beforeExit: () => void = () => undefined): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) {
+      beforeExit();
       term.stderr.write('\nSecond interrupt: exiting now. Completed changes are saved; run apply again to finish.\n');
       process.exit(130);
     }

@@ -5,7 +5,7 @@ import { nodeConfigFs, varFlags, varInputsFromArgv } from './inputs.js';
 export default class GraphCommand extends DrctlCommand {
   static override summary = 'Print the dependency graph (DOT) or the recovery order of each plan (text).';
   static override examples = ['<%= config.bin %> graph plans/ | dot -Tsvg > graph.svg', '<%= config.bin %> graph --format text'];
-  static override args = { dir: Args.string({ description: 'Directory of *.hcl files', default: 'plans' }) };
+  static override args = { dir: Args.string({ description: 'Directory of *.hcl files', default: 'plans', ignoreStdin: true }) };
   static override flags = {
     ...commonFlags,
     ...varFlags,

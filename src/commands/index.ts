@@ -8,6 +8,13 @@ import PlanCommand from './plan.js';
 import ApplyCommand from './apply.js';
 import ShowCommand from './show.js';
 import SimServe from './sim/serve.js';
+import StateList from './state/list.js';
+import StateShow from './state/show.js';
+import StateRm from './state/rm.js';
+import StateMv from './state/mv.js';
+import StatePull from './state/pull.js';
+import StatePush from './state/push.js';
+import ForceUnlock from './force-unlock.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -16,5 +23,12 @@ export const COMMANDS: Record<string, Command.Class> = {
   plan: PlanCommand,
   apply: ApplyCommand,
   show: ShowCommand,
-  'sim serve': SimServe,
+  'sim:serve': SimServe,
+  'state:list': StateList,
+  'state:show': StateShow,
+  'state:rm': StateRm,
+  'state:mv': StateMv,
+  'state:pull': StatePull,
+  'state:push': StatePush,
+  'force-unlock': ForceUnlock,
 };

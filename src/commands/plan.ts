@@ -6,7 +6,7 @@ import { engineContext, engineFlags } from './engine.js';
 export default class PlanCommand extends DrctlCommand {
   static override summary = 'Show what apply would change: refresh, diff against state, predicted RTO and cost.';
   static override examples = ['<%= config.bin %> plan', '<%= config.bin %> plan -out plan.bin -detailed-exitcode', '<%= config.bin %> plan -json > plan.json'];
-  static override args = { dir: Args.string({ description: 'Directory of *.hcl files', default: 'plans' }) };
+  static override args = { dir: Args.string({ description: 'Directory of *.hcl files', default: 'plans', ignoreStdin: true }) };
   static override flags = {
     ...commonFlags,
     ...varFlags,

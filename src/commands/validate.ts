@@ -5,7 +5,7 @@ import { nodeConfigFs, varFlags, varInputsFromArgv } from './inputs.js';
 export default class Validate extends DrctlCommand {
   static override summary = 'Check a DR configuration: syntax, references, types and domain rules.';
   static override examples = ['<%= config.bin %> validate plans/', '<%= config.bin %> validate --json'];
-  static override args = { dir: Args.string({ description: 'Directory of *.hcl files', default: 'plans' }) };
+  static override args = { dir: Args.string({ description: 'Directory of *.hcl files', default: 'plans', ignoreStdin: true }) };
   static override flags = {
     ...commonFlags,
     ...varFlags,

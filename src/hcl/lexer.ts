@@ -1,6 +1,7 @@
 // The HCL2 native-syntax scanner: source text → tokens, keeping comments and newlines so a
-// formatter can reuse the stream. Hand-written over char codes; positions are tracked
-// incrementally (line and column from 1, byte from 0 in UTF-8, ranges end exclusively).
+// formatter can reuse the stream. Hand-written over char codes, and compact: tokens are three
+// parallel arrays (type, start, end), and positions (line and column from 1, byte from 0 in
+// UTF-8, ranges end exclusively) are computed only when asked for, from a table of lines.
 //
 // Columns count Unicode code points (a surrogate pair is one column); hclsyntax counts grapheme
 // clusters, which differs only for combining sequences and emoji with modifiers.
@@ -372,11 +373,20 @@ export class Token {
     readonly start: number,
     readonly end: number,
     private readonly positions: SourcePositions,
-    private readonly filename: string,
+    readonly filename: string,
   ) {}
 
   get range(): Range {
     return (this.cached ??= this.positions.range(this.filename, this.start, this.end));
+  }
+
+  /** The start position, without building the whole range. */
+  startPos(): Pos {
+    return this.cached !== undefined ? this.cached.start : this.positions.at(this.start);
+  }
+
+  endPos(): Pos {
+    return this.cached !== undefined ? this.cached.end : this.positions.at(this.end);
   }
 }
 

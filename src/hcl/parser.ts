@@ -20,7 +20,7 @@ import type {
   TemplateExpr,
   TemplatePart,
 } from './ast.js';
-import { isHclSpace, scanTokens, SourcePositions, T, TOKEN_TYPES, type ScanOptions, type TokenStream, type TokenType } from './lexer.js';
+import { isHclSpace, scanTokens, SourcePositions, T, Token, TOKEN_TYPES, type ScanOptions, type TokenStream, type TokenType } from './lexer.js';
 
 /** Parse a configuration file. Never throws; problems are returned as diagnostics. */
 export function parseHcl(source: string, filename: string): ParseResult {
@@ -116,8 +116,7 @@ const BINARY_PREC: Partial<Record<TokenType, number>> = {
 };
 
 /** Binary operator precedence by numeric token type; 0 for tokens that are not operators. */
-const PREC_BY_CODE = new Uint8Array(TOKEN_TYPES.length);
-for (const [name, prec] of Object.entries(BINARY_PREC)) PREC_BY_CODE[T[name as TokenType]] = prec;
+const PREC_BY_CODE = byCode(Object.entries(BINARY_PREC).map(([name, prec]) => [T[name as TokenType], prec ?? 0] as const));
 
 const BINARY_OP: Partial<Record<TokenType, BinaryOp>> = {
   Or: '||',
@@ -135,35 +134,16 @@ const BINARY_OP: Partial<Record<TokenType, BinaryOp>> = {
   Percent: '%',
 };
 
-/** Bracket kinds that recovery counts, by numeric token type. */
-const OPENS = new Uint8Array(TOKEN_TYPES.length);
-const CLOSES = new Uint8Array(TOKEN_TYPES.length);
-for (const t of [T.OBrace, T.OBrack, T.OParen, T.TemplateInterp, T.TemplateControl]) OPENS[t] = 1;
-for (const t of [T.CBrace, T.CBrack, T.CParen, T.TemplateSeqEnd]) CLOSES[t] = 1;
-
-/** A token as the parser sees it: a short-lived view over the compact stream. */
-class Token {
-  private cached: Range | undefined;
-  constructor(
-    readonly type: TokenType,
-    readonly start: number,
-    readonly end: number,
-    private readonly positions: SourcePositions,
-    readonly filename: string,
-  ) {}
-
-  get range(): Range {
-    return (this.cached ??= this.positions.range(this.filename, this.start, this.end));
-  }
-
-  startPos(): Pos {
-    return this.cached !== undefined ? this.cached.start : this.positions.at(this.start);
-  }
-
-  endPos(): Pos {
-    return this.cached !== undefined ? this.cached.end : this.positions.at(this.end);
-  }
+/** A lookup table by numeric token type. */
+function byCode(entries: ReadonlyArray<readonly [number, number]>): Uint8Array {
+  const table = new Uint8Array(TOKEN_TYPES.length);
+  for (const [code, value] of entries) table[code] = value;
+  return table;
 }
+
+/** Bracket kinds that recovery counts, by numeric token type. */
+const OPENS = byCode([T.OBrace, T.OBrack, T.OParen, T.TemplateInterp, T.TemplateControl].map((c) => [c, 1] as const));
+const CLOSES = byCode([T.CBrace, T.CBrack, T.CParen, T.TemplateSeqEnd].map((c) => [c, 1] as const));
 
 /** A flat template atom, before if/for directives are nested (as hclsyntax does it). */
 type TemplateAtom =
@@ -1728,10 +1708,24 @@ function flushHeredoc(atoms: TemplateAtom[]): void {
       k += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
     }
     const start = a.range.start;
+    const bytes = utf8Length(a.val.slice(0, k));
     a.val = a.val.slice(k);
-    // Spaces are single-byte except for the rare Unicode spaces; keep the range simple.
-    a.range = { filename: a.range.filename, start: { line: start.line, column: start.column + min, byte: start.byte + k }, end: a.range.end };
+    a.range = { filename: a.range.filename, start: { line: start.line, column: start.column + min, byte: start.byte + bytes }, end: a.range.end };
   }
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && k + 1 < s.length) {
+      n += 4;
+      k++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function countCodePoints(s: string, units: number): number {

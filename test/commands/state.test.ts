@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFileBackend, openState, parseState, serializeState, type DrState, type ResourceChange } from '../../src/state/index.js';
-import { addressMatches, renderResourceText } from '../../src/state/commands.js';
+import { addressMatches, pullState, pushState, renderResourceText } from '../../src/state/commands.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = process.env.DRCTL_CLI ?? join(ROOT, 'bin/drctl.js');
@@ -152,12 +152,15 @@ describe('state list', () => {
     expect(none.stderr).toContain('Did you mean "vm.app"?');
   });
 
-  it('fails with a clear error when there is no state file', async () => {
+  it('fails with a clear error when there is no state file, in every command that needs one, creating nothing', async () => {
     const cwd = workdir();
-    const r = await drctl(cwd, ['state', 'list']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`No state file at ${join(cwd, STATE_REL)}; run drctl apply first`);
+    for (const args of [['list'], ['show', 'vm.db01'], ['pull'], ['rm', 'vm.db01'], ['mv', 'vm.a', 'vm.b']]) {
+      const r = await drctl(cwd, ['state', ...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`No state file at ${join(cwd, STATE_REL)}; run drctl apply first`);
+    }
+    expect(existsSync(join(cwd, 'state'))).toBe(false);
   });
 
   it('takes the state path from -state over DRCTL_STATE over the drctl block, and from -dir', async () => {
@@ -172,6 +175,23 @@ describe('state list', () => {
     expect((await drctl(cwd, ['state', 'list'], { env: { DRCTL_STATE: 'env.json' } })).stdout).toBe('network.app\n');
     expect((await drctl(cwd, ['state', 'list', '-state', 'flag.json'], { env: { DRCTL_STATE: 'env.json' } })).stdout).toBe('vm.db01\n');
     expect((await drctl(cwd, ['state', 'list', '-dir', 'other'])).stdout).toBe('vm.app[0]\n');
+  });
+
+  it('reads a backend path built from variables through the whole configuration, and refuses a configuration that does not parse', async () => {
+    const cwd = workdir();
+    mkdirSync(join(cwd, 'vars'));
+    writeFileSync(join(cwd, 'vars/main.hcl'), 'variable "env" {\n  default = "prod"\n}\n\ndrctl {\n  backend "local" { path = "state/${var.env}.json" }\n}\n');
+    await makeState(join(cwd, 'state/prod.json'), RESOURCES.slice(0, 1));
+    expect((await drctl(cwd, ['state', 'list', '-dir', 'vars'])).stdout).toBe('site.home\n');
+    expect((await drctl(cwd, ['state', 'list', '-dir', 'vars'], { env: { DRCTL_VAR_env: 'test' } })).stderr).toContain(`No state file at ${join(cwd, 'state/test.json')}`);
+
+    writeFileSync(join(cwd, 'plans/broken.hcl'), 'vm "x" {\n  site = \n');
+    await makeState(join(cwd, STATE_REL));
+    const broken = await drctl(cwd, ['state', 'list']);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('plans/broken.hcl');
+    expect(broken.stderr).toContain('does not parse');
+    expect((await drctl(cwd, ['state', 'list', '-state', STATE_REL])).code).toBe(0);
   });
 
   it('lists what a real apply against the embedded simulator recorded; after state rm the next plan creates it again', async () => {
@@ -426,6 +446,32 @@ describe('state pull and push', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Cannot push stdin (line 2, column 13)');
     expect(readFileSync(file, 'utf8')).toBe(edited);
+  });
+});
+
+describe('pull and push over an interrupted run (services, in process)', () => {
+  it('pull includes journaled changes as the next serial, and pushing that back compacts the journal', async () => {
+    // Given a state at serial 1 and a run that journaled a change and died before its commit
+    const cwd = workdir();
+    const file = join(cwd, STATE_REL);
+    await makeState(file);
+    const crashed = await openState(new LocalFileBackend(file), { drctlVersion: '0.1.0', lock: false });
+    await crashed.remove('vm.application');
+    await crashed.flush();
+    await crashed.close(); // closes files without committing, as a killed process would leave them
+    expect(existsSync(`${file}.journal`)).toBe(true);
+    // When pulled, the change is there, as serial 2
+    const pulled = await pullState(new LocalFileBackend(file));
+    const state = parseOk(pulled.text);
+    expect(state.serial).toBe(2);
+    expect(state.resources.map((r) => r.address)).not.toContain('vm.application');
+    expect(pulled.warnings.join(' ')).toContain('journal');
+    // And pushing it back writes exactly that and clears the journal
+    const pushed = await pushState(new LocalFileBackend(file), pulled.text, 'pulled.json');
+    expect(pushed).toMatchObject({ written: true, serial: 2 });
+    expect(readFileSync(file, 'utf8')).toBe(pulled.text);
+    expect(existsSync(`${file}.journal`)).toBe(false);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });
 

@@ -81,6 +81,33 @@ describe('oracle: generated DR definitions', () => {
   });
 });
 
+describe('oracle: hcl2json quirks, pinned', () => {
+  // Each is what hcl2-parser was observed to return; the live oracle confirms it still does.
+  it.each([
+    ['x = -1\n', { x: -1 }],
+    ['x = !true\n', { x: false }],
+    ['x = --1\n', { x: '${--1}' }],
+    ['x = -"1"\n', { x: '${-"1"}' }],
+    ['x = "${1.50}"\n', { x: 1.5 }],
+    ['x = "a${1.50}${true}"\n', { x: 'a1.5true' }],
+    ['x = "a${1e21}"\n', { x: 'a1000000000000000000000' }],
+    ['x = "x${a ? b : "c"}"\n', { x: 'x%{if a}${b}%{else}c%{endif}' }],
+    ['x = "%{ if a ~} y %{~ else ~} z %{~ endif }"\n', { x: '%{if a}y%{else}z%{endif}' }],
+    ['x = "%{for k, v in m}${k}%{endfor}"\n', { x: '%{for k, v in m}${k}%{endfor}' }],
+    ['x = "$${a} %%{b}"\n', { x: '${a} %{b}' }],
+    ['x = { a.b = 1, a[0] = 2, (k) = 3, "s" = 4, 5 = 6, a[b] = 7 }\n', { x: { 'a.b': 1, 'a[0]': 2, '${(k)}': 3, s: 4, '5': 6, '${a[b]}': 7 } }],
+    ['x = [for v in l : v]\n', { x: '${[for v in l : v]}' }],
+    ['x = f(\n  a, # note\n)\n', { x: '${f(\n  a, # note\n)}' }],
+    ['b {}\nb = 1\n', { b: 1 }],
+    ['b "x" "y" {}\nb "x" "z" {}\n', { b: { x: { y: [{}], z: [{}] } } }],
+  ])('%j', (src, want) => {
+    const { body, diagnostics } = parseHcl(src, 'q.hcl');
+    expect(diagnostics).toEqual([]);
+    expect(toHclJson(body)).toEqual(want);
+    expect(oracle(src)).toEqual(want);
+  });
+});
+
 describe('oracle: the comparison can tell outputs apart', () => {
   it('renders blocks, labels, literals and expressions as hcl2-parser does', () => {
     const src = 'site "home" {\n  location = "dal13"\n  ha = true\n  n = -1\n  ref = site.dr.location\n}\n';

@@ -6,7 +6,7 @@ import { dirFlags, lockFlags, stateBackendFor, stateFlags, userFacing, writeWarn
 export default class StateRm extends DrctlCommand {
   static override summary = 'Forget resources: drctl stops managing them, and they keep running.';
   static override description =
-    'Each address is one instance (vm.app[0]) or a whole resource with all its instances (vm.app). The next plan will want to create anything still in the configuration; remove it from the configuration too, or import it again.';
+    'Each address is one instance (vm.app[0]) or a whole resource with all its instances (vm.app). The next plan will want to create anything still in the configuration: remove it there too if drctl should stop managing it.';
   static override examples = ['<%= config.bin %> state rm vm.db01', '<%= config.bin %> state rm -dry-run vm.app'];
   static override strict = false;
   static override args = { address: Args.string({ ignoreStdin: true, description: 'Resource address to forget (one or more)', required: true }) };

@@ -70,3 +70,28 @@ export function plainView(opts: PlainViewOptions): (e: EngineEvent) => void {
 export function jsonView(write: (line: string) => void): (e: EngineEvent) => void {
   return (e) => write(JSON.stringify(e) + '\n');
 }
+
+/**
+ * Collects lines written in one turn of the event loop and writes them at once: a big apply
+ * prints thousands of lines, and a terminal or pipe write is a system call each. Call flush()
+ * before exiting.
+ */
+export function batchedWriter(write: (text: string) => void): { write: (line: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  let scheduled: ReturnType<typeof setImmediate> | undefined;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  return {
+    write: (line) => {
+      pending.push(line);
+      scheduled ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
