@@ -1,5 +1,6 @@
 // Connecting to the cloud: the embedded simulator by default (started in-process on loopback,
 // or the one already serving the same data directory), or a PowerVS endpoint.
+import * as http from 'node:http';
 import * as path from 'node:path';
 import type { DrConfig } from '../config/model.js';
 import type { Provider } from '../provider/types.js';
@@ -53,8 +54,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   if (running?.url && running.token) {
     // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
     // it was given; create this configuration's, as the embedded one does at start.
-    const admin = new sim.SimulatorAdmin(running.url, running.token);
-    for (const w of workspaces) await admin.ensureWorkspace(w.id, w.location, w.name);
+    for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.token, w);
     const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale: running.timeScale ?? timeScale }));
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
@@ -69,4 +69,30 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
       await handle.close();
     },
   };
+}
+
+/**
+ * PUT /admin/workspaces/{id} on a running simulator. Plain node:http on a connection that is
+ * closed after: fetch would keep its socket pool, and the process, alive for a quarter second.
+ */
+function ensureSimulatorWorkspace(url: string, token: string, w: { id: string; location: string; name: string }): Promise<void> {
+  const body = JSON.stringify({ location: w.location, name: w.name });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      new URL(`/admin/workspaces/${encodeURIComponent(w.id)}`, url),
+      { method: 'PUT', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new UserError(`The simulator at ${url} refused workspace ${w.id} (${w.location}): HTTP ${res.statusCode} ${text}`, ['Stop that simulator, or give this site a workspace it can hold.'])),
+        );
+      },
+    );
+    req.on('error', (e) => reject(new UserError(`Cannot reach the simulator at ${url}: ${e.message}`, ['Is it still running? Its data directory says it is.'])));
+    req.end(body);
+  });
 }

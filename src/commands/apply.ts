@@ -30,11 +30,19 @@ export default class ApplyCommand extends DrctlCommand {
     }
     // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
     const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
+    const { chooseEventView } = await import('../tui/views/choose.js');
+    // On a terminal the live Ink view; ink is loaded only then (it costs ~0.35 s to import).
+    const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/ink/progress-view.js')).startInkProgress({ stream: process.stderr, color: term.color, title: 'drctl apply' }) : undefined;
     const events = flags.json
       ? jsonView(lines.write)
-      : plainView({ write: lines.write, width: term.stderr.isTTY ? term.width : 0, color: term.color });
-    const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json ? undefined : events(e));
-    const interrupt = interruptController(term, lines.flush);
+      : ink
+        ? ink.sink
+        : plainView({ write: lines.write, width: term.stderr.isTTY ? term.width : 0, color: term.color });
+    const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json && !ink ? undefined : events(e));
+    const interrupt = interruptController(term, () => {
+      lines.flush();
+      ink?.pause();
+    });
     try {
       const outcome = await applyService(
         {
@@ -50,17 +58,24 @@ export default class ApplyCommand extends DrctlCommand {
           lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
           signal: interrupt.signal,
           approve:
-            flags['auto-approve'] || isPlanFile
+            isPlanFile
               ? undefined
-              : async (plan) => {
-                  lines.flush();
-                  term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
-                  const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
-                  return answer === 'yes';
-                },
+              : flags['auto-approve']
+                ? ink && (async (plan) => (ink.setPlan(plan), true))
+                : async (plan) => {
+                    lines.flush();
+                    ink?.pause();
+                    term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
+                    const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
+                    if (answer === 'yes' && ink) {
+                      ink.setPlan(plan);
+                      ink.resume();
+                    }
+                    return answer === 'yes';
+                  },
         },
         engineContext(sink),
-      );
+      ).finally(() => ink?.stop());
       lines.flush();
       term.stderr.write(renderDiagnosticsText(outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan), outcome.sources, term.color, term.width));
       if (!outcome.plan) this.exit(1);

@@ -306,11 +306,23 @@ export class SourcePositions {
   /** Index of the line containing string offset i (0-based). */
   private lineOf(i: number): number {
     const starts = this.lineStarts;
+    const last = starts.length - 1;
+    // Lookups mostly move forward a line or two from the previous one: walk there first. (A
+    // binary search over a big file's line table misses the cache at every step.)
+    let g = this.lastLine;
+    if (starts[g] <= i) {
+      for (let n = 0; n < 8; n++) {
+        if (g === last || starts[g + 1] > i) return g;
+        g++;
+      }
+    } else {
+      for (let n = 0; n < 8 && g > 0; n++) {
+        g--;
+        if (starts[g] <= i) return g;
+      }
+    }
     let lo = 0;
-    let hi = starts.length - 1;
-    // Most lookups are on the line of the previous one or the next.
-    const guess = this.lastLine;
-    if (starts[guess] <= i && (guess === hi || starts[guess + 1] > i)) return guess;
+    let hi = last;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= i) lo = mid;

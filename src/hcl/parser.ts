@@ -540,7 +540,9 @@ class Parser {
   }
 
   private parseAttribute(ident: Token, singleLine: boolean): Attribute {
-    const eq = this.next();
+    const eqIdx = this.peekIndex();
+    this.i = eqIdx + 1;
+    const equalsRange = this.positions.range(this.filename, this.st[eqIdx], this.en[eqIdx]);
     const expr = this.parseExpression();
     if (!singleLine) {
       const endType = this.peekType();
@@ -560,7 +562,7 @@ class Parser {
       kind: 'Attribute',
       name: this.text(ident),
       nameRange: ident.range,
-      equalsRange: eq.range,
+      equalsRange,
       expr,
       range: span(ident, expr),
     };
@@ -1156,6 +1158,15 @@ class Parser {
     for (;;) {
       const ty = this.peekType();
       if (ty !== T.Dot && ty !== T.OBrack) return ret;
+      // `.name` is the hot case: build it from the token arrays, without token views.
+      const dotIdx = this.peekIndex();
+      if (ty === T.Dot && this.ty[dotIdx + 1] === T.Ident) {
+        const k = dotIdx + 1;
+        this.i = k + 1;
+        const nameRange = this.positions.range(this.filename, this.st[k], this.en[k]);
+        ret = { kind: 'GetAttr', object: ret, name: this.src.slice(this.st[k], this.en[k]), nameRange, range: { filename: this.filename, start: ret.range.start, end: nameRange.end } };
+        continue;
+      }
       const t = this.peek();
       if (t.type === 'Dot') {
         this.next();
@@ -1192,7 +1203,13 @@ class Parser {
           this.next();
           this.nl = savedNl;
           const item: Expression = { kind: 'SplatItem', range: span(open, close) };
+          if (++this.depth > MAX_DEPTH) {
+            this.depth--;
+            this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, item.range);
+            return { kind: 'Invalid', range: span(ret, close) };
+          }
           const each = this.parseTraversals(item);
+          this.depth--;
           ret = { kind: 'Splat', source: ret, each, full: true, range: span(ret, each) };
           continue;
         }
@@ -1272,6 +1289,21 @@ class Parser {
 
   /** A quoted string or heredoc: parts, strip markers, the `<<-` indent rule, directives. */
   private parseTemplate(): Expression {
+    // Fast path for the most common string: "text" with no escapes or sequences.
+    const i = this.peekIndex();
+    const ty = this.ty;
+    if (ty[i] === T.OQuote && ty[i + 1] === T.QuotedLit && ty[i + 2] === T.CQuote) {
+      const litStart = this.st[i + 1];
+      const litEnd = this.en[i + 1];
+      const raw = this.src.slice(litStart, litEnd);
+      if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) {
+        this.i = i + 3;
+        const p = this.positions;
+        const f = this.filename;
+        const value: LiteralExpr = { kind: 'Literal', value: raw, range: p.range(f, litStart, litEnd) };
+        return { kind: 'Template', parts: [value], range: p.range(f, this.st[i], this.en[i + 2]) };
+      }
+    }
     const open = this.next();
     const heredoc = open.type === 'OHeredoc';
     const closer: TokenType = heredoc ? 'CHeredoc' : 'CQuote';
@@ -1353,7 +1385,7 @@ class Parser {
       const only = atoms[0] as { k: 'interp'; expr: Expression };
       return { kind: 'TemplateWrap', wrapped: only.expr, range };
     }
-    const parts = this.buildTemplateParts(atoms);
+    const parts = hasDirectives(atoms) ? this.buildTemplateParts(atoms) : flatParts(atoms);
     const template: TemplateExpr = heredoc
       ? { kind: 'Template', parts, heredoc: heredocInfo(this.text(open)), range }
       : { kind: 'Template', parts, range };
@@ -1624,6 +1656,21 @@ class Parser {
     const end = posWithin(this.src, t, to);
     this.error('Invalid escape sequence', detail, { filename: this.filename, start, end });
   }
+}
+
+function hasDirectives(atoms: readonly TemplateAtom[]): boolean {
+  for (const a of atoms) if (a.k !== 'lit' && a.k !== 'interp' && a.k !== 'end') return true;
+  return false;
+}
+
+/** Parts of a template without directives: literals and interpolations, in order. */
+function flatParts(atoms: readonly TemplateAtom[]): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  for (const a of atoms) {
+    if (a.k === 'lit') parts.push({ kind: 'Literal', value: a.val, range: a.range });
+    else if (a.k === 'interp') parts.push(a.expr);
+  }
+  return parts;
 }
 
 function isHex(c: number): boolean {

@@ -108,6 +108,15 @@ export function workdir(fixture: string | Record<string, string>, extraEnv: Reco
   };
 }
 
+/** A copy of another workdir (config, state, simulator data): a given state without re-applying. */
+export function cloneWorkdir(from: Workdir): Workdir {
+  const w = workdir({});
+  fs.rmSync(w.dir, { recursive: true, force: true });
+  fs.cpSync(from.dir, w.dir, { recursive: true });
+  fs.rmSync(path.join(w.dir, '.drctl/sim/sim.lock'), { force: true });
+  return w;
+}
+
 /** Fails with drctl's output when a run did not exit as expected. */
 export function expectExit(r: RunResult, code: number, what = 'drctl'): RunResult {
   if (r.code !== code) throw new Error(`${what} exited ${r.code ?? r.signal}, expected ${code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);

@@ -3,8 +3,8 @@
 // a standalone simulator process on the same data directory where a test must look into (or
 // change) the cloud between runs.
 import * as fs from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, expectExit, idOf, parseStateFile, startSimulator, workdir, type SimProcess, type Workdir } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, cloneWorkdir, expectExit, idOf, parseStateFile, startSimulator, workdir, type SimProcess, type Workdir } from './harness.js';
 
 const STATE = 'state/basic.drstate.json';
 const HOME = 'basic-dal13';
@@ -17,26 +17,54 @@ interface PlanJson {
   state: { lineage: string; serial: number } | null;
 }
 
-const open: Workdir[] = [];
-const sims: SimProcess[] = [];
-
-beforeAll(() => {
-  if (!fs.existsSync(`${ROOT}/dist/commands/index.js`)) throw new Error('build first: npx tsc -p tsconfig.build.json');
-});
-
-afterEach(async () => {
-  for (const s of sims.splice(0)) await s.stop();
-  for (const w of open.splice(0)) w.remove();
-});
-
-/** Given the basic fixture, applied. */
-async function applied(): Promise<Workdir> {
-  const w = workdir('basic');
-  open.push(w);
-  const r = expectExit(await w.run(['apply', w.config, '-auto-approve']), 0, 'first apply');
-  expect(r.stdout).toContain('Apply complete! 16 succeeded, 0 failed, 0 skipped.');
-  return w;
+/** What one test made (temp dirs, simulator processes), removed when it ends. */
+class Scratch {
+  readonly dirs: Workdir[] = [];
+  readonly sims: SimProcess[] = [];
+  /** Given the basic fixture, applied (a copy of the template: same lineage, same cloud). */
+  applied(): Workdir {
+    return this.keep(cloneWorkdir(template));
+  }
+  /** Given the basic fixture, never applied. */
+  fresh(): Workdir {
+    return this.keep(workdir('basic'));
+  }
+  keep(w: Workdir): Workdir {
+    this.dirs.push(w);
+    return w;
+  }
+  /** A simulator process serving the workdir's cloud, so the test can look at it over HTTP. */
+  async simulatorOf(w: Workdir): Promise<SimProcess> {
+    const sim = await startSimulator(w.file('.drctl/sim'));
+    this.sims.push(sim);
+    return sim;
+  }
+  async dispose(): Promise<void> {
+    for (const sim of this.sims) await sim.stop();
+    for (const w of this.dirs) w.remove();
+  }
 }
+
+const test = it.extend<{ scratch: Scratch }>({
+  // eslint-disable-next-line no-empty-pattern
+  scratch: async ({}, use) => {
+    const scratch = new Scratch();
+    await use(scratch);
+    await scratch.dispose();
+  },
+});
+
+/** The basic fixture, applied once; each test starts from a copy of it. */
+let template: Workdir;
+
+beforeAll(async () => {
+  if (!fs.existsSync(`${ROOT}/dist/commands/index.js`)) throw new Error('build first: npx tsc -p tsconfig.build.json');
+  template = workdir('basic');
+  const r = expectExit(await template.run(['apply', template.config, '-auto-approve']), 0, 'first apply');
+  expect(r.stdout).toContain('Apply complete! 16 succeeded, 0 failed, 0 skipped.');
+});
+
+afterAll(() => template?.remove());
 
 async function planJson(w: Workdir, ...args: string[]): Promise<PlanJson> {
   const r = expectExit(await w.run(['plan', w.config, '-json', ...args]), 0, 'plan -json');
@@ -49,21 +77,10 @@ async function expectConverged(w: Workdir): Promise<void> {
   expectExit(await w.run(['plan', w.config, '-detailed-exitcode']), 0, 'plan -detailed-exitcode after apply');
 }
 
-/** A simulator process serving the workdir's cloud, so tests can look at it over HTTP. */
-async function simulatorOf(w: Workdir): Promise<SimProcess> {
-  const sim = await startSimulator(w.file('.drctl/sim'));
-  sims.push(sim);
-  return sim;
-}
-
-async function stopSimulator(sim: SimProcess): Promise<void> {
-  await sim.stop();
-  sims.splice(sims.indexOf(sim), 1);
-}
-
-describe('plan and apply, end to end', () => {
-  it('changing one VM\'s memory plans exactly one update, and applying it converges', async () => {
-    const w = await applied();
+// Tests run a few at a time: each is mostly waiting on its own drctl processes.
+describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
+  test('changing one VM\'s memory plans exactly one update, and applying it converges', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     w.edit('vms.hcl', (s) => s.replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$124'));
 
     const plan = await planJson(w);
@@ -88,8 +105,8 @@ describe('plan and apply, end to end', () => {
     await expectConverged(w);
   });
 
-  it('a rename with a moved block moves the state entry and keeps the same cloud VM', async () => {
-    const w = await applied();
+  test('a rename with a moved block moves the state entry and keeps the same cloud VM', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const before = await parseStateFile(w.file(STATE));
     const vmId = idOf(before, 'vm.jump01');
     expect(vmId).toBeTruthy();
@@ -117,14 +134,14 @@ describe('plan and apply, end to end', () => {
     expect(after.resources).toHaveLength(before.resources.length);
     await expectConverged(w);
 
-    const sim = await simulatorOf(w);
+    const sim = await scratch.simulatorOf(w);
     const vms = await sim.listVms(HOME);
     expect(vms.filter((v) => v.pvmInstanceID === vmId)).toHaveLength(1);
     expect(vms).toHaveLength(8);
   });
 
-  it('removing a VM block plans one delete, and applying it removes the VM from the cloud and state', async () => {
-    const w = await applied();
+  test('removing a VM block plans one delete, and applying it removes the VM from the cloud and state', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const webId = idOf(await parseStateFile(w.file(STATE)), 'vm.web[1]')!;
     w.edit('vms.hcl', (s) => s.replace(/(vm "web" \{\s*count\s+=\s+)2/, '$11'));
 
@@ -141,15 +158,15 @@ describe('plan and apply, end to end', () => {
     expect(st.resources.map((r) => r.address)).not.toContain('vm.web[1]');
     await expectConverged(w);
 
-    const sim = await simulatorOf(w);
+    const sim = await scratch.simulatorOf(w);
     const vms = await sim.listVms(HOME);
     expect(vms.map((v) => v.pvmInstanceID)).not.toContain(webId);
     expect(vms.map((v) => v.serverName)).not.toContain('web-1');
     expect(vms).toHaveLength(7);
   });
 
-  it('changing machine_type replaces the VM, with the reason and the attribute that forces it', async () => {
-    const w = await applied();
+  test('changing machine_type replaces the VM, with the reason and the attribute that forces it', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const oldId = idOf(await parseStateFile(w.file(STATE)), 'vm.db01')!;
     w.edit('vms.hcl', (s) => s.replace('machine_type  = "e980"', 'machine_type  = "e1080"'));
 
@@ -171,7 +188,7 @@ describe('plan and apply, end to end', () => {
     const newId = idOf(await parseStateFile(w.file(STATE)), 'vm.db01')!;
     expect(newId).not.toBe(oldId);
     await expectConverged(w);
-    const sim = await simulatorOf(w);
+    const sim = await scratch.simulatorOf(w);
     const vms = await sim.listVms(HOME);
     const ids = vms.map((v) => v.pvmInstanceID);
     expect(ids).toContain(newId);
@@ -179,10 +196,10 @@ describe('plan and apply, end to end', () => {
     expect(vms.find((v) => v.pvmInstanceID === newId)?.sysType).toBe('e1080');
   });
 
-  it('a change made in the cloud is reported as drift and planned back; -refresh=false does not see it', async () => {
-    const w = await applied();
+  test('a change made in the cloud is reported as drift and planned back; -refresh=false does not see it', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const id = idOf(await parseStateFile(w.file(STATE)), 'vm.app[1]')!;
-    const sim = await simulatorOf(w);
+    const sim = await scratch.simulatorOf(w);
     await sim.call('PUT', `/pcloud/v1/cloud-instances/${HOME}/pvm-instances/${id}`, { memory: 48 });
     expect((await sim.listVms(HOME)).find((v) => v.pvmInstanceID === id)?.memory).toBe(48);
 
@@ -208,10 +225,10 @@ describe('plan and apply, end to end', () => {
     await expectConverged(w);
   });
 
-  it('a VM deleted in the cloud is planned for replacement and recreated', async () => {
-    const w = await applied();
+  test('a VM deleted in the cloud is planned for replacement and recreated', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const id = idOf(await parseStateFile(w.file(STATE)), 'vm.web[0]')!;
-    const sim = await simulatorOf(w);
+    const sim = await scratch.simulatorOf(w);
     await sim.call('DELETE', `/pcloud/v1/cloud-instances/${HOME}/pvm-instances/${id}`);
     const plan = await planJson(w);
     expect(plan.resource_drift.map((d) => [d.address, d.kind])).toEqual([['vm.web[0]', 'deleted']]);
@@ -223,8 +240,8 @@ describe('plan and apply, end to end', () => {
     await expectConverged(w);
   });
 
-  it('applying again with no changes leaves the state file byte-identical', async () => {
-    const w = await applied();
+  test('applying again with no changes leaves the state file byte-identical', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const first = fs.readFileSync(w.file(STATE));
     const st = await parseStateFile(w.file(STATE));
     for (let i = 0; i < 2; i++) {
@@ -238,9 +255,8 @@ describe('plan and apply, end to end', () => {
     expect(fs.existsSync(w.file(`${STATE}.lock`))).toBe(false);
   });
 
-  it('-detailed-exitcode: 2 with changes, 0 without, 1 on an error', async () => {
-    const w = workdir('basic');
-    open.push(w);
+  test('-detailed-exitcode: 2 with changes, 0 without, 1 on an error', async ({ scratch, expect }) => {
+    const w = scratch.fresh();
     const r2 = await w.run(['plan', w.config, '-detailed-exitcode']);
     expect(r2.code).toBe(2);
     expect(r2.stdout).toContain('Plan: 16 to add, 0 to change, 0 to destroy.');
@@ -257,8 +273,8 @@ describe('plan and apply, end to end', () => {
     expect(r1.stderr).toContain('vms.hcl');
   });
 
-  it('plan -out then apply of that file applies exactly the saved plan', async () => {
-    const w = await applied();
+  test('plan -out then apply of that file applies exactly the saved plan', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     w.edit('vms.hcl', (s) => s.replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$132'));
     const p = await w.run(['plan', w.config, '-out', 'plan.bin', '-detailed-exitcode']);
     expect(p.code).toBe(2);
@@ -278,8 +294,8 @@ describe('plan and apply, end to end', () => {
     expect(again.stderr).toContain('stale');
   });
 
-  it('a stale saved plan (the state changed after it was made) is refused with a clear message', async () => {
-    const w = await applied();
+  test('a stale saved plan (the state changed after it was made) is refused with a clear message', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     w.edit('vms.hcl', (s) => s.replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$120'));
     expect((await w.run(['plan', w.config, '-out', 'old.bin'])).code).toBe(0);
     const serial = (await parseStateFile(w.file(STATE))).serial;
@@ -293,9 +309,10 @@ describe('plan and apply, end to end', () => {
     expect(fs.readFileSync(w.file(STATE)).equals(stateBytes)).toBe(true);
   });
 
-  it('a saved plan made for another state lineage is refused', async () => {
-    const a = await applied();
-    const b = await applied();
+  test('a saved plan made for another state lineage is refused', async ({ scratch, expect }) => {
+    const a = scratch.applied();
+    const b = scratch.fresh(); // applied on its own: a state of its own lineage
+    expectExit(await b.run(['apply', b.config, '-auto-approve']), 0);
     a.edit('vms.hcl', (s) => s.replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$120'));
     expect((await a.run(['plan', a.config, '-out', 'a.bin'])).code).toBe(0);
     fs.copyFileSync(a.file('a.bin'), b.file('a.bin'));
@@ -309,8 +326,8 @@ describe('plan and apply, end to end', () => {
     expect(fs.readFileSync(b.file(STATE)).equals(stateBytes)).toBe(true);
   });
 
-  it('-target limits plan and apply to the target and what it depends on', async () => {
-    const w = await applied();
+  test('-target limits plan and apply to the target and what it depends on', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     w.edit('vms.hcl', (s) => s.replace(/(vm "app" \{[^}]*memory_gb\s+=\s+)32/, '$148').replace(/(vm "web" \{[^}]*memory_gb\s+=\s+)16/, '$124'));
     const all = await planJson(w);
     expect(changed(all).map((c) => c.address)).toEqual(['vm.app[0]', 'vm.app[1]', 'vm.app[2]', 'vm.web[0]', 'vm.web[1]']);
@@ -331,8 +348,8 @@ describe('plan and apply, end to end', () => {
     expect(changed(rest).map((c) => c.address)).toEqual(['vm.app[0]', 'vm.app[1]', 'vm.app[2]', 'vm.web[1]']);
   });
 
-  it('-destroy plans every resource for deletion, and applying it empties the cloud and the state', async () => {
-    const w = await applied();
+  test('-destroy plans every resource for deletion, and applying it empties the cloud and the state', async ({ scratch, expect }) => {
+    const w = scratch.applied();
     const plan = await planJson(w, '-destroy');
     expect(plan.resource_changes).toHaveLength(16);
     expect(plan.resource_changes.every((c) => c.actions.join() === 'delete' && c.action_reason === 'delete_because_destroy_mode')).toBe(true);
@@ -347,19 +364,18 @@ describe('plan and apply, end to end', () => {
     const st = await parseStateFile(w.file(STATE));
     expect(st.resources).toEqual([]);
     expect(st.outputs).toEqual({});
-    const sim = await simulatorOf(w);
+    const sim = await scratch.simulatorOf(w);
     expect(await sim.listVms(HOME)).toEqual([]);
     expect((await sim.call<{ networks: unknown[] }>('GET', `/pcloud/v1/cloud-instances/${HOME}/networks`)).networks).toEqual([]);
-    await stopSimulator(sim);
+    await sim.stop();
     // Nothing left to destroy, and the configuration would create it all again.
     expect((await planJson(w, '-destroy')).resource_changes).toEqual([]);
     expect((await w.run(['plan', w.config, '-detailed-exitcode'])).code).toBe(2);
   });
 
-  it('sensitive values print as (sensitive) and never reach output or state in plain text', async () => {
+  test('sensitive values print as (sensitive) and never reach output or state in plain text', async ({ scratch, expect }) => {
     const secret = 's3cr3t-hook-token';
-    const w = workdir('basic');
-    open.push(w);
+    const w = scratch.fresh();
     const text = expectExit(await w.run(['plan', w.config]), 0);
     expect(text.stdout).toMatch(/\+ webhook = \(sensitive value\)/);
     const json = await w.run(['plan', w.config, '-json']);

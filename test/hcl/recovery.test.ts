@@ -327,6 +327,24 @@ const cases: readonly Case[] = [
     want: ['Invalid legacy index syntax @1:7-1:10@6-9'],
   },
   {
+    name: 'brackets nested too deeply: one error, no stack overflow',
+    src: 'a = ' + '['.repeat(10000) + ']'.repeat(10000) + '\nb = 1\n',
+    want: ['Expression too deeply nested @1:205-1:206@204-205'],
+    keeps: ['a', 'b'],
+  },
+  {
+    name: 'blocks nested too deeply',
+    src: 'a {\n'.repeat(500) + '}\n'.repeat(500) + 'b = 1\n',
+    want: ['Configuration too deeply nested @201:3-201:4@802-803'],
+    keeps: ['a', 'b'],
+  },
+  {
+    name: 'splats chained too deeply',
+    src: 'a = x' + '[*]'.repeat(20000) + '\nb = 1\n',
+    want: ['Expression too deeply nested @1:603-1:606@602-605'],
+    keeps: ['a', 'b'],
+  },
+  {
     name: 'three independent errors: three diagnostics, in source order',
     src: 'a = 1 +\nb = "ok"\nc = [1 2]\nd {\n  e = @\n}\nf = 3\n',
     want: [

@@ -1,0 +1,232 @@
+// `drctl drill`: a non-disruptive rehearsal at the standby site. Clone the replicated volumes,
+// build test networks from each network's `test` subnet, boot the clones there in plan order,
+// run the post_checks, record the RTO, and clean up — always: the drill machine reaches
+// `cleaning` after a failure, after the drill's time limit, and on Ctrl-C. Production and
+// replication are never touched.
+import { fromPromise } from 'xstate';
+import type { Drill, RecoveryPlan } from '../config/model.js';
+import { UserError } from '../diag/errors.js';
+import { drillMachine } from './drill.js';
+import { siteMachine } from './site.js';
+import { startLifecycle, stateName, until } from './runner.js';
+import { choosePlan, cloudName, groupAt, planVolumeGroups, siteKey, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
+import { makeRunbook, type Runbook } from './runbook.js';
+import { newRunId, openDrSession, openRunChannel, writeRunRecord, type DrContext, type DrOpened, type DrSession } from './session.js';
+import { DRILL_PREFIX, removeDrillLeftovers } from './cleanup.js';
+import { runPostCheck, SITE_KEY } from './move.js';
+import type { DrRunOptions } from './failover.js';
+
+export interface DrillOptions extends DrRunOptions {
+  /** The drill block to run (default: the only one), or a plan for an ad-hoc drill. */
+  readonly drill?: string;
+  readonly plan?: string;
+  readonly approve?: (runbook: Runbook) => Promise<boolean>;
+  readonly signal?: AbortSignal;
+}
+
+export interface DrillRecord {
+  readonly run: string;
+  readonly kind: 'drill';
+  readonly drill: string;
+  readonly plan: string;
+  readonly site: string;
+  readonly outcome: 'passed' | 'failed' | 'cancelled';
+  readonly failure?: { readonly step: string; readonly message: string };
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly groups: readonly { readonly name: string; readonly seconds: number; readonly postCheck?: { readonly ok: boolean; readonly output: string } }[];
+  readonly rto: { readonly achievedSeconds?: number; readonly achievedModelSeconds?: number; readonly predictedSeconds: number; readonly targetSeconds?: number; readonly met?: boolean };
+  readonly cleanup: { readonly vms: number; readonly volumes: number; readonly networks: number };
+  readonly events: { readonly file: string; readonly count: number };
+  readonly runbook: Runbook;
+}
+
+export interface DrillOutcome extends Omit<DrOpened, 'dr'> {
+  readonly record?: DrillRecord;
+  readonly recordFile?: string;
+  readonly cancelled?: boolean;
+}
+
+function chooseDrill(dr: DrSession, opts: DrillOptions): { name: string; drill?: Drill; plan: RecoveryPlan } {
+  const drills = [...dr.config.drills.values()];
+  if (opts.drill) {
+    const d = dr.config.drills.get(opts.drill.startsWith('drill.') ? opts.drill : `drill.${opts.drill}`);
+    if (!d) throw new UserError(`No drill "${opts.drill}".`, [`Drills: ${drills.map((x) => x.name).join(', ') || 'none'}.`]);
+    return { name: d.name, drill: d, plan: choosePlan(dr.config, d.plan) };
+  }
+  if (opts.plan) return { name: choosePlan(dr.config, opts.plan).name, plan: choosePlan(dr.config, opts.plan) };
+  if (drills.length === 1) return { name: drills[0].name, drill: drills[0], plan: choosePlan(dr.config, drills[0].plan) };
+  const plan = choosePlan(dr.config);
+  return { name: plan.name, plan };
+}
+
+export async function drillService(opts: DrillOptions, ctx: DrContext): Promise<DrillOutcome> {
+  const opened = await openDrSession({ ...opts, operation: 'drill', signal: opts.signal }, ctx);
+  if (!opened.dr) return opened;
+  try {
+    return { diagnostics: opened.diagnostics, sources: opened.sources, ...(await runDrill(opened.dr, opts)) };
+  } finally {
+    await opened.dr.close();
+  }
+}
+
+export async function runDrill(dr: DrSession, opts: DrillOptions): Promise<{ record?: DrillRecord; recordFile?: string; cancelled?: boolean }> {
+  const { config, state: session, provider } = dr;
+  const wall = dr.ctx.wall ?? (() => new Date());
+  const chosen = chooseDrill(dr, opts);
+  const plan = chosen.plan;
+  const pair = sitePair(config);
+  const site = startLifecycle(siteMachine, SITE_KEY, session, { active: pair.active, standby: pair.standby });
+  const siteState = stateName(site.actor.getSnapshot());
+  if (siteState !== 'ready' && siteState !== 'replicating' && siteState !== 'drilling' && siteState !== 'cleaning-up') {
+    await site.stop();
+    throw new UserError(`A move is under way or unfinished (site lifecycle: ${siteState}); a drill must wait.`);
+  }
+  const at = site.actor.getSnapshot().context.standby;
+  const ws = workspaceOf(config, at);
+  const prefix = `${DRILL_PREFIX}${chosen.name}`.slice(0, 24);
+  const run = newRunId('drill', wall());
+  const cache: GroupCache = new Map();
+  const vgs = planVolumeGroups(config, plan.groups.flatMap((g) => g.vms));
+  const runbook = makeRunbook({ kind: 'drill', run, config, plan, from: site.actor.getSnapshot().context.active, to: at, unplanned: false, resuming: false, parallelism: dr.parallelism, replication: vgs.map((v) => ({ volumeGroup: v, state: 'clone' })) });
+  if (opts.approve && !(await opts.approve(runbook))) {
+    await site.stop();
+    return { cancelled: true };
+  }
+  const channel = openRunChannel(dr, run);
+  const emit = channel.log.emit;
+  const scale = dr.timeScale;
+  const realMs = (s: number) => Math.max(10_000, s * 1000 * (scale > 0 ? scale : 1));
+  const key = `drill.${chosen.name}`;
+
+  // A drill interrupted earlier (kill -9) is cleaned up before a new one starts.
+  if (session.lifecycle(key) !== undefined || siteState === 'drilling' || siteState === 'cleaning-up') {
+    emit({ name: 'run.step', severity: 'warning', subject: key, message: 'an earlier drill was interrupted; cleaning up its leftovers first' });
+    await removeDrillLeftovers(provider, [ws], prefix);
+    await session.setLifecycle(key, undefined);
+    if (stateName(site.actor.getSnapshot()) === 'drilling') site.actor.send({ type: 'DRILL_ENDED' });
+    if (stateName(site.actor.getSnapshot()) === 'cleaning-up') site.actor.send({ type: 'CLEANED' });
+  }
+  if (stateName(site.actor.getSnapshot()) === 'ready') site.actor.send({ type: 'REPLICATION_OK' });
+  site.actor.send({ type: 'DRILL', run });
+  emit({ name: 'DRILL_STARTED', subject: key, message: `drill ${chosen.name} of ${plan.address} at ${at} (${ws})` });
+
+  const t0 = dr.ctx.now();
+  const cloneOf = new Map<string, string>();
+  const netIds: Record<string, string> = {};
+  const groupsDone: { name: string; seconds: number; postCheck?: { ok: boolean; output: string } }[] = [];
+  let cleaned = { vms: 0, volumes: 0, networks: 0 };
+  const network = chosen.drill?.network ?? 'test';
+
+  const actors = {
+    cloneVolumes: fromPromise<void, { drill: string }>(async () => {
+      const used = new Set(plan.groups.flatMap((g) => g.vms).flatMap((v) => config.vms.get(v)?.networks ?? []));
+      for (const n of [...used].sort()) {
+        const net = config.networks.get(n);
+        const sub = network === 'test' ? net?.test : net?.subnets[network];
+        if (!sub) throw new Error(`${n} has no "${network}" subnet to boot drill clones on`);
+        const created = await provider.create('network', ws, { name: `${prefix}-${cloudName(n)}`, type: 'vlan', cidr: sub.cidr, gateway: sub.gateway });
+        netIds[n] = created.id;
+      }
+      for (const vg of vgs) {
+        const g = await groupAt(provider, config, session, vg, at, cache);
+        const res = await provider.cloneVolumes(ws, { name: `${prefix}-${cloudName(vg)}`, volumeIds: g.volumeIds }, { timeoutMs: realMs(600) });
+        for (const c of res.clones) cloneOf.set(c.sourceId, c.cloneId);
+        emit({ name: 'run.step', subject: vg, message: `cloned ${res.clones.length} volume(s) of ${vg}` });
+      }
+    }),
+    bootClones: fromPromise<{ rtoMs: number }, { drill: string }>(async () => {
+      const start = dr.ctx.now();
+      for (const g of plan.groups) {
+        const gs = dr.ctx.now();
+        const queue = [...g.vms];
+        const worker = async () => {
+          for (let vm = queue.shift(); vm; vm = queue.shift()) {
+            const volumeIds: string[] = [];
+            for (const vg of config.vms.get(vm)?.volumeGroups ?? []) {
+              for (const id of (await groupAt(provider, config, session, vg, at, cache)).volumeIds) volumeIds.push(cloneOf.get(id) ?? id);
+            }
+            const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);
+            emit({ name: 'VM_BOOTUP_STARTED', subject: vm, message: `booting the clone of ${vm} on the ${network} network` });
+            try {
+              await provider.create('vm', ws, vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }), { timeoutMs: realMs(g.timeoutSeconds ?? 3600) });
+            } catch (e) {
+              emit({ name: 'VM_BOOTUP_FAILED', subject: vm, message: `${vm}: ${e instanceof Error ? e.message : String(e)}` });
+              throw e;
+            }
+            emit({ name: 'VM_BOOTUP_COMPLETED', subject: vm, message: `clone of ${vm} is up` });
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(dr.parallelism, g.vms.length) }, worker));
+        let postCheck: { ok: boolean; output: string } | undefined;
+        if (g.postCheck) {
+          const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
+          postCheck = { ok: r.ok, output: r.output.slice(-2000) };
+          emit({ name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED', subject: `group ${g.name}`, message: `post_check ${g.postCheck}${r.ok ? ' passed' : ` failed: ${r.reason}`}` });
+          if (!r.ok) throw new Error(`post_check of group ${g.name} failed: ${r.reason}`);
+        }
+        if (g.manual) emit({ name: 'MANUAL_STEP', subject: `group ${g.name}`, message: `(drill: not performed) ${g.manual}` });
+        groupsDone.push({ name: g.name, seconds: (dr.ctx.now() - gs) / 1000, ...(postCheck ? { postCheck } : {}) });
+        emit({ name: 'GROUP_COMPLETED', subject: `group ${g.name}`, message: `drill group ${g.name} is up` });
+      }
+      return { rtoMs: dr.ctx.now() - start };
+    }),
+    validate: fromPromise<void, { drill: string }>(async () => {
+      const max = chosen.drill?.pass.maxRtoSeconds ?? plan.rtoSeconds;
+      const rtoSeconds = (dr.ctx.now() - t0) / 1000 / (scale > 0 ? scale : 1);
+      if (max !== undefined && rtoSeconds > max) throw new Error(`RTO ${Math.round(rtoSeconds)}s exceeds the drill's limit of ${max}s`);
+      if (chosen.drill?.pass.requirePostChecks && groupsDone.some((g) => g.postCheck && !g.postCheck.ok)) throw new Error('a post_check failed');
+    }),
+    cleanup: fromPromise<void, { drill: string }>(async () => {
+      const r = await removeDrillLeftovers(provider, [ws], prefix);
+      cleaned = { vms: r.removed.vms.length, volumes: r.removed.volumes.length, networks: r.removed.networks.length };
+    }),
+  };
+  const lc = startLifecycle(drillMachine.provide({ actors }), key, session, { drill: chosen.name, limitMs: realMs(chosen.drill?.cleanupAfterSeconds ?? 4 * 3600) }, {
+    onTransition: (k, a, b) => emit({ name: 'machine.transition', subject: k, message: `${k}: ${a || '(new)'} → ${b}` }),
+  });
+  const onAbort = () => lc.actor.send({ type: 'CANCEL' });
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+  let end = await until(lc.actor, (s) => s.status === 'done' || stateName(s) === 'cleanup-failed');
+  if (stateName(end) === 'cleanup-failed') {
+    lc.actor.send({ type: 'RETRY' });
+    end = await until(lc.actor, (s) => s.status === 'done' || stateName(s) === 'cleanup-failed');
+  }
+  opts.signal?.removeEventListener('abort', onAbort);
+  const ctx = end.context;
+  const cleanOk = end.status === 'done';
+  const outcome: DrillRecord['outcome'] = ctx.cancelled ? 'cancelled' : ctx.failure ? 'failed' : 'passed';
+  if (ctx.failure) site.actor.send({ type: 'STEP_FAILED', event: 'DRILL_FAILED', step: ctx.failure.step, message: ctx.failure.message });
+  else site.actor.send({ type: 'DRILL_ENDED' });
+  if (cleanOk) site.actor.send({ type: 'CLEANED' });
+  else site.actor.send({ type: 'STEP_FAILED', event: 'DRILL_CLEANUP_FAILED', step: 'cleanup', message: 'drill leftovers remain' });
+  emit({ name: cleanOk ? 'DRILL_CLEANUP_COMPLETED' : 'DRILL_CLEANUP_FAILED', subject: key, message: cleanOk ? `removed ${cleaned.vms} VM(s), ${cleaned.volumes} clone(s), ${cleaned.networks} test network(s)` : 'cleanup failed: run drctl cleanup' });
+  emit({ name: outcome === 'passed' ? 'DRILL_COMPLETED' : 'DRILL_FAILED', subject: key, message: outcome === 'passed' ? `drill passed` : `drill ${outcome}${ctx.failure ? `: ${ctx.failure.message}` : ''}` });
+  await lc.stop();
+  if (cleanOk) await session.setLifecycle(key, undefined);
+  await site.stop();
+  await session.commit();
+  const achievedSeconds = ctx.rtoMs !== undefined ? ctx.rtoMs / 1000 : undefined;
+  const achievedModelSeconds = achievedSeconds !== undefined ? achievedSeconds / (scale > 0 ? scale : 1) : undefined;
+  const target = chosen.drill?.pass.maxRtoSeconds ?? plan.rtoSeconds;
+  await channel.close();
+  const record: DrillRecord = {
+    run,
+    kind: 'drill',
+    drill: chosen.name,
+    plan: plan.address,
+    site: at,
+    outcome,
+    ...(ctx.failure ? { failure: ctx.failure } : {}),
+    startedAt: new Date(wall().getTime() - (dr.ctx.now() - t0)).toISOString(),
+    endedAt: wall().toISOString(),
+    groups: groupsDone,
+    rto: { achievedSeconds, achievedModelSeconds, predictedSeconds: runbook.predictedSeconds, targetSeconds: target, ...(achievedModelSeconds !== undefined && target !== undefined ? { met: achievedModelSeconds <= target } : {}) },
+    cleanup: cleaned,
+    events: { file: channel.log.file, count: channel.log.events.length },
+    runbook,
+  };
+  void siteKey;
+  return { record, recordFile: writeRunRecord(dr, run, record) };
+}

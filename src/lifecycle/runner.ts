@@ -1,0 +1,92 @@
+// Runs a lifecycle machine with its snapshot persisted: the machine definitions stay pure, and
+// this is the one place that restores an actor from the state file (createActor(logic,
+// {snapshot})) and writes `getPersistedSnapshot()` back after every transition.
+import { createActor, type Actor, type AnyActorLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import type { JsonValue } from '../state/json.js';
+
+/** Where snapshots live: a StateSession (lifecycles in the state file) or a map in tests. */
+export interface LifecycleStore {
+  lifecycle(key: string): JsonValue | undefined;
+  setLifecycle(key: string, snapshot: unknown): Promise<void>;
+}
+
+export interface Lifecycle<L extends AnyActorLogic> {
+  readonly key: string;
+  readonly actor: Actor<L>;
+  /** True when it continued from a persisted snapshot. */
+  readonly restored: boolean;
+  /** Resolves when every snapshot so far is durable. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Called with each state value change: from, to. */
+  readonly onTransition?: (key: string, from: string, to: string) => void;
+}
+
+/** The state value of a flat machine as a string. */
+export function stateName(snapshot: { readonly value: unknown }): string {
+  return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+}
+
+export function startLifecycle<L extends AnyActorLogic>(logic: L, key: string, store: LifecycleStore, input: InputFrom<L>, opts: StartOptions = {}): Lifecycle<L> {
+  const saved = store.lifecycle(key);
+  const create = createActor as unknown as (l: L, o: object) => Actor<L>;
+  const actor = saved !== undefined ? create(logic, { snapshot: saved }) : create(logic, { input });
+  let chain: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  let last = saved !== undefined ? stateName(saved as { value: unknown }) : '';
+  const persist = () => {
+    const snap = actor.getPersistedSnapshot();
+    chain = chain.then(() => store.setLifecycle(key, snap)).catch((e) => {
+      failed ??= e;
+    });
+  };
+  actor.subscribe({
+    next: (s) => {
+      const now = stateName(s as { value: unknown });
+      if (now !== last) {
+        opts.onTransition?.(key, last, now);
+        last = now;
+      }
+      persist();
+    },
+    error: () => undefined,
+  });
+  actor.start();
+  persist();
+  return {
+    key,
+    actor,
+    restored: saved !== undefined,
+    flush: async () => {
+      await chain;
+      if (failed) throw failed;
+    },
+    stop: async () => {
+      actor.stop();
+      await chain;
+    },
+  };
+}
+
+/** Waits until the snapshot satisfies `done`, or the signal aborts. */
+export function until<L extends AnyActorLogic>(actor: Actor<L>, done: (s: SnapshotFrom<L>) => boolean, signal?: AbortSignal): Promise<SnapshotFrom<L>> {
+  return new Promise((resolve, reject) => {
+    const check = (s: SnapshotFrom<L>) => {
+      if (done(s)) {
+        sub.unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(s);
+      }
+    };
+    const onAbort = () => {
+      sub.unsubscribe();
+      reject(new Error('interrupted'));
+    };
+    const sub = actor.subscribe({ next: check, error: (e) => reject(e) });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    check(actor.getSnapshot());
+  });
+}

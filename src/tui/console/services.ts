@@ -1,0 +1,236 @@
+// What the console asks of drctl, as one interface: the dashboard's status, plan, apply and the
+// DR runs. The real implementation calls the same services as the commands (planService,
+// applyService); tests give fakes. No React here: this module is data and calls.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Plan } from '../../plan/plan.js';
+import type { ProgressEvent, RpoReading } from '../progress/model.js';
+import type { EngineContext } from '../../apply/service.js';
+import type { ConfigFs } from '../../config/load.js';
+
+export interface SiteStatus {
+  readonly name: string;
+  readonly location: string;
+  /** The role in configuration: active or standby. */
+  readonly role: string;
+  /** The site lifecycle machine's state from state, when a DR run has recorded one. */
+  readonly lifecycle?: string;
+}
+
+export interface DrillResult {
+  readonly name: string;
+  readonly result: string;
+  readonly at?: string;
+  readonly rtoSeconds?: number;
+}
+
+export interface DashboardStatus {
+  readonly configDir: string;
+  readonly sites: readonly SiteStatus[];
+  readonly volumeGroups: readonly RpoReading[];
+  readonly lastDrill?: DrillResult;
+  /** Changes a plan (without refresh) would make; undefined when it could not be planned. */
+  readonly pendingChanges?: number;
+  readonly stateSerial?: number;
+  readonly resources: number;
+  readonly problems: readonly string[];
+}
+
+export type Sink = (e: ProgressEvent) => void;
+
+export interface PlanResult {
+  readonly plan?: Plan;
+  /** The plan (or the errors) as text, coloured when asked: what the review screen scrolls. */
+  readonly text: string;
+}
+
+export interface RunResult {
+  readonly ok: boolean;
+  readonly summary: string;
+  /** 130 when interrupted, as the commands exit. */
+  readonly interrupted?: boolean;
+}
+
+export type DrActionName = 'verify' | 'drill' | 'failover' | 'failback';
+
+export interface DrRequest {
+  /** The site the operator typed to confirm (failover), or the chosen one. */
+  readonly site?: string;
+  readonly sink: Sink;
+  readonly signal: AbortSignal;
+}
+
+export interface ConsoleServices {
+  status(): Promise<DashboardStatus>;
+  plan(sink: Sink): Promise<PlanResult>;
+  /** Applies exactly this reviewed plan (refused if the state moved on since). */
+  apply(plan: Plan, sink: Sink, signal: AbortSignal): Promise<RunResult>;
+  /** DR runs that exist in this build; a missing one shows as "not available yet". */
+  readonly dr: Partial<Record<DrActionName, (req: DrRequest) => Promise<RunResult>>>;
+}
+
+export interface RealServicesOptions {
+  readonly cwd: string;
+  readonly dir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly fs: ConfigFs;
+  readonly color: boolean;
+  readonly width: () => number;
+  readonly now?: () => number;
+}
+
+function lifecycleValue(snapshot: unknown): string | undefined {
+  if (typeof snapshot === 'string') return snapshot;
+  if (!snapshot || typeof snapshot !== 'object') return undefined;
+  const v = (snapshot as { value?: unknown }).value;
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') return Object.entries(v).map(([k, sub]) => `${k}.${typeof sub === 'string' ? sub : '…'}`).join(',');
+  return undefined;
+}
+
+/** The newest drill record under .drctl/runs (written by DR runs), read leniently. */
+export function lastDrill(runsDir: string): DrillResult | undefined {
+  let files: string[];
+  try {
+    files = fs.readdirSync(runsDir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return undefined;
+  }
+  let best: { mtime: number; r: DrillResult } | undefined;
+  for (const f of files) {
+    try {
+      const file = path.join(runsDir, f);
+      const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const kind = String(j.kind ?? j.type ?? j.operation ?? '');
+      if (!/drill/.test(kind) && !/drill/.test(f)) continue;
+      const mtime = fs.statSync(file).mtimeMs;
+      const result = String(j.result ?? j.status ?? j.outcome ?? (j.passed === true ? 'passed' : j.passed === false ? 'failed' : 'unknown'));
+      const rto = typeof j.rtoSeconds === 'number' ? j.rtoSeconds : typeof j.rto_seconds === 'number' ? j.rto_seconds : undefined;
+      const r: DrillResult = { name: String(j.drill ?? j.name ?? f.replace(/\.json$/, '')), result, at: typeof j.finishedAt === 'string' ? j.finishedAt : typeof j.at === 'string' ? j.at : new Date(mtime).toISOString(), rtoSeconds: rto };
+      if (!best || mtime > best.mtime) best = { mtime, r };
+    } catch {
+      // A half-written or foreign file is not a drill record.
+    }
+  }
+  return best?.r;
+}
+
+/** The console's services over the real engine, in the directory `dir` under `cwd`. */
+export function realConsoleServices(opts: RealServicesOptions): ConsoleServices {
+  const now = opts.now ?? (() => performance.now());
+  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'] });
+  const planOptions = { dir: opts.dir, vars: [], refresh: true, destroy: false, targets: [], replace: [] } as const;
+
+  return {
+    async status() {
+      const { loadForEngine, statePathOf } = await import('../../apply/service.js');
+      const problems: string[] = [];
+      const loaded = loadForEngine(ctx(() => undefined), opts.dir, []);
+      const config = loaded.config;
+      if (!config) {
+        const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
+        return { configDir: opts.dir, sites: [], volumeGroups: [], resources: 0, problems: errors.length ? errors : ['The configuration has errors.'] };
+      }
+      const { LocalFileBackend } = await import('../../state/local.js');
+      const { readState } = await import('../../state/session.js');
+      const { StateMissingError } = await import('../../state/errors.js');
+      const file = statePathOf(config, ctx(() => undefined));
+      let state: Awaited<ReturnType<typeof readState>>['state'] | undefined;
+      const backend = new LocalFileBackend(file);
+      try {
+        state = (await readState(backend)).state;
+      } catch (e) {
+        if (!(e instanceof StateMissingError)) problems.push(`State: ${(e as Error).message}`);
+      } finally {
+        await backend.close();
+      }
+      const sites: SiteStatus[] = [...config.sites.values()].map((s) => ({ name: s.name, location: s.location, role: s.role, lifecycle: lifecycleValue(state?.lifecycles[s.address]) }));
+
+      // Replication health, read through the provider, for the volume groups state holds.
+      const volumeGroups: RpoReading[] = [];
+      const groups = (state?.resources ?? []).filter((r) => r.type === 'volume_group');
+      const rpoOf = (address: string) => {
+        const vg = config.volumeGroups.get(address);
+        return vg ? config.replicationPolicies.get(vg.policy)?.rpoSeconds : undefined;
+      };
+      if (groups.length) {
+        const { connectCloud } = await import('../../apply/cloud.js');
+        try {
+          const cloud = await connectCloud(config, { cwd: opts.cwd, env: opts.env });
+          try {
+            for (const g of groups) {
+              const workspace = String(g.attributes.workspace ?? '');
+              try {
+                const r = await cloud.provider.replicationStatus(workspace, g.id);
+                volumeGroups.push({ volumeGroup: g.name, lagSeconds: r.lagSeconds, rpoSeconds: rpoOf(g.address), state: r.state });
+              } catch (e) {
+                volumeGroups.push({ volumeGroup: g.name, rpoSeconds: rpoOf(g.address), state: 'unreachable' });
+                problems.push(`${g.address}: ${(e as Error).message}`);
+              }
+            }
+          } finally {
+            await cloud.close();
+          }
+        } catch (e) {
+          problems.push(`Cloud: ${(e as Error).message}`);
+          for (const g of groups) volumeGroups.push({ volumeGroup: g.name, rpoSeconds: rpoOf(g.address), state: 'unknown' });
+        }
+      }
+
+      // Pending changes: a plan against recorded state, without reading the cloud (cheap, no lock).
+      let pendingChanges: number | undefined;
+      try {
+        const { makePlan } = await import('../../plan/make.js');
+        const plan = await makePlan({ config, state: state ?? null, refresh: false, destroy: false, targets: [], replace: [], parallelism: 10, drctlVersion: '', emit: () => undefined });
+        pendingChanges = plan.changes.filter((c) => c.action !== 'no-op').length;
+      } catch (e) {
+        problems.push(`Plan: ${(e as Error).message}`);
+      }
+      return {
+        configDir: opts.dir,
+        sites,
+        volumeGroups,
+        lastDrill: lastDrill(path.resolve(opts.cwd, '.drctl/runs')),
+        pendingChanges,
+        stateSerial: state?.serial,
+        resources: state?.resources.length ?? 0,
+        problems,
+      };
+    },
+
+    async plan(sink) {
+      const { planService } = await import('../../apply/service.js');
+      const { renderPlanText } = await import('../../plan/render-text.js');
+      const { renderDiagnosticsText } = await import('../views/diagnostics.js');
+      const outcome = await planService(planOptions, ctx(sink));
+      const diags = renderDiagnosticsText(outcome.diagnostics, outcome.sources, opts.color, opts.width());
+      if (!outcome.plan) return { text: diags || 'The configuration has errors.\n' };
+      return { plan: outcome.plan, text: diags + renderPlanText(outcome.plan, { color: opts.color, width: opts.width() }) };
+    },
+
+    async apply(plan, sink, signal) {
+      const { applyService } = await import('../../apply/service.js');
+      const { encodePlanFile } = await import('../../plan/file.js');
+      // Applying the reviewed plan through a plan file, as `drctl apply plan.bin` does: if the
+      // state moved on since the review, the engine refuses instead of applying something else.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-console-'));
+      const file = path.join(dir, 'reviewed.plan');
+      fs.writeFileSync(file, encodePlanFile(plan));
+      try {
+        const outcome = await applyService({ ...planOptions, dir: '', planFile: file, lockTimeoutMs: 0, signal, operation: 'apply (console)' }, ctx(sink));
+        const r = outcome.result;
+        if (!r) return { ok: false, summary: outcome.diagnostics.map((d) => d.summary).join('; ') || 'Apply did not run.' };
+        const ok = r.failed === 0 && r.cancelled === 0;
+        const summary = `Apply ${ok ? 'complete' : r.interrupted ? 'interrupted' : 'finished with errors'}! ${r.succeeded} succeeded, ${r.failed} failed, ${r.skipped} skipped${r.cancelled ? `, ${r.cancelled} not started` : ''}.`;
+        return { ok, summary, interrupted: r.interrupted };
+      } catch (e) {
+        return { ok: false, summary: (e as Error).message };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+
+    dr: {},
+  };
+}

@@ -1,0 +1,32 @@
+// The console's keys.
+import { Box, Text } from 'ink';
+
+export const CONSOLE_KEYS: readonly (readonly [string, string])[] = [
+  ['p', 'plan: refresh, diff, and review the changes'],
+  ['a', 'apply: plan, review, confirm with "yes", then apply'],
+  ['v', 'verify: readiness checks (replication, capacity, networks)'],
+  ['d', 'drill: a rehearsal on the test network, always cleaned up'],
+  ['f', 'failover: type the target site name to confirm'],
+  ['b', 'failback: move back to the home site'],
+  ['e', 'events of the runs in this session'],
+  ['?', 'this help'],
+  ['q', 'quit (Esc goes back from any screen)'],
+];
+
+export interface HelpViewProps {
+  readonly available: (key: string) => boolean;
+}
+
+export function HelpView({ available }: HelpViewProps) {
+  return (
+    <Box flexDirection="column">
+      <Text bold>Keys</Text>
+      {CONSOLE_KEYS.map(([k, what]) => (
+        <Text key={k}>
+          {`  ${k}  ${what}${available(k) ? '' : ' (not available yet)'}`}
+        </Text>
+      ))}
+      <Text>{'  Ctrl-C during a run: first stops new work, second exits at once.'}</Text>
+    </Box>
+  );
+}

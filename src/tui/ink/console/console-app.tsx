@@ -1,0 +1,270 @@
+// The interactive console: a dashboard, and keys for plan → review → apply, the DR runs, events
+// and help. Every action goes through ConsoleServices, the same services the commands call.
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { Plan } from '../../../plan/plan.js';
+import { hasChanges } from '../../../plan/plan.js';
+import { ProgressStore, type ProgressEvent } from '../../progress/model.js';
+import { placementFromPlan } from '../../progress/placement.js';
+import { plainEventLine } from '../../views/plain.js';
+import type { EngineEvent } from '../../../plan/events.js';
+import type { ConsoleServices, DashboardStatus, DrActionName, RunResult } from '../../console/services.js';
+import { Dashboard } from '../components/dashboard.js';
+import { PlanView } from '../components/plan-view.js';
+import { ConfirmPrompt } from '../components/confirm-prompt.js';
+import { HelpView } from '../components/help-view.js';
+import { KeyBar } from '../components/key-bar.js';
+import { RunView } from './run-view.js';
+import { colourProps, fit } from '../theme.js';
+
+export interface ConsoleAppProps {
+  readonly services: ConsoleServices;
+  readonly width: number;
+  readonly height: number;
+  readonly color: boolean;
+  /** Status refresh period on the dashboard, ms; 0 turns it off. */
+  readonly refreshMs?: number;
+  readonly now?: () => number;
+  /** The console is done: 0 for q, 130 for a second Ctrl-C during a run. */
+  readonly onExit: (code: number) => void;
+}
+
+type Screen =
+  | { readonly kind: 'dashboard' }
+  | { readonly kind: 'planning'; readonly store: ProgressStore; readonly thenApply: boolean }
+  | { readonly kind: 'review'; readonly plan: Plan | undefined; readonly text: string; readonly thenApply: boolean }
+  | { readonly kind: 'confirm-apply'; readonly plan: Plan }
+  | { readonly kind: 'run'; readonly store: ProgressStore; readonly result?: RunResult }
+  | { readonly kind: 'confirm-failover'; readonly site: string }
+  | { readonly kind: 'events' }
+  | { readonly kind: 'help' };
+
+interface Message {
+  readonly text: string;
+  readonly tone: 'info' | 'warn' | 'bad';
+}
+
+const DR_KEYS: Readonly<Record<string, DrActionName>> = { v: 'verify', d: 'drill', f: 'failover', b: 'failback' };
+const LOG_KEPT = 1000;
+
+export function ConsoleApp({ services, width, height, color, refreshMs = 10_000, now = () => performance.now(), onExit }: ConsoleAppProps) {
+  const [screen, setScreen] = useState<Screen>({ kind: 'dashboard' });
+  const [status, setStatus] = useState<DashboardStatus | undefined>();
+  const [message, setMessage] = useState<Message | undefined>();
+  const [log, setLog] = useState<readonly string[]>([]);
+  const statusJson = useRef('');
+  const busy = useRef(false);
+  const abort = useRef<AbortController | undefined>(undefined);
+
+  const append = useCallback((lines: readonly string[]) => setLog((l) => [...l, ...lines].slice(-LOG_KEPT)), []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const s = await services.status();
+      // Same status, same state: no re-render, no flicker.
+      const json = JSON.stringify(s);
+      if (json !== statusJson.current) {
+        statusJson.current = json;
+        setStatus(s);
+      }
+    } catch (e) {
+      setMessage({ text: `Status: ${(e as Error).message}`, tone: 'bad' });
+    }
+  }, [services]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    if (!refreshMs || screen.kind !== 'dashboard') return;
+    const timer = setInterval(() => {
+      if (!busy.current) void refresh();
+    }, refreshMs);
+    return () => clearInterval(timer);
+  }, [refreshMs, screen.kind, refresh]);
+
+  /** A sink that feeds the live store and keeps the events log in the plain view's words. */
+  const sinkFor = (store: ProgressStore) => {
+    const pending: string[] = [];
+    let flushing = false;
+    return (e: ProgressEvent) => {
+      store.dispatch(e);
+      const line = plainEventLine(e as EngineEvent, false);
+      if (line === undefined) return;
+      pending.push(line);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(() => {
+          flushing = false;
+          append(pending.splice(0));
+        });
+      }
+    };
+  };
+
+  const startPlan = (thenApply: boolean) => {
+    const store = new ProgressStore({ now, title: 'Planning: refreshing from the cloud' });
+    setScreen({ kind: 'planning', store, thenApply });
+    setMessage(undefined);
+    busy.current = true;
+    services
+      .plan(sinkFor(store))
+      .then((r) => setScreen({ kind: 'review', plan: r.plan, text: r.text, thenApply }))
+      .catch((e: unknown) => {
+        setScreen({ kind: 'dashboard' });
+        setMessage({ text: `Plan failed: ${(e as Error).message}`, tone: 'bad' });
+      })
+      .finally(() => (busy.current = false));
+  };
+
+  const startRun = (title: string, plan: Plan | undefined, run: (sink: (e: ProgressEvent) => void, signal: AbortSignal) => Promise<RunResult>) => {
+    const store = new ProgressStore({ now, title });
+    if (plan) store.setPlan(placementFromPlan(plan), plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address), plan.recovery[0] && { plan: plan.recovery[0].plan, predictedSeconds: plan.recovery[0].predictedSeconds, targetSeconds: plan.recovery[0].targetSeconds });
+    const controller = new AbortController();
+    abort.current = controller;
+    busy.current = true;
+    setMessage(undefined);
+    setScreen({ kind: 'run', store });
+    append([`— ${title}`]);
+    run(sinkFor(store), controller.signal)
+      .catch((e: unknown): RunResult => ({ ok: false, summary: (e as Error).message }))
+      .then((result) => {
+        store.end();
+        append([result.summary]);
+        setScreen({ kind: 'run', store, result });
+      })
+      .finally(() => {
+        abort.current = undefined;
+        busy.current = false;
+        void refresh();
+      });
+  };
+
+  const startDr = (action: DrActionName, site?: string) => {
+    const run = services.dr[action];
+    if (!run) return setMessage({ text: `${action} is not available yet in this build.`, tone: 'warn' });
+    startRun(`drctl ${action}${site ? ` → ${site}` : ''}`, undefined, (sink, signal) => run({ site, sink, signal }));
+  };
+
+  const home = (m?: Message) => {
+    setScreen({ kind: 'dashboard' });
+    setMessage(m);
+  };
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      // As the commands do: the first Ctrl-C stops new work, the second leaves at once.
+      if (abort.current && !abort.current.signal.aborted) {
+        abort.current.abort();
+        setMessage({ text: 'Interrupt received: no new work starts; waiting for what is in flight. Ctrl-C again exits at once.', tone: 'warn' });
+        return;
+      }
+      return onExit(130);
+    }
+    switch (screen.kind) {
+      case 'dashboard':
+        if (input === 'q') return onExit(0);
+        if (input === 'p') return startPlan(false);
+        if (input === 'a') return startPlan(true);
+        if (input === 'e') return setScreen({ kind: 'events' });
+        if (input === '?') return setScreen({ kind: 'help' });
+        if (input === 'f') {
+          if (!services.dr.failover) return setMessage({ text: 'failover is not available yet in this build.', tone: 'warn' });
+          const target = status?.sites.find((s) => s.role !== 'active')?.name;
+          if (!target) return setMessage({ text: 'There is no standby site to fail over to.', tone: 'warn' });
+          return setScreen({ kind: 'confirm-failover', site: target });
+        }
+        if (DR_KEYS[input]) return startDr(DR_KEYS[input]);
+        return;
+      case 'review':
+        if (key.escape || input === 'q') return home();
+        if (input === 'a' && screen.plan) {
+          if (screen.plan.errored) return setMessage({ text: 'This plan has errors and cannot be applied.', tone: 'bad' });
+          if (!hasChanges(screen.plan)) return home({ text: 'No changes to apply.', tone: 'info' });
+          return setScreen({ kind: 'confirm-apply', plan: screen.plan });
+        }
+        return;
+      case 'run':
+        if (screen.result) home();
+        return;
+      case 'events':
+      case 'help':
+        if (key.escape || input === 'q' || input === '?' || key.return) home();
+        return;
+      default:
+        return;
+    }
+  });
+
+  const bodyHeight = Math.max(5, height - 3);
+  let body: ReactElement;
+  let keys: readonly (readonly [string, string])[];
+  switch (screen.kind) {
+    case 'dashboard':
+      body = <Dashboard status={status} width={width} color={color} />;
+      keys = [['p', 'plan'], ['a', 'apply'], ['v', 'verify'], ['d', 'drill'], ['f', 'failover'], ['b', 'failback'], ['e', 'events'], ['?', 'help'], ['q', 'quit']];
+      break;
+    case 'planning':
+      body = <RunView store={screen.store} width={width} height={bodyHeight} color={color} />;
+      keys = [['Ctrl-C', 'quit']];
+      break;
+    case 'review':
+      body = <PlanView text={screen.text} width={width} height={bodyHeight - 1} color={color} footer={screen.plan && hasChanges(screen.plan) ? 'a apply · Esc back' : 'Esc back'} />;
+      keys = screen.plan && hasChanges(screen.plan) ? [['a', 'apply these changes'], ['Esc', 'back']] : [['Esc', 'back']];
+      break;
+    case 'confirm-apply': {
+      const s = screen.plan.summary;
+      body = (
+        <ConfirmPrompt
+          question={`Apply ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy? drctl will perform the actions reviewed.`}
+          expected="yes"
+          color={color}
+          onConfirm={() => startRun('drctl apply', screen.plan, (sink, signal) => services.apply(screen.plan, sink, signal))}
+          onRefuse={() => home({ text: 'Apply cancelled: nothing was changed.', tone: 'warn' })}
+        />
+      );
+      keys = [['Enter', 'confirm'], ['Esc', 'cancel']];
+      break;
+    }
+    case 'run':
+      body = <RunView store={screen.store} width={width} height={bodyHeight} color={color} result={screen.result} />;
+      keys = screen.result ? [['any key', 'back']] : [['Ctrl-C', 'stop (twice: exit now)']];
+      break;
+    case 'confirm-failover': {
+      const site = screen.site;
+      body = (
+        <ConfirmPrompt
+          question={`Fail over production to site "${site}"? Workloads stop on the active site and start on ${site}.`}
+          expected={site}
+          color={color}
+          onConfirm={() => startDr('failover', site)}
+          onRefuse={(typed) => home({ text: typed === undefined ? 'Failover cancelled.' : `Failover not started: "${typed}" is not the site name "${site}".`, tone: 'bad' })}
+        />
+      );
+      keys = [['Enter', 'confirm'], ['Esc', 'cancel']];
+      break;
+    }
+    case 'events':
+      body = <PlanView text={log.length ? log.join('\n') : 'No events yet: run a plan or an apply.'} width={width} height={bodyHeight - 1} color={color} footer="Esc back" />;
+      keys = [['Esc', 'back']];
+      break;
+    case 'help':
+      body = <HelpView available={(k) => !DR_KEYS[k] || services.dr[DR_KEYS[k]] !== undefined} />;
+      keys = [['Esc', 'back']];
+      break;
+  }
+  const toneColour = message?.tone === 'bad' ? 'red' : message?.tone === 'warn' ? 'yellow' : 'cyan';
+  return (
+    <Box flexDirection="column" width={width} height={height - 1}>
+      <Text bold={color} {...colourProps(color, 'blue')}>
+        {fit(`drctl console · ${status?.configDir ?? ''}`, width)}
+      </Text>
+      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+        {body}
+      </Box>
+      {message ? <Text {...colourProps(color, toneColour)}>{fit(message.text, width)}</Text> : null}
+      <KeyBar keys={keys} width={width} color={color} />
+    </Box>
+  );
+}

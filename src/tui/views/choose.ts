@@ -1,0 +1,15 @@
+// Which event view a command draws: Ink only on an interactive terminal; plain lines for CI,
+// pipes and dumb terminals; NDJSON with --json. Deciding needs no ink, so it lives here.
+export interface ViewTerminal {
+  readonly stderr: { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export type EventViewKind = 'ink' | 'plain' | 'json';
+
+export function chooseEventView(term: ViewTerminal, json: boolean): EventViewKind {
+  if (json) return 'json';
+  if (term.stderr.isTTY !== true) return 'plain';
+  if (term.env.TERM === 'dumb' || term.env.DRCTL_PLAIN === '1') return 'plain';
+  return 'ink';
+}

@@ -1,0 +1,170 @@
+// kill -9 of `drctl apply` at 50 seeded points while it creates 300 VMs. After every kill: the
+// state (if any) parses, and a re-run of apply converges to exactly 300 VMs in the cloud, each
+// recorded once in state: no duplicates (a VM created twice), none orphaned (a VM the cloud has
+// and state does not), none lost.
+//
+// Each kill point starts from nothing: a fresh directory (no state) and its own workspaces in
+// the cloud. The cloud is a simulator process shared by a group of five points (drctl finds it
+// through DRCTL_SIM_DATA_DIR), except the fifth point of each group, where drctl runs its
+// embedded simulator, so the kill takes the simulator down mid-write too.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, expectExit, parseStateFile, readStateWithJournal, seeded, startSimulator, workdir, type SimProcess, type Workdir } from './harness.js';
+
+const VMS = 300;
+const POINTS = Number(process.env.DRCTL_CRASH_POINTS ?? 50);
+const SEED = Number(process.env.DRCTL_CRASH_SEED ?? 20240605);
+const STATE = 'state/crash.drstate.json';
+// Real seconds per model second: a VM build takes a few tens of milliseconds, so an apply of 300
+// lasts a second or two and the kills land all through it.
+const TIME_SCALE = '0.00005';
+
+function config(point: number): string {
+  return `drctl {
+  parallelism = 20
+
+  backend "local" {
+    path = "${STATE}"
+  }
+}
+
+site "home" {
+  location  = "dal13"
+  workspace = "crash${point}-dal13"
+  role      = "active"
+}
+
+site "dr" {
+  location  = "wdc04"
+  workspace = "crash${point}-wdc04"
+  role      = "standby"
+}
+
+network "app" {
+  type = "private"
+  home = { cidr = "10.10.0.0/21", name = "crash-app-dal13" }
+  dr   = { cidr = "10.20.0.0/21", name = "crash-app-wdc04" }
+}
+
+vm "n" {
+  count        = ${VMS}
+  site         = site.home
+  machine_type = "s922"
+  processors   = 1
+  proc_type    = "shared"
+  memory_gb    = 8
+  os           = "rhel"
+  networks     = [network.app]
+}
+`;
+}
+
+let simRoot: string;
+let sim: SimProcess | undefined;
+const dirs: Workdir[] = [];
+
+beforeAll(() => {
+  if (!fs.existsSync(`${ROOT}/dist/commands/index.js`)) throw new Error('build first: npx tsc -p tsconfig.build.json');
+  simRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-crash-sim-'));
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  for (const w of dirs) w.remove();
+  if (simRoot) fs.rmSync(simRoot, { recursive: true, force: true });
+});
+
+/** A fresh directory for point `point`, using the simulator data directory `simDir`. */
+function pointDir(point: number, simDir: string): Workdir {
+  const w = workdir({ 'main.hcl': config(point) }, { DRCTL_SIM_TIME_SCALE: TIME_SCALE, DRCTL_SIM_DATA_DIR: simDir });
+  dirs.push(w);
+  return w;
+}
+
+/** After a re-run: no changes left, and the cloud holds exactly the 300 VMs state records. */
+async function expectConverged(w: Workdir, point: number, what: string): Promise<void> {
+  expectExit(await w.run(['plan', w.config, '-detailed-exitcode']), 0, `${what}: plan after the re-run`);
+  const st = await parseStateFile(w.file(STATE));
+  expect(fs.existsSync(w.file(`${STATE}.journal`)), `${what}: journal left after a clean run`).toBe(false);
+  const vms = await sim!.listVms(`crash${point}-dal13`);
+  const names = vms.map((v) => v.serverName);
+  expect(new Set(names).size, `${what}: duplicate VM names in the cloud`).toBe(names.length);
+  expect(names.sort(), `${what}: VMs in the cloud`).toEqual(Array.from({ length: VMS }, (_, i) => `n-${i}`).sort());
+  const stateVms = st.resources.filter((r) => r.type === 'vm');
+  expect(stateVms, `${what}: VMs in state`).toHaveLength(VMS);
+  expect(stateVms.map((r) => r.id).sort(), `${what}: state and cloud disagree on VM ids`).toEqual(vms.map((v) => v.pvmInstanceID).sort());
+  for (const ws of [`crash${point}-dal13`, `crash${point}-wdc04`]) {
+    const networks = (await sim!.call<{ networks: unknown[] }>('GET', `/pcloud/v1/cloud-instances/${ws}/networks`)).networks;
+    expect(networks, `${what}: networks in ${ws}`).toHaveLength(1);
+  }
+}
+
+describe('kill -9 during apply', () => {
+  it(`at ${POINTS} seeded points while creating ${VMS} VMs: state always parses and a re-run converges`, { timeout: 420_000 }, async () => {
+    let simDir = path.join(simRoot, 'g0');
+    sim = await startSimulator(simDir, { timeScale: Number(TIME_SCALE) });
+    // Measured first: when the VMs start being created, and when the run ends. The kill points
+    // spread over that, with a fifth of them earlier (start-up, planning, the network).
+    const first = pointDir(0, simDir);
+    const t0 = performance.now();
+    const calibration = first.start(['apply', first.config, '-auto-approve']);
+    let vmsFrom: number | undefined;
+    while (calibration.child.exitCode === null && calibration.child.signalCode === null) {
+      if (vmsFrom === undefined && calibration.stderr().includes('vm.n[')) vmsFrom = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const measured = expectExit(await calibration.result, 0, 'measured apply');
+    expect(measured.stderr.match(/Creation complete/g)).toHaveLength(VMS + 3);
+    await expectConverged(first, 0, 'measured apply');
+    const end = measured.ms;
+    const from = Math.max(0, (vmsFrom ?? 0) - (end - (vmsFrom ?? 0)) / 4);
+
+    const random = seeded(SEED);
+    const outcomes: Array<{ delay: number; created: number }> = [];
+    for (let k = 1; k <= POINTS; k++) {
+      const embedded = k % 5 === 0;
+      const delay = Math.round(from + random() * (end - from));
+      const what = `kill ${k}/${POINTS} (seed ${SEED}, ${delay} ms after spawn${embedded ? ', embedded simulator' : ''})`;
+      const w = pointDir(k, simDir);
+      if (embedded) {
+        await sim!.stop();
+        sim = undefined;
+      }
+
+      const run = w.start(['apply', w.config, '-auto-approve']);
+      await new Promise((r) => setTimeout(r, delay));
+      run.child.kill('SIGKILL');
+      const killed = await run.result;
+      const reported = [...killed.stderr.matchAll(/^(vm\.n\[\d+\]): Creation complete/gm)].map((m) => m[1]);
+      outcomes.push({ delay, created: reported.length });
+
+      // The state, if there is any, is usable: the snapshot parses, and with its journal it reads.
+      if (fs.existsSync(w.file(STATE))) await parseStateFile(w.file(STATE));
+      if (fs.existsSync(w.file(STATE)) || fs.existsSync(w.file(`${STATE}.journal`))) {
+        const recovered = await readStateWithJournal(w.file(STATE));
+        // Every VM reported created before the kill was recorded (state is written first).
+        const addresses = new Set(recovered.resources.map((r) => r.address));
+        for (const a of reported) expect(addresses.has(a), `${what}: ${a} reported but not in state`).toBe(true);
+      } else {
+        expect(reported, `${what}: VMs reported created, yet no state`).toEqual([]);
+      }
+
+      expectExit(await w.run(['apply', w.config, '-auto-approve'], { timeoutMs: 120_000 }), 0, `${what}: re-run`);
+      if (embedded) sim = await startSimulator(simDir, { timeScale: Number(TIME_SCALE) });
+      await expectConverged(w, k, what);
+      w.remove();
+      if (embedded && k < POINTS) {
+        // A fresh cloud for the next group keeps the simulator's world small.
+        await sim!.stop();
+        simDir = path.join(simRoot, `g${k}`);
+        sim = await startSimulator(simDir, { timeScale: Number(TIME_SCALE) });
+      }
+    }
+    // The kills landed all through the apply, not just before or after it.
+    const summary = outcomes.map((o) => `${o.delay}ms:${o.created}`).join(' ');
+    expect(outcomes.filter((o) => o.created > 0 && o.created < VMS).length, summary).toBeGreaterThanOrEqual(POINTS / 3);
+    expect(outcomes.some((o) => o.created === 0), summary).toBe(true);
+  });
+});
