@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { generateDrDefinition } from './gen-vms.mjs';
 
@@ -38,6 +39,23 @@ function time(fn, runs) {
     out.push(performance.now() - t0);
   }
   return out;
+}
+
+/** Garbage-collection pauses, to show how much of the timed runs they took. */
+function gcMeter() {
+  const entries = [];
+  const obs = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    /** Total pause time (ms) that started inside the given [start, end] windows. */
+    async within(windows) {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
+      return entries
+        .filter((e) => windows.some(([a, b]) => e.startTime >= a && e.startTime <= b))
+        .reduce((sum, e) => sum + e.duration, 0);
+    },
+    stop: () => obs.disconnect(),
+  };
 }
 
 /** Time of a single parse in a new Node process. */
@@ -69,18 +87,35 @@ export async function runParseBench({ quick = false, hcl2Runs = 1, runs = 15, lo
   const check = parseHcl(small, 'bench.hcl');
   if (check.diagnostics.length > 0) throw new Error(`benchmark input has errors: ${check.diagnostics[0].summary}`);
 
-  // Warm up the JIT on the same kind of input.
+  // Warm up the JIT (and grow the heap) on both inputs, then interleave the timed runs so a
+  // burst of load on this shared machine hits both sizes alike rather than skewing the ratio.
   time(() => parseHcl(small, 'bench.hcl'), 3);
-  const ours = time(() => parseHcl(small, 'bench.hcl'), runs);
-  const oursMedian = median(ours);
-  log(`drctl parser, 5,000 VMs: median ${oursMedian.toFixed(1)} ms over ${runs} runs (min ${Math.min(...ours).toFixed(1)}, max ${Math.max(...ours).toFixed(1)})`);
-
-  const largeRuns = Math.max(3, Math.min(5, Math.round(runs / 3)));
   time(() => parseHcl(large, 'bench.hcl'), 1);
-  const oursLarge = time(() => parseHcl(large, 'bench.hcl'), largeRuns);
+  const rounds = Math.max(3, Math.round(runs / 3));
+  const ours = [];
+  const oursLarge = [];
+  const windows = { small: [], large: [] };
+  const gc = gcMeter();
+  const timed = (src, into, win) => {
+    const t0 = performance.now();
+    parseHcl(src, 'bench.hcl');
+    const t1 = performance.now();
+    into.push(t1 - t0);
+    win.push([t0, t1]);
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < 3; k++) timed(small, ours, windows.small);
+    timed(large, oursLarge, windows.large);
+  }
+  const gcSmall = await gc.within(windows.small);
+  const gcLarge = await gc.within(windows.large);
+  const oursMedian = median(ours);
   const largeMedian = median(oursLarge);
   const growth = largeMedian / oursMedian;
-  log(`drctl parser, 50,000 VMs: median ${largeMedian.toFixed(1)} ms over ${largeRuns} runs → ${growth.toFixed(2)}× the time for 10× the input`);
+  gc.stop();
+  const share = (g, xs) => `${((100 * g) / xs.reduce((a, b) => a + b, 0)).toFixed(0)}%`;
+  log(`drctl parser, 5,000 VMs: median ${oursMedian.toFixed(1)} ms over ${ours.length} runs (min ${Math.min(...ours).toFixed(1)}, max ${Math.max(...ours).toFixed(1)}; garbage collection ${share(gcSmall, ours)})`);
+  log(`drctl parser, 50,000 VMs: median ${largeMedian.toFixed(1)} ms over ${oursLarge.length} runs (min ${Math.min(...oursLarge).toFixed(1)}; garbage collection ${share(gcLarge, oursLarge)}) → ${growth.toFixed(2)}× the time for 10× the input`);
 
   // For reference: one parse in a fresh process (cold JIT, small heap), as a CLI run sees it.
   const cold = coldParseMs(small);

@@ -30,14 +30,14 @@ export default class ApplyCommand extends DrctlCommand {
     }
     // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
     const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
-    const { chooseEventView } = await import('../tui/views/choose.js');
+    const { chooseEventView, plainWidth } = await import('../tui/views/choose.js');
     // On a terminal the live Ink view; ink is loaded only then (it costs ~0.35 s to import).
     const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/ink/progress-view.js')).startInkProgress({ stream: process.stderr, color: term.color, title: 'drctl apply' }) : undefined;
     const events = flags.json
       ? jsonView(lines.write)
       : ink
         ? ink.sink
-        : plainView({ write: lines.write, width: term.stderr.isTTY ? term.width : 0, color: term.color });
+        : plainView({ write: lines.write, width: plainWidth(term), color: term.color });
     const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json && !ink ? undefined : events(e));
     const interrupt = interruptController(term, () => {
       lines.flush();

@@ -726,7 +726,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
       continue;
     }
     if (c < 0x80 ? isAsciiIdentStart(c) : isIdentStartAt(src, i)) {
-      let j = i + (codePointAt(src, i) > 0xffff ? 2 : 1);
+      let j = i + (c < 0x80 || codePointAt(src, i) <= 0xffff ? 1 : 2);
       while (j < n) {
         const d = src.charCodeAt(j);
         if (d < 0x80) {

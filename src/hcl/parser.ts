@@ -49,7 +49,8 @@ export function parseHclExpression(source: string, filename: string): { expr: Ex
     parser.internalError(err);
     expr = { kind: 'Invalid', range: scanned.positions.range(filename, source.length, source.length) };
   }
-  return { expr, diagnostics: [...scanned.diagnostics, ...parser.diags] };
+  const all = [...scanned.diagnostics, ...parser.diags];
+  return { expr, diagnostics: all.length > 1 ? inSourceOrder(all) : all };
 }
 
 /** Problems whose cause may be a quoted string that a newline should have ended. */
@@ -507,7 +508,7 @@ class Parser {
       this.skipLine();
     }
     this.nl = savedNl;
-    return items;
+    return exact(items);
   }
 
   private parseBodyItem(): BodyItem | undefined {
@@ -642,7 +643,7 @@ class Parser {
       kind: 'Block',
       type: this.text(ident),
       typeRange: ident.range,
-      labels,
+      labels: exact(labels),
       body,
       openBraceRange: open.range,
       closeBraceRange: close.range,
@@ -934,7 +935,7 @@ class Parser {
       kind: 'FunctionCall',
       name,
       nameRange,
-      args,
+      args: exact(args),
       expandFinal,
       openParenRange: open.range,
       closeParenRange: close === undefined ? pointRange(this.filename, end.range.end) : close.range,
@@ -992,7 +993,7 @@ class Parser {
     }
     this.nl = savedNl;
     const end = close ?? (items.length > 0 ? items[items.length - 1] : open);
-    return { kind: 'Tuple', items, range: span(open, end) };
+    return { kind: 'Tuple', items: exact(items), range: span(open, end) };
   }
 
   private parseObject(): Expression {
@@ -1063,7 +1064,7 @@ class Parser {
     }
     this.nl = savedNl;
     const end = close ?? (items.length > 0 ? items[items.length - 1].value : open);
-    return { kind: 'Object', items, range: span(open, end) };
+    return { kind: 'Object', items: exact(items), range: span(open, end) };
   }
 
   /** `[for …]` or `{for …}`; the opener is consumed and newlines are already ignored. */
@@ -1656,6 +1657,14 @@ class Parser {
     const end = posWithin(this.src, t, to);
     this.error('Invalid escape sequence', detail, { filename: this.filename, start, end });
   }
+}
+
+/**
+ * A copy without spare capacity. Arrays built by push keep room for 16 more items, which
+ * for a large file's AST (mostly short lists) is memory the garbage collector keeps tracing.
+ */
+function exact<T>(items: T[]): T[] {
+  return items.length === 0 ? [] : items.slice();
 }
 
 function hasDirectives(atoms: readonly TemplateAtom[]): boolean {

@@ -113,6 +113,7 @@ export async function runDrill(dr: DrSession, opts: DrillOptions): Promise<{ rec
 
   const t0 = dr.ctx.now();
   const cloneOf = new Map<string, string>();
+  const claimed = new Map<string, string>();
   const netIds: Record<string, string> = {};
   const groupsDone: { name: string; seconds: number; postCheck?: { ok: boolean; output: string } }[] = [];
   let cleaned = { vms: 0, volumes: 0, networks: 0 };
@@ -144,6 +145,9 @@ export async function runDrill(dr: DrSession, opts: DrillOptions): Promise<{ rec
           for (let vm = queue.shift(); vm; vm = queue.shift()) {
             const volumeIds: string[] = [];
             for (const vg of config.vms.get(vm)?.volumeGroups ?? []) {
+              // Clones are not shareable: a shared group's clones go to the first VM that uses it.
+              if (claimed.has(vg) && claimed.get(vg) !== vm) continue;
+              claimed.set(vg, vm);
               for (const id of (await groupAt(provider, config, session, vg, at, cache)).volumeIds) volumeIds.push(cloneOf.get(id) ?? id);
             }
             const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);

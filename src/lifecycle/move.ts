@@ -367,7 +367,8 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
     };
     const s = startOf[step];
     const order: WorkgroupState[] = ['ready-to-move', 'shutting-down', 'shut-down', 'storage-switching', 'storage-switched', 'booting', 'active-on-target'];
-    const at = order.indexOf(name());
+    const failedAt: Partial<Record<WorkgroupState, WorkgroupState>> = { 'shutdown-failed': 'shutting-down', 'storage-failed': 'storage-switching', 'boot-failed': 'booting' };
+    const at = order.indexOf(failedAt[name()] ?? name());
     if (at > order.indexOf(s.busy)) return; // finished by an earlier attempt
     if (name() === s.failed) lc.actor.send({ type: 'RETRY' });
     else if (name() === s.from) {

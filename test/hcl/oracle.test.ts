@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { parseHcl } from '../../src/hcl/parser.js';
 import { toHclJson } from '../../src/hcl/hcljson.js';
 import { diag } from './parse-helpers.js';
-// @ts-expect-error plain JS module without types
 import { generateDrDefinition } from '../../bench/gen-vms.mjs';
 
 const require = createRequire(import.meta.url);
@@ -76,7 +75,7 @@ describe('oracle: real-world corpus (../shared/hcl-corpus)', () => {
 
 describe('oracle: generated DR definitions', () => {
   it.each([1, 4, 25, 120])('%i VMs', (count) => {
-    const src = generateDrDefinition(count) as string;
+    const src = generateDrDefinition(count);
     expectSameAsOracle(src, `gen-${count}.hcl`);
   });
 });

@@ -13,3 +13,13 @@ export function chooseEventView(term: ViewTerminal, json: boolean): EventViewKin
   if (term.env.TERM === 'dumb' || term.env.DRCTL_PLAIN === '1') return 'plain';
   return 'ink';
 }
+
+/**
+ * The width plain lines are cut to: the terminal's; without one, COLUMNS when set explicitly
+ * (a CI log otherwise keeps lines whole, ids included).
+ */
+export function plainWidth(term: ViewTerminal & { readonly width: number }): number {
+  if (term.stderr.isTTY === true) return term.width;
+  const cols = Number(term.env.COLUMNS);
+  return Number.isInteger(cols) && cols > 0 ? cols : 0;
+}

@@ -1,6 +1,6 @@
 // A typed confirmation, as destructive cloud consoles ask: nothing happens unless the operator
 // types the expected word (a site name, or "yes") and presses Enter. Esc cancels.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { colourProps, dimProps } from '../theme.js';
 
@@ -16,12 +16,22 @@ export interface ConfirmPromptProps {
 
 export function ConfirmPrompt({ question, expected, color, onConfirm, onRefuse }: ConfirmPromptProps) {
   const [typed, setTyped] = useState('');
+  // A ref as well as state: keys typed fast arrive in one chunk ("yes\r"), before a re-render.
+  const current = useRef('');
+  const set = (t: string) => {
+    current.current = t;
+    setTyped(t);
+  };
   useInput((input, key) => {
     if (key.escape) return onRefuse(undefined);
-    if (key.return) return typed === expected ? onConfirm() : onRefuse(typed);
-    if (key.backspace || key.delete) return setTyped((t) => t.slice(0, -1));
+    if (key.return) return current.current === expected ? onConfirm() : onRefuse(current.current);
+    if (key.backspace || key.delete) return set(current.current.slice(0, -1));
     if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-    if (input) setTyped((t) => t + input);
+    for (const ch of input) {
+      if (ch === '\r' || ch === '\n') return current.current === expected ? onConfirm() : onRefuse(current.current);
+      if (ch === '\u007f' || ch === '\b') set(current.current.slice(0, -1));
+      else if (ch >= ' ') set(current.current + ch);
+    }
   });
   return (
     <Box flexDirection="column">

@@ -152,7 +152,12 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     setMessage(m);
   };
 
+  // The handler reads the screen through a ref: a key that arrives between a render and the
+  // effect that re-subscribes the handler must act on the screen the operator sees.
+  const current = useRef(screen);
+  current.current = screen;
   useInput((input, key) => {
+    const screen = current.current;
     if (key.ctrl && input === 'c') {
       // As the commands do: the first Ctrl-C stops new work, the second leaves at once.
       if (abort.current && !abort.current.signal.aborted) {

@@ -1,0 +1,66 @@
+// What the DR commands (verify, failover, failback, drill, cleanup) share: their flags, the
+// live line view of DR events, approval of a runbook, and the exit codes.
+import { Flags } from '@oclif/core';
+import type { Terminal } from './base.js';
+import type { DrEvent } from '../lifecycle/events-log.js';
+import type { Runbook } from '../lifecycle/runbook.js';
+import { askLine, engineContext } from './engine.js';
+import type { DrContext } from '../lifecycle/session.js';
+
+export const drFlags = {
+  state: Flags.string({ description: 'State file path (overrides the drctl backend block).' }),
+  'lock-timeout': Flags.string({ description: "Wait this long for another run's state lock, e.g. 30s.", default: '0s' }),
+  parallelism: Flags.integer({ description: 'VMs booted at once inside a group (default: the drctl block, or 10).', min: 1 }),
+  json: Flags.boolean({ description: 'One JSON event per line on stdout, then the run record.', default: false }),
+};
+
+export const approvalFlags = {
+  'auto-approve': Flags.boolean({ description: 'Run without asking for "yes" (CI).', default: false }),
+};
+
+const SEVERITY = { info: '', warning: '\u001b[33m', critical: '\u001b[31m' } as const;
+
+/** One line per DR event: time, severity, KSYS name, subject, message. */
+export function drEventLine(e: DrEvent, color: boolean): string | undefined {
+  if (e.name === 'machine.transition') return undefined;
+  const t = `${(e.t / 1000).toFixed(1).padStart(6)}s`;
+  const sev = e.severity === 'info' ? '' : `${e.severity.toUpperCase()} `;
+  const text = `${t} ${sev}${e.name === 'run.step' ? '' : `${e.name} `}${e.message}`;
+  return color && SEVERITY[e.severity] ? SEVERITY[e.severity] + text + '\u001b[0m' : text;
+}
+
+export function drContext(term: Terminal, json: boolean): DrContext {
+  const out = json ? term.stdout : term.stderr;
+  return {
+    ...engineContext(() => undefined),
+    drSink: (e) => {
+      if (json) out.write(JSON.stringify(e) + '\n');
+      else {
+        const line = drEventLine(e, term.color);
+        if (line) out.write(line + '\n');
+      }
+    },
+  };
+}
+
+export function interactive(term: Terminal): boolean {
+  return process.stdin.isTTY === true && term.stderr.isTTY === true;
+}
+
+/**
+ * Approval of a runbook: -auto-approve, or "yes" on a terminal. An unplanned move needs more:
+ * --force, or typing the target site's name after seeing the data-loss window.
+ */
+export function runbookApproval(term: Terminal, render: (rb: Runbook) => string, opts: { autoApprove: boolean; force: boolean }): ((rb: Runbook) => Promise<boolean>) | undefined {
+  return async (rb) => {
+    term.stderr.write(render(rb));
+    if (rb.unplanned && !opts.force) {
+      if (!interactive(term)) throw new (await import('../diag/errors.js')).UserError('An unplanned failover can lose data and needs --force (the data-loss window is shown above).');
+      const answer = await askLine(term, `\nType the target site (${rb.to}) to accept losing up to ${Math.round(rb.dataLossWindowSeconds)}s of writes: `);
+      return answer === rb.to || answer === rb.to.replace(/^site\./, '');
+    }
+    if (opts.autoApprove || (rb.unplanned && opts.force)) return true;
+    if (!interactive(term)) throw new (await import('../diag/errors.js')).UserError('This run needs approval, and there is no terminal to ask on.', ['Pass -auto-approve (as CI does).']);
+    return (await askLine(term, "\nDo you want to run this?\n  Only 'yes' will be accepted.\n\n  Enter a value: ")) === 'yes';
+  };
+}

@@ -1,0 +1,119 @@
+// The console's flows, through the real services over a temp copy of plans/ (embedded simulator,
+// time scale 0): what an operator does at the keyboard, asserted on the frames they would see.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { render } from 'ink-testing-library';
+import { ConsoleApp } from '../../src/tui/ink/console/console-app.js';
+import { realConsoleServices, type ConsoleServices, type DrRequest } from '../../src/tui/console/services.js';
+import { nodeConfigFs } from '../../src/commands/inputs.js';
+import { plain, tick } from './fixtures.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function until(frame: () => string | undefined, pattern: RegExp, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const f = plain(frame());
+    if (pattern.test(f)) {
+      // Let the new screen's key handlers subscribe (they do in an effect after the frame).
+      await tick(30);
+      return f;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; last frame:\n${f}`);
+    await tick(25);
+  }
+}
+
+let dir: string;
+let services: ConsoleServices;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-console-'));
+  fs.cpSync(path.join(ROOT, 'plans'), path.join(dir, 'plans'), { recursive: true });
+  services = realConsoleServices({ cwd: dir, dir: path.join(dir, 'plans'), env: { DRCTL_SIM_TIME_SCALE: '0' }, fs: nodeConfigFs, color: false, width: () => 100 });
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('console flows', () => {
+  it('plan → review → apply: the dashboard, the plan text, "yes", a completed apply, state written', async () => {
+    const exits: number[] = [];
+    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={(c) => exits.push(c)} />);
+    await until(lastFrame, /44 changes pending \(p to plan\) · no state yet/);
+    expect(plain(lastFrame())).toMatch(/home dal13 +active/);
+
+    stdin.write('a');
+    const review = await until(lastFrame, /drctl will perform the following actions:/);
+    expect(review).toContain('# drill.monthly will be created');
+    expect(review).toMatch(/lines 1–\d+ of \d+/);
+    stdin.write('G');
+    await until(lastFrame, /Plan: 44 to add, 0 to change, 0 to destroy\./);
+
+    stdin.write('a');
+    await until(lastFrame, /Type "yes" and press Enter/);
+    stdin.write('yes\r');
+    const done = await until(lastFrame, /Apply complete! 44 succeeded, 0 failed, 0 skipped\./);
+    expect(done).toContain('44/44 done · 0 failed · 0 skipped');
+    expect(fs.existsSync(path.join(dir, 'state/erp.drstate.json'))).toBe(true);
+
+    stdin.write(' ');
+    const home = await until(lastFrame, /none: state matches the configuration · state serial 1, 44 resources/);
+    expect(home).toMatch(/erp_db +.*consistent_copying/);
+
+    stdin.write('e');
+    await until(lastFrame, /— drctl apply/);
+    stdin.write('\u001b');
+    await until(lastFrame, /p plan {2}a apply/);
+    stdin.write('q');
+    await tick(20);
+    expect(exits).toEqual([0]);
+    unmount();
+  });
+
+  it('an apply refused at the confirmation changes nothing', async () => {
+    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    await until(lastFrame, /44 changes pending/);
+    stdin.write('p');
+    await until(lastFrame, /drctl will perform the following actions:/);
+    stdin.write('a');
+    await until(lastFrame, /Type "yes"/);
+    stdin.write('no\r');
+    await until(lastFrame, /Apply cancelled: nothing was changed\./);
+    expect(fs.existsSync(path.join(dir, 'state/erp.drstate.json'))).toBe(false);
+    unmount();
+  });
+
+  it('a failover is refused when the typed site name is wrong, and runs when it is right', async () => {
+    const calls: string[] = [];
+    const failover = async (req: DrRequest) => {
+      calls.push(req.site ?? '');
+      req.sink({ type: 'log', t: 0, level: 'info', message: `failing over to ${req.site}` });
+      return { ok: true, summary: `Failover to ${req.site} complete.` };
+    };
+    const withFailover: ConsoleServices = { ...services, status: services.status, plan: services.plan, apply: services.apply, dr: { failover } };
+    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={withFailover} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    await until(lastFrame, /44 changes pending/);
+    stdin.write('f');
+    await until(lastFrame, /Fail over production to site "dr"\?/);
+    stdin.write('home\r');
+    await until(lastFrame, /Failover not started: "home" is not the site name "dr"\./);
+    expect(calls).toEqual([]);
+    stdin.write('f');
+    await until(lastFrame, /Type "dr"/);
+    stdin.write('dr\r');
+    await until(lastFrame, /Failover to dr complete\./);
+    expect(calls).toEqual(['dr']);
+    unmount();
+  });
+
+  it('says which DR actions are not available yet instead of failing', async () => {
+    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={{ ...services, status: services.status, plan: services.plan, apply: services.apply, dr: {} }} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    await until(lastFrame, /44 changes pending/);
+    stdin.write('d');
+    await until(lastFrame, /drill is not available yet in this build\./);
+    stdin.write('?');
+    await until(lastFrame, /d {2}drill: .*\(not available yet\)/);
+    unmount();
+  });
+});
