@@ -30,9 +30,9 @@ export default class ApplyCommand extends DrctlCommand {
     }
     // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
     const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
-    const { chooseEventView, plainWidth } = await import('../tui/views/choose.js');
+    const { chooseEventView, plainWidth, preferProductionReact } = await import('../tui/views/choose.js');
     // On a terminal the live Ink view; ink is loaded only then (it costs ~0.35 s to import).
-    const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/ink/progress-view.js')).startInkProgress({ stream: process.stderr, color: term.color, title: 'drctl apply' }) : undefined;
+    const ink = chooseEventView(term, flags.json) === 'ink' ? (preferProductionReact(process.env), await import('../tui/ink/progress-view.js')).startInkProgress({ stream: process.stderr, color: term.color, title: 'drctl apply' }) : undefined;
     const events = flags.json
       ? jsonView(lines.write)
       : ink

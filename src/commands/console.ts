@@ -16,6 +16,8 @@ export default class ConsoleCommand extends DrctlCommand {
     if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) {
       throw new UserError('The console needs an interactive terminal.', ['For scripts and CI use the commands: drctl plan, drctl apply -auto-approve, drctl state list.']);
     }
+    const { preferProductionReact } = await import('../tui/views/choose.js');
+    preferProductionReact(process.env);
     const { realConsoleServices } = await import('../tui/console/services.js');
     const { runConsole } = await import('../tui/ink/console/start.js');
     const services = realConsoleServices({ cwd: process.cwd(), dir: args.dir, env: process.env, fs: nodeConfigFs, color: term.color, width: () => (process.stdout.columns || 80) - 1 });

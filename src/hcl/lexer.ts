@@ -196,6 +196,8 @@ export interface ScanOptions {
    * only used to re-read a file whose first reading went wrong on a quoted string.
    */
   readonly quotedInterpEndsAtNewline?: boolean;
+  /** Leave comments out of the stream (the parser has no use for them). */
+  readonly skipComments?: boolean;
 }
 
 // Character codes used by the scanner.
@@ -457,6 +459,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
   const positions = new SourcePositions(src, options.replacedBytes);
   const replaced = options.replacedBytes;
   const strictQuoted = options.quotedInterpEndsAtNewline === true;
+  const keepComments = options.skipComments !== true;
 
   const stack: Frame[] = [];
   let braces = 0;
@@ -536,7 +539,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
         } else if (d === STAR) {
           const close = src.indexOf('*/', i + 2);
           if (close < 0) {
-            push(T.Comment, i, n);
+            if (keepComments) push(T.Comment, i, n);
             const open = positions.at(i);
             diagnostics.push({
               severity: 'error',
@@ -546,7 +549,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
             });
             i = n;
           } else {
-            push(T.Comment, i, close + 2);
+            if (keepComments) push(T.Comment, i, close + 2);
             i = close + 2;
           }
         } else {
@@ -768,7 +771,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
       if (d === LF || (d === CR && src.charCodeAt(j + 1) === LF)) break;
       j++;
     }
-    push(T.Comment, start, j);
+    if (keepComments) push(T.Comment, start, j);
     return j;
   }
 

@@ -40,7 +40,7 @@ export function parseHclBytes(bytes: Uint8Array, filename: string): ParseResult 
 
 /** Parse a single expression (for example a `-var` value); newlines inside it are ignored. */
 export function parseHclExpression(source: string, filename: string): { expr: Expression; diagnostics: Diagnostic[] } {
-  const scanned = scanTokens(source, filename);
+  const scanned = scanTokens(source, filename, { skipComments: true });
   const parser = new Parser(source, filename, scanned);
   let expr: Expression;
   try {
@@ -73,7 +73,7 @@ function parseWith(source: string, filename: string, options: ScanOptions): Pars
 }
 
 function parseOnce(source: string, filename: string, options: ScanOptions): ParseResult {
-  const scanned = scanTokens(source, filename, options);
+  const scanned = scanTokens(source, filename, { ...options, skipComments: true });
   const parser = new Parser(source, filename, scanned);
   let body: Body;
   try {
@@ -212,17 +212,24 @@ class Parser {
     private readonly filename: string,
     stream: TokenStream,
   ) {
-    const ty = new Uint8Array(stream.count);
-    const st = new Int32Array(stream.count);
-    const en = new Int32Array(stream.count);
-    let n = 0;
-    for (let k = 0; k < stream.count; k++) {
-      const t = stream.types[k];
-      if (t === T.Comment) continue;
-      ty[n] = t;
-      st[n] = stream.starts[k];
-      en[n] = stream.ends[k];
-      n++;
+    // The parser asks the scanner to leave comments out; drop any that are there anyway.
+    let ty = stream.types;
+    let st = stream.starts;
+    let en = stream.ends;
+    let n = stream.count;
+    if (ty.subarray(0, n).includes(T.Comment)) {
+      ty = new Uint8Array(stream.count);
+      st = new Int32Array(stream.count);
+      en = new Int32Array(stream.count);
+      n = 0;
+      for (let k = 0; k < stream.count; k++) {
+        const t = stream.types[k];
+        if (t === T.Comment) continue;
+        ty[n] = t;
+        st[n] = stream.starts[k];
+        en[n] = stream.ends[k];
+        n++;
+      }
     }
     this.ty = ty;
     this.st = st;

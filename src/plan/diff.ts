@@ -1,6 +1,6 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
-import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
+import type { JsonObject, JsonValue } from '../state/json.js';
 import type { StateResource } from '../state/types.js';
 import { isRedacted, sensitiveValueMatches } from '../state/sensitive.js';
 import { FORCE_NEW, type DesiredResource } from './desired.js';
@@ -45,13 +45,27 @@ export function cloudRecord(r: StateResource): JsonObject {
   return c && typeof c === 'object' && !Array.isArray(c) ? (c as JsonObject) : {};
 }
 
+/** Deep equality of JSON data, key order aside (no canonical strings: a plan compares every attribute). */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual(a[k], (b as JsonObject)[k])) return false;
+  return true;
+}
+
 /** Top-level attribute names whose values differ. */
 export function changedAttributes(before: JsonObject, after: JsonObject): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const out: string[] = [];
-  for (const k of keys) {
-    if (canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null)) out.push(k);
-  }
+  for (const k of Object.keys(before)) if (!jsonEqual(before[k] ?? null, after[k] ?? null)) out.push(k);
+  for (const k of Object.keys(after)) if (!(k in before) && after[k] !== null) out.push(k);
   return out.sort();
 }
 
@@ -133,27 +147,21 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
   return changes.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-/** -target: the targets and everything they depend on (for a destroy, everything that depends on them). */
-export function selectTargets(changes: readonly PlannedChange[], targets: readonly string[], destroy: boolean): PlannedChange[] {
+/**
+ * -target: the targets and everything they depend on; for a destroy, everything that depends on
+ * them. Both are `dependsOn`: a delete's lists what must be deleted before it (its dependents).
+ */
+export function selectTargets(changes: readonly PlannedChange[], targets: readonly string[]): PlannedChange[] {
   if (targets.length === 0) return [...changes];
   const by = new Map(changes.map((c) => [c.address, c]));
   const matches = (addr: string, t: string) => addr === t || addr.startsWith(`${t}[`);
   const keep = new Set<string>();
   const stack = changes.filter((c) => targets.some((t) => matches(c.address, t))).map((c) => c.address);
-  const dependents = new Map<string, string[]>();
-  for (const c of changes) {
-    for (const d of c.dependsOn) {
-      const list = dependents.get(d);
-      if (list) list.push(c.address);
-      else dependents.set(d, [c.address]);
-    }
-  }
   while (stack.length) {
     const a = stack.pop()!;
     if (keep.has(a)) continue;
     keep.add(a);
-    const next = destroy ? (dependents.get(a) ?? []) : (by.get(a)?.dependsOn ?? []);
-    for (const n of next) if (!keep.has(n)) stack.push(n);
+    for (const n of by.get(a)?.dependsOn ?? []) if (!keep.has(n)) stack.push(n);
   }
   return changes.filter((c) => keep.has(c.address));
 }

@@ -5,12 +5,12 @@ import { predictRecoveryPlan } from '../config/recovery.js';
 import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
 import { STORAGE_TIERS, type StorageTier } from '../config/catalog.js';
 import type { Provider, ResourceKind } from '../provider/types.js';
-import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
+import type { JsonObject, JsonValue } from '../state/json.js';
 import type { DrState, StateResource } from '../state/types.js';
 import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
 import { refreshResource } from '../apply/kinds.js';
 import { desiredResources } from './desired.js';
-import { applyMoves, diffResources, selectTargets } from './diff.js';
+import { applyMoves, diffResources, jsonEqual, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
 import type { DiagnosticJson } from '../diag/json.js';
@@ -103,7 +103,7 @@ export async function refreshState(resources: readonly StateResource[], provider
       emit({ type: 'refresh.done', address: r.address, drift: 'deleted' });
       return r;
     }
-    const changedKeys = Object.keys(observed.attributes).filter((k) => canonicalJson(observed.attributes[k]) !== canonicalJson(r.attributes[k] ?? null));
+    const changedKeys = Object.keys(observed.attributes).filter((k) => !jsonEqual(observed.attributes[k], r.attributes[k] ?? null));
     if (changedKeys.length === 0) {
       emit({ type: 'refresh.done', address: r.address, drift: 'none' });
       return r;
@@ -163,7 +163,7 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
     lineage: inp.state?.lineage,
     movedFrom: new Map(moved.applied.map((m) => [m.to, m.from])),
   });
-  const changes = selectTargets(all, inp.targets, inp.destroy);
+  const changes = selectTargets(all, inp.targets);
   const summary = summarize(changes);
   const after = inp.destroy ? 0 : estimateMonthlyCost(config).totalUsd;
   const before = costOfState(resources);

@@ -343,6 +343,10 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     const block = await planJson(w, '-target', 'vm.app');
     expect(changed(block).map((c) => c.address)).toEqual(['vm.app[0]', 'vm.app[1]', 'vm.app[2]']);
 
+    // -replace forces a replacement of an unchanged resource, and says why.
+    const replaced = await planJson(w, '-target', 'vm.jump01', '-replace', 'vm.jump01');
+    expect(changed(replaced).map((c) => [c.address, c.actions.join(), c.action_reason])).toEqual([['vm.jump01', 'delete,create', 'replace_by_request']]);
+
     expectExit(await w.run(['apply', w.config, '-auto-approve', '-target', 'vm.web[0]']), 0);
     const rest = await planJson(w);
     expect(changed(rest).map((c) => c.address)).toEqual(['vm.app[0]', 'vm.app[1]', 'vm.app[2]', 'vm.web[1]']);
@@ -350,6 +354,15 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
 
   test('-destroy plans every resource for deletion, and applying it empties the cloud and the state', async ({ scratch, expect }) => {
     const w = scratch.applied();
+    // Destroying a target takes what depends on it along, never what it depends on.
+    const targeted = await planJson(w, '-destroy', '-target', 'vm.ldap01');
+    expect(targeted.resource_changes.map((c) => [c.address, c.actions.join()])).toEqual([
+      ['recovery_plan.basic', 'delete'],
+      ['vm.ldap01', 'delete'],
+    ]);
+    const network = await planJson(w, '-destroy', '-target', 'network.db');
+    expect(network.resource_changes.map((c) => c.address)).toEqual(['network.db', 'recovery_plan.basic', 'vm.app[0]', 'vm.app[1]', 'vm.app[2]', 'vm.db01']);
+
     const plan = await planJson(w, '-destroy');
     expect(plan.resource_changes).toHaveLength(16);
     expect(plan.resource_changes.every((c) => c.actions.join() === 'delete' && c.action_reason === 'delete_because_destroy_mode')).toBe(true);
@@ -395,5 +408,17 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect(changedRun.stdout).toMatch(/~ webhook = \(sensitive value\) -> \(sensitive value\)/);
     expect(changedRun.stdout).not.toContain('another-secret');
     expect(changedRun.stdout).not.toContain(secret);
+
+    // A moved resource keeps its secret's stored hash valid: the move is all the plan shows.
+    w.edit('main.hcl', (s) => s.replace('notification "ops"', 'notification "oncall"') + '\nmoved {\n  from = notification.ops\n  to   = notification.oncall\n}\n');
+    const moved = JSON.parse(expectExit(await w.run(['plan', w.config, '-json']), 0).stdout) as PlanJson;
+    expect(moved.moves).toEqual([{ from: 'notification.ops', to: 'notification.oncall' }]);
+    expect(changed(moved)).toEqual([]);
+    expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
+    const st = await parseStateFile(w.file(STATE));
+    expect(st.resources.map((r) => r.address)).toContain('notification.oncall');
+    expect(st.resources.map((r) => r.address)).not.toContain('notification.ops');
+    expect(fs.readFileSync(w.file(STATE), 'utf8')).not.toContain(secret);
+    await expectConverged(w);
   });
 });

@@ -1,6 +1,6 @@
 // Binds a progress store to the screen: the hook throttles, the screen draws.
 import type { ProgressStore } from '../progress/model.js';
-import { useEngineEvents } from './hooks/use-engine-events.js';
+import { useEngineEvents, type FrameBudget } from './hooks/use-engine-events.js';
 import { ProgressScreen } from './components/progress-screen.js';
 
 export interface LiveProgressProps {
@@ -12,10 +12,11 @@ export interface LiveProgressProps {
   /** Finished lines before this index were written by an earlier mount. */
   readonly staticFrom?: number;
   readonly fps?: number;
+  readonly budget?: FrameBudget;
 }
 
-export function LiveProgress({ store, color, size, final = false, staticFrom = 0, fps }: LiveProgressProps) {
-  const throttled = useEngineEvents(store, { fps });
+export function LiveProgress({ store, color, size, final = false, staticFrom = 0, fps, budget }: LiveProgressProps) {
+  const throttled = useEngineEvents(store, { fps, budget });
   const snapshot = final ? store.snapshot() : throttled;
   const { width, height } = size();
   const shown = staticFrom ? { ...snapshot, finished: snapshot.finished.slice(staticFrom) } : snapshot;

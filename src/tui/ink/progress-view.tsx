@@ -6,6 +6,7 @@ import type { Plan } from '../../plan/plan.js';
 import { ProgressStore, type ProgressEvent, type ProgressExtension } from '../progress/model.js';
 import { placementFromPlan } from '../progress/placement.js';
 import { LiveProgress } from './live-progress.js';
+import { FrameBudget } from './hooks/use-engine-events.js';
 
 export interface InkProgressOptions {
   readonly stream: NodeJS.WriteStream;
@@ -39,9 +40,10 @@ export function startInkProgress(opts: InkProgressOptions): InkProgress {
   const size = () => ({ width: Math.max(20, (opts.stream.columns || 80) - 1), height: Math.max(8, opts.stream.rows || 24) });
   let instance: Instance | undefined;
   let staticFrom = 0;
-  const element = (final: boolean) => <LiveProgress store={store} color={opts.color} size={size} final={final} staticFrom={staticFrom} fps={opts.fps} />;
+  const budget = new FrameBudget();
+  const element = (final: boolean) => <LiveProgress store={store} color={opts.color} size={size} final={final} staticFrom={staticFrom} fps={opts.fps} budget={budget} />;
   const mount = () => {
-    instance = render(element(false), { stdout: opts.stream, stdin: process.stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.fps ?? 15 });
+    instance = render(element(false), { stdout: opts.stream, stdin: process.stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.fps ?? 15, onRender: (m) => budget.record(m.renderTime) });
   };
   const unmount = () => {
     if (!instance) return;
