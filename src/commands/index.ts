@@ -15,6 +15,11 @@ import StateMv from './state/mv.js';
 import StatePull from './state/pull.js';
 import StatePush from './state/push.js';
 import ForceUnlock from './force-unlock.js';
+import Verify from './verify.js';
+import Failover from './failover.js';
+import Failback from './failback.js';
+import Drill from './drill.js';
+import Cleanup from './cleanup.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -31,4 +36,9 @@ export const COMMANDS: Record<string, Command.Class> = {
   'state:pull': StatePull,
   'state:push': StatePush,
   'force-unlock': ForceUnlock,
+  verify: Verify,
+  failover: Failover,
+  failback: Failback,
+  drill: Drill,
+  cleanup: Cleanup,
 };

@@ -46,7 +46,6 @@ class Scratch {
 }
 
 const test = it.extend<{ scratch: Scratch }>({
-  // eslint-disable-next-line no-empty-pattern
   scratch: async ({}, use) => {
     const scratch = new Scratch();
     await use(scratch);
