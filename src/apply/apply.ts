@@ -44,6 +44,12 @@ export interface ApplyResult {
 
 const CANCELLED: WalkOutcome = { status: 'cancelled' };
 
+/** Which other resource's state records cloud id `id` (as its id or anywhere in its cloud record). Only asked on a name clash. */
+function ownerOf(session: StateSession, id: string, self: string): string | undefined {
+  const quoted = JSON.stringify(id);
+  return session.resources.find((r) => r.address !== self && (r.id === id || JSON.stringify(r.attributes.cloud ?? null).includes(quoted)))?.address;
+}
+
 /** A counting semaphore: at most `limit` holders at once, served in arrival order. */
 class Slots {
   private free: number;
@@ -135,6 +141,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       lookup: (a) => session.resource(a),
       progress: (message) => emit({ type: 'resource.progress', address, message }),
       timeoutMs: inp.operationTimeoutMs,
+      ownerOf: (id) => ownerOf(session, id, address),
     };
     const fail = (e: unknown) => {
       const ms = inp.now() - t0;

@@ -15,6 +15,8 @@ export interface KindContext {
   readonly progress: (message: string) => void;
   /** Real ms an operation may take before it is abandoned. */
   readonly timeoutMs?: number;
+  /** The address of another resource whose state holds this cloud id, if any. */
+  readonly ownerOf?: (cloudId: string) => string | undefined;
 }
 
 export interface Applied {
@@ -37,16 +39,25 @@ export function isCloudType(type: string): boolean {
   return CLOUD_TYPES.has(type);
 }
 
-/** Creates, or adopts an object of the same name left by an interrupted run. */
+/**
+ * Creates, or adopts an object of the same name left by an interrupted run. Never adopts one
+ * that state already records for another address (a `moved` resource keeps its cloud name, so
+ * a new block with the old name would otherwise take over the moved VM).
+ */
 async function createOrAdopt<K extends ResourceKind>(ctx: KindContext, kind: K, workspace: string, spec: Parameters<Provider['create']>[2] & { name: string }): Promise<Awaited<ReturnType<Provider['read']>>> {
+  const adopt = (existing: Awaited<ReturnType<Provider['read']>> & { id: string }) => {
+    const owner = ctx.ownerOf?.(existing.id);
+    if (owner) {
+      throw new Error(`a ${kind} named "${spec.name}" already exists in ${workspace}, and it is ${owner} in state (renamed by a moved block?). Give this resource another name.`);
+    }
+    ctx.progress(`adopted the existing ${kind} "${spec.name}" (an interrupted run created it)`);
+    return existing;
+  };
   // PowerVS lets two networks share a name, so a create cannot be refused as a duplicate: look
   // first, or a run killed between create and state write leaves an orphan network behind.
   if (kind === 'network') {
     const existing = await ctx.provider.findByName(kind, workspace, spec.name);
-    if (existing) {
-      ctx.progress(`adopted the existing ${kind} "${spec.name}" (an interrupted run may have created it)`);
-      return existing;
-    }
+    if (existing) return adopt(existing);
   }
   try {
     return await ctx.provider.create(kind, workspace, spec as never, { timeoutMs: ctx.timeoutMs });
@@ -54,8 +65,7 @@ async function createOrAdopt<K extends ResourceKind>(ctx: KindContext, kind: K, 
     if (!isProviderError(e, 'conflict')) throw e;
     const existing = await ctx.provider.findByName(kind, workspace, spec.name);
     if (!existing) throw e;
-    ctx.progress(`adopted the existing ${kind} "${spec.name}" left by an interrupted run`);
-    return existing;
+    return adopt(existing);
   }
 }
 
@@ -145,6 +155,17 @@ export async function createResource(type: string, address: string, after: JsonO
 
 export async function updateResource(type: string, address: string, before: JsonObject, after: JsonObject, prior: Applied, ctx: KindContext): Promise<Applied> {
   switch (type) {
+    case 'orchestrator': {
+      // Sizing changes reach both orchestrator VMs; everything else about it forces a replacement.
+      const change: Record<string, JsonValue> = {};
+      if (before.processors !== after.processors) change.processors = num(after.processors);
+      if (before.memory_gb !== after.memory_gb) change.memoryGb = num(after.memory_gb);
+      if (Object.keys(change).length) {
+        await ctx.provider.update('vm', str(after.workspace), prior.id, change as never, { timeoutMs: ctx.timeoutMs });
+        if (typeof prior.cloud.standby_id === 'string') await ctx.provider.update('vm', str(after.standby_workspace), prior.cloud.standby_id, change as never, { timeoutMs: ctx.timeoutMs });
+      }
+      return prior;
+    }
     case 'vm': {
       const change: Record<string, JsonValue> = {};
       if (before.processors !== after.processors) change.processors = num(after.processors);
@@ -255,7 +276,7 @@ export async function refreshResource(r: StateResource, ctx: { readonly provider
     case 'orchestrator': {
       const vm = await ctx.provider.read('vm', str(a.workspace), r.id);
       if (!vm) return undefined;
-      return { attributes: {}, cloud };
+      return { attributes: { processors: vm.processors, memory_gb: vm.memoryGb }, cloud };
     }
     case 'network': {
       const subs = obj(a.subnets);

@@ -20,6 +20,7 @@ import Failover from './failover.js';
 import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
+import ConsoleCommand from './console.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -41,4 +42,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   failback: Failback,
   drill: Drill,
   cleanup: Cleanup,
+  console: ConsoleCommand,
 };

@@ -21,10 +21,14 @@ export interface DesiredResource {
 /** Types whose resources are objects in PowerVS; the rest live only in state. */
 export const CLOUD_TYPES: ReadonlySet<string> = new Set(['network', 'volume_group', 'vm', 'orchestrator']);
 
-/** Attributes whose change cannot be made in place, per type: changing one replaces the resource. */
+/**
+ * Attributes whose change cannot be made in place, per type: changing one replaces the resource.
+ * A VM's networks and volume groups are here because the provider cannot attach or detach them
+ * on a running VM yet; an "update" that the cloud never saw would be a plan that lies.
+ */
 export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   site: ['location', 'workspace'],
-  vm: ['site', 'workspace', 'machine_type', 'os', 'image'],
+  vm: ['site', 'workspace', 'machine_type', 'os', 'image', 'networks', 'volume_groups'],
   orchestrator: ['site', 'workspace', 'machine_type', 'tier', 'standby_site'],
   network: ['type'],
   volume_group: ['site', 'workspace'],

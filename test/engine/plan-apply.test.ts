@@ -133,6 +133,15 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect(after.resources).toHaveLength(before.resources.length);
     await expectConverged(w);
 
+    // The cloud object keeps its name, so a new block with the old name must not take it over.
+    w.edit('vms.hcl', (s) => s + '\nvm "jump01" {\n  site         = site.home\n  machine_type = "s922"\n  processors   = 1\n  proc_type    = "shared"\n  memory_gb    = 8\n  os           = "rhel"\n  networks     = [network.app]\n}\n');
+    const clash = await w.run(['apply', w.config, '-auto-approve']);
+    expect(clash.code).toBe(1);
+    expect(clash.stdout).toContain('vm.jump01: a vm named "jump01" already exists in basic-dal13, and it is vm.bastion in state');
+    const afterClash = await parseStateFile(w.file(STATE));
+    expect(afterClash.resources.map((r) => r.address)).not.toContain('vm.jump01');
+    expect(afterClash.resources.filter((r) => r.id === vmId).map((r) => r.address)).toEqual(['vm.bastion']);
+
     const sim = await scratch.simulatorOf(w);
     const vms = await sim.listVms(HOME);
     expect(vms.filter((v) => v.pvmInstanceID === vmId)).toHaveLength(1);

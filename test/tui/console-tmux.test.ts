@@ -95,7 +95,7 @@ describe.skipIf(!TMUX)('drctl console in a terminal (tmux)', () => {
     start('c3', 'apply plans -auto-approve');
     const s = await waitFor('c3', /exit=0/);
     expect(s).toMatch(/✓ \+ drill\.monthly: Creation complete/);
-    expect(s).toMatch(/44\/44 done · 0 failed · 0 skipped · [\d.]+s · RTO erp: predicted 27m34s \(target 45m\)/);
+    expect(s).toMatch(/44\/44 done · 0 failed · 0 skipped · [\d.]+m?s · RTO erp: predicted 27m34s \(target 45m\)/);
     expect(s).toContain('Apply complete! 44 succeeded, 0 failed, 0 skipped.');
   }, 60_000);
 });
