@@ -239,7 +239,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   // Outputs no longer declared (or all of them, after a destroy) leave state; a targeted run
   // did not evaluate the whole configuration, so it keeps them.
   if (plan.targets.length === 0) {
-    for (const name of Object.keys(session.outputs)) if (!(name in plan.outputs)) await session.setOutput(name, undefined);
+    for (const name of Object.keys(session.outputs)) if (!Object.prototype.hasOwnProperty.call(plan.outputs, name)) await session.setOutput(name, undefined);
   }
   const commit = await session.commit();
   emit({ type: 'state.persisted', serial: commit.serial, changed: commit.written });

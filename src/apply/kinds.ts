@@ -45,10 +45,17 @@ export function isCloudType(type: string): boolean {
  * a new block with the old name would otherwise take over the moved VM).
  */
 async function createOrAdopt<K extends ResourceKind>(ctx: KindContext, kind: K, workspace: string, spec: Parameters<Provider['create']>[2] & { name: string }): Promise<Awaited<ReturnType<Provider['read']>>> {
-  const adopt = (existing: Awaited<ReturnType<Provider['read']>> & { id: string }) => {
+  const create = () => ctx.provider.create(kind, workspace, spec as never, { timeoutMs: ctx.timeoutMs });
+  const adopt = async (existing: Awaited<ReturnType<Provider['read']>> & { id: string }) => {
     const owner = ctx.ownerOf?.(existing.id);
     if (owner) {
       throw new Error(`a ${kind} named "${spec.name}" already exists in ${workspace}, and it is ${owner} in state (renamed by a moved block?). Give this resource another name.`);
+    }
+    // What a failed create left behind (a VM that never booted) is not worth keeping: start over.
+    if (kind === 'vm' && (existing as VmState).status === 'ERROR') {
+      ctx.progress(`the existing vm "${spec.name}" is in ERROR (an earlier attempt failed); deleting it and creating it again`);
+      await ctx.provider.delete(kind, workspace, existing.id, { missingOk: true, timeoutMs: ctx.timeoutMs });
+      return create();
     }
     ctx.progress(`adopted the existing ${kind} "${spec.name}" (an interrupted run created it)`);
     return existing;
@@ -60,7 +67,7 @@ async function createOrAdopt<K extends ResourceKind>(ctx: KindContext, kind: K, 
     if (existing) return adopt(existing);
   }
   try {
-    return await ctx.provider.create(kind, workspace, spec as never, { timeoutMs: ctx.timeoutMs });
+    return await create();
   } catch (e) {
     if (!isProviderError(e, 'conflict')) throw e;
     const existing = await ctx.provider.findByName(kind, workspace, spec.name);

@@ -19,6 +19,10 @@ export default class ApplyCommand extends DrctlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ApplyCommand);
     const term = this.terminal(flags['no-color']);
+    const { chooseEventView, plainWidth } = await import('../tui/views/choose.js');
+    // On a terminal the live Ink view. Ink (~0.35 s to import) starts loading now, so the import
+    // overlaps the engine's start-up; the view folds events until it can draw.
+    const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title: 'drctl apply', env: process.env }) : undefined;
     const { applyService } = await import('../apply/service.js');
     const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
     const { plainView, jsonView, plainEventLine, batchedWriter } = await import('../tui/views/plain.js');
@@ -30,9 +34,6 @@ export default class ApplyCommand extends DrctlCommand {
     }
     // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
     const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
-    const { chooseEventView, plainWidth, preferProductionReact } = await import('../tui/views/choose.js');
-    // On a terminal the live Ink view; ink is loaded only then (it costs ~0.35 s to import).
-    const ink = chooseEventView(term, flags.json) === 'ink' ? (preferProductionReact(process.env), await import('../tui/ink/progress-view.js')).startInkProgress({ stream: process.stderr, color: term.color, title: 'drctl apply' }) : undefined;
     const events = flags.json
       ? jsonView(lines.write)
       : ink

@@ -6,6 +6,7 @@ import type { DrEvent } from '../lifecycle/events-log.js';
 import type { Runbook } from '../lifecycle/runbook.js';
 import { askLine, engineContext } from './engine.js';
 import type { DrContext } from '../lifecycle/session.js';
+import type { VerifyReport } from '../lifecycle/verify.js';
 
 export const drFlags = {
   state: Flags.string({ description: 'State file path (overrides the drctl backend block).' }),
@@ -40,6 +41,54 @@ export function drContext(term: Terminal, json: boolean): DrContext {
         if (line) out.write(line + '\n');
       }
     },
+  };
+}
+
+/** How a DR command shows its run: the live Ink view on a terminal, else lines (or --json) as drContext. */
+export interface DrRunView {
+  readonly ctx: DrContext;
+  readonly live: boolean;
+  /** Runs a prompt with the live view stepped aside (its last frame stays above the prompt). */
+  aside<T>(prompt: () => Promise<T>): Promise<T>;
+  /** Wraps a runbook approval: the view steps aside for it, and learns the runbook once approved. */
+  approval(inner: ((rb: Runbook) => Promise<boolean>) | undefined): ((rb: Runbook) => Promise<boolean>) | undefined;
+  verified(report: VerifyReport): void;
+  /** The run's verdict and achieved RTO (model seconds), for the summary line. */
+  result(ok: boolean, summary: string, actualSeconds?: number): void;
+  pause(): void;
+  /** Draws the final frame; call before writing results to stdout. */
+  stop(): Promise<void>;
+}
+
+export async function drRunView(term: Terminal, json: boolean, title: string): Promise<DrRunView> {
+  const { chooseEventView } = await import('../tui/views/choose.js');
+  if (chooseEventView(term, json) !== 'ink') {
+    return { ctx: drContext(term, json), live: false, aside: (p) => p(), approval: (a) => a, verified: () => undefined, result: () => undefined, pause: () => undefined, stop: async () => undefined };
+  }
+  // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
+  const [{ startLiveView }, dr] = await Promise.all([import('../tui/views/live-view.js'), import('../tui/progress/dr.js')]);
+  const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, extensions: [dr.drProgressExtension()] });
+  const aside = async <T>(prompt: () => Promise<T>): Promise<T> => {
+    view.pause();
+    try {
+      return await prompt();
+    } finally {
+      view.resume();
+    }
+  };
+  return {
+    ctx: { ...engineContext(() => undefined), drSink: (e) => view.sink(dr.drEvent(e)) },
+    live: true,
+    aside,
+    approval: (inner) => async (rb) => {
+      const ok = inner ? await aside(() => inner(rb)) : true;
+      if (ok) view.sink(dr.runbookEvent(rb));
+      return ok;
+    },
+    verified: (report) => view.sink(dr.verifyEvent(report)),
+    result: (ok, summary, actualSeconds) => view.sink(dr.resultEvent(ok, summary, actualSeconds)),
+    pause: () => view.pause(),
+    stop: () => view.stop(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DrctlCommand, commonFlags } from './base.js';
 import { varFlags, varInputsFromArgv } from './inputs.js';
-import { approvalFlags, drContext, drFlags, runbookApproval } from './dr.js';
+import { approvalFlags, drFlags, drRunView, runbookApproval } from './dr.js';
 import { interruptController, lockTimeoutMs } from './engine.js';
 
 export default class DrillCommand extends DrctlCommand {
@@ -23,7 +23,8 @@ export default class DrillCommand extends DrctlCommand {
     const { drillService } = await import('../lifecycle/drill-run.js');
     const { renderRunbook } = await import('../lifecycle/runbook.js');
     const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
-    const interrupt = interruptController(term);
+    const view = await drRunView(term, flags.json, `drctl drill${flags.drill ? ` ${flags.drill}` : ''}`);
+    const interrupt = interruptController(term, () => view.pause());
     try {
       const out = await drillService({
         dir: args.dir,
@@ -34,8 +35,11 @@ export default class DrillCommand extends DrctlCommand {
         drill: flags.drill,
         plan: flags.plan,
         signal: interrupt.signal,
-        approve: runbookApproval(term, renderRunbook, { autoApprove: flags['auto-approve'], force: false }),
-      }, drContext(term, flags.json));
+        approve: view.approval(runbookApproval(term, renderRunbook, { autoApprove: flags['auto-approve'], force: false })),
+      }, view.ctx);
+      const rec = out.record;
+      if (rec) view.result(rec.outcome === 'passed', `Drill ${rec.drill} ${rec.outcome}.`, rec.rto.achievedModelSeconds);
+      await view.stop();
       term.stderr.write(renderDiagnosticsText(out.diagnostics.filter((d) => d.severity === 'error'), out.sources, term.color, term.width));
       if (out.cancelled) {
         term.stdout.write('Drill cancelled.\n');
@@ -53,6 +57,7 @@ export default class DrillCommand extends DrctlCommand {
       if (r!.outcome === 'cancelled') this.exit(130);
       if (r!.outcome !== 'passed') this.exit(1);
     } finally {
+      await view.stop();
       interrupt.dispose();
     }
   }

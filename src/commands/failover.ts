@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DrctlCommand, commonFlags } from './base.js';
 import { varFlags, varInputsFromArgv } from './inputs.js';
-import { approvalFlags, drContext, drFlags, interactive, runbookApproval } from './dr.js';
+import { approvalFlags, drFlags, drRunView, interactive, runbookApproval } from './dr.js';
 import { askLine, interruptController, lockTimeoutMs } from './engine.js';
 
 export const moveFlags = {
@@ -49,7 +49,8 @@ export async function runMoveCommand(cmd: DrctlCommand & { exit(code: number): n
   const { moveService } = await import('../lifecycle/failover.js');
   const { renderRunbook } = await import('../lifecycle/runbook.js');
   const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
-  const interrupt = interruptController(term);
+  const view = await drRunView(term, flags.json, `drctl ${kind}${flags.unplanned ? ' (unplanned)' : ''}`);
+  const interrupt = interruptController(term, () => view.pause());
   try {
     const out = await moveService(kind, {
       dir,
@@ -62,9 +63,12 @@ export async function runMoveCommand(cmd: DrctlCommand & { exit(code: number): n
       force: flags.force,
       forcePast: flags['force-past'],
       signal: interrupt.signal,
-      approve: runbookApproval(term, renderRunbook, { autoApprove: flags['auto-approve'], force: flags.force === true }),
-      confirmManual: interactive(term) && !flags['auto-approve'] ? async (group, text) => (await askLine(term, `\nManual step after group ${group}:\n  ${text}\nType 'done' when finished: `)) === 'done' : undefined,
-    }, drContext(term, flags.json));
+      approve: view.approval(runbookApproval(term, renderRunbook, { autoApprove: flags['auto-approve'], force: flags.force === true })),
+      confirmManual: interactive(term) && !flags['auto-approve'] ? (group, text) => view.aside(async () => (await askLine(term, `\nManual step after group ${group}:\n  ${text}\nType 'done' when finished: `)) === 'done') : undefined,
+    }, view.ctx);
+    const rec = out.move?.record;
+    if (rec) view.result(out.move!.ok, `${kind} ${rec.outcome}: ${rec.from.replace(/^site\./, '')} → ${rec.to.replace(/^site\./, '')}.`, rec.rto.achievedModelSeconds);
+    await view.stop();
     term.stderr.write(renderDiagnosticsText(out.diagnostics.filter((d) => d.severity === 'error'), out.sources, term.color, term.width));
     const move = out.move;
     if (!move) cmd.exit(1);
@@ -88,6 +92,7 @@ export async function runMoveCommand(cmd: DrctlCommand & { exit(code: number): n
       if (!move!.ok) cmd.exit(1);
     }
   } finally {
+    await view.stop();
     interrupt.dispose();
   }
 }

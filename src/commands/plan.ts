@@ -18,12 +18,13 @@ export default class PlanCommand extends DrctlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PlanCommand);
     const term = this.terminal(flags['no-color']);
+    const { chooseEventView, plainWidth } = await import('../tui/views/choose.js');
+    // On a terminal the live Ink view. Ink (~0.35 s to import) starts loading now, so the import
+    // overlaps the engine's start-up; the view folds events until it can draw.
+    const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title: 'drctl plan', env: process.env }) : undefined;
     const { planService } = await import('../apply/service.js');
     const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
     const { plainView } = await import('../tui/views/plain.js');
-    const { chooseEventView, plainWidth, preferProductionReact } = await import('../tui/views/choose.js');
-    // On a terminal the live Ink view; ink is loaded only then (it costs ~0.35 s to import).
-    const ink = chooseEventView(term, flags.json) === 'ink' ? (preferProductionReact(process.env), await import('../tui/ink/progress-view.js')).startInkProgress({ stream: process.stderr, color: term.color, title: 'drctl plan' }) : undefined;
     // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
     const view = flags.json ? () => undefined : ink ? ink.sink : plainView({ write: (l) => term.stderr.write(l), width: plainWidth(term), color: term.color });
     const outcome = await planService(

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { DrctlCommand, commonFlags } from './base.js';
 import { varFlags, varInputsFromArgv } from './inputs.js';
-import { drContext, drFlags } from './dr.js';
+import { drFlags, drRunView } from './dr.js';
 import { lockTimeoutMs } from './engine.js';
 
 export default class VerifyCommand extends DrctlCommand {
@@ -15,11 +15,21 @@ export default class VerifyCommand extends DrctlCommand {
     const term = this.terminal(flags['no-color']);
     const { verifyService, renderVerify } = await import('../lifecycle/verify.js');
     const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
-    const out = await verifyService({ dir: args.dir, vars: varInputsFromArgv(this.argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) }, drContext(term, flags.json));
+    const view = await drRunView(term, flags.json, 'drctl verify');
+    const out = await verifyService({ dir: args.dir, vars: varInputsFromArgv(this.argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) }, view.ctx).catch(async (e: unknown) => {
+      await view.stop();
+      throw e;
+    });
+    if (out.report) {
+      view.verified(out.report);
+      view.result(out.report.ready, renderVerify(out.report).trimEnd().split('\n').pop()!);
+    }
+    await view.stop();
     term.stderr.write(renderDiagnosticsText(out.diagnostics.filter((d) => d.severity === 'error'), out.sources, term.color, term.width));
     if (!out.report) this.exit(1);
     if (flags.json) term.stdout.write(JSON.stringify(out.report, null, 2) + '\n');
-    else term.stdout.write(renderVerify(out.report!));
+    // The live view has shown every check; a terminal that also shows stdout gets the verdict once.
+    else term.stdout.write(view.live && term.stdout.isTTY ? renderVerify(out.report!).trimEnd().split('\n').pop()! + '\n' : renderVerify(out.report!));
     if (!out.report!.ready) this.exit(1);
   }
 }

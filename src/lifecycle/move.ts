@@ -20,6 +20,16 @@ import { choosePlan, cloudName, groupAt, homePlacement, planVolumeGroups, replic
 import { makeRunbook, type ReplicationLag, type Runbook } from './runbook.js';
 import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import type { KsysEventName } from './ksys.js';
+import { ProviderError } from '../provider/errors.js';
+import type { VmState } from '../provider/types.js';
+import { vmShutdownSeconds } from '../config/timing.js';
+
+/** The simulator's (and PowerVS's rough) time for an immediate shutdown. */
+const IMMEDIATE_SHUTDOWN_SECONDS = 5;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export const SITE_KEY = 'sites';
 export const RUN_KEY = 'run';
@@ -200,7 +210,9 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
       const id = input.placement[input.from];
       const vm = id ? await provider.read('vm', ws, id) : await provider.findByName('vm', ws, cloudName(input.vm));
       if (!vm || vm.status === 'SHUTOFF') return;
-      await provider.stopVm(ws, vm.id, { immediate: unplannedFlag });
+      await provider.stopVm(ws, vm.id, { immediate: unplannedFlag, wait: false });
+      const spec = config.vms.get(input.vm);
+      await settleVm(ws, vm.id, (s) => s.status === 'SHUTOFF', unplannedFlag ? IMMEDIATE_SHUTDOWN_SECONDS : spec ? vmShutdownSeconds(spec) : 60, 'shut off');
     },
     switchStorage: async ({ input }: { input: StepInput }) => {
       for (const vg of config.vms.get(input.vm)?.volumeGroups ?? []) await switchGroup(vg, input.to);
@@ -217,10 +229,37 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
         const created = await provider.create('vm', ws, vmSpecAt(config, session, input.vm, input.to, volumeIds), { timeoutMs: realMs(3600) });
         return { id: created.id };
       }
-      if (!vm.ready) await provider.startVm(ws, vm.id, { timeoutMs: realMs(3600) });
+      if (!vm.ready) {
+        await provider.startVm(ws, vm.id, { wait: false }).catch((e: unknown) => {
+          // Already starting (an earlier attempt's request landed): wait for it like any boot.
+          if (!(e instanceof ProviderError && e.code === 'conflict')) throw e;
+        });
+        await settleVm(ws, vm.id, (s) => s.ready, config.vms.get(input.vm)?.bootSeconds ?? 0, 'become ACTIVE and healthy');
+      }
       return { id: vm.id };
     },
   };
+
+  /**
+   * Waits for a VM this run started or stopped: sleeps through the modelled duration (config
+   * timing), then polls at a short interval. The provider's own wait polls at a fixed interval
+   * from the start, which adds up to an interval to every boot and reads the VM many times;
+   * boots are the critical path of a move, so that wait shows in the RTO.
+   */
+  async function settleVm(ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
+    const expectedMs = scale > 0 ? modelSeconds * 1000 * scale : modelSeconds * 1000;
+    const intervalMs = Math.min(2000, Math.max(2, expectedMs * 0.02));
+    const deadline = Date.now() + realMs(3600);
+    await sleep(Math.max(0, expectedMs * 0.98 - intervalMs));
+    for (;;) {
+      const s = await provider.read('vm', ws, id);
+      if (!s) throw new Error(`${id} is gone from ${ws}`);
+      if (settled(s)) return s;
+      if (s.status === 'ERROR') throw new Error(`it went into ERROR${s.fault ? `: ${s.fault}` : ''}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting to ${goal} (last seen: ${s.status}/${s.health})`);
+      await sleep(intervalMs);
+    }
+  }
 
   async function switchGroup(vg: string, target: string): Promise<void> {
     let p = switches.get(vg);

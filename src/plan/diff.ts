@@ -19,6 +19,8 @@ export interface DiffOptions {
   readonly movedFrom?: ReadonlyMap<string, string>;
 }
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 /**
  * State keeps a sensitive value as a keyed-hash marker. Where the marker stands for the desired
  * value, `before` takes that value, so nothing (diff, renderers, apply) sees a false change.
@@ -27,7 +29,7 @@ function unmaskMatching(before: JsonObject, after: JsonObject, lineage: string |
   if (lineage === undefined) return before;
   let out: Record<string, JsonValue> | undefined;
   for (const [k, v] of Object.entries(before)) {
-    if (!isRedacted(v) || !(k in after)) continue;
+    if (!isRedacted(v) || !hasOwn(after, k)) continue;
     if (addresses.some((a) => sensitiveValueMatches(lineage, a, k, v, after[k]))) (out ??= { ...before })[k] = after[k];
   }
   return out ?? before;
@@ -57,7 +59,7 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   if (Array.isArray(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual(a[k], (b as JsonObject)[k])) return false;
+  for (const k of ka) if (!hasOwn(b, k) || !jsonEqual(a[k], (b as JsonObject)[k])) return false;
   return true;
 }
 
@@ -65,7 +67,7 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 export function changedAttributes(before: JsonObject, after: JsonObject): string[] {
   const out: string[] = [];
   for (const k of Object.keys(before)) if (!jsonEqual(before[k] ?? null, after[k] ?? null)) out.push(k);
-  for (const k of Object.keys(after)) if (!(k in before) && after[k] !== null) out.push(k);
+  for (const k of Object.keys(after)) if (!hasOwn(before, k) && after[k] !== null) out.push(k);
   return out.sort();
 }
 

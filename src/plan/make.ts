@@ -134,10 +134,15 @@ export function costOfState(resources: readonly StateResource[]): number {
   return Math.round(usd * 100) / 100;
 }
 
+/**
+ * Output values for state. A sensitive one keeps its real value here (as `after` does for
+ * attributes; the plan file is as secret as the configuration) so state can store its keyed
+ * hash: state never holds it in plain text, and a changed secret is still told apart.
+ */
 function outputsJson(config: DrConfig): JsonObject {
   const out: Record<string, JsonValue> = {};
   for (const [name, o] of config.outputs) {
-    out[name] = { value: o.sensitive || isSensitive(o.value) ? '(sensitive)' : (valueToJson(unmark(o.value)) as JsonValue), sensitive: o.sensitive };
+    out[name] = { value: valueToJson(unmark(o.value)) as JsonValue, sensitive: o.sensitive || isSensitive(o.value) };
   }
   return out;
 }

@@ -40,6 +40,14 @@ describe('diffing against state', () => {
     expect(diffResources(d, state, { lineage: LINEAGE, movedFrom: new Map([['notification.oncall', 'notification.ops']]) }).map((c) => c.action)).toEqual(['no-op']);
   });
 
+  it('a VM\'s networks cannot change in place (the provider cannot attach them): that is a replace', () => {
+    const state = [stored('vm.a', { memory_gb: 8, networks: ['network.app'] })];
+    const c = diffResources([desired('vm.a', { memory_gb: 16, networks: ['network.app', 'network.db'] })], state, { lineage: LINEAGE })[0];
+    expect([c.action, c.actionReason, c.replaceAttributes]).toEqual(['replace', 'replace_because_cannot_update', ['networks']]);
+    const memoryOnly = diffResources([desired('vm.a', { memory_gb: 16, networks: ['network.app'] })], state, { lineage: LINEAGE })[0];
+    expect(memoryOnly.action).toBe('update');
+  });
+
   it('changedAttributes ignores key order, counts a missing key as null, and sees nested changes', () => {
     expect(changedAttributes({ a: { x: 1, y: [1, 2] }, b: 2 }, { b: 2, a: { y: [1, 2], x: 1 } })).toEqual([]);
     expect(changedAttributes({ a: null }, {})).toEqual([]);

@@ -132,6 +132,7 @@ export interface PvmInstance {
   readonly processors: number;
   readonly procType: string;
   readonly sysType: string;
+  readonly status: string;
 }
 
 export interface SimProcess {

@@ -4,10 +4,12 @@
 // change) the cloud between runs.
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redact } from '../../src/state/sensitive.js';
 import { ROOT, cloneWorkdir, expectExit, idOf, parseStateFile, startSimulator, workdir, type SimProcess, type Workdir } from './harness.js';
 
 const STATE = 'state/basic.drstate.json';
 const HOME = 'basic-dal13';
+const DR = 'basic-wdc04';
 
 interface PlanJson {
   resource_changes: Array<{ address: string; actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; action_reason?: string; replace_paths?: string[] }>;
@@ -60,7 +62,7 @@ beforeAll(async () => {
   if (!fs.existsSync(`${ROOT}/dist/commands/index.js`)) throw new Error('build first: npx tsc -p tsconfig.build.json');
   template = workdir('basic');
   const r = expectExit(await template.run(['apply', template.config, '-auto-approve']), 0, 'first apply');
-  expect(r.stdout).toContain('Apply complete! 16 succeeded, 0 failed, 0 skipped.');
+  expect(r.stdout).toContain('Apply complete! 17 succeeded, 0 failed, 0 skipped.');
 });
 
 afterAll(() => template?.remove());
@@ -102,6 +104,22 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect(st.resources.find((x) => x.address === 'vm.ldap01')?.attributes.memory_gb).toBe(24);
     expect(idOf(st, 'vm.ldap01')).toBe(idBefore); // updated in place, not replaced
     await expectConverged(w);
+  });
+
+  test('resizing the orchestrator changes its VM in the cloud, and a resize made outside is drift', async ({ scratch, expect }) => {
+    const w = scratch.applied();
+    w.edit('main.hcl', (s) => s.replace(/(orchestrator "ksys" \{[^}]*memory_gb\s+=\s+)16/, '$132'));
+    const plan = await planJson(w);
+    expect(changed(plan).map((c) => [c.address, c.actions.join(), c.before?.memory_gb, c.after?.memory_gb])).toEqual([['orchestrator.ksys', 'update', 16, 32]]);
+    expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
+    const sim = await scratch.simulatorOf(w);
+    const ksys = async () => (await sim.listVms(DR)).find((v) => v.serverName === 'ksys-ksys');
+    expect((await ksys())?.memory).toBe(32);
+    await expectConverged(w);
+    await sim.call('PUT', `/pcloud/v1/cloud-instances/${DR}/pvm-instances/${(await ksys())!.pvmInstanceID}`, { memory: 24 });
+    const drift = await planJson(w);
+    expect(drift.resource_drift.map((d) => [d.address, d.observed?.memory_gb])).toEqual([['orchestrator.ksys', 24]]);
+    expect(changed(drift).map((c) => [c.address, c.actions.join()])).toEqual([['orchestrator.ksys', 'update']]);
   });
 
   test('a rename with a moved block moves the state entry and keeps the same cloud VM', async ({ scratch, expect }) => {
@@ -248,6 +266,29 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     await expectConverged(w);
   });
 
+  test('a VM that fails to boot fails the apply and skips its dependents; it is rebuilt, not adopted, later', async ({ scratch, expect }) => {
+    const w = scratch.fresh();
+    const sim = await scratch.simulatorOf(w);
+    await sim.call('PUT', '/admin/faults', { bootFail: ['web-0'] });
+    const failed = await w.run(['apply', w.config, '-auto-approve']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('Apply finished with errors! 15 succeeded, 1 failed, 1 skipped.');
+    expect(failed.stdout).toContain('vm.web[0]: create vm "web-0" in workspace basic-dal13: it went into ERROR');
+    expect(failed.stderr).toContain('recovery_plan.basic: Skipped: upstream failed (vm.web[0])');
+    const st = await parseStateFile(w.file(STATE));
+    expect(st.resources).toHaveLength(15);
+    expect(st.resources.map((r) => r.address)).not.toContain('vm.web[0]');
+    // Still failing: the broken VM is not adopted as if it were fine.
+    expect((await w.run(['apply', w.config, '-auto-approve'])).code).toBe(1);
+    await sim.call('PUT', '/admin/faults', {});
+    const fixed = expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
+    expect(fixed.stderr).toContain('vm.web[0]: the existing vm "web-0" is in ERROR');
+    const vms = await sim.listVms(HOME);
+    expect(vms.filter((v) => v.serverName === 'web-0').map((v) => v.status)).toEqual(['ACTIVE']);
+    expect(vms).toHaveLength(8);
+    await expectConverged(w);
+  });
+
   test('applying again with no changes leaves the state file byte-identical', async ({ scratch, expect }) => {
     const w = scratch.applied();
     const first = fs.readFileSync(w.file(STATE));
@@ -267,7 +308,7 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     const w = scratch.fresh();
     const r2 = await w.run(['plan', w.config, '-detailed-exitcode']);
     expect(r2.code).toBe(2);
-    expect(r2.stdout).toContain('Plan: 16 to add, 0 to change, 0 to destroy.');
+    expect(r2.stdout).toContain('Plan: 17 to add, 0 to change, 0 to destroy.');
     // Without the flag, changes are not an error.
     expect((await w.run(['plan', w.config])).code).toBe(0);
     expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
@@ -372,12 +413,12 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect(network.resource_changes.map((c) => c.address)).toEqual(['network.db', 'recovery_plan.basic', 'vm.app[0]', 'vm.app[1]', 'vm.app[2]', 'vm.db01']);
 
     const plan = await planJson(w, '-destroy');
-    expect(plan.resource_changes).toHaveLength(16);
+    expect(plan.resource_changes).toHaveLength(17);
     expect(plan.resource_changes.every((c) => c.actions.join() === 'delete' && c.action_reason === 'delete_because_destroy_mode')).toBe(true);
-    expect(plan.summary).toEqual({ add: 0, change: 0, destroy: 16, replace: 0 });
+    expect(plan.summary).toEqual({ add: 0, change: 0, destroy: 17, replace: 0 });
 
     const r = expectExit(await w.run(['apply', w.config, '-destroy', '-auto-approve']), 0);
-    expect(r.stdout).toContain('Apply complete! 16 succeeded, 0 failed, 0 skipped.');
+    expect(r.stdout).toContain('Apply complete! 17 succeeded, 0 failed, 0 skipped.');
     // VMs go before the networks and volume group they use (the cloud refuses otherwise).
     const order = r.stderr.split('\n').filter((l) => l.includes('Destruction complete')).map((l) => l.split(':')[0]);
     expect(order.indexOf('vm.db01')).toBeLessThan(order.indexOf('volume_group.db'));
@@ -387,6 +428,7 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect(st.outputs).toEqual({});
     const sim = await scratch.simulatorOf(w);
     expect(await sim.listVms(HOME)).toEqual([]);
+    expect(await sim.listVms(DR)).toEqual([]);
     expect((await sim.call<{ networks: unknown[] }>('GET', `/pcloud/v1/cloud-instances/${HOME}/networks`)).networks).toEqual([]);
     await sim.stop();
     // Nothing left to destroy, and the configuration would create it all again.
@@ -408,6 +450,10 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
       expect(out).not.toContain(secret);
     }
     expect(fs.readFileSync(w.file(STATE), 'utf8')).not.toContain(secret);
+    // A sensitive output is stored as the keyed hash of its real value (not of a placeholder).
+    const applied = await parseStateFile(w.file(STATE));
+    expect(applied.outputs.hook_token).toEqual({ sensitive: true, value: redact(applied.lineage, 'output.hook_token', '', secret) });
+    expect(applied.outputs.app_servers).toEqual({ sensitive: false, value: ['vm.app[0]', 'vm.app[1]', 'vm.app[2]'] });
     // The stored hash still stands for the value: no change is planned for it...
     await expectConverged(w);
     // ...and changing the secret is seen, still without showing either value.

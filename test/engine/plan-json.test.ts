@@ -40,7 +40,7 @@ describe('plan -json matches schemas/plan.schema.json', () => {
     const w = keep(workdir('basic'));
     const plan = await planJson(w);
     expectValid(plan);
-    expect(plan.resource_changes).toHaveLength(16);
+    expect(plan.resource_changes).toHaveLength(17);
     expect(plan.resource_changes.every((c) => c.actions.join() === 'create' && c.before === null)).toBe(true);
   });
 
@@ -141,7 +141,7 @@ describe('apply -json prints NDJSON events', () => {
     const second = expectExit(await w.run(['apply', w.config, '-auto-approve', '-json']), 0);
 
     for (const [run, expected] of [
-      [first, { creates: 16, updates: 0, deletes: 0 }],
+      [first, { creates: 17, updates: 0, deletes: 0 }],
       // ldap01's memory, and the recovery plan that listed web[1]
       [second, { creates: 0, updates: 2, deletes: 1 }],
     ] as const) {

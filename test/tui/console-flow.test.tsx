@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { render } from 'ink-testing-library';
 import { ConsoleApp } from '../../src/tui/ink/console/console-app.js';
-import { realConsoleServices, type ConsoleServices, type DrRequest } from '../../src/tui/console/services.js';
+import { realConsoleServices, type ConsoleServices } from '../../src/tui/console/services.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 import { plain, tick } from './fixtures.js';
 
@@ -84,28 +84,45 @@ describe('console flows', () => {
     unmount();
   });
 
-  it('a failover is refused when the typed site name is wrong, and runs when it is right', async () => {
-    const calls: string[] = [];
-    const failover = async (req: DrRequest) => {
-      calls.push(req.site ?? '');
-      req.sink({ type: 'log', t: 0, level: 'info', message: `failing over to ${req.site}` });
-      return { ok: true, summary: `Failover to ${req.site} complete.` };
-    };
-    const withFailover: ConsoleServices = { ...services, status: services.status, plan: services.plan, apply: services.apply, dr: { failover } };
-    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={withFailover} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
-    await until(lastFrame, /44 changes pending/);
+  it('DR keys run the real services: v verifies ready, f refuses a wrong site name and fails over with the right one', async () => {
+    // Given an applied estate (through the console's own services, as `a` would).
+    const planned = await services.plan(() => undefined);
+    expect((await services.apply(planned.plan!, () => undefined, new AbortController().signal)).ok).toBe(true);
+    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    await until(lastFrame, /none: state matches the configuration/);
+
+    // v: the checks, and the verdict.
+    stdin.write('v');
+    const verified = await until(lastFrame, /Ready: production at home can move to dr\./);
+    expect(verified).toMatch(/ok {3}replication erp_db: consistent_copying/);
+    expect(verified).toMatch(/\[home: active\] \[dr: ready\]/);
+    stdin.write(' ');
+    await until(lastFrame, /p plan {2}a apply/);
+
+    // f with the wrong name: refused, nothing moved.
     stdin.write('f');
     await until(lastFrame, /Fail over production to site "dr"\?/);
     stdin.write('home\r');
     await until(lastFrame, /Failover not started: "home" is not the site name "dr"\./);
-    expect(calls).toEqual([]);
+    expect(fs.existsSync(path.join(dir, '.drctl/runs'))).toBe(false);
+
+    // f with the right name: the failover runs, with its groups, gauges and RTO on screen.
     stdin.write('f');
     await until(lastFrame, /Type "dr"/);
     stdin.write('dr\r');
-    await until(lastFrame, /Failover to dr complete\./);
-    expect(calls).toEqual(['dr']);
+    const done = await until(lastFrame, /Failover succeeded: home → dr\. RTO \d+s vs predicted \d+s/, 60_000);
+    expect(done).toMatch(/\[dr: active\] \[home: standby\]/);
+    expect(done).toMatch(/group web is up at dr/);
+    expect(done).toMatch(/RTO erp: predicted \S+ vs actual \S+ \(target 30m\)/);
+    const records = fs.readdirSync(path.join(dir, '.drctl/runs')).filter((f) => f.startsWith('failover-'));
+    expect(records).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', records[0]), 'utf8')).outcome).toBe('succeeded');
+
+    stdin.write(' ');
+    const home = await until(lastFrame, /p plan {2}a apply/);
+    expect(home).toMatch(/dr +wdc04 .*recovered/);
     unmount();
-  });
+  }, 120_000);
 
   it('says which DR actions are not available yet instead of failing', async () => {
     const { lastFrame, stdin, unmount } = render(<ConsoleApp services={{ ...services, status: services.status, plan: services.plan, apply: services.apply, dr: {} }} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);

@@ -8,6 +8,8 @@ import type { Plan } from '../../plan/plan.js';
 import type { ProgressEvent, RpoReading } from '../progress/model.js';
 import type { EngineContext } from '../../apply/service.js';
 import type { ConfigFs } from '../../config/load.js';
+import type { DrContext } from '../../lifecycle/session.js';
+import { drEvent, resultEvent, runbookEvent, verifyEvent } from '../progress/dr.js';
 
 export interface SiteStatus {
   readonly name: string;
@@ -121,6 +123,10 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
   const now = opts.now ?? (() => performance.now());
   const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'] });
   const planOptions = { dir: opts.dir, vars: [], refresh: true, destroy: false, targets: [], replace: [] } as const;
+  // The DR runs through the same services as `drctl verify|drill|failover|failback`; their events
+  // reach the live view as `dr.*` progress events.
+  const drOptions = { dir: opts.dir, vars: [], lockTimeoutMs: 0 } as const;
+  const drCtx = (sink: Sink): DrContext => ({ ...ctx(sink), drSink: (e) => sink(drEvent(e)) });
 
   return {
     async status() {
@@ -231,6 +237,70 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       }
     },
 
-    dr: {},
+    dr: {
+      async verify({ sink }) {
+        const { verifyService } = await import('../../lifecycle/verify.js');
+        const out = await verifyService(drOptions, drCtx(sink));
+        const r = out.report;
+        if (!r) return { ok: false, summary: failedToOpen(out.diagnostics) };
+        sink(verifyEvent(r));
+        const failed = r.checks.filter((c) => !c.ok).length;
+        const summary = r.ready ? `Ready: production at ${short(r.active)} can move to ${short(r.standby)}.` : `Not ready: ${failed} check(s) failed.`;
+        sink(resultEvent(r.ready, summary));
+        return { ok: r.ready, summary };
+      },
+
+      async drill({ sink, signal }) {
+        const { drillService } = await import('../../lifecycle/drill-run.js');
+        const out = await drillService({ ...drOptions, signal, approve: async (rb) => (sink(runbookEvent(rb)), true) }, drCtx(sink));
+        const r = out.record;
+        if (!r) return { ok: false, summary: out.cancelled ? 'Drill cancelled.' : failedToOpen(out.diagnostics) };
+        const rto = r.rto.achievedModelSeconds === undefined ? '' : ` RTO ${Math.round(r.rto.achievedModelSeconds)}s vs predicted ${Math.round(r.rto.predictedSeconds)}s.`;
+        const summary = `Drill ${r.drill} ${r.outcome}${r.failure ? ` (${r.failure.step}: ${r.failure.message})` : ''}.${rto} Cleanup removed ${r.cleanup.vms} VM(s), ${r.cleanup.volumes} clone(s).`;
+        sink(resultEvent(r.outcome === 'passed', summary, r.rto.achievedModelSeconds));
+        return { ok: r.outcome === 'passed', summary, interrupted: r.outcome === 'cancelled' };
+      },
+
+      failover: (req) => move('failover', req),
+      failback: (req) => move('failback', req),
+    },
   };
+
+  async function move(kind: 'failover' | 'failback', { site, sink, signal }: DrRequest): Promise<RunResult> {
+    const { moveService } = await import('../../lifecycle/failover.js');
+    let refused: string | undefined;
+    const out = await moveService(
+      kind,
+      {
+        ...drOptions,
+        signal,
+        // The operator confirmed a site by name: the run goes there or nowhere.
+        approve: async (rb) => {
+          if (site !== undefined && short(rb.to) !== site) {
+            refused = `${kind} not started: it would move production to ${short(rb.to)}, not to the confirmed site ${site}.`;
+            return false;
+          }
+          sink(runbookEvent(rb));
+          return true;
+        },
+      },
+      drCtx(sink),
+    );
+    const m = out.move;
+    if (!m) return { ok: false, summary: failedToOpen(out.diagnostics) };
+    if (m.cancelled) return { ok: false, summary: refused ?? `${kind} cancelled.` };
+    const r = m.record;
+    if (!r) return { ok: m.ok, summary: m.message ?? `${kind}: nothing to do.` };
+    const title = kind[0].toUpperCase() + kind.slice(1);
+    const target = r.rto.targetSeconds === undefined ? '' : `, target ${r.rto.targetSeconds}s${r.rto.met === false ? ' — MISSED' : ''}`;
+    const summary = `${title} ${r.outcome}: ${short(r.from)} → ${short(r.to)}. RTO ${Math.round(r.rto.achievedModelSeconds)}s vs predicted ${Math.round(r.rto.predictedSeconds)}s${target}.${r.failures.length ? ` ${r.failures[0]}` : ''}`;
+    sink(resultEvent(m.ok, summary, r.rto.achievedModelSeconds));
+    return { ok: m.ok, summary, interrupted: r.outcome === 'interrupted' };
+  }
+}
+
+const short = (site: string) => site.replace(/^site\./, '');
+
+function failedToOpen(diagnostics: readonly { severity: string; summary: string }[]): string {
+  return diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary).join('; ') || 'The run did not start.';
 }

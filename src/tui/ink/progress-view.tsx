@@ -15,6 +15,8 @@ export interface InkProgressOptions {
   readonly now?: () => number;
   readonly extensions?: readonly ProgressExtension[];
   readonly fps?: number;
+  /** A store that has been folding events already (while ink was loading); it is drawn as it is. */
+  readonly store?: ProgressStore;
 }
 
 export interface InkProgress {
@@ -36,7 +38,7 @@ export function planRto(plan: Plan) {
 
 export function startInkProgress(opts: InkProgressOptions): InkProgress {
   const now = opts.now ?? (() => performance.now());
-  const store = new ProgressStore({ title: opts.title, now, extensions: opts.extensions });
+  const store = opts.store ?? new ProgressStore({ title: opts.title, now, extensions: opts.extensions });
   const size = () => ({ width: Math.max(20, (opts.stream.columns || 80) - 1), height: Math.max(8, opts.stream.rows || 24) });
   let instance: Instance | undefined;
   let staticFrom = 0;

@@ -99,6 +99,11 @@ export interface ProgressDraft {
   note(level: EventLine['level'], text: string): void;
   /** A line for the finished log (a DR step, a check result). */
   finish(line: Omit<FinishedLine, 'key'>): void;
+  /** The run's tree and total, when the extension learns them (a DR runbook): rows placed by `place`. */
+  plan(place: PlaceResource, addresses: readonly string[]): void;
+  /** Folds an engine row event (resource.start/progress/done/failed/skipped) for a DR step. */
+  row(event: Extract<EngineEvent, { type: `resource.${string}` }>): void;
+  setTitle(title: string): void;
   readonly now: number;
 }
 
@@ -273,6 +278,20 @@ export class ProgressStore {
       setRto: (r) => void (this.rto = { ...this.rto, ...r }),
       note: (level, text) => this.note(level, text),
       finish: (line) => this.push(line),
+      plan: (place, addresses) => {
+        this.place = place;
+        this.placed.clear();
+        this.expected = new Map();
+        for (const a of addresses) {
+          const p = place(a);
+          const k = groupKey(p.site, p.group);
+          this.expected.set(k, (this.expected.get(k) ?? 0) + 1);
+        }
+        this.total = addresses.length;
+        this.phase = 'applying';
+      },
+      row: (e) => this.fold(e),
+      setTitle: (title) => void (this.title = title),
       now,
     };
   }

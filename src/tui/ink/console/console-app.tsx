@@ -4,7 +4,8 @@ import { useCallback, useEffect, useRef, useState, type ReactElement } from 'rea
 import { Box, Text, useInput } from 'ink';
 import type { Plan } from '../../../plan/plan.js';
 import { hasChanges } from '../../../plan/plan.js';
-import { ProgressStore, type ProgressEvent } from '../../progress/model.js';
+import { ProgressStore, type ProgressEvent, type ProgressExtension } from '../../progress/model.js';
+import { drEventLines, drProgressExtension } from '../../progress/dr.js';
 import { placementFromPlan } from '../../progress/placement.js';
 import { plainEventLine } from '../../views/plain.js';
 import type { EngineEvent } from '../../../plan/events.js';
@@ -90,9 +91,11 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     let flushing = false;
     return (e: ProgressEvent) => {
       store.dispatch(e);
-      const line = plainEventLine(e as EngineEvent, false);
-      if (line === undefined) return;
-      pending.push(line);
+      const dr = drEventLines(e);
+      const line = dr ? undefined : plainEventLine(e as EngineEvent, false);
+      if (dr) pending.push(...dr);
+      else if (line !== undefined) pending.push(line);
+      if (!pending.length) return;
       if (!flushing) {
         flushing = true;
         setImmediate(() => {
@@ -118,8 +121,8 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       .finally(() => (busy.current = false));
   };
 
-  const startRun = (title: string, plan: Plan | undefined, run: (sink: (e: ProgressEvent) => void, signal: AbortSignal) => Promise<RunResult>) => {
-    const store = new ProgressStore({ now, title });
+  const startRun = (title: string, plan: Plan | undefined, run: (sink: (e: ProgressEvent) => void, signal: AbortSignal) => Promise<RunResult>, extensions?: readonly ProgressExtension[]) => {
+    const store = new ProgressStore({ now, title, extensions });
     if (plan) store.setPlan(placementFromPlan(plan), plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address), plan.recovery[0] && { plan: plan.recovery[0].plan, predictedSeconds: plan.recovery[0].predictedSeconds, targetSeconds: plan.recovery[0].targetSeconds });
     const controller = new AbortController();
     abort.current = controller;
@@ -144,7 +147,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
   const startDr = (action: DrActionName, site?: string) => {
     const run = services.dr[action];
     if (!run) return setMessage({ text: `${action} is not available yet in this build.`, tone: 'warn' });
-    startRun(`drctl ${action}${site ? ` → ${site}` : ''}`, undefined, (sink, signal) => run({ site, sink, signal }));
+    startRun(`drctl ${action}${site ? ` → ${site}` : ''}`, undefined, (sink, signal) => run({ site, sink, signal }), [drProgressExtension()]);
   };
 
   const home = (m?: Message) => {

@@ -1,0 +1,258 @@
+// DR failover benchmark: 500 VMs in 5 recovery groups fail over on the simulator with modelled
+// boot times, and the measured wall time is compared with the critical-path lower bound.
+//   npx tsc -p tsconfig.build.json && node bench/dr.bench.mjs [--runs 3] [--scales 0.0005,0.002] [--parallelism 10]
+//
+// The estate is applied once with DRCTL_SIM_TIME_SCALE=0 (a real `drctl apply` process), then
+// each run copies it and runs the planned failover through the same service `drctl failover`
+// calls, whose embedded simulator starts at the run's time scale.
+//
+// Lower bound of a group's boots at parallelism P: max(slowest boot, sum of boots / P) model
+// seconds (no schedule can beat either). The run switches storage (all volume groups at once)
+// before the first group boots, so that step's bound is the slowest volume group switch.
+// Reported, each as a median of the runs:
+//   boots          first VM_BOOTUP_STARTED → last GROUP_COMPLETED   vs Σ group bounds
+//   storage+boots  last VM_SHUTDOWN_COMPLETED → last GROUP_COMPLETED vs switch + Σ group bounds
+//   move           MOVE_STARTED → MOVE_COMPLETED (shutdowns, storage, boots, reverse replication)
+//                  vs shutdown bound + switch + Σ group bounds (reverse replication not bounded)
+// Target: boots and storage+boots ratios ≤ 1.05.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const dist = join(root, 'dist');
+if (!existsSync(join(dist, 'lifecycle/failover.js'))) {
+  console.error('dr.bench: build first (npx tsc -p tsconfig.build.json)');
+  process.exit(1);
+}
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const RUNS = Number(opt('runs', '3'));
+const SCALES = opt('scales', '0.0005').split(',').map(Number);
+const P = Number(opt('parallelism', '10'));
+const TARGET = 1.05;
+/** --trace: per-boot durations and boot concurrency of each run (where the time goes). */
+const TRACE = argv.includes('--trace');
+
+const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
+const { moveService } = await load('lifecycle/failover.js');
+const { nodeConfigFs } = await load('commands/inputs.js');
+const { loadConfig } = await load('config/load.js');
+const { connectCloud } = await load('apply/cloud.js');
+const { vmBootSeconds, vmShutdownSeconds, volumeGroupSwitchSeconds } = await load('config/timing.js');
+
+/**
+ * Five groups of 100 VMs, each group a counted block with its own shape (so boot times differ
+ * between groups and a little inside them) and its own replicated volume group.
+ */
+const GROUPS = [
+  { name: 'infra', os: 'rhel', machine: 's922', mem: (i) => `8 + (${i} % 4) * 8`, procs: 1 },
+  { name: 'db', os: 'aix', machine: 'e980', mem: (i) => `64 + (${i} % 2) * 64`, procs: 4 },
+  { name: 'mq', os: 'aix', machine: 's922', mem: (i) => `32`, procs: 2 },
+  { name: 'app', os: 'rhel', machine: 's922', mem: (i) => `${i} < 10 ? 128 : 64`, procs: 4 },
+  { name: 'web', os: 'sles', machine: 'e1080', mem: (i) => `16`, procs: 2 },
+];
+const PER_GROUP = 100;
+
+function config() {
+  const blocks = GROUPS.map(
+    (g) => `volume_group "${g.name}" {
+  policy  = replication_policy.gold
+  volumes = [{ name = "data", size_gb = 200 }]
+}
+
+vm "${g.name}" {
+  count         = ${PER_GROUP}
+  site          = site.home
+  machine_type  = "${g.machine}"
+  processors    = ${g.procs}
+  proc_type     = "shared"
+  memory_gb     = ${g.mem('count.index')}
+  os            = "${g.os}"
+  networks      = [network.app]
+  volume_groups = [volume_group.${g.name}]
+}
+`,
+  );
+  return `drctl {
+  parallelism = ${P}
+  backend "local" {
+    path = "state/bench.drstate.json"
+  }
+}
+
+site "home" {
+  location  = "dal13"
+  workspace = "bench-dal13"
+  role      = "active"
+}
+
+site "dr" {
+  location  = "wdc04"
+  workspace = "bench-wdc04"
+  role      = "standby"
+}
+
+network "app" {
+  type = "private"
+  home = { cidr = "10.10.0.0/20", name = "bench-app-dal13" }
+  dr   = { cidr = "10.20.0.0/20", name = "bench-app-wdc04" }
+}
+
+replication_policy "gold" {
+  type = "global"
+  rpo  = "1h"
+  tier = "tier1"
+}
+
+${blocks.join('\n')}
+recovery_plan "bench" {
+${GROUPS.map((g) => `  group "${g.name}" { vms = [vm.${g.name}] }`).join('\n')}
+}
+`;
+}
+
+/** The critical-path lower bound, in model seconds, from the simulator's own timing model. */
+function lowerBound(dir) {
+  const loaded = loadConfig({ dir: join(dir, 'cfg'), fs: nodeConfigFs, vars: [], env: {} });
+  if (!loaded.config) throw new Error(`config: ${loaded.diagnostics.map((d) => d.summary).join('; ')}`);
+  const cfg = loaded.config;
+  const plan = [...cfg.recoveryPlans.values()][0];
+  const groupBound = (seconds) => (seconds.length ? Math.max(Math.max(...seconds), seconds.reduce((s, x) => s + x, 0) / P) : 0);
+  const groups = plan.groups.map((g) => {
+    const boots = g.vms.map((a) => vmBootSeconds(cfg.vms.get(a)));
+    return { name: g.name, vms: g.vms.length, bound: groupBound(boots), slowest: Math.max(...boots), sum: boots.reduce((s, x) => s + x, 0) };
+  });
+  // Shutdowns run group by group in reverse order (a group's shutdowns wait for the later groups').
+  const shutdown = plan.groups.reduce((s, g) => s + groupBound(g.vms.map((a) => vmShutdownSeconds(cfg.vms.get(a)))), 0);
+  let storage = 0;
+  for (const vg of cfg.volumeGroups.values()) storage = Math.max(storage, volumeGroupSwitchSeconds(vg.volumes.reduce((s, v) => s + v.sizeGb, 0)));
+  return { groups, boots: groups.reduce((s, g) => s + g.bound, 0), storage, shutdown };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function failover(dir, scale) {
+  const at = {};
+  const boots = new Map();
+  const durations = [];
+  let inFlight = 0;
+  let peak = 0;
+  const stamp = (name, subject) => {
+    const t = performance.now();
+    (at[name] ??= { first: t, last: t }).last = t;
+    if (name === 'VM_BOOTUP_STARTED') {
+      boots.set(subject, t);
+      peak = Math.max(peak, ++inFlight);
+    } else if (name === 'VM_BOOTUP_COMPLETED') {
+      durations.push(t - boots.get(subject));
+      inFlight--;
+    }
+  };
+  const env = { DRCTL_SIM_TIME_SCALE: String(scale), NO_COLOR: '1' };
+  const ctx = { cwd: dir, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined, drSink: (e) => stamp(e.name, e.subject) };
+  const calls = new Map();
+  if (TRACE) {
+    // Times every provider call, by method: where a boot's real time goes.
+    ctx.connect = async (config) => {
+      const c = await connectCloud(config, { cwd: dir, env });
+      const provider = new Proxy(c.provider, {
+        get(target, key) {
+          const v = Reflect.get(target, key);
+          if (typeof v !== 'function') return v;
+          return async (...args) => {
+            const t = performance.now();
+            try {
+              return await v.apply(target, args);
+            } finally {
+              const k = `${String(key)}${key === 'read' || key === 'list' || key === 'findByName' || key === 'create' ? ` ${args[0]}` : ''}`;
+              const e = calls.get(k) ?? { n: 0, ms: 0 };
+              calls.set(k, { n: e.n + 1, ms: e.ms + performance.now() - t });
+            }
+          };
+        },
+      });
+      return { ...c, provider };
+    };
+  }
+  const t0 = performance.now();
+  const out = await moveService('failover', { dir: 'cfg', vars: [] }, ctx);
+  const wall = performance.now() - t0;
+  const r = out.move?.record;
+  if (!r || r.outcome !== 'succeeded') throw new Error(`failover did not succeed: ${r?.outcome ?? out.move?.message ?? out.diagnostics.map((d) => d.summary).join('; ')}\n${(r?.failures ?? []).slice(0, 5).join('\n')}`);
+  if (TRACE) {
+    durations.sort((a, b) => a - b);
+    const q = (f) => durations[Math.min(durations.length - 1, Math.floor(durations.length * f))].toFixed(1);
+    for (const [k, e] of [...calls].sort((a, b) => b[1].ms - a[1].ms)) console.log(`    trace: provider ${k.padEnd(20)} ${String(e.n).padStart(5)} calls, mean ${(e.ms / e.n).toFixed(1)} ms`);
+    console.log(`    trace: boot start→up real ms p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} max ${q(1)}; peak boots in flight ${peak}`);
+  }
+  const active = Object.values(r.vms).filter((v) => v.activeOn === 'site.dr').length;
+  if (active !== GROUPS.length * PER_GROUP) throw new Error(`only ${active} VMs active at site.dr`);
+  return {
+    wall,
+    boots: at.GROUP_COMPLETED.last - at.VM_BOOTUP_STARTED.first,
+    storageBoots: at.GROUP_COMPLETED.last - at.VM_SHUTDOWN_COMPLETED.last,
+    move: at.MOVE_COMPLETED.last - at.MOVE_STARTED.first,
+    groups: r.groups.map((g) => g.seconds * 1000),
+  };
+}
+
+const base = mkdtempSync(join(tmpdir(), 'drctl-dr-bench-'));
+let failed = false;
+try {
+  mkdirSync(join(base, 'estate/cfg'), { recursive: true });
+  writeFileSync(join(base, 'estate/cfg/main.hcl'), config());
+  const env = { ...process.env, NO_COLOR: '1', DRCTL_SIM_TIME_SCALE: '0' };
+  for (const k of Object.keys(env)) if (k.startsWith('DRCTL_') && k !== 'DRCTL_SIM_TIME_SCALE') delete env[k];
+  const t = performance.now();
+  const applied = spawnSync(process.execPath, [join(root, 'bin/drctl.js'), 'apply', 'cfg', '-auto-approve'], { cwd: join(base, 'estate'), env, encoding: 'utf8' });
+  if (applied.status !== 0) throw new Error(`apply failed (${applied.status}):\n${applied.stderr.slice(-3000)}${applied.stdout.slice(-2000)}`);
+  // A first failover builds each VM at the DR site (build + boot); one round trip at time scale
+  // 0 leaves them defined there, shut off, so the measured failover boots them: the steady state.
+  for (const kind of ['failover', 'failback']) {
+    const out = await moveService(kind, { dir: 'cfg', vars: [] }, { cwd: join(base, 'estate'), env: { DRCTL_SIM_TIME_SCALE: '0' }, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined });
+    if (out.move?.record?.outcome !== 'succeeded') throw new Error(`setup ${kind}: ${out.move?.record?.outcome ?? out.move?.message}`);
+  }
+  console.log(`dr.bench: ${GROUPS.length * PER_GROUP} VMs in ${GROUPS.length} groups, parallelism ${P}; applied, failed over and back at time scale 0 in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const bound = lowerBound(join(base, 'estate'));
+  for (const g of bound.groups) console.log(`  group ${g.name.padEnd(6)} ${g.vms} VMs  slowest boot ${g.slowest.toFixed(1)} s  sum/P ${(g.sum / P).toFixed(1)} s  → bound ${g.bound.toFixed(1)} s (model)`);
+  console.log(`  storage switch ${bound.storage.toFixed(1)} s, shutdowns ${bound.shutdown.toFixed(1)} s, boots ${bound.boots.toFixed(1)} s (model)`);
+
+  for (const scale of SCALES) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const dir = join(base, `run-${scale}-${i}`);
+      cpSync(join(base, 'estate'), dir, { recursive: true });
+      runs.push(await failover(dir, scale));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const ms = (model) => model * scale * 1000;
+    const rows = [
+      ['boots', runs.map((r) => r.boots), ms(bound.boots)],
+      ['storage+boots', runs.map((r) => r.storageBoots), ms(bound.storage + bound.boots)],
+      ['move', runs.map((r) => r.move), ms(bound.shutdown + bound.storage + bound.boots)],
+    ];
+    console.log(`\n  time scale ${scale} (one model second = ${(scale * 1000).toFixed(2)} real ms), median of ${RUNS}:`);
+    for (const [label, xs, b] of rows) {
+      const m = median(xs);
+      const ratio = m / b;
+      const gated = label !== 'move';
+      if (gated && ratio > TARGET) failed = true;
+      console.log(`  ${label.padEnd(14)} ${(m / 1000).toFixed(3)} s  bound ${(b / 1000).toFixed(3)} s  ratio ${ratio.toFixed(3)}${gated ? (ratio <= TARGET ? '  ok' : `  MISSED (target ≤ ${TARGET})`) : ''}   [${xs.map((x) => (x / 1000).toFixed(3)).join(' ')}]`);
+    }
+    const perGroup = bound.groups.map((g, i) => `${g.name} ${(median(runs.map((r) => r.groups[i])) / ms(g.bound)).toFixed(3)}`);
+    console.log(`  per group (measured / bound): ${perGroup.join(', ')}`);
+    console.log(`  whole command (session open, simulator start, record): ${(median(runs.map((r) => r.wall)) / 1000).toFixed(3)} s`);
+  }
+} finally {
+  rmSync(base, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
