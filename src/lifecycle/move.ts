@@ -247,7 +247,8 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
    * boots are the critical path of a move, so that wait shows in the RTO.
    */
   async function settleVm(ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
-    const expectedMs = scale > 0 ? modelSeconds * 1000 * scale : modelSeconds * 1000;
+    // Scale 0 is the instant simulator: nothing to sleep through. A real endpoint runs at scale 1.
+    const expectedMs = modelSeconds * 1000 * scale;
     const intervalMs = Math.min(2000, Math.max(2, expectedMs * 0.02));
     const deadline = Date.now() + realMs(3600);
     await sleep(Math.max(0, expectedMs * 0.98 - intervalMs));

@@ -111,7 +111,8 @@ describe('console flows', () => {
     await until(lastFrame, /Type "dr"/);
     stdin.write('dr\r');
     const done = await until(lastFrame, /Failover succeeded: home → dr\. RTO \d+s vs predicted \d+s/, 60_000);
-    expect(done).toMatch(/\[dr: active\] \[home: standby\]/);
+    // After the move the badges say who runs production now (they keep declaration order).
+    expect(done).toMatch(/\[home: standby\] \[dr: active\]/);
     expect(done).toMatch(/group web is up at dr/);
     expect(done).toMatch(/RTO erp: predicted \S+ vs actual \S+ \(target 30m\)/);
     const records = fs.readdirSync(path.join(dir, '.drctl/runs')).filter((f) => f.startsWith('failover-'));
