@@ -114,7 +114,7 @@ describe('console flows', () => {
     // After the move the badges say who runs production now (they keep declaration order).
     expect(done).toMatch(/\[home: standby\] \[dr: active\]/);
     expect(done).toMatch(/group web is up at dr/);
-    expect(done).toMatch(/RTO erp: predicted \S+ vs actual \S+ \(target 30m\)/);
+    expect(done).toMatch(/RTO erp: predicted \S+ vs actual \S+ \(target 45m\)/);
     const records = fs.readdirSync(path.join(dir, '.drctl/runs')).filter((f) => f.startsWith('failover-'));
     expect(records).toHaveLength(1);
     expect(JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', records[0]), 'utf8')).outcome).toBe('succeeded');
