@@ -120,8 +120,10 @@ describe('console flows', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', records[0]), 'utf8')).outcome).toBe('succeeded');
 
     stdin.write(' ');
-    const home = await until(lastFrame, /p plan {2}a apply/);
-    expect(home).toMatch(/dr +wdc04 .*recovered/);
+    // Back on the dashboard, the status is read again: production now runs at dr.
+    const home = await until(lastFrame, /dr +wdc04 +active.*recovered/);
+    expect(home).toMatch(/home +dal13 +standby/);
+    expect(home).toMatch(/p plan {2}a apply/);
     unmount();
   }, 120_000);
 

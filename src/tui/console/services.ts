@@ -151,7 +151,20 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       } finally {
         await backend.close();
       }
-      const sites: SiteStatus[] = [...config.sites.values()].map((s) => ({ name: s.name, location: s.location, role: s.role, lifecycle: lifecycleValue(state?.lifecycles[s.address]) }));
+      // DR runs keep one site machine for the pair (key "sites"): its context says where
+      // production runs now, which is what the dashboard must show after a failover.
+      const pair = state?.lifecycles.sites as { context?: { active?: string } } | undefined;
+      const activeNow = pair?.context?.active;
+      const pairState = lifecycleValue(pair);
+      const sites: SiteStatus[] = [...config.sites.values()].map((s) => {
+        const isActive = activeNow === undefined ? s.role === 'active' : activeNow === s.address || activeNow === s.name;
+        return {
+          name: s.name,
+          location: s.location,
+          role: isActive ? 'active' : 'standby',
+          lifecycle: lifecycleValue(state?.lifecycles[s.address]) ?? (isActive ? pairState : undefined),
+        };
+      });
 
       // Replication health, read through the provider, for the volume groups state holds.
       const volumeGroups: RpoReading[] = [];
