@@ -49,6 +49,30 @@ export interface MutableConfig {
   readonly notifications: Map<string, Notification>;
 }
 
+/**
+ * A record filled on first use. Ranges are needed only when a later check reports something,
+ * and working them out for every element of a 5,000-VM estate costs more than the rest of
+ * decoding; writes made before the first read (recovery groups) are kept.
+ */
+function lazyRecord<T>(fill: (out: Record<string, T>) => void): Record<string, T> {
+  const target: Record<string, T> = {};
+  let filled = false;
+  const ensure = () => {
+    if (filled) return;
+    filled = true;
+    const early = { ...target };
+    fill(target);
+    Object.assign(target, early);
+  };
+  return new Proxy(target, {
+    get: (t, k) => (ensure(), Reflect.get(t, k)),
+    has: (t, k) => (ensure(), Reflect.has(t, k)),
+    ownKeys: (t) => (ensure(), Reflect.ownKeys(t)),
+    getOwnPropertyDescriptor: (t, k) => (ensure(), Reflect.getOwnPropertyDescriptor(t, k)),
+    set: (t, k, v) => Reflect.set(t, k, v),
+  });
+}
+
 /** The key under which attrRanges keeps an element: `volumes[1]`, `home.cidr`, `static_ips["10.0.0.5"]`. */
 export function elementPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
@@ -86,8 +110,9 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
   const block = decl.block!;
   const owner = d.index === undefined ? `${block.type} "${decl.name}"` : `${block.type} "${decl.name}" [${d.index}]`;
   const a = d.attrs;
-  const attrRanges: Record<string, Range> = {};
-  for (const [k, attr] of d.checked.attrs) addRanges(attrRanges, k, attr.expr);
+  const attrRanges = lazyRecord<Range>((out) => {
+    for (const [k, attr] of d.checked.attrs) addRanges(out, k, attr.expr);
+  });
   const base = { address: d.address, name: decl.name, range: decl.range, declRange: decl.declRange, dependsOn: d.dependsOn, attrRanges, sensitive: [...d.sensitive].sort() };
 
   const one = (name: string, to: ResourceType): string | undefined => {
