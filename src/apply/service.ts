@@ -161,6 +161,8 @@ export interface ApplyOptions extends PlanOptions {
 export interface ApplyOutcome extends PlanOutcome {
   readonly result?: ApplyResult;
   readonly cancelled?: boolean;
+  /** The plan's declarative moves (role flips), run after the resource changes. */
+  readonly moves?: readonly import('../lifecycle/declarative-apply.js').DeclarativeMoveResult[];
 }
 
 /** Refuses a saved plan made against another state, or against an older version of this one. */
@@ -239,8 +241,17 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext): Prom
         return { plan, config, diagnostics, sources, cancelled: true };
       }
     }
-    const result = await applyPlan({ plan, session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
-    return { plan, config, diagnostics, sources, result };
+    if (!plan.runbooks?.length) {
+      const result = await applyPlan({ plan, session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
+      return { plan, config, diagnostics, sources, result };
+    }
+    // A declarative move: resource changes first (sites keep their recorded role), then the move.
+    const declarative = await import('../lifecycle/declarative.js');
+    const result = await applyPlan({ plan: declarative.withRolesHeld(plan), session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
+    if (result.failed || result.interrupted) return { plan, config, diagnostics, sources, result };
+    const { runDeclarativeMoves } = await import('../lifecycle/declarative-apply.js');
+    const moves = await runDeclarativeMoves({ plan, config, session, provider: cloud.provider, parallelism, ctx, emit, signal: opts.signal });
+    return { plan, config, diagnostics, sources, result, moves };
   } finally {
     await cloud?.close().catch(() => undefined);
     await session.close();

@@ -92,9 +92,16 @@ export default class ApplyCommand extends DrctlCommand {
         const line = plainEventLine({ type: 'apply.done', t: 0, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled, elapsedMs: 0 }, term.color);
         if (line) term.stdout.write(line.replace(/ in 0ms\./, '.') + '\n');
         for (const f of r.results.filter((x) => x.status === 'failed')) term.stdout.write(`  ${f.address}: ${f.error}\n`);
+        // Declarative moves (flipped site roles) run after the resource changes.
+        for (const m of outcome.moves ?? []) {
+          const what = `${m.runbook.kind === 'failover' ? 'Failover' : 'Failback'} ${m.runbook.from} → ${m.runbook.to}`;
+          if (!m.ok) term.stdout.write(`${what} did not complete: ${m.error}\n  The roles in state are unchanged; fix the cause and apply again.\n`);
+          else if (m.move?.record) term.stdout.write(`${what} succeeded (run ${m.move.record.run}); roles recorded. Record: ${m.move.recordFile}\n`);
+          else term.stdout.write(`${what}: ${m.move?.message ?? m.runbook.note ?? 'nothing to move'}; roles recorded.\n`);
+        }
       }
-      if (r.interrupted) this.exit(130);
-      if (r.failed > 0) this.exit(1);
+      if (r.interrupted || outcome.moves?.some((m) => m.move?.record?.outcome === 'interrupted')) this.exit(130);
+      if (r.failed > 0 || outcome.moves?.some((m) => !m.ok)) this.exit(1);
     } finally {
       lines.flush();
       interrupt.dispose();

@@ -31,6 +31,18 @@ export function sitePair(config: DrConfig): SitePair {
   return { active: active.address, standby: standby.address };
 }
 
+/**
+ * The site pair as state records it (the roles last applied), when state holds both sites of
+ * the configuration: a configuration whose roles were flipped but not yet applied still moves
+ * production from where it runs.
+ */
+export function stateSitePair(config: DrConfig, resources: readonly Pick<StateResource, 'address' | 'type' | 'attributes'>[]): SitePair | undefined {
+  const sites = resources.filter((r) => r.type === 'site' && config.sites.has(r.address));
+  const active = sites.find((r) => r.attributes.role === 'active');
+  const standby = sites.find((r) => r.address !== active?.address);
+  return active && standby ? { active: active.address, standby: standby.address } : undefined;
+}
+
 export function workspaceOf(config: DrConfig, site: string): string {
   const s = config.sites.get(site);
   if (!s) throw new UserError(`No site ${site} in the configuration.`);

@@ -16,7 +16,8 @@ import { fromPromise, type Actor } from 'xstate';
 import { workgroupMachine, type StepInput, type WorkgroupMachine, type WorkgroupState } from './workgroup.js';
 import { siteMachine, type SiteMachine, type SiteState } from './site.js';
 import { startLifecycle, stateName, until, type Lifecycle } from './runner.js';
-import { choosePlan, cloudName, groupAt, homePlacement, planVolumeGroups, replicationAt, requireResource, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
+import { SITE_KEY } from './declarative.js';
+import { choosePlan, cloudName, stateSitePair, groupAt, homePlacement, planVolumeGroups, replicationAt, requireResource, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
 import { makeRunbook, type ReplicationLag, type Runbook } from './runbook.js';
 import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import type { KsysEventName } from './ksys.js';
@@ -31,7 +32,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export const SITE_KEY = 'sites';
+export { SITE_KEY } from './declarative.js';
 export const RUN_KEY = 'run';
 
 export interface MoveOptions {
@@ -49,6 +50,8 @@ export interface MoveOptions {
   readonly signal?: AbortSignal;
   /** Real ms a reachability probe of the source site may take (unplanned). */
   readonly probeTimeoutMs?: number;
+  /** Refuse to start unless the move goes between these sites (a declarative move's plan). */
+  readonly expect?: { readonly from: string; readonly to: string };
 }
 
 export interface GroupRecord {
@@ -118,7 +121,8 @@ function resumable(kind: 'failover' | 'failback', state: SiteState, interrupted:
 export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOutcome> {
   const { config, state: session, provider } = dr;
   const wall = dr.ctx.wall ?? (() => new Date());
-  const pair = sitePair(config);
+  // Roles as last applied: the configuration's may already be flipped for a declarative move.
+  const pair = stateSitePair(config, session.resources) ?? sitePair(config);
   const plan = choosePlan(config, opts.plan);
   const site = startLifecycle(siteMachine, SITE_KEY, session, { active: pair.active, standby: pair.standby });
   const snap = site.actor.getSnapshot();
@@ -145,6 +149,10 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
   }
   const from = snap.context.active;
   const to = snap.context.standby;
+  if (opts.expect && (opts.expect.from !== from || opts.expect.to !== to)) {
+    await site.stop();
+    throw new UserError(`The planned move was ${opts.expect.from} → ${opts.expect.to}, but the site lifecycle in state moves ${from} → ${to} (state ${sState}).`, ['Make a new plan: drctl plan']);
+  }
   const unplanned = resuming ? (progressSaved?.unplanned ?? snap.context.unplanned === true) : opts.unplanned === true;
   const runId = resuming && progressSaved?.kind === opts.kind ? progressSaved.id : newRunId(opts.kind, wall());
   const cache: GroupCache = new Map();
@@ -220,8 +228,8 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
     bootVm: async ({ input }: { input: StepInput }) => {
       const ws = workspaceOf(config, input.to);
       const known = input.placement[input.to];
-      let vm = known ? await provider.read('vm', ws, known) : undefined;
-      vm ??= await provider.findByName('vm', ws, cloudName(input.vm));
+      if (known && (await startAndSettle(ws, known, input.vm))) return { id: known };
+      const vm = await provider.findByName('vm', ws, cloudName(input.vm));
       if (!vm) {
         // First move to this site: build the VM there from the replicated (auxiliary) volumes.
         const volumeIds: string[] = [];
@@ -229,16 +237,26 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
         const created = await provider.create('vm', ws, vmSpecAt(config, session, input.vm, input.to, volumeIds), { timeoutMs: realMs(3600) });
         return { id: created.id };
       }
-      if (!vm.ready) {
-        await provider.startVm(ws, vm.id, { wait: false }).catch((e: unknown) => {
-          // Already starting (an earlier attempt's request landed): wait for it like any boot.
-          if (!(e instanceof ProviderError && e.code === 'conflict')) throw e;
-        });
-        await settleVm(ws, vm.id, (s) => s.ready, config.vms.get(input.vm)?.bootSeconds ?? 0, 'become ACTIVE and healthy');
-      }
+      if (!vm.ready) await startAndSettle(ws, vm.id, input.vm);
       return { id: vm.id };
     },
   };
+
+  /**
+   * Starts a VM by id and waits for it; false when no VM has that id there. No read first: a
+   * boot is the critical path, and a VM already starting or running (an earlier attempt's
+   * request landed) answers 409, after which it is waited for like any other.
+   */
+  async function startAndSettle(ws: string, id: string, vm: string): Promise<boolean> {
+    try {
+      await provider.startVm(ws, id, { wait: false });
+    } catch (e) {
+      if (e instanceof ProviderError && e.code === 'not_found') return false;
+      if (!(e instanceof ProviderError && e.code === 'conflict')) throw e;
+    }
+    await settleVm(ws, id, (s) => s.ready, config.vms.get(vm)?.bootSeconds ?? 0, 'become ACTIVE and healthy');
+    return true;
+  }
 
   /**
    * Waits for a VM this run started or stopped: sleeps through the modelled duration (config
@@ -249,9 +267,9 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
   async function settleVm(ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
     // Scale 0 is the instant simulator: nothing to sleep through. A real endpoint runs at scale 1.
     const expectedMs = modelSeconds * 1000 * scale;
-    const intervalMs = Math.min(2000, Math.max(2, expectedMs * 0.02));
+    const intervalMs = Math.min(2000, Math.max(1, expectedMs * 0.01));
     const deadline = Date.now() + realMs(3600);
-    await sleep(Math.max(0, expectedMs * 0.98 - intervalMs));
+    await sleep(Math.max(0, expectedMs - intervalMs));
     for (;;) {
       const s = await provider.read('vm', ws, id);
       if (!s) throw new Error(`${id} is gone from ${ws}`);

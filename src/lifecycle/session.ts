@@ -55,7 +55,7 @@ export interface DrOpened {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-function timeScaleOf(config: DrConfig, ctx: DrContext): number {
+export function timeScaleOf(config: DrConfig, ctx: DrContext): number {
   if (ctx.timeScale !== undefined) return ctx.timeScale;
   if (endpointOf(config, ctx.env) !== 'embedded') return 1;
   const t = ctx.env.DRCTL_SIM_TIME_SCALE;

@@ -14,6 +14,7 @@ import { applyMoves, diffResources, jsonEqual, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
 import type { DiagnosticJson } from '../diag/json.js';
+import { declarativeRunbooks } from '../lifecycle/declarative.js';
 
 export interface PlanInputs {
   readonly config: DrConfig;
@@ -195,6 +196,9 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
     errored: false,
     diagnostics: inp.diagnostics ?? [],
   };
+  // A flipped site role is a move: the plan carries its runbook (absent when there is none).
+  const runbooks = inp.destroy ? [] : declarativeRunbooks(config, inp.state, changes, parallelism);
+  if (runbooks.length) (plan as { runbooks?: typeof runbooks }).runbooks = runbooks;
   inp.emit({ type: 'plan.done', summary, changes: changes.filter((c) => c.action !== 'no-op').length });
   return plan;
 }

@@ -66,6 +66,34 @@ export interface CostForecast {
   readonly deltaUsd: number;
 }
 
+/** One phase of a planned move's runbook (as lifecycle/runbook.ts computes it). */
+export interface PlannedRunbookPhase {
+  readonly name: string;
+  readonly steps: readonly string[];
+  readonly predictedSeconds: number;
+}
+
+/**
+ * A declarative move: the configuration makes another site active than state records, so apply
+ * runs this runbook (the same move as `drctl failover --planned` / `drctl failback`) after the
+ * resource changes, and records the new roles only once the move succeeded.
+ */
+export interface PlannedRunbook {
+  readonly kind: 'failover' | 'failback';
+  /** Site addresses: production runs at `from` now and at `to` after apply. */
+  readonly from: string;
+  readonly to: string;
+  /** The recovery plan followed (address), if the configuration has one. */
+  readonly plan?: string;
+  readonly phases: readonly PlannedRunbookPhase[];
+  readonly predictedSeconds: number;
+  readonly targetSeconds?: number;
+  /** How apply will carry it out: run the move, resume an interrupted one, or only record the roles. */
+  readonly mode: 'move' | 'resume' | 'record-only';
+  /** Why, for `resume` and `record-only` (display). */
+  readonly note?: string;
+}
+
 export interface Plan {
   readonly formatVersion: number;
   readonly drctlVersion: string;
@@ -85,6 +113,8 @@ export interface Plan {
   /** A plan with errors is shown but never applied. */
   readonly errored: boolean;
   readonly diagnostics: readonly DiagnosticJson[];
+  /** Declarative moves (a site's role flipped); absent when there are none. */
+  readonly runbooks?: readonly PlannedRunbook[];
 }
 
 export function summarize(changes: readonly PlannedChange[]): PlanSummary {
@@ -106,5 +136,5 @@ export function summarize(changes: readonly PlannedChange[]): PlanSummary {
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op') || plan.moves.length > 0;
+  return plan.changes.some((c) => c.action !== 'no-op') || plan.moves.length > 0 || (plan.runbooks?.length ?? 0) > 0;
 }

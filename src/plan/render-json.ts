@@ -41,5 +41,21 @@ export function planToJson(plan: Plan): JsonObject {
     rto: plan.recovery.map((r) => ({ plan: r.plan, predicted_seconds: r.predictedSeconds, target_seconds: r.targetSeconds ?? null })),
     cost: { before_usd: plan.cost.beforeUsd, after_usd: plan.cost.afterUsd, delta_usd: plan.cost.deltaUsd },
     diagnostics: plan.diagnostics.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail ?? null, range: (d.range as unknown as JsonValue) ?? null })),
+    // Only present when the plan moves production (a site's role flipped).
+    ...(plan.runbooks?.length
+      ? {
+          runbooks: plan.runbooks.map((r) => ({
+            kind: r.kind,
+            from: r.from,
+            to: r.to,
+            plan: r.plan ?? null,
+            mode: r.mode,
+            note: r.note ?? null,
+            phases: r.phases.map((p) => ({ name: p.name, steps: [...p.steps], predicted_seconds: p.predictedSeconds })),
+            predicted_seconds: r.predictedSeconds,
+            target_seconds: r.targetSeconds ?? null,
+          })),
+        }
+      : {}),
   };
 }

@@ -4,7 +4,7 @@ import { diffLines } from 'diff';
 import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
 import { formatDuration } from '../config/duration.js';
 import { ACTION_GLYPH, ACTION_PHRASE, type Action } from './actions.js';
-import type { Drift, Plan, PlannedChange } from './plan.js';
+import type { Drift, Plan, PlannedChange, PlannedRunbook } from './plan.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -128,6 +128,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
     out.push('drctl will perform the following actions:', '');
     for (const c of changes) out.push(renderChange(c, color), '');
   }
+  for (const rb of plan.runbooks ?? []) out.push(renderPlannedRunbook(rb, color), '');
   const s = plan.summary;
   out.push(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`);
   for (const r of plan.recovery) {
@@ -137,4 +138,26 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   const sign = plan.cost.deltaUsd > 0 ? '+' : plan.cost.deltaUsd < 0 ? '-' : '±';
   out.push(`Monthly cost: ${usd(plan.cost.beforeUsd)} -> ${usd(plan.cost.afterUsd)} (${sign}${usd(plan.cost.deltaUsd)})`);
   return out.join('\n') + '\n';
+}
+
+/** A declarative move (flipped site roles), shown after the resource changes. */
+export function renderPlannedRunbook(rb: PlannedRunbook, color = false): string {
+  const paint = (code: string, t: string) => (color ? code + t + C.reset : t);
+  const verb = rb.kind === 'failover' ? 'fail over' : 'fail back';
+  const dur = (n: number) => formatDuration(Math.max(0, Math.round(n)));
+  const lines: string[] = [];
+  if (rb.mode === 'record-only') {
+    lines.push(paint(C.bold, `drctl will record ${rb.to} as the active site (no move): ${rb.note ?? ''}`));
+    return lines.join('\n');
+  }
+  lines.push(paint(C.bold, `drctl will ${verb} from ${rb.from} to ${rb.to}${rb.plan ? ` following ${rb.plan}` : ''}${rb.mode === 'resume' ? ' (resuming)' : ''}:`));
+  if (rb.note) lines.push(`  # ${rb.note}`);
+  rb.phases.forEach((p, i) => {
+    lines.push(`  ${i + 1}. ${p.name}${p.predictedSeconds ? ` (~${dur(p.predictedSeconds)})` : ''}`);
+    for (const step of p.steps) lines.push(`       ${step}`);
+  });
+  const target = rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ' (EXCEEDED)' : ''}`;
+  lines.push(`  Predicted RTO: ${dur(rb.predictedSeconds)}${target}`);
+  lines.push(`  The sites' new roles are recorded in state once the ${rb.kind} succeeds.`);
+  return lines.join('\n');
 }
