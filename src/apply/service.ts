@@ -11,7 +11,7 @@ import { LocalFileBackend } from '../state/local.js';
 import { readState, openState, type StateSession } from '../state/session.js';
 import { LockHeldError, StateMissingError, StateUnusableError } from '../state/errors.js';
 import type { DrState } from '../state/types.js';
-import { makePlan } from '../plan/make.js';
+import { makePlan, type PlanInputs } from '../plan/make.js';
 import { decodePlanFile, encodePlanFile } from '../plan/file.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
 import { eventEmitter, type EventSink } from '../plan/events.js';
@@ -88,6 +88,30 @@ function checkParallelism(n: number | undefined): number | undefined {
   return n;
 }
 
+function planInputs(
+  opts: PlanOptions,
+  config: DrConfig,
+  state: DrState | null,
+  provider: CloudConnection['provider'] | undefined,
+  parallelism: number,
+  emit: PlanInputs['emit'],
+  diagnostics: readonly Diagnostic[],
+): PlanInputs {
+  return {
+    config,
+    state,
+    provider,
+    refresh: opts.refresh,
+    destroy: opts.destroy,
+    targets: opts.targets,
+    replace: opts.replace,
+    parallelism,
+    drctlVersion: DRCTL_VERSION,
+    emit,
+    diagnostics: diagnosticsToJson(diagnostics),
+  };
+}
+
 /** `drctl plan`: load, refresh, diff; writes the plan file when asked. */
 export async function planService(opts: PlanOptions, ctx: EngineContext): Promise<PlanOutcome> {
   const loaded = loadForEngine(ctx, opts.dir, opts.vars);
@@ -101,19 +125,7 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
     let cloud: CloudConnection | undefined;
     try {
       if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
-      const plan = await makePlan({
-        config,
-        state,
-        provider: cloud?.provider,
-        refresh: opts.refresh,
-        destroy: opts.destroy,
-        targets: opts.targets,
-        replace: opts.replace,
-        parallelism,
-        drctlVersion: DRCTL_VERSION,
-        emit,
-        diagnostics: diagnosticsToJson(loaded.diagnostics),
-      });
+      const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
       if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan));
       return { plan, config, diagnostics: loaded.diagnostics, sources: loaded.sources };
     } finally {
@@ -224,19 +236,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext): Prom
       plan = saved;
     } else {
       const state: DrState = { serial: session.serial, lineage: session.lineage, drctlVersion: DRCTL_VERSION, resources: session.resources, lifecycles: session.lifecycles, outputs: {} };
-      plan = await makePlan({
-        config,
-        state,
-        provider: cloud.provider,
-        refresh: opts.refresh,
-        destroy: opts.destroy,
-        targets: opts.targets,
-        replace: opts.replace,
-        parallelism,
-        drctlVersion: DRCTL_VERSION,
-        emit,
-        diagnostics: diagnosticsToJson(diagnostics),
-      });
+      plan = await makePlan(planInputs(opts, config, state, cloud.provider, parallelism, emit, diagnostics));
       if (opts.approve && hasChanges(plan) && !(await opts.approve(plan))) {
         return { plan, config, diagnostics, sources, cancelled: true };
       }

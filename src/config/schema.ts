@@ -1,7 +1,7 @@
 // The DR language's block and argument schema, as data. The decoder checks bodies against it
 // (unknown and missing arguments, types, nesting); docs/language.md documents the same shapes.
 import { MACHINE_TYPES, OS_TYPES, PROC_TYPES, resolveMachineType, SITE_ROLES, STORAGE_TIERS } from './catalog.js';
-import type { ResourceType } from './model.js';
+import { RESOURCE_TYPES, type ResourceType } from './model.js';
 
 /** How an argument's value is checked and converted. */
 export type ArgType =
@@ -229,14 +229,4 @@ export const BLOCK_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
 export const TOP_LEVEL_BLOCK_TYPES = Object.keys(BLOCK_SCHEMAS);
 
 /** Block types that declare resources with addresses `type.name`. */
-export const RESOURCE_BLOCK_TYPES: readonly ResourceType[] = [
-  'site',
-  'orchestrator',
-  'replication_policy',
-  'network',
-  'volume_group',
-  'vm',
-  'recovery_plan',
-  'drill',
-  'notification',
-];
+export const RESOURCE_BLOCK_TYPES: readonly ResourceType[] = RESOURCE_TYPES;
