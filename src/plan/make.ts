@@ -1,5 +1,6 @@
 // Making a plan: rename per `moved`, refresh what state tracks (in parallel, bounded), diff the
 // desired resources against it, and forecast recovery time and cost. Returns a Plan (plain data).
+import * as path from 'node:path';
 import type { DrConfig } from '../config/model.js';
 import { predictRecoveryPlan } from '../config/recovery.js';
 import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
@@ -178,7 +179,8 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
     formatVersion: PLAN_FORMAT_VERSION,
     drctlVersion: inp.drctlVersion,
     mode: inp.destroy ? 'destroy' : 'normal',
-    configDir: config.dir,
+    // Absolute: a saved plan may be applied from another working directory.
+    configDir: path.resolve(config.dir),
     state: inp.state ? { lineage: inp.state.lineage, serial: inp.state.serial } : null,
     changes,
     drift,
