@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ESTATE_HEADER } from './estate.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(root, 'bin/drctl.js');
@@ -26,30 +27,7 @@ const TIME = existsSync('/usr/bin/time') && !argv.includes('--no-time') ? '/usr/
 
 /** The config: `count` VMs in one counted block, on one network (a /20: room for 4,094). */
 function config(count) {
-  return `drctl {
-  backend "local" {
-    path = "state/bench.drstate.json"
-  }
-}
-
-site "home" {
-  location  = "dal13"
-  workspace = "bench-dal13"
-  role      = "active"
-}
-
-site "dr" {
-  location  = "wdc04"
-  workspace = "bench-wdc04"
-  role      = "standby"
-}
-
-network "app" {
-  type = "private"
-  home = { cidr = "10.10.0.0/20", name = "bench-app-dal13" }
-  dr   = { cidr = "10.20.0.0/20", name = "bench-app-wdc04" }
-}
-
+  return `${ESTATE_HEADER}
 vm "app" {
   count        = ${count}
   site         = site.home

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESTATE_HEADER } from './estate.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(root, 'bin/drctl.js');
@@ -28,27 +29,7 @@ const RUNS = Number(opt('runs', '5'));
 const VMS = Number(opt('vms', '2000'));
 
 function config(count) {
-  return `drctl {
-  backend "local" {
-    path = "state/bench.drstate.json"
-  }
-}
-site "home" {
-  location  = "dal13"
-  workspace = "bench-dal13"
-  role      = "active"
-}
-site "dr" {
-  location  = "wdc04"
-  workspace = "bench-wdc04"
-  role      = "standby"
-}
-network "app" {
-  type = "private"
-  home = { cidr = "10.10.0.0/20", name = "bench-app-dal13" }
-  dr   = { cidr = "10.20.0.0/20", name = "bench-app-wdc04" }
-}
-vm "app" {
+  return `${ESTATE_HEADER}vm "app" {
   count        = ${count}
   site         = site.home
   machine_type = "s922"

@@ -1,0 +1,26 @@
+// The small estate the engine, TUI and DR benchmarks share: a local state file, a dal13/wdc04
+// site pair and one private network with room for thousands of VMs.
+export const ESTATE_HEADER = `drctl {
+  backend "local" {
+    path = "state/bench.drstate.json"
+  }
+}
+
+site "home" {
+  location  = "dal13"
+  workspace = "bench-dal13"
+  role      = "active"
+}
+
+site "dr" {
+  location  = "wdc04"
+  workspace = "bench-wdc04"
+  role      = "standby"
+}
+
+network "app" {
+  type = "private"
+  home = { cidr = "10.10.0.0/20", name = "bench-app-dal13" }
+  dr   = { cidr = "10.20.0.0/20", name = "bench-app-wdc04" }
+}
+`;
