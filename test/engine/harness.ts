@@ -199,6 +199,7 @@ interface StateModule {
   parseState(text: string, location: string): { ok: true; state: ParsedState } | { ok: false; error: Error };
   readState(backend: unknown): Promise<{ state: ParsedState }>;
   LocalFileBackend: new (path: string) => { close(): Promise<void> };
+  StateMissingError: new (...args: never[]) => Error;
 }
 
 export interface ParsedState {
@@ -222,11 +223,16 @@ export async function parseStateFile(file: string): Promise<ParsedState> {
 }
 
 /** The state as the next run sees it: snapshot plus journal (what an interrupted run left). */
-export async function readStateWithJournal(file: string): Promise<ParsedState> {
-  const { readState, LocalFileBackend } = await state();
+export async function readStateWithJournal(file: string): Promise<ParsedState>;
+export async function readStateWithJournal(file: string, options: { missingIsNone: true }): Promise<ParsedState | undefined>;
+export async function readStateWithJournal(file: string, options?: { missingIsNone: true }): Promise<ParsedState | undefined> {
+  const { readState, LocalFileBackend, StateMissingError } = await state();
   const backend = new LocalFileBackend(file);
   try {
     return (await readState(backend)).state;
+  } catch (error) {
+    if (options?.missingIsNone && error instanceof StateMissingError) return undefined;
+    throw error;
   } finally {
     await backend.close();
   }
