@@ -62,7 +62,7 @@ function sentence(what: string): string {
 }
 
 function within(ctx: ConvertContext, what: string, expr: Expression | undefined): ConvertContext {
-  return { ...ctx, what, expr, range: expr?.range ?? ctx.range };
+  return { diags: ctx.diags, marks: ctx.marks, what, expr, range: expr?.range ?? ctx.range };
 }
 
 export function describeType(t: ArgType): string {

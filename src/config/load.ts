@@ -378,8 +378,8 @@ interface EvalContext {
   /** root name → name → value, turned into the scope's objects. */
   /** root name → an object of name → value, filled as evaluation proceeds (never copied). */
   readonly scopeValues: Map<string, Record<string, Value>>;
-  /** The scope's variables object, built once over scopeValues. */
-  scope?: Record<string, Value>;
+  /** The scope, built once over scopeValues. */
+  scope?: Scope;
   /** Resource address (instance address for counted blocks) → decoded attributes. */
   readonly decoded: Map<string, DecodedAttrs>;
   /** Counted block address → instance count. */
@@ -400,17 +400,21 @@ function rootObject(ctx: EvalContext, root: string): Record<string, Value> {
 // sharing one scope (instead of copying it per block) keeps loading linear in the config size.
 function scopeFor(ctx: EvalContext, extra?: Readonly<Record<string, Value>>): Scope {
   if (!ctx.scope) {
-    ctx.scope = Object.create(null) as Record<string, Value>;
-    for (const root of ['var', 'local', ...RESOURCE_BLOCK_TYPES]) ctx.scope[root] = rootObject(ctx, root);
+    // A plain object (not Object.create(null), which V8 keeps in slow dictionary mode): the
+    // evaluator looks names up with Object.hasOwn, so the prototype's names are never seen.
+    const variables: Record<string, Value> = {};
+    for (const root of ['var', 'local', ...RESOURCE_BLOCK_TYPES]) variables[root] = rootObject(ctx, root);
+    ctx.scope = {
+      variables,
+      baseDir: ctx.dir,
+      // file() resolves to an absolute path; the ConfigFs reads paths in the form `dir` was given.
+      readFile: (abs: string) => utf8.decode(ctx.fs.readFile(path.join(ctx.dir, path.relative(path.resolve(ctx.dir), abs)))),
+      realPath: ctx.fs.realPath && ((abs: string) => ctx.fs.realPath!(abs)),
+    };
   }
-  const variables = extra ? Object.assign(Object.create(null) as Record<string, Value>, ctx.scope, extra) : ctx.scope;
-  return {
-    variables,
-    baseDir: ctx.dir,
-    // file() resolves to an absolute path; the ConfigFs reads paths in the form `dir` was given.
-    readFile: (abs: string) => utf8.decode(ctx.fs.readFile(path.join(ctx.dir, path.relative(path.resolve(ctx.dir), abs)))),
-    realPath: ctx.fs.realPath && ((abs: string) => ctx.fs.realPath!(abs)),
-  };
+  const base = ctx.scope;
+  if (!extra) return base;
+  return { variables: Object.assign({}, base.variables, extra), baseDir: base.baseDir, readFile: base.readFile, realPath: base.realPath };
 }
 
 function evaluateVariables(
@@ -656,24 +660,67 @@ function readSettings(decls: ReadonlyMap<string, Declaration>, checked: Readonly
 const STATIC_KINDS = new Set(['ref', 'refs', 'anyRefs', 'typeExpr']);
 
 /** Evaluates and converts every non-reference argument of a body. */
-export function convertAttrs(body: CheckedBody, schema: BlockSchema, ctx: { diags: Diagnostic[] }, owner: string, scope: Scope, sensitiveOut?: Set<string>): Record<string, Plain> {
+/** An argument evaluated once for every instance of a counted block (it does not use count). */
+interface SharedArg {
+  readonly value: Plain | undefined;
+  readonly sensitive: boolean;
+}
+
+export function convertAttrs(
+  body: CheckedBody,
+  schema: BlockSchema,
+  ctx: { diags: Diagnostic[] },
+  owner: string,
+  scope: Scope,
+  sensitiveOut?: Set<string>,
+  shared?: ReadonlyMap<string, SharedArg>,
+  sharedOut?: Map<string, SharedArg>,
+): Record<string, Plain> {
   const out: Record<string, Plain> = {};
   for (const [name, attr] of body.attrs) {
     const s: AttrSchema | undefined = schema.attrs[name] ?? schema.dynamicAttrs;
     if (!s || STATIC_KINDS.has(s.type.kind) || name === 'count') continue;
-    const r = evaluate(attr.expr, scope);
-    if (r.diagnostics.length) {
-      ctx.diags.push(...r.diagnostics);
+    const known = shared?.get(name);
+    if (known) {
+      if (known.sensitive) sensitiveOut?.add(name);
+      if (known.value !== undefined) out[name] = known.value;
       continue;
     }
-    if (r.value === null && !s.required) continue;
-    const marks = { sensitive: false };
-    const v = convertValue(r.value, s.type, { diags: ctx.diags, what: `argument "${name}" of ${owner}`, range: attr.expr.range, marks, expr: attr.expr });
-    if (v === undefined) continue;
-    if (marks.sensitive) sensitiveOut?.add(name);
-    out[name] = v;
+    const v = convertArg(name, attr.expr, s, ctx, owner, scope);
+    sharedOut?.set(name, v);
+    if (v.sensitive) sensitiveOut?.add(name);
+    if (v.value !== undefined) out[name] = v.value;
   }
   return out;
+}
+
+function convertArg(name: string, expr: Expression, s: AttrSchema, ctx: { diags: Diagnostic[] }, owner: string, scope: Scope): SharedArg {
+  const r = evaluate(expr, scope);
+  if (r.diagnostics.length) {
+    ctx.diags.push(...r.diagnostics);
+    return { value: undefined, sensitive: false };
+  }
+  if (r.value === null && !s.required) return { value: undefined, sensitive: false };
+  const marks = { sensitive: false };
+  const value = convertValue(r.value, s.type, { diags: ctx.diags, what: `argument "${name}" of ${owner}`, range: expr.range, marks, expr });
+  return { value, sensitive: marks.sensitive };
+}
+
+/** Whether an expression reads `count` (so each instance of a counted block evaluates it). */
+function usesCount(expr: Expression): boolean {
+  return referencesOf(expr).some((r) => r.root === 'count');
+}
+
+/**
+ * The arguments of a counted block that do not use count, evaluated once for all instances:
+ * the same expressions over the same scope give the same values, and an error in one is
+ * reported once rather than once per instance.
+ */
+function sharedArgs(body: CheckedBody, schema: BlockSchema, ctx: EvalContext, owner: string): Map<string, SharedArg> {
+  const independent: CheckedBody = { ...body, attrs: new Map([...body.attrs].filter(([, a]) => !usesCount(a.expr))) };
+  const shared = new Map<string, SharedArg>();
+  convertAttrs(independent, schema, ctx, owner, scopeFor(ctx), undefined, undefined, shared);
+  return shared;
 }
 
 function evaluateResource(d: Declaration, body: CheckedBody, graph: Graph<Declaration>, ctx: EvalContext): void {
@@ -694,34 +741,46 @@ function evaluateResource(d: Declaration, body: CheckedBody, graph: Graph<Declar
     ctx.counts.set(d.address, n);
     instances = Array.from({ length: n }, (_, i) => i);
   }
+  // What every instance shares: reference arguments (as syntax), dependencies, and for a counted
+  // block the arguments and nested blocks that do not use count.
+  const refs = new Map<string, Expression>();
+  for (const [name, attr] of body.attrs) {
+    const s = schema.attrs[name];
+    if (s && (s.type.kind === 'ref' || s.type.kind === 'refs' || s.type.kind === 'anyRefs')) refs.set(name, attr.expr);
+  }
+  const refValues = [...refs].map(([k, expr]) => [k, refAddressText(expr)] as const);
+  const dependsOn = graph.dependencies(d.address).filter((a) => !a.startsWith('var.') && !a.startsWith('local.'));
+  const shared = countAttr && instances.length > 1 ? sharedArgs(body, schema, ctx, owner) : undefined;
+  const nestedUsesCount = [...body.nested.values()].some((nb) => [...nb.attrs.values()].some((a) => usesCount(a.expr)));
+  let sharedNested: { values: Record<string, Record<string, Plain>[]>; sensitive: readonly string[] } | undefined;
+
   const values: Value[] = [];
   for (const index of instances) {
     const address = index === undefined ? d.address : `${d.address}[${index}]`;
     const scope = scopeFor(ctx, index === undefined ? undefined : { count: objectValue([['index', index]]) });
     const sensitiveAttrs = new Set<string>();
-    const attrs = convertAttrs(body, schema, ctx, index === undefined ? owner : `${owner} [${index}]`, scope, sensitiveAttrs);
-    const nested: Record<string, Record<string, Plain>[]> = {};
-    for (const [type, blocks] of body.blocks) {
-      const nestedSchema = schema.blocks![type];
-      nested[type] = blocks.map((b) => {
-        const nb = body.nested.get(b)!;
-        return convertAttrs(nb, nestedSchema, ctx, `the ${describeBlock(b)} block in ${owner}`, scope, sensitiveAttrs);
-      });
+    const attrs = convertAttrs(body, schema, ctx, index === undefined ? owner : `${owner} [${index}]`, scope, sensitiveAttrs, shared);
+    let nested: Record<string, Record<string, Plain>[]>;
+    if (sharedNested) {
+      nested = sharedNested.values;
+      for (const k of sharedNested.sensitive) sensitiveAttrs.add(k);
+    } else {
+      const nestedSensitive = new Set<string>();
+      nested = {};
+      for (const [type, blocks] of body.blocks) {
+        const nestedSchema = schema.blocks![type];
+        nested[type] = blocks.map((b) => {
+          const nb = body.nested.get(b)!;
+          return convertAttrs(nb, nestedSchema, ctx, `the ${describeBlock(b)} block in ${owner}`, scope, nestedSensitive);
+        });
+      }
+      for (const k of nestedSensitive) sensitiveAttrs.add(k);
+      if (shared && !nestedUsesCount) sharedNested = { values: nested, sensitive: [...nestedSensitive] };
     }
-    const refs = new Map<string, Expression>();
-    for (const [name, attr] of body.attrs) {
-      const s = schema.attrs[name];
-      if (s && (s.type.kind === 'ref' || s.type.kind === 'refs' || s.type.kind === 'anyRefs')) refs.set(name, attr.expr);
-    }
-    ctx.decoded.set(address, { address, declaration: d, index, attrs, nested, refs, checked: body, sensitive: sensitiveAttrs, dependsOn: graph.dependencies(d.address).filter((a) => !a.startsWith('var.') && !a.startsWith('local.')) });
-    const obj = objectValue([
-      ...Object.entries(attrs).map(([k, v]) => [k, v as Value] as const),
-      ...[...refs.keys()].map((k) => [k, refAddressText(refs.get(k)!)] as const),
-      ['name', d.name],
-      ['address', address],
-      ['id', UNKNOWN],
-    ]);
-    values.push(obj);
+    ctx.decoded.set(address, { address, declaration: d, index, attrs, nested, refs, checked: body, sensitive: sensitiveAttrs, dependsOn });
+    const entries: (readonly [string, Value])[] = Object.entries(attrs).map(([k, v]) => [k, v as Value] as const);
+    entries.push(...refValues, ['name', d.name], ['address', address], ['id', UNKNOWN]);
+    values.push(objectValue(entries));
   }
   setScope(ctx, block.type, d.name, index0(instances) ? values : values[0]);
 }

@@ -27,7 +27,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'notification',
 ];
 
-interface Declared {
+export interface Declared {
   /** `vm.db01`, or `vm.web[2]` for an instance of a counted block. */
   readonly address: string;
   readonly name: string;

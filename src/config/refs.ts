@@ -115,7 +115,7 @@ export function decodeRefList(expr: Expression, to: ResourceType | 'any', what: 
       ok = false;
       continue;
     }
-    out.push({ ...r, range: el.range });
+    out.push(Object.assign({}, r, { range: el.range }));
   }
   return ok ? out : undefined;
 }

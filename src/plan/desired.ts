@@ -234,6 +234,6 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
       else for (const i of instancesOf.get(d) ?? []) deps.add(i);
     }
     deps.delete(r.address);
-    return { ...r, dependsOn: [...deps].sort() };
+    return Object.assign({}, r, { dependsOn: [...deps].sort() });
   });
 }

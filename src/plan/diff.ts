@@ -95,9 +95,9 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
   for (const d of opts.destroy ? [] : desired) {
     desiredAddrs.add(d.address);
     const prior = stateBy.get(d.address);
-    const base = { address: d.address, type: d.type, name: d.name, after: d.attributes, dependsOn: d.dependsOn, sensitiveAttributes: d.sensitiveAttributes };
+    // Literals rather than `{ ...base, more }`, which V8 builds slowly (per property, per object).
     if (!prior) {
-      changes.push({ ...base, action: 'create', before: null });
+      changes.push({ address: d.address, type: d.type, name: d.name, after: d.attributes, dependsOn: d.dependsOn, sensitiveAttributes: d.sensitiveAttributes, action: 'create', before: null });
       continue;
     }
     const before = unmaskMatching(managedAttributes(prior), d.attributes, opts.lineage, [d.address, opts.movedFrom?.get(d.address) ?? d.address]);
@@ -118,7 +118,19 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       action = 'replace';
       reason = 'replace_by_request';
     }
-    changes.push({ ...base, action, before, prior: priorRef, actionReason: reason, replaceAttributes });
+    changes.push({
+      address: d.address,
+      type: d.type,
+      name: d.name,
+      after: d.attributes,
+      dependsOn: d.dependsOn,
+      sensitiveAttributes: d.sensitiveAttributes,
+      action,
+      before,
+      prior: priorRef,
+      actionReason: reason,
+      replaceAttributes,
+    });
   }
   // Who depends on whom in state, for delete ordering (an index: a destroy of thousands stays linear).
   const stateDependents = new Map<string, string[]>();

@@ -34,5 +34,6 @@ export type EventSink = (event: EngineEvent) => void;
 /** An emitter that stamps events with the time since `start` on the given clock. */
 export function eventEmitter(sink: EventSink, now: () => number): (e: EventInput) => void {
   const start = now();
-  return (e) => sink({ ...e, t: Math.round(now() - start) } as EngineEvent);
+  // Object.assign, not `{ ...e, t }`: V8 builds a spread followed by a property slowly.
+  return (e) => sink(Object.assign({}, e, { t: Math.round(now() - start) }) as EngineEvent);
 }

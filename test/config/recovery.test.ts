@@ -59,6 +59,25 @@ describe('count', () => {
     expect(r.config!.vms.has('vm.web')).toBe(false);
   });
 
+  test('an argument that does not use count is reported once for the block, not once per instance', () => {
+    const src = edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 4, memory_gb: '"lots"', image: '"web-${count.index}"' });
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([{ severity: 'error', summary: diagSummary(r)[0]?.summary, at: loc(src, '"lots"') }]);
+  });
+
+  test('instances share what does not use count and keep what does', () => {
+    const secret = 'variable "img" {\n  default   = "base"\n  sensitive = true\n}\n';
+    const src = secret + edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 3, image: 'var.img', processors: '1 + count.index', memory_gb: 'count.index * 8 + 8' });
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([]);
+    const instances = [0, 1, 2].map((i) => r.config!.vms.get(`vm.web[${i}]`)!);
+    expect(instances.map((v) => [v.image, v.processors, v.memoryGb, v.sensitive])).toEqual([
+      ['base', 1, 8, ['image']],
+      ['base', 2, 16, ['image']],
+      ['base', 3, 24, ['image']],
+    ]);
+  });
+
   test('count = 0 declares no instances, and vm.web in a group adds none', () => {
     const r = load(edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 0 }));
     expect(diagSummary(r)).toEqual([]);
