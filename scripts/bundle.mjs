@@ -4,7 +4,7 @@
 // Dynamic imports stay lazy: each becomes its own chunk (ink only loads on a terminal).
 //   node scripts/bundle.mjs   (after tsc; `npm run build` runs both)
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,3 +30,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// oclif's command manifest. Without it oclif loads every command class and describes its flags
+// on each start; with it, it reads one JSON file. Written from the bundle's own command table.
+const { Config } = await import('@oclif/core');
+const config = await Config.load({ root, ignoreManifest: true });
+const manifest = config.plugins.get(config.pjson.name)?.manifest;
+if (!manifest || Object.keys(manifest.commands).length === 0) throw new Error('bundle: oclif found no commands to describe');
+writeFileSync(`${root}oclif.manifest.json`, JSON.stringify(manifest) + '\n');

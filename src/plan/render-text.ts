@@ -49,10 +49,12 @@ interface Line {
 function attributeLines(c: PlannedChange): Line[] {
   const before = c.before ?? {};
   const after = c.after ?? {};
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const width = Math.max(0, ...keys.map((k) => k.length));
-  const sensitive = new Set(c.sensitiveAttributes);
-  const show = (k: string, v: JsonValue | undefined) => (sensitive.has(k) ? SENSITIVE : literal(v, '      '));
+  // A create or delete shows one side; thousands of them make up most large plans.
+  const keys = c.action === 'create' ? Object.keys(after).sort() : c.action === 'delete' ? Object.keys(before).sort() : [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  let width = 0;
+  for (const k of keys) if (k.length > width) width = k.length;
+  const sensitive = c.sensitiveAttributes.length ? new Set(c.sensitiveAttributes) : undefined;
+  const show = (k: string, v: JsonValue | undefined) => (sensitive?.has(k) ? SENSITIVE : literal(v, '      '));
   const out: Line[] = [];
   let unchanged = 0;
   for (const k of keys) {
@@ -65,7 +67,7 @@ function attributeLines(c: PlannedChange): Line[] {
     else if (b === undefined) out.push({ glyph: '+', text: `${name} = ${show(k, a)}${forces}` });
     else if (a === undefined) out.push({ glyph: '-', text: `${name} = ${show(k, b)}${forces}` });
     else if (canonicalJson(b) === canonicalJson(a)) unchanged++;
-    else if (typeof b === 'string' && typeof a === 'string' && (b.includes('\n') || a.includes('\n')) && !sensitive.has(k)) {
+    else if (typeof b === 'string' && typeof a === 'string' && (b.includes('\n') || a.includes('\n')) && !sensitive?.has(k)) {
       out.push({ glyph: '~', text: `${name} = <<-EOT${forces}` });
       for (const part of diffLines(b, a)) {
         const g = part.added ? '+' : part.removed ? '-' : ' ';
@@ -93,14 +95,12 @@ export function renderChange(c: PlannedChange, color = false): string {
   const paint = (code: string, s: string) => (color && code ? code + s + C.reset : s);
   const glyph = ACTION_GLYPH[c.action];
   const reason = c.actionReason && REASON_TEXT[c.actionReason] ? ` ${REASON_TEXT[c.actionReason]}` : '';
-  const lines = [paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)];
-  lines.push(`${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {`);
+  let text = `${paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)}\n${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {\n`;
   for (const l of attributeLines(c)) {
     const code = l.glyph === '+' ? C.green : l.glyph === '-' ? C.red : l.glyph === '~' ? C.yellow : '';
-    lines.push(`    ${paint(code, l.glyph)} ${l.text}`);
+    text += `    ${paint(code, l.glyph)} ${l.text}\n`;
   }
-  lines.push('    }');
-  return lines.join('\n');
+  return text + '    }';
 }
 
 function renderDrift(d: Drift): string {
