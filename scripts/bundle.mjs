@@ -2,39 +2,68 @@
 // dist/bundle/. Node then compiles a handful of files at start-up instead of resolving and
 // compiling several hundred modules, which is most of a cold `drctl plan`'s fixed cost.
 // Dynamic imports stay lazy: each becomes its own chunk (ink only loads on a terminal).
-//   node scripts/bundle.mjs   (after tsc; `npm run build` runs both)
+//   node scripts/bundle.mjs [--if-stale]   (`npm run build` runs tsc, then this)
+// --if-stale skips the work when the bundle is newer than every source file (the test setup
+// uses it, so tests that spawn bin/drctl.js always run the current sources).
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}dist/bundle`;
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { drctl: 'src/cli/main.ts' },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // React's production build: the development one is several times slower to render.
-  define: { 'process.env.NODE_ENV': '"production"' },
-  // Bundled CommonJS (oclif and its dependencies) calls require() for Node's own modules.
-  banner: { js: "import { createRequire as __drctlRequire } from 'node:module'; const require = __drctlRequire(import.meta.url);" },
-  // Ink loads its devtools only under DEV=true; the package is not installed.
-  // oclif reads tsconfig with typescript only in development (ts-node); never at run time here.
-  external: ['react-devtools-core', 'typescript'],
-  chunkNames: 'chunks/[name]-[hash]',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+/** Builds the bundle and the oclif manifest under `root` (a directory path ending in /). */
+export async function bundle(root, { ifStale = false } = {}) {
+  const outdir = join(root, 'dist/bundle');
+  const entry = join(outdir, 'drctl.js');
+  if (ifStale && existsSync(entry) && newestSource(join(root, 'src')) < statSync(entry).mtimeMs) return false;
+  // Built beside, then swapped in, so a drctl starting meanwhile finds a whole bundle.
+  const staging = `${outdir}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { drctl: 'src/cli/main.ts' },
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // React's production build: the development one is several times slower to render.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Bundled CommonJS (oclif and its dependencies) calls require() for Node's own modules.
+    banner: { js: "import { createRequire as __drctlRequire } from 'node:module'; const require = __drctlRequire(import.meta.url);" },
+    // Ink loads react-devtools-core only under DEV=true, and oclif reads tsconfig with
+    // typescript only in development (ts-node); neither is needed at run time.
+    external: ['react-devtools-core', 'typescript'],
+    chunkNames: 'chunks/[name]-[hash]',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const old = `${outdir}.${process.pid}.old`;
+  if (existsSync(outdir)) renameSync(outdir, old);
+  renameSync(staging, outdir);
+  rmSync(old, { recursive: true, force: true });
 
-// oclif's command manifest. Without it oclif loads every command class and describes its flags
-// on each start; with it, it reads one JSON file. Written from the bundle's own command table.
-const { Config } = await import('@oclif/core');
-const config = await Config.load({ root, ignoreManifest: true });
-const manifest = config.plugins.get(config.pjson.name)?.manifest;
-if (!manifest || Object.keys(manifest.commands).length === 0) throw new Error('bundle: oclif found no commands to describe');
-writeFileSync(`${root}oclif.manifest.json`, JSON.stringify(manifest) + '\n');
+  // oclif's command manifest. Without it oclif loads every command class and describes its
+  // flags on each start; with it, it reads one JSON file. Written from the bundle's commands.
+  const { Config } = await import('@oclif/core');
+  const config = await Config.load({ root, ignoreManifest: true });
+  const manifest = config.plugins.get(config.pjson.name)?.manifest;
+  if (!manifest || Object.keys(manifest.commands).length === 0) throw new Error('bundle: oclif found no commands to describe');
+  const tmp = join(root, `oclif.manifest.json.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(manifest) + '\n');
+  renameSync(tmp, join(root, 'oclif.manifest.json'));
+  return true;
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await bundle(fileURLToPath(new URL('..', import.meta.url)), { ifStale: process.argv.includes('--if-stale') });
+}
