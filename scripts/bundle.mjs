@@ -10,6 +10,14 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+const devtoolsStub = {
+  name: 'react-devtools-core-stub',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
+  },
+};
+
 /** Builds the bundle and the oclif manifest under `root` (a directory path ending in /). */
 export async function bundle(root, { ifStale = false } = {}) {
   const outdir = join(root, 'dist/bundle');
@@ -18,12 +26,9 @@ export async function bundle(root, { ifStale = false } = {}) {
   // Built beside, then swapped in, so a drctl starting meanwhile finds a whole bundle.
   const staging = `${outdir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
-  await build({
+  const common = {
     absWorkingDir: root,
-    entryPoints: { drctl: 'src/cli/main.ts' },
-    outdir: staging,
     bundle: true,
-    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -31,13 +36,19 @@ export async function bundle(root, { ifStale = false } = {}) {
     define: { 'process.env.NODE_ENV': '"production"' },
     // Bundled CommonJS (oclif and its dependencies) calls require() for Node's own modules.
     banner: { js: "import { createRequire as __drctlRequire } from 'node:module'; const require = __drctlRequire(import.meta.url);" },
-    // Ink loads react-devtools-core only under DEV=true, and oclif reads tsconfig with
-    // typescript only in development (ts-node); neither is needed at run time.
-    external: ['react-devtools-core', 'typescript'],
-    chunkNames: 'chunks/[name]-[hash]',
+    // oclif reads tsconfig with typescript only in development (ts-node).
+    external: ['typescript'],
+    // Ink connects to React DevTools only under DEV=true; the package is not installed.
+    plugins: [devtoolsStub],
     legalComments: 'none',
     logLevel: 'warning',
-  });
+  };
+  await build({ ...common, entryPoints: { drctl: 'src/cli/main.ts' }, outdir: staging, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+  // The live view's worker thread, whole in one file beside the chunk that starts it
+  // (live-view.ts finds it as ./live-worker.js, as it does in the unbundled dist/).
+  await build({ ...common, entryPoints: ['src/tui/views/live-worker.ts'], outfile: join(staging, 'chunks/live-worker.js') });
+  const starter = readdirSync(join(staging, 'chunks')).find((f) => f.startsWith('live-view-'));
+  if (!starter) throw new Error('bundle: live-view.ts is not a chunk of its own, so ./live-worker.js would not resolve beside it');
   const old = `${outdir}.${process.pid}.old`;
   if (existsSync(outdir)) renameSync(outdir, old);
   renameSync(staging, outdir);

@@ -42,7 +42,7 @@ export default class ApplyCommand extends DrctlCommand {
     const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json && !ink ? undefined : events(e));
     const interrupt = interruptController(term, () => {
       lines.flush();
-      ink?.pause();
+      void ink?.pause();
     });
     try {
       const outcome = await applyService(
@@ -65,7 +65,7 @@ export default class ApplyCommand extends DrctlCommand {
                 ? ink && (async (plan) => (ink.setPlan(plan), true))
                 : async (plan) => {
                     lines.flush();
-                    ink?.pause();
+                    await ink?.pause();
                     term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
                     const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
                     if (answer === 'yes' && ink) {

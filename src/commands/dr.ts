@@ -67,9 +67,9 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
   }
   // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
   const [{ startLiveView }, dr] = await Promise.all([import('../tui/views/live-view.js'), import('../tui/progress/dr.js')]);
-  const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, extensions: [dr.drProgressExtension()] });
+  const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, dr: true });
   const aside = async <T>(prompt: () => Promise<T>): Promise<T> => {
-    view.pause();
+    await view.pause();
     try {
       return await prompt();
     } finally {

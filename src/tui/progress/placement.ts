@@ -1,6 +1,6 @@
 // Where a resource sits in the progress tree: site → recovery group (or resource type). Events
 // carry only addresses, so the tree's shape comes from the plan, read once before the run.
-import type { Plan } from '../../plan/plan.js';
+import type { PlannedChange } from '../../plan/plan.js';
 
 export interface Placement {
   /** Site name ("home"); '' for resources that belong to no site (policies, plans, drills). */
@@ -25,7 +25,7 @@ function siteName(ref: unknown): string {
 export const placeByType: PlaceResource = (address) => ({ site: '', group: typeOf(address) });
 
 /** Placement from a plan: VM sites from their attributes, VM groups from the recovery plans. */
-export function placementFromPlan(plan: Plan): PlaceResource {
+export function placementFromPlan(plan: { readonly changes: readonly Pick<PlannedChange, 'address' | 'type' | 'name' | 'after' | 'before'>[] }): PlaceResource {
   const site = new Map<string, string>();
   const group = new Map<string, string>();
   for (const c of plan.changes) {
