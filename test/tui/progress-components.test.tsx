@@ -4,7 +4,7 @@ import { ResourceRow } from '../../src/tui/ink/components/resource-row.js';
 import { GroupBlock, progressBar } from '../../src/tui/ink/components/group-block.js';
 import { FinishedLineView } from '../../src/tui/ink/components/finished-line.js';
 import { SiteBadges } from '../../src/tui/ink/components/site-badges.js';
-import { RpoGauges, rpoTone } from '../../src/tui/ink/components/rpo-gauges.js';
+import { RpoGauges, rpoTone, secondsText } from '../../src/tui/ink/components/rpo-gauges.js';
 import { SummaryLine } from '../../src/tui/ink/components/summary-line.js';
 import { EventsPane } from '../../src/tui/ink/components/events-pane.js';
 import { ProgressScreen } from '../../src/tui/ink/components/progress-screen.js';
@@ -85,6 +85,10 @@ describe('SiteBadges', () => {
 });
 
 describe('RpoGauges', () => {
+  it('rounds lags before splitting them into minutes and seconds (never 2m60s)', () => {
+    expect([59.6, 179.6, 61, 3599.7, 7260].map(secondsText)).toEqual(['1m00s', '3m00s', '1m01s', '1h00m', '2h01m']);
+  });
+
   it('shows lag against RPO per volume group and flags a breach', () => {
     const readings = [
       { volumeGroup: 'erp_db', lagSeconds: 42, rpoSeconds: 900, state: 'consistent_copying' },

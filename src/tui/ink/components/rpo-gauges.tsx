@@ -18,9 +18,11 @@ export function rpoTone(r: RpoReading): Tone {
   return r.lagSeconds > r.rpoSeconds * 0.75 ? 'warn' : 'ok';
 }
 
-function secondsText(s: number): string {
-  if (s < 60) return `${Math.round(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+export function secondsText(seconds: number): string {
+  // Round first, so 179.6 s reads 3m00s, not 2m60s.
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
