@@ -254,14 +254,14 @@ export function isHclSpace(c: number): boolean {
 
 /**
  * Turns string offsets into positions (line and column from 1, UTF-8 byte offset from 0).
- * Built once per source; lookups are a binary search over line starts, and for lines with
- * non-ASCII text a walk along the line (cached, so walking forward along a line is cheap).
+ * Its table of lines is built on the first lookup; lookups are a binary search over line starts,
+ * and for lines with non-ASCII text a walk along the line (cached, so walking forward is cheap).
  */
 export class SourcePositions {
-  /** String offset at which each line starts. */
-  private readonly lineStarts: Int32Array;
+  /** String offset at which each line starts; built on the first lookup (see lineStarts). */
+  private starts: Int32Array | undefined;
   /** UTF-8 byte offset of each line start; undefined when the source is ASCII. */
-  private readonly lineBytes: Float64Array | undefined;
+  private lineBytes: Float64Array | undefined;
   private lastLine = 0;
   private lastIdx = -1;
   private lastCol = 0;
@@ -269,14 +269,26 @@ export class SourcePositions {
 
   constructor(
     private readonly src: string,
+    /** The file the offsets belong to; ranges from span() carry it. */
+    readonly filename: string,
     private readonly replaced?: ReadonlyMap<number, number>,
-  ) {
+  ) {}
+
+  /**
+   * The line table. Parsing a valid file asks for no position (nodes keep offsets), so it is
+   * built when a diagnostic or a range first needs one.
+   */
+  private get lineStarts(): Int32Array {
+    return (this.starts ??= this.buildTables());
+  }
+
+  private buildTables(): Int32Array {
+    const src = this.src;
     let count = 1;
     for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) count++;
     const starts = new Int32Array(count);
     let li = 1;
     for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) starts[li++] = k + 1;
-    this.lineStarts = starts;
     if (!isAscii(src)) {
       const bytes = new Float64Array(count);
       let byte = 0;
@@ -290,6 +302,7 @@ export class SourcePositions {
       while (line < count) bytes[line++] = byte; // a last line that starts at the very end
       this.lineBytes = bytes;
     }
+    return starts;
   }
 
   /** UTF-8 bytes of the char at k (4 for a surrogate pair, which then spans k and k+1). */
@@ -375,6 +388,11 @@ export class SourcePositions {
     const s = this.at(start);
     return { filename, start: s, end: end === start ? s : this.at(end) };
   }
+
+  /** The range from string offset start to end in this file. */
+  span(start: number, end: number): Range {
+    return this.range(this.filename, start, end);
+  }
 }
 
 /** A token; its range is computed on first use (most tokens never need one). */
@@ -426,6 +444,9 @@ interface QuotedFrame {
   readonly mode: Mode.Quoted;
 }
 
+/** Quoted frames carry no state, so every quoted string shares this one. */
+const QUOTED: QuotedFrame = Object.freeze({ mode: Mode.Quoted });
+
 /** Normal code inside a template: `${…}` or `%{…}`, ended by the brace at `braces`. */
 interface InterpFrame {
   readonly mode: Mode.Normal;
@@ -450,13 +471,17 @@ export function scan(source: string, filename: string, options: ScanOptions = {}
 export function scanTokens(source: string, filename: string, options: ScanOptions = {}): TokenStream {
   const src = source;
   const n = src.length;
-  let cap = (n >> 2) + 16;
+  // Room for a token every three characters, which dense configuration text comes close to
+  // (typical files have half as many). The arrays live outside the JS heap, and V8 starts a
+  // full collection when such memory grows fast, so outgrowing them (a copy, and the old one
+  // left for the collector) costs more than the slack.
+  let cap = Math.floor(n / 3) + 16;
   let types = new Uint8Array(cap);
   let starts = new Int32Array(cap);
   let ends = new Int32Array(cap);
   let count = 0;
   const diagnostics: Diagnostic[] = [];
-  const positions = new SourcePositions(src, options.replacedBytes);
+  const positions = new SourcePositions(src, filename, options.replacedBytes);
   const replaced = options.replacedBytes;
   const strictQuoted = options.quotedInterpEndsAtNewline === true;
   const keepComments = options.skipComments !== true;
@@ -466,7 +491,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
 
   function push(type: number, start: number, end: number): void {
     if (count === cap) {
-      cap *= 2;
+      cap = Math.floor(cap * 1.5) + 16;
       const t2 = new Uint8Array(cap);
       t2.set(types);
       types = t2;
@@ -560,7 +585,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
       }
       case DQUOTE:
         push(T.OQuote, i, i + 1);
-        stack.push({ mode: Mode.Quoted });
+        stack.push(QUOTED);
         i++;
         continue;
       case LBRACE:

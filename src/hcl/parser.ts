@@ -12,8 +12,6 @@ import type {
   Body,
   BodyItem,
   Expression,
-  ForExpr,
-  FunctionCallExpr,
   LiteralExpr,
   ObjectItem,
   ParseResult,
@@ -21,6 +19,35 @@ import type {
   TemplatePart,
 } from './ast.js';
 import { isHclSpace, scanTokens, SourcePositions, T, Token, TOKEN_TYPES, type ScanOptions, type TokenStream, type TokenType } from './lexer.js';
+import {
+  AttributeNode,
+  BinaryNode,
+  BlockLabelNode,
+  BlockNode,
+  BodyNode,
+  FileBodyNode,
+  ConditionalNode,
+  ForNode,
+  FunctionCallNode,
+  GetAttrNode,
+  HeredocNode,
+  IndexNode,
+  InvalidNode,
+  LiteralNode,
+  NumberNode,
+  Node,
+  ObjectNode,
+  ParensNode,
+  SplatItemNode,
+  SplatNode,
+  TemplateForNode,
+  TemplateIfNode,
+  TemplateNode,
+  TemplateWrapNode,
+  TupleNode,
+  UnaryNode,
+  VariableNode,
+} from './nodes.js';
 
 /** Parse a configuration file. Never throws; problems are returned as diagnostics. */
 export function parseHcl(source: string, filename: string): ParseResult {
@@ -47,7 +74,7 @@ export function parseHclExpression(source: string, filename: string): { expr: Ex
     expr = parser.parseStandaloneExpression();
   } catch (err) {
     parser.internalError(err);
-    expr = { kind: 'Invalid', range: scanned.positions.range(filename, source.length, source.length) };
+    expr = new InvalidNode(scanned.positions, source.length, source.length);
   }
   const all = [...scanned.diagnostics, ...parser.diags];
   return { expr, diagnostics: all.length > 1 ? inSourceOrder(all) : all };
@@ -80,8 +107,7 @@ function parseOnce(source: string, filename: string, options: ScanOptions): Pars
     body = parser.parseFile();
   } catch (err) {
     parser.internalError(err);
-    const eof = scanned.positions.range(filename, source.length, source.length);
-    body = { kind: 'Body', items: [], range: { filename, start: { line: 1, column: 1, byte: 0 }, end: eof.end }, file: { filename, source } };
+    body = new FileBodyNode(scanned.positions, 0, source.length, [], { filename, source });
   }
   const all = scanned.diagnostics.length === 0 ? parser.diags : [...scanned.diagnostics, ...parser.diags];
   const diagnostics = all.length > 1 ? inSourceOrder(all) : all;
@@ -96,6 +122,9 @@ function inSourceOrder(diags: Diagnostic[]): Diagnostic[] {
 
 /** Thrown only when the parser stops making progress: a bug, reported as a diagnostic. */
 class ParserStuck extends Error {}
+
+/** Slots in the parser's table of recently read strings (a power of two). */
+const SEEN_SLOTS = 4096;
 
 /** Deeper nesting than this is reported rather than recursed into. */
 const MAX_DEPTH = 200;
@@ -146,14 +175,14 @@ function byCode(entries: ReadonlyArray<readonly [number, number]>): Uint8Array {
 const OPENS = byCode([T.OBrace, T.OBrack, T.OParen, T.TemplateInterp, T.TemplateControl].map((c) => [c, 1] as const));
 const CLOSES = byCode([T.CBrace, T.CBrack, T.CParen, T.TemplateSeqEnd].map((c) => [c, 1] as const));
 
-/** A flat template atom, before if/for directives are nested (as hclsyntax does it). */
+/** A flat template atom, before if/for directives are nested (as hclsyntax does it); s and e are string offsets. */
 type TemplateAtom =
-  | { k: 'lit'; val: string; range: Range }
-  | { k: 'interp'; expr: Expression; range: Range }
-  | { k: 'if'; cond: Expression; range: Range }
-  | { k: 'for'; keyVar?: string; valueVar: string; coll: Expression; range: Range }
-  | { k: 'else' | 'endif' | 'endfor'; range: Range }
-  | { k: 'end'; range: Range };
+  | { k: 'lit'; val: string; s: number; e: number }
+  | { k: 'interp'; expr: Expression; s: number; e: number }
+  | { k: 'if'; cond: Expression; s: number; e: number }
+  | { k: 'for'; keyVar?: string; valueVar: string; coll: Expression; s: number; e: number }
+  | { k: 'else' | 'endif' | 'endfor'; s: number; e: number }
+  | { k: 'end'; s: number; e: number };
 
 /** From the start of a to the end of b (tokens or nodes); token ranges are not materialised. */
 function span(a: Token | { readonly range: Range }, b: Token | { readonly range: Range }): Range {
@@ -162,8 +191,13 @@ function span(a: Token | { readonly range: Range }, b: Token | { readonly range:
   return { filename: a instanceof Token ? a.filename : a.range.filename, start, end };
 }
 
-function pointRange(filename: string, pos: Pos): Range {
-  return { filename, start: pos, end: pos };
+/** String offsets of a token or of a node this parser made. */
+function so(x: Token | object): number {
+  return x instanceof Token ? x.start : (x as Node).startOffset;
+}
+
+function eo(x: Token | object): number {
+  return x instanceof Token ? x.end : (x as Node).endOffset;
 }
 
 function describe(t: Token, src: string): string {
@@ -206,6 +240,15 @@ class Parser {
   private viewIdx = -1;
   private view: Token | undefined;
   readonly diags: Diagnostic[] = [];
+  /**
+   * Items of the lists being parsed (bodies, labels, tuples, arguments, object items), nested
+   * lists above their parents; each list copies out an array of its exact length when done.
+   * (Growing an array per list leaves its outgrown copies behind as garbage.)
+   */
+  private readonly items: unknown[] = [];
+  private top = 0;
+  /** Recently read strings by a hash of their text (see textAt). */
+  private readonly seen: (string | undefined)[] = new Array<string | undefined>(SEEN_SLOTS);
 
   constructor(
     private readonly src: string,
@@ -293,12 +336,50 @@ class Parser {
     return this.tok(j);
   }
 
+  /** Like next(), but returns the index of the token consumed rather than a view of it. */
+  private take(): number {
+    const ty = this.ty;
+    let j = this.i;
+    if (!this.nl) while (ty[j] === T.Newline) j++;
+    this.i = ty[j] === T.EOF ? j : j + 1;
+    return j;
+  }
+
   private text(t: Token): string {
-    return this.src.slice(t.start, t.end);
+    return this.textAt(t.start, t.end);
+  }
+
+  /**
+   * The source text from start to end, shared with an earlier equal string when there is one:
+   * names and values repeat throughout a file (every VM has a "machine_type"), and one string
+   * for each occurrence is memory the garbage collector copies and traces. A hit allocates
+   * nothing; a miss slices and takes the slot.
+   */
+  private textAt(start: number, end: number): string {
+    const src = this.src;
+    const len = end - start;
+    if (len <= 0) return '';
+    const h = (len * 97 + src.charCodeAt(start) * 31 + src.charCodeAt(end - 1) * 7 + src.charCodeAt(start + (len >> 1))) & (SEEN_SLOTS - 1);
+    const hit = this.seen[h];
+    if (hit !== undefined && hit.length === len && src.startsWith(hit, start)) return hit;
+    const text = src.slice(start, end);
+    this.seen[h] = text;
+    return text;
   }
 
   private isKeyword(t: Token, kw: string): boolean {
     return t.type === 'Ident' && t.end - t.start === kw.length && this.src.startsWith(kw, t.start);
+  }
+
+  private pushItem(item: unknown): void {
+    this.items[this.top++] = item;
+  }
+
+  /** The items pushed since `base`, as an array of their own; the stack drops back to base. */
+  private listFrom<T>(base: number): T[] {
+    const out = base === this.top ? [] : (this.items.slice(base, this.top) as T[]);
+    this.top = base;
+    return out;
   }
 
   /** The last token consumed (for ranges of things cut short). */
@@ -438,13 +519,7 @@ class Parser {
 
   parseFile(): Body {
     const items = this.parseBodyItems(undefined);
-    const eof = this.tok(this.n - 1);
-    return {
-      kind: 'Body',
-      items,
-      range: { filename: this.filename, start: { line: 1, column: 1, byte: 0 }, end: eof.range.end },
-      file: { filename: this.filename, source: this.src },
-    };
+    return new FileBodyNode(this.positions, 0, this.en[this.n - 1], items, { filename: this.filename, source: this.src });
   }
 
   parseStandaloneExpression(): Expression {
@@ -459,8 +534,10 @@ class Parser {
 
   /** Items of a body up to "}" (not consumed) or the end of the file. */
   private parseBodyItems(open: Token | undefined): BodyItem[] {
-    const items: BodyItem[] = [];
-    const seen = new Map<string, Attribute>();
+    const base = this.top;
+    // Attributes by name, to report one set twice; most bodies are short, and for those a scan
+    // of the items is cheaper than a map per body.
+    let byName: Map<string, Attribute> | undefined;
     const savedNl = this.nl;
     this.nl = true;
     for (;;) {
@@ -474,7 +551,7 @@ class Parser {
         const item = this.parseBodyItem();
         if (item === undefined) continue;
         if (item.kind === 'Attribute') {
-          const first = seen.get(item.name);
+          const first = byName !== undefined ? byName.get(item.name) : this.firstAttribute(base, item.name);
           if (first !== undefined) {
             const at = first.nameRange;
             this.error(
@@ -484,11 +561,19 @@ class Parser {
             );
             continue;
           }
-          seen.set(item.name, item);
+          if (byName === undefined && this.top - base >= 16) {
+            byName = new Map();
+            for (let k = base; k < this.top; k++) {
+              const x = this.items[k] as BodyItem;
+              if (x.kind === 'Attribute') byName.set(x.name, x);
+            }
+          }
+          byName?.set(item.name, item);
         }
-        items.push(item);
+        this.pushItem(item);
         continue;
       }
+      if (ty === T.CBrace && open !== undefined) break;
       const t = this.peek();
       if (ty === T.EOF) {
         if (open !== undefined) {
@@ -501,7 +586,6 @@ class Parser {
         break;
       }
       if (ty === T.CBrace) {
-        if (open !== undefined) break;
         this.error('Unexpected closing brace', 'This "}" does not close any block. Remove it, or check the brace nesting above.', t.range);
         this.i++;
         this.skipLine();
@@ -515,20 +599,31 @@ class Parser {
       this.skipLine();
     }
     this.nl = savedNl;
-    return exact(items);
+    return this.listFrom(base);
+  }
+
+  /** The attribute called `name` among the body items pushed since base. */
+  private firstAttribute(base: number, name: string): Attribute | undefined {
+    for (let k = base; k < this.top; k++) {
+      const x = this.items[k] as BodyItem;
+      if (x.kind === 'Attribute' && x.name === name) return x;
+    }
+    return undefined;
   }
 
   private parseBodyItem(): BodyItem | undefined {
-    const ident = this.next();
+    const identIdx = this.peekIndex();
+    this.i = identIdx + 1;
     const ty = this.peekType();
     switch (ty) {
       case T.Equal:
-        return this.parseAttribute(ident, false);
+        return this.parseAttribute(identIdx, false);
       case T.OQuote:
       case T.OBrace:
       case T.Ident:
-        return this.parseBlock(ident);
+        return this.parseBlock(this.tok(identIdx));
       default: {
+        const ident = this.tok(identIdx);
         const t = this.peek();
         if (t.type === 'Invalid') {
           this.quiet = true;
@@ -547,10 +642,12 @@ class Parser {
     }
   }
 
-  private parseAttribute(ident: Token, singleLine: boolean): Attribute {
+  /** The name is the token at identIdx; the "=" is next. */
+  private parseAttribute(identIdx: number, singleLine: boolean): Attribute {
+    const nameStart = this.st[identIdx];
+    const nameEnd = this.en[identIdx];
     const eqIdx = this.peekIndex();
     this.i = eqIdx + 1;
-    const equalsRange = this.positions.range(this.filename, this.st[eqIdx], this.en[eqIdx]);
     const expr = this.parseExpression();
     if (!singleLine) {
       const endType = this.peekType();
@@ -558,35 +655,29 @@ class Parser {
         this.i++;
       } else if (endType !== T.EOF) {
         const end = this.peek();
+        const context = this.positions.span(nameStart, end.end);
         if (end.type === 'Comma') {
-          this.errorAt(end, 'Unexpected comma after argument', 'Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.', span(ident, end));
+          this.errorAt(end, 'Unexpected comma after argument', 'Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.', context);
         } else {
-          this.errorAt(end, 'Missing newline after argument', 'An argument definition must end with a newline.', span(ident, end));
+          this.errorAt(end, 'Missing newline after argument', 'An argument definition must end with a newline.', context);
         }
         this.skipLine();
       }
     }
-    return {
-      kind: 'Attribute',
-      name: this.text(ident),
-      nameRange: ident.range,
-      equalsRange,
-      expr,
-      range: span(ident, expr),
-    };
+    return new AttributeNode(this.positions, nameStart, eo(expr), this.textAt(nameStart, nameEnd), expr, this.st[eqIdx]);
   }
 
   private parseBlock(ident: Token): Block | undefined {
-    const labels: BlockLabel[] = [];
+    const labelBase = this.top;
     let open: Token;
     for (;;) {
-      const t = this.peek();
-      if (t.type === 'OBrace') {
+      const ty = this.peekType();
+      if (ty === T.OBrace) {
         open = this.next();
         break;
       }
-      if (t.type === 'OQuote') {
-        labels.push(this.parseLabel());
+      if (ty === T.OQuote) {
+        this.pushItem(this.parseLabel());
         if (this.strayBrace >= 0) {
           open = new Token('OBrace', this.strayBrace, this.strayBrace + 1, this.positions, this.filename);
           this.strayBrace = -1;
@@ -594,11 +685,13 @@ class Parser {
         }
         continue;
       }
-      if (t.type === 'Ident') {
-        this.next();
-        labels.push({ value: this.text(t), quoted: false, range: t.range });
+      if (ty === T.Ident) {
+        const j = this.peekIndex();
+        this.i = j + 1;
+        this.pushItem(new BlockLabelNode(this.positions, this.st[j], this.en[j], this.textAt(this.st[j], this.en[j]), false));
         continue;
       }
+      const t = this.peek();
       if (t.type === 'Equal') {
         this.error('Invalid block definition', 'The equals sign "=" indicates an argument definition, and must not be used when defining a block.', t.range, span(ident, t));
       } else if (t.type === 'Newline' || t.type === 'EOF') {
@@ -607,6 +700,7 @@ class Parser {
         this.errorAt(t, 'Invalid block definition', 'Either a quoted string block label or an opening brace ("{") is expected here.', span(ident, t));
       }
       this.skipLine();
+      this.top = labelBase;
       return undefined;
     }
 
@@ -615,24 +709,30 @@ class Parser {
       this.error('Configuration too deeply nested', `Blocks are nested more than ${MAX_DEPTH} levels deep here.`, open.range);
       this.recoverTo('CBrace');
       this.skipLine();
+      this.top = labelBase;
       return undefined;
     }
     let items: BodyItem[];
-    let close: Token;
-    const after = this.peek();
+    // The closing brace, or where it should have been.
+    let closeStart: number;
+    let closeEnd: number;
+    const after = this.peekType();
     const savedQuiet = this.quiet;
-    if (after.type === 'Newline' || after.type === 'EOF' || after.type === 'CBrace') {
+    if (after === T.Newline || after === T.EOF || after === T.CBrace) {
       this.blockDepth++;
       items = this.parseBodyItems(open);
       this.blockDepth--;
-      close = this.peek();
-      if (close.type === 'CBrace') this.next();
+      const closeIdx = this.peekIndex();
+      if (this.ty[closeIdx] === T.CBrace) this.take();
+      closeStart = this.st[closeIdx];
+      closeEnd = this.en[closeIdx];
     } else {
       this.blockDepth++;
       const single = this.parseSingleAttrBody(open);
       this.blockDepth--;
       items = single.items;
-      close = single.close;
+      closeStart = single.close.start;
+      closeEnd = single.close.end;
     }
     this.depth--;
     this.quiet = savedQuiet;
@@ -645,17 +745,8 @@ class Parser {
       this.errorAt(eol, 'Missing newline after block definition', 'A block definition must end with a newline.', span(ident, eol));
       this.skipLine();
     }
-    const body: Body = { kind: 'Body', items, range: span(open, close) };
-    return {
-      kind: 'Block',
-      type: this.text(ident),
-      typeRange: ident.range,
-      labels: exact(labels),
-      body,
-      openBraceRange: open.range,
-      closeBraceRange: close.range,
-      range: span(ident, close),
-    };
+    const body = new BodyNode(this.positions, open.start, closeEnd, items);
+    return new BlockNode(this.positions, ident.start, closeEnd, this.text(ident), this.listFrom<BlockLabel>(labelBase), body, open.start, closeStart);
   }
 
   /** `name { arg = value }` on one line: exactly one argument. */
@@ -663,10 +754,11 @@ class Parser {
     const items: BodyItem[] = [];
     const t = this.peek();
     if (t.type === 'Ident') {
+      const nameIdx = this.peekIndex();
       const name = this.next();
       const t2 = this.peek();
       if (t2.type === 'Equal') {
-        items.push(this.parseAttribute(name, true));
+        items.push(this.parseAttribute(nameIdx, true));
       } else if (t2.type === 'OQuote' || t2.type === 'OBrace' || t2.type === 'Ident') {
         this.error(
           'Argument definition required',
@@ -702,13 +794,23 @@ class Parser {
 
   /** A block label in quotes: a literal string, no template sequences. */
   private parseLabel(): BlockLabel {
+    // Fast path for the usual label: "name", with no escapes.
+    const j = this.peekIndex();
+    const ty = this.ty;
+    if (ty[j + 1] === T.QuotedLit && ty[j + 2] === T.CQuote) {
+      const raw = this.textAt(this.st[j + 1], this.en[j + 1]);
+      if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) {
+        this.i = j + 3;
+        return new BlockLabelNode(this.positions, this.st[j], this.en[j + 2], raw, true);
+      }
+    }
     const open = this.next();
     let value = '';
     for (;;) {
       const t = this.tok(this.i);
       if (t.type === 'CQuote') {
         this.i++;
-        return { value, quoted: true, range: span(open, t) };
+        return new BlockLabelNode(this.positions, open.start, t.end, value, true);
       }
       if (t.type === 'QuotedLit') {
         this.i++;
@@ -735,7 +837,7 @@ class Parser {
       // `site "home {`: the brace was swallowed by the string; let the block open there.
       const brace = this.src.lastIndexOf('{', t.start - 1);
       if (brace > open.start && this.src.slice(brace + 1, t.start).trim() === '') this.strayBrace = brace;
-      return { value, quoted: true, range: subject };
+      return new BlockLabelNode(this.positions, open.start, t.start, value, true);
     }
   }
 
@@ -746,7 +848,7 @@ class Parser {
       this.depth--;
       const t = this.peek();
       this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, t.range);
-      return { kind: 'Invalid', range: t.range };
+      return new InvalidNode(this.positions, t.start, t.end);
     }
     const cond = this.parseBinary(1);
     let result = cond;
@@ -756,11 +858,11 @@ class Parser {
       const colon = this.peek();
       if (colon.type !== 'Colon') {
         this.errorAt(colon, 'Missing false expression in conditional', 'The conditional operator (...?...:...) requires a false expression, delimited by a colon.', span(cond, colon));
-        result = { kind: 'Invalid', range: span(cond, trueExpr) };
+        result = new InvalidNode(this.positions, so(cond), eo(trueExpr));
       } else {
         this.next();
         const falseExpr = this.parseExpression();
-        result = { kind: 'Conditional', condition: cond, trueExpr, falseExpr, range: span(cond, falseExpr) };
+        result = new ConditionalNode(this.positions, so(cond), eo(falseExpr), cond, trueExpr, falseExpr);
       }
     }
     this.depth--;
@@ -774,7 +876,7 @@ class Parser {
       if (prec === 0 || prec < minPrec) return lhs;
       const t = this.next();
       const rhs = this.parseBinary(prec + 1);
-      lhs = { kind: 'Binary', op: BINARY_OP[t.type] as BinaryOp, left: lhs, right: rhs, opRange: t.range, range: span(lhs, rhs) };
+      lhs = new BinaryNode(this.positions, so(lhs), eo(rhs), BINARY_OP[t.type] as BinaryOp, lhs, rhs, t.start);
     }
   }
 
@@ -784,55 +886,64 @@ class Parser {
   }
 
   private parseTerm(): Expression {
-    const t = this.peek();
-    switch (t.type) {
-      case 'Number': {
-        this.next();
-        const raw = this.text(t);
+    const ty = this.peekType();
+    if (ty === T.Number || ty === T.Ident) {
+      // Most terms: read them from the token arrays, without a token view.
+      const j = this.peekIndex();
+      const start = this.st[j];
+      const end = this.en[j];
+      this.i = j + 1;
+      const p = this.positions;
+      if (ty === T.Number) {
+        const raw = this.textAt(start, end);
         const value = Number(raw);
         if (Number.isNaN(value)) {
-          this.error('Invalid number literal', `"${raw}" is not a valid number. Write numbers like 42, 3.14 or 1e6.`, t.range);
-          return { kind: 'Invalid', range: t.range };
+          this.error('Invalid number literal', `"${raw}" is not a valid number. Write numbers like 42, 3.14 or 1e6.`, p.span(start, end));
+          return new InvalidNode(p, start, end);
         }
-        return { kind: 'Literal', value, raw, range: t.range };
+        return new NumberNode(p, start, end, value, raw);
       }
-      case 'Ident': {
-        this.next();
-        const after = this.peek();
-        if (after.type === 'OParen' || after.type === 'DoubleColon') return this.parseCall(t);
-        const name = this.text(t);
-        if (name === 'true') return { kind: 'Literal', value: true, range: t.range };
-        if (name === 'false') return { kind: 'Literal', value: false, range: t.range };
-        if (name === 'null') return { kind: 'Literal', value: null, range: t.range };
-        return { kind: 'Variable', name, range: t.range };
-      }
-      case 'OQuote':
-      case 'OHeredoc':
+      const after = this.peekType();
+      if (after === T.OParen || after === T.DoubleColon) return this.parseCall(this.tok(j));
+      const name = this.textAt(start, end);
+      if (name === 'true') return new LiteralNode(p, start, end, true);
+      if (name === 'false') return new LiteralNode(p, start, end, false);
+      if (name === 'null') return new LiteralNode(p, start, end, null);
+      return new VariableNode(p, start, name);
+    }
+    switch (ty) {
+      case T.OQuote:
+      case T.OHeredoc:
         return this.parseTemplate();
+      case T.OParen:
+        return this.parseParens();
+      case T.OBrack:
+        return this.parseTuple();
+      case T.OBrace:
+        return this.parseObject();
+      default:
+        break;
+    }
+    const t = this.peek();
+    switch (t.type) {
       case 'Minus':
       case 'Bang': {
         this.next();
         if (this.depth > MAX_DEPTH) {
           this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, t.range);
-          return { kind: 'Invalid', range: t.range };
+          return new InvalidNode(this.positions, t.start, t.end);
         }
         this.depth++;
         const operand = this.parseUnaryTerm();
         this.depth--;
-        return { kind: 'Unary', op: t.type === 'Minus' ? '-' : '!', operand, range: span(t, operand) };
+        return new UnaryNode(this.positions, t.start, eo(operand), t.type === 'Minus' ? '-' : '!', operand);
       }
-      case 'OParen':
-        return this.parseParens();
-      case 'OBrack':
-        return this.parseTuple();
-      case 'OBrace':
-        return this.parseObject();
       case 'EOF':
         this.errorAt(t, 'Missing expression', 'Expected the start of an expression, but found the end of the file.');
-        return { kind: 'Invalid', range: t.range };
+        return new InvalidNode(this.positions, t.start, t.end);
       default:
         this.errorAt(t, 'Invalid expression', `Expected the start of an expression, but found ${describe(t, this.src)}.`);
-        return { kind: 'Invalid', range: t.range };
+        return new InvalidNode(this.positions, t.start, t.end);
     }
   }
 
@@ -845,7 +956,7 @@ class Parser {
     let result: Expression;
     if (close.type === 'CParen') {
       this.next();
-      result = { kind: 'Parens', expr, range: span(open, close) };
+      result = new ParensNode(this.positions, open.start, close.end, expr);
     } else {
       if (this.bracketLeftOpen(close)) {
         if (close.type === 'EOF') this.unclosedAtEof('Unbalanced parentheses', 'There is no closing parenthesis for this "(" before the end of the file.', open.range);
@@ -854,7 +965,7 @@ class Parser {
         this.errorAt(close, 'Unbalanced parentheses', 'Expected a closing parenthesis to terminate the expression.', span(open, close));
         this.recoverTo('CParen');
       }
-      result = { kind: 'Invalid', range: span(open, expr) };
+      result = new InvalidNode(this.positions, open.start, eo(expr));
     }
     this.nl = savedNl;
     return result;
@@ -868,22 +979,21 @@ class Parser {
       const part = this.peek();
       if (part.type !== 'Ident') {
         this.errorAt(part, 'Missing function name', 'Function scope resolution symbol :: must be followed by a function name in this scope.', span(nameTok, part));
-        return { kind: 'Invalid', range: span(nameTok, sep) };
+        return new InvalidNode(this.positions, nameTok.start, sep.end);
       }
       this.next();
       name += '::' + this.text(part);
       nameEnd = part;
     }
-    const nameRange = span(nameTok, nameEnd);
     const open = this.peek();
     if (open.type !== 'OParen') {
       this.errorAt(open, 'Missing open parenthesis', 'Function selector must be followed by an open parenthesis to begin the function call.', span(nameTok, open));
-      return { kind: 'Invalid', range: nameRange };
+      return new InvalidNode(this.positions, nameTok.start, nameEnd.end);
     }
     this.next();
     const savedNl = this.nl;
     this.nl = false;
-    const args: Expression[] = [];
+    const argBase = this.top;
     let expandFinal = false;
     let close: Token | undefined;
     const unclosed = (ty: number): void => {
@@ -905,7 +1015,7 @@ class Parser {
         break;
       }
       const arg = this.parseExpression();
-      args.push(arg);
+      this.pushItem(arg);
       ty = this.peekType();
       if (ty === T.CParen) {
         close = this.next();
@@ -937,56 +1047,49 @@ class Parser {
       break;
     }
     this.nl = savedNl;
-    const end = close ?? (args.length > 0 ? args[args.length - 1] : open);
-    const call: FunctionCallExpr = {
-      kind: 'FunctionCall',
-      name,
-      nameRange,
-      args: exact(args),
-      expandFinal,
-      openParenRange: open.range,
-      closeParenRange: close === undefined ? pointRange(this.filename, end.range.end) : close.range,
-      range: span(nameTok, end),
-    };
-    return call;
+    const end = eo(close ?? (this.top > argBase ? (this.items[this.top - 1] as Expression) : open));
+    return new FunctionCallNode(this.positions, nameTok.start, end, name, this.listFrom<Expression>(argBase), expandFinal, nameEnd.end, open.start, close === undefined ? end : close.start);
   }
 
   private parseTuple(): Expression {
-    const open = this.next();
+    // Token indexes rather than views: a large file has many short tuples.
+    const openIdx = this.take();
     const savedNl = this.nl;
     this.nl = false;
-    if (this.isKeyword(this.peek(), 'for')) {
-      const result = this.parseFor(open);
+    const first = this.peekIndex();
+    if (this.ty[first] === T.Ident && this.en[first] - this.st[first] === 3 && this.src.startsWith('for', this.st[first])) {
+      const result = this.parseFor(this.tok(openIdx));
       this.nl = savedNl;
       return result;
     }
-    const items: Expression[] = [];
-    let close: Token | undefined;
+    const openRange = (): Range => this.positions.span(this.st[openIdx], this.en[openIdx]);
+    const base = this.top;
+    let end = -1;
     const unclosed = (ty: number): void => {
       if (ty === T.EOF) {
-        this.unclosedAtEof('Unterminated tuple constructor expression', 'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.', open.range);
+        this.unclosedAtEof('Unterminated tuple constructor expression', 'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.', openRange());
       } else {
-        this.error('Unterminated tuple constructor expression', 'There is no closing bracket for this "[". Add "]" after the last item.', open.range);
+        this.error('Unterminated tuple constructor expression', 'There is no closing bracket for this "[". Add "]" after the last item.', openRange());
       }
     };
     for (;;) {
       let ty = this.peekType();
       if (ty === T.CBrack) {
-        close = this.next();
+        end = this.en[this.take()];
         break;
       }
       if (this.bracketLeftOpen(ty)) {
         unclosed(ty);
         break;
       }
-      items.push(this.parseExpression());
+      this.pushItem(this.parseExpression());
       ty = this.peekType();
       if (ty === T.CBrack) {
-        close = this.next();
+        end = this.en[this.take()];
         break;
       }
       if (ty === T.Comma) {
-        this.next();
+        this.take();
         continue;
       }
       if (this.bracketLeftOpen(ty)) {
@@ -994,13 +1097,14 @@ class Parser {
         break;
       }
       const t = this.peek();
-      this.errorAt(t, 'Missing item separator', 'Expected a comma to mark the beginning of the next item.', span(open, t));
-      close = this.recoverTo('CBrack');
+      this.errorAt(t, 'Missing item separator', 'Expected a comma to mark the beginning of the next item.', this.positions.span(this.st[openIdx], t.end));
+      const close = this.recoverTo('CBrack');
+      if (close !== undefined) end = close.end;
       break;
     }
     this.nl = savedNl;
-    const end = close ?? (items.length > 0 ? items[items.length - 1] : open);
-    return { kind: 'Tuple', items: exact(items), range: span(open, end) };
+    if (end < 0) end = this.top > base ? eo(this.items[this.top - 1] as Expression) : this.en[openIdx];
+    return new TupleNode(this.positions, this.st[openIdx], end, this.listFrom<Expression>(base));
   }
 
   private parseObject(): Expression {
@@ -1013,7 +1117,7 @@ class Parser {
       return result;
     }
     this.nl = true;
-    const items: ObjectItem[] = [];
+    const base = this.top;
     let close: Token | undefined;
     const unterminated = (): void => {
       this.unclosedAtEof('Unterminated object constructor expression', 'There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.', open.range);
@@ -1051,7 +1155,7 @@ class Parser {
       }
       this.next();
       const value = this.parseExpression();
-      items.push({ key, value, separator: t.type === 'Equal' ? '=' : ':' });
+      this.pushItem({ key, value, separator: t.type === 'Equal' ? '=' : ':' });
       t = this.peek();
       if (t.type === 'CBrace') {
         close = this.next();
@@ -1070,8 +1174,8 @@ class Parser {
       break;
     }
     this.nl = savedNl;
-    const end = close ?? (items.length > 0 ? items[items.length - 1].value : open);
-    return { kind: 'Object', items: exact(items), range: span(open, end) };
+    const end = close ?? (this.top > base ? (this.items[this.top - 1] as ObjectItem).value : open);
+    return new ObjectNode(this.positions, open.start, eo(end), this.listFrom<ObjectItem>(base));
   }
 
   /** `[for …]` or `{for …}`; the opener is consumed and newlines are already ignored. */
@@ -1084,12 +1188,12 @@ class Parser {
         this.unclosedAtEof("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression before the end of the file.`, open.range);
       } else if (this.bracketLeftOpen(t)) {
         this.error("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression. Add "${isObject ? '}' : ']'}" at its end.`, open.range);
-        return { kind: 'Invalid', range: span(open, this.prevToken()) };
+        return new InvalidNode(this.positions, open.start, this.prevToken().end);
       } else {
         this.errorAt(t, "Invalid 'for' expression", detail, span(open, t));
       }
       const close = this.recoverTo(closeType);
-      return { kind: 'Invalid', range: span(open, close ?? this.prevToken()) };
+      return new InvalidNode(this.positions, open.start, (close ?? this.prevToken()).end);
     };
     let t = this.peek();
     if (t.type !== 'Ident') return fail(t, "For expression requires variable name after 'for'.");
@@ -1133,32 +1237,21 @@ class Parser {
     if (t.type !== closeType) return fail(t, "Extra characters after the end of the 'for' expression.");
     const close = this.next();
     const range = span(open, close);
+    const invalid = (): Expression => new InvalidNode(this.positions, open.start, close.end);
     if (!isObject) {
       if (keyExpr !== undefined) {
         this.error("Invalid 'for' expression", 'Key expression is not valid when building a tuple.', keyExpr.range, range);
-        return { kind: 'Invalid', range };
+        return invalid();
       }
       if (ellipsis !== undefined) {
         this.error("Invalid 'for' expression", 'Grouping ellipsis (...) cannot be used when building a tuple.', ellipsis.range, range);
-        return { kind: 'Invalid', range };
+        return invalid();
       }
     } else if (keyExpr === undefined) {
       this.error("Invalid 'for' expression", 'Key expression is required when building an object.', valueExpr.range, range);
-      return { kind: 'Invalid', range };
+      return invalid();
     }
-    const forExpr: ForExpr = {
-      kind: 'For',
-      ...(keyVar !== undefined ? { keyVar } : {}),
-      valueVar,
-      collection,
-      ...(keyExpr !== undefined ? { keyExpr } : {}),
-      valueExpr,
-      ...(condition !== undefined ? { condition } : {}),
-      group,
-      isObject,
-      range,
-    };
-    return forExpr;
+    return new ForNode(this.positions, open.start, close.end, keyVar, valueVar, collection, keyExpr, valueExpr, condition, group, isObject);
   }
 
   private parseTraversals(from: Expression): Expression {
@@ -1171,8 +1264,7 @@ class Parser {
       if (ty === T.Dot && this.ty[dotIdx + 1] === T.Ident) {
         const k = dotIdx + 1;
         this.i = k + 1;
-        const nameRange = this.positions.range(this.filename, this.st[k], this.en[k]);
-        ret = { kind: 'GetAttr', object: ret, name: this.src.slice(this.st[k], this.en[k]), nameRange, range: { filename: this.filename, start: ret.range.start, end: nameRange.end } };
+        ret = new GetAttrNode(this.positions, so(ret), this.en[k], ret, this.textAt(this.st[k], this.en[k]));
         continue;
       }
       const t = this.peek();
@@ -1181,18 +1273,18 @@ class Parser {
         const a = this.peek();
         if (a.type === 'Ident') {
           this.next();
-          ret = { kind: 'GetAttr', object: ret, name: this.text(a), nameRange: a.range, range: span(ret, a) };
+          ret = new GetAttrNode(this.positions, so(ret), a.end, ret, this.text(a));
         } else if (a.type === 'Number') {
           this.next();
           const key = this.legacyIndex(a, false);
-          if (key === undefined) return { kind: 'Invalid', range: span(ret, a) };
-          ret = { kind: 'Index', collection: ret, key, range: span(ret, a) };
+          if (key === undefined) return new InvalidNode(this.positions, so(ret), a.end);
+          ret = new IndexNode(this.positions, so(ret), a.end, ret, key);
         } else if (a.type === 'Star') {
           this.next();
           ret = this.parseAttrSplat(ret, t, a);
         } else {
           this.errorAt(a, 'Invalid attribute name', 'An attribute name is required after a dot.');
-          return { kind: 'Invalid', range: span(ret, t) };
+          return new InvalidNode(this.positions, so(ret), t.end);
         }
       } else if (t.type === 'OBrack') {
         const open = this.next();
@@ -1206,19 +1298,19 @@ class Parser {
             if (close.type === 'Invalid') this.quiet = true;
             this.error('Missing close bracket on splat index', 'The star for a full splat operator must be immediately followed by a closing bracket ("]").', span(open, star));
             this.recoverTo('CBrack', true);
-            return { kind: 'Invalid', range: span(ret, star) };
+            return new InvalidNode(this.positions, so(ret), star.end);
           }
           this.next();
           this.nl = savedNl;
-          const item: Expression = { kind: 'SplatItem', range: span(open, close) };
+          const item: Expression = new SplatItemNode(this.positions, open.start, close.end);
           if (++this.depth > MAX_DEPTH) {
             this.depth--;
             this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, item.range);
-            return { kind: 'Invalid', range: span(ret, close) };
+            return new InvalidNode(this.positions, so(ret), close.end);
           }
           const each = this.parseTraversals(item);
           this.depth--;
-          ret = { kind: 'Splat', source: ret, each, full: true, range: span(ret, each) };
+          ret = new SplatNode(this.positions, so(ret), eo(each), ret, each, true);
           continue;
         }
         const key = this.parseExpression();
@@ -1232,11 +1324,11 @@ class Parser {
             this.recoverTo('CBrack');
           }
           this.nl = savedNl;
-          return { kind: 'Invalid', range: span(ret, key) };
+          return new InvalidNode(this.positions, so(ret), eo(key));
         }
         this.next();
         this.nl = savedNl;
-        ret = { kind: 'Index', collection: ret, key, range: span(ret, close) };
+        ret = new IndexNode(this.positions, so(ret), close.end, ret, key);
       } else {
         return ret;
       }
@@ -1261,36 +1353,35 @@ class Parser {
       this.error('Invalid number literal', `"${raw}" is not a valid number.`, num.range);
       return undefined;
     }
-    return { kind: 'Literal', value, raw, range: num.range };
+    return new NumberNode(this.positions, num.start, num.end, value, raw);
   }
 
   /** `source.*.a.b`: only attribute (and legacy index) steps apply to each element. */
   private parseAttrSplat(source: Expression, dot: Token, star: Token): Expression {
-    const markerRange = span(dot, star);
-    let each: Expression = { kind: 'SplatItem', range: markerRange };
-    let last: { range: Range } = star;
+    let each: Expression = new SplatItemNode(this.positions, dot.start, star.end);
+    let lastEnd = star.end;
     while (this.peek().type === 'Dot') {
       this.i = this.peekIndex();
       const a = this.tok(this.i + 1);
       if (a.type === 'Ident') {
         this.i += 2;
-        each = { kind: 'GetAttr', object: each, name: this.text(a), nameRange: a.range, range: span(each, a) };
-        last = a;
+        each = new GetAttrNode(this.positions, so(each), a.end, each, this.text(a));
+        lastEnd = a.end;
       } else if (a.type === 'Number') {
         this.i += 2;
         const key = this.legacyIndex(a, true);
-        if (key === undefined) return { kind: 'Invalid', range: span(source, a) };
-        each = { kind: 'Index', collection: each, key, range: span(each, a) };
-        last = a;
+        if (key === undefined) return new InvalidNode(this.positions, so(source), a.end);
+        each = new IndexNode(this.positions, so(each), a.end, each, key);
+        lastEnd = a.end;
       } else if (a.type === 'Star') {
         this.errorAt(a, 'Nested splat expression not allowed', 'A splat expression (*) cannot be used inside another attribute-only splat expression.');
         this.i += 2;
-        return { kind: 'Invalid', range: span(source, a) };
+        return new InvalidNode(this.positions, so(source), a.end);
       } else {
         break; // the outer traversal loop reports the dot
       }
     }
-    return { kind: 'Splat', source, each, full: false, range: span(source, last) };
+    return new SplatNode(this.positions, so(source), lastEnd, source, each, false);
   }
 
   // ---- templates ----------------------------------------------------------------------------
@@ -1303,13 +1394,11 @@ class Parser {
     if (ty[i] === T.OQuote && ty[i + 1] === T.QuotedLit && ty[i + 2] === T.CQuote) {
       const litStart = this.st[i + 1];
       const litEnd = this.en[i + 1];
-      const raw = this.src.slice(litStart, litEnd);
+      const raw = this.textAt(litStart, litEnd);
       if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) {
         this.i = i + 3;
         const p = this.positions;
-        const f = this.filename;
-        const value: LiteralExpr = { kind: 'Literal', value: raw, range: p.range(f, litStart, litEnd) };
-        return { kind: 'Template', parts: [value], range: p.range(f, this.st[i], this.en[i + 2]) };
+        return new TemplateNode(p, this.st[i], this.en[i + 2], [new LiteralNode(p, litStart, litEnd, raw)]);
       }
     }
     const open = this.next();
@@ -1326,7 +1415,7 @@ class Parser {
       this.nl = savedNl;
       this.error('Expression too deeply nested', `Expressions are nested more than ${MAX_DEPTH} levels deep here.`, open.range);
       this.recoverTo(closer, !heredoc);
-      return { kind: 'Invalid', range: open.range };
+      return new InvalidNode(this.positions, open.start, open.end);
     }
 
     for (;;) {
@@ -1346,7 +1435,7 @@ class Parser {
         this.i++;
         let val = t.type === 'QuotedLit' ? this.decodeQuoted(t) : decodeHeredocText(this.text(t));
         if (ltrim) val = trimStartSpace(val);
-        atoms.push({ k: 'lit', val, range: t.range });
+        atoms.push({ k: 'lit', val, s: t.start, e: t.end });
         nextCanTrimPrev = true;
         continue;
       }
@@ -1378,26 +1467,21 @@ class Parser {
     this.nl = savedNl;
     this.depth--;
 
-    const end = close ?? this.prevToken();
-    const range = span(open, end);
+    const end = (close ?? this.prevToken()).end;
     if (heredoc && this.text(open).startsWith('<<-')) flushHeredoc(atoms);
     const passthru = atoms.length === 1 && atoms[0].k === 'interp';
     meldLiterals(atoms);
-    if (atoms.length === 0) {
-      const at = open.range.end;
-      atoms.push({ k: 'lit', val: '', range: pointRange(this.filename, at) });
-    }
-    atoms.push({ k: 'end', range: close !== undefined ? close.range : pointRange(this.filename, end.range.end) });
+    if (atoms.length === 0) atoms.push({ k: 'lit', val: '', s: open.end, e: open.end });
+    atoms.push(close !== undefined ? { k: 'end', s: close.start, e: close.end } : { k: 'end', s: end, e: end });
 
     if (passthru) {
       const only = atoms[0] as { k: 'interp'; expr: Expression };
-      return { kind: 'TemplateWrap', wrapped: only.expr, range };
+      return new TemplateWrapNode(this.positions, open.start, end, only.expr);
     }
-    const parts = hasDirectives(atoms) ? this.buildTemplateParts(atoms) : flatParts(atoms);
-    const template: TemplateExpr = heredoc
-      ? { kind: 'Template', parts, heredoc: heredocInfo(this.text(open)), range }
-      : { kind: 'Template', parts, range };
-    return template;
+    const parts = hasDirectives(atoms) ? this.buildTemplateParts(atoms) : flatParts(atoms, this.positions);
+    return heredoc
+      ? new HeredocNode(this.positions, open.start, end, parts, heredocInfo(this.text(open)))
+      : new TemplateNode(this.positions, open.start, end, parts);
   }
 
   /** `${ expr }`; returns 'trim' when it ended with `~}`. */
@@ -1406,7 +1490,7 @@ class Parser {
     const close = this.peek();
     if (close.type === 'TemplateSeqEnd') {
       this.next();
-      atoms.push({ k: 'interp', expr, range: span(open, close) });
+      atoms.push({ k: 'interp', expr, s: open.start, e: close.end });
       return close.end - close.start === 2 ? 'trim' : 'ok';
     }
     if (close.type === 'EOF') {
@@ -1419,7 +1503,7 @@ class Parser {
       this.errorAt(close, 'Extra characters after interpolation expression', 'Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with "$${" instead of just "${".', span(open, close));
     }
     this.recoverTo('TemplateSeqEnd', !heredoc);
-    atoms.push({ k: 'interp', expr: { kind: 'Invalid', range: span(open, expr) }, range: span(open, expr) });
+    atoms.push({ k: 'interp', expr: new InvalidNode(this.positions, open.start, eo(expr)), s: open.start, e: eo(expr) });
     return 'error';
   }
 
@@ -1437,13 +1521,13 @@ class Parser {
     switch (word) {
       case 'if': {
         const cond = this.parseExpression();
-        atom = { k: 'if', cond, range: open.range };
+        atom = { k: 'if', cond, s: open.start, e: open.end };
         break;
       }
       case 'else':
       case 'endif':
       case 'endfor':
-        atom = { k: word, range: open.range };
+        atom = { k: word, s: open.start, e: open.end };
         break;
       case 'for': {
         const failFor = (t: Token, detail: string): 'error' => {
@@ -1468,7 +1552,7 @@ class Parser {
         if (!this.isKeyword(t, 'in')) return failFor(t, "For directive requires 'in' keyword after names.");
         this.next();
         const coll = this.parseExpression();
-        atom = keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, range: open.range } : { k: 'for', valueVar, coll, range: open.range };
+        atom = keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, s: open.start, e: open.end } : { k: 'for', valueVar, coll, s: open.start, e: open.end };
         break;
       }
       default:
@@ -1484,18 +1568,19 @@ class Parser {
         this.errorAt(close, `Extra characters in ${word} marker`, 'Expected a closing brace to end the sequence, but found extra characters.', span(open, close));
       }
       this.recoverTo('TemplateSeqEnd', !heredoc);
-      atom.range = span(open, this.prevToken());
+      atom.e = this.prevToken().end;
       atoms.push(atom);
       return 'error';
     }
     this.next();
-    atom.range = span(open, close);
+    atom.e = close.end;
     atoms.push(atom);
     return close.end - close.start === 2 ? 'trim' : 'ok';
   }
 
   /** Nest the flat atoms into parts with if/for directives, as hclsyntax's templateParser. */
   private buildTemplateParts(atoms: TemplateAtom[]): TemplatePart[] {
+    const p = this.positions;
     let pos = 0;
     const peekAtom = (): TemplateAtom => atoms[pos];
     const readAtom = (): TemplateAtom => {
@@ -1503,19 +1588,17 @@ class Parser {
       if (a.k !== 'end') pos++;
       return a;
     };
-    const sequence = (parts: TemplatePart[], range: Range | undefined, fallback: Pos): TemplateExpr => {
-      const r = range ?? pointRange(this.filename, fallback);
-      return { kind: 'Template', parts, range: r };
-    };
-    const partsRange = (parts: TemplatePart[]): Range | undefined =>
-      parts.length === 0 ? undefined : span(parts[0], parts[parts.length - 1]);
+    const rangeOf = (a: TemplateAtom): Range => p.span(a.s, a.e);
+    /** The parts as a template; with no parts, an empty one at `fallback`. */
+    const sequence = (parts: TemplatePart[], fallback: number): TemplateExpr =>
+      parts.length === 0 ? new TemplateNode(p, fallback, fallback, parts) : new TemplateNode(p, so(parts[0]), eo(parts[parts.length - 1]), parts);
 
     const parseOne = (): TemplatePart => {
       const a = peekAtom();
       switch (a.k) {
         case 'lit':
           readAtom();
-          return { kind: 'Literal', value: a.val, range: a.range };
+          return new LiteralNode(p, a.s, a.e, a.val);
         case 'interp':
           readAtom();
           return a.expr;
@@ -1528,8 +1611,8 @@ class Parser {
           for (;;) {
             const b = peekAtom();
             if (b.k === 'end') {
-              this.error('Unexpected end of template', 'This if directive is missing its corresponding endif directive: add %{endif} where its content ends.', a.range);
-              return { kind: 'Invalid', range: span(a, b) };
+              this.error('Unexpected end of template', 'This if directive is missing its corresponding endif directive: add %{endif} where its content ends.', rangeOf(a));
+              return new InvalidNode(p, a.s, b.e);
             }
             if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
               readAtom();
@@ -1539,18 +1622,16 @@ class Parser {
                 continue;
               }
               if (b.k === 'endif') {
-                const thenExpr = sequence(thenParts, partsRange(thenParts), a.range.end);
-                const ifPart: TemplatePart = hasElse
-                  ? { kind: 'TemplateIf', condition: (a as { cond: Expression }).cond, then: thenExpr, else: sequence(elseParts, partsRange(elseParts), b.range.start), range: span(a, b) }
-                  : { kind: 'TemplateIf', condition: (a as { cond: Expression }).cond, then: thenExpr, range: span(a, b) };
-                return ifPart;
+                const thenExpr = sequence(thenParts, a.e);
+                const elseExpr = hasElse ? sequence(elseParts, b.s) : undefined;
+                return new TemplateIfNode(p, a.s, b.e, a.cond, thenExpr, elseExpr);
               }
               if (b.k === 'else') {
-                this.error('Unexpected else directive', `Already in the else clause for the if started at ${formatPos(a.range)}.`, b.range);
+                this.error('Unexpected else directive', `Already in the else clause for the if started at ${formatPos(rangeOf(a))}.`, rangeOf(b));
               } else {
-                this.error(`Unexpected ${b.k} directive`, `Expecting an endif directive for the if started at ${formatPos(a.range)}.`, b.range);
+                this.error(`Unexpected ${b.k} directive`, `Expecting an endif directive for the if started at ${formatPos(rangeOf(a))}.`, rangeOf(b));
               }
-              return { kind: 'Invalid', range: span(a, b) };
+              return new InvalidNode(p, a.s, b.e);
             }
             current.push(parseOne());
           }
@@ -1561,35 +1642,31 @@ class Parser {
           for (;;) {
             const b = peekAtom();
             if (b.k === 'end') {
-              this.error('Unexpected end of template', 'This for directive is missing its corresponding endfor directive: add %{endfor} where its content ends.', a.range);
-              return { kind: 'Invalid', range: span(a, b) };
+              this.error('Unexpected end of template', 'This for directive is missing its corresponding endfor directive: add %{endfor} where its content ends.', rangeOf(a));
+              return new InvalidNode(p, a.s, b.e);
             }
             if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
               readAtom();
               if (b.k === 'endfor') {
-                const forA = a as { keyVar?: string; valueVar: string; coll: Expression };
-                const bodyExpr = sequence(body, partsRange(body), a.range.end);
-                return forA.keyVar !== undefined
-                  ? { kind: 'TemplateFor', keyVar: forA.keyVar, valueVar: forA.valueVar, collection: forA.coll, body: bodyExpr, range: span(a, b) }
-                  : { kind: 'TemplateFor', valueVar: forA.valueVar, collection: forA.coll, body: bodyExpr, range: span(a, b) };
+                return new TemplateForNode(p, a.s, b.e, a.keyVar, a.valueVar, a.coll, sequence(body, a.e));
               }
               if (b.k === 'else') {
-                this.error('Unexpected else directive', 'An else clause is not expected for a for directive.', b.range);
+                this.error('Unexpected else directive', 'An else clause is not expected for a for directive.', rangeOf(b));
               } else {
-                this.error(`Unexpected ${b.k} directive`, `Expecting an endfor directive corresponding to the for directive at ${formatPos(a.range)}.`, b.range);
+                this.error(`Unexpected ${b.k} directive`, `Expecting an endfor directive corresponding to the for directive at ${formatPos(rangeOf(a))}.`, rangeOf(b));
               }
-              return { kind: 'Invalid', range: span(a, b) };
+              return new InvalidNode(p, a.s, b.e);
             }
             body.push(parseOne());
           }
         }
         case 'end':
           // Unreachable from the root loop; kept for exhaustiveness.
-          return { kind: 'Invalid', range: a.range };
+          return new InvalidNode(p, a.s, a.e);
         default:
           readAtom();
-          this.error(`Unexpected ${a.k} directive`, 'The control directives within this template are unbalanced.', a.range);
-          return { kind: 'Invalid', range: a.range };
+          this.error(`Unexpected ${a.k} directive`, 'The control directives within this template are unbalanced.', rangeOf(a));
+          return new InvalidNode(p, a.s, a.e);
       }
     };
 
@@ -1603,7 +1680,7 @@ class Parser {
   /** Decode a quoted literal's escapes, reporting bad ones. */
   private decodeQuoted(t: Token): string {
     const src = this.src;
-    const raw = src.slice(t.start, t.end);
+    const raw = this.textAt(t.start, t.end);
     if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) return raw;
     let out = '';
     let i = t.start;
@@ -1666,24 +1743,16 @@ class Parser {
   }
 }
 
-/**
- * A copy without spare capacity. Arrays built by push keep room for 16 more items, which
- * for a large file's AST (mostly short lists) is memory the garbage collector keeps tracing.
- */
-function exact<T>(items: T[]): T[] {
-  return items.length === 0 ? [] : items.slice();
-}
-
 function hasDirectives(atoms: readonly TemplateAtom[]): boolean {
   for (const a of atoms) if (a.k !== 'lit' && a.k !== 'interp' && a.k !== 'end') return true;
   return false;
 }
 
 /** Parts of a template without directives: literals and interpolations, in order. */
-function flatParts(atoms: readonly TemplateAtom[]): TemplatePart[] {
+function flatParts(atoms: readonly TemplateAtom[], at: SourcePositions): TemplatePart[] {
   const parts: TemplatePart[] = [];
   for (const a of atoms) {
-    if (a.k === 'lit') parts.push({ kind: 'Literal', value: a.val, range: a.range });
+    if (a.k === 'lit') parts.push(new LiteralNode(at, a.s, a.e, a.val));
     else if (a.k === 'interp') parts.push(a.expr);
   }
   return parts;
@@ -1770,25 +1839,10 @@ function flushHeredoc(atoms: TemplateAtom[]): void {
       const c = a.val.charCodeAt(k);
       k += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
     }
-    const start = a.range.start;
-    const bytes = utf8Length(a.val.slice(0, k));
+    // The removed indent is source text as written, so the literal now starts k units later.
     a.val = a.val.slice(k);
-    a.range = { filename: a.range.filename, start: { line: start.line, column: start.column + min, byte: start.byte + bytes }, end: a.range.end };
+    a.s += k;
   }
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && k + 1 < s.length) {
-      n += 4;
-      k++;
-    } else n += 3;
-  }
-  return n;
 }
 
 function countCodePoints(s: string, units: number): number {
@@ -1808,7 +1862,7 @@ function meldLiterals(atoms: TemplateAtom[]): void {
     const prev = w > 0 ? atoms[w - 1] : undefined;
     if (a.k === 'lit' && prev !== undefined && prev.k === 'lit') {
       prev.val += a.val;
-      prev.range = { filename: prev.range.filename, start: prev.range.start, end: a.range.end };
+      prev.e = a.e;
       continue;
     }
     atoms[w++] = a;
