@@ -16,9 +16,10 @@
 //                  vs shutdown bound + switch + Σ group bounds (reverse replication not bounded)
 // Target: boots and storage+boots ratios ≤ 1.05.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -36,7 +37,13 @@ const RUNS = Number(opt('runs', '3'));
 const SCALES = opt('scales', '0.0005').split(',').map(Number);
 const P = Number(opt('parallelism', '10'));
 const TARGET = 1.05;
-/** --trace: per-boot durations and boot concurrency of each run (where the time goes). */
+/**
+ * --trace: where each boot's real time goes. Provider calls by method; and, from the simulator's
+ * own event log (model times mapped to real ones through its clock), per boot: the run's
+ * VM_BOOTUP_STARTED → the start request applied in the simulator ("start"), the simulator's
+ * ready time → the run's VM_BOOTUP_COMPLETED ("notice"), and a slot's idle time between one
+ * boot completing and the next boot of the group starting ("refill").
+ */
 const TRACE = argv.includes('--trace');
 
 const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
@@ -45,6 +52,8 @@ const { nodeConfigFs } = await load('commands/inputs.js');
 const { loadConfig } = await load('config/load.js');
 const { connectCloud } = await load('apply/cloud.js');
 const { vmBootSeconds, vmShutdownSeconds, volumeGroupSwitchSeconds } = await load('config/timing.js');
+const { SimulatorAdmin } = await load('sim/admin.js');
+const { cloudName } = await load('lifecycle/estate.js');
 
 /**
  * Five groups of 100 VMs, each group a counted block with its own shape (so boot times differ
@@ -132,7 +141,8 @@ function lowerBound(dir) {
   const shutdown = plan.groups.reduce((s, g) => s + groupBound(g.vms.map((a) => vmShutdownSeconds(cfg.vms.get(a)))), 0);
   let storage = 0;
   for (const vg of cfg.volumeGroups.values()) storage = Math.max(storage, volumeGroupSwitchSeconds(vg.volumes.reduce((s, v) => s + v.sizeGb, 0)));
-  return { groups, boots: groups.reduce((s, g) => s + g.bound, 0), storage, shutdown };
+  const bootOf = new Map([...cfg.vms].map(([a, vm]) => [a, vmBootSeconds(vm)]));
+  return { groups, boots: groups.reduce((s, g) => s + g.bound, 0), storage, shutdown, bootOf };
 }
 
 function median(xs) {
@@ -140,9 +150,12 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function failover(dir, scale) {
+async function failover(dir, scale, bootOf) {
   const at = {};
   const boots = new Map();
+  const booted = new Map();
+  const switched = new Map();
+  const groupDone = [];
   const durations = [];
   let inFlight = 0;
   let peak = 0;
@@ -154,16 +167,38 @@ async function failover(dir, scale) {
       peak = Math.max(peak, ++inFlight);
     } else if (name === 'VM_BOOTUP_COMPLETED') {
       durations.push(t - boots.get(subject));
+      booted.set(subject, t);
       inFlight--;
-    }
+    } else if (name === 'GROUP_COMPLETED') groupDone.push(t);
   };
   const env = { DRCTL_SIM_TIME_SCALE: String(scale), NO_COLOR: '1' };
-  const ctx = { cwd: dir, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined, drSink: (e) => stamp(e.name, e.subject) };
+  const ctx = { cwd: dir, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined, drSink: (e) => {
+    stamp(e.name, e.subject);
+    if (e.name === 'machine.transition' && e.detail?.to === 'storage-switched') switched.set(e.subject, performance.now());
+  } };
   const calls = new Map();
+  const sim = { log: [], toReal: undefined, powerCalls: new Map(), scale };
   if (TRACE) {
     // Times every provider call, by method: where a boot's real time goes.
     ctx.connect = async (config) => {
       const c = await connectCloud(config, { cwd: dir, env });
+      // The simulator's model clock runs at 1/scale from an origin: calibrate it (before the
+      // run starts) by the midpoint of a clock request, then read its event log before it closes.
+      const lock = JSON.parse(readFileSync(join(dir, '.drctl/sim/sim.lock'), 'utf8'));
+      const admin = new SimulatorAdmin(lock.url, lock.token);
+      const samples = [];
+      for (let i = 0; i < 5; i++) {
+        const a = performance.now();
+        const { nowMs } = await admin.clock();
+        samples.push({ rtt: performance.now() - a, real: (a + performance.now()) / 2, model: nowMs });
+      }
+      const best = samples.sort((x, y) => x.rtt - y.rtt)[0];
+      sim.toReal = (modelMs) => best.real + (modelMs - best.model) * scale;
+      const close = c.close;
+      c.close = async () => {
+        sim.log = await admin.log(0);
+        return close();
+      };
       const provider = new Proxy(c.provider, {
         get(target, key) {
           const v = Reflect.get(target, key);
@@ -173,6 +208,7 @@ async function failover(dir, scale) {
             try {
               return await v.apply(target, args);
             } finally {
+              if (key === 'powerVm' && args[2] === 'start') sim.powerCalls.set(args[1], { called: t, returned: performance.now() });
               const k = `${String(key)}${key === 'read' || key === 'list' || key === 'findByName' || key === 'create' ? ` ${args[0]}` : ''}`;
               const e = calls.get(k) ?? { n: 0, ms: 0 };
               calls.set(k, { n: e.n + 1, ms: e.ms + performance.now() - t });
@@ -183,9 +219,18 @@ async function failover(dir, scale) {
       return { ...c, provider };
     };
   }
+  const loopDelay = TRACE ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  loopDelay?.enable();
+  const gcs = [];
+  const gcWatch = TRACE ? new PerformanceObserver((l) => gcs.push(...l.getEntries().map((e) => ({ ms: e.duration, kind: e.detail?.kind })))) : undefined;
+  gcWatch?.observe({ entryTypes: ['gc'] });
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   const out = await moveService('failover', { dir: 'cfg', vars: [] }, ctx);
   const wall = performance.now() - t0;
+  loopDelay?.disable();
+  gcWatch?.disconnect();
+  const elu = performance.eventLoopUtilization(elu0);
   const r = out.move?.record;
   if (!r || r.outcome !== 'succeeded') throw new Error(`failover did not succeed: ${r?.outcome ?? out.move?.message ?? out.diagnostics.map((d) => d.summary).join('; ')}\n${(r?.failures ?? []).slice(0, 5).join('\n')}`);
   if (TRACE) {
@@ -193,6 +238,15 @@ async function failover(dir, scale) {
     const q = (f) => durations[Math.min(durations.length - 1, Math.floor(durations.length * f))].toFixed(1);
     for (const [k, e] of [...calls].sort((a, b) => b[1].ms - a[1].ms)) console.log(`    trace: provider ${k.padEnd(20)} ${String(e.n).padStart(5)} calls, mean ${(e.ms / e.n).toFixed(1)} ms`);
     console.log(`    trace: boot start→up real ms p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} max ${q(1)}; peak boots in flight ${peak}`);
+    traceBoots(r, boots, booted, groupDone, sim, switched, (v) => bootOf.get(v));
+    const d = (q) => (loopDelay.percentile(q) / 1e6 - 1).toFixed(2);
+    const kinds = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak callbacks' };
+    const groupsOf = new Map();
+    for (const g of gcs) groupsOf.set(kinds[g.kind] ?? String(g.kind), [...(groupsOf.get(kinds[g.kind] ?? String(g.kind)) ?? []), g]);
+    const byKind = [...groupsOf]
+      .map(([k, xs]) => `${k} ${xs.length}× ${xs.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms (longest ${Math.max(...xs.map((x) => x.ms)).toFixed(1)})`);
+    console.log(`    trace: garbage collection: ${byKind.join(', ')}; heap used ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+    console.log(`    trace: event loop busy ${(elu.utilization * 100).toFixed(0)}% of the run; its delay beyond a 1 ms timer p50 ${d(50)} p90 ${d(90)} p99 ${d(99)} max ${(loopDelay.max / 1e6 - 1).toFixed(1)} ms`);
   }
   const active = Object.values(r.vms).filter((v) => v.activeOn === 'site.dr').length;
   if (active !== GROUPS.length * PER_GROUP) throw new Error(`only ${active} VMs active at site.dr`);
@@ -203,6 +257,64 @@ async function failover(dir, scale) {
     move: at.MOVE_COMPLETED.last - at.MOVE_STARTED.first,
     groups: r.groups.map((g) => g.seconds * 1000),
   };
+}
+
+/** The per-boot latency breakdown of one traced run (see --trace). */
+function traceBoots(record, started, booted, groupDone, sim, switched, modelBoot) {
+  const byName = new Map();
+  for (const e of sim.log) if (e.type === 'vm.start' && e.location === 'wdc04') byName.set(e.resource.name, e);
+  const start = [];
+  const notice = [];
+  const refill = [];
+  const parts = { run: [], http: [], wake: [], back: [] };
+  const mismatched = [];
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const at = (f) => s[Math.min(s.length - 1, Math.floor(s.length * f))];
+    return `n ${s.length} mean ${(s.reduce((a, x) => a + x, 0) / s.length).toFixed(2)} p10 ${at(0.1).toFixed(2)} p50 ${at(0.5).toFixed(2)} p90 ${at(0.9).toFixed(2)} max ${at(1).toFixed(2)} sum ${s.reduce((a, x) => a + x, 0).toFixed(0)}`;
+  };
+  const perGroup = [];
+  for (const g of record.groups) {
+    const vms = g.vms.filter((v) => started.has(v) && booted.has(v) && byName.has(cloudName(v)));
+    const over = vms.map((v) => booted.get(v) - started.get(v) - (byName.get(cloudName(v)).effectiveAtMs - byName.get(cloudName(v)).atMs) * sim.scale);
+    perGroup.push(`${g.name} ${(over.reduce((a, x) => a + x, 0) / over.length).toFixed(2)}`);
+    for (const v of vms) {
+      const e = byName.get(cloudName(v));
+      const off = Math.abs((e.effectiveAtMs - e.atMs) / 1000 - modelBoot(v));
+      if (off > 0.001) mismatched.push(`${v}: simulator ${(e.effectiveAtMs - e.atMs) / 1000} s, bound ${modelBoot(v)} s`);
+      start.push(sim.toReal(e.atMs) - started.get(v));
+      notice.push(booted.get(v) - sim.toReal(e.effectiveAtMs));
+      const call = sim.powerCalls.get(e.resource.id);
+      if (call) {
+        parts.run.push(call.called - started.get(v));
+        parts.http.push(sim.toReal(e.atMs) - call.called);
+        parts.wake.push(call.returned - sim.toReal(e.effectiveAtMs));
+        parts.back.push(booted.get(v) - call.returned);
+      }
+    }
+    // The k-th start after the first P fills the slot freed by the (k-P)-th completion.
+    const s = vms.map((v) => started.get(v)).sort((a, b) => a - b);
+    const c = vms.map((v) => booted.get(v)).sort((a, b) => a - b);
+    for (let k = P; k < s.length; k++) refill.push(s[k] - c[k - P]);
+  }
+  console.log(`    trace: start  (VM_BOOTUP_STARTED → start applied in the simulator) ms ${stats(start)}`);
+  console.log(`    trace: notice (simulator ready → VM_BOOTUP_COMPLETED)              ms ${stats(notice)}`);
+  console.log(`    trace: simulator boot times that differ from the bound's model: ${mismatched.length ? mismatched.slice(0, 5).join('; ') : 'none'}`);
+  if (parts.run.length) {
+    console.log(`    trace:   start = VM_BOOTUP_STARTED → powerVm called     ms ${stats(parts.run)}`);
+    console.log(`    trace:         + powerVm called → start applied       ms ${stats(parts.http)}`);
+    console.log(`    trace:   notice = simulator ready → powerVm returns   ms ${stats(parts.wake)}`);
+    console.log(`    trace:         + powerVm returns → VM_BOOTUP_COMPLETED ms ${stats(parts.back)}`);
+  }
+  console.log(`    trace: mean ms per boot beyond its modelled time (start + notice), by group: ${perGroup.join(', ')}`);
+  console.log(`    trace: refill (a boot completed → the next boot of its group starts) ms ${stats(refill)}`);
+  const firsts = record.groups.map((g) => Math.min(...g.vms.map((v) => started.get(v) ?? Infinity)));
+  const gaps = groupDone.slice(0, -1).map((t, i) => firsts[i + 1] - t);
+  const lasts = record.groups.map((g) => Math.max(...g.vms.map((v) => booted.get(v) ?? -Infinity)));
+  const lastSwitched = record.groups.map((g) => Math.max(...g.vms.map((v) => switched.get(v) ?? -Infinity)));
+  const firstSwitched = record.groups.map((g) => Math.min(...g.vms.map((v) => switched.get(v) ?? Infinity)));
+  console.log(`    trace: storage steps of each group, ms after the first boot: ${record.groups.map((g, i) => `${g.name} ${(firstSwitched[i] - firsts[0]).toFixed(0)}..${(lastSwitched[i] - firsts[0]).toFixed(0)}`).join(', ')}`);
+  console.log(`    trace: group handover (last boot up → GROUP_COMPLETED → next group's first start) ms ${record.groups.slice(0, -1).map((g, i) => `${(groupDone[i] - lasts[i]).toFixed(1)}+${gaps[i].toFixed(1)}`).join(', ')}`);
 }
 
 const base = mkdtempSync(join(tmpdir(), 'drctl-dr-bench-'));
@@ -231,7 +343,7 @@ try {
     for (let i = 0; i < RUNS; i++) {
       const dir = join(base, `run-${scale}-${i}`);
       cpSync(join(base, 'estate'), dir, { recursive: true });
-      runs.push(await failover(dir, scale));
+      runs.push(await failover(dir, scale, bound.bootOf));
       rmSync(dir, { recursive: true, force: true });
     }
     const ms = (model) => model * scale * 1000;

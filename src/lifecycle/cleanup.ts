@@ -74,7 +74,7 @@ export async function cleanupService(opts: DrRunOptions, ctx: DrContext): Promis
     channel.log.emit({ name: 'DRILL_CLEANUP_COMPLETED', subject: 'cleanup', message: `removed ${result.removed.vms.length} VM(s), ${result.removed.volumes.length} volume(s), ${result.removed.networks.length} network(s)` });
     await dr.state.commit();
     await channel.close();
-    const recordFile = writeRunRecord(dr, run, { run, kind: 'cleanup', removed: result.removed, events: channel.log.events.length });
+    const recordFile = writeRunRecord(dr, run, { run, kind: 'cleanup', removed: result.removed, events: channel.log.count });
     return { diagnostics: opened.diagnostics, sources: opened.sources, result, recordFile };
   } finally {
     await dr.close();

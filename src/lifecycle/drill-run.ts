@@ -228,7 +228,7 @@ export async function runDrill(dr: DrSession, opts: DrillOptions): Promise<{ rec
     groups: groupsDone,
     rto: { achievedSeconds, achievedModelSeconds, predictedSeconds: runbook.predictedSeconds, targetSeconds: target, ...(achievedModelSeconds !== undefined && target !== undefined ? { met: achievedModelSeconds <= target } : {}) },
     cleanup: cleaned,
-    events: { file: channel.log.file, count: channel.log.events.length },
+    events: { file: channel.log.file, count: channel.log.count },
     runbook,
   };
   void siteKey;

@@ -28,7 +28,9 @@ export type DrEventSink = (e: DrEvent) => void;
 export interface EventLog {
   readonly file: string;
   emit(e: DrEventInput): DrEvent;
-  readonly events: readonly DrEvent[];
+  /** Events emitted so far, in all and by severity (the events themselves are in the file). */
+  readonly count: number;
+  readonly bySeverity: Readonly<Record<string, number>>;
   close(): void;
 }
 
@@ -38,12 +40,17 @@ export function openEventLog(dir: string, run: string, now: () => number, wall: 
   const file = path.join(dir, `${run}.jsonl`);
   const fd = fs.openSync(file, 'a');
   const start = now();
-  const events: DrEvent[] = [];
+  // Counts, not the events: a big move emits tens of thousands, and keeping them all alive
+  // only makes the garbage collector copy them while boots wait.
+  const bySeverity: Record<string, number> = {};
   let seq = 0;
   let open = true;
   return {
     file,
-    events,
+    get count() {
+      return seq;
+    },
+    bySeverity,
     emit(input) {
       const spec = input.name in KSYS_EVENTS ? KSYS_EVENTS[input.name as KsysEventName] : undefined;
       const e: DrEvent = {
@@ -55,7 +62,7 @@ export function openEventLog(dir: string, run: string, now: () => number, wall: 
         severity: input.severity ?? spec?.severity ?? 'info',
         ...(spec ? { topic: spec.topic } : {}),
       };
-      events.push(e);
+      bySeverity[e.severity] = (bySeverity[e.severity] ?? 0) + 1;
       if (open) fs.writeSync(fd, JSON.stringify(e) + '\n');
       for (const s of sinks) s(e);
       return e;

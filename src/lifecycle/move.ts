@@ -23,7 +23,7 @@ import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './sess
 import type { KsysEventName } from './ksys.js';
 import { ProviderError } from '../provider/errors.js';
 import type { VmState } from '../provider/types.js';
-import { vmShutdownSeconds } from '../config/timing.js';
+import { vmShutdownSeconds, volumeGroupSwitchSeconds } from '../config/timing.js';
 
 /** The simulator's (and PowerVS's rough) time for an immediate shutdown. */
 const IMMEDIATE_SHUTDOWN_SECONDS = 5;
@@ -211,6 +211,8 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
   const unplannedFlag = unplanned;
   const sourceLost = { value: false };
   const switches = new Map<string, Promise<void>>();
+  /** Each VM's storage step once storage is switched (see paceStorageSteps). */
+  const storageSteps = new Map<string, Promise<void>>();
 
   const stepActors = {
     shutdownVm: async ({ input }: { input: StepInput }) => {
@@ -218,9 +220,15 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
       const id = input.placement[input.from];
       const vm = id ? await provider.read('vm', ws, id) : await provider.findByName('vm', ws, cloudName(input.vm));
       if (!vm || vm.status === 'SHUTOFF') return;
-      await provider.stopVm(ws, vm.id, { immediate: unplannedFlag, wait: false });
       const spec = config.vms.get(input.vm);
-      await settleVm(ws, vm.id, (s) => s.status === 'SHUTOFF', unplannedFlag ? IMMEDIATE_SHUTDOWN_SECONDS : spec ? vmShutdownSeconds(spec) : 60, 'shut off');
+      const modelSeconds = unplannedFlag ? IMMEDIATE_SHUTDOWN_SECONDS : spec ? vmShutdownSeconds(spec) : 60;
+      try {
+        await provider.powerVm(ws, vm.id, unplannedFlag ? 'immediate-shutdown' : 'stop', { expectedMs: modelSeconds * 1000 * scale, timeoutMs: realMs(3600) });
+      } catch (e) {
+        // Already stopping (an earlier attempt's request landed): wait for it like any other.
+        if (!(e instanceof ProviderError && e.code === 'conflict')) throw e;
+        await settleVm(ws, vm.id, (s) => s.status === 'SHUTOFF', modelSeconds, 'shut off');
+      }
     },
     switchStorage: async ({ input }: { input: StepInput }) => {
       for (const vg of config.vms.get(input.vm)?.volumeGroups ?? []) await switchGroup(vg, input.to);
@@ -243,33 +251,32 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
   };
 
   /**
-   * Starts a VM by id and waits for it; false when no VM has that id there. No read first: a
-   * boot is the critical path, and a VM already starting or running (an earlier attempt's
-   * request landed) answers 409, after which it is waited for like any other.
+   * Starts a VM by id and waits for it; false when no VM has that id there. A boot is the
+   * critical path of a move, so it is one request to start and one held task read to learn it
+   * is up (the provider's powerVm), with no read first: a VM already starting or running (an
+   * earlier attempt's request landed) answers 409, after which it is waited for by reads.
    */
   async function startAndSettle(ws: string, id: string, vm: string): Promise<boolean> {
+    const modelSeconds = config.vms.get(vm)?.bootSeconds ?? 0;
     try {
-      await provider.startVm(ws, id, { wait: false });
+      await provider.powerVm(ws, id, 'start', { expectedMs: modelSeconds * 1000 * scale, timeoutMs: realMs(3600) });
+      return true;
     } catch (e) {
       if (e instanceof ProviderError && e.code === 'not_found') return false;
       if (!(e instanceof ProviderError && e.code === 'conflict')) throw e;
     }
-    await settleVm(ws, id, (s) => s.ready, config.vms.get(vm)?.bootSeconds ?? 0, 'become ACTIVE and healthy');
+    await settleVm(ws, id, (s) => s.ready, modelSeconds, 'become ACTIVE and healthy');
     return true;
   }
 
   /**
-   * Waits for a VM this run started or stopped: sleeps through the modelled duration (config
-   * timing), then polls at a short interval. The provider's own wait polls at a fixed interval
-   * from the start, which adds up to an interval to every boot and reads the VM many times;
-   * boots are the critical path of a move, so that wait shows in the RTO.
+   * Waits for a VM whose action an earlier attempt already sent (its own answered 409): it may
+   * be done, or anywhere in its modelled duration, so it is read at once, then at intervals that
+   * start at 1% of that duration and double up to 2 s.
    */
   async function settleVm(ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
-    // Scale 0 is the instant simulator: nothing to sleep through. A real endpoint runs at scale 1.
-    const expectedMs = modelSeconds * 1000 * scale;
-    const intervalMs = Math.min(2000, Math.max(1, expectedMs * 0.01));
+    let intervalMs = Math.min(2000, Math.max(1, modelSeconds * 1000 * scale * 0.01));
     const deadline = Date.now() + realMs(3600);
-    await sleep(Math.max(0, expectedMs - intervalMs));
     for (;;) {
       const s = await provider.read('vm', ws, id);
       if (!s) throw new Error(`${id} is gone from ${ws}`);
@@ -277,21 +284,27 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
       if (s.status === 'ERROR') throw new Error(`it went into ERROR${s.fault ? `: ${s.fault}` : ''}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting to ${goal} (last seen: ${s.status}/${s.health})`);
       await sleep(intervalMs);
+      intervalMs = Math.min(2000, intervalMs * 2);
     }
   }
 
-  async function switchGroup(vg: string, target: string): Promise<void> {
+  /** Stops replication of a volume group with access at `target`, after `first` (once per run). */
+  async function switchGroup(vg: string, target: string, first: Promise<unknown> = Promise.resolve()): Promise<void> {
     let p = switches.get(vg);
     if (!p) {
       p = (async () => {
         const ws = workspaceOf(config, target);
         let { group, status } = await replicationAt(provider, config, session, vg, target, cache);
+        await first;
         if (status.status === 'error') status = await provider.resetVolumeGroup(ws, group.id);
         if (!status.replicationEnabled) return; // already stopped with access by an earlier attempt
         emit({ name: 'VG_REVERSAL_STARTED', subject: vg, message: `stop replication of ${vg} with access at ${target} (lag ${Math.round(status.lagSeconds ?? 0)}s)`, detail: { lagSeconds: status.lagSeconds ?? null } });
         progress.rpo[vg] = status.lagSeconds ?? 0;
-        await saveProgress();
+        // The lag at the switch is written while the switch runs, not before it: the boots wait
+        // for the switch, and the write is durable long before the switch ends.
+        const saved = saveProgress();
         await provider.stopVolumeGroup(ws, group.id, true, { timeoutMs: realMs(1800) });
+        await saved;
         emit({ name: 'VG_REVERSAL_COMPLETED', subject: vg, message: `${vg} writable at ${target}` });
       })();
       switches.set(vg, p);
@@ -386,8 +399,13 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
     }
   }
 
-  // --- The graph: shutdowns (reverse order) → storage → boots group by group → reverse. ---
-  type Step = { kind: 'shutdown' | 'storage' | 'boot'; vm: string } | { kind: 'barrier' } | { kind: 'group'; group: RecoveryGroup } | { kind: 'reverse'; vg: string };
+  // --- The graph: shutdowns (reverse order) → every volume group switched at once → boots
+  // group by group → reverse. Each VM's own storage step runs beside the graph (see paceStorageSteps). ---
+  type Step =
+    | { kind: 'shutdown' | 'boot'; vm: string }
+    | { kind: 'barrier' | 'switch' }
+    | { kind: 'group'; group: RecoveryGroup }
+    | { kind: 'reverse'; vg: string };
   const graph = new Graph<Step>();
   for (const g of groups) graph.addNode(`shutdown-done ${g.name}`, { kind: 'barrier' });
   groups.forEach((g, i) => {
@@ -397,13 +415,17 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
       if (i + 1 < groups.length) graph.addEdge(`shutdown ${vm}`, `shutdown-done ${groups[i + 1].name}`);
     }
   });
+  // Storage is one step, as the runbook predicts it: when every VM is off, all volume groups are
+  // switched at once, outside the VM parallelism. Left to the VMs' own storage steps, a volume
+  // group would be switched when the walk first reached one of its VMs, which for a later group
+  // can be just as that group is due to boot.
+  graph.addNode('switch storage', { kind: 'switch' });
+  graph.addEdge('switch storage', `shutdown-done ${groups[0].name}`);
   groups.forEach((g, i) => {
     graph.addNode(`group ${g.name}`, { kind: 'group', group: g });
     for (const vm of g.vms) {
-      graph.addNode(`storage ${vm}`, { kind: 'storage', vm });
-      graph.addEdge(`storage ${vm}`, `shutdown-done ${groups[0].name}`);
       graph.addNode(`boot ${vm}`, { kind: 'boot', vm });
-      graph.addEdge(`boot ${vm}`, `storage ${vm}`);
+      graph.addEdge(`boot ${vm}`, 'switch storage');
       if (i > 0) graph.addEdge(`boot ${vm}`, `group ${groups[i - 1].name}`);
       graph.addEdge(`group ${g.name}`, `boot ${vm}`);
     }
@@ -414,6 +436,56 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
   }
 
   const bootSeconds = (vm: string) => config.vms.get(vm)?.bootSeconds ?? 1;
+  const switchSeconds = Math.max(1, ...vgs.map((vg) => volumeGroupSwitchSeconds((config.volumeGroups.get(vg)?.volumes ?? []).reduce((s, v) => s + v.sizeGb, 0))));
+
+  /**
+   * Switches every volume group of the plan at once, once every VM's shutdown is durable in
+   * state; fails naming each group that failed.
+   */
+  async function switchAllStorage(): Promise<void> {
+    // The groups' states are read while the shutdowns are made durable; nothing is switched before.
+    const durable = Promise.all([...lifecycles.values()].map((lc) => lc.flush()));
+    durable.catch(() => undefined); // reported through the switches that wait for it
+    await switchEveryGroup(durable);
+    paceStorageSteps();
+  }
+
+  /**
+   * Once storage is switched, each VM's lifecycle records it (its storage step): bookkeeping in
+   * promise callbacks, outside the walk. Run as walk steps they took a boot slot each and, being
+   * ready long before their boots, ran hundreds at a time in the tail of the group before,
+   * holding the event loop and with it the answers of the boots in flight. Here they run one a
+   * turn of the loop, in the order the boots will start; a boot waits for its own VM's step only.
+   */
+  function paceStorageSteps(): void {
+    let previous: Promise<unknown> = Promise.resolve();
+    for (const g of groups) {
+      const order = [...g.vms].sort((a, b) => bootSeconds(b) - bootSeconds(a));
+      for (const vm of order) {
+        const step = previous
+          .then(() => new Promise((resolve) => setImmediate(resolve)))
+          .then(() => {
+            if (opts.signal?.aborted) throw new Error('interrupted');
+            return driveVm(vm, 'storage');
+          });
+        step.catch(() => undefined); // a boot that waits for it reports it
+        storageSteps.set(vm, step);
+        previous = step.catch(() => undefined);
+      }
+    }
+  }
+
+  async function switchEveryGroup(first: Promise<unknown>): Promise<void> {
+    const results = await Promise.allSettled(vgs.map((vg) => switchGroup(vg, to, first)));
+    await first; // a failed state write is the error, not the switches it held back
+    const failed: string[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      failed.push(`${vgs[i]}: ${message(r.reason)}`);
+      emit({ name: 'VG_REVERSAL_FAILED', subject: vgs[i], message: `cannot stop replication of ${vgs[i]} at ${to}: ${message(r.reason)}` });
+    });
+    if (failed.length) throw new Error(`VG_REVERSAL_FAILED: ${failed.join('; ')}`);
+  }
 
   async function driveVm(vm: string, step: 'shutdown' | 'storage' | 'boot'): Promise<void> {
     const lc = lifecycles.get(vm)!;
@@ -472,7 +544,13 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
     gp.endedAt ??= wall().toISOString();
     groupEndMs.set(g.name, dr.ctx.now() - t0);
     emit({ name: 'GROUP_COMPLETED', subject: key, message: `group ${g.name} is up at ${to}` });
-    await saveProgress();
+    // The next group boots once this group's VMs are durably up (their lifecycles). The group's
+    // end time is bookkeeping a resume redoes, so it is waited for only with a confirmed manual
+    // step, which must never be asked again: one journal sync at a handover, not two.
+    const saved = saveProgress();
+    if (g.manual) await saved;
+    else saved.catch(() => undefined); // a failed write fails every later one, which are awaited
+    await Promise.all(g.vms.map((vm) => lifecycles.get(vm)!.flush()));
   }
 
   async function reverse(vg: string): Promise<void> {
@@ -499,14 +577,15 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
         case 'barrier':
           return;
         case 'shutdown':
-        case 'storage':
           return driveVm(step.vm, step.kind);
+        case 'switch':
+          return switchAllStorage();
         case 'boot': {
           const g = groupOf.get(step.vm)!;
           if (!groupStartMs.has(g.name)) groupStartMs.set(g.name, dr.ctx.now() - t0);
           const gp = (progress.groups[g.name] ??= {});
           gp.startedAt ??= wall().toISOString();
-          return driveVm(step.vm, 'boot');
+          return storageSteps.get(step.vm)!.then(() => driveVm(step.vm, 'boot'));
         }
         case 'group':
           return runGroup(step.group);
@@ -517,7 +596,7 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
     {
       parallelism: dr.parallelism,
       signal: opts.signal,
-      estimate: (id) => (id.startsWith('boot ') ? bootSeconds(id.slice(5)) : 1),
+      estimate: (id) => (id.startsWith('boot ') ? bootSeconds(id.slice(5)) : id === 'switch storage' ? switchSeconds : 1),
     },
   );
   const failed = [...outcomes].filter(([, o]) => o.status === 'failed') as [string, Extract<WalkOutcome, { status: 'failed' }>][];
@@ -543,6 +622,7 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
 
   async function finish(outcome: RunRecord['outcome']): Promise<{ record: RunRecord; file: string }> {
     const elapsed = (dr.ctx.now() - t0) / 1000;
+    await Promise.allSettled(storageSteps.values()); // those of groups a failure kept from booting
     const wallStart = Date.parse(progress.startedAt);
     const achievedSeconds = progress.resumed ? (wall().getTime() - wallStart) / 1000 : elapsed;
     const achievedModelSeconds = scale > 0 ? achievedSeconds / scale : achievedSeconds;
@@ -552,8 +632,6 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
       vms[vm] = { state: stateName(s), activeOn: s.context.activeOn, ...(s.context.failure ? { failure: `${s.context.failure.event}: ${s.context.failure.message}` } : {}) };
     }
     const predictedByGroup = new Map(runbook.phases.filter((p) => p.name.startsWith('group ')).map((p) => [p.name.slice(6), p.predictedSeconds]));
-    const bySeverity: Record<string, number> = {};
-    for (const e of channel.log.events) bySeverity[e.severity] = (bySeverity[e.severity] ?? 0) + 1;
     const record: RunRecord = {
       run: runId,
       kind: opts.kind,
@@ -590,7 +668,7 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
       rpo: { atSwitch: { ...progress.rpo }, maxLagSeconds: Math.max(0, ...Object.values(progress.rpo)) },
       vms,
       failures,
-      events: { file: path.relative(dr.ctx.cwd, channel.log.file), count: channel.log.events.length, bySeverity },
+      events: { file: path.relative(dr.ctx.cwd, channel.log.file), count: channel.log.count, bySeverity: { ...channel.log.bySeverity } },
       runbook,
     };
     const file = writeRunRecord(dr, runId, record);

@@ -1,6 +1,9 @@
 // Runs a lifecycle machine with its snapshot persisted: the machine definitions stay pure, and
 // this is the one place that restores an actor from the state file (createActor(logic,
-// {snapshot})) and writes `getPersistedSnapshot()` back after every transition.
+// {snapshot})) and writes `getPersistedSnapshot()` back after every transition. The write is
+// made at the end of the event loop's turn, so work the transition started (a boot's request)
+// goes out first, and states passed through within one turn are written once; flush() and
+// stop() write at once.
 import { createActor, type Actor, type AnyActorLogic, type InputFrom, type SnapshotFrom } from 'xstate';
 import type { JsonValue } from '../state/json.js';
 
@@ -37,11 +40,18 @@ export function startLifecycle<L extends AnyActorLogic>(logic: L, key: string, s
   let chain: Promise<void> = Promise.resolve();
   let failed: unknown;
   let last = saved !== undefined ? stateName(saved as { value: unknown }) : '';
-  const persist = () => {
+  let due: NodeJS.Immediate | undefined;
+  const persistNow = () => {
+    if (!due) return;
+    clearImmediate(due);
+    due = undefined;
     const snap = actor.getPersistedSnapshot();
     chain = chain.then(() => store.setLifecycle(key, snap)).catch((e) => {
       failed ??= e;
     });
+  };
+  const persist = () => {
+    due ??= setImmediate(persistNow);
   };
   actor.subscribe({
     next: (s) => {
@@ -61,11 +71,14 @@ export function startLifecycle<L extends AnyActorLogic>(logic: L, key: string, s
     actor,
     restored: saved !== undefined,
     flush: async () => {
+      persistNow();
       await chain;
       if (failed) throw failed;
     },
     stop: async () => {
+      persistNow();
       actor.stop();
+      persistNow();
       await chain;
     },
   };

@@ -41,6 +41,12 @@ export interface ProviderConfig {
   readonly pollIntervalMs?: number;
   /** Real ms a long operation may take (default 45 min). */
   readonly operationTimeoutMs?: number;
+  /**
+   * The endpoint holds a task read (`?waitMs=`) until the task settles, and a VM power task
+   * settles when the VM does: the simulator. PowerVS answers task reads at once, and its VM
+   * actions give no task, so without this the provider reads the VM instead.
+   */
+  readonly longPollTasks?: boolean;
 }
 
 export const DEFAULT_IAM_ENDPOINT = 'https://iam.cloud.ibm.com/identity/token';
@@ -156,6 +162,7 @@ export function providerConfigForSimulator(sim: { readonly url: string; readonly
     pollIntervalMs: Math.min(2_000, Math.max(20, Math.round(10_000 * scale))),
     // The cloud's 45 minutes in model time, but at least 30 real seconds.
     operationTimeoutMs: Math.max(30_000, Math.round(45 * 60_000 * scale)),
+    longPollTasks: true,
     ...overrides,
   };
 }

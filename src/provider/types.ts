@@ -169,6 +169,16 @@ export interface OperationOptions {
   readonly timeoutMs?: number;
 }
 
+/** The VM power actions a DR run sends. */
+export type VmPowerAction = 'start' | 'stop' | 'immediate-shutdown';
+
+export interface PowerOptions {
+  /** Real ms the action should take (the modelled boot or shutdown): the first look waits that long. */
+  readonly expectedMs?: number;
+  /** Real milliseconds to wait before giving up. */
+  readonly timeoutMs?: number;
+}
+
 export interface DeleteOptions extends OperationOptions {
   /** Treat "already gone" as success. */
   readonly missingOk?: boolean;
@@ -188,6 +198,14 @@ export interface Provider {
   startVm(workspace: string, id: string, opts?: OperationOptions): Promise<VmState>;
   /** Stops a VM (immediate: no OS shutdown) and waits until it is SHUTOFF. */
   stopVm(workspace: string, id: string, opts?: OperationOptions & { readonly immediate?: boolean }): Promise<VmState>;
+  /**
+   * Sends a power action and waits until it took effect (start: ACTIVE and healthy; stop and
+   * immediate-shutdown: SHUTOFF) in as few requests as the endpoint allows: the action, then its
+   * task held open where tasks long-poll, else reads of the VM from `expectedMs` on. For runs
+   * where each boot is on the critical path; it returns no state (read the VM for that). A VM
+   * already there, or busy, is a conflict error; a boot that ends in ERROR is boot_failed.
+   */
+  powerVm(workspace: string, id: string, action: VmPowerAction, opts?: PowerOptions): Promise<void>;
   /** Starts replication from `source` (master: primary → aux; aux: fail back aux → primary). */
   startVolumeGroup(workspace: string, id: string, source: 'master' | 'aux', opts?: OperationOptions): Promise<ReplicationStatus>;
   /** Stops replication; access true makes the auxiliary side writable (failover). */

@@ -25,12 +25,16 @@ export class ManualClock implements Clock {
   }
 }
 
+/** Epoch ms with sub-millisecond steps: Date.now() moves in whole ms, which at a time scale of
+ * 1/2000 is two model seconds at a time. */
+const preciseNow = () => performance.timeOrigin + performance.now();
+
 /**
  * Real time scaled by `timeScale`: a duration of D model seconds takes D * timeScale real
  * seconds. Scale 0 means operations are instant; then model time runs at real speed so that
  * timestamps still move forward.
  */
-export function scaledClock(timeScale: number, originModelMs: number, realNow: () => number = Date.now): Clock {
+export function scaledClock(timeScale: number, originModelMs: number, realNow: () => number = preciseNow): Clock {
   if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`invalid time scale ${timeScale}`);
   const originReal = realNow();
   const rate = timeScale === 0 ? 1 : 1 / timeScale;

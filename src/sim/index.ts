@@ -74,7 +74,7 @@ export async function serveSimulator(opts: SimulatorOptions): Promise<SimulatorH
     const entry = world.takeEntry();
     if (entry) await store.append(entry);
 
-    sim = createSimServer({ world, store, token, apiKey: opts.apiKey, random: seededRandom(opts.seed ?? 1), timeScale });
+    sim = createSimServer({ world, store, token, apiKey: opts.apiKey, random: seededRandom(opts.seed ?? 1), timeScale, clockFollowsTime: !opts.clock });
     await new Promise<void>((resolve, reject) => {
       sim.server.once('error', reject);
       sim.server.listen(opts.port ?? 0, host, () => resolve());

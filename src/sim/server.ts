@@ -16,6 +16,8 @@ export interface SimServerOptions {
   readonly apiKey?: string;
   readonly random: () => number;
   readonly timeScale: number;
+  /** False when the world's clock is stepped by hand (tests): held reads then re-read it often. */
+  readonly clockFollowsTime?: boolean;
 }
 
 type Body = Record<string, unknown>;
@@ -136,6 +138,37 @@ export function createSimServer(o: SimServerOptions): SimServer {
     await (entry ? store.append(entry) : store.barrier());
   };
 
+  /**
+   * Holds a task read until the task settles, `waitMs` real ms pass, or the client goes away.
+   * A timer sleeps until about a millisecond before the settle time on the model clock; the rest
+   * is waited out a turn of the event loop at a time, since timers are whole milliseconds and may
+   * fire up to one early, and at a small time scale a millisecond is seconds of model time.
+   */
+  const holdTask = (id: string, waitMs: number, res: http.ServerResponse): Promise<void> =>
+    new Promise((resolve) => {
+      const deadline = performance.now() + waitMs;
+      let timer: NodeJS.Timeout | undefined;
+      let turn: NodeJS.Immediate | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        clearImmediate(turn);
+        res.off('close', done);
+        resolve();
+      };
+      const check = () => {
+        const due = world.taskDueInMs(id);
+        const left = deadline - performance.now();
+        if (due === undefined || due <= 0 || left <= 0) return done();
+        // A model clock that real time does not drive (tests) is re-read once a millisecond.
+        if (!(o.timeScale > 0) || o.clockFollowsTime === false) return void (timer = setTimeout(check, 1));
+        const realMs = Math.min(left, due * o.timeScale);
+        if (realMs > 2) timer = setTimeout(check, Math.floor(realMs) - 1);
+        else turn = setImmediate(check);
+      };
+      res.on('close', done);
+      check();
+    });
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -219,6 +252,15 @@ export function createSimServer(o: SimServerOptions): SimServer {
       await drain(req);
     }
 
+    const holdMs = !isAdmin && method === 'GET' && path.startsWith('/pcloud/v1/tasks/') ? heldWaitMs(query) : 0;
+    if (holdMs > 0) {
+      // The long-poll: a task record never changes after the write that made it, so once
+      // everything queued is durable the answer depends on the clock alone and needs no
+      // barrier at wake-up (a barrier then would wait on other clients' writes).
+      await commit();
+      await holdTask(match[1], holdMs, res);
+    }
+
     let result: ApiResult;
     try {
       const m = match;
@@ -229,7 +271,7 @@ export function createSimServer(o: SimServerOptions): SimServer {
       if (e instanceof SimApiError) return send(res, e.status, e.body());
       throw e;
     }
-    await commit();
+    if (holdMs === 0) await commit();
 
     if (fault.kind === '500') return send(res, 500, errorBody(500, 'internal error (injected)'));
     if (fault.kind === 'reset') return void req.socket.destroy();
@@ -254,6 +296,19 @@ export function createSimServer(o: SimServerOptions): SimServer {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Longest a task read may be held (real ms), below any sane client request timeout. */
+export const MAX_TASK_WAIT_MS = 30_000;
+
+/**
+ * `?waitMs=N` on a task read asks the simulator to hold the answer until the task settles or N
+ * real ms pass (at most MAX_TASK_WAIT_MS): a long-poll. PowerVS has no such parameter and
+ * answers at once, so clients that send it must still cope with an unsettled answer.
+ */
+function heldWaitMs(query: URLSearchParams): number {
+  const n = Number(query.get('waitMs') ?? 0);
+  return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_TASK_WAIT_MS) : 0;
 }
 
 class BodyTooLarge extends Error {}

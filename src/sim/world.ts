@@ -226,6 +226,14 @@ export class World {
     this.reconcileLinks();
   }
 
+  /** A boot-fail fault applies to the next boot of that VM only: it is used up here. */
+  private takeBootFailure(serverName: string): boolean {
+    const names = this.faults.bootFail ?? [];
+    if (!names.includes(serverName)) return false;
+    this.faults = { ...this.faults, bootFail: names.filter((n) => n !== serverName) };
+    return true;
+  }
+
   private linkShouldBeDown(cg: ConsistencyGroupRecord): boolean {
     const broken = this.faults.linksBroken ?? [];
     const names = [cg.name, this.data.volumeGroups[cg.masterGroupID]?.name, this.data.volumeGroups[cg.auxGroupID]?.name];
@@ -393,7 +401,7 @@ export class World {
     this.assertWritable(serverName, volumes.map((v) => v.id), now);
 
     const shape = { machineType: sysType, os: osType, memoryGb: memory, processors };
-    const bootFails = (this.faults.bootFail ?? []).includes(serverName);
+    const bootFails = this.takeBootFailure(serverName);
     const power: PowerPhase = {
       kind: 'build',
       sinceMs: now,
@@ -547,7 +555,7 @@ export class World {
   }
 
   private bootPhase(vm: VmRecord, now: number, seconds: number): PowerPhase {
-    const bootFails = (this.faults.bootFail ?? []).includes(vm.serverName);
+    const bootFails = this.takeBootFailure(vm.serverName);
     return { kind: 'on', sinceMs: now, readyMs: now + this.dur(seconds), ...(bootFails ? { bootFails } : {}) };
   }
 
@@ -1300,6 +1308,12 @@ export class World {
         lastUpdateDate: iso(Math.min(now, task.doneMs)),
       },
     };
+  }
+
+  /** Model ms until a task settles (0 once it has); undefined for an unknown task. */
+  taskDueInMs(id: string): number | undefined {
+    const task = this.data.tasks[id];
+    return task ? Math.max(0, task.doneMs - this.now()) : undefined;
   }
 
   /** Workspace a task belongs to (for site-down checks). */

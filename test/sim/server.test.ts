@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { vmBuildSeconds, vmShutdownSeconds } from '../../src/config/timing.js';
+import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds } from '../../src/config/timing.js';
 import { ManualClock, parseFaultFlags, serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js';
 import { ensureSimBuilt, spawnSim, waitExit } from './dist.js';
 
@@ -184,5 +184,61 @@ describe('standalone process', () => {
     expect(sim.child.exitCode).toBe(0);
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'world.json']);
+  });
+});
+
+describe('task long-poll (?waitMs=)', () => {
+  /** A VM "v" at home, built and ACTIVE, then stopped: a start of it is a task of known length. */
+  async function stoppedVm(sim: SimulatorHandle, advance: (seconds: number) => Promise<void>) {
+    const net = (await call(sim, 'POST', `${CI}/home/networks`, { name: 'n', cidr: '10.0.0.0/24' })).body;
+    await call(sim, 'POST', `${CI}/home/pvm-instances`, { serverName: 'v', imageID: 'rhel-9', processors: 1, memory: 4, networks: [{ networkID: net.networkID }] });
+    await advance(vmBuildSeconds(shape));
+    const stop = await call(sim, 'POST', `${CI}/home/pvm-instances/v/action`, { action: 'stop' });
+    expect(stop.status).toBe(202);
+    await advance(vmShutdownSeconds(shape));
+    expect((await call(sim, 'GET', `${CI}/home/pvm-instances/v`)).body.status).toBe('SHUTOFF');
+  }
+  const shape = { machineType: 's922', os: 'rhel', memoryGb: 4, processors: 1 } as const;
+
+  it('holds a task read until the task settles on the model clock', async () => {
+    const clock = new ManualClock();
+    const sim = await start({ clock });
+    await stoppedVm(sim, async (s) => clock.advanceSeconds(s));
+    const task = (await call(sim, 'POST', `${CI}/home/pvm-instances/v/action`, { action: 'start' })).body.taskID as string;
+    let answered = false;
+    const held = call(sim, 'GET', `/pcloud/v1/tasks/${task}?waitMs=10000`).then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(answered).toBe(false);
+    clock.advanceSeconds(vmBootSeconds(shape));
+    expect((await held).body).toMatchObject({ status: 'completed', operation: 'start', componentName: 'v' });
+  });
+
+  it('answers in-progress when the wait runs out, and at once for a settled or unknown task', async () => {
+    const clock = new ManualClock();
+    const sim = await start({ clock });
+    await stoppedVm(sim, async (s) => clock.advanceSeconds(s));
+    const task = (await call(sim, 'POST', `${CI}/home/pvm-instances/v/action`, { action: 'start' })).body.taskID as string;
+    let t = performance.now();
+    expect((await call(sim, 'GET', `/pcloud/v1/tasks/${task}?waitMs=120`)).body.status).toBe('in-progress');
+    expect(performance.now() - t).toBeGreaterThanOrEqual(115);
+    clock.advanceSeconds(vmBootSeconds(shape));
+    t = performance.now();
+    expect((await call(sim, 'GET', `/pcloud/v1/tasks/${task}?waitMs=20000`)).body.status).toBe('completed');
+    expect((await call(sim, 'GET', '/pcloud/v1/tasks/no-such-task?waitMs=20000')).status).toBe(404);
+    expect(performance.now() - t).toBeLessThan(5000);
+  });
+
+  it('answers a held read of a scaled boot as the boot ends, not before', async () => {
+    const scale = 0.001;
+    const sim = await start({ timeScale: scale });
+    await stoppedVm(sim, (s) => new Promise((r) => setTimeout(r, s * 1000 * scale + 5)));
+    const t = performance.now();
+    const task = (await call(sim, 'POST', `${CI}/home/pvm-instances/v/action`, { action: 'start' })).body.taskID as string;
+    const r = await call(sim, 'GET', `/pcloud/v1/tasks/${task}?waitMs=20000`);
+    const took = performance.now() - t;
+    expect(r.body.status).toBe('completed');
+    expect(took).toBeGreaterThanOrEqual(vmBootSeconds(shape) * 1000 * scale - 1);
+    expect(took).toBeLessThan(vmBootSeconds(shape) * 1000 * scale + 400); // generous: a shared machine
+    expect((await call(sim, 'GET', `${CI}/home/pvm-instances/v`)).body).toMatchObject({ status: 'ACTIVE', health: { status: 'OK' } });
   });
 });

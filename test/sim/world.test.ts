@@ -115,6 +115,22 @@ describe('VM lifecycle follows the timing model', () => {
     expect(vm(w, 'home', 'db01').status).toBe('ACTIVE');
   });
 
+  it('a boot-fail fault is used up by that boot: the one after it succeeds', () => {
+    const { w, clock, net } = world();
+    w.createVm('home', vmBody(net));
+    clock.advanceSeconds(vmBuildSeconds(shape));
+    w.vmAction('home', 'db01', { action: 'stop' });
+    clock.advanceSeconds(vmShutdownSeconds(shape));
+    w.setFaults({ bootFail: ['db01', 'db02'] });
+    w.vmAction('home', 'db01', { action: 'start' });
+    clock.advanceSeconds(vmBootSeconds(shape));
+    expect(vm(w, 'home', 'db01').status).toBe('ERROR');
+    expect(w.getFaults()).toEqual({ bootFail: ['db02'] });
+    w.vmAction('home', 'db01', { action: 'start' });
+    clock.advanceSeconds(vmBootSeconds(shape));
+    expect(vm(w, 'home', 'db01')).toMatchObject({ status: 'ACTIVE', health: { status: 'OK' } });
+  });
+
   it('records starts and stops with their settle times in the event log', () => {
     const { w, clock, net } = world();
     w.createVm('home', vmBody(net));

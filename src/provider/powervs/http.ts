@@ -31,6 +31,8 @@ export interface HttpTransportOptions {
 
 export class HttpTransport {
   private readonly agent: http.Agent;
+  /** Held requests (long-polls) idle on the server: they get their own sockets and no slot. */
+  private readonly heldAgent: http.Agent;
   private readonly lib: typeof http | typeof https;
   private active = 0;
   private readonly queue: (() => void)[] = [];
@@ -43,12 +45,18 @@ export class HttpTransport {
     this.lib = isHttps ? https : http;
     const agentOpts = { keepAlive: true, maxSockets: opts.maxConcurrency, maxFreeSockets: opts.maxConcurrency };
     this.agent = isHttps ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+    this.heldAgent = isHttps ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
-  async send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpResponse> {
+  /**
+   * `heldMs` marks a request the server may hold that long before answering (a long-poll): it
+   * takes no concurrency slot, since it only waits, and its timeout grows by that much.
+   */
+  async send(method: string, path: string, body: unknown, headers: Record<string, string>, heldMs = 0): Promise<HttpResponse> {
+    if (heldMs > 0) return this.exchange(method, path, body, headers, this.heldAgent, this.opts.timeoutMs + heldMs);
     await this.acquire();
     try {
-      return await this.exchange(method, path, body, headers);
+      return await this.exchange(method, path, body, headers, this.agent, this.opts.timeoutMs);
     } finally {
       this.release();
     }
@@ -68,7 +76,7 @@ export class HttpTransport {
     else this.active--;
   }
 
-  private exchange(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpResponse> {
+  private exchange(method: string, path: string, body: unknown, headers: Record<string, string>, agent: http.Agent, timeoutMs: number): Promise<HttpResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const basePath = this.base.pathname.replace(/\/$/, '');
     return new Promise<HttpResponse>((resolve, reject) => {
@@ -81,7 +89,7 @@ export class HttpTransport {
       };
       const req = this.lib.request(
         {
-          agent: this.agent,
+          agent,
           protocol: this.base.protocol,
           hostname: this.base.hostname,
           port: this.base.port || undefined,
@@ -116,9 +124,9 @@ export class HttpTransport {
         },
       );
       const timer = setTimeout(() => {
-        fail(new TransportError('timeout', `no answer within ${this.opts.timeoutMs} ms`));
+        fail(new TransportError('timeout', `no answer within ${timeoutMs} ms`));
         req.destroy();
-      }, this.opts.timeoutMs);
+      }, timeoutMs);
       req.on('error', (e) => fail(classify(e)));
       req.end(payload);
     });
@@ -126,6 +134,7 @@ export class HttpTransport {
 
   close(): void {
     this.agent.destroy();
+    this.heldAgent.destroy();
   }
 }
 

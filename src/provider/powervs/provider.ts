@@ -26,12 +26,14 @@ import type {
   NetworkSpec,
   NetworkState,
   OperationOptions,
+  PowerOptions,
   Provider,
   ReplicationStatus,
   ResourceKind,
   ResourceSpecs,
   ResourceStates,
   ResourceUpdates,
+  VmPowerAction,
   VmSpec,
   VmState,
   VolumeGroupSpec,
@@ -75,6 +77,8 @@ const KINDS: Readonly<Record<ResourceKind, KindInfo>> = {
 };
 
 const ok = (status: number) => status >= 200 && status < 300;
+/** Longest a long-polled task read is held (below the simulator's own cap of 30 s). */
+const MAX_HELD_MS = 25_000;
 const enc = encodeURIComponent;
 
 export class PowerVsProvider implements Provider {
@@ -84,6 +88,7 @@ export class PowerVsProvider implements Provider {
   private readonly retry: RetryPolicy;
   private readonly pollIntervalMs: number;
   private readonly operationTimeoutMs: number;
+  private readonly longPollTasks: boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -111,6 +116,7 @@ export class PowerVsProvider implements Provider {
     this.retry = { ...DEFAULT_RETRY, ...(config.retry ?? {}) };
     this.pollIntervalMs = config.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
     this.operationTimeoutMs = config.operationTimeoutMs ?? DEFAULTS.operationTimeoutMs;
+    this.longPollTasks = config.longPollTasks === true;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? Date.now;
@@ -161,6 +167,7 @@ export class PowerVsProvider implements Provider {
     path: string,
     body?: unknown,
     beforeAmbiguousRetry?: () => Promise<T | undefined>,
+    heldMs = 0,
   ): Promise<Exchange | { readonly adopted: T; readonly attempts: number }> {
     let ambiguous = false;
     let refreshed = false;
@@ -179,7 +186,7 @@ export class PowerVsProvider implements Provider {
       }
       let res: HttpResponse;
       try {
-        res = await this.transport.send(method, path, body, await this.headers(ctx));
+        res = await this.transport.send(method, path, body, await this.headers(ctx), heldMs);
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         if (e.kind !== 'refused' && method !== 'GET') ambiguous = true;
@@ -211,8 +218,8 @@ export class PowerVsProvider implements Provider {
   }
 
   /** A request whose outcome must be a plain response (no adoption). */
-  private async exchange(ctx: Ctx, method: string, path: string, body?: unknown): Promise<Exchange> {
-    return (await this.request<never>(ctx, method, path, body)) as Exchange;
+  private async exchange(ctx: Ctx, method: string, path: string, body?: unknown, heldMs = 0): Promise<Exchange> {
+    return (await this.request<never>(ctx, method, path, body, undefined, heldMs)) as Exchange;
   }
 
   private error(ctx: Ctx, code: ProviderErrorCode, detail: string, status?: number, attempts?: number): ProviderError {
@@ -223,15 +230,15 @@ export class PowerVsProvider implements Provider {
     return this.error(ctx, codeForStatus(res.status), errorMessageOf(res.body, res.text, res.status), res.status, attempts);
   }
 
-  private async getJson(ctx: Ctx, path: string): Promise<unknown | undefined> {
-    const { res, attempts } = await this.exchange(ctx, 'GET', path);
+  private async getJson(ctx: Ctx, path: string, heldMs = 0): Promise<unknown | undefined> {
+    const { res, attempts } = await this.exchange(ctx, 'GET', path, undefined, heldMs);
     if (res.status === 404) return undefined;
     if (!ok(res.status)) throw this.responseError(ctx, res, attempts);
     return res.body;
   }
 
-  private async mustGet(ctx: Ctx, path: string): Promise<unknown> {
-    const body = await this.getJson(ctx, path);
+  private async mustGet(ctx: Ctx, path: string, heldMs = 0): Promise<unknown> {
+    const body = await this.getJson(ctx, path, heldMs);
     if (body === undefined) throw this.error(ctx, 'not_found', 'it does not exist', 404);
     return body;
   }
@@ -496,37 +503,77 @@ export class PowerVsProvider implements Provider {
 
   // ---- DR actions ---------------------------------------------------------------------
 
-  /** POSTs an action; after an ambiguous failure, a 409 counts if `alreadyDone` says so. */
-  private async act(ctx: Ctx, path: string, body: unknown, alreadyDone: () => Promise<boolean>): Promise<string | undefined> {
+  /**
+   * POSTs an action; after an ambiguous failure, a 409 counts if `alreadyDone` says so. The
+   * action is sent without reading the resource first; `name` reads it only to name it in an error.
+   */
+  private async act(ctx: Ctx, path: string, body: unknown, alreadyDone: () => Promise<boolean>, name: () => Promise<unknown>): Promise<string | undefined> {
     const { res, ambiguous, attempts } = await this.exchange(ctx, 'POST', path, body);
     if (ok(res.status)) {
       const taskID = (res.body as Record<string, unknown> | undefined)?.taskID;
       return typeof taskID === 'string' ? taskID : undefined;
     }
     if (res.status === 409 && ambiguous && (await alreadyDone())) return undefined;
+    if (res.status !== 404) await name().catch(() => undefined);
     throw this.responseError(ctx, res, attempts);
+  }
+
+  /** Sends a VM power action: one request; the task id when the endpoint gives one. */
+  private vmAction(ctx: Ctx, id: string, action: VmPowerAction): Promise<string | undefined> {
+    const path = `${this.base(ctx)}/pvm-instances/${enc(id)}/action`;
+    const alreadyDone = async () => {
+      const s = await this.readIn(ctx, 'vm', id);
+      return action === 'start' ? s.status === 'ACTIVE' : s.status === 'SHUTOFF' || s.health === 'WARNING';
+    };
+    return this.act(ctx, path, { action }, alreadyDone, () => this.readIn(ctx, 'vm', id));
   }
 
   async startVm(workspace: string, id: string, opts?: OperationOptions): Promise<VmState> {
     const ctx = this.ctx('start', workspace, `vm ${id}`);
-    await this.readIn(ctx, 'vm', id);
-    const path = `${this.base(ctx)}/pvm-instances/${enc(id)}/action`;
-    await this.act(ctx, path, { action: 'start' }, async () => (await this.readIn(ctx, 'vm', id)).status === 'ACTIVE');
-    if (opts?.wait === false) return this.readIn(ctx, 'vm', id);
-    return this.waitVm(ctx, id, (s) => s.ready, 'become ACTIVE and healthy', opts);
+    const taskID = await this.vmAction(ctx, id, 'start');
+    if (opts?.wait !== false) await this.settleVm(ctx, id, taskID, 'start', opts);
+    return this.readIn(ctx, 'vm', id);
   }
 
   async stopVm(workspace: string, id: string, opts?: OperationOptions & { readonly immediate?: boolean }): Promise<VmState> {
     const ctx = this.ctx('stop', workspace, `vm ${id}`);
-    await this.readIn(ctx, 'vm', id);
-    const path = `${this.base(ctx)}/pvm-instances/${enc(id)}/action`;
     const action = opts?.immediate ? 'immediate-shutdown' : 'stop';
-    await this.act(ctx, path, { action }, async () => {
-      const s = await this.readIn(ctx, 'vm', id);
-      return s.status === 'SHUTOFF' || s.health === 'WARNING';
-    });
-    if (opts?.wait === false) return this.readIn(ctx, 'vm', id);
-    return this.waitVm(ctx, id, (s) => s.status === 'SHUTOFF', 'shut off', opts);
+    const taskID = await this.vmAction(ctx, id, action);
+    if (opts?.wait !== false) await this.settleVm(ctx, id, taskID, action, opts);
+    return this.readIn(ctx, 'vm', id);
+  }
+
+  async powerVm(workspace: string, id: string, action: VmPowerAction, opts?: PowerOptions): Promise<void> {
+    const ctx = this.ctx(action === 'start' ? 'start' : 'stop', workspace, `vm ${id}`);
+    const taskID = await this.vmAction(ctx, id, action);
+    await this.settleVm(ctx, id, taskID, action, opts);
+  }
+
+  /**
+   * Waits for a VM power action to take effect: on its task where tasks long-poll (a VM task
+   * there settles with the VM), otherwise by reading the VM, first when it is expected to be
+   * done, then at intervals that start at 1% of that and double up to the poll interval.
+   */
+  private async settleVm(ctx: Ctx, id: string, taskID: string | undefined, action: VmPowerAction, opts?: PowerOptions): Promise<void> {
+    const goal = action === 'start' ? 'become ACTIVE and healthy' : 'shut off';
+    if (taskID && this.longPollTasks) {
+      await this.waitTask(ctx, taskID, opts, (detail) => ({ code: action === 'start' ? 'boot_failed' : 'operation_failed', detail: `it did not ${goal}: ${detail}` }));
+      return;
+    }
+    const settled = action === 'start' ? (s: VmState) => s.ready : (s: VmState) => s.status === 'SHUTOFF';
+    const expectedMs = opts?.expectedMs ?? 0;
+    let interval = expectedMs > 0 ? Math.min(this.pollIntervalMs, Math.max(1, expectedMs * 0.01)) : this.pollIntervalMs;
+    if (expectedMs > interval) await this.sleep(expectedMs - interval);
+    const timeoutMs = opts?.timeoutMs ?? this.operationTimeoutMs;
+    const deadline = this.now() + timeoutMs;
+    for (;;) {
+      const s = toVmState(await this.mustGet(ctx, `${this.base(ctx)}/pvm-instances/${enc(id)}`));
+      if (settled(s)) return;
+      if (s.status === 'ERROR') throw this.error(ctx, 'boot_failed', `it went into ERROR${s.fault ? `: ${s.fault}` : ''}`);
+      if (this.now() >= deadline) throw this.error(ctx, 'timeout', `timed out after ${Math.round(timeoutMs / 1000)} s waiting to ${goal} (last seen: ${s.status}/${s.health})`);
+      await this.sleep(interval);
+      interval = Math.min(this.pollIntervalMs, interval * 2);
+    }
   }
 
   async startVolumeGroup(workspace: string, id: string, source: 'master' | 'aux', opts?: OperationOptions): Promise<ReplicationStatus> {
@@ -550,28 +597,63 @@ export class PowerVsProvider implements Provider {
     opts?: OperationOptions,
   ): Promise<ReplicationStatus> {
     const ctx = this.ctx(operation, workspace, `volume group ${id}`);
-    await this.readIn(ctx, 'volume_group', id);
     const path = `${this.base(ctx)}/volume-groups/${enc(id)}/action`;
-    const taskID = await this.act(ctx, path, body, async () => {
-      const r = await this.replicationIn(ctx, id);
-      return r.status === 'updating' || done(r);
-    });
+    const taskID = await this.act(
+      ctx,
+      path,
+      body,
+      async () => {
+        const r = await this.replicationIn(ctx, id);
+        return r.status === 'updating' || done(r);
+      },
+      () => this.readIn(ctx, 'volume_group', id),
+    );
     if (opts?.wait === false) return this.replicationIn(ctx, id);
     if (taskID) await this.waitTask(ctx, taskID, opts);
-    await this.waitGroupSettled(ctx, id, opts);
+    // Where tasks long-poll (the simulator), a finished task is a settled group.
+    if (!taskID || !this.longPollTasks) await this.waitGroupSettled(ctx, id, opts);
     return this.replicationIn(ctx, id);
   }
 
-  private async waitTask(ctx: Ctx, taskID: string, opts?: OperationOptions): Promise<void> {
-    await this.poll(
-      ctx,
-      async () => (await this.mustGet(ctx, `/pcloud/v1/tasks/${enc(taskID)}`)) as Record<string, unknown>,
-      (t) => t.status === 'completed',
-      (t) => (t.status === 'failed' ? { code: 'operation_failed', detail: String(t.statusDetail ?? 'the task failed') } : undefined),
-      (t) => String(t.status),
-      'complete',
-      opts,
-    );
+  /**
+   * Waits for a task to complete. Where tasks long-poll, each read is held by the endpoint until
+   * the task settles (at most MAX_HELD_MS), so the answer comes as the task completes, in one
+   * request; otherwise the task is polled.
+   */
+  private async waitTask(
+    ctx: Ctx,
+    taskID: string,
+    opts?: OperationOptions,
+    failure: (detail: string) => { code: ProviderErrorCode; detail: string } = (detail) => ({ code: 'operation_failed', detail }),
+  ): Promise<void> {
+    const path = `/pcloud/v1/tasks/${enc(taskID)}`;
+    if (!this.longPollTasks) {
+      await this.poll(
+        ctx,
+        async () => (await this.mustGet(ctx, path)) as Record<string, unknown>,
+        (t) => t.status === 'completed',
+        (t) => (t.status === 'failed' ? failure(String(t.statusDetail ?? 'the task failed')) : undefined),
+        (t) => String(t.status),
+        'complete',
+        opts,
+      );
+      return;
+    }
+    const timeoutMs = opts?.timeoutMs ?? this.operationTimeoutMs;
+    const deadline = this.now() + timeoutMs;
+    for (;;) {
+      const heldMs = Math.max(1, Math.min(MAX_HELD_MS, deadline - this.now()));
+      const asked = this.now();
+      const t = (await this.mustGet(ctx, `${path}?waitMs=${Math.ceil(heldMs)}`, heldMs)) as Record<string, unknown>;
+      if (t.status === 'completed') return;
+      if (t.status === 'failed') {
+        const f = failure(String(t.statusDetail ?? 'the task failed'));
+        throw this.error(ctx, f.code, f.detail);
+      }
+      if (this.now() >= deadline) throw this.error(ctx, 'timeout', `timed out after ${Math.round(timeoutMs / 1000)} s waiting to complete (last seen: ${String(t.status)})`);
+      // An endpoint that did not hold the read is polled, not hammered.
+      if (this.now() - asked < heldMs / 2) await this.sleep(this.pollIntervalMs);
+    }
   }
 
   private waitGroupSettled(ctx: Ctx, id: string, opts?: OperationOptions): Promise<VolumeGroupState> {
