@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { estateHeader } from './estate.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = join(root, 'dist');
@@ -93,31 +94,7 @@ vm "${g.name}" {
 }
 `,
   );
-  return `drctl {
-  parallelism = ${P}
-  backend "local" {
-    path = "state/bench.drstate.json"
-  }
-}
-
-site "home" {
-  location  = "dal13"
-  workspace = "bench-dal13"
-  role      = "active"
-}
-
-site "dr" {
-  location  = "wdc04"
-  workspace = "bench-wdc04"
-  role      = "standby"
-}
-
-network "app" {
-  type = "private"
-  home = { cidr = "10.10.0.0/20", name = "bench-app-dal13" }
-  dr   = { cidr = "10.20.0.0/20", name = "bench-app-wdc04" }
-}
-
+  return `${estateHeader(`  parallelism = ${P}\n`)}
 replication_policy "gold" {
   type = "global"
   rpo  = "1h"

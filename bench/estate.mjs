@@ -1,7 +1,9 @@
 // The small estate the engine, TUI and DR benchmarks share: a local state file, a dal13/wdc04
 // site pair and one private network with room for thousands of VMs.
-export const ESTATE_HEADER = `drctl {
-  backend "local" {
+// `settings` goes into the drctl block before the backend (the DR bench sets its parallelism).
+export function estateHeader(settings = '') {
+  return `drctl {
+${settings}  backend "local" {
     path = "state/bench.drstate.json"
   }
 }
@@ -24,3 +26,6 @@ network "app" {
   dr   = { cidr = "10.20.0.0/20", name = "bench-app-wdc04" }
 }
 `;
+}
+
+export const ESTATE_HEADER = estateHeader();

@@ -21,7 +21,6 @@ export interface LocalViewOptions {
 }
 
 export interface LocalView {
-  readonly store: ProgressStore;
   readonly sink: (e: ProgressEvent) => void;
   setPlan(plan: ViewPlan): void;
   /** Steps aside for a prompt (the last frame stays); resume() draws again below it. */
@@ -51,7 +50,6 @@ export function startLocalLiveView(opts: LocalViewOptions): LocalView {
     },
   );
   return {
-    store,
     sink: (e) => store.dispatch(e),
     setPlan: (plan) => {
       const r = plan.recovery[0];
