@@ -2,11 +2,12 @@
 // dist/bundle/. Node then compiles a handful of files at start-up instead of resolving and
 // compiling several hundred modules, which is most of a cold `drctl plan`'s fixed cost.
 // Dynamic imports stay lazy: each becomes its own chunk (ink only loads on a terminal).
+// Plain plan and apply runs start from a second, one-file bundle (fast.js) without oclif.
 //   node scripts/bundle.mjs [--if-stale]   (`npm run build` runs tsc, then this)
 // --if-stale skips the work when the bundle is newer than every source file (the test setup
 // uses it, so tests that spawn bin/drctl.js always run the current sources).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -43,12 +44,26 @@ export async function bundle(root, { ifStale = false } = {}) {
     legalComments: 'none',
     logLevel: 'warning',
   };
-  await build({ ...common, entryPoints: { drctl: 'src/cli/main.ts' }, outdir: staging, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
-  // The live view's worker thread, whole in one file beside the chunk that starts it
-  // (live-view.ts finds it as ./live-worker.js, as it does in the unbundled dist/).
-  await build({ ...common, entryPoints: ['src/tui/views/live-worker.ts'], outfile: join(staging, 'chunks/live-worker.js') });
-  const starter = readdirSync(join(staging, 'chunks')).find((f) => f.startsWith('live-view-'));
-  if (!starter) throw new Error('bundle: live-view.ts is not a chunk of its own, so ./live-worker.js would not resolve beside it');
+  // live-view is an entry of its own (dist/bundle/live-view.js), so its worker sits beside it
+  // at dist/bundle/live-worker.js for both bundles, as it does beside live-view.js in dist/.
+  await build({
+    ...common,
+    entryPoints: { drctl: 'src/cli/main.ts', commands: 'src/cli/commands.ts', 'live-view': 'src/tui/views/live-view.ts' },
+    outdir: staging,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  });
+  // plan and apply in one file (src/cli/fast-main.ts): no oclif, no ink, no chunks to load.
+  // Its dynamic imports become lazily run parts of the file; it inlines live-view.ts, whose
+  // worker it finds beside itself.
+  await build({ ...common, entryPoints: ['src/cli/fast-main.ts'], outfile: join(staging, 'fast.js') });
+  for (const banned of ['@oclif/core', 'node_modules/ink/']) {
+    if (readFileSync(join(staging, 'fast.js'), 'utf8').includes(`// ${banned.startsWith('@') ? 'node_modules/' + banned : banned}`)) {
+      throw new Error(`bundle: the fast bundle took in ${banned}; it must stay out of the plan/apply start path`);
+    }
+  }
+  // The live view's worker thread, whole in one file.
+  await build({ ...common, entryPoints: ['src/tui/views/live-worker.ts'], outfile: join(staging, 'live-worker.js') });
   const old = `${outdir}.${process.pid}.old`;
   if (existsSync(outdir)) renameSync(outdir, old);
   renameSync(staging, outdir);

@@ -1,6 +1,5 @@
 // Connecting to the cloud: the embedded simulator by default (started in-process on loopback,
 // or the one already serving the same data directory), or a PowerVS endpoint.
-import * as http from 'node:http';
 import * as path from 'node:path';
 import type { DrConfig } from '../config/model.js';
 import type { Provider } from '../provider/types.js';
@@ -75,7 +74,8 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
  * PUT /admin/workspaces/{id} on a running simulator. Plain node:http on a connection that is
  * closed after: fetch would keep its socket pool, and the process, alive for a quarter second.
  */
-function ensureSimulatorWorkspace(url: string, token: string, w: { id: string; location: string; name: string }): Promise<void> {
+async function ensureSimulatorWorkspace(url: string, token: string, w: { id: string; location: string; name: string }): Promise<void> {
+  const http = await import('node:http');
   const body = JSON.stringify({ location: w.location, name: w.name });
   return new Promise((resolve, reject) => {
     const req = http.request(

@@ -1,12 +1,10 @@
-// The whole CLI behind bin/drctl.js, bundled into one file by scripts/bundle.mjs so a cold
-// start compiles a few files instead of hundreds of modules.
-import { run, flush } from '@oclif/core';
+// The whole CLI behind bin/drctl.js, bundled by scripts/bundle.mjs so a cold start compiles a
+// few files instead of hundreds of modules. plan and apply start without oclif when their
+// arguments are plain (src/cli/fast.ts; bin/drctl.js tries dist/bundle/fast.js first); the
+// rest, and every edge, goes through oclif, which is loaded only then.
 import { normalizeArgv } from './argv.js';
-import { reportError } from './report.js';
-
-// oclif loads the command table from this module too (package.json "oclif.commands"), so the
-// commands it runs are the bundle's own: one copy of every class, and instanceof holds.
-export { COMMANDS } from '../commands/index.js';
+import { reportEscaped } from './escaped.js';
+import { runFast } from './fast.js';
 
 /** Runs drctl with `args` (argv without node and script); `binUrl` locates package.json. */
 export async function main(args: readonly string[], binUrl: string): Promise<void> {
@@ -15,13 +13,13 @@ export async function main(args: readonly string[], binUrl: string): Promise<voi
     if (args.length === 0 && process.stdin.isTTY && process.stdout.isTTY) {
       const { default: ConsoleCommand } = await import('../commands/console.js');
       await ConsoleCommand.run([], binUrl);
-    } else await run(normalizeArgv(args), binUrl);
-    await flush();
+    } else {
+      const argv = normalizeArgv(args);
+      if (!(await runFast(argv))) {
+        await (await import('./oclif-run.js')).runOclif(argv, binUrl);
+      }
+    }
   } catch (err) {
-    // Loaded only on failure: state errors (a held lock, an unusable file) become user errors.
-    const { toUserError } = await import('../state/commands.js');
-    const { text, exitCode } = reportError(err, 'drctl', toUserError);
-    if (text) process.stderr.write(text);
-    process.exitCode = exitCode;
+    await reportEscaped(err);
   }
 }

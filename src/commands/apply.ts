@@ -1,110 +1,15 @@
-import { Args, Flags } from '@oclif/core';
-import * as fs from 'node:fs';
-import { DrctlCommand, commonFlags } from './base.js';
-import { varFlags, varInputsFromArgv } from './inputs.js';
-import { askLine, engineContext, engineFlags, interruptController, lockTimeoutMs } from './engine.js';
-import { UserError } from '../diag/errors.js';
+import { DrctlCommand, oclifArg, oclifFlags } from './base.js';
+import { APPLY_ARG, APPLY_FLAG_SPECS, type ApplyFlags } from './flag-specs.js';
 
 export default class ApplyCommand extends DrctlCommand {
   static override summary = 'Plan and apply a DR configuration, or apply a saved plan file.';
   static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply -auto-approve', '<%= config.bin %> apply plan.bin'];
-  static override args = { target: Args.string({ description: 'Directory of *.hcl files, or a saved plan file', default: 'plans', ignoreStdin: true }) };
-  static override flags = {
-    ...commonFlags,
-    ...varFlags,
-    ...engineFlags,
-    'auto-approve': Flags.boolean({ description: 'Apply without asking for "yes".', default: false }),
-  };
+  static override args = oclifArg(APPLY_ARG);
+  static override flags = oclifFlags(APPLY_FLAG_SPECS);
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ApplyCommand);
-    const term = this.terminal(flags['no-color']);
-    const { chooseEventView, plainWidth } = await import('../tui/views/choose.js');
-    // On a terminal the live Ink view. Ink (~0.35 s to import) starts loading now, so the import
-    // overlaps the engine's start-up; the view folds events until it can draw.
-    const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title: 'drctl apply', env: process.env }) : undefined;
-    const { applyService } = await import('../apply/service.js');
-    const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
-    const { plainView, jsonView, plainEventLine, batchedWriter } = await import('../tui/views/plain.js');
-    const { renderPlanText } = await import('../plan/render-text.js');
-    const isPlanFile = fs.existsSync(args.target) && fs.statSync(args.target).isFile();
-    const interactive = process.stdin.isTTY === true && term.stderr.isTTY === true;
-    if (!flags['auto-approve'] && !isPlanFile && !interactive) {
-      throw new UserError('apply needs approval, and there is no terminal to ask on.', ['Pass -auto-approve to apply without asking (as CI does), or apply a saved plan: drctl plan -out plan.bin && drctl apply plan.bin']);
-    }
-    // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
-    const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
-    const events = flags.json
-      ? jsonView(lines.write)
-      : ink
-        ? ink.sink
-        : plainView({ write: lines.write, width: plainWidth(term), color: term.color });
-    const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json && !ink ? undefined : events(e));
-    const interrupt = interruptController(term, () => {
-      lines.flush();
-      void ink?.pause();
-    });
-    try {
-      const outcome = await applyService(
-        {
-          dir: isPlanFile ? '' : args.target,
-          planFile: isPlanFile ? args.target : undefined,
-          vars: varInputsFromArgv(this.argv),
-          refresh: flags.refresh !== 'false',
-          destroy: flags.destroy,
-          targets: flags.target ?? [],
-          replace: flags.replace ?? [],
-          parallelism: flags.parallelism,
-          statePath: flags.state,
-          lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
-          signal: interrupt.signal,
-          approve:
-            isPlanFile
-              ? undefined
-              : flags['auto-approve']
-                ? ink && (async (plan) => (ink.setPlan(plan), true))
-                : async (plan) => {
-                    lines.flush();
-                    await ink?.pause();
-                    term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
-                    const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
-                    if (answer === 'yes' && ink) {
-                      ink.setPlan(plan);
-                      ink.resume();
-                    }
-                    return answer === 'yes';
-                  },
-        },
-        engineContext(sink),
-      ).finally(() => ink?.stop());
-      lines.flush();
-      term.stderr.write(renderDiagnosticsText(outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan), outcome.sources, term.color, term.width));
-      if (!outcome.plan) this.exit(1);
-      if (outcome.cancelled) {
-        term.stdout.write('\nApply cancelled.\n');
-        this.exit(1);
-      }
-      const r = outcome.result!;
-      if (!flags.json) {
-        if (flags['auto-approve'] && outcome.plan!.summary.add + outcome.plan!.summary.change + outcome.plan!.summary.destroy === 0 && outcome.plan!.moves.length === 0) {
-          term.stdout.write('No changes. Your DR configuration matches the recorded state.\n');
-        }
-        const line = plainEventLine({ type: 'apply.done', t: 0, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled, elapsedMs: 0 }, term.color);
-        if (line) term.stdout.write(line.replace(/ in 0ms\./, '.') + '\n');
-        for (const f of r.results.filter((x) => x.status === 'failed')) term.stdout.write(`  ${f.address}: ${f.error}\n`);
-        // Declarative moves (flipped site roles) run after the resource changes.
-        for (const m of outcome.moves ?? []) {
-          const what = `${m.runbook.kind === 'failover' ? 'Failover' : 'Failback'} ${m.runbook.from} → ${m.runbook.to}`;
-          if (!m.ok) term.stdout.write(`${what} did not complete: ${m.error}\n  The roles in state are unchanged; fix the cause and apply again.\n`);
-          else if (m.move?.record) term.stdout.write(`${what} succeeded (run ${m.move.record.run}); roles recorded. Record: ${m.move.recordFile}\n`);
-          else term.stdout.write(`${what}: ${m.move?.message ?? m.runbook.note ?? 'nothing to move'}; roles recorded.\n`);
-        }
-      }
-      if (r.interrupted || outcome.moves?.some((m) => m.move?.record?.outcome === 'interrupted')) this.exit(130);
-      if (r.failed > 0 || outcome.moves?.some((m) => !m.ok)) this.exit(1);
-    } finally {
-      lines.flush();
-      interrupt.dispose();
-    }
+    const { runApply } = await import('./apply-run.js');
+    await runApply({ target: args.target as string }, flags as unknown as ApplyFlags, this.argv, (code) => this.exit(code));
   }
 }

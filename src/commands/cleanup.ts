@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
-import { DrctlCommand, commonFlags } from './base.js';
-import { varFlags, varInputsFromArgv } from './inputs.js';
+import { DrctlCommand, commonFlags, varFlags } from './base.js';
+import { varInputsFromArgv } from './inputs.js';
 import { drContext, drFlags } from './dr.js';
 import { lockTimeoutMs } from './engine.js';
 

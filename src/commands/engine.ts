@@ -1,23 +1,11 @@
-// What plan, apply and the DR commands share: engine flags with Terraform's names, the engine
-// context for a real process, the event view for the terminal, approval, and Ctrl-C handling.
-import { Flags } from '@oclif/core';
-import type { Terminal } from './base.js';
+// What plan, apply and the DR commands share (no oclif here: the fast start path uses it): the
+// engine context for a real process, the event view for the terminal, approval, and Ctrl-C handling.
+import type { Terminal } from './terminal.js';
 import type { EngineContext } from '../apply/service.js';
 import type { EngineEvent } from '../plan/events.js';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../diag/errors.js';
 import { nodeConfigFs } from './inputs.js';
-
-export const engineFlags = {
-  target: Flags.string({ description: 'Limit the operation to this resource and what it depends on. Repeatable.', multiple: true }),
-  replace: Flags.string({ description: 'Replace this resource even if it is unchanged. Repeatable.', multiple: true }),
-  destroy: Flags.boolean({ description: 'Plan to destroy every resource in the state.', default: false }),
-  parallelism: Flags.integer({ description: 'Operations in flight at once (default 10, or the drctl block).', min: 1 }),
-  refresh: Flags.string({ description: 'Read the cloud before planning (-refresh=false skips it).', options: ['true', 'false'], default: 'true' }),
-  'lock-timeout': Flags.string({ description: 'Wait this long for another run\'s state lock, e.g. 30s (default 0s: fail at once).', default: '0s' }),
-  state: Flags.string({ description: 'State file path (overrides the drctl backend block).' }),
-  json: Flags.boolean({ description: 'Machine output: JSON on stdout.', default: false }),
-};
 
 export function lockTimeoutMs(text: string): number {
   const s = parseDuration(text);

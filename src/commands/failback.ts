@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core';
-import { DrctlCommand, commonFlags } from './base.js';
-import { varFlags } from './inputs.js';
+import { DrctlCommand, commonFlags, varFlags } from './base.js';
 import { approvalFlags, drFlags } from './dr.js';
 import { moveFlags, runMoveCommand } from './failover.js';
 

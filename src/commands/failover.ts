@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { DrctlCommand, commonFlags } from './base.js';
-import { varFlags, varInputsFromArgv } from './inputs.js';
+import { DrctlCommand, commonFlags, varFlags } from './base.js';
+import { varInputsFromArgv } from './inputs.js';
 import { approvalFlags, drFlags, drRunView, interactive, runbookApproval } from './dr.js';
 import { askLine, interruptController, lockTimeoutMs } from './engine.js';
 

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { DrctlCommand, commonFlags } from './base.js';
-import { nodeConfigFs, varFlags, varInputsFromArgv } from './inputs.js';
+import { DrctlCommand, commonFlags, varFlags } from './base.js';
+import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
 
 export default class GraphCommand extends DrctlCommand {
   static override summary = 'Print the dependency graph (DOT) or the recovery order of each plan (text).';

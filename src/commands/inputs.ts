@@ -1,13 +1,7 @@
 // Inputs shared by the commands that load configuration: the directory argument, -var and
 // -var-file (kept in command-line order, since later ones win), and node:fs access.
 import * as fs from 'node:fs';
-import { Flags } from '@oclif/core';
 import type { ConfigFs, VarInput } from '../config/load.js';
-
-export const varFlags = {
-  var: Flags.string({ description: 'Set a variable: -var "name=value". Repeatable.', multiple: true }),
-  'var-file': Flags.string({ description: 'Read variable values from a file (HCL or .json). Repeatable.', multiple: true }),
-};
 
 /** -var and -var-file in the order given: oclif keeps each flag's values but not their interleaving. */
 export function varInputsFromArgv(argv: readonly string[]): VarInput[] {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { DrctlCommand, commonFlags } from './base.js';
-import { nodeConfigFs, varFlags, varInputsFromArgv } from './inputs.js';
+import { DrctlCommand, commonFlags, varFlags } from './base.js';
+import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
 
 export default class Validate extends DrctlCommand {
   static override summary = 'Check a DR configuration: syntax, references, types and domain rules.';

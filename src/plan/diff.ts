@@ -28,8 +28,9 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 function unmaskMatching(before: JsonObject, after: JsonObject, lineage: string | undefined, addresses: readonly string[]): JsonObject {
   if (lineage === undefined) return before;
   let out: Record<string, JsonValue> | undefined;
-  for (const [k, v] of Object.entries(before)) {
-    if (!isRedacted(v) || !hasOwn(after, k)) continue;
+  for (const k in before) {
+    const v = before[k];
+    if (typeof v !== 'object' || v === null || !isRedacted(v) || !hasOwn(after, k)) continue;
     if (addresses.some((a) => sensitiveValueMatches(lineage, a, k, v, after[k]))) (out ??= { ...before })[k] = after[k];
   }
   return out ?? before;
@@ -37,8 +38,10 @@ function unmaskMatching(before: JsonObject, after: JsonObject, lineage: string |
 
 /** The config-managed part of state attributes (everything but the `cloud` record). */
 export function managedAttributes(r: StateResource): JsonObject {
+  // for-in, not Object.entries: a plan copies this for every resource in state.
+  const a = r.attributes;
   const out: Record<string, JsonValue> = {};
-  for (const [k, v] of Object.entries(r.attributes)) if (k !== 'cloud') out[k] = v;
+  for (const k in a) if (k !== 'cloud') out[k] = a[k];
   return out;
 }
 
@@ -66,9 +69,9 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 /** Top-level attribute names whose values differ. */
 export function changedAttributes(before: JsonObject, after: JsonObject): string[] {
   const out: string[] = [];
-  for (const k of Object.keys(before)) if (!jsonEqual(before[k] ?? null, after[k] ?? null)) out.push(k);
-  for (const k of Object.keys(after)) if (!hasOwn(before, k) && after[k] !== null) out.push(k);
-  return out.sort();
+  for (const k in before) if (!jsonEqual(before[k] ?? null, after[k] ?? null)) out.push(k);
+  for (const k in after) if (!hasOwn(before, k) && after[k] !== null) out.push(k);
+  return out.length > 1 ? out.sort() : out;
 }
 
 /** Applies `moved` renames to state resources; returns the renamed list and the moves that applied. */
@@ -106,7 +109,7 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
     let action: Action = changed.length ? 'update' : 'no-op';
     let reason: ActionReason | undefined;
     let replaceAttributes: string[] | undefined;
-    const forcing = changed.filter((k) => (FORCE_NEW[d.type] ?? []).includes(k));
+    const forcing = changed.length ? changed.filter((k) => (FORCE_NEW[d.type] ?? []).includes(k)) : changed;
     if (opts.deletedOutside?.has(d.address)) {
       action = 'replace';
       reason = 'replace_because_deleted_outside';

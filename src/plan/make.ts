@@ -11,7 +11,7 @@ import type { DrState, StateResource } from '../state/types.js';
 import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
 import { refreshResource } from '../apply/kinds.js';
 import { desiredResources } from './desired.js';
-import { applyMoves, diffResources, jsonEqual, selectTargets } from './diff.js';
+import { applyMoves, diffResources, jsonEqual, managedAttributes, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
 import type { DiagnosticJson } from '../diag/json.js';
@@ -97,19 +97,20 @@ export async function refreshState(resources: readonly StateResource[], provider
       emit({ type: 'refresh.done', address: r.address, drift: 'none' });
       return r;
     }
-    const recorded: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(r.attributes)) if (k !== 'cloud') recorded[k] = v;
     if (!observed) {
       deletedOutside.add(r.address);
-      drift.push({ address: r.address, type: r.type, kind: 'deleted', recorded, observed: null });
+      drift.push({ address: r.address, type: r.type, kind: 'deleted', recorded: managedAttributes(r), observed: null });
       emit({ type: 'refresh.done', address: r.address, drift: 'deleted' });
       return r;
     }
-    const changedKeys = Object.keys(observed.attributes).filter((k) => !jsonEqual(observed.attributes[k], r.attributes[k] ?? null));
+    const changedKeys: string[] = [];
+    for (const k in observed.attributes) if (!jsonEqual(observed.attributes[k], r.attributes[k] ?? null)) changedKeys.push(k);
     if (changedKeys.length === 0) {
       emit({ type: 'refresh.done', address: r.address, drift: 'none' });
       return r;
     }
+    // Built only for drift: a no-op refresh of thousands of resources copies nothing.
+    const recorded = managedAttributes(r);
     const observedAll: Record<string, JsonValue> = { ...recorded };
     for (const k of changedKeys) observedAll[k] = observed.attributes[k];
     drift.push({ address: r.address, type: r.type, kind: 'changed', recorded, observed: observedAll });

@@ -162,7 +162,8 @@ export class WorldStore {
     if (this.closed) return;
     this.closed = true;
     while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 1));
-    if (!this.failed) await this.compact();
+    // A read-only session (a no-op plan's refresh) leaves the snapshot as it was: nothing to fold.
+    if (!this.failed && this.journalBytes > 0) await this.compact();
     await this.journal.close();
     await fsp.rm(path.join(this.dir, LOCK), { force: true });
   }
@@ -170,7 +171,7 @@ export class WorldStore {
   /** Records where the owning process serves, for other drctl processes to find. */
   async advertise(url: string, token: string, timeScale: number): Promise<void> {
     const info: LockInfo = { pid: process.pid, host: hostname(), url, token, timeScale, startedAt: new Date().toISOString() };
-    await writeFileAtomic(path.join(this.dir, LOCK), JSON.stringify(info, null, 2) + '\n');
+    await writeFileAtomic(path.join(this.dir, LOCK), JSON.stringify(info, null, 2) + '\n', { durable: false });
   }
 }
 
@@ -202,9 +203,9 @@ async function takeLock(dir: string): Promise<void> {
   const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
+      // No fsync: a lock only matters while its process lives, and a crash ends both.
       const fh = await fsp.open(file, 'wx');
       await fh.writeFile(JSON.stringify(info, null, 2) + '\n');
-      await fh.sync();
       await fh.close();
       return;
     } catch (e) {
@@ -268,16 +269,19 @@ async function replayJournal(file: string, world: WorldData): Promise<{ goodByte
   return { goodBytes: good };
 }
 
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+/** Temp file and rename: readers see the old content or the new. `durable: false` skips the fsyncs. */
+export async function writeFileAtomic(file: string, content: string, opts: { durable?: boolean } = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const tmp = `${file}.${process.pid}.tmp`;
   const fh = await fsp.open(tmp, 'w');
   try {
     await fh.writeFile(content);
-    await fh.sync();
+    if (durable) await fh.sync();
   } finally {
     await fh.close();
   }
   await fsp.rename(tmp, file);
+  if (!durable) return;
   const d = await fsp.open(path.dirname(file), 'r');
   try {
     await d.sync();

@@ -1474,8 +1474,15 @@ function parseCidr(cidr: string): { base: number; size: number } {
 
 // ---- small formatting helpers -------------------------------------------------------
 
+let isoMs = Number.NaN;
+let isoText = '';
+/** ISO text of a model time. A list of thousands of VMs formats one `now` for each: keep the last. */
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
 }
 
 function rcName(volumeId: string): string {

@@ -18,8 +18,8 @@ export default class SimServe extends DrctlCommand {
     'time-scale': Flags.string({ description: 'Real seconds per simulated second: 1/600 makes a 5-minute boot take 0.5 s; 0 is instant.', default: '1/600' }),
     seed: Flags.integer({ description: 'Seed of the fault generator.', default: 1 }),
     token: Flags.string({ description: 'Bearer token clients must send (random when unset).' }),
-    workspace: Flags.string({ description: 'Create a workspace at start: id=location (e.g. erp-dal13=dal13). Repeatable.', multiple: true }),
-    fault: Flags.string({ description: 'site-down=LOCATION, link-broken=VOLUME_GROUP, boot-fail=VM. Repeatable.', multiple: true }),
+    workspace: Flags.string({ description: 'Create a workspace at start: id=location (e.g. erp-dal13=dal13). Repeatable.', multiple: true, multipleNonGreedy: true }),
+    fault: Flags.string({ description: 'site-down=LOCATION, link-broken=VOLUME_GROUP, boot-fail=VM. Repeatable.', multiple: true, multipleNonGreedy: true }),
     'fault-rate': Flags.string({ description: 'Injected failure rates, e.g. 429=0.1,500=0.05,reset=0.05,slow=0.02.' }),
     'slow-ms': Flags.integer({ description: 'Delay of a "slow" response, in ms.', min: 0 }),
   };

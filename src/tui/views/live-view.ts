@@ -10,7 +10,6 @@ import type { JsonObject } from '../../state/json.js';
 import type { ProgressEvent } from '../progress/model.js';
 import type { ViewMessage, ViewPlan, ViewSetup, WorkerReply } from './live-local.js';
 
-export { startLocalLiveView } from './live-local.js';
 
 export interface LiveViewOptions {
   /** The terminal the view draws on (its fd is shared with the worker). */
