@@ -2,7 +2,7 @@
 // dist/bundle/. Node then compiles a handful of files at start-up instead of resolving and
 // compiling several hundred modules, which is most of a cold `drctl plan`'s fixed cost.
 // Dynamic imports stay lazy: each becomes its own chunk (ink only loads on a terminal).
-// Plain plan and apply runs start from a second, one-file bundle (fast.js) without oclif.
+// Plain plan and apply runs start from a second, one-file bundle (fast.cjs) without oclif.
 //   node scripts/bundle.mjs [--if-stale]   (`npm run build` runs tsc, then this)
 // --if-stale skips the work when the bundle is newer than every source file (the test setup
 // uses it, so tests that spawn bin/drctl.js always run the current sources).
@@ -53,14 +53,24 @@ export async function bundle(root, { ifStale = false } = {}) {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   });
-  // plan and apply in one file (src/cli/fast-main.ts): no oclif, no ink, no chunks to load.
-  // Its dynamic imports become lazily run parts of the file; it inlines live-view.ts, whose
-  // worker it finds beside itself.
-  await build({ ...common, entryPoints: ['src/cli/fast-main.ts'], outfile: join(staging, 'fast.js') });
-  for (const banned of ['@oclif/core', 'node_modules/ink/']) {
-    if (readFileSync(join(staging, 'fast.js'), 'utf8').includes(`// ${banned.startsWith('@') ? 'node_modules/' + banned : banned}`)) {
-      throw new Error(`bundle: the fast bundle took in ${banned}; it must stay out of the plan/apply start path`);
-    }
+  // plan and apply in one CommonJS file (src/cli/fast-main.ts): no oclif, no ink, no chunks to
+  // load. bin/drctl.js compiles it with a V8 code cache (CommonJS, since Node 20 keeps no cache
+  // for ES modules). Its dynamic imports become lazily run parts of the file; it inlines
+  // live-view.ts, whose worker it finds beside itself through __drctlUrl (its own file URL).
+  await build({
+    ...common,
+    format: 'cjs',
+    banner: {},
+    define: { ...common.define, 'import.meta.url': '__drctlUrl' },
+    // import('node:http') becomes require(): a script compiled by node:vm has no module loader.
+    supported: { 'dynamic-import': false },
+    entryPoints: ['src/cli/fast-main.ts'],
+    outfile: join(staging, 'fast.cjs'),
+  });
+  const fastText = readFileSync(join(staging, 'fast.cjs'), 'utf8');
+  if (/\bimport\(/.test(fastText.replace(/\/\/.*$/gm, ''))) throw new Error('bundle: the fast bundle still has a dynamic import(), which node:vm cannot run');
+  for (const banned of ['node_modules/@oclif/core/', 'node_modules/ink/']) {
+    if (fastText.includes(`// ${banned}`)) throw new Error(`bundle: the fast bundle took in ${banned}; it must stay out of the plan/apply start path`);
   }
   // The live view's worker thread, whole in one file.
   await build({ ...common, entryPoints: ['src/tui/views/live-worker.ts'], outfile: join(staging, 'live-worker.js') });
