@@ -127,9 +127,10 @@ export function createSimServer(o: SimServerOptions): SimServer {
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
     if (res.destroyed || res.writableEnded) return;
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
+    // Encoded once: a list of thousands of VMs is megabytes of JSON.
+    const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...headers });
+    res.end(bytes);
   };
 
   /** Makes whatever the world changed durable (even when the operation then failed). */

@@ -3,7 +3,7 @@ import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds, VM_BUILD_SECONDS, vol
 import { ManualClock } from '../../src/sim/clock.js';
 import { SimApiError } from '../../src/sim/errors.js';
 import { emptyWorld } from '../../src/sim/records.js';
-import { World } from '../../src/sim/world.js';
+import { iso, World } from '../../src/sim/world.js';
 
 type J = Record<string, any>;
 
@@ -227,5 +227,15 @@ describe('volume groups', () => {
     expect(fails(() => w.volumeGroupAction('home', g.id, {})).status).toBe(400);
     expect(fails(() => w.deleteVolumeGroup('home', g.id)).status).toBe(409);
     expect(fails(() => w.deleteVolume('home', data.volumeID)).status).toBe(409);
+  });
+});
+
+describe('the simulator formats times as Date#toISOString does', () => {
+  it('for seeded random instants from 1970 to 9999, month and leap-year edges, and out of range', () => {
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const samples = [0, 951782400000, 951868799999, 4107542400000, 253402300799999, 253402300800000, -1, 1.5, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 2, 1)];
+    for (let i = 0; i < 5000; i++) samples.push(Math.floor(rand() * 253402300800000));
+    for (const ms of samples) expect(iso(ms)).toBe(new Date(ms).toISOString());
   });
 });
