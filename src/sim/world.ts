@@ -572,7 +572,8 @@ export class World {
       imageID: vm.imageID,
       storageType: vm.storageType,
       status: state.status,
-      health: { status: state.health, lastUpdate: iso(now), ...(state.busy ? { reason: state.busy } : {}) },
+      // No `...(cond ? {…} : {})`: V8 builds a spread slowly, and a list builds thousands of these.
+      health: state.busy ? { status: state.health, lastUpdate: iso(now), reason: state.busy } : { status: state.health, lastUpdate: iso(now) },
       progress: state.progress,
       networks: vm.networks.map((n) => ({
         networkID: n.networkID,
