@@ -1,11 +1,17 @@
 // The worker thread behind live-view.ts: it owns the progress store and Ink, and draws on the
-// command's terminal through its own stream on the same file descriptor.
+// command's terminal through its own stream on the same file descriptor, at the lowest
+// scheduling priority, so drawing never takes a core the run needs.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tty from 'node:tty';
 import { startLocalLiveView, type LocalView, type ViewMessage, type ViewSetup, type WorkerReply } from './live-local.js';
+import { lowerThisThreadPriority } from './thread-priority.js';
 
 async function main(port: NonNullable<typeof parentPort>, setup: ViewSetup): Promise<void> {
   const reply = (r: WorkerReply) => port.postMessage(r);
+  lowerThisThreadPriority();
+  // Yoga's loader fetches its inlined wasm with fetch() when there is one, which loads undici
+  // (~50 ms on this thread); without it, it decodes the bytes itself. Nothing else here fetches.
+  (globalThis as { fetch?: unknown }).fetch = undefined;
   const stream = new tty.WriteStream(setup.fd);
   // The main thread gets SIGWINCH and forwards the size; start from what it saw.
   if (setup.columns) stream.columns = setup.columns;
