@@ -97,8 +97,31 @@ function freshDir(count) {
   return dir;
 }
 
+/** Median wall ms of `node -e 0` with env `e`: the floor every cold drctl process pays. */
+async function nodeFloor(e) {
+  const runs = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    await new Promise((r) => spawn(process.execPath, ['-e', '0'], { env: e, stdio: 'ignore' }).on('close', r));
+    runs.push(performance.now() - t0);
+  }
+  return median(runs);
+}
+
 const results = {};
 const dirs = [];
+{
+  const without = { ...env };
+  delete without.NODE_EXTRA_CA_CERTS;
+  const asIs = await nodeFloor(env);
+  const bare = await nodeFloor(without);
+  console.log(`node start-up floor (node -e 0): ${asIs.toFixed(0)} ms${env.NODE_EXTRA_CA_CERTS ? `; ${bare.toFixed(0)} ms without NODE_EXTRA_CA_CERTS (set here: Node reads that bundle at start)` : ''}`);
+  // One untimed plan, so the fast bundle's code cache (dist/bundle/fast.cache) exists, as it
+  // does for every run after the first one following a build.
+  const warm = freshDir(10);
+  dirs.push(warm);
+  await drctl(warm, ['plan', 'cfg', '-refresh=false']);
+}
 const f = (ms) => `${(ms / 1000).toFixed(3)} s`;
 const line = (label, runs) => {
   const wall = median(runs.map((r) => r.ms));

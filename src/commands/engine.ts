@@ -3,6 +3,7 @@
 import type { Terminal } from './terminal.js';
 import type { EngineContext } from '../apply/service.js';
 import type { EngineEvent } from '../plan/events.js';
+import { setMaxListeners } from 'node:events';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../diag/errors.js';
 import { nodeConfigFs } from './inputs.js';
@@ -23,6 +24,9 @@ export function engineContext(sink: (e: EngineEvent) => void): EngineContext {
  */
 export function interruptController(term: Terminal, beforeExit: () => void = () => undefined): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  // Every call in flight listens for the interrupt (a parallelism's worth, plus the walk): many
+  // listeners by design, not a leak, so no MaxListenersExceededWarning.
+  setMaxListeners(0, controller.signal);
   const onSigint = () => {
     if (controller.signal.aborted) {
       beforeExit();

@@ -83,3 +83,22 @@ describe('the fast start path declines what it cannot read exactly as oclif woul
     expect(parseFast(['--out', 'x'], APPLY_FLAG_SPECS, APPLY_ARG)).toBeUndefined();
   });
 });
+
+describe('the interrupt signal of a run', () => {
+  it('takes a listener per call in flight without a MaxListenersExceededWarning', async () => {
+    const { interruptController } = await import('../../src/commands/engine.js');
+    const { processTerminal } = await import('../../src/commands/terminal.js');
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const interrupt = interruptController(processTerminal(true));
+    try {
+      for (let i = 0; i < 40; i++) interrupt.signal.addEventListener('abort', () => undefined);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      interrupt.dispose();
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // The interactive console: a dashboard, and keys for plan → review → apply, the DR runs, events
 // and help. Every action goes through ConsoleServices, the same services the commands call.
+import { setMaxListeners } from 'node:events';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { Plan } from '../../../plan/plan.js';
@@ -125,6 +126,8 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     const store = new ProgressStore({ now, title, extensions });
     if (plan) store.setPlan(placementFromPlan(plan), plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address), plan.recovery[0] && { plan: plan.recovery[0].plan, predictedSeconds: plan.recovery[0].predictedSeconds, targetSeconds: plan.recovery[0].targetSeconds });
     const controller = new AbortController();
+    // A run's calls in flight each listen for the abort: many listeners by design.
+    setMaxListeners(0, controller.signal);
     abort.current = controller;
     busy.current = true;
     setMessage(undefined);
