@@ -3,16 +3,14 @@
 import * as fs from 'node:fs';
 import type { ApplyFlags } from './flag-specs.js';
 import { processTerminal } from './terminal.js';
-import { varInputsFromArgv } from './inputs.js';
-import { askLine, engineContext, interruptController, lockTimeoutMs } from './engine.js';
+import { askLine, engineContext, engineOptions, interruptController, lockTimeoutMs } from './engine.js';
 import { UserError } from '../diag/errors.js';
+import { startRunView } from './run-output.js';
 
 export async function runApply(args: { readonly target: string }, flags: ApplyFlags, argv: readonly string[], exit: (code: number) => never): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const { chooseEventView, plainWidth } = await import('../tui/views/choose.js');
-  // On a terminal the live Ink view. Ink (~0.35 s to import) starts loading now, so the import
-  // overlaps the engine's start-up; the view folds events until it can draw.
-  const ink = chooseEventView(term, flags.json) === 'ink' ? (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title: 'drctl apply', env: process.env }) : undefined;
+  const ink = await startRunView(term, flags.json, 'drctl apply');
+  const { plainWidth } = await import('../tui/views/choose.js');
   const { applyService } = await import('../apply/service.js');
   const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
   const { plainView, jsonView, plainEventLine, batchedWriter } = await import('../tui/views/plain.js');
@@ -39,13 +37,7 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
       {
         dir: isPlanFile ? '' : args.target,
         planFile: isPlanFile ? args.target : undefined,
-        vars: varInputsFromArgv(argv),
-        refresh: flags.refresh !== 'false',
-        destroy: flags.destroy,
-        targets: flags.target ?? [],
-        replace: flags.replace ?? [],
-        parallelism: flags.parallelism,
-        statePath: flags.state,
+        ...engineOptions(flags, argv),
         lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
         signal: interrupt.signal,
         approve:

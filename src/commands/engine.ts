@@ -6,7 +6,21 @@ import type { EngineEvent } from '../plan/events.js';
 import { setMaxListeners } from 'node:events';
 import { parseDuration } from '../config/duration.js';
 import { UserError } from '../diag/errors.js';
-import { nodeConfigFs } from './inputs.js';
+import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
+import type { ENGINE_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
+
+/** The plan and apply service options the engine flags (and -var/-var-file, in order) set. */
+export function engineOptions(flags: ParsedFlags<typeof ENGINE_FLAG_SPECS>, argv: readonly string[]) {
+  return {
+    vars: varInputsFromArgv(argv),
+    refresh: flags.refresh !== 'false',
+    destroy: flags.destroy,
+    targets: flags.target ?? [],
+    replace: flags.replace ?? [],
+    parallelism: flags.parallelism,
+    statePath: flags.state,
+  };
+}
 
 export function lockTimeoutMs(text: string): number {
   const s = parseDuration(text);

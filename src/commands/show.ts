@@ -11,12 +11,7 @@ export default class ShowCommand extends DrctlCommand {
     const term = this.terminal(flags['no-color']);
     const { readPlanFile } = await import('../apply/service.js');
     const plan = readPlanFile(args.file);
-    if (flags.json) {
-      const { planToJson } = await import('../plan/render-json.js');
-      term.stdout.write(JSON.stringify(planToJson(plan)) + '\n');
-    } else {
-      const { renderPlanText } = await import('../plan/render-text.js');
-      term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
-    }
+    const { writePlan } = await import('./run-output.js');
+    await writePlan(term, plan, flags.json);
   }
 }

@@ -1,0 +1,26 @@
+// What plan, apply and show share on the way out: the live view on a terminal, and a plan
+// written as text or JSON. No oclif here (the fast start path uses it).
+import type { Terminal } from './terminal.js';
+import type { Plan } from '../plan/plan.js';
+import type { LiveView } from '../tui/views/live-view.js';
+
+/**
+ * On a terminal (and without --json) the live Ink view, started now: ink loads in its worker
+ * while the engine starts up, and the view folds events until it can draw.
+ */
+export async function startRunView(term: Terminal, json: boolean, title: string): Promise<LiveView | undefined> {
+  const { chooseEventView } = await import('../tui/views/choose.js');
+  if (chooseEventView(term, json) !== 'ink') return undefined;
+  return (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
+}
+
+/** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. */
+export async function writePlan(term: Terminal, plan: Plan, json: boolean): Promise<void> {
+  if (json) {
+    const { planToJson } = await import('../plan/render-json.js');
+    term.stdout.write(JSON.stringify(planToJson(plan)) + '\n');
+  } else {
+    const { renderPlanText } = await import('../plan/render-text.js');
+    term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
+  }
+}
