@@ -4,6 +4,7 @@
 // plan or apply it declines (help, unusual flags), from the full bundle with oclif.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const args = process.argv.slice(2);
@@ -19,8 +20,8 @@ if (!((args[0] === 'plan' || args[0] === 'apply') && (await runFastBundle(args))
  */
 async function runFastBundle(argv) {
   const file = new URL('../dist/bundle/fast.cjs', import.meta.url);
-  const cacheFile = new URL('../dist/bundle/fast.cache', import.meta.url);
-  const filename = file.pathname;
+  const filename = fileURLToPath(file);
+  const cacheFile = fileURLToPath(new URL('../dist/bundle/fast.cache', import.meta.url));
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -29,10 +30,10 @@ async function runFastBundle(argv) {
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __drctlUrl) {${readFileSync(file, 'utf8')}\n})`, { filename, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, filename, new URL('.', file).pathname, file.href);
+  script.runInThisContext()(module.exports, createRequire(file), module, filename, fileURLToPath(new URL('.', file)), file.href);
   const handled = await module.exports.fastMain(argv);
   if (cachedData === undefined || script.cachedDataRejected) {
-    const tmp = `${cacheFile.pathname}.${process.pid}.tmp`;
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);

@@ -74,6 +74,7 @@ export async function bundle(root, { ifStale = false } = {}) {
   }
   // The live view's worker thread, whole in one file.
   await build({ ...common, entryPoints: ['src/tui/views/live-worker.ts'], outfile: join(staging, 'live-worker.js') });
+  if (!readFileSync(join(staging, 'live-view.js'), 'utf8').includes('"./live-worker.js"')) throw new Error('bundle: live-view.js does not start ./live-worker.js from beside itself');
   const old = `${outdir}.${process.pid}.old`;
   if (existsSync(outdir)) renameSync(outdir, old);
   renameSync(staging, outdir);

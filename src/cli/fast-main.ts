@@ -1,4 +1,4 @@
-// The entry of dist/bundle/fast.js: plan and apply from one file, without oclif (see fast.ts).
+// The entry of dist/bundle/fast.cjs: plan and apply from one file, without oclif (see fast.ts).
 // One file matters as much as leaving oclif out: Node's ESM loader costs about a millisecond
 // per module, and the split bundle loads some 40 chunks for a plan.
 import { normalizeArgv } from './argv.js';

@@ -1,6 +1,6 @@
 // The whole CLI behind bin/drctl.js, bundled by scripts/bundle.mjs so a cold start compiles a
 // few files instead of hundreds of modules. plan and apply start without oclif when their
-// arguments are plain (src/cli/fast.ts; bin/drctl.js tries dist/bundle/fast.js first); the
+// arguments are plain (src/cli/fast.ts; bin/drctl.js tries dist/bundle/fast.cjs first); the
 // rest, and every edge, goes through oclif, which is loaded only then.
 import { normalizeArgv } from './argv.js';
 import { reportEscaped } from './escaped.js';
