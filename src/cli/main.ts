@@ -1,10 +1,8 @@
 // The whole CLI behind bin/drctl.js, bundled by scripts/bundle.mjs so a cold start compiles a
-// few files instead of hundreds of modules. plan and apply start without oclif when their
-// arguments are plain (src/cli/fast.ts; bin/drctl.js tries dist/bundle/fast.cjs first); the
-// rest, and every edge, goes through oclif, which is loaded only then.
+// few files instead of hundreds of modules. A plain plan or apply never gets here: bin/drctl.js
+// runs it from dist/bundle/fast.cjs (src/cli/fast-main.ts); what that declines comes here too.
 import { normalizeArgv } from './argv.js';
 import { reportEscaped } from './escaped.js';
-import { runFast } from './fast.js';
 
 /** Runs drctl with `args` (argv without node and script); `binUrl` locates package.json. */
 export async function main(args: readonly string[], binUrl: string): Promise<void> {
@@ -13,12 +11,7 @@ export async function main(args: readonly string[], binUrl: string): Promise<voi
     if (args.length === 0 && process.stdin.isTTY && process.stdout.isTTY) {
       const { default: ConsoleCommand } = await import('../commands/console.js');
       await ConsoleCommand.run([], binUrl);
-    } else {
-      const argv = normalizeArgv(args);
-      if (!(await runFast(argv))) {
-        await (await import('./oclif-run.js')).runOclif(argv, binUrl);
-      }
-    }
+    } else await (await import('./oclif-run.js')).runOclif(normalizeArgv(args), binUrl);
   } catch (err) {
     await reportEscaped(err);
   }
