@@ -57,7 +57,7 @@ const { moveService } = await load('lifecycle/failover.js');
 const { nodeConfigFs } = await load('commands/inputs.js');
 const { loadConfig } = await load('config/load.js');
 const { connectCloud } = await load('apply/cloud.js');
-const { vmBootSeconds, vmShutdownSeconds, volumeGroupSwitchSeconds } = await load('config/timing.js');
+const { vmBootSeconds, vmShutdownSeconds, volumeGroupSwitchSeconds } = await load('powervs/index.js');
 const { SimulatorAdmin } = await load('sim/admin.js');
 const { cloudName } = await load('lifecycle/estate.js');
 

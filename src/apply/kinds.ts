@@ -6,7 +6,7 @@ import { isProviderError } from '../provider/errors.js';
 import type { JsonObject, JsonValue } from '../state/json.js';
 import type { StateResource } from '../state/types.js';
 import { CLOUD_TYPES } from '../plan/desired.js';
-import type { MachineType, OsType } from '../config/timing.js';
+import type { MachineType, OsType } from '../powervs/index.js';
 
 export interface KindContext {
   readonly provider: Provider;

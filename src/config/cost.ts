@@ -1,6 +1,6 @@
 // The monthly cost estimate of what drctl manages: DR Automation's per-core fee for every
 // DR-managed VM, plus replicated storage (a copy at each site of the pair) by tier.
-import { DR_USD_PER_CORE_HOUR, HOURS_PER_MONTH, STORAGE_TIERS, type StorageTier } from './catalog.js';
+import { DR_USD_PER_CORE_HOUR, HOURS_PER_MONTH, STORAGE_TIERS, type StorageTier } from '../powervs/index.js';
 import type { DrConfig } from './model.js';
 
 export interface CostEstimate {

@@ -1,8 +1,7 @@
 // Turns a resource's evaluated arguments into its typed model object.
 import type { Expression, Range } from '../hcl/ast.js';
 import type { Diagnostic } from '../diag/types.js';
-import { resolveMachineType, type MachineType, type OsType, type ProcType, type SiteRole, type StorageTier } from './catalog.js';
-import { vmBootSeconds } from './timing.js';
+import { resolveMachineType, vmBootSeconds, type MachineType, type OsType, type ProcType, type StorageTier } from '../powervs/index.js';
 import { decodeRef, decodeRefList, type StaticRef } from './refs.js';
 import type { CheckedBody } from './body.js';
 import { objectItemKey, objectItemRange, type Plain } from './convert.js';
@@ -18,6 +17,7 @@ import type {
   ReplicationPolicy,
   ResourceType,
   Site,
+  SiteRole,
   Subnet,
   Vm,
   Volume,

@@ -2,7 +2,7 @@
 // Plain data: no methods, no AST; ranges are kept so later errors can still point at source.
 import type { Range } from '../diag/types.js';
 import type { Value } from '../hcl/value.js';
-import type { MachineType, OsType, ProcType, SiteRole, StorageTier } from './catalog.js';
+import type { MachineType, OsType, ProcType, StorageTier } from '../powervs/index.js';
 
 export type ResourceType =
   | 'site'
@@ -26,6 +26,10 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   'drill',
   'notification',
 ];
+
+/** A site's part in DR: where the workload runs, or where it recovers to. */
+export type SiteRole = 'active' | 'standby';
+export const SITE_ROLES: readonly SiteRole[] = ['active', 'standby'];
 
 export interface Declared {
   /** `vm.db01`, or `vm.web[2]` for an instance of a counted block. */
@@ -107,7 +111,7 @@ export interface Vm extends Declared {
   readonly volumeGroups: readonly string[];
   readonly replicationPolicy?: string;
   readonly image?: string;
-  /** Predicted boot time in model seconds (config/timing.ts), or the block's override. */
+  /** Predicted boot time in model seconds (powervs/timing.ts), or the block's override. */
   readonly bootSeconds: number;
 }
 

@@ -1,7 +1,7 @@
 // The recovery order and predicted RTO of a recovery plan. Groups run one after another; the VMs
 // of a group boot in parallel, at most `parallelism` at a time, started in the order listed (as
 // the engine starts them). Storage is switched first, all volume groups at once.
-import { volumeGroupSwitchSeconds } from './timing.js';
+import { volumeGroupSwitchSeconds } from '../powervs/index.js';
 import type { DrConfig, RecoveryPlan } from './model.js';
 
 export interface GroupPrediction {

@@ -1,7 +1,7 @@
 // The DR language's block and argument schema, as data. The decoder checks bodies against it
 // (unknown and missing arguments, types, nesting); docs/language.md documents the same shapes.
-import { MACHINE_TYPES, OS_TYPES, PROC_TYPES, resolveMachineType, SITE_ROLES, STORAGE_TIERS } from './catalog.js';
-import { RESOURCE_TYPES, type ResourceType } from './model.js';
+import { MACHINE_TYPES, OS_TYPES, PROC_TYPES, resolveMachineType, STORAGE_TIERS } from '../powervs/index.js';
+import { RESOURCE_TYPES, SITE_ROLES, type ResourceType } from './model.js';
 
 /** How an argument's value is checked and converted. */
 export type ArgType =

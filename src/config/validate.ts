@@ -3,7 +3,7 @@
 import type { Range } from '../diag/types.js';
 import { type Diagnostic, errorDiag, warningDiag } from '../diag/types.js';
 import { didYouMean } from '../diag/suggest.js';
-import { drPartnerOf, knownLocations, MACHINE_TYPES, STORAGE_TIERS } from './catalog.js';
+import { drPartnerOf, knownLocations, MACHINE_TYPES, STORAGE_TIERS } from '../powervs/index.js';
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from './cidr.js';
 import { formatDuration } from './duration.js';
 import { nameProblem } from './body.js';

@@ -6,7 +6,7 @@ import type { DrConfig, RecoveryPlan } from '../config/model.js';
 import type { Provider, ReplicationStatus, VmSpec, VolumeGroupState } from '../provider/types.js';
 import type { StateResource } from '../state/types.js';
 import type { JsonObject, JsonValue } from '../state/json.js';
-import type { MachineType, OsType } from '../config/timing.js';
+import type { MachineType, OsType } from '../powervs/index.js';
 import { UserError } from '../diag/errors.js';
 
 const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {});

@@ -23,7 +23,7 @@ import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './sess
 import type { KsysEventName } from './ksys.js';
 import { ProviderError } from '../provider/errors.js';
 import type { VmState } from '../provider/types.js';
-import { vmShutdownSeconds, volumeGroupSwitchSeconds } from '../config/timing.js';
+import { vmShutdownSeconds, volumeGroupSwitchSeconds } from '../powervs/index.js';
 
 /** The simulator's (and PowerVS's rough) time for an immediate shutdown. */
 const IMMEDIATE_SHUTDOWN_SECONDS = 5;

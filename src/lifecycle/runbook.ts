@@ -3,7 +3,7 @@
 // data, shown before approval and kept in the run record.
 import type { DrConfig, RecoveryPlan } from '../config/model.js';
 import { predictRecoveryPlan } from '../config/recovery.js';
-import { vmShutdownSeconds } from '../config/timing.js';
+import { vmShutdownSeconds } from '../powervs/index.js';
 import { formatDuration } from '../config/duration.js';
 
 export interface RunbookPhase {

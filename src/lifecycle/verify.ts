@@ -1,6 +1,6 @@
 // `drctl verify`: is the DR pair ready to move? Each check is a line with a verdict; any failure
 // makes the run not ready (exit 1), so CI can gate on it.
-import { MACHINE_TYPES, STORAGE_TIERS } from '../config/catalog.js';
+import { MACHINE_TYPES, STORAGE_TIERS } from '../powervs/index.js';
 import type { DrConfig } from '../config/model.js';
 import { formatDuration } from '../config/duration.js';
 import type { Provider } from '../provider/types.js';

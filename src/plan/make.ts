@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DrConfig } from '../config/model.js';
 import { predictRecoveryPlan } from '../config/recovery.js';
 import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
-import { STORAGE_TIERS, type StorageTier } from '../config/catalog.js';
+import { STORAGE_TIERS, type StorageTier } from '../powervs/index.js';
 import type { Provider, ResourceKind } from '../provider/types.js';
 import type { JsonObject, JsonValue } from '../state/json.js';
 import type { DrState, StateResource } from '../state/types.js';

@@ -2,11 +2,11 @@
 // and the DR actions the lifecycles need. `workspace` is the workspace name used in the DR
 // configuration (site.workspace); the provider maps it to a cloud instance id.
 
-import type { MachineType, OsType } from '../config/timing.js';
+import type { MachineType, OsType, ProcType, StorageTier } from '../powervs/index.js';
 
+// The specs speak PowerVS's vocabulary; provider users get its types from here too.
+export type { ProcType, StorageTier } from '../powervs/index.js';
 export type ResourceKind = 'vm' | 'volume' | 'volume_group' | 'network';
-export type StorageTier = 'tier0' | 'tier1' | 'tier3' | 'tier5k';
-export type ProcType = 'dedicated' | 'shared' | 'capped';
 
 export interface VmSpec {
   readonly name: string;

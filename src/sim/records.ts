@@ -2,10 +2,7 @@
 // operations that change them. Status that depends on time (a VM booting, replication lag)
 // is not stored; it is derived from timestamps when read (see world.ts, replication.ts).
 
-import type { MachineType, OsType } from '../config/timing.js';
-
-export type StorageTier = 'tier0' | 'tier1' | 'tier3' | 'tier5k';
-export type ProcType = 'dedicated' | 'shared' | 'capped';
+import type { MachineType, OsType, ProcType, StorageTier } from '../powervs/index.js';
 
 export interface WorkspaceRecord {
   readonly id: string;

@@ -14,7 +14,9 @@ import {
   volumeGroupSwitchSeconds,
   type MachineType,
   type OsType,
-} from '../config/timing.js';
+  type ProcType,
+  type StorageTier,
+} from '../powervs/index.js';
 import type { Clock } from './clock.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import type { FaultSpec } from './faults.js';
@@ -29,10 +31,8 @@ import {
   type JournalOp,
   type NetworkRecord,
   type PowerPhase,
-  type ProcType,
   type ReplicationPhase,
   type SimEvent,
-  type StorageTier,
   type TaskRecord,
   type VmRecord,
   type VolumeGroupRecord,

@@ -1,5 +1,5 @@
 // Recovery plans: the warnings a loadable configuration can still earn, count expansion into
-// recovery groups, and the predicted RTO, worked out by hand from src/config/timing.ts.
+// recovery groups, and the predicted RTO, worked out by hand from src/powervs/timing.ts.
 import { describe, expect, test } from 'vitest';
 import { predictRecoveryPlan } from '../../src/config/recovery.js';
 import { BASE, detailOf, diagSummary, edit, load, loc, vmBlock, warning } from './load-helpers.js';

@@ -2,7 +2,7 @@
 // where tasks long-poll (the simulator), one held task read; elsewhere it reads the VM from the
 // expected time on. startVm and stopVm send their action without reading the VM first.
 import { afterEach, describe, expect, it } from 'vitest';
-import { vmBootSeconds } from '../../src/config/timing.js';
+import { vmBootSeconds } from '../../src/powervs/index.js';
 import { ProviderError } from '../../src/provider/index.js';
 import type { PowerVsProvider } from '../../src/provider/index.js';
 import { HOME, startRig, type Rig } from './harness.js';

@@ -20,7 +20,7 @@ function newest(dir: string): number {
 }
 
 export function ensureSimBuilt(): void {
-  const sources = Math.max(newest(path.join(ROOT, 'src/sim')), statSync(path.join(ROOT, 'src/config/timing.ts')).mtimeMs);
+  const sources = Math.max(newest(path.join(ROOT, 'src/sim')), newest(path.join(ROOT, 'src/powervs')));
   let built = 0;
   try {
     built = statSync(SIM_MAIN).mtimeMs;
@@ -35,7 +35,7 @@ export function ensureSimBuilt(): void {
     JSON.stringify({
       extends: path.join(ROOT, 'tsconfig.json'),
       compilerOptions: { rootDir: path.join(ROOT, 'src'), outDir: path.join(ROOT, 'dist'), noEmit: false, typeRoots: [path.join(ROOT, 'node_modules/@types')], types: ['node'] },
-      include: [path.join(ROOT, 'src/sim'), path.join(ROOT, 'src/config/timing.ts')],
+      include: [path.join(ROOT, 'src/sim'), path.join(ROOT, 'src/powervs')],
     }),
   );
   try {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds } from '../../src/config/timing.js';
+import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds } from '../../src/powervs/index.js';
 import { ManualClock, parseFaultFlags, serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js';
 import { ensureSimBuilt, spawnSim, waitExit } from './dist.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds, VM_BUILD_SECONDS, volumeGroupSwitchSeconds } from '../../src/config/timing.js';
+import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds, VM_BUILD_SECONDS, volumeGroupSwitchSeconds } from '../../src/powervs/index.js';
 import { ManualClock } from '../../src/sim/clock.js';
 import { SimApiError } from '../../src/sim/errors.js';
 import { emptyWorld } from '../../src/sim/records.js';

@@ -1,9 +1,8 @@
-// The timing model shared by the predicted RTO (config layer) and the PowerVS simulator, so a
-// plan's prediction and a simulated run agree. Figures are seconds of real (unscaled) time.
-// docs/timing.md explains where each number comes from.
+// The timing model shared by the predicted RTO (config layer), the DR runs and the PowerVS
+// simulator, so a plan's prediction and a simulated run agree. Figures are seconds of real
+// (unscaled) time. docs/timing.md explains where each number comes from.
 
-export type MachineType = 's922' | 'e980' | 'e1080';
-export type OsType = 'aix' | 'ibmi' | 'rhel' | 'sles';
+import type { MachineType, OsType } from './catalog.js';
 
 /** Time from "start" to the OS answering, before any memory or core adjustments. */
 export const OS_BOOT_BASE_SECONDS: Readonly<Record<OsType, number>> = {
@@ -31,6 +30,9 @@ export const OS_SHUTDOWN_SECONDS: Readonly<Record<OsType, number>> = {
   aix: 60,
   ibmi: 180,
 };
+
+/** An immediate shutdown skips the OS shutdown; a few seconds of partition teardown remain. */
+export const IMMEDIATE_SHUTDOWN_SECONDS = 5;
 
 /** Provisioning an LPAR (before its first boot). */
 export const VM_BUILD_SECONDS = 180;

@@ -1,12 +1,11 @@
-// What PowerVS offers, as data: host types and their limits, storage tiers, the data-centre
-// pairs replication runs between, and the prices the cost estimate uses. docs/language.md cites
-// the sources.
-import type { MachineType, OsType } from './timing.js';
+// What PowerVS offers, as data: host types and their limits, operating systems, processor
+// types, storage tiers, the data-centre pairs replication runs between, and the prices the cost
+// estimate uses. docs/language.md cites the sources.
 
-export type { MachineType, OsType } from './timing.js';
-export type StorageTier = 'tier0' | 'tier1' | 'tier3' | 'tier5k';
+export type MachineType = 's922' | 'e980' | 'e1080';
+export type OsType = 'aix' | 'ibmi' | 'rhel' | 'sles';
 export type ProcType = 'dedicated' | 'shared' | 'capped';
-export type SiteRole = 'active' | 'standby';
+export type StorageTier = 'tier0' | 'tier1' | 'tier3' | 'tier5k';
 
 export interface MachineLimits {
   readonly label: string;
@@ -24,9 +23,9 @@ export const MACHINE_TYPES: Readonly<Record<MachineType, MachineLimits>> = {
   e1080: { label: 'E1080', models: ['9080-HEX'], maxCores: 240, maxMemoryGb: 64 * 1024 },
 };
 
+export const MACHINE_TYPE_NAMES: readonly MachineType[] = ['s922', 'e980', 'e1080'];
 export const OS_TYPES: readonly OsType[] = ['aix', 'ibmi', 'rhel', 'sles'];
 export const PROC_TYPES: readonly ProcType[] = ['dedicated', 'shared', 'capped'];
-export const SITE_ROLES: readonly SiteRole[] = ['active', 'standby'];
 
 /** `e980`, `E980` or a model number such as `9080-M9S`; undefined when it is none of them. */
 export function resolveMachineType(written: string): MachineType | undefined {
@@ -55,6 +54,8 @@ export const STORAGE_TIERS: Readonly<Record<StorageTier, TierInfo>> = {
   tier3: { iopsPerGb: 3, usdPerGbMonth: 0.108 },
   tier5k: { fixedIops: 5000, maxVolumeGb: 200, usdPerGbMonth: 0.27 },
 };
+
+export const STORAGE_TIER_NAMES: readonly StorageTier[] = ['tier0', 'tier1', 'tier3', 'tier5k'];
 
 /** DR Automation bills each DR-managed core at this rate (IBM's published figure). */
 export const DR_USD_PER_CORE_HOUR = 0.06849;
