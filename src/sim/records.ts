@@ -1,6 +1,6 @@
 // The simulated world as stored on disk: plain JSON records keyed by id, and the journal
 // operations that change them. Status that depends on time (a VM booting, replication lag)
-// is not stored; it is derived from timestamps when read (see world.ts, replication.ts).
+// is not stored; it is derived from timestamps when read (see pvm-instances.ts, replication.ts).
 
 import type { MachineType, OsType, ProcType, StorageTier } from '../powervs/index.js';
 
