@@ -4,7 +4,7 @@ import { UserError } from '../../diag/errors.js';
 import { choosePlan, planVolumeGroups, replicationAt, sitePair, stateSitePair, type GroupCache, type SitePair } from '../estate.js';
 import { SITE_KEY } from '../declarative.js';
 import { makeRunbook, type ReplicationLag } from '../runbook.js';
-import { startLifecycle, stateName } from '../runner.js';
+import { startLifecycle, stateName, type LifecycleStore } from '../runner.js';
 import { newRunId, type DrSession } from '../session.js';
 import { siteMachine, type SiteState } from '../site.js';
 import { message, RUN_KEY, type Preflight, type RunProgress } from './context.js';
@@ -19,15 +19,15 @@ export function resumable(kind: 'failover' | 'failback', state: SiteState, inter
 /** Either the move may start (`ready`), or it ends here with nothing done (`done`). */
 export type PreflightResult = { readonly ready: Preflight; readonly done?: undefined } | { readonly done: MoveOutcome; readonly ready?: undefined };
 
-/** The site lifecycle as the move finds it, and whether it can go on: throws a UserError when not. */
-type SiteCheck = Omit<Preflight, 'plan' | 'vgs' | 'cache' | 'runbook'> & { readonly needsResync: boolean };
+/** The site lifecycle as the move finds it, and the move it makes. */
+export type SiteCheck = Omit<Preflight, 'plan' | 'vgs' | 'cache' | 'runbook'> & { readonly needsResync: boolean };
 
 export async function preflight(dr: DrSession, opts: MoveOptions): Promise<PreflightResult> {
   const { config, state: session } = dr;
   // Roles as last applied: the configuration's may already be flipped for a declarative move.
   const pair = stateSitePair(config, session.resources) ?? sitePair(config);
   const plan = choosePlan(config, opts.plan);
-  const checked = await checkSite(dr, opts, pair);
+  const checked = await checkSite(session, dr.ctx.wall ?? (() => new Date()), opts, pair);
   if (checked.done) return checked;
   const { needsResync, ...found } = checked.site;
   const { site, from, to, unplanned, resuming, runId } = found;
@@ -47,12 +47,11 @@ export async function preflight(dr: DrSession, opts: MoveOptions): Promise<Prefl
 }
 
 /**
- * Starts the site lifecycle and decides: a new move, the resumption of an unfinished one of
- * the same kind, nothing to do (production already where the move would take it), or refusal.
+ * Starts the site lifecycle (from `store`) and decides: a new move, the resumption of an
+ * unfinished one of the same kind, nothing to do (production already where the move would take
+ * it; the site lifecycle is stopped), or refusal (a UserError).
  */
-export async function checkSite(dr: DrSession, opts: MoveOptions, pair: SitePair): Promise<{ readonly site: SiteCheck; readonly done?: undefined } | { readonly done: MoveOutcome }> {
-  const session = dr.state;
-  const wall = dr.ctx.wall ?? (() => new Date());
+export async function checkSite(session: LifecycleStore, wall: () => Date, opts: MoveOptions, pair: SitePair): Promise<{ readonly site: SiteCheck; readonly done?: undefined } | { readonly done: MoveOutcome; readonly site?: undefined }> {
   const site = startLifecycle(siteMachine, SITE_KEY, session, { active: pair.active, standby: pair.standby });
   const snap = site.actor.getSnapshot();
   const sState = stateName(snap) as SiteState;
