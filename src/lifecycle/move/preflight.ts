@@ -51,11 +51,11 @@ export async function preflight(dr: DrSession, opts: MoveOptions): Promise<Prefl
  * unfinished one of the same kind, nothing to do (production already where the move would take
  * it; the site lifecycle is stopped), or refusal (a UserError).
  */
-export async function checkSite(session: LifecycleStore, wall: () => Date, opts: MoveOptions, pair: SitePair): Promise<{ readonly site: SiteCheck; readonly done?: undefined } | { readonly done: MoveOutcome; readonly site?: undefined }> {
-  const site = startLifecycle(siteMachine, SITE_KEY, session, { active: pair.active, standby: pair.standby });
+export async function checkSite(store: LifecycleStore, wall: () => Date, opts: MoveOptions, pair: SitePair): Promise<{ readonly site: SiteCheck; readonly done?: undefined } | { readonly done: MoveOutcome; readonly site?: undefined }> {
+  const site = startLifecycle(siteMachine, SITE_KEY, store, { active: pair.active, standby: pair.standby });
   const snap = site.actor.getSnapshot();
   const sState = stateName(snap) as SiteState;
-  const progressSaved = session.lifecycle(RUN_KEY) as unknown as RunProgress | undefined;
+  const progressSaved = store.lifecycle(RUN_KEY) as unknown as RunProgress | undefined;
   const resuming = resumable(opts.kind, sState, snap.context.interrupted);
   if (!resuming) {
     const other = sState === 'drilling' || sState === 'cleaning-up' ? 'A drill is unfinished: run drctl drill (it cleans up first) or drctl cleanup.' : undefined;
