@@ -13,7 +13,8 @@ import { choosePlan, cloudName, groupAt, planVolumeGroups, siteKey, sitePair, vm
 import { makeRunbook, type Runbook } from './runbook.js';
 import { newRunId, openDrSession, openRunChannel, writeRunRecord, type DrContext, type DrOpened, type DrSession } from './session.js';
 import { DRILL_PREFIX, removeDrillLeftovers } from './cleanup.js';
-import { runPostCheck, SITE_KEY } from './move.js';
+import { SITE_KEY } from './declarative.js';
+import { runPostCheck } from './move/post-check.js';
 import type { DrRunOptions } from './failover.js';
 
 export interface DrillOptions extends DrRunOptions {
