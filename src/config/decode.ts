@@ -5,7 +5,7 @@ import { resolveMachineType, vmBootSeconds, type MachineType, type OsType, type 
 import { decodeRef, decodeRefList, type StaticRef } from './refs.js';
 import type { CheckedBody } from './body.js';
 import { objectItemKey, objectItemRange, type Plain } from './convert.js';
-import type { Declaration } from './load.js';
+import type { Declaration } from './declarations.js';
 import type {
   Declared,
   Drill,

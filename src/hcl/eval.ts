@@ -40,7 +40,7 @@ import {
   type ObjectValue,
   type Value,
 } from './value.js';
-import { FunctionError, callFunction, standardFunctions, type HclFunction } from './functions.js';
+import { FunctionError, callFunction, standardFunctions, type HclFunction } from './functions/index.js';
 
 export interface Scope {
   /** Root names (`var`, `local`, `site`, `each`, `count`, …) and their values. */

@@ -1,0 +1,136 @@
+// String functions: case, trimming, splitting and joining, substrings, replace (with Go
+// regular expressions), and format/formatlist (whose printf engine is format.ts).
+import { UNKNOWN, Unknown, describeValueType, isObject, toStringValue } from '../value.js';
+import { FunctionError, type HclFunction } from './call.js';
+import { any, num, str, tupleArg, wholeNumber } from './args.js';
+import { graphemes, mapRunes, title, TRIM_SPACE } from './unicode.js';
+import { expandTemplate, goRegExp } from './regexp.js';
+import { formatCall, formatlist } from './format.js';
+
+const strings1 = (f: (s: string) => string): HclFunction => ({ params: [str('str')], impl: ([s]) => f(s as string) });
+
+function substr(s: string, offset: number, length: number): string {
+  const chars = graphemes(s);
+  if (offset < 0) {
+    offset += chars.length;
+    if (offset < 0) offset = 0;
+  } else if (length === 0) {
+    return '';
+  }
+  if (offset >= chars.length) return '';
+  const rest = chars.slice(offset);
+  return (length < 0 ? rest : rest.slice(0, length)).join('');
+}
+
+function replace(s: string, substring: string, replacement: string): string {
+  if (substring.length > 1 && substring.startsWith('/') && substring.endsWith('/')) {
+    let re: RegExp;
+    try {
+      re = goRegExp(substring.slice(1, -1), true);
+    } catch (e) {
+      throw new FunctionError(`invalid regular expression: ${(e as Error).message}`, 1);
+    }
+    // The callback gets (match, ...captures, offset, input[, groups]).
+    return s.replace(re, (...m: unknown[]) => {
+      const last = m[m.length - 1];
+      const groups = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
+      const captures = m.slice(0, groups ? -3 : -2) as (string | undefined)[];
+      return expandTemplate(replacement, captures, groups);
+    });
+  }
+  return s.split(substring).join(replacement);
+}
+
+function split(sep: string, s: string): string[] {
+  return sep === '' ? Array.from(s) : s.split(sep);
+}
+
+function trimSet(s: string, cutset: string, left: boolean, right: boolean): string {
+  const cut = new Set(Array.from(cutset));
+  const chars = Array.from(s);
+  let a = 0;
+  let b = chars.length;
+  if (left) while (a < b && cut.has(chars[a])) a++;
+  if (right) while (b > a && cut.has(chars[b - 1])) b--;
+  return chars.slice(a, b).join('');
+}
+
+/** String functions. */
+export const stringFunctions: Readonly<Record<string, HclFunction>> = Object.freeze({
+  length: {
+    params: [any('value', { allowUnknown: true })],
+    marks: 'shallow',
+    impl: ([v]) => {
+      if (v instanceof Unknown) return UNKNOWN;
+      if (typeof v === 'string') return graphemes(v).length;
+      if (Array.isArray(v)) return v.length;
+      if (isObject(v)) return Object.keys(v).length;
+      throw new FunctionError('argument must be a string, a collection type, or a structural type', 0);
+    },
+  },
+  lower: strings1((s) => mapRunes(s, (c) => c.toLowerCase())),
+  upper: strings1((s) => mapRunes(s, (c) => c.toUpperCase())),
+  title: strings1(title),
+  trimspace: strings1((s) => s.replace(TRIM_SPACE, '')),
+  chomp: strings1((s) => s.replace(/(?:\r\n?|\n)*$/, '')),
+  strrev: strings1((s) => graphemes(s).reverse().join('')),
+  trim: { params: [str('str'), str('cutset')], impl: ([s, cut]) => trimSet(s as string, cut as string, true, true) },
+  trimprefix: {
+    params: [str('str'), str('prefix')],
+    impl: ([s, p]) => ((s as string).startsWith(p as string) ? (s as string).slice((p as string).length) : s),
+  },
+  trimsuffix: {
+    params: [str('str'), str('suffix')],
+    impl: ([s, p]) => ((s as string).endsWith(p as string) && (p as string) !== '' ? (s as string).slice(0, -(p as string).length) : s),
+  },
+  startswith: { params: [str('str'), str('prefix')], impl: ([s, p]) => (s as string).startsWith(p as string) },
+  endswith: { params: [str('str'), str('suffix')], impl: ([s, p]) => (s as string).endsWith(p as string) },
+  indent: {
+    params: [num('spaces'), str('str')],
+    impl: ([n, s]) => (s as string).replace(/\n/g, '\n' + ' '.repeat(Math.max(0, wholeNumber(n, 0)))),
+  },
+  format: {
+    params: [str('format')],
+    variadic: any('args', { allowNull: true }),
+    impl: ([spec, ...args]) => formatCall(spec as string, args),
+  },
+  formatlist: {
+    params: [str('format')],
+    variadic: any('args', { allowNull: true, allowUnknown: true }),
+    impl: ([spec, ...args]) => formatlist(spec as string, args),
+  },
+  join: {
+    params: [str('separator')],
+    variadic: any('lists'),
+    impl: ([sep, ...lists]) => {
+      if (lists.length === 0) throw new FunctionError('at least one list is required');
+      const items: string[] = [];
+      lists.forEach((list, li) => {
+        const elems = tupleArg(list, li + 1, 'list of string required');
+        elems.forEach((e, ei) => {
+          if (e === null) {
+            throw new FunctionError(
+              lists.length > 1
+                ? `element ${ei} of list ${li + 1} is null; cannot concatenate null values`
+                : `element ${ei} is null; cannot concatenate null values`,
+              li + 1,
+            );
+          }
+          const c = toStringValue(e);
+          if (!c.ok) throw new FunctionError(`list of string required, but element ${ei} is ${describeValueType(e)}`, li + 1);
+          items.push(c.value as string);
+        });
+      });
+      return items.join(sep as string);
+    },
+  },
+  split: { params: [str('separator'), str('str')], impl: ([sep, s]) => split(sep as string, s as string) },
+  replace: {
+    params: [str('str'), str('substr'), str('replace')],
+    impl: ([s, sub, rep]) => replace(s as string, sub as string, rep as string),
+  },
+  substr: {
+    params: [str('str'), num('offset'), num('length')],
+    impl: ([s, off, len]) => substr(s as string, wholeNumber(off, 1), wholeNumber(len, 2)),
+  },
+});
