@@ -21,10 +21,16 @@ export function isRequired(r: Requirement, env: NodeJS.ProcessEnv = process.env)
   return r.requiredBy !== undefined && env[r.requiredBy] === '1';
 }
 
+// Reasons already printed by this test file (each file runs in a process of its own).
+const told = new Set<string>();
+
 /** Skips the test (with the reason) when the requirement is absent, or fails it when required. */
 export function need(ctx: TestContext, r: Requirement): void {
   if (r.present) return;
   if (isRequired(r)) throw new Error(`${r.missing}, and ${r.requiredBy}=1 requires it`);
+  // The default reporter counts skips without their notes: say it once per file as well.
+  if (!told.has(r.missing)) console.warn(`skipped: ${r.missing}`);
+  told.add(r.missing);
   ctx.skip(r.missing);
 }
 
