@@ -1,7 +1,7 @@
 // Configuration benchmarks (issue 3):
 //   1. `drctl validate plans/` as a cold process (target ≤ 0.5 s wall);
 //   2. loading and validating a generated 5,000-VM definition (target ≤ 1 s), with peak RSS.
-// Each figure is the median of --runs cold processes.
+// Each figure is the median of --runs cold processes. A missed target exits 1.
 //   npx tsc -p tsconfig.build.json && node bench/config.bench.mjs [--runs 7] [--vms 5000]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -32,7 +32,12 @@ function timeCold(args, cwd) {
 // 1. Cold validate of the example.
 const validateMs = [];
 for (let i = 0; i < RUNS; i++) validateMs.push(timeCold([path.join(root, 'bin/drctl.js'), 'validate', 'plans'], root).ms);
-console.log(`validate plans/ (cold process)        median ${median(validateMs).toFixed(0)} ms   target ≤ 500 ms   runs ${RUNS}`);
+const missed = [];
+const check = (ok, what) => {
+  if (!ok) missed.push(what);
+  return ok ? 'ok' : 'MISSED';
+};
+console.log(`validate plans/ (cold process)        median ${median(validateMs).toFixed(0)} ms   target ≤ 500 ms ${check(median(validateMs) <= 500, 'validate plans/ ≤ 500 ms')}   runs ${RUNS}`);
 
 // 2. 5,000 VMs: load + validate in a fresh process that reports its own timing and peak RSS.
 const dir = mkdtempSync(path.join(tmpdir(), 'drctl-bench-config-'));
@@ -60,6 +65,8 @@ for (let i = 0; i < RUNS; i++) {
 }
 const wall = [];
 for (let i = 0; i < Math.min(RUNS, 5); i++) wall.push(timeCold([path.join(root, 'bin/drctl.js'), 'validate', 'cfg'], dir).ms);
-console.log(`load+validate ${vms} VMs (in process)  median ${median(loadMs).toFixed(0)} ms   target ≤ 1000 ms   peak RSS median ${median(rss).toFixed(0)} MB`);
+console.log(`load+validate ${vms} VMs (in process)  median ${median(loadMs).toFixed(0)} ms   target ≤ 1000 ms ${check(median(loadMs) <= 1000, `load+validate ${vms} VMs ≤ 1000 ms`)}   peak RSS median ${median(rss).toFixed(0)} MB`);
 console.log(`drctl validate ${vms} VMs (cold process) median ${median(wall).toFixed(0)} ms`);
 rmSync(dir, { recursive: true, force: true });
+console.log(missed.length ? `targets missed: ${missed.join('; ')}` : 'targets: all met');
+process.exitCode = missed.length ? 1 : 0;

@@ -1,8 +1,9 @@
 // State and graph benchmarks. Run after a build (`npm run build`), or point DRCTL_DIST at any
 // directory holding state/ and graph/ compiled from src/ (tests use a transpiled copy).
 //   node bench/state.bench.mjs
+// It ends with the table docs/state.md shows, with the date and the machine's load.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -67,13 +68,15 @@ console.log(`  serializeState  ${serializeMs.toFixed(1)} ms (median of 15)`);
 console.log(`  parseState      ${parseMs.toFixed(1)} ms (median of 15)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'drctl-bench-'));
+let appendMs;
+let commitMs;
 try {
   const backend = new state.LocalFileBackend(join(dir, 'bench.drstate'));
   await backend.write(new TextEncoder().encode(text));
   const session = await state.openState(backend, { drctlVersion: '0.1.0', lock: { operation: 'bench' } });
   let i = 0;
-  const appendMs = await timeAsync(50, () => session.upsert({ ...resources[i], attributes: { ...resources[i++].attributes, status: 'SHUTOFF' } }));
-  const commitMs = await timeAsync(1, () => session.commit());
+  appendMs = await timeAsync(50, () => session.upsert({ ...resources[i], attributes: { ...resources[i++].attributes, status: 'SHUTOFF' } }));
+  commitMs = await timeAsync(1, () => session.commit());
   const reopenMs = await timeAsync(3, async () => state.readState(backend));
   await session.close();
   console.log(`  journal upsert  ${appendMs.toFixed(2)} ms per resource (median of 50, includes fdatasync)`);
@@ -99,3 +102,11 @@ console.log(`  walk (sync visits)   ${walkSync.toFixed(1)} ms`);
 console.log(`  walk (async visits)  ${walkAsync.toFixed(1)} ms`);
 console.log(`  findCycles           ${time(15, () => graph.findCycles(g)).toFixed(1)} ms`);
 console.log(`  topologicalWaves     ${time(15, () => graph.topologicalWaves(g)).toFixed(1)} ms`);
+
+console.log(`\nbench/state.bench.mjs, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; a state of ${resources.length.toLocaleString('en-US')} VM resources, ${(text.length / 1024 / 1024).toFixed(1)} MB:\n`);
+console.log('| operation | median |');
+console.log('|---|---|');
+console.log(`| \`serializeState\` | ${serializeMs.toFixed(0)} ms |`);
+console.log(`| \`parseState\` | ${parseMs.toFixed(0)} ms |`);
+console.log(`| journal upsert, including \`fdatasync\` | ${appendMs.toFixed(2)} ms |`);
+console.log(`| \`commit\` (serialise, atomic write, fsyncs) | ${commitMs.toFixed(0)} ms |`);

@@ -9,17 +9,17 @@ import { formatHcl, formatHclBytes, formatHclChecked } from '../../src/hcl/fmt.j
 import { toHclJson } from '../../src/hcl/hcljson.js';
 import { scan } from '../../src/hcl/lexer.js';
 import { parseHcl } from '../../src/hcl/parser.js';
+import { CORPUS_TF_FILES, corpus, corpusFiles, need, terraform } from '../requirements.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const GOLDEN = path.join(ROOT, 'fixtures/fmt');
-const CORPUS = path.resolve(ROOT, '../shared/hcl-corpus');
+const CORPUS = corpus();
 
 function read(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
 function filesUnder(dir: string, pattern: RegExp): string[] {
-  if (!fs.existsSync(dir)) return [];
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
@@ -139,17 +139,20 @@ describe('idempotence and meaning over every HCL file we have', () => {
     expect(result.valid).toBe(files.length - result.invalid.length);
   });
 
-  it.skipIf(!fs.existsSync(CORPUS))('../shared/hcl-corpus (every file parses and survives formatting)', () => {
-    const files = filesUnder(CORPUS, /\.(tf|hcl)$/);
-    expect(files.length).toBeGreaterThan(100);
+  it(`../shared/hcl-corpus: all ${CORPUS_TF_FILES} .tf files parse and survive formatting`, (ctx) => {
+    need(ctx, CORPUS);
+    const files = corpusFiles();
+    expect(files.length).toBe(CORPUS_TF_FILES);
     const result = checkFiles(files);
     expect(result.invalid).toEqual([]);
     expect(result.failures).toEqual([]);
   });
 
-  it('files written by terraform fmt stay as they are, apart from blank-line rules', () => {
+  it('../shared/hcl-corpus: files written by terraform fmt stay as they are, apart from blank-line rules', (ctx) => {
+    need(ctx, CORPUS);
     // The corpus is terraform-formatted: only blank lines may change.
-    const files = filesUnder(CORPUS, /\.tf$/);
+    const files = corpusFiles();
+    expect(files.length).toBe(CORPUS_TF_FILES);
     for (const file of files) {
       const source = read(file);
       const dropBlank = (s: string) => s.split('\n').filter((l) => l.trim() !== '').join('\n');
@@ -260,8 +263,7 @@ describe('rules pinned one by one', () => {
 
 // Differential check against the real thing, when it is installed: terraform fmt and drctl fmt
 // agree on everything except drctl's own blank-line rules and comment trailing whitespace.
-const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-const hasTerraform = terraform.status === 0;
+const TERRAFORM = terraform();
 
 function terraformFmt(source: string): string {
   const r = spawnSync('terraform', ['fmt', '-'], { input: source, encoding: 'utf8', timeout: 20_000 });
@@ -304,14 +306,17 @@ function mangle(source: string, seed: number): string {
   return out;
 }
 
-describe.skipIf(!hasTerraform)('agreement with terraform fmt (terraform on PATH)', () => {
-  it.each(goldenCases)('%s: same output as terraform fmt, blank lines aside', (name) => {
+describe('agreement with terraform fmt (terraform on PATH)', () => {
+  it.for(goldenCases)('%s: same output as terraform fmt, blank lines aside', (name, ctx) => {
+    need(ctx, TERRAFORM);
     const input = read(path.join(GOLDEN, `${name}.in.hcl`));
     expect(modBlankLines(formatHcl(input))).toBe(modBlankLines(terraformFmt(input)));
   });
 
-  it('re-spaced corpus files: same output as terraform fmt, blank lines aside', () => {
-    const files = filesUnder(CORPUS, /\.tf$/).filter((f, i) => i % 10 === 0 && read(f).trim() !== '');
+  it('re-spaced ../shared/hcl-corpus files: same output as terraform fmt, blank lines aside', (ctx) => {
+    need(ctx, TERRAFORM);
+    need(ctx, CORPUS);
+    const files = corpusFiles().filter((f, i) => i % 10 === 0 && read(f).trim() !== '');
     expect(files.length).toBeGreaterThan(5);
     for (const [i, file] of files.entries()) {
       const mangled = mangle(read(file), i + 1);

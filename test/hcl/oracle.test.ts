@@ -10,13 +10,13 @@ import { parseHcl } from '../../src/hcl/parser.js';
 import { toHclJson } from '../../src/hcl/hcljson.js';
 import { diag } from './parse-helpers.js';
 import { generateDrDefinition } from '../../bench/gen-vms.mjs';
+import { CORPUS_DIR, CORPUS_TF_FILES, corpus, corpusFiles, need } from '../requirements.js';
 
 const require = createRequire(import.meta.url);
 const hcl2 = require('hcl2-parser') as { parseToObject(src: string): [unknown, unknown] };
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const fixturesDir = path.join(repoRoot, 'fixtures/hcl/valid');
-const corpusDir = path.resolve(repoRoot, '../shared/hcl-corpus');
 
 function filesUnder(dir: string, exts: string[]): string[] {
   return fs
@@ -57,18 +57,16 @@ describe('oracle: fixtures/hcl/valid', () => {
 });
 
 describe('oracle: real-world corpus (../shared/hcl-corpus)', () => {
-  const present = fs.existsSync(corpusDir);
-  const files = present ? filesUnder(corpusDir, ['.tf', '.hcl']) : [];
-  if (!present) {
-    it.skip(`skipped: ${corpusDir} is absent (CI clones shared/ beside the repository)`, () => {});
-    return;
-  }
+  const CORPUS = corpus();
+  const files = corpusFiles();
 
-  it('holds the 149 Terraform files', () => {
-    expect(files.length).toBe(149);
+  // Absent, this is the one test here: it skips (naming the path) or, when required, fails.
+  it(`holds the ${CORPUS_TF_FILES} Terraform files`, (ctx) => {
+    need(ctx, CORPUS);
+    expect(files.length).toBe(CORPUS_TF_FILES);
   });
 
-  it.each(files.map((f) => [path.relative(corpusDir, f), f]))('%s', (_name, file) => {
+  it.each(files.map((f) => [path.relative(CORPUS_DIR, f), f]))('%s', (_name, file) => {
     expectSameAsOracle(fs.readFileSync(file, 'utf8'), file);
   });
 });

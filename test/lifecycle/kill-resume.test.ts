@@ -1,5 +1,8 @@
-// kill -9 during a failover at 20 seeded moments: re-running the command resumes and completes
-// it, and the simulator's own log never shows a VM running at both sites.
+// kill -9 during a failover at 20 seeded points: re-running the command resumes and completes
+// it, and the simulator's own log never shows a VM running at both sites. The points are events
+// of the run, not moments on a clock: a whole run is counted first, then each kill lands at a
+// seeded event of it (the child holds there until killed), so every kill is mid-run however fast
+// or loaded the machine is.
 import { spawn, execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import * as fs from 'node:fs';
@@ -52,38 +55,76 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function move(kind: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; out: string }> {
+interface Moved {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly out: string;
+  /** The DR events the child printed. */
+  readonly events: number;
+}
+
+/** A move in a child process; with killAtEvent k, kill -9 once it prints its k-th event (it holds there until killed). */
+function move(kind: string, killAtEvent?: number): Promise<Moved> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'fixtures/lifecycle/move-child.mjs'), dist, kind], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [path.join(ROOT, 'fixtures/lifecycle/move-child.mjs'), dist, kind, ...(killAtEvent === undefined ? [] : [String(killAtEvent)])];
+    const child = spawn(process.execPath, args, { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    let events = 0;
+    let partial = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const lines = (partial + d).split('\n');
+      partial = lines.pop()!;
+      events += lines.filter((l) => l.startsWith('event ')).length;
+      if (killAtEvent !== undefined && events >= killAtEvent) child.kill('SIGKILL');
+    });
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const timer = killAfterMs === undefined ? setTimeout(() => child.kill('SIGKILL'), 60_000) : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    // A bound, not a timing: a run that hangs fails the test instead of stalling it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, out });
+      resolve({ code, signal, out, events });
     });
   });
 }
 
+const ended = (m: Moved) => /^OUTCOME /m.test(m.out);
+const lastEvent = (m: Moved) => m.out.split('\n').filter((l) => l.startsWith('event ')).at(-1)?.slice(0, 90) ?? '(no event)';
+
 it('resumes a failover killed at 20 seeded points, never active on both sites', async () => {
-  const random = seededRandom(20260601);
-  const killedAt: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    // Startup takes ~0.4 s; the move itself under a second at this scale: kill anywhere across both.
-    const delay = 300 + Math.floor(random() * 900);
-    const killed = await move('failover', delay);
-    const last = killed.out.trim().split('\n').filter((l) => !l.startsWith('machine.')).at(-1) ?? '(nothing yet)';
-    killedAt.push(`${delay}ms: ${killed.signal ?? `exit ${killed.code}`} after "${last.slice(0, 60)}"`);
-    const resumed = await move('failover');
-    expect(resumed.out, `iteration ${i} (killed at ${delay} ms)`).toMatch(/OUTCOME (succeeded|Production already runs at site.dr)/);
-    expect(resumed.code).toBe(0);
-    expect(splitBrains(await admin.log(), WS), `iteration ${i}`).toEqual([]);
+  // Uninterrupted runs first. The first failover after apply also discovers every VM (more
+  // events); the second is a run like each one below, and its events are the ones counted.
+  let whole: Moved | undefined;
+  for (const round of ['first', 'counted']) {
+    whole = await move('failover');
+    expect(whole.out, `${round} failover`).toMatch(/OUTCOME succeeded/);
+    expect(whole.code).toBe(0);
     const back = await move('failback');
-    expect(back.out).toMatch(/OUTCOME succeeded/);
+    expect(back.out, `${round} failback`).toMatch(/OUTCOME succeeded/);
   }
-  // The seeds must actually interrupt runs mid-way, not only before or after them.
-  expect(killedAt.filter((k) => k.includes('SIGKILL') && !k.includes('(nothing yet)')).length).toBeGreaterThanOrEqual(10);
+  const total = whole!.events;
+  expect(total, 'a failover prints enough events to kill it between them').toBeGreaterThanOrEqual(20);
+
+  // Kill i (of 20) lands at a seeded event in the i-th twentieth of the run: points from the
+  // first event to the one before the last, spread over the whole run.
+  const random = seededRandom(20260601);
+  const span = total - 1;
+  for (let i = 0; i < 20; i++) {
+    const at = 1 + Math.floor(((i + random()) * span) / 20);
+    const what = `kill ${i + 1}/20 at event ${at} of ${total}`;
+    const killed = await move('failover', at);
+    // Mid-run: killed by the signal, after the run began (event `at` printed), before it ended.
+    expect(killed.signal, `${what}: ${killed.out.slice(-400)}`).toBe('SIGKILL');
+    expect(killed.events, `${what}: events printed before the kill`).toBe(at);
+    expect(ended(killed), `${what}: the run ended before the kill`).toBe(false);
+
+    const resumed = await move('failover');
+    expect(resumed.out, `${what} (after "${lastEvent(killed)}")`).toMatch(/OUTCOME (succeeded|Production already runs at site.dr)/);
+    expect(resumed.code).toBe(0);
+    expect(splitBrains(await admin.log(), WS), what).toEqual([]);
+    const back = await move('failback');
+    expect(back.out, `${what}: failback`).toMatch(/OUTCOME succeeded/);
+  }
   expect(splitBrains(await admin.log(), WS)).toEqual([]);
   expect((await admin.consistency()).ok).toBe(true);
-}, 200_000);
+}, 600_000);

@@ -29,7 +29,9 @@ describe('state format golden files', () => {
       const input = readFileSync(join(dir, `${name}.in.json`), 'utf8');
       const outPath = join(dir, `${name}.out.json`);
       const actual = roundTrip(input, `${name}.in.json`);
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(outPath)) writeFileSync(outPath, actual);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(outPath, actual);
+      // A missing golden is a failure, never written from the output it is meant to check.
+      expect(existsSync(outPath), `${outPath} is missing: write it with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(actual).toBe(readFileSync(outPath, 'utf8'));
     });
 

@@ -5,16 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, ROOT, hasTmux, plansCopy } from './processes.js';
+import { BIN, plansCopy } from './processes.js';
+import { need, tmux as tmuxOnPath } from '../requirements.js';
 
-const TMUX = hasTmux();
-if (!TMUX) console.warn('console-tmux.test: tmux is not on PATH, so the terminal end-to-end test is skipped (.ci/run installs it).');
+// Without tmux each test skips, saying so; .ci/run installs tmux and sets DRCTL_REQUIRE_TMUX=1.
+const TMUX = tmuxOnPath();
 
 const socket = `drctl-test-${process.pid}`;
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 const dirs: string[] = [];
 afterAll(() => {
-  if (TMUX) tmux('kill-server');
+  if (TMUX.present) tmux('kill-server');
   dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
 });
 
@@ -47,13 +48,9 @@ function start(session: string, args: string): string {
   return dir;
 }
 
-function consoleRegistered(): boolean {
-  const index = path.join(ROOT, 'dist/commands/index.js');
-  return fs.existsSync(index) && /['"]?console['"]?\s*:/.test(fs.readFileSync(index, 'utf8'));
-}
-
-describe.skipIf(!TMUX)('drctl console in a terminal (tmux)', () => {
-  it('shows the dashboard, the plan, applies after "yes", and restores the screen on q', async () => {
+describe('drctl console in a terminal (tmux)', () => {
+  it('shows the dashboard, the plan, applies after "yes", and restores the screen on q', async (ctx) => {
+    need(ctx, TMUX);
     const dir = start('c1', '');
     const dash = await waitFor('c1', /44 changes pending \(p to plan\)/);
     expect(dash).toMatch(/^drctl console · plans/m);
@@ -84,14 +81,15 @@ describe.skipIf(!TMUX)('drctl console in a terminal (tmux)', () => {
   }, 90_000);
 
   it('`drctl console` opens the same console', async (ctx) => {
-    if (!consoleRegistered()) ctx.skip('console is not registered in src/commands/index.ts yet');
+    need(ctx, TMUX);
     start('c2', 'console');
     await waitFor('c2', /44 changes pending/);
     await keys('c2', 'q');
     await waitFor('c2', /exit=0/);
   }, 60_000);
 
-  it('draws apply progress live with Ink on a TTY and leaves the finished lines on screen', async () => {
+  it('draws apply progress live with Ink on a TTY and leaves the finished lines on screen', async (ctx) => {
+    need(ctx, TMUX);
     start('c3', 'apply plans -auto-approve');
     const s = await waitFor('c3', /exit=0/);
     expect(s).toMatch(/✓ \+ drill\.monthly: Creation complete/);

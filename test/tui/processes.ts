@@ -1,5 +1,5 @@
 // The built CLI in a temp copy of plans/, for the end-to-end tests (needs `npm run build`).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,8 +34,4 @@ export function runDrctl(args: string[], cwd: string, env: Record<string, string
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-export function hasTmux(): boolean {
-  return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 }
