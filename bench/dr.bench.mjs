@@ -26,7 +26,7 @@ import { estateHeader } from './estate.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = join(root, 'dist');
-if (!existsSync(join(dist, 'lifecycle/failover.js'))) {
+if (!existsSync(join(dist, 'services/dr.js'))) {
   console.error('dr.bench: build first (npx tsc -p tsconfig.build.json)');
   process.exit(1);
 }
@@ -53,13 +53,13 @@ const TARGET = 1.05;
 const TRACE = argv.includes('--trace');
 
 const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
-const { moveService } = await load('lifecycle/failover.js');
+const { moveService } = await load('services/dr.js');
 const { nodeConfigFs } = await load('commands/inputs.js');
 const { loadConfig } = await load('config/load.js');
-const { connectCloud } = await load('apply/cloud.js');
+const { connectCloud } = await load('services/cloud.js');
 const { vmBootSeconds, vmShutdownSeconds, volumeGroupSwitchSeconds } = await load('config/timing.js');
 const { SimulatorAdmin } = await load('sim/admin.js');
-const { cloudName } = await load('lifecycle/estate.js');
+const { cloudName } = await load('resources/index.js');
 
 /**
  * Five groups of 100 VMs, each group a counted block with its own shape (so boot times differ

@@ -2,9 +2,9 @@
 import { reportError } from './report.js';
 
 export async function reportEscaped(err: unknown): Promise<void> {
-  // Loaded only on failure: state errors (a held lock, an unusable file) become user errors.
-  const { toUserError } = await import('../state/commands.js');
-  const { text, exitCode } = reportError(err, 'drctl', toUserError);
+  // Domain errors (a held lock, an unusable state file) become user errors; loaded only on failure.
+  const { asUserError } = await import('../services/index.js');
+  const { text, exitCode } = reportError(await asUserError(err), 'drctl');
   if (text) process.stderr.write(text);
   process.exitCode = exitCode;
 }

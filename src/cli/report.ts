@@ -1,5 +1,5 @@
 // The one place that turns an escaped error into text and an exit code.
-import { isUserError } from '../diag/errors.js';
+import { isUserError } from '../diag/index.js';
 
 export interface ErrorReport {
   readonly text: string;

@@ -1,20 +1,21 @@
 // What plan, apply and show share on the way out: the live view on a terminal, and a plan
 // written as text or JSON. No oclif here (the fast start path uses it).
 import type { Terminal } from './terminal.js';
-import type { Plan } from '../plan/plan.js';
-import type { LiveView } from '../tui/views/live-view.js';
+import type { Plan } from '../plan/index.js';
+import type { LiveView } from '../tui/index.js';
+import { views } from '../tui/index.js';
 
 /**
  * On a terminal (and without --json) the live Ink view, started now: ink loads in its worker
  * while the engine starts up, and the view folds events until it can draw.
  */
 export async function startRunView(term: Terminal, json: boolean, title: string): Promise<LiveView | undefined> {
-  const { chooseEventView } = await import('../tui/views/choose.js');
+  const { chooseEventView } = await views.choose();
   if (chooseEventView(term, json) !== 'ink') return undefined;
-  return (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
+  return (await views.live()).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
 }
 
-/** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. */
+/** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. The renderers are loaded here, not through plan/index.ts (see there). */
 export async function writePlan(term: Terminal, plan: Plan, json: boolean): Promise<void> {
   if (json) {
     const { planToJson } = await import('../plan/render-json.js');

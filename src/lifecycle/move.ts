@@ -16,9 +16,9 @@ import { fromPromise, type Actor } from 'xstate';
 import { workgroupMachine, type StepInput, type WorkgroupMachine, type WorkgroupState } from './workgroup.js';
 import { siteMachine, type SiteMachine, type SiteState } from './site.js';
 import { startLifecycle, stateName, until, type Lifecycle } from './runner.js';
-import { SITE_KEY } from './declarative.js';
+import { SITE_KEY } from './estate.js';
 import { choosePlan, cloudName, stateSitePair, groupAt, homePlacement, planVolumeGroups, replicationAt, requireResource, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
-import { makeRunbook, type ReplicationLag, type Runbook } from './runbook.js';
+import { makeRunbook, type ReplicationLag, type Runbook } from '../plan/runbook.js';
 import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import type { KsysEventName } from './ksys.js';
 import { ProviderError } from '../provider/errors.js';
@@ -32,7 +32,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export { SITE_KEY } from './declarative.js';
+export { SITE_KEY } from './estate.js';
 export const RUN_KEY = 'run';
 
 export interface MoveOptions {
