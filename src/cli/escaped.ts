@@ -2,9 +2,10 @@
 import { reportError } from './report.js';
 
 export async function reportEscaped(err: unknown): Promise<void> {
-  // Domain errors (a held lock, an unusable state file) become user errors; loaded only on failure.
-  const { asUserError } = await import('../services/index.js');
-  const { text, exitCode } = reportError(await asUserError(err), 'drctl');
+  // Domain errors (a held lock, an unusable state file) become user errors; loaded only on
+  // failure, and directly: the services facade would bring every use case into the fast bundle.
+  const { userErrorOf } = await import('../services/errors.js');
+  const { text, exitCode } = reportError(userErrorOf(err), 'drctl');
   if (text) process.stderr.write(text);
   process.exitCode = exitCode;
 }

@@ -1,18 +1,19 @@
 // `drctl plan`'s body, apart from its oclif class so the fast start path can run it without
 // loading oclif. `exit` ends the command with a code (oclif's this.exit, or the fast path's).
+// Direct imports, not the services and tui facades: plan and apply start from one bundle of
+// all they can reach (the fast path, a measured start-up), and the facades reach every use case and ink.
 import type { PlanFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { engineContext, engineOptions } from './engine.js';
 import { startRunView, writePlan } from './run-output.js';
-import { planService } from '../services/index.js';
-import { views } from '../tui/index.js';
+import { planService } from '../services/engine.js';
 
 export async function runPlan(args: { readonly dir: string }, flags: PlanFlags, argv: readonly string[], exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const ink = await startRunView(term, flags.json, 'drctl plan');
-  const { plainWidth } = await views.choose();
-  const { renderDiagnosticsText } = await views.diagnostics();
-  const { plainView } = await views.plain();
+  const { plainWidth } = await import('../tui/views/choose.js');
+  const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
+  const { plainView } = await import('../tui/views/plain.js');
   // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
   const view = flags.json ? () => undefined : ink ? ink.sink : plainView({ write: (l) => term.stderr.write(l), width: plainWidth(term), color: term.color });
   const outcome = await planService(

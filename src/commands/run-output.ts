@@ -1,18 +1,19 @@
 // What plan, apply and show share on the way out: the live view on a terminal, and a plan
 // written as text or JSON. No oclif here (the fast start path uses it).
+// Direct imports, not the services and tui facades: plan and apply start from one bundle of
+// all they can reach (the fast path, a measured start-up), and the facades reach every use case and ink.
 import type { Terminal } from './terminal.js';
 import type { Plan } from '../plan/index.js';
 import type { LiveView } from '../tui/index.js';
-import { views } from '../tui/index.js';
 
 /**
  * On a terminal (and without --json) the live Ink view, started now: ink loads in its worker
  * while the engine starts up, and the view folds events until it can draw.
  */
 export async function startRunView(term: Terminal, json: boolean, title: string): Promise<LiveView | undefined> {
-  const { chooseEventView } = await views.choose();
+  const { chooseEventView } = await import('../tui/views/choose.js');
   if (chooseEventView(term, json) !== 'ink') return undefined;
-  return (await views.live()).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
+  return (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
 }
 
 /** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. The renderers are loaded here, not through plan/index.ts (see there). */

@@ -212,8 +212,9 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     // A declarative move: resource changes first (sites keep their recorded role), then the move.
     const result = await applyPlan({ plan: withRolesHeld(plan), session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
     if (result.failed || result.interrupted) return { plan, config, diagnostics, sources, result };
-    // Loaded only for a move: the DR runs bring the lifecycle machines (xstate).
-    const { runDeclarativeMoves } = await import('../lifecycle/index.js');
+    // Loaded only for a move (the lifecycle machines bring xstate), and directly: the lifecycle
+    // facade would bring every DR run into the plan/apply fast bundle.
+    const { runDeclarativeMoves } = await import('../lifecycle/declarative-apply.js');
     const moves = await runDeclarativeMoves({ plan, config, session, provider: cloud.provider, parallelism, timeScale: timeScaleOf(config, ctx.env, ctx.timeScale), ctx, emit, signal: opts.signal });
     return { plan, config, diagnostics, sources, result, moves };
   } finally {
