@@ -1,10 +1,7 @@
-// What every drctl command shares: the terminal it writes to, and oclif's definitions of its
+// What every drctl command shares: its oclif base class, and oclif's definitions of its
 // flags and arguments, made from the data in flag-specs.ts.
 import { Args, Command, Flags } from '@oclif/core';
-import { processTerminal, type Terminal } from './terminal.js';
 import type { ArgSpec, ArgSpecs, FlagSpec, FlagSpecs } from './flag-specs.js';
-
-export type { Exit, Terminal } from './terminal.js';
 
 /**
  * oclif's definition of a flag described in flag-specs.ts. A repeatable flag takes one value
@@ -53,8 +50,5 @@ export function oclifArgs(specs: ArgSpecs) {
   return out;
 }
 
-export abstract class DrctlCommand extends Command {
-  protected terminal(noColor: boolean): Terminal {
-    return processTerminal(noColor);
-  }
-}
+/** Every drctl command: its flags and arguments come from flag-specs.ts, its body from a *-run.ts module. */
+export abstract class DrctlCommand extends Command {}

@@ -3,11 +3,10 @@
 // changes. The sites' new roles go into state only once the move succeeded. services/engine.ts
 // calls it with what apply opened; lifecycle itself never reaches the apply engine.
 import type { DrConfig } from '../config/index.js';
-import type { EventInput, Plan, PlannedRunbook } from '../plan/index.js';
 import type { Provider } from '../provider/index.js';
 import type { StateSession } from '../state/index.js';
 import { UserError } from '../diag/index.js';
-import { roleChanges } from '../plan/index.js';
+import { roleChanges, type EventInput, type Plan, type PlannedRunbook } from '../plan/index.js';
 import { runMove, type MoveOutcome } from './move.js';
 import { drctlDirOf, type DrSession, type RunContext } from './session.js';
 

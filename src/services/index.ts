@@ -5,8 +5,9 @@
 // only place that connects the engine to a cloud (cloud.ts), and errors.ts is the one mapping
 // from domain errors to the user's.
 //
-// Each use case is loaded on its first call: importing this facade costs a command nothing, so
-// `drctl validate` never loads the engine and plan's fast start path stays as lean as before.
+// Each use case is loaded on its first call: importing this facade costs a command nothing, and
+// `drctl validate` never loads the engine. (Plan and apply's fast start path imports engine.ts
+// itself: it bundles everything it reaches, and this facade reaches every use case.)
 import type * as Engine from './engine.js';
 import type * as Dr from './dr.js';
 import type * as State from './state.js';
@@ -14,7 +15,6 @@ import type * as Console from './console.js';
 import type * as Config from './config.js';
 import type * as Fmt from './fmt.js';
 import type * as Simulator from './simulator.js';
-import type * as Cloud from './cloud.js';
 
 export { DRCTL_VERSION } from './version.js';
 export type { EngineContext, DrContext } from './context.js';
@@ -53,8 +53,3 @@ export const formatTargets = async (...a: Args<typeof Fmt.formatTargets>): Promi
 
 export const serveStandaloneSimulator = async (...a: Args<typeof Simulator.serveStandaloneSimulator>): Promise<Result<typeof Simulator.serveStandaloneSimulator>> =>
   (await import('./simulator.js')).serveStandaloneSimulator(...a);
-
-export const connectCloud = async (...a: Args<typeof Cloud.connectCloud>): Promise<Result<typeof Cloud.connectCloud>> => (await import('./cloud.js')).connectCloud(...a);
-
-/** An escaped error as the user should see it (errors.ts's one mapping); loaded when something failed. */
-export const asUserError = async (err: unknown): Promise<unknown> => (await import('./errors.js')).userErrorOf(err);
