@@ -1,17 +1,10 @@
 // DR failover benchmark: 500 VMs in 5 recovery groups fail over on the simulator with modelled
 // boot times, and the measured wall time is compared with the critical-path lower bound.
-//   npm run build && node bench/dr.bench.mjs [--runs 3] [--scales 0.001667,0.0005] [--parallelism 10]
-//     [--paths long-poll,polling] [--gate-all]
+//   npm run build && node bench/dr.bench.mjs [--runs 3] [--scales 0.001667,0.0005] [--parallelism 10] [--gate-all]
 //
 // The estate is applied once with DRCTL_SIM_TIME_SCALE=0 (a real `drctl apply` process), then
 // each run copies it and runs the planned failover through the same service `drctl failover`
 // calls, whose embedded simulator starts at the run's time scale.
-//
-// Two paths, each a row set of its own: "long-poll", the simulator's own (a VM power task is
-// held open until the VM settles, so a boot is known in one request), and "polling", the path a
-// real PowerVS endpoint gets (its tasks answer at once and VM actions give none): the provider,
-// configured with longPollTasks off, reads each VM from its modelled boot time on, and polls
-// volume groups and tasks at the poll interval.
 //
 // Lower bound of a group's boots at parallelism P: max(slowest boot, sum of boots / P) model
 // seconds (no schedule can beat either). The run switches storage (all volume groups at once)
@@ -21,8 +14,8 @@
 //   storage+boots  last VM_SHUTDOWN_COMPLETED → last GROUP_COMPLETED vs switch + Σ group bounds
 //   move           MOVE_STARTED → MOVE_COMPLETED (shutdowns, storage, boots, reverse replication)
 //                  vs shutdown bound + switch + Σ group bounds (reverse replication not bounded)
-// Target: boots and storage+boots ratios ≤ 1.05 at the simulator's default time scale (1/600),
-// on both paths; --gate-all applies it to every scale given. A missed target exits 1.
+// Target: boots and storage+boots ratios ≤ 1.05 at the simulator's default time scale (1/600);
+// --gate-all applies it to every scale given.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +26,7 @@ import { estateHeader } from './estate.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = join(root, 'dist');
-if (!existsSync(join(dist, 'lifecycle/failover.js'))) {
+if (!existsSync(join(dist, 'services/dr.js'))) {
   console.error('dr.bench: build first (npx tsc -p tsconfig.build.json)');
   process.exit(1);
 }
@@ -49,8 +42,6 @@ const RUNS = Number(opt('runs', '3'));
 const DEFAULT_SCALE = 1 / 600;
 const SCALES = opt('scales', `${DEFAULT_SCALE},0.0005`).split(',').map(Number);
 const P = Number(opt('parallelism', '10'));
-const PATHS = opt('paths', 'long-poll,polling').split(',');
-for (const p of PATHS) if (p !== 'long-poll' && p !== 'polling') throw new Error(`--paths: "${p}" is neither long-poll nor polling`);
 const TARGET = 1.05;
 /**
  * --trace: where each boot's real time goes. Provider calls by method; and, from the simulator's
@@ -62,15 +53,13 @@ const TARGET = 1.05;
 const TRACE = argv.includes('--trace');
 
 const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
-const { moveService } = await load('lifecycle/failover.js');
+const { moveService } = await load('services/dr.js');
 const { nodeConfigFs } = await load('commands/inputs.js');
 const { loadConfig } = await load('config/load.js');
-const { connectCloud } = await load('apply/cloud.js');
-const { PowerVsProvider } = await load('provider/powervs/provider.js');
-const { providerConfigForSimulator } = await load('provider/config.js');
+const { connectCloud } = await load('services/cloud.js');
 const { vmBootSeconds, vmShutdownSeconds, volumeGroupSwitchSeconds } = await load('powervs/index.js');
 const { SimulatorAdmin } = await load('sim/admin.js');
-const { cloudName } = await load('lifecycle/estate.js');
+const { cloudName } = await load('resources/index.js');
 
 /**
  * Five groups of 100 VMs, each group a counted block with its own shape (so boot times differ
@@ -143,28 +132,7 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/**
- * The cloud a run connects to: the embedded simulator at the run's scale, with the provider the
- * simulator gets (long-poll), or one as a real endpoint gets it (polling: longPollTasks off).
- */
-function connectVia(path, dir, env, scale) {
-  return async (config) => {
-    const c = await connectCloud(config, { cwd: dir, env });
-    if (path === 'long-poll') return c;
-    const lock = JSON.parse(readFileSync(join(dir, '.drctl/sim/sim.lock'), 'utf8'));
-    const provider = new PowerVsProvider(providerConfigForSimulator({ url: lock.url, token: lock.token, timeScale: scale }, { longPollTasks: false }));
-    return {
-      ...c,
-      provider,
-      close: async () => {
-        await provider.close();
-        await c.close();
-      },
-    };
-  };
-}
-
-async function failover(dir, scale, bootOf, path) {
+async function failover(dir, scale, bootOf) {
   const at = {};
   const boots = new Map();
   const booted = new Map();
@@ -186,8 +154,7 @@ async function failover(dir, scale, bootOf, path) {
     } else if (name === 'GROUP_COMPLETED') groupDone.push(t);
   };
   const env = { DRCTL_SIM_TIME_SCALE: String(scale), NO_COLOR: '1' };
-  const connect = connectVia(path, dir, env, scale);
-  const ctx = { cwd: dir, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined, connect, drSink: (e) => {
+  const ctx = { cwd: dir, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined, drSink: (e) => {
     stamp(e.name, e.subject);
     if (e.name === 'machine.transition' && e.detail?.to === 'storage-switched') switched.set(e.subject, performance.now());
   } };
@@ -196,7 +163,7 @@ async function failover(dir, scale, bootOf, path) {
   if (TRACE) {
     // Times every provider call, by method: where a boot's real time goes.
     ctx.connect = async (config) => {
-      const c = await connect(config);
+      const c = await connectCloud(config, { cwd: dir, env });
       // The simulator's model clock runs at 1/scale from an origin: calibrate it (before the
       // run starts) by the midpoint of a clock request, then read its event log before it closes.
       const lock = JSON.parse(readFileSync(join(dir, '.drctl/sim/sim.lock'), 'utf8'));
@@ -354,35 +321,31 @@ try {
   console.log(`  storage switch ${bound.storage.toFixed(1)} s, shutdowns ${bound.shutdown.toFixed(1)} s, boots ${bound.boots.toFixed(1)} s (model)`);
 
   for (const scale of SCALES) {
-    const ms = (model) => model * scale * 1000;
-    const gatedScale = Math.abs(scale - DEFAULT_SCALE) < 1e-9 || argv.includes('--gate-all');
-    const role = Math.abs(scale - DEFAULT_SCALE) < 1e-9 ? 'the simulator default, gated' : argv.includes('--gate-all') ? 'gated' : 'reported, not gated';
-    for (const path of PATHS) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) {
-        const dir = join(base, `run-${scale}-${path}-${i}`);
-        cpSync(join(base, 'estate'), dir, { recursive: true });
-        runs.push(await failover(dir, scale, bound.bootOf, path));
-        rmSync(dir, { recursive: true, force: true });
-      }
-      const rows = [
-        ['boots', runs.map((r) => r.boots), ms(bound.boots)],
-        ['storage+boots', runs.map((r) => r.storageBoots), ms(bound.storage + bound.boots)],
-        ['move', runs.map((r) => r.move), ms(bound.shutdown + bound.storage + bound.boots)],
-      ];
-      const how = path === 'long-poll' ? 'long-poll: the simulator holds VM tasks open' : 'polling: as a real endpoint, VMs read from their modelled boot time';
-      console.log(`\n  time scale ${scale.toPrecision(3)} (one model second = ${(scale * 1000).toFixed(2)} real ms; ${role}), ${how}, median of ${RUNS}:`);
-      for (const [label, xs, b] of rows) {
-        const m = median(xs);
-        const ratio = m / b;
-        const gated = label !== 'move' && gatedScale;
-        if (gated && ratio > TARGET) failed = true;
-        console.log(`  ${`${path} ${label}`.padEnd(24)} ${(m / 1000).toFixed(3)} s  bound ${(b / 1000).toFixed(3)} s  ratio ${ratio.toFixed(3)}${gated ? (ratio <= TARGET ? '  ok' : `  MISSED (target ≤ ${TARGET})`) : ''}   [${xs.map((x) => (x / 1000).toFixed(3)).join(' ')}]`);
-      }
-      const perGroup = bound.groups.map((g, i) => `${g.name} ${(median(runs.map((r) => r.groups[i])) / ms(g.bound)).toFixed(3)}`);
-      console.log(`  per group (measured / bound): ${perGroup.join(', ')}`);
-      console.log(`  whole command (session open, simulator start, record): ${(median(runs.map((r) => r.wall)) / 1000).toFixed(3)} s`);
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const dir = join(base, `run-${scale}-${i}`);
+      cpSync(join(base, 'estate'), dir, { recursive: true });
+      runs.push(await failover(dir, scale, bound.bootOf));
+      rmSync(dir, { recursive: true, force: true });
     }
+    const ms = (model) => model * scale * 1000;
+    const rows = [
+      ['boots', runs.map((r) => r.boots), ms(bound.boots)],
+      ['storage+boots', runs.map((r) => r.storageBoots), ms(bound.storage + bound.boots)],
+      ['move', runs.map((r) => r.move), ms(bound.shutdown + bound.storage + bound.boots)],
+    ];
+    const role = Math.abs(scale - DEFAULT_SCALE) < 1e-9 ? 'the simulator default, gated' : argv.includes('--gate-all') ? 'gated' : 'reported, not gated';
+    console.log(`\n  time scale ${scale.toPrecision(3)} (one model second = ${(scale * 1000).toFixed(2)} real ms; ${role}), median of ${RUNS}:`);
+    for (const [label, xs, b] of rows) {
+      const m = median(xs);
+      const ratio = m / b;
+      const gated = label !== 'move' && (Math.abs(scale - DEFAULT_SCALE) < 1e-9 || argv.includes('--gate-all'));
+      if (gated && ratio > TARGET) failed = true;
+      console.log(`  ${label.padEnd(14)} ${(m / 1000).toFixed(3)} s  bound ${(b / 1000).toFixed(3)} s  ratio ${ratio.toFixed(3)}${gated ? (ratio <= TARGET ? '  ok' : `  MISSED (target ≤ ${TARGET})`) : ''}   [${xs.map((x) => (x / 1000).toFixed(3)).join(' ')}]`);
+    }
+    const perGroup = bound.groups.map((g, i) => `${g.name} ${(median(runs.map((r) => r.groups[i])) / ms(g.bound)).toFixed(3)}`);
+    console.log(`  per group (measured / bound): ${perGroup.join(', ')}`);
+    console.log(`  whole command (session open, simulator start, record): ${(median(runs.map((r) => r.wall)) / 1000).toFixed(3)} s`);
   }
 } finally {
   rmSync(base, { recursive: true, force: true });

@@ -23,18 +23,21 @@ const devtoolsStub = {
 export async function bundle(root, { ifStale = false } = {}) {
   const outdir = join(root, 'dist/bundle');
   const entry = join(outdir, 'drctl.js');
-  if (ifStale && existsSync(entry) && newestSource(join(root, 'src')) < statSync(entry).mtimeMs) return false;
+  // package.json counts as a source: the bundle carries its version.
+  if (ifStale && existsSync(entry) && Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs) < statSync(entry).mtimeMs) return false;
   // Built beside, then swapped in, so a drctl starting meanwhile finds a whole bundle.
   const staging = `${outdir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const common = {
     absWorkingDir: root,
     bundle: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // React's production build: the development one is several times slower to render.
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // React's production build: the development one is several times slower to render. drctl's
+    // version is read from package.json here, so a start never reads it (src/services/version.ts).
+    define: { 'process.env.NODE_ENV': '"production"', __DRCTL_VERSION__: JSON.stringify(version) },
     // Bundled CommonJS (oclif and its dependencies) calls require() for Node's own modules.
     banner: { js: "import { createRequire as __drctlRequire } from 'node:module'; const require = __drctlRequire(import.meta.url);" },
     // oclif reads tsconfig with typescript only in development (ts-node).

@@ -1,14 +1,11 @@
 // Applying a plan: walk the changes as a graph under the parallelism limit, call the provider for
 // each, and persist every completed change to state at once (journaled), so an interrupted run
 // loses nothing. Dependents of a failure are skipped; independent branches carry on.
-import { Graph } from '../graph/graph.js';
-import { walk, type WalkOutcome } from '../graph/walk.js';
-import type { Provider } from '../provider/types.js';
-import type { StateSession } from '../state/session.js';
-import type { JsonObject } from '../state/json.js';
-import type { Plan, PlannedChange } from '../plan/plan.js';
-import type { EventInput } from '../plan/events.js';
-import { createResource, deleteResource, updateResource, type Applied, type KindContext } from './kinds.js';
+import { Graph, walk, type WalkOutcome } from '../graph/index.js';
+import type { Provider } from '../provider/index.js';
+import type { JsonObject, StateSession } from '../state/index.js';
+import type { EventInput, Plan, PlannedChange } from '../plan/index.js';
+import { createResource, deleteResource, updateResource, type Applied, type KindContext } from '../resources/index.js';
 
 export interface ApplyInputs {
   readonly plan: Plan;

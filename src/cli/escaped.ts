@@ -2,9 +2,10 @@
 import { reportError } from './report.js';
 
 export async function reportEscaped(err: unknown): Promise<void> {
-  // Loaded only on failure: state errors (a held lock, an unusable file) become user errors.
-  const { toUserError } = await import('../state/commands.js');
-  const { text, exitCode } = reportError(err, 'drctl', toUserError);
+  // Domain errors (a held lock, an unusable state file) become user errors; loaded only on
+  // failure, and directly: the services facade would bring every use case into the fast bundle.
+  const { userErrorOf } = await import('../services/errors.js');
+  const { text, exitCode } = reportError(userErrorOf(err), 'drctl');
   if (text) process.stderr.write(text);
   process.exitCode = exitCode;
 }

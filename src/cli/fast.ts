@@ -3,6 +3,7 @@
 // with the same specs oclif's definitions are made from; anything this small parser does not
 // take exactly as oclif would (help, an unknown or repeated flag, a bad value, `--`, short
 // flags) returns undefined, and oclif runs the command instead, with its own errors and help.
+// Direct, not commands/index.ts: that is oclif's command table, and loads oclif.
 import { APPLY_ARG, APPLY_FLAG_SPECS, PLAN_ARG, PLAN_FLAG_SPECS, type ArgSpec, type FlagSpecs } from '../commands/flag-specs.js';
 
 export interface FastParse {
@@ -11,7 +12,7 @@ export interface FastParse {
 }
 
 /** Parses `argv` (after the command name, `--` spelling) as oclif would, or gives up. */
-export function parseFast(argv: readonly string[], specs: FlagSpecs, arg: ArgSpec): FastParse | undefined {
+export function parseFast(argv: readonly string[], specs: FlagSpecs, arg: ArgSpec & { readonly default: string }): FastParse | undefined {
   const flags: Record<string, unknown> = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +83,7 @@ export async function runFast(argv: readonly string[]): Promise<boolean> {
   if (!p) return false;
   guardStdout();
   try {
+    // The two bodies alone, never the command table (commands/index.ts loads oclif).
     if (id === 'plan') await (await import('../commands/plan-run.js')).runPlan({ dir: p.args.dir }, p.flags as never, rest, exit);
     else await (await import('../commands/apply-run.js')).runApply({ target: p.args.target }, p.flags as never, rest, exit);
   } catch (e) {

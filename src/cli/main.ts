@@ -8,6 +8,7 @@ import { reportEscaped } from './escaped.js';
 export async function main(args: readonly string[], binUrl: string): Promise<void> {
   try {
     // `drctl` alone on a terminal opens the console; without one (a pipe, CI) it prints help.
+    // The console command alone, not the command table (commands/index.ts), which loads them all.
     if (args.length === 0 && process.stdin.isTTY && process.stdout.isTTY) {
       const { default: ConsoleCommand } = await import('../commands/console.js');
       await ConsoleCommand.run([], binUrl);

@@ -1,5 +1,5 @@
 // The one place that turns an escaped error into text and an exit code.
-import { isUserError } from '../diag/errors.js';
+import { isUserError } from '../diag/index.js';
 
 export interface ErrorReport {
   readonly text: string;
@@ -12,9 +12,8 @@ interface OclifLike {
   code?: string;
 }
 
-/** State errors (lock held, unusable state, …) are the user's to act on, not bugs. */
-export function reportError(err: unknown, command = 'drctl', asUserError: (e: unknown) => unknown = (e) => e): ErrorReport {
-  err = asUserError(err);
+/** A UserError as its message and next steps; flag errors as oclif's; anything else as a bug. */
+export function reportError(err: unknown, command = 'drctl'): ErrorReport {
   if (isUserError(err)) {
     const steps = err.nextSteps.length ? '\n\n' + err.nextSteps.map((s) => `  ${s}`).join('\n') : '';
     return { text: `Error: ${err.message}${steps}\n`, exitCode: err.exitCode };

@@ -1,19 +1,22 @@
 // `drctl apply`'s body, apart from its oclif class so the fast start path can run it without
 // loading oclif. `exit` ends the command with a code (oclif's this.exit, or the fast path's).
+// Direct imports, not the services and tui facades: plan and apply start from one bundle of
+// all they can reach (the fast path, a measured start-up), and the facades reach every use case and ink.
 import * as fs from 'node:fs';
 import type { ApplyFlags } from './flag-specs.js';
-import { processTerminal } from './terminal.js';
+import { processTerminal, type Exit } from './terminal.js';
 import { askLine, engineContext, engineOptions, interruptController, lockTimeoutMs } from './engine.js';
-import { UserError } from '../diag/errors.js';
+import { UserError } from '../diag/index.js';
 import { startRunView } from './run-output.js';
+import { applyService } from '../services/engine.js';
 
-export async function runApply(args: { readonly target: string }, flags: ApplyFlags, argv: readonly string[], exit: (code: number) => never): Promise<void> {
+export async function runApply(args: { readonly target: string }, flags: ApplyFlags, argv: readonly string[], exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const ink = await startRunView(term, flags.json, 'drctl apply');
   const { plainWidth } = await import('../tui/views/choose.js');
-  const { applyService } = await import('../apply/service.js');
   const { renderDiagnosticsText } = await import('../tui/views/diagnostics.js');
   const { plainView, jsonView, plainEventLine, batchedWriter } = await import('../tui/views/plain.js');
+  // Not in plan/index.ts (see there): the renderer loads when a plan is drawn.
   const { renderPlanText } = await import('../plan/render-text.js');
   const isPlanFile = fs.existsSync(args.target) && fs.statSync(args.target).isFile();
   const interactive = process.stdin.isTTY === true && term.stderr.isTTY === true;

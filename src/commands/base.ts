@@ -1,9 +1,7 @@
-// What every drctl command shares: the terminal it writes to and the flags common to all.
+// What every drctl command shares: its oclif base class, and oclif's definitions of its
+// flags and arguments, made from the data in flag-specs.ts.
 import { Args, Command, Flags } from '@oclif/core';
-import { processTerminal, type Terminal } from './terminal.js';
-import { COMMON_FLAG_SPECS, VAR_FLAG_SPECS, type ArgSpec, type FlagSpec, type FlagSpecs } from './flag-specs.js';
-
-export type { Terminal } from './terminal.js';
+import type { ArgSpec, ArgSpecs, FlagSpec, FlagSpecs } from './flag-specs.js';
 
 /**
  * oclif's definition of a flag described in flag-specs.ts. A repeatable flag takes one value
@@ -12,9 +10,9 @@ export type { Terminal } from './terminal.js';
 function oclifFlag(s: FlagSpec) {
   switch (s.kind) {
     case 'boolean':
-      return Flags.boolean({ description: s.description, default: s.default });
+      return Flags.boolean({ description: s.description, default: s.default, allowNo: s.allowNo, exclusive: s.exclusive ? [...s.exclusive] : undefined });
     case 'integer':
-      return Flags.integer({ description: s.description, min: s.min });
+      return Flags.integer({ description: s.description, default: s.default, min: s.min, max: s.max });
     case 'string':
       return s.multiple
         ? Flags.string({ description: s.description, multiple: true, multipleNonGreedy: true })
@@ -33,21 +31,24 @@ export function oclifFlags<T extends FlagSpecs>(specs: T): { [K in keyof T]: any
   return out as { [K in keyof T]: ReturnType<typeof oclifFlag> };
 }
 
+/**
+ * oclif's definition of one argument. Arguments ignore piped stdin unless their spec says
+ * otherwise: oclif would read it into a missing argument.
+ */
+function oclifArgDefinition(a: ArgSpec) {
+  return Args.string({ description: a.description, default: a.default, required: a.required, ignoreStdin: a.fromStdin !== true });
+}
+
 export function oclifArg(a: ArgSpec) {
-  return { [a.name]: Args.string({ description: a.description, default: a.default, ignoreStdin: true }) };
+  return { [a.name]: oclifArgDefinition(a) };
 }
 
-export const commonFlags = {
-  'no-color': Flags.boolean({ description: COMMON_FLAG_SPECS['no-color'].description, default: false }),
-};
-
-export const varFlags = {
-  var: Flags.string({ description: VAR_FLAG_SPECS.var.description, multiple: true, multipleNonGreedy: true }),
-  'var-file': Flags.string({ description: VAR_FLAG_SPECS['var-file'].description, multiple: true, multipleNonGreedy: true }),
-};
-
-export abstract class DrctlCommand extends Command {
-  protected terminal(noColor: boolean): Terminal {
-    return processTerminal(noColor);
-  }
+/** oclif argument definitions for specs, in their order. */
+export function oclifArgs(specs: ArgSpecs) {
+  const out: Record<string, ReturnType<typeof oclifArgDefinition>> = {};
+  for (const a of specs) out[a.name] = oclifArgDefinition(a);
+  return out;
 }
+
+/** Every drctl command: its flags and arguments come from flag-specs.ts, its body from a *-run.ts module. */
+export abstract class DrctlCommand extends Command {}

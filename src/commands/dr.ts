@@ -1,23 +1,13 @@
-// What the DR commands (verify, failover, failback, drill, cleanup) share: their flags, the
-// live line view of DR events, approval of a runbook, and the exit codes.
-import { Flags } from '@oclif/core';
-import type { Terminal } from './base.js';
-import type { DrEvent } from '../lifecycle/events-log.js';
-import type { Runbook } from '../lifecycle/runbook.js';
+// What the DR commands (verify, failover, failback, drill, cleanup) share: the live line view of
+// DR events, approval of a runbook, and the exit codes. No oclif here (their flags are data in
+// flag-specs.ts).
+import type { Terminal } from './terminal.js';
+import type { DrEvent, VerifyReport } from '../lifecycle/index.js';
+import type { Runbook } from '../plan/index.js';
+import type { DrContext } from '../services/index.js';
+import { UserError } from '../diag/index.js';
 import { askLine, engineContext } from './engine.js';
-import type { DrContext } from '../lifecycle/session.js';
-import type { VerifyReport } from '../lifecycle/verify.js';
-
-export const drFlags = {
-  state: Flags.string({ description: 'State file path (overrides the drctl backend block).' }),
-  'lock-timeout': Flags.string({ description: "Wait this long for another run's state lock, e.g. 30s.", default: '0s' }),
-  parallelism: Flags.integer({ description: 'VMs booted at once inside a group (default: the drctl block, or 10).', min: 1 }),
-  json: Flags.boolean({ description: 'One JSON event per line on stdout, then the run record.', default: false }),
-};
-
-export const approvalFlags = {
-  'auto-approve': Flags.boolean({ description: 'Run without asking for "yes" (CI).', default: false }),
-};
+import { views } from '../tui/index.js';
 
 const SEVERITY = { info: '', warning: '\u001b[33m', critical: '\u001b[31m' } as const;
 
@@ -61,12 +51,12 @@ export interface DrRunView {
 }
 
 export async function drRunView(term: Terminal, json: boolean, title: string): Promise<DrRunView> {
-  const { chooseEventView } = await import('../tui/views/choose.js');
+  const { chooseEventView } = await views.choose();
   if (chooseEventView(term, json) !== 'ink') {
     return { ctx: drContext(term, json), live: false, aside: (p) => p(), approval: (a) => a, verified: () => undefined, result: () => undefined, pause: () => undefined, stop: async () => undefined };
   }
   // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
-  const [{ startLiveView }, dr] = await Promise.all([import('../tui/views/live-view.js'), import('../tui/progress/dr.js')]);
+  const [{ startLiveView }, dr] = await Promise.all([views.live(), views.drProgress()]);
   const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, dr: true });
   const aside = async <T>(prompt: () => Promise<T>): Promise<T> => {
     await view.pause();
@@ -104,12 +94,12 @@ export function runbookApproval(term: Terminal, render: (rb: Runbook) => string,
   return async (rb) => {
     term.stderr.write(render(rb));
     if (rb.unplanned && !opts.force) {
-      if (!interactive(term)) throw new (await import('../diag/errors.js')).UserError('An unplanned failover can lose data and needs --force (the data-loss window is shown above).');
+      if (!interactive(term)) throw new UserError('An unplanned failover can lose data and needs --force (the data-loss window is shown above).');
       const answer = await askLine(term, `\nType the target site (${rb.to}) to accept losing up to ${Math.round(rb.dataLossWindowSeconds)}s of writes: `);
       return answer === rb.to || answer === rb.to.replace(/^site\./, '');
     }
     if (opts.autoApprove || (rb.unplanned && opts.force)) return true;
-    if (!interactive(term)) throw new (await import('../diag/errors.js')).UserError('This run needs approval, and there is no terminal to ask on.', ['Pass -auto-approve (as CI does).']);
+    if (!interactive(term)) throw new UserError('This run needs approval, and there is no terminal to ask on.', ['Pass -auto-approve (as CI does).']);
     return (await askLine(term, "\nDo you want to run this?\n  Only 'yes' will be accepted.\n\n  Enter a value: ")) === 'yes';
   };
 }

@@ -1,11 +1,13 @@
 // What plan, apply and the DR commands share (no oclif here: the fast start path uses it): the
 // engine context for a real process, the event view for the terminal, approval, and Ctrl-C handling.
 import type { Terminal } from './terminal.js';
-import type { EngineContext } from '../apply/service.js';
-import type { EngineEvent } from '../plan/events.js';
+import type { EngineContext } from '../services/index.js';
+import type { EngineEvent } from '../plan/index.js';
 import { setMaxListeners } from 'node:events';
+// Direct, not the config facade: that loads the configuration loader, which a command parsing
+// -lock-timeout may never need (services load it when they run).
 import { parseDuration } from '../config/duration.js';
-import { UserError } from '../diag/errors.js';
+import { UserError } from '../diag/index.js';
 import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
 import type { ENGINE_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 

@@ -1,5 +1,5 @@
 // The explicit command table oclif loads (package.json "oclif.commands"). Command modules stay
-// light: each imports its service lazily, so `drctl validate` never loads ink.
+// light: each loads its body (a *-run.ts module) when it runs, so `drctl validate` never loads ink.
 import type { Command } from '@oclif/core';
 import Validate from './validate.js';
 import GraphCommand from './graph.js';

@@ -1,7 +1,7 @@
 // Inputs shared by the commands that load configuration: the directory argument, -var and
 // -var-file (kept in command-line order, since later ones win), and node:fs access.
 import * as fs from 'node:fs';
-import type { ConfigFs, VarInput } from '../config/load.js';
+import type { ConfigFs, VarInput } from '../config/index.js';
 
 /** -var and -var-file in the order given: oclif keeps each flag's values but not their interleaving. */
 export function varInputsFromArgv(argv: readonly string[]): VarInput[] {

@@ -1,8 +1,10 @@
 // What plan, apply and show share on the way out: the live view on a terminal, and a plan
 // written as text or JSON. No oclif here (the fast start path uses it).
+// Direct imports, not the services and tui facades: plan and apply start from one bundle of
+// all they can reach (the fast path, a measured start-up), and the facades reach every use case and ink.
 import type { Terminal } from './terminal.js';
-import type { Plan } from '../plan/plan.js';
-import type { LiveView } from '../tui/views/live-view.js';
+import type { Plan } from '../plan/index.js';
+import type { LiveView } from '../tui/index.js';
 
 /**
  * On a terminal (and without --json) the live Ink view, started now: ink loads in its worker
@@ -14,7 +16,7 @@ export async function startRunView(term: Terminal, json: boolean, title: string)
   return (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
 }
 
-/** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. */
+/** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. The renderers are loaded here, not through plan/index.ts (see there). */
 export async function writePlan(term: Terminal, plan: Plan, json: boolean): Promise<void> {
   if (json) {
     const { planToJson } = await import('../plan/render-json.js');

@@ -1,17 +1,14 @@
-import { Args, Flags } from '@oclif/core';
-import { DrctlCommand, commonFlags } from './base.js';
+import { DrctlCommand, oclifArgs, oclifFlags } from './base.js';
+import { SHOW_ARGS, SHOW_FLAG_SPECS, type ParsedArgs, type ParsedFlags } from './flag-specs.js';
 
 export default class ShowCommand extends DrctlCommand {
   static override summary = 'Show a saved plan file as text or JSON.';
-  static override args = { file: Args.string({ description: 'A plan file from drctl plan -out', required: true }) };
-  static override flags = { ...commonFlags, json: Flags.boolean({ description: 'Print the plan as JSON.', default: false }) };
+  static override args = oclifArgs(SHOW_ARGS);
+  static override flags = oclifFlags(SHOW_FLAG_SPECS);
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ShowCommand);
-    const term = this.terminal(flags['no-color']);
-    const { readPlanFile } = await import('../apply/service.js');
-    const plan = readPlanFile(args.file);
-    const { writePlan } = await import('./run-output.js');
-    await writePlan(term, plan, flags.json);
+    const { runShow } = await import('./show-run.js');
+    await runShow(args as ParsedArgs<typeof SHOW_ARGS>, flags as unknown as ParsedFlags<typeof SHOW_FLAG_SPECS>, this.argv, (code) => this.exit(code));
   }
 }

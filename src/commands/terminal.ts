@@ -1,6 +1,6 @@
 // The terminal a command talks to. Kept apart from the oclif base class so the fast start path
 // (src/cli/fast.ts) can build one without loading oclif.
-import { shouldColor } from '../diag/render.js';
+import { shouldColor } from '../diag/index.js';
 
 /** The terminal a command talks to; services get this instead of touching process.* directly. */
 export interface Terminal {
@@ -11,6 +11,9 @@ export interface Terminal {
   readonly color: boolean;
   readonly width: number;
 }
+
+/** Ends a command with an exit code (oclif's this.exit, or the fast path's). */
+export type Exit = (code: number) => never;
 
 export function processTerminal(noColor: boolean): Terminal {
   const stderr = process.stderr;

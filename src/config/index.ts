@@ -4,3 +4,4 @@ export type * from './model.js';
 export { predictRecoveryPlan, makespan, type RecoveryPrediction, type GroupPrediction } from './recovery.js';
 export { estimateMonthlyCost, coreMonthlyUsd, type CostEstimate } from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { readStatePathSetting, type StatePathSetting } from './state-path.js';

@@ -3,3 +3,4 @@ export * from './types.js';
 export * from './suggest.js';
 export * from './render.js';
 export * from './json.js';
+export * from './errors.js';

@@ -1,14 +1,12 @@
 // Removing drill leftovers: every VM, volume and network whose name starts with the drill
 // prefix, at both sites. Idempotent: what is already gone is skipped, so running it twice, or
 // after a drill that cleaned up itself, changes nothing and succeeds.
-import type { DrConfig } from '../config/model.js';
-import type { Provider } from '../provider/types.js';
-import { sitePair, workspaceOf } from './estate.js';
-import { openDrSession, newRunId, openRunChannel, writeRunRecord, type DrContext, type DrOpened } from './session.js';
-import type { DrRunOptions } from './failover.js';
+import type { DrConfig } from '../config/index.js';
+import type { Provider } from '../provider/index.js';
+import { SITE_KEY, sitePair, workspaceOf } from './estate.js';
+import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import { siteMachine } from './site.js';
 import { startLifecycle, stateName } from './runner.js';
-import { SITE_KEY } from './move.js';
 
 export const DRILL_PREFIX = 'drill-';
 
@@ -47,36 +45,25 @@ export function siteWorkspaces(config: DrConfig): string[] {
   return [workspaceOf(config, p.active), workspaceOf(config, p.standby)];
 }
 
-export interface CleanupOutcome extends Omit<DrOpened, 'dr'> {
-  readonly result?: CleanupResult;
-  readonly recordFile?: string;
-}
-
-export async function cleanupService(opts: DrRunOptions, ctx: DrContext): Promise<CleanupOutcome> {
-  const opened = await openDrSession({ ...opts, operation: 'cleanup' }, ctx);
-  if (!opened.dr) return opened;
-  const dr = opened.dr;
-  try {
-    const run = newRunId('cleanup', (ctx.wall ?? (() => new Date()))());
-    const channel = openRunChannel(dr, run);
-    const result = await removeDrillLeftovers(dr.provider, siteWorkspaces(dr.config), DRILL_PREFIX, (kind, name) =>
-      channel.log.emit({ name: 'run.step', subject: name, message: `removed drill ${kind} ${name}` }),
-    );
-    // An interrupted drill's lifecycles end here.
-    for (const key of Object.keys(dr.state.lifecycles)) if (key.startsWith('drill.')) await dr.state.setLifecycle(key, undefined);
-    if (dr.state.lifecycle(SITE_KEY) !== undefined) {
-      const p = sitePair(dr.config);
-      const site = startLifecycle(siteMachine, SITE_KEY, dr.state, { active: p.active, standby: p.standby });
-      if (stateName(site.actor.getSnapshot()) === 'drilling') site.actor.send({ type: 'DRILL_ENDED' });
-      if (stateName(site.actor.getSnapshot()) === 'cleaning-up') site.actor.send({ type: 'CLEANED' });
-      await site.stop();
-    }
-    channel.log.emit({ name: 'DRILL_CLEANUP_COMPLETED', subject: 'cleanup', message: `removed ${result.removed.vms.length} VM(s), ${result.removed.volumes.length} volume(s), ${result.removed.networks.length} network(s)` });
-    await dr.state.commit();
-    await channel.close();
-    const recordFile = writeRunRecord(dr, run, { run, kind: 'cleanup', removed: result.removed, events: channel.log.count });
-    return { diagnostics: opened.diagnostics, sources: opened.sources, result, recordFile };
-  } finally {
-    await dr.close();
+/** `drctl cleanup` on an open session: remove the leftovers, end an interrupted drill's lifecycles, record the run. */
+export async function runCleanup(dr: DrSession): Promise<{ result: CleanupResult; recordFile: string }> {
+  const run = newRunId('cleanup', (dr.ctx.wall ?? (() => new Date()))());
+  const channel = openRunChannel(dr, run);
+  const result = await removeDrillLeftovers(dr.provider, siteWorkspaces(dr.config), DRILL_PREFIX, (kind, name) =>
+    channel.log.emit({ name: 'run.step', subject: name, message: `removed drill ${kind} ${name}` }),
+  );
+  // An interrupted drill's lifecycles end here.
+  for (const key of Object.keys(dr.state.lifecycles)) if (key.startsWith('drill.')) await dr.state.setLifecycle(key, undefined);
+  if (dr.state.lifecycle(SITE_KEY) !== undefined) {
+    const p = sitePair(dr.config);
+    const site = startLifecycle(siteMachine, SITE_KEY, dr.state, { active: p.active, standby: p.standby });
+    if (stateName(site.actor.getSnapshot()) === 'drilling') site.actor.send({ type: 'DRILL_ENDED' });
+    if (stateName(site.actor.getSnapshot()) === 'cleaning-up') site.actor.send({ type: 'CLEANED' });
+    await site.stop();
   }
+  channel.log.emit({ name: 'DRILL_CLEANUP_COMPLETED', subject: 'cleanup', message: `removed ${result.removed.vms.length} VM(s), ${result.removed.volumes.length} volume(s), ${result.removed.networks.length} network(s)` });
+  await dr.state.commit();
+  await channel.close();
+  const recordFile = writeRunRecord(dr, run, { run, kind: 'cleanup', removed: result.removed, events: channel.log.count });
+  return { result, recordFile };
 }

@@ -1,17 +1,14 @@
 // Running a plan's declarative move inside `drctl apply`: the same move as `drctl failover
 // --planned` (or failback), on apply's locked state and cloud connection, after the resource
-// changes. The sites' new roles go into state only once the move succeeded.
-import * as path from 'node:path';
-import type { DrConfig } from '../config/model.js';
-import type { Plan, PlannedRunbook } from '../plan/plan.js';
-import type { EventInput } from '../plan/events.js';
-import type { EngineContext } from '../apply/service.js';
-import type { Provider } from '../provider/types.js';
-import type { StateSession } from '../state/session.js';
-import { UserError } from '../diag/errors.js';
+// changes. The sites' new roles go into state only once the move succeeded. services/engine.ts
+// calls it with what apply opened; lifecycle itself never reaches the apply engine.
+import type { DrConfig } from '../config/index.js';
+import type { Provider } from '../provider/index.js';
+import type { StateSession } from '../state/index.js';
+import { UserError } from '../diag/index.js';
+import { roleChanges, type EventInput, type Plan, type PlannedRunbook } from '../plan/index.js';
 import { runMove, type MoveOutcome } from './move.js';
-import { timeScaleOf, type DrContext, type DrSession } from './session.js';
-import { roleChanges } from './declarative.js';
+import { drctlDirOf, type DrSession, type RunContext } from './session.js';
 
 export interface DeclarativeMoveInputs {
   readonly plan: Plan;
@@ -19,7 +16,9 @@ export interface DeclarativeMoveInputs {
   readonly session: StateSession;
   readonly provider: Provider;
   readonly parallelism: number;
-  readonly ctx: EngineContext & Partial<Pick<DrContext, 'drSink' | 'wall' | 'timeScale'>>;
+  /** Real seconds per model second of the cloud. */
+  readonly timeScale: number;
+  readonly ctx: RunContext;
   readonly emit: (e: EventInput) => void;
   readonly signal?: AbortSignal;
 }
@@ -40,7 +39,7 @@ const LEVEL = { info: 'info', warning: 'warn', critical: 'error' } as const;
 export async function runDeclarativeMoves(inp: DeclarativeMoveInputs): Promise<DeclarativeMoveResult[]> {
   const { plan, config, session, emit } = inp;
   const results: DeclarativeMoveResult[] = [];
-  const ctx: DrContext = {
+  const ctx: RunContext = {
     ...inp.ctx,
     // DR events join apply's event stream as log lines (the live views show them).
     drSink: (e) => {
@@ -53,9 +52,9 @@ export async function runDeclarativeMoves(inp: DeclarativeMoveInputs): Promise<D
     state: session,
     provider: inp.provider,
     parallelism: inp.parallelism,
-    timeScale: timeScaleOf(config, ctx),
+    timeScale: inp.timeScale,
     ctx,
-    drctlDir: path.resolve(ctx.cwd, '.drctl'),
+    drctlDir: drctlDirOf(ctx.cwd),
     close: async () => undefined,
   };
   for (const rb of plan.runbooks ?? []) {

@@ -4,20 +4,18 @@
 // `cleaning` after a failure, after the drill's time limit, and on Ctrl-C. Production and
 // replication are never touched.
 import { fromPromise } from 'xstate';
-import type { Drill, RecoveryPlan } from '../config/model.js';
-import { UserError } from '../diag/errors.js';
+import type { Drill, RecoveryPlan } from '../config/index.js';
+import { UserError } from '../diag/index.js';
+import { makeRunbook, type Runbook } from '../plan/index.js';
 import { drillMachine } from './drill.js';
 import { siteMachine } from './site.js';
 import { startLifecycle, stateName, until } from './runner.js';
-import { choosePlan, cloudName, groupAt, planVolumeGroups, siteKey, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
-import { makeRunbook, type Runbook } from './runbook.js';
-import { newRunId, openDrSession, openRunChannel, writeRunRecord, type DrContext, type DrOpened, type DrSession } from './session.js';
+import { choosePlan, cloudName, groupAt, planVolumeGroups, SITE_KEY, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
+import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import { DRILL_PREFIX, removeDrillLeftovers } from './cleanup.js';
-import { SITE_KEY } from './declarative.js';
-import { runPostCheck } from './move/post-check.js';
-import type { DrRunOptions } from './failover.js';
+import { runPostCheck } from './move.js';
 
-export interface DrillOptions extends DrRunOptions {
+export interface DrillRunOptions {
   /** The drill block to run (default: the only one), or a plan for an ad-hoc drill. */
   readonly drill?: string;
   readonly plan?: string;
@@ -42,13 +40,7 @@ export interface DrillRecord {
   readonly runbook: Runbook;
 }
 
-export interface DrillOutcome extends Omit<DrOpened, 'dr'> {
-  readonly record?: DrillRecord;
-  readonly recordFile?: string;
-  readonly cancelled?: boolean;
-}
-
-function chooseDrill(dr: DrSession, opts: DrillOptions): { name: string; drill?: Drill; plan: RecoveryPlan } {
+function chooseDrill(dr: DrSession, opts: DrillRunOptions): { name: string; drill?: Drill; plan: RecoveryPlan } {
   const drills = [...dr.config.drills.values()];
   if (opts.drill) {
     const d = dr.config.drills.get(opts.drill.startsWith('drill.') ? opts.drill : `drill.${opts.drill}`);
@@ -61,17 +53,7 @@ function chooseDrill(dr: DrSession, opts: DrillOptions): { name: string; drill?:
   return { name: plan.name, plan };
 }
 
-export async function drillService(opts: DrillOptions, ctx: DrContext): Promise<DrillOutcome> {
-  const opened = await openDrSession({ ...opts, operation: 'drill', signal: opts.signal }, ctx);
-  if (!opened.dr) return opened;
-  try {
-    return { diagnostics: opened.diagnostics, sources: opened.sources, ...(await runDrill(opened.dr, opts)) };
-  } finally {
-    await opened.dr.close();
-  }
-}
-
-export async function runDrill(dr: DrSession, opts: DrillOptions): Promise<{ record?: DrillRecord; recordFile?: string; cancelled?: boolean }> {
+export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ record?: DrillRecord; recordFile?: string; cancelled?: boolean }> {
   const { config, state: session, provider } = dr;
   const wall = dr.ctx.wall ?? (() => new Date());
   const chosen = chooseDrill(dr, opts);
@@ -232,6 +214,5 @@ export async function runDrill(dr: DrSession, opts: DrillOptions): Promise<{ rec
     events: { file: channel.log.file, count: channel.log.count },
     runbook,
   };
-  void siteKey;
   return { record, recordFile: writeRunRecord(dr, run, record) };
 }

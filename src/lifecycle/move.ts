@@ -17,7 +17,7 @@ import { probeSource } from './move/shutdown.js';
 import { startWorkgroups } from './move/workgroups.js';
 import type { MoveOptions, MoveOutcome } from './move/types.js';
 
-export { SITE_KEY } from './declarative.js';
+export { SITE_KEY } from './estate.js';
 export { RUN_KEY } from './move/context.js';
 export { runPostCheck, type PostCheckResult } from './move/post-check.js';
 export type { GroupRecord, MoveOptions, MoveOutcome, RunRecord } from './move/types.js';

@@ -1,7 +1,7 @@
 // Webhook notifications: each `notification` block gets a POST for the events it subscribes to
 // (by topic or by KSYS name). Delivery retries with backoff; a target that stays down is
 // reported as a warning and never fails the run.
-import type { Notification } from '../config/model.js';
+import type { Notification } from '../config/index.js';
 import type { DrEvent } from './events-log.js';
 
 export interface NotifyOptions {

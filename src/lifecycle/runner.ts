@@ -5,7 +5,7 @@
 // goes out first, and states passed through within one turn are written once; flush() and
 // stop() write at once.
 import { createActor, type Actor, type AnyActorLogic, type InputFrom, type SnapshotFrom } from 'xstate';
-import type { JsonValue } from '../state/json.js';
+import type { JsonValue } from '../state/index.js';
 
 /** Where snapshots live: a StateSession (lifecycles in the state file) or a map in tests. */
 export interface LifecycleStore {

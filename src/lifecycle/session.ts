@@ -1,41 +1,24 @@
-// What every DR run opens first: the configuration, the state (locked for the run), the cloud,
-// the run's event log and notifications. Services receive options and a context, never flags.
+// What a DR run works in: an open session (the configuration, the state locked for the run, the
+// cloud) and the run's event log, notifications and record. Opening a session (loading the
+// configuration, locking state, connecting the cloud) is services' job (services/dr.ts): the
+// runs here receive it, so lifecycle never reaches the engine or the simulator itself.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { DrConfig } from '../config/model.js';
-import type { Diagnostic } from '../diag/types.js';
-import type { VarInput } from '../config/load.js';
-import { UserError } from '../diag/errors.js';
-import { DRCTL_VERSION, loadForEngine, statePathOf, type EngineContext } from '../apply/service.js';
-import { connectCloud, endpointOf, type CloudConnection } from '../apply/cloud.js';
-import { LocalFileBackend } from '../state/local.js';
-import { openState, type StateSession } from '../state/session.js';
-import { LockHeldError, StateUnusableError } from '../state/errors.js';
-import type { Provider } from '../provider/types.js';
+import type { DrConfig } from '../config/index.js';
+import type { StateSession } from '../state/index.js';
+import type { Provider } from '../provider/index.js';
 import { openEventLog, type DrEventSink, type EventLog } from './events-log.js';
 import { webhookNotifier, type Notifier } from './notify.js';
 
-export interface DrContext extends EngineContext {
+/** The clock, the working directory and where DR events go: all a run needs from its caller. */
+export interface RunContext {
+  readonly cwd: string;
+  /** Milliseconds on a monotonic clock. */
+  readonly now: () => number;
+  readonly wall?: () => Date;
   /** Receives every DR event (the live view). */
   readonly drSink?: DrEventSink;
-  readonly wall?: () => Date;
-  /** Provide a cloud (tests, benchmarks) instead of connecting from the configuration. */
-  readonly connect?: (config: DrConfig) => Promise<CloudConnection>;
-  /** Real seconds per model second of the cloud (1 for PowerVS; the simulator's time scale). */
-  readonly timeScale?: number;
-}
-
-export interface DrOpenOptions {
-  readonly dir: string;
-  readonly vars: readonly VarInput[];
-  readonly statePath?: string;
-  readonly lockTimeoutMs?: number;
-  readonly parallelism?: number;
-  readonly operation: string;
-  readonly signal?: AbortSignal;
-  /** Read-only runs (verify) take no lock. */
-  readonly lock?: boolean;
 }
 
 export interface DrSession {
@@ -43,64 +26,16 @@ export interface DrSession {
   readonly state: StateSession;
   readonly provider: Provider;
   readonly parallelism: number;
+  /** Real seconds per model second of the cloud (1 for PowerVS; the simulator's time scale). */
   readonly timeScale: number;
-  readonly ctx: DrContext;
+  readonly ctx: RunContext;
   readonly drctlDir: string;
   close(): Promise<void>;
 }
 
-export interface DrOpened {
-  readonly dr?: DrSession;
-  readonly diagnostics: readonly Diagnostic[];
-  readonly sources: ReadonlyMap<string, string>;
-}
-
-export function timeScaleOf(config: DrConfig, ctx: DrContext): number {
-  if (ctx.timeScale !== undefined) return ctx.timeScale;
-  if (endpointOf(config, ctx.env) !== 'embedded') return 1;
-  const t = ctx.env.DRCTL_SIM_TIME_SCALE;
-  return t === undefined || t === '' ? 1 / 600 : Number(t);
-}
-
-export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promise<DrOpened> {
-  const loaded = loadForEngine(ctx, opts.dir, opts.vars);
-  if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
-  const config = loaded.config;
-  const file = statePathOf(config, ctx, opts.statePath);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const backend = new LocalFileBackend(file);
-  const state = await openState(backend, {
-    drctlVersion: DRCTL_VERSION,
-    lock: opts.lock === false ? false : { operation: opts.operation },
-    lockTimeoutMs: opts.lockTimeoutMs ?? 0,
-    signal: opts.signal,
-  }).catch((e: unknown) => {
-    if (e instanceof LockHeldError) throw new UserError(e.message, ['Another drctl run holds the state. Wait for it, or pass -lock-timeout=60s.']);
-    if (e instanceof StateUnusableError) throw new UserError(e.message);
-    throw e;
-  });
-  let cloud: CloudConnection;
-  try {
-    cloud = ctx.connect ? await ctx.connect(config) : await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
-  } catch (e) {
-    await state.close();
-    throw e;
-  }
-  const parallelism = opts.parallelism ?? config.settings.parallelism ?? 10;
-  const dr: DrSession = {
-    config,
-    state,
-    provider: cloud.provider,
-    parallelism,
-    timeScale: timeScaleOf(config, ctx),
-    ctx,
-    drctlDir: path.resolve(ctx.cwd, '.drctl'),
-    close: async () => {
-      await cloud.close().catch(() => undefined);
-      await state.close();
-    },
-  };
-  return { dr, diagnostics: loaded.diagnostics, sources: loaded.sources };
+/** Where run records and event logs are kept: `.drctl/` in the working directory. */
+export function drctlDirOf(cwd: string): string {
+  return path.resolve(cwd, '.drctl');
 }
 
 export function newRunId(kind: string, wall: Date): string {

@@ -1,15 +1,12 @@
 // `drctl verify`: is the DR pair ready to move? Each check is a line with a verdict; any failure
 // makes the run not ready (exit 1), so CI can gate on it.
 import { MACHINE_TYPES, STORAGE_TIERS } from '../powervs/index.js';
-import type { DrConfig } from '../config/model.js';
-import { formatDuration } from '../config/duration.js';
-import type { Provider } from '../provider/types.js';
-import type { JsonObject, JsonValue } from '../state/json.js';
-import { siteMachine, SITE_BUSY_STATES, type SiteState } from './site.js';
-import { cloudName, planVolumeGroups, replicationAt, siteKey, sitePair, workspaceOf, type EstateState } from './estate.js';
-import { openDrSession, type DrContext, type DrOpened } from './session.js';
-import type { DrRunOptions } from './failover.js';
-import { SITE_KEY } from './move.js';
+import { formatDuration, type DrConfig } from '../config/index.js';
+import type { Provider } from '../provider/index.js';
+import type { JsonValue } from '../state/index.js';
+import { networkIdAt } from '../resources/index.js';
+import { SITE_BUSY_STATES, type SiteState } from './site.js';
+import { planVolumeGroups, replicationAt, SITE_KEY, siteKey, sitePair, workspaceOf, type EstateState } from './estate.js';
 import { DRILL_PREFIX } from './cleanup.js';
 
 export interface VerifyCheck {
@@ -26,8 +23,6 @@ export interface VerifyReport {
   readonly checks: readonly VerifyCheck[];
 }
 
-const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {});
-
 export interface VerifyInput {
   readonly config: DrConfig;
   readonly state: EstateState & { lifecycle(key: string): JsonValue | undefined };
@@ -41,7 +36,6 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
   const active = saved?.context?.active ?? pair.active;
   const standby = saved?.context?.standby ?? pair.standby;
   const siteState = (saved?.value ?? 'ready') as SiteState;
-  void siteMachine;
   checks.push({
     name: 'lifecycle',
     subject: 'site',
@@ -81,12 +75,11 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
   const used = new Set(vms.flatMap((v) => v.networks));
   for (const n of [...used].sort()) {
     const r = state.resource(n);
-    const ids = obj(obj(r?.attributes.cloud).ids);
-    const missing = [active, standby].filter((s) => typeof ids[siteKey(s)] !== 'string');
+    const missing = [active, standby].filter((s) => networkIdAt(r, siteKey(s)) === undefined);
     let ok = missing.length === 0;
     let msg = ok ? `paired: ${[active, standby].map((s) => siteKey(s)).join(' ↔ ')}` : `no network at ${missing.join(', ')}`;
     if (ok) {
-      const net = await provider.read('network', standbyWs, String(ids[siteKey(standby)])).catch(() => undefined);
+      const net = await provider.read('network', standbyWs, networkIdAt(r, siteKey(standby))!).catch(() => undefined);
       if (!net) {
         ok = false;
         msg = `the ${siteKey(standby)} network is gone from ${standbyWs}`;
@@ -111,22 +104,7 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
       checks.push({ name: 'stale-clones', subject: site, ok: false, message: e instanceof Error ? e.message : String(e) });
     }
   }
-  void cloudName;
   return { ready: checks.every((c) => c.ok), active, standby, checks };
-}
-
-export interface VerifyOutcome extends Omit<DrOpened, 'dr'> {
-  readonly report?: VerifyReport;
-}
-
-export async function verifyService(opts: DrRunOptions, ctx: DrContext): Promise<VerifyOutcome> {
-  const opened = await openDrSession({ ...opts, operation: 'verify', lock: false }, ctx);
-  if (!opened.dr) return opened;
-  try {
-    return { diagnostics: opened.diagnostics, sources: opened.sources, report: await verifyEstate({ config: opened.dr.config, state: opened.dr.state, provider: opened.dr.provider }) };
-  } finally {
-    await opened.dr.close();
-  }
 }
 
 export function renderVerify(r: VerifyReport): string {

@@ -1,9 +1,7 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
-import type { JsonObject, JsonValue } from '../state/json.js';
-import type { StateResource } from '../state/types.js';
-import { isRedacted, sensitiveValueMatches } from '../state/sensitive.js';
-import { FORCE_NEW, type DesiredResource } from './desired.js';
+import { isRedacted, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
+import { FORCE_NEW, type DesiredResource } from '../resources/index.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
 import type { Action } from './actions.js';
 

@@ -1,21 +1,20 @@
 // Making a plan: rename per `moved`, refresh what state tracks (in parallel, bounded), diff the
 // desired resources against it, and forecast recovery time and cost. Returns a Plan (plain data).
 import * as path from 'node:path';
-import type { DrConfig } from '../config/model.js';
-import { predictRecoveryPlan } from '../config/recovery.js';
-import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
+import { coreMonthlyUsd, estimateMonthlyCost, predictRecoveryPlan, type DrConfig } from '../config/index.js';
 import { STORAGE_TIERS, type StorageTier } from '../powervs/index.js';
-import type { Provider, ResourceKind } from '../provider/types.js';
-import type { JsonObject, JsonValue } from '../state/json.js';
-import type { DrState, StateResource } from '../state/types.js';
+import type { Provider, ResourceKind } from '../provider/index.js';
+import type { DrState, JsonObject, JsonValue, StateResource } from '../state/index.js';
+// Direct, not the hcl facade: that also brings the formatter and the hcl2json converter, which
+// the plan/apply fast bundle (a measured start-up) leaves out.
 import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
-import { refreshResource } from '../apply/kinds.js';
+import type { DiagnosticJson } from '../diag/index.js';
+import { refreshResource } from '../resources/index.js';
 import { desiredResources } from './desired.js';
 import { applyMoves, diffResources, jsonEqual, managedAttributes, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
-import type { DiagnosticJson } from '../diag/json.js';
-import { declarativeRunbooks } from '../lifecycle/declarative.js';
+import { declarativeRunbooks } from './declarative.js';
 
 export interface PlanInputs {
   readonly config: DrConfig;

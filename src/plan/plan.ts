@@ -1,8 +1,8 @@
 // A plan is plain, serialisable data: what will change, why, in what order, and what it means
 // for recovery (predicted RTO) and cost. Fields that exist only for display say so.
 import type { Action } from './actions.js';
-import type { JsonObject } from '../state/json.js';
-import type { DiagnosticJson } from '../diag/json.js';
+import type { JsonObject } from '../state/index.js';
+import type { DiagnosticJson } from '../diag/index.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -66,7 +66,7 @@ export interface CostForecast {
   readonly deltaUsd: number;
 }
 
-/** One phase of a planned move's runbook (as lifecycle/runbook.ts computes it). */
+/** One phase of a planned move's runbook (as runbook.ts computes it). */
 export interface PlannedRunbookPhase {
   readonly name: string;
   readonly steps: readonly string[];

@@ -1,6 +1,6 @@
 // The plan as JSON for machines (`drctl plan --json`, `drctl show --json`). The shape is
 // documented in docs/plan-json.md and pinned by schemas/plan.schema.json.
-import type { JsonObject, JsonValue } from '../state/json.js';
+import type { JsonObject, JsonValue } from '../state/index.js';
 import { ACTION_JSON } from './actions.js';
 import type { Plan, PlannedChange } from './plan.js';
 

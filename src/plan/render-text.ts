@@ -1,8 +1,8 @@
 // The plan as text, in Terraform's shape: a block per change with per-attribute diffs, drift
 // reported apart from intended changes, then "Plan: …", the predicted RTO and the cost delta.
 import { diffLines } from 'diff';
-import { canonicalJson, type JsonObject, type JsonValue } from '../state/json.js';
-import { formatDuration } from '../config/duration.js';
+import { canonicalJson, type JsonObject, type JsonValue } from '../state/index.js';
+import { formatDuration } from '../config/index.js';
 import { ACTION_GLYPH, ACTION_PHRASE, type Action } from './actions.js';
 import type { Drift, Plan, PlannedChange, PlannedRunbook } from './plan.js';
 

@@ -1,12 +1,13 @@
-// The services behind `drctl state …` and `drctl force-unlock`: plain functions over a
-// StateBackend and options, never flags or a terminal. Reading services never lock. Changing ones
+// The operations behind `drctl state …` and `drctl force-unlock`: plain functions over a
+// StateBackend and options, never flags or a terminal. Reading ones never lock. Changing ones
 // take the lock (named for the command, so a blocked run sees who holds it) and write through
 // StateSession: each change is journaled, then one commit writes the snapshot with serial + 1.
+// Domain errors (a held lock, no state) are thrown as they are; services/errors.ts is the one
+// place that turns them into the user's errors.
 
-import { UserError } from '../diag/errors.js';
-import { suggestName } from '../diag/suggest.js';
+import { suggestName, UserError } from '../diag/index.js';
 import type { StateBackend } from './backend.js';
-import { LockHeldError, LockMismatchError, StateMissingError, StateUnusableError, type LockInfo } from './errors.js';
+import { LockMismatchError, StateMissingError, StateUnusableError, type LockInfo } from './errors.js';
 import { parseState, serializeState, stateContentKey } from './format.js';
 import type { JsonValue } from './json.js';
 import { isRedacted } from './sensitive.js';
@@ -51,12 +52,6 @@ function checkAddress(text: string, what: string): ResourceAddress {
   return a;
 }
 
-function missingState(location: string): UserError {
-  return new UserError(`No state file at ${location}; run drctl apply first.`, [
-    'If the state lives elsewhere, pass -state PATH (or set DRCTL_STATE), or the configuration directory whose drctl block names it.',
-  ]);
-}
-
 function notInState(addresses: readonly string[], resources: readonly StateResource[], changing: boolean): UserError {
   const candidates = candidateAddresses(resources);
   const described = addresses.map((a) => ({ a, s: suggestName(a, candidates) }));
@@ -78,40 +73,9 @@ function candidateAddresses(resources: readonly StateResource[]): string[] {
   return [...out];
 }
 
-/**
- * State errors that the user fixes (a held lock, a wrong lock id, a damaged file, no state) as
- * UserError with next steps; anything else is returned as it is (a bug).
- */
-export function toUserError(err: unknown): unknown {
-  if (err instanceof LockHeldError) {
-    return new UserError(`The state at ${err.location} is locked by ${err.lock.holder} (pid ${err.lock.pid} on ${err.lock.host}) for "${err.lock.operation}" since ${err.lock.created}; lock id ${err.lock.id}.${err.waitedMs > 0 ? ` Waited ${Math.round(err.waitedMs)} ms.` : ''}`, [
-      'Wait for that run to finish, or let this command wait for it with -lock-timeout 60s.',
-      `If that run is gone, break its lock with: drctl force-unlock ${err.lock.id}`,
-    ]);
-  }
-  if (err instanceof LockMismatchError) {
-    if (!err.actual) return new UserError(`No lock is held on ${err.location}; nothing to unlock.`);
-    const a = err.actual;
-    return new UserError(
-      `Lock id ${err.expectedId} does not match the lock on ${err.location}: it is lock ${a.id}, held by ${a.holder} (pid ${a.pid} on ${a.host}) for "${a.operation}" since ${a.created}. Nothing was unlocked.`,
-      [`Check that run is really gone; then break its lock with: drctl force-unlock ${a.id}`],
-    );
-  }
-  if (err instanceof StateUnusableError) {
-    const at = err.pos ? `${err.location}:${err.pos.line}:${err.pos.column}` : err.location;
-    return new UserError(`Unusable state at ${at}: ${err.summary}.`, [err.detail]);
-  }
-  if (err instanceof StateMissingError) return missingState(err.location);
-  return err;
-}
-
 async function readExisting(backend: StateBackend): Promise<ReadStateResult> {
-  try {
-    return await readState(backend);
-  } catch (err) {
-    if (err instanceof StateMissingError) throw missingState(backend.location);
-    throw err;
-  }
+  // No state is a StateMissingError: services turn it into the user's error, with next steps.
+  return readState(backend);
 }
 
 // ------------------------------------------------------------------------------- list
@@ -358,7 +322,7 @@ async function withLockedSession<T extends object>(
   change: (session: StateSession) => Promise<T>,
 ): Promise<T & ChangeResult> {
   // Checked before locking too, so a mistyped path does not leave a new directory behind.
-  if (!(await stateExists(backend))) throw missingState(backend.location);
+  if (!(await stateExists(backend))) throw new StateMissingError(backend.location);
   const session = await openState(backend, {
     drctlVersion: opts.drctlVersion,
     lock: { operation },
@@ -367,7 +331,7 @@ async function withLockedSession<T extends object>(
   });
   try {
     // openState starts an empty state where there is none; these commands need a real one.
-    if (!(await stateExists(backend))) throw missingState(backend.location);
+    if (!(await stateExists(backend))) throw new StateMissingError(backend.location);
     const result = await change(session);
     const commit = await session.commit();
     return { ...result, written: commit.written, serial: commit.serial, warnings: session.warnings };

@@ -1,7 +1,7 @@
 // The typed failures of reading, writing and locking state. "No state" and "unusable state" are
 // different errors: the first is normal for a new workspace, the second must stop the run.
 
-import type { Diagnostic, Pos } from '../diag/types.js';
+import type { Diagnostic, Pos } from '../diag/index.js';
 
 /** There is no state at this location (nothing was ever applied, or the path is wrong). */
 export class StateMissingError extends Error {

@@ -1,5 +1,6 @@
 // State: the file format (versioned, deterministic, reviewable with git diff), reading with
-// migration, the journal that persists each completed change, locks, and storage backends.
+// migration, the journal that persists each completed change, locks, storage backends, and the
+// operations behind `drctl state …` (commands.ts).
 // Serialisation (format.ts) and storage (backend.ts, local.ts) are separate steps.
 export { emptyState, compareAddresses, type DrState, type StateResource, type StateOutput } from './types.js';
 export { canonicalJson, toJsonValue, type JsonValue, type JsonObject } from './json.js';
@@ -17,6 +18,30 @@ export {
 } from './errors.js';
 export type { StateBackend, LockRequest, LockOptions, LockGrant, JournalRecords } from './backend.js';
 export { LocalFileBackend, type LocalFileBackendOptions } from './local.js';
+export {
+  listState,
+  showStateResource,
+  removeFromState,
+  moveInState,
+  pullState,
+  pushState,
+  findLockToBreak,
+  forceUnlockState,
+  parseResourceAddress,
+  addressMatches,
+  renderResourceText,
+  type ListOptions,
+  type ListResult,
+  type ShowResult,
+  type LockedChangeOptions,
+  type ChangeResult,
+  type RemoveResult,
+  type MoveResult,
+  type PullResult,
+  type PushOptions,
+  type PushResult,
+  type ResourceAddress,
+} from './commands.js';
 export {
   readState,
   openState,

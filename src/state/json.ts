@@ -3,7 +3,7 @@
 // scanner that finds where invalid JSON goes wrong, because V8's JSON.parse messages do not
 // reliably carry a position.
 
-import type { Pos } from '../diag/types.js';
+import type { Pos } from '../diag/index.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {

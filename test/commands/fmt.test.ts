@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { normalizeArgv } from '../../src/cli/argv.js';
 import { reportError } from '../../src/cli/report.js';
-import Fmt, { booleanFlagValues, formatTargets, type FmtOptions } from '../../src/commands/fmt.js';
+import Fmt, { booleanFlagValues } from '../../src/commands/fmt.js';
+import { formatTargets, type FmtOptions } from '../../src/services/index.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 

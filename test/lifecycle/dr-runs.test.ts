@@ -5,11 +5,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drBed, bootOrder, splitBrains, type DrBed } from './harness.js';
-import { verifyService } from '../../src/lifecycle/verify.js';
-import { failoverService } from '../../src/lifecycle/failover.js';
-import { failbackService } from '../../src/lifecycle/failback.js';
-import { drillService } from '../../src/lifecycle/drill-run.js';
-import { cleanupService } from '../../src/lifecycle/cleanup.js';
+import { cleanupService, drillService, failbackService, failoverService, verifyService } from '../../src/services/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 

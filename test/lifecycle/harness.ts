@@ -6,9 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimEvent } from '../../src/sim/index.js';
-import { applyService, type EngineContext } from '../../src/apply/service.js';
+import { applyService, type DrContext, type EngineContext } from '../../src/services/index.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
-import type { DrContext } from '../../src/lifecycle/session.js';
 import type { DrEvent } from '../../src/lifecycle/events-log.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT, splitBrains } from './harness.js';
 import { SimulatorAdmin } from '../../src/sim/index.js';
 import { seededRandom } from '../../src/sim/faults.js';
-import { applyService } from '../../src/apply/service.js';
+import { applyService } from '../../src/services/index.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 
 const WS = ['erp-prod-dal13', 'erp-prod-wdc04'];

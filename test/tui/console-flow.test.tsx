@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { render } from 'ink-testing-library';
 import { ConsoleApp } from '../../src/tui/ink/console/console-app.js';
-import { realConsoleServices, type ConsoleServices } from '../../src/tui/console/services.js';
+import type { ConsoleServices } from '../../src/tui/console/services.js';
+import { realConsoleServices } from '../../src/services/console.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 import { plain, tick } from './fixtures.js';
 

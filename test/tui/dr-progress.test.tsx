@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { ProgressScreen } from '../../src/tui/ink/components/progress-screen.js';
 import { drEvent, drEventLines, drProgressExtension, resultEvent, runbookEvent, runbookGroups, verifyEvent } from '../../src/tui/progress/dr.js';
-import type { Runbook } from '../../src/lifecycle/runbook.js';
+import type { Runbook } from '../../src/plan/index.js';
 import type { DrEvent } from '../../src/lifecycle/events-log.js';
 import { summaryText } from '../../src/tui/ink/components/summary-line.js';
 import { plain, storeOnClock } from './fixtures.js';

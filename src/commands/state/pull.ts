@@ -1,19 +1,15 @@
-import { DrctlCommand } from '../base.js';
-import { dirArg, stateBackendFor, stateFlags, userFacing, writeWarnings } from './location.js';
+import { DrctlCommand, oclifArgs, oclifFlags } from '../base.js';
+import { STATE_PULL_ARGS, STATE_PULL_FLAG_SPECS, type ParsedArgs, type ParsedFlags } from '../flag-specs.js';
 
 export default class StatePull extends DrctlCommand {
   static override summary = 'Print the state file to stdout, as drctl stores it.';
   static override examples = ['<%= config.bin %> state pull > backup.drstate.json'];
-  static override args = { dir: dirArg };
-  static override flags = { ...stateFlags };
+  static override args = oclifArgs(STATE_PULL_ARGS);
+  static override flags = oclifFlags(STATE_PULL_FLAG_SPECS);
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(StatePull);
-    const term = this.terminal(flags['no-color']);
-    const { pullState } = await import('../../state/commands.js');
-    const backend = await stateBackendFor(term, args.dir, flags.state);
-    const result = await userFacing(() => pullState(backend));
-    writeWarnings(term, result.warnings);
-    term.stdout.write(result.text);
+    const { runStatePull } = await import('./pull-run.js');
+    await runStatePull(args as ParsedArgs<typeof STATE_PULL_ARGS>, flags as unknown as ParsedFlags<typeof STATE_PULL_FLAG_SPECS>, this.argv, (code) => this.exit(code));
   }
 }

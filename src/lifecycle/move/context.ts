@@ -5,7 +5,7 @@ import type { Actor } from 'xstate';
 import type { RecoveryPlan } from '../../config/model.js';
 import type { GroupCache } from '../estate.js';
 import type { EventLog } from '../events-log.js';
-import type { Runbook } from '../runbook.js';
+import type { Runbook } from '../../plan/runbook.js';
 import { stateName, type Lifecycle } from '../runner.js';
 import { openRunChannel, type DrSession, type RunChannel } from '../session.js';
 import type { SiteMachine, SiteState } from '../site.js';

@@ -2,8 +2,8 @@
 // site lifecycle allows it, the replication picture at the target, the runbook, and approval.
 import { UserError } from '../../diag/errors.js';
 import { choosePlan, planVolumeGroups, replicationAt, sitePair, stateSitePair, type GroupCache, type SitePair } from '../estate.js';
-import { SITE_KEY } from '../declarative.js';
-import { makeRunbook, type ReplicationLag } from '../runbook.js';
+import { SITE_KEY } from '../estate.js';
+import { makeRunbook, type ReplicationLag } from '../../plan/runbook.js';
 import { startLifecycle, stateName, type LifecycleStore } from '../runner.js';
 import { newRunId, type DrSession } from '../session.js';
 import { siteMachine, type SiteState } from '../site.js';

@@ -1,5 +1,5 @@
 // The shapes a move shows outside: its options, its outcome and the record it writes.
-import type { Runbook } from '../runbook.js';
+import type { Runbook } from '../../plan/runbook.js';
 
 export interface MoveOptions {
   readonly kind: 'failover' | 'failback';

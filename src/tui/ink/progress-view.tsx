@@ -1,8 +1,7 @@
 // The Ink progress view the commands load lazily (`await import(...)`) on a terminal. It renders
 // to stderr, so stdout stays clean for results. pause()/resume() step aside for a prompt.
 import { render, type Instance } from 'ink';
-import type { EngineEvent } from '../../plan/events.js';
-import type { Plan } from '../../plan/plan.js';
+import type { EngineEvent, Plan } from '../../plan/index.js';
 import { ProgressStore, type ProgressEvent, type ProgressExtension } from '../progress/model.js';
 import { placementFromPlan } from '../progress/placement.js';
 import { LiveProgress } from './live-progress.js';

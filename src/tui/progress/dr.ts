@@ -3,9 +3,8 @@
 // record's RTO (after it). Each becomes one `dr.*` progress event, and `drProgressExtension()`
 // folds them into the store: site machine badges, an RPO gauge per volume group, VMs as rows
 // under site → recovery group, and predicted vs actual RTO. Plain data, no React.
-import type { DrEvent } from '../../lifecycle/events-log.js';
-import type { Runbook } from '../../lifecycle/runbook.js';
-import type { VerifyCheck, VerifyReport } from '../../lifecycle/verify.js';
+import type { DrEvent, VerifyCheck, VerifyReport } from '../../lifecycle/index.js';
+import type { Runbook } from '../../plan/index.js';
 import type { Placement } from './placement.js';
 import type { ProgressDraft, ProgressEvent, ProgressExtension, RpoReading, Tone } from './model.js';
 

@@ -4,8 +4,7 @@
 //
 // Events other than the engine's (DR runs: machine transitions, replication lag, RTO) are folded
 // by extensions: `(draft, event) => handled`. The DR commands add theirs without touching this file.
-import type { EngineEvent } from '../../plan/events.js';
-import type { Action } from '../../plan/actions.js';
+import type { Action, EngineEvent } from '../../plan/index.js';
 import { placeByType, type PlaceResource } from './placement.js';
 
 /** Any event with a type; the engine's are typed, the rest are handled by extensions. */

@@ -1,6 +1,6 @@
 // Where a resource sits in the progress tree: site → recovery group (or resource type). Events
 // carry only addresses, so the tree's shape comes from the plan, read once before the run.
-import type { PlannedChange } from '../../plan/plan.js';
+import type { PlannedChange } from '../../plan/index.js';
 
 export interface Placement {
   /** Site name ("home"); '' for resources that belong to no site (policies, plans, drills). */

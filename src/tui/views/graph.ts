@@ -1,10 +1,6 @@
 // `drctl graph` output: the resource dependency graph as DOT, or the recovery order as a tree.
-import type { DrConfig } from '../../config/model.js';
-import type { Graph } from '../../graph/graph.js';
-import type { Declaration } from '../../config/load.js';
-import { predictRecoveryPlan } from '../../config/recovery.js';
-import { formatDuration } from '../../config/duration.js';
-import { topologicalWaves } from '../../graph/waves.js';
+import { formatDuration, predictRecoveryPlan, type Declaration, type DrConfig } from '../../config/index.js';
+import { topologicalWaves, type Graph } from '../../graph/index.js';
 
 const SHAPES: Readonly<Record<string, string>> = {
   site: 'house',

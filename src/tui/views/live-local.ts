@@ -3,7 +3,7 @@
 // into the store as usual; the first frame draws everything so far (finished lines included),
 // so nothing is lost and nothing waits. Also the messages between the commands' side of the
 // view (live-view.ts) and the worker.
-import type { Plan, PlannedChange } from '../../plan/plan.js';
+import type { Plan, PlannedChange } from '../../plan/index.js';
 import { ProgressStore, type ProgressEvent, type ProgressExtension } from '../progress/model.js';
 import { placementFromPlan } from '../progress/placement.js';
 import { preferProductionReact } from './choose.js';

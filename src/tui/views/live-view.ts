@@ -5,8 +5,8 @@
 // folds events into its store, and the first frame draws everything so far.
 import { Worker } from 'node:worker_threads';
 import { writeSync } from 'node:fs';
-import type { Plan } from '../../plan/plan.js';
-import type { JsonObject } from '../../state/json.js';
+import type { Plan } from '../../plan/index.js';
+import type { JsonObject } from '../../state/index.js';
 import type { ProgressEvent } from '../progress/model.js';
 import type { ViewMessage, ViewPlan, ViewSetup, WorkerReply } from './live-local.js';
 

@@ -1,6 +1,8 @@
 // The plain line view of engine events: one line per finished step, Terraform-like, no colour
 // unless asked, never wider than the terminal. Used without a TTY and until the Ink view runs.
-import type { EngineEvent } from '../../plan/events.js';
+import type { EngineEvent } from '../../plan/index.js';
+// Direct, not the plan facade (which brings its engine): views load only what they draw with, and
+// the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { ACTION_DONE, ACTION_ING } from '../../plan/actions.js';
 
 export interface PlainViewOptions {

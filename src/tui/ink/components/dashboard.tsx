@@ -2,6 +2,8 @@
 // the last drill, and how many changes are pending.
 import { Box, Text } from 'ink';
 import type { DashboardStatus } from '../../console/services.js';
+// Direct, not the config facade (which brings the loader and the parser): views load only what they draw with, and
+// the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { formatDuration } from '../../../config/duration.js';
 import { colourProps, dimProps, fit } from '../theme.js';
 import { RpoGauges } from './rpo-gauges.js';

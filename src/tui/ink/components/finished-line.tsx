@@ -1,5 +1,7 @@
 // A finished line, written once above the live area (inside <Static>) and never redrawn.
 import { Box, Text } from 'ink';
+// Direct, not the plan facade (which brings its engine): views load only what they draw with, and
+// the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { ACTION_DONE, ACTION_GLYPH, type Action } from '../../../plan/actions.js';
 import type { FinishedLine } from '../../progress/model.js';
 import { colourProps, dimProps, elapsedText, fit } from '../theme.js';

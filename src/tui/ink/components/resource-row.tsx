@@ -1,5 +1,7 @@
 // One live resource: glyph, address, status with spinner, elapsed.
 import { Box, Text } from 'ink';
+// Direct, not the plan facade (which brings its engine): views load only what they draw with, and
+// the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { ACTION_GLYPH, ACTION_ING, type Action } from '../../../plan/actions.js';
 import type { LiveRow } from '../../progress/model.js';
 import { colourProps, dimProps, elapsedText, fit, spinnerFrame } from '../theme.js';

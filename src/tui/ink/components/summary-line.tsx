@@ -1,6 +1,8 @@
 // The summary line: done, failed, skipped, elapsed, and predicted vs actual RTO.
 import { Box, Text } from 'ink';
 import type { ProgressSnapshot } from '../../progress/model.js';
+// Direct, not the config facade (which brings the loader and the parser): views load only what they draw with, and
+// the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { formatDuration } from '../../../config/duration.js';
 import { colourProps, elapsedText, fit } from '../theme.js';
 

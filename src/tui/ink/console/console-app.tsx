@@ -3,13 +3,14 @@
 import { setMaxListeners } from 'node:events';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { Box, Text, useInput } from 'ink';
-import type { Plan } from '../../../plan/plan.js';
+import type { EngineEvent, Plan } from '../../../plan/index.js';
+// Direct, not the plan facade (which brings its engine): views load only what they draw with, and
+// the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { hasChanges } from '../../../plan/plan.js';
 import { ProgressStore, type ProgressEvent, type ProgressExtension } from '../../progress/model.js';
 import { drEventLines, drProgressExtension } from '../../progress/dr.js';
 import { placementFromPlan } from '../../progress/placement.js';
 import { plainEventLine } from '../../views/plain.js';
-import type { EngineEvent } from '../../../plan/events.js';
 import type { ConsoleServices, DashboardStatus, DrActionName, RunResult } from '../../console/services.js';
 import { Dashboard } from '../components/dashboard.js';
 import { PlanView } from '../components/plan-view.js';

@@ -1,17 +1,13 @@
 // Declarative failover: when the configuration makes another site active than state records
-// (`role` flipped in HCL), the plan carries the move's runbook and apply runs it. This module is
-// the pure half (what to show in the plan, and the plan apply walks first); running the move is
-// declarative-apply.ts. It reads the site lifecycle from state as JSON, so planning never loads
-// the machines.
-import type { DrConfig } from '../config/model.js';
-import type { JsonObject, JsonValue } from '../state/json.js';
-import type { StateResource } from '../state/types.js';
-import { summarize, type Plan, type PlannedChange, type PlannedRunbook } from '../plan/plan.js';
+// (`role` flipped in HCL), the plan carries the move's runbook and apply runs it. This is the
+// pure half: what the plan shows, and the plan apply walks first. Running the move is the DR
+// runs' (lifecycle/declarative-apply.ts, called by services). It reads the site lifecycle from
+// state as JSON, so planning never loads the machines.
+import type { DrConfig } from '../config/index.js';
+import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
+import { planVolumeGroups, SITE_KEY, stateSitePair } from '../resources/index.js';
+import { summarize, type Plan, type PlannedChange, type PlannedRunbook } from './plan.js';
 import { makeRunbook } from './runbook.js';
-import { planVolumeGroups, stateSitePair } from './estate.js';
-
-/** Where the site lifecycle's persisted snapshot lives in state. */
-export const SITE_KEY = 'sites';
 
 interface SiteSnapshotJson {
   readonly value?: unknown;

@@ -1,10 +1,8 @@
 // The runbook of a move: what will happen, in which order, how long it should take (the timing
 // model of config/recovery.ts), and what could be lost (the replication lag now). It is plain
 // data, shown before approval and kept in the run record.
-import type { DrConfig, RecoveryPlan } from '../config/model.js';
-import { predictRecoveryPlan } from '../config/recovery.js';
+import { formatDuration, predictRecoveryPlan, type DrConfig, type RecoveryPlan } from '../config/index.js';
 import { vmShutdownSeconds } from '../powervs/index.js';
-import { formatDuration } from '../config/duration.js';
 
 export interface RunbookPhase {
   readonly name: string;

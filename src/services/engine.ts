@@ -1,32 +1,21 @@
-// The plan and apply services the commands call. They never see flags or a terminal: options
-// come in as data, progress goes out as events, and files, clock and environment are passed in.
+// The plan and apply use cases the commands and the console call. They never see flags or a
+// terminal: options come in as data, progress goes out as events, and files, clock and
+// environment are passed in. They connect the engine to the cloud (cloud.ts) and hand it the
+// Provider; a declarative move (a flipped site role) runs through the DR runs after apply.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig, type ConfigFs, type VarInput } from '../config/load.js';
-import type { DrConfig } from '../config/model.js';
-import type { Diagnostic } from '../diag/types.js';
-import { diagnosticsToJson } from '../diag/json.js';
-import { UserError } from '../diag/errors.js';
-import { LocalFileBackend } from '../state/local.js';
-import { readState, openState, type StateSession } from '../state/session.js';
-import { LockHeldError, StateMissingError, StateUnusableError } from '../state/errors.js';
-import type { DrState } from '../state/types.js';
-import { makePlan, type PlanInputs } from '../plan/make.js';
-import { decodePlanFile, encodePlanFile } from '../plan/file.js';
-import { hasChanges, type Plan } from '../plan/plan.js';
-import { eventEmitter, type EventSink } from '../plan/events.js';
-import { applyPlan, type ApplyResult } from './apply.js';
-import { connectCloud, type CloudConnection } from './cloud.js';
-
-export const DRCTL_VERSION = '0.1.0';
-
-export interface EngineContext {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly fs: ConfigFs;
-  readonly now: () => number;
-  readonly sink: EventSink;
-}
+import type { DrConfig, VarInput } from '../config/index.js';
+import { diagnosticsToJson, UserError, type Diagnostic } from '../diag/index.js';
+import { openState, readState, StateMissingError, type DrState, type StateSession, type LocalFileBackend } from '../state/index.js';
+import { decodePlanFile, encodePlanFile, eventEmitter, hasChanges, makePlan, withRolesHeld, type Plan, type PlanInputs } from '../plan/index.js';
+import { applyPlan, type ApplyResult } from '../apply/index.js';
+import type { DeclarativeMoveResult } from '../lifecycle/index.js';
+import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
+import { loadForEngine } from './config.js';
+import type { DrContext, EngineContext } from './context.js';
+import { userErrorOf } from './errors.js';
+import { backendFor, statePathOf } from './state-location.js';
+import { DRCTL_VERSION } from './version.js';
 
 export interface PlanOptions {
   readonly dir: string;
@@ -49,38 +38,13 @@ export interface PlanOutcome {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-export function statePathOf(config: DrConfig | undefined, ctx: EngineContext, override?: string): string {
-  const p = override ?? ctx.env.DRCTL_STATE ?? (config?.settings.backend.type === 'local' ? config.settings.backend.path : undefined) ?? 'state/drctl.drstate.json';
-  return path.resolve(ctx.cwd, p);
-}
-
-export function loadForEngine(ctx: EngineContext, dir: string, vars: readonly VarInput[]) {
-  // Diagnostics name files relative to where drctl runs, as the user wrote the directory.
-  const shown = path.relative(process.cwd(), path.resolve(ctx.cwd, dir)) || '.';
-  return loadConfig({ dir: shown, fs: ctx.fs, vars, env: ctx.env });
-}
-
 async function readStateOrNull(backend: LocalFileBackend): Promise<DrState | null> {
   try {
     return (await readState(backend)).state;
   } catch (e) {
     if (e instanceof StateMissingError) return null;
-    throw asUserError(e);
+    throw userErrorOf(e);
   }
-}
-
-/** A held lock or an unusable state file is the user's to resolve, not a bug: no stack trace. */
-function asUserError(e: unknown): unknown {
-  if (e instanceof LockHeldError) {
-    return new UserError(e.message, ['To wait for it instead of failing at once, pass -lock-timeout, e.g. -lock-timeout=60s.']);
-  }
-  if (e instanceof StateUnusableError) return new UserError(e.message);
-  return e;
-}
-
-function backendFor(file: string): LocalFileBackend {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new LocalFileBackend(file);
 }
 
 function checkParallelism(n: number | undefined): number | undefined {
@@ -174,7 +138,7 @@ export interface ApplyOutcome extends PlanOutcome {
   readonly result?: ApplyResult;
   readonly cancelled?: boolean;
   /** The plan's declarative moves (role flips), run after the resource changes. */
-  readonly moves?: readonly import('../lifecycle/declarative-apply.js').DeclarativeMoveResult[];
+  readonly moves?: readonly DeclarativeMoveResult[];
 }
 
 /** Refuses a saved plan made against another state, or against an older version of this one. */
@@ -196,7 +160,7 @@ export function checkPlanMatchesState(plan: Plan, session: StateSession, file: s
 }
 
 /** `drctl apply`: lock the state, plan (or read the saved plan), approve, apply, persist. */
-export async function applyService(opts: ApplyOptions, ctx: EngineContext): Promise<ApplyOutcome> {
+export async function applyService(opts: ApplyOptions, ctx: EngineContext & Partial<Pick<DrContext, 'drSink' | 'wall' | 'timeScale'>>): Promise<ApplyOutcome> {
   let config: DrConfig | undefined;
   let diagnostics: readonly Diagnostic[] = [];
   let sources: ReadonlyMap<string, string> = new Map();
@@ -223,7 +187,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext): Prom
     lockTimeoutMs: opts.lockTimeoutMs,
     signal: opts.signal,
   }).catch((e: unknown) => {
-    throw asUserError(e);
+    throw userErrorOf(e);
   });
   const emit = eventEmitter(ctx.sink, ctx.now);
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
@@ -246,11 +210,12 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext): Prom
       return { plan, config, diagnostics, sources, result };
     }
     // A declarative move: resource changes first (sites keep their recorded role), then the move.
-    const declarative = await import('../lifecycle/declarative.js');
-    const result = await applyPlan({ plan: declarative.withRolesHeld(plan), session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
+    const result = await applyPlan({ plan: withRolesHeld(plan), session, provider: cloud.provider, parallelism, emit, signal: opts.signal, now: ctx.now });
     if (result.failed || result.interrupted) return { plan, config, diagnostics, sources, result };
+    // Loaded only for a move (the lifecycle machines bring xstate), and directly: the lifecycle
+    // facade would bring every DR run into the plan/apply fast bundle.
     const { runDeclarativeMoves } = await import('../lifecycle/declarative-apply.js');
-    const moves = await runDeclarativeMoves({ plan, config, session, provider: cloud.provider, parallelism, ctx, emit, signal: opts.signal });
+    const moves = await runDeclarativeMoves({ plan, config, session, provider: cloud.provider, parallelism, timeScale: timeScaleOf(config, ctx.env, ctx.timeScale), ctx, emit, signal: opts.signal });
     return { plan, config, diagnostics, sources, result, moves };
   } finally {
     await cloud?.close().catch(() => undefined);

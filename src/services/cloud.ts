@@ -1,9 +1,10 @@
 // Connecting to the cloud: the embedded simulator by default (started in-process on loopback,
-// or the one already serving the same data directory), or a PowerVS endpoint.
+// or the one already serving the same data directory), or a PowerVS endpoint. This is the one
+// place that connects the engine to a cloud: plan, apply and the DR runs receive the Provider.
 import * as path from 'node:path';
-import type { DrConfig } from '../config/model.js';
-import type { Provider } from '../provider/types.js';
-import { UserError } from '../diag/errors.js';
+import type { DrConfig } from '../config/index.js';
+import type { Provider } from '../provider/index.js';
+import { UserError } from '../diag/index.js';
 
 export interface CloudConnection {
   readonly provider: Provider;
@@ -23,9 +24,20 @@ export function endpointOf(config: DrConfig, env: Readonly<Record<string, string
   return env.DRCTL_ENDPOINT || config.settings.endpoint || 'embedded';
 }
 
+/**
+ * Real seconds per model second of the cloud a DR run times itself by: the given one (tests),
+ * 1 for a PowerVS endpoint, else the embedded simulator's (DRCTL_SIM_TIME_SCALE, default 1/600).
+ */
+export function timeScaleOf(config: DrConfig, env: Readonly<Record<string, string | undefined>>, given?: number): number {
+  if (given !== undefined) return given;
+  if (endpointOf(config, env) !== 'embedded') return 1;
+  const t = env.DRCTL_SIM_TIME_SCALE;
+  return t === undefined || t === '' ? 1 / 600 : Number(t);
+}
+
 export async function connectCloud(config: DrConfig, opts: ConnectOptions): Promise<CloudConnection> {
-  const { PowerVsProvider } = await import('../provider/powervs/provider.js');
-  const { providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/config.js');
+  // Loaded on connecting: a plan of a configuration with no state yet never loads the client.
+  const { PowerVsProvider, providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/index.js');
   const endpoint = endpointOf(config, opts.env);
   if (endpoint !== 'embedded') {
     const workspaces: Record<string, { id: string; zone?: string }> = {};

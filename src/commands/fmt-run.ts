@@ -1,0 +1,19 @@
+// `drctl fmt`'s body: format the given paths (or the current directory) through services.
+import type { FMT_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
+import { processTerminal, type Exit } from './terminal.js';
+import { formatTargets } from '../services/index.js';
+
+export async function runFmt(args: { readonly paths: readonly string[] }, flags: ParsedFlags<typeof FMT_FLAG_SPECS>, _argv: readonly string[], exit: Exit): Promise<void> {
+  const term = processTerminal(flags['no-color']);
+  const code = await formatTargets(
+    { targets: args.paths, list: flags.list, write: flags.write, diff: flags.diff, check: flags.check, recursive: flags.recursive },
+    { stdout: term.stdout, stderr: term.stderr, color: term.color, width: term.width, readStdin: () => readAll(process.stdin) },
+  );
+  if (code !== 0) exit(code);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}

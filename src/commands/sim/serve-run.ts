@@ -1,0 +1,32 @@
+// `drctl sim serve`'s body: the simulator on its own until Ctrl-C.
+import type { ParsedFlags, SIM_SERVE_FLAG_SPECS } from '../flag-specs.js';
+import { processTerminal, type Exit } from '../terminal.js';
+import { UserError } from '../../diag/index.js';
+import { serveStandaloneSimulator } from '../../services/index.js';
+
+export async function runSimServe(_args: Record<string, never>, flags: ParsedFlags<typeof SIM_SERVE_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
+  const term = processTerminal(flags['no-color']);
+  const scaleText = flags['time-scale'];
+  const timeScale = scaleText.includes('/') ? Number(scaleText.split('/')[0]) / Number(scaleText.split('/')[1]) : Number(scaleText);
+  if (!Number.isFinite(timeScale) || timeScale < 0) throw new UserError(`--time-scale "${scaleText}" is not a non-negative number (write 0, 0.01 or 1/600).`);
+  const handle = await serveStandaloneSimulator({
+    port: flags.port,
+    host: flags.host,
+    dataDir: flags['data-dir'],
+    timeScale,
+    seed: flags.seed,
+    token: flags.token,
+    workspaces: flags.workspace ?? [],
+    faults: flags.fault ?? [],
+    faultRate: flags['fault-rate'],
+    slowMs: flags['slow-ms'],
+  });
+  term.stdout.write(`listening on ${handle.url}\ntoken ${handle.token}\n`);
+  term.stderr.write(`PowerVS simulator serving ${flags['data-dir']} (time scale ${timeScale}). Ctrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await handle.close();
+}

@@ -1,0 +1,101 @@
+// A network: one PowerVS network per site (a subnet each), plus the isolated test subnet drills
+// boot clones on. State keeps the cloud id of each site's network under `cloud.ids`.
+import type { DrConfig, Network } from '../config/index.js';
+import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
+import type { NetworkSpec, NetworkState } from '../provider/index.js';
+import { clean, createOrAdopt, obj, resourceDeps, str, type Applied, type DesiredResource, type KindContext, type Observed, type RefreshContext } from './kind.js';
+
+/** A network's type cannot change in place. */
+export const forceNew: readonly string[] = ['type'];
+
+export function desiredNetwork(n: Network, config: DrConfig, workspaceOf: (site: string) => string): DesiredResource {
+  const subnets: Record<string, JsonValue> = {};
+  for (const [siteName, sub] of Object.entries(n.subnets).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    subnets[siteName] = clean({ cidr: sub.cidr, name: sub.name, gateway: sub.gateway, workspace: workspaceOf(`site.${siteName}`) });
+  }
+  return {
+    address: n.address,
+    type: 'network',
+    name: n.name,
+    attributes: clean({
+      type: n.type,
+      subnets,
+      test: n.test ? clean({ cidr: n.test.cidr, name: n.test.name, gateway: n.test.gateway }) : undefined,
+      static_ips: Object.keys(n.staticIps).length ? { ...n.staticIps } : undefined,
+    }),
+    dependsOn: resourceDeps(n.dependsOn, Object.keys(n.subnets).map((s) => (config.sites.has(`site.${s}`) ? `site.${s}` : undefined))),
+    sensitiveAttributes: n.sensitive,
+  };
+}
+
+/** The provider spec of one site's network, from the network's state attributes and that site's subnet. */
+export function networkSpec(attributes: JsonObject, subnet: JsonObject): NetworkSpec {
+  return {
+    name: str(subnet.name),
+    type: str(attributes.type) === 'public' ? 'pub-vlan' : 'vlan',
+    cidr: str(subnet.cidr),
+    gateway: subnet.gateway === undefined ? undefined : str(subnet.gateway),
+  };
+}
+
+/** The cloud id of a network at a site (by site key), as state records it. */
+export function networkIdAt(network: StateResource | undefined, key: string): string | undefined {
+  const id = obj(obj(network?.attributes.cloud).ids)[key];
+  return typeof id === 'string' ? id : undefined;
+}
+
+async function createAt(ctx: KindContext, after: JsonObject, s: JsonObject): Promise<string> {
+  return ((await createOrAdopt(ctx, 'network', str(s.workspace), networkSpec(after, s))) as NetworkState).id;
+}
+
+export async function createNetwork(after: JsonObject, ctx: KindContext): Promise<Applied> {
+  const ids: Record<string, string> = {};
+  for (const [site, sub] of Object.entries(obj(after.subnets))) ids[site] = await createAt(ctx, after, obj(sub));
+  return { id: Object.values(ids).join(','), cloud: { ids } };
+}
+
+export async function updateNetwork(before: JsonObject, after: JsonObject, prior: Applied, ctx: KindContext): Promise<Applied> {
+  const ids = { ...(obj(prior.cloud.ids) as Record<string, string>) };
+  const beforeSubs = obj(before.subnets);
+  const afterSubs = obj(after.subnets);
+  for (const [site, sub] of Object.entries(afterSubs)) {
+    const s = obj(sub);
+    const old = obj(beforeSubs[site]);
+    if (!ids[site]) {
+      ids[site] = await createAt(ctx, after, s);
+    } else if (old.cidr !== s.cidr) {
+      await ctx.provider.delete('network', str(old.workspace), ids[site], { missingOk: true });
+      ids[site] = await createAt(ctx, after, s);
+    } else if (old.name !== s.name) {
+      await ctx.provider.update('network', str(s.workspace), ids[site], { name: str(s.name) });
+    }
+  }
+  for (const [site, sub] of Object.entries(beforeSubs)) {
+    if (!(site in afterSubs) && ids[site]) {
+      await ctx.provider.delete('network', str(obj(sub).workspace), ids[site], { missingOk: true });
+      delete ids[site];
+    }
+  }
+  return { id: Object.values(ids).join(','), cloud: { ids } };
+}
+
+export async function deleteNetwork(before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
+  for (const [site, id] of Object.entries(obj(prior.cloud.ids))) {
+    if (typeof id === 'string') await ctx.provider.delete('network', str(obj(obj(before.subnets)[site]).workspace), id, { missingOk: true });
+  }
+}
+
+export async function refreshNetwork(r: StateResource, ctx: RefreshContext): Promise<Observed | undefined> {
+  const a = r.attributes;
+  const cloud = obj(a.cloud);
+  const subs = obj(a.subnets);
+  const observedSubs: Record<string, JsonValue> = {};
+  for (const [site, id] of Object.entries(obj(cloud.ids))) {
+    const s = obj(subs[site]);
+    const net = typeof id === 'string' ? await ctx.provider.read('network', str(s.workspace), id) : undefined;
+    if (!net) return undefined;
+    // PowerVS assigns a public network's range itself, so only a private cidr can drift.
+    observedSubs[site] = { ...s, cidr: str(a.type) === 'public' ? s.cidr : net.cidr, name: net.name };
+  }
+  return { attributes: { subnets: observedSubs }, cloud };
+}
