@@ -8,6 +8,7 @@ import { hasHistory } from './backend.js';
 import { decryptBytes, decryptText, encryptBytes, encryptText, EncryptionError, type Keyring } from './encryption.js';
 import { StateUnusableError, type LockInfo } from './errors.js';
 import { peekSnapshotMeta } from './meta.js';
+import type { AuditStorage, DeleteWorkspaceOptions, DocumentName, StateStore } from './store.js';
 
 export class EncryptedBackend implements StateBackend, StateHistory {
   constructor(
@@ -115,4 +116,67 @@ export class EncryptedBackend implements StateBackend, StateHistory {
 function unusable(err: unknown, where: string): unknown {
   if (!(err instanceof EncryptionError)) return err;
   return new StateUnusableError(err.reason, where, err.summary, err.detail);
+}
+
+/**
+ * A store whose workspace states and documents (the access policy) are encrypted. The audit log
+ * is not: it holds no secrets by construction, and must stay verifiable by anyone allowed to
+ * read it.
+ */
+export class EncryptedStateStore implements StateStore {
+  constructor(
+    readonly inner: StateStore,
+    readonly keyring: Keyring,
+  ) {}
+
+  get kind(): StateStore['kind'] {
+    return this.inner.kind;
+  }
+
+  get location(): string {
+    return this.inner.location;
+  }
+
+  get audit(): AuditStorage {
+    return this.inner.audit;
+  }
+
+  backend(workspace: string): EncryptedBackend {
+    return new EncryptedBackend(this.inner.backend(workspace), this.keyring);
+  }
+
+  listWorkspaces(): Promise<readonly string[]> {
+    return this.inner.listWorkspaces();
+  }
+
+  createWorkspace(name: string): Promise<void> {
+    return this.inner.createWorkspace(name);
+  }
+
+  workspaceHasState(name: string): Promise<boolean> {
+    return this.inner.workspaceHasState(name);
+  }
+
+  deleteWorkspace(name: string, options?: DeleteWorkspaceOptions): Promise<void> {
+    return this.inner.deleteWorkspace(name, options);
+  }
+
+  async readDocument(name: DocumentName): Promise<Uint8Array | null> {
+    const bytes = await this.inner.readDocument(name);
+    if (bytes === null) return null;
+    try {
+      return (await decryptBytes(bytes, this.keyring)).bytes;
+    } catch (err) {
+      if (!(err instanceof EncryptionError)) throw err;
+      throw new EncryptionError(err.reason, `The ${name} in ${this.location}: ${err.summary}`, err.detail);
+    }
+  }
+
+  async writeDocument(name: DocumentName, bytes: Uint8Array, writtenBy: string): Promise<void> {
+    await this.inner.writeDocument(name, await encryptBytes(bytes, this.keyring), writtenBy);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
 }

@@ -113,7 +113,12 @@ export function pgConnector(options: ConnectOptions): Connect {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 15_000,
       keepAlive: true,
     };
-    const client = new pg.Client(config);
+    let client: InstanceType<typeof pg.Client>;
+    try {
+      client = new pg.Client(config); // parses the string: a malformed one throws here, with the string inside
+    } catch (err) {
+      throw pgError(err, `Cannot connect to PostgreSQL at ${where}: the connection string is not valid`, secrets);
+    }
     let listener: ((err: Error) => void) | null = null;
     // An idle client that loses its server emits "error"; unhandled, it would end the process.
     client.on('error', (err) => listener?.(pgError(err, `PostgreSQL connection to ${where} failed`, secrets)));
