@@ -79,3 +79,14 @@ export {
   type ResourceChange,
   type CommitResult,
 } from './session.js';
+export {
+  openStateStore,
+  openStateBackend,
+  storeTarget,
+  DEFAULT_STATE_PATH,
+  type StorageSettingsInput,
+  type OpenStoreOptions,
+  type OpenBackendOptions,
+  type OpenedStore,
+  type StoreTarget,
+} from './open.js';
