@@ -82,6 +82,7 @@ export class PgBackend implements StateBackend, StateHistory {
   private readonly now: () => Date;
   private readonly newLockId: () => string;
   private held: HeldLock | null = null;
+  private closed = false;
 
   /** A backend on a database shared with others (a store); `ownsDatabase` closes it on close(). */
   constructor(
@@ -338,6 +339,8 @@ export class PgBackend implements StateBackend, StateHistory {
       if (err instanceof PgPoolerError) throw err;
       // The session is gone (force-unlocked or disconnected): the lock is no longer ours to release.
       const current = await this.readLock().catch(() => null);
+      // Session.close() closes the backend before it unlocks: do not leave the main connection reopened.
+      if (this.closed) await this.close();
       if (current?.id === id) throw err;
       throw new LockMismatchError(id, current, this.location);
     } finally {
@@ -404,6 +407,7 @@ export class PgBackend implements StateBackend, StateHistory {
 
   /** Ends this backend's main connection when it owns it; a held lock stays held until unlock. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.ownsDatabase) await this.db.close();
   }
 
