@@ -634,7 +634,7 @@ function checkValidations(d: Declaration, body: CheckedBody | undefined, value: 
 function readSettings(decls: ReadonlyMap<string, Declaration>, checked: ReadonlyMap<string, CheckedBody>, ctx: EvalContext): Settings {
   const d = decls.get('drctl');
   const body = d ? checked.get('drctl') : undefined;
-  if (!d || !body) return { backend: { type: 'local' }, workspaces: {} };
+  if (!d || !body) return { backend: { type: 'local', implicit: true }, workspaces: {} };
   const attrs = convertAttrs(body, BLOCK_SCHEMAS.drctl, ctx, 'the drctl block', scopeFor(ctx));
   const { backend, encryption } = decodeStorage(body, (b, schema, owner) => convertAttrs(b, schema, ctx, owner, scopeFor(ctx)), ctx.diags);
   return {

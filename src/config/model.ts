@@ -146,7 +146,12 @@ export interface Notification extends Declared {
 
 /** Where state is stored: `backend "local"` (the default) or `backend "pg"` ("postgres" is accepted too). */
 export type BackendSettings =
-  | { readonly type: 'local'; readonly path?: string }
+  | {
+      readonly type: 'local';
+      readonly path?: string;
+      /** No backend block was written (then DRCTL_PG_CONN_STR alone may choose pg). */
+      readonly implicit?: boolean;
+    }
   | {
       readonly type: 'pg';
       /** The connection string written in the configuration (better: connStrEnv or DRCTL_PG_CONN_STR). */

@@ -41,7 +41,7 @@ export function decodeStorage(body: CheckedBody, convert: ConvertArgs, diags: Di
 
 function decodeBackend(body: CheckedBody, convert: ConvertArgs, diags: Diagnostic[]): BackendSettings {
   const block = body.blocks.get('backend')?.[0];
-  if (!block) return { type: 'local' };
+  if (!block) return { type: 'local', implicit: true };
   const type = block.labels[0].value;
   const inner = body.nested.get(block)!;
   const args = convert(inner, BLOCK_SCHEMAS.drctl.blocks!.backend, `backend "${type}"`);

@@ -8,7 +8,7 @@
 //   2. `backend "pg"` in the drctl block: conn_str, else the variable conn_str_env names, else
 //      DRCTL_PG_CONN_STR; schema from the block, else DRCTL_PG_SCHEMA, else "drctl";
 //   3. `backend "local"`: its path (default state/drctl.drstate.json);
-//   4. no backend block and DRCTL_PG_CONN_STR set: pg;
+//   4. no backend block (settings.backend absent or `implicit`) and DRCTL_PG_CONN_STR set: pg;
 //   5. local files at state/drctl.drstate.json.
 // Encryption: DRCTL_ENCRYPTION when set, else the drctl block's `encryption` (keys.ts).
 
@@ -29,7 +29,7 @@ export const DEFAULT_STATE_PATH = 'state/drctl.drstate.json';
 /** The storage part of the drctl settings (config/model.ts Settings fits). */
 export interface StorageSettingsInput {
   readonly backend?:
-    | { readonly type: 'local'; readonly path?: string }
+    | { readonly type: 'local'; readonly path?: string; readonly implicit?: boolean }
     | { readonly type: 'pg'; readonly connStr?: string; readonly connStrEnv?: string; readonly schema?: string };
   readonly encryption?: EncryptionSettings;
 }
@@ -82,7 +82,7 @@ export function storeTarget(settings: StorageSettingsInput, env: Readonly<Record
     }
     return { kind: 'pg', connStr, schema: backend.schema ?? (env.DRCTL_PG_SCHEMA || undefined) };
   }
-  if (settings.backend === undefined && env.DRCTL_PG_CONN_STR) return { kind: 'pg', connStr: env.DRCTL_PG_CONN_STR, schema: env.DRCTL_PG_SCHEMA || undefined };
+  if ((settings.backend === undefined || (backend.type === 'local' && backend.implicit)) && env.DRCTL_PG_CONN_STR) return { kind: 'pg', connStr: env.DRCTL_PG_CONN_STR, schema: env.DRCTL_PG_SCHEMA || undefined };
   return { kind: 'local', path: path.resolve(options.cwd, backend.type === 'local' ? (backend.path ?? DEFAULT_STATE_PATH) : DEFAULT_STATE_PATH) };
 }
 

@@ -39,8 +39,9 @@ describe('backend settings', () => {
     expect(diagSummary(load(withDrctl('  backend "pg" { conn_str = "postgres://drctl@db.example/drctl" }')))).toEqual([]);
   });
 
-  it('without a backend block the backend is local', () => {
-    expect(load(withDrctl('  parallelism = 4')).config?.settings.backend).toEqual({ type: 'local' });
+  it('without a backend block the backend is local, marked as not written', () => {
+    expect(load(withDrctl('  parallelism = 4')).config?.settings.backend).toEqual({ type: 'local', implicit: true });
+    expect(load(BASE).config?.settings.backend).toEqual({ type: 'local', implicit: true });
   });
 });
 

@@ -38,6 +38,7 @@ describe('which backend', () => {
 
   it('DRCTL_PG_CONN_STR alone chooses pg; an explicit local block keeps local', () => {
     expect(storeTarget({}, { DRCTL_PG_CONN_STR: 'postgres://x/y' }, { cwd }).kind).toBe('pg');
+    expect(storeTarget({ backend: { type: 'local', implicit: true } }, { DRCTL_PG_CONN_STR: 'postgres://x/y' }, { cwd }).kind).toBe('pg');
     expect(storeTarget({ backend: { type: 'local' } }, { DRCTL_PG_CONN_STR: 'postgres://x/y' }, { cwd }).kind).toBe('local');
   });
 
