@@ -7,9 +7,9 @@
 //
 // Without PostgreSQL the pg tests are skipped with the reason; with DRCTL_REQUIRE_PG=1 (CI) they
 // fail instead.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -85,14 +85,70 @@ async function freePort(): Promise<number> {
   });
 }
 
-function record(runDir: string, file: 'pids' | 'dirs', line: string | number): void {
+function record(runDir: string, file: 'dirs', line: string): void {
   appendFileSync(join(runDir, file), `${line}\n`);
+}
+
+/**
+ * Servers still running are files in <run>/pids/, named by pid and holding the program name;
+ * a server stopped by its test removes its file, so a reused pid is never signalled.
+ */
+function recordPid(runDir: string, pid: number, program: 'postgres' | 'pgbouncer'): void {
+  // Never recreates a run directory the teardown or the watchdog already removed.
+  try {
+    mkdirSync(join(runDir, 'pids'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  writeFileSync(join(runDir, 'pids', String(pid)), program);
+}
+
+/** Starts a server program detached, recorded at once; killed again if the run is already over. */
+function spawnServer(runDir: string, program: 'postgres' | 'pgbouncer', command: string, args: string[], stdio: 'ignore' | number): ChildProcess {
+  if (!existsSync(runDir)) throw new Unavailable('the test run has ended');
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', stdio, stdio] });
+  child.unref();
+  try {
+    recordPid(runDir, child.pid!, program);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return child;
+}
+
+function forgetPid(runDir: string, pid: number): void {
+  rmSync(join(runDir, 'pids', String(pid)), { force: true });
+}
+
+/** The recorded servers whose pid still runs that program (checked in /proc where there is one). */
+export function recordedServers(runDir: string): number[] {
+  const dir = join(runDir, 'pids');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 1)
+    .filter((pid) => {
+      const program = readFileSync(join(dir, String(pid)), 'utf8');
+      const cmdline = `/proc/${pid}/cmdline`;
+      if (!existsSync('/proc')) return true;
+      try {
+        return readFileSync(cmdline, 'utf8').includes(program);
+      } catch {
+        return false; // gone
+      }
+    });
 }
 
 /** A temp dir the server user owns (as root: chowned to postgres). */
 export function serverDir(prefix: string, runDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  record(runDir, 'dirs', dir);
+  try {
+    record(runDir, 'dirs', dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const owner = serverOwner();
   if (owner) chownSync(dir, owner.uid, owner.gid);
   return dir;
@@ -125,7 +181,7 @@ async function waitForServer(connStr: string, child: { exitCode: number | null }
   }
 }
 
-async function startServer(runDir: string): Promise<PgServer> {
+async function startServer(runDir: string, mainPid: number): Promise<PgServer> {
   const binDir = findPgBin();
   if (!binDir) throw new Unavailable('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with apt-get install postgresql, or set DRCTL_PG_BIN');
   if (process.getuid?.() === 0 && !passwdEntry('postgres')) throw new Unavailable('running as root, and there is no "postgres" user to run the server as');
@@ -151,6 +207,7 @@ async function startServer(runDir: string): Promise<PgServer> {
   rmSync(pwfile);
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
+    if (!processAlive(mainPid)) throw new Unavailable('the test run has ended');
     const port = await freePort();
     appendFileSync(
       join(data, 'postgresql.conf'),
@@ -169,9 +226,8 @@ async function startServer(runDir: string): Promise<PgServer> {
     writeServerFile(log, '');
     const [postgres, args] = asServerUser(join(binDir, 'postgres'), ['-D', data]);
     const out = openSync(log, 'a');
-    const child = spawn(postgres, args, { detached: true, stdio: ['ignore', out, out] });
-    child.unref();
-    record(runDir, 'pids', child.pid!);
+    const child = spawnServer(runDir, 'postgres', postgres, args, out);
+    closeSync(out);
     const connStr = `postgres://drctl:${password}@127.0.0.1:${port}/postgres`;
     try {
       await waitForServer(connStr, child, log);
@@ -179,12 +235,22 @@ async function startServer(runDir: string): Promise<PgServer> {
     } catch (err) {
       lastError = err;
       if (child.exitCode === null) child.kill('SIGKILL');
+      forgetPid(runDir, child.pid!);
     }
   }
   throw lastError;
 }
 
 class Unavailable extends Error {}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 let cached: Promise<PgAvailability> | undefined;
 
@@ -210,7 +276,7 @@ async function locate(): Promise<PgAvailability> {
     try {
       // The watchdog stops the server should this run die before its teardown.
       spawn(process.execPath, [join(here, 'watchdog.mjs'), String(mainPid), runDir], { detached: true, stdio: 'ignore' }).unref();
-      const server = await startServer(runDir);
+      const server = await startServer(runDir, mainPid);
       writeFileSync(serverFile, JSON.stringify(server));
       return { ok: true, server };
     } catch (err) {
@@ -228,16 +294,9 @@ async function locate(): Promise<PgAvailability> {
   return { ok: false, reason: 'timed out waiting for another test file to start PostgreSQL' };
 }
 
-/** Stops what the run started (postgres, pgbouncers), by the pids it recorded. */
+/** Stops what the run started and still runs (postgres, pgbouncers), by the pids it recorded. */
 export async function stopRecordedServers(runDir: string): Promise<void> {
-  const pidsFile = join(runDir, 'pids');
-  const pids = existsSync(pidsFile)
-    ? readFileSync(pidsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number)
-        .filter((n) => Number.isInteger(n) && n > 1)
-    : [];
+  const pids = recordedServers(runDir);
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);
@@ -246,7 +305,7 @@ export async function stopRecordedServers(runDir: string): Promise<void> {
       return (err as NodeJS.ErrnoException).code === 'EPERM';
     }
   };
-  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGINT');
+  for (const pid of pids) process.kill(pid, 'SIGINT'); // postgres: fast shutdown; pgbouncer: exit
   const deadline = Date.now() + 15_000;
   while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -331,20 +390,20 @@ export async function startPgbouncer(server: PgServer, dbname: string, poolMode:
     ].join('\n'),
   );
   const [program, args] = asServerUser(bin, [join(dir, 'pgbouncer.ini')]);
-  const child = spawn(program, args, { detached: true, stdio: 'ignore' });
-  child.unref();
-  record(runDir, 'pids', child.pid!);
+  const child = spawnServer(runDir, 'pgbouncer', program, args, 'ignore');
   const connStr = `postgres://${server.user}:${server.password}@127.0.0.1:${port}/${dbname}`;
   await waitForServer(connStr, child, join(dir, 'pgbouncer.log'));
   return {
     connStr,
     port,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      forgetPid(runDir, child.pid!);
     },
   };
 }

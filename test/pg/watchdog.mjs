@@ -1,7 +1,9 @@
 // Stops the test run's PostgreSQL server (and pgbouncers) when the test runner is gone without
 // its teardown (killed, crashed), so no server outlives the run. Started detached by server.ts.
+// Servers still running are files in <run dir>/pids/, named by pid, holding the program name;
+// a pid is signalled only while /proc says it still runs that program.
 // argv: <runner pid> <run dir>
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [mainPid, runDir] = process.argv.slice(2);
@@ -13,26 +15,36 @@ const alive = (pid) => {
     return err.code === 'EPERM';
   }
 };
-const pids = () => {
-  const file = join(runDir, 'pids');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 1);
+const servers = () => {
+  const dir = join(runDir, 'pids');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 1)
+    .filter((pid) => {
+      if (!existsSync('/proc')) return true;
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(readFileSync(join(dir, String(pid)), 'utf8'));
+      } catch {
+        return false;
+      }
+    });
 };
 const timer = setInterval(() => {
   if (!existsSync(runDir)) process.exit(0); // the teardown ran
   if (alive(Number(mainPid))) return;
   clearInterval(timer);
-  const children = pids();
-  for (const pid of children) {
+  const pids = servers();
+  for (const pid of pids) {
     try {
-      process.kill(pid, 'SIGINT'); // postgres: fast shutdown; pgbouncer: safe shutdown
+      process.kill(pid, 'SIGINT'); // postgres: fast shutdown; pgbouncer: exit
     } catch {}
   }
   const deadline = Date.now() + 15_000;
   const wait = setInterval(() => {
-    if (children.some(alive) && Date.now() < deadline) return;
+    if (pids.some(alive) && Date.now() < deadline) return;
     clearInterval(wait);
-    for (const pid of children) {
+    for (const pid of pids) {
       try {
         if (alive(pid)) process.kill(pid, 'SIGKILL');
       } catch {}

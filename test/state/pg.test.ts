@@ -133,17 +133,11 @@ describePg('PostgreSQL backend', pgAvailable, (s) => {
       for (const c of children) await c.kill();
       rmSync(compiled, { recursive: true, force: true });
     });
+    // The connection string goes to the children in their environment, not in argv (ps shows argv).
     const spawnChild = (script: string, ...args: string[]) => {
-      const env = { ...process.env, DRCTL_PG_CONN_STR: connStr };
-      const saved = process.env;
-      process.env = env; // Child spawns with process.env; the connection string stays out of argv
-      try {
-        const c = new Child(script, [modulePath, ...args]);
-        children.push(c);
-        return c;
-      } finally {
-        process.env = saved;
-      }
+      const c = new Child(script, [modulePath, ...args], { ...process.env, DRCTL_PG_CONN_STR: connStr });
+      children.push(c);
+      return c;
     };
 
     it('8 processes applying against one workspace: exactly one holds the lock at a time, and no update is lost', async () => {
