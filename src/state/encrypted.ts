@@ -8,7 +8,7 @@ import { hasHistory } from './backend.js';
 import { decryptBytes, decryptText, encryptBytes, encryptText, EncryptionError, type Keyring } from './encryption.js';
 import { StateUnusableError, type LockInfo } from './errors.js';
 import { peekSnapshotMeta } from './meta.js';
-import type { AuditStorage, DeleteWorkspaceOptions, DocumentName, StateStore } from './store.js';
+import type { AuditStorage, BackendIdentity, DeleteWorkspaceOptions, DocumentName, StateStore } from './store.js';
 
 export class EncryptedBackend implements StateBackend, StateHistory {
   constructor(
@@ -141,8 +141,8 @@ export class EncryptedStateStore implements StateStore {
     return this.inner.audit;
   }
 
-  backend(workspace: string): EncryptedBackend {
-    return new EncryptedBackend(this.inner.backend(workspace), this.keyring);
+  backend(workspace: string, options?: BackendIdentity): EncryptedBackend {
+    return new EncryptedBackend(this.inner.backend(workspace, options), this.keyring);
   }
 
   listWorkspaces(): Promise<readonly string[]> {

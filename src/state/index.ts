@@ -28,7 +28,7 @@ export {
 } from './backend.js';
 export { peekSnapshotMeta } from './meta.js';
 export { LocalFileBackend, type LocalFileBackendOptions } from './local.js';
-export type { StateStore, AuditStorage, DocumentName, DeleteWorkspaceOptions } from './store.js';
+export type { StateStore, AuditStorage, DocumentName, DeleteWorkspaceOptions, BackendIdentity } from './store.js';
 export { LocalStateStore, WORKSPACES_DIR, type LocalStateStoreOptions } from './local-store.js';
 export {
   DEFAULT_WORKSPACE,

@@ -13,7 +13,7 @@ import { mkdir, open, readdir, rmdir, unlink, type FileHandle } from 'node:fs/pr
 import path from 'node:path';
 import { UserError } from '../diag/errors.js';
 import { LocalFileBackend, type LocalFileBackendOptions } from './local.js';
-import type { AuditStorage, DeleteWorkspaceOptions, DocumentName, StateStore } from './store.js';
+import type { AuditStorage, BackendIdentity, DeleteWorkspaceOptions, DocumentName, StateStore } from './store.js';
 import { checkWorkspaceName, DEFAULT_WORKSPACE, isWorkspaceName, workspaceNotEmpty } from './workspaces.js';
 
 export const WORKSPACES_DIR = 'drctl.d';
@@ -45,8 +45,8 @@ export class LocalStateStore implements StateStore {
     return path.join(this.dir, WORKSPACES_DIR, checkWorkspaceName(workspace), path.basename(this.statePath));
   }
 
-  backend(workspace: string): LocalFileBackend {
-    return new LocalFileBackend(this.pathOf(workspace), { ...this.options, workspace });
+  backend(workspace: string, options: BackendIdentity = {}): LocalFileBackend {
+    return new LocalFileBackend(this.pathOf(workspace), { ...this.options, ...(options.user ? { user: options.user } : {}), workspace });
   }
 
   async listWorkspaces(): Promise<readonly string[]> {

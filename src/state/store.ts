@@ -19,6 +19,10 @@ export interface AuditStorage {
   read(): Promise<readonly Uint8Array[]>;
 }
 
+export interface BackendIdentity {
+  readonly user?: string;
+}
+
 export interface DeleteWorkspaceOptions {
   /** Delete even when the workspace still holds state. */
   readonly force?: boolean;
@@ -30,8 +34,11 @@ export interface StateStore {
   readonly kind: 'local' | 'pg';
   /** For messages: a directory, or a redacted connection string with the schema. */
   readonly location: string;
-  /** The state of one workspace; the name must be valid (checkWorkspaceName). */
-  backend(workspace: string): StateBackend;
+  /**
+   * The state of one workspace; the name must be valid (checkWorkspaceName). `user` (the access
+   * identity's name) overrides the store's for lock holders and each version's author.
+   */
+  backend(workspace: string, options?: BackendIdentity): StateBackend;
   /** Every workspace, "default" first, then by name. */
   listWorkspaces(): Promise<readonly string[]>;
   /** Throws a UserError when it exists. */

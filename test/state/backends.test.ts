@@ -209,6 +209,14 @@ function conformance(kind: string, fixture: () => Fixture) {
       expect(await store.listWorkspaces()).toEqual(['default']);
     });
 
+    it('a backend can run as the access identity: it holds locks as that user', async () => {
+      const b = store.backend('default', { user: 'carol' });
+      opened.push(b);
+      const grant = await b.lock({ operation: 'apply' });
+      expect(grant.lock.holder).toBe(`carol@${hostname()}`);
+      expect((await backend().readLock())?.holder).toBe(`carol@${hostname()}`);
+    });
+
     it('documents and the audit storage are shared by the store', async () => {
       expect(await store.readDocument('policy')).toBeNull();
       await store.writeDocument('policy', bytes('{"v":1}'), 'alice');

@@ -4,7 +4,7 @@
 // transaction-level advisory lock so the hash chain has one order.
 
 import { UserError } from '../../diag/errors.js';
-import type { AuditStorage, DeleteWorkspaceOptions, DocumentName, StateStore } from '../store.js';
+import type { AuditStorage, BackendIdentity, DeleteWorkspaceOptions, DocumentName, StateStore } from '../store.js';
 import { checkWorkspaceName, DEFAULT_WORKSPACE, workspaceNotEmpty } from '../workspaces.js';
 import { PgBackend, type PgBackendOptions } from './backend.js';
 import { pgConnector } from './conn.js';
@@ -25,8 +25,8 @@ export class PgStateStore implements StateStore {
   }
 
   /** Backends share the store's main connection; close the store (not each backend) at the end. */
-  backend(workspace: string): PgBackend {
-    return new PgBackend(this.db, { ...this.options, workspace: checkWorkspaceName(workspace) });
+  backend(workspace: string, options: BackendIdentity = {}): PgBackend {
+    return new PgBackend(this.db, { ...this.options, ...(options.user ? { user: options.user } : {}), workspace: checkWorkspaceName(workspace) });
   }
 
   async listWorkspaces(): Promise<readonly string[]> {
