@@ -148,12 +148,44 @@ export interface Notification extends Declared {
   readonly events: readonly string[];
 }
 
+/** Where state is stored: `backend "local"` (the default) or `backend "pg"` ("postgres" is accepted too). */
+export type BackendSettings =
+  | {
+      readonly type: 'local';
+      readonly path?: string;
+      /** No backend block was written (then DRCTL_PG_CONN_STR alone may choose pg). */
+      readonly implicit?: boolean;
+    }
+  | {
+      readonly type: 'pg';
+      /** The connection string written in the configuration (better: connStrEnv or DRCTL_PG_CONN_STR). */
+      readonly connStr?: string;
+      /** The environment variable that holds the connection string. */
+      readonly connStrEnv?: string;
+      readonly schema?: string;
+    };
+
+/** One key: a key file, or an environment variable holding a passphrase. */
+export interface EncryptionKeySettings {
+  readonly keyFile?: string;
+  readonly passphraseEnv?: string;
+}
+
+export interface EncryptionSettings extends EncryptionKeySettings {
+  /** Refuse plaintext state and plan files on read. */
+  readonly enforced?: boolean;
+  /** Older keys, tried in order for reading (key rotation); writes use the primary. */
+  readonly fallbacks?: readonly EncryptionKeySettings[];
+}
+
 export interface Settings {
   readonly parallelism?: number;
   /** "embedded" (the default) starts the simulator in-process; otherwise a URL. */
   readonly endpoint?: string;
   readonly region?: string;
-  readonly backend: { readonly type: 'local'; readonly path?: string } | { readonly type: 'postgres'; readonly connEnv?: string };
+  readonly backend: BackendSettings;
+  /** Encryption at rest of state and plan files; absent: off (DRCTL_ENCRYPTION may still turn it on). */
+  readonly encryption?: EncryptionSettings;
   readonly workspaces: Readonly<Record<string, string>>;
   readonly range?: Range;
 }

@@ -93,7 +93,24 @@ export const BLOCK_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
       backend: {
         labels: ['type'],
         max: 1,
-        attrs: { path: opt(str()), conn_str_env: opt(str()) },
+        attrs: {
+          path: opt(str(), 'local: the state file of the default workspace'),
+          conn_str: opt(str(), 'pg: the connection string (a password in it is a secret: prefer conn_str_env)'),
+          conn_str_env: opt(str(), 'pg: the environment variable holding the connection string'),
+          schema: opt(str(), 'pg: the schema of drctl\'s tables (default "drctl")'),
+        },
+      },
+      encryption: {
+        labels: [],
+        max: 1,
+        attrs: {
+          key_file: opt(str(), 'A file of 32 random bytes, raw or base64'),
+          passphrase_env: opt(str(), 'The environment variable holding a passphrase of at least 16 characters'),
+          enforced: opt({ kind: 'bool' }, 'Refuse plaintext state and plan files'),
+        },
+        blocks: {
+          fallback: { labels: [], max: 8, attrs: { key_file: opt(str()), passphrase_env: opt(str()) } },
+        },
       },
     },
   },

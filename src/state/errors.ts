@@ -25,7 +25,11 @@ export type UnusableReason =
   | 'duplicate-address'
   | 'journal-corrupt'
   | 'journal-mismatch' // the journal belongs to another state (different lineage)
-  | 'journal-ahead'; // the journal continues a snapshot newer than the one on disk
+  | 'journal-ahead' // the journal continues a snapshot newer than the one on disk
+  | 'encryption-header' // an encrypted envelope whose header cannot be read
+  | 'wrong-key' // encrypted with a key that is neither the primary nor a fallback
+  | 'tampered' // the GCM tag does not match: the bytes were changed
+  | 'plaintext-refused'; // plain state while encryption is enforced
 
 /** The state exists but cannot be used; `summary` is a short phrase, `detail` says what to do. */
 export class StateUnusableError extends Error {

@@ -16,8 +16,61 @@ export {
   type UnusableReason,
   type LockInfo,
 } from './errors.js';
-export type { StateBackend, LockRequest, LockOptions, LockGrant, JournalRecords } from './backend.js';
+export {
+  hasHistory,
+  type StateBackend,
+  type LockRequest,
+  type LockOptions,
+  type LockGrant,
+  type JournalRecords,
+  type SnapshotMeta,
+  type StateVersion,
+  type StateHistory,
+} from './backend.js';
+export { peekSnapshotMeta } from './meta.js';
 export { LocalFileBackend, type LocalFileBackendOptions } from './local.js';
+export type { StateStore, AuditStorage, DocumentName, DeleteWorkspaceOptions, BackendIdentity } from './store.js';
+export { LocalStateStore, WORKSPACES_DIR, type LocalStateStoreOptions } from './local-store.js';
+export {
+  DEFAULT_WORKSPACE,
+  WORKSPACE_FILE,
+  isWorkspaceName,
+  checkWorkspaceName,
+  currentWorkspace,
+  resolveWorkspace,
+  listWorkspaces,
+  newWorkspace,
+  selectWorkspace,
+  deleteWorkspace,
+  type WorkspaceContext,
+  type CurrentWorkspace,
+  type WorkspaceList,
+} from './workspaces.js';
+export {
+  encryptBytes,
+  decryptBytes,
+  encryptText,
+  decryptText,
+  isEncrypted,
+  rawKey,
+  keyFromFileContent,
+  newKeyFileContent,
+  passphraseKey,
+  keyIdOf,
+  EncryptionError,
+  KeyConfigError,
+  PBKDF2_MIN_ITERATIONS,
+  PASSPHRASE_MIN_LENGTH,
+  type Keyring,
+  type KeyProvider,
+  type Decrypted,
+} from './encryption.js';
+export { encryptionSettingsFor, parseEncryptionEnv, keyringFrom, type EncryptionSettings, type KeySource, type KeyringInput, type KeyringResult } from './keys.js';
+export { EncryptedBackend, EncryptedStateStore } from './encrypted.js';
+export { PgBackend, PgPoolerError, PgLockLostError, type PgBackendOptions } from './pg/backend.js';
+export { PgStateStore, type PgStateStoreOptions } from './pg/store.js';
+export { PgBackendError, redactConnString, type PgConnection, type Connect } from './pg/conn.js';
+export { DEFAULT_PG_SCHEMA } from './pg/db.js';
 export {
   listState,
   showStateResource,
@@ -51,3 +104,14 @@ export {
   type ResourceChange,
   type CommitResult,
 } from './session.js';
+export {
+  openStateStore,
+  openStateBackend,
+  storeTarget,
+  DEFAULT_STATE_PATH,
+  type StorageSettingsInput,
+  type OpenStoreOptions,
+  type OpenBackendOptions,
+  type OpenedStore,
+  type StoreTarget,
+} from './open.js';

@@ -9,8 +9,8 @@ export class Child {
   private readonly exited: Promise<NodeJS.Signals | number | null>;
   private notify: () => void = () => undefined;
 
-  constructor(script: string, args: readonly string[]) {
-    this.process = spawn(process.execPath, [childScript(script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  constructor(script: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+    this.process = spawn(process.execPath, [childScript(script), ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: env ?? process.env });
     createInterface({ input: this.process.stdout! }).on('line', (line) => {
       this.lines.push(line);
       this.notify();
