@@ -9,7 +9,7 @@ import { views } from '../tui/index.js';
 
 export async function runVerify(args: { readonly dir: string }, flags: ParsedFlags<typeof VERIFY_FLAG_SPECS>, argv: readonly string[], exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const { renderVerify } = await import('../lifecycle/index.js');
+  const { renderVerify } = await views.verify();
   const { renderDiagnosticsText } = await views.diagnostics();
   const view = await drRunView(term, flags.json, 'drctl verify');
   const out = await verifyService({ dir: args.dir, vars: varInputsFromArgv(argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) }, view.ctx).catch(async (e: unknown) => {

@@ -13,5 +13,5 @@ export { choosePlan, type EstateState } from './estate.js';
 export { runMove, runPostCheck, RUN_KEY, type GroupRecord, type MoveOptions, type MoveOutcome, type PostCheckResult, type RunRecord } from './move.js';
 export { runDrill, type DrillRecord, type DrillRunOptions } from './drill-run.js';
 export { runCleanup, removeDrillLeftovers, siteWorkspaces, DRILL_PREFIX, type CleanupResult } from './cleanup.js';
-export { verifyEstate, renderVerify, type VerifyCheck, type VerifyInput, type VerifyReport } from './verify.js';
+export { verifyEstate, type VerifyCheck, type VerifyInput, type VerifyReport } from './verify.js';
 export { runDeclarativeMoves, type DeclarativeMoveInputs, type DeclarativeMoveResult } from './declarative-apply.js';
