@@ -37,7 +37,9 @@ const check = (ok, what) => {
   if (!ok) missed.push(what);
   return ok ? 'ok' : 'MISSED';
 };
-console.log(`validate plans/ (cold process)        median ${median(validateMs).toFixed(0)} ms   target ≤ 500 ms ${check(median(validateMs) <= 500, 'validate plans/ ≤ 500 ms')}   runs ${RUNS}`);
+console.log(
+  `validate plans/ (cold process)        median ${median(validateMs).toFixed(0)} ms   target ≤ 500 ms ${check(median(validateMs) <= 500, 'validate plans/ ≤ 500 ms')}   runs ${RUNS}`,
+);
 
 // 2. 5,000 VMs: load + validate in a fresh process that reports its own timing and peak RSS.
 const dir = mkdtempSync(path.join(tmpdir(), 'drctl-bench-config-'));
@@ -65,7 +67,9 @@ for (let i = 0; i < RUNS; i++) {
 }
 const wall = [];
 for (let i = 0; i < Math.min(RUNS, 5); i++) wall.push(timeCold([path.join(root, 'bin/drctl.js'), 'validate', 'cfg'], dir).ms);
-console.log(`load+validate ${vms} VMs (in process)  median ${median(loadMs).toFixed(0)} ms   target ≤ 1000 ms ${check(median(loadMs) <= 1000, `load+validate ${vms} VMs ≤ 1000 ms`)}   peak RSS median ${median(rss).toFixed(0)} MB`);
+console.log(
+  `load+validate ${vms} VMs (in process)  median ${median(loadMs).toFixed(0)} ms   target ≤ 1000 ms ${check(median(loadMs) <= 1000, `load+validate ${vms} VMs ≤ 1000 ms`)}   peak RSS median ${median(rss).toFixed(0)} MB`,
+);
 console.log(`drctl validate ${vms} VMs (cold process) median ${median(wall).toFixed(0)} ms`);
 rmSync(dir, { recursive: true, force: true });
 console.log(missed.length ? `targets missed: ${missed.join('; ')}` : 'targets: all met');

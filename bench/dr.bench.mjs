@@ -154,10 +154,17 @@ async function failover(dir, scale, bootOf) {
     } else if (name === 'GROUP_COMPLETED') groupDone.push(t);
   };
   const env = { DRCTL_SIM_TIME_SCALE: String(scale), NO_COLOR: '1' };
-  const ctx = { cwd: dir, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined, drSink: (e) => {
-    stamp(e.name, e.subject);
-    if (e.name === 'machine.transition' && e.detail?.to === 'storage-switched') switched.set(e.subject, performance.now());
-  } };
+  const ctx = {
+    cwd: dir,
+    env,
+    fs: nodeConfigFs,
+    now: () => performance.now(),
+    sink: () => undefined,
+    drSink: (e) => {
+      stamp(e.name, e.subject);
+      if (e.name === 'machine.transition' && e.detail?.to === 'storage-switched') switched.set(e.subject, performance.now());
+    },
+  };
   const calls = new Map();
   const sim = { log: [], toReal: undefined, powerCalls: new Map(), scale };
   if (TRACE) {
@@ -214,21 +221,28 @@ async function failover(dir, scale, bootOf) {
   gcWatch?.disconnect();
   const elu = performance.eventLoopUtilization(elu0);
   const r = out.move?.record;
-  if (!r || r.outcome !== 'succeeded') throw new Error(`failover did not succeed: ${r?.outcome ?? out.move?.message ?? out.diagnostics.map((d) => d.summary).join('; ')}\n${(r?.failures ?? []).slice(0, 5).join('\n')}`);
+  if (!r || r.outcome !== 'succeeded')
+    throw new Error(
+      `failover did not succeed: ${r?.outcome ?? out.move?.message ?? out.diagnostics.map((d) => d.summary).join('; ')}\n${(r?.failures ?? []).slice(0, 5).join('\n')}`,
+    );
   if (TRACE) {
     durations.sort((a, b) => a - b);
     const q = (f) => durations[Math.min(durations.length - 1, Math.floor(durations.length * f))].toFixed(1);
-    for (const [k, e] of [...calls].sort((a, b) => b[1].ms - a[1].ms)) console.log(`    trace: provider ${k.padEnd(20)} ${String(e.n).padStart(5)} calls, mean ${(e.ms / e.n).toFixed(1)} ms`);
+    for (const [k, e] of [...calls].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`    trace: provider ${k.padEnd(20)} ${String(e.n).padStart(5)} calls, mean ${(e.ms / e.n).toFixed(1)} ms`);
     console.log(`    trace: boot start→up real ms p10 ${q(0.1)} p50 ${q(0.5)} p90 ${q(0.9)} max ${q(1)}; peak boots in flight ${peak}`);
     traceBoots(r, boots, booted, groupDone, sim, switched, (v) => bootOf.get(v));
     const d = (q) => (loopDelay.percentile(q) / 1e6 - 1).toFixed(2);
     const kinds = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak callbacks' };
     const groupsOf = new Map();
     for (const g of gcs) groupsOf.set(kinds[g.kind] ?? String(g.kind), [...(groupsOf.get(kinds[g.kind] ?? String(g.kind)) ?? []), g]);
-    const byKind = [...groupsOf]
-      .map(([k, xs]) => `${k} ${xs.length}× ${xs.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms (longest ${Math.max(...xs.map((x) => x.ms)).toFixed(1)})`);
+    const byKind = [...groupsOf].map(
+      ([k, xs]) => `${k} ${xs.length}× ${xs.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms (longest ${Math.max(...xs.map((x) => x.ms)).toFixed(1)})`,
+    );
     console.log(`    trace: garbage collection: ${byKind.join(', ')}; heap used ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
-    console.log(`    trace: event loop busy ${(elu.utilization * 100).toFixed(0)}% of the run; its delay beyond a 1 ms timer p50 ${d(50)} p90 ${d(90)} p99 ${d(99)} max ${(loopDelay.max / 1e6 - 1).toFixed(1)} ms`);
+    console.log(
+      `    trace: event loop busy ${(elu.utilization * 100).toFixed(0)}% of the run; its delay beyond a 1 ms timer p50 ${d(50)} p90 ${d(90)} p99 ${d(99)} max ${(loopDelay.max / 1e6 - 1).toFixed(1)} ms`,
+    );
   }
   const active = Object.values(r.vms).filter((v) => v.activeOn === 'site.dr').length;
   if (active !== GROUPS.length * PER_GROUP) throw new Error(`only ${active} VMs active at site.dr`);
@@ -295,8 +309,15 @@ function traceBoots(record, started, booted, groupDone, sim, switched, modelBoot
   const lasts = record.groups.map((g) => Math.max(...g.vms.map((v) => booted.get(v) ?? -Infinity)));
   const lastSwitched = record.groups.map((g) => Math.max(...g.vms.map((v) => switched.get(v) ?? -Infinity)));
   const firstSwitched = record.groups.map((g) => Math.min(...g.vms.map((v) => switched.get(v) ?? Infinity)));
-  console.log(`    trace: storage steps of each group, ms after the first boot: ${record.groups.map((g, i) => `${g.name} ${(firstSwitched[i] - firsts[0]).toFixed(0)}..${(lastSwitched[i] - firsts[0]).toFixed(0)}`).join(', ')}`);
-  console.log(`    trace: group handover (last boot up → GROUP_COMPLETED → next group's first start) ms ${record.groups.slice(0, -1).map((g, i) => `${(groupDone[i] - lasts[i]).toFixed(1)}+${gaps[i].toFixed(1)}`).join(', ')}`);
+  console.log(
+    `    trace: storage steps of each group, ms after the first boot: ${record.groups.map((g, i) => `${g.name} ${(firstSwitched[i] - firsts[0]).toFixed(0)}..${(lastSwitched[i] - firsts[0]).toFixed(0)}`).join(', ')}`,
+  );
+  console.log(
+    `    trace: group handover (last boot up → GROUP_COMPLETED → next group's first start) ms ${record.groups
+      .slice(0, -1)
+      .map((g, i) => `${(groupDone[i] - lasts[i]).toFixed(1)}+${gaps[i].toFixed(1)}`)
+      .join(', ')}`,
+  );
 }
 
 const base = mkdtempSync(join(tmpdir(), 'drctl-dr-bench-'));
@@ -307,17 +328,30 @@ try {
   const env = { ...process.env, NO_COLOR: '1', DRCTL_SIM_TIME_SCALE: '0' };
   for (const k of Object.keys(env)) if (k.startsWith('DRCTL_') && k !== 'DRCTL_SIM_TIME_SCALE') delete env[k];
   const t = performance.now();
-  const applied = spawnSync(process.execPath, [join(root, 'bin/drctl.js'), 'apply', 'cfg', '-auto-approve'], { cwd: join(base, 'estate'), env, encoding: 'utf8' });
+  const applied = spawnSync(process.execPath, [join(root, 'bin/drctl.js'), 'apply', 'cfg', '-auto-approve'], {
+    cwd: join(base, 'estate'),
+    env,
+    encoding: 'utf8',
+  });
   if (applied.status !== 0) throw new Error(`apply failed (${applied.status}):\n${applied.stderr.slice(-3000)}${applied.stdout.slice(-2000)}`);
   // A first failover builds each VM at the DR site (build + boot); one round trip at time scale
   // 0 leaves them defined there, shut off, so the measured failover boots them: the steady state.
   for (const kind of ['failover', 'failback']) {
-    const out = await moveService(kind, { dir: 'cfg', vars: [] }, { cwd: join(base, 'estate'), env: { DRCTL_SIM_TIME_SCALE: '0' }, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined });
+    const out = await moveService(
+      kind,
+      { dir: 'cfg', vars: [] },
+      { cwd: join(base, 'estate'), env: { DRCTL_SIM_TIME_SCALE: '0' }, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined },
+    );
     if (out.move?.record?.outcome !== 'succeeded') throw new Error(`setup ${kind}: ${out.move?.record?.outcome ?? out.move?.message}`);
   }
-  console.log(`dr.bench: ${GROUPS.length * PER_GROUP} VMs in ${GROUPS.length} groups, parallelism ${P}; applied, failed over and back at time scale 0 in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `dr.bench: ${GROUPS.length * PER_GROUP} VMs in ${GROUPS.length} groups, parallelism ${P}; applied, failed over and back at time scale 0 in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   const bound = lowerBound(join(base, 'estate'));
-  for (const g of bound.groups) console.log(`  group ${g.name.padEnd(6)} ${g.vms} VMs  slowest boot ${g.slowest.toFixed(1)} s  sum/P ${(g.sum / P).toFixed(1)} s  → bound ${g.bound.toFixed(1)} s (model)`);
+  for (const g of bound.groups)
+    console.log(
+      `  group ${g.name.padEnd(6)} ${g.vms} VMs  slowest boot ${g.slowest.toFixed(1)} s  sum/P ${(g.sum / P).toFixed(1)} s  → bound ${g.bound.toFixed(1)} s (model)`,
+    );
   console.log(`  storage switch ${bound.storage.toFixed(1)} s, shutdowns ${bound.shutdown.toFixed(1)} s, boots ${bound.boots.toFixed(1)} s (model)`);
 
   for (const scale of SCALES) {
@@ -341,7 +375,9 @@ try {
       const ratio = m / b;
       const gated = label !== 'move' && (Math.abs(scale - DEFAULT_SCALE) < 1e-9 || argv.includes('--gate-all'));
       if (gated && ratio > TARGET) failed = true;
-      console.log(`  ${label.padEnd(14)} ${(m / 1000).toFixed(3)} s  bound ${(b / 1000).toFixed(3)} s  ratio ${ratio.toFixed(3)}${gated ? (ratio <= TARGET ? '  ok' : `  MISSED (target ≤ ${TARGET})`) : ''}   [${xs.map((x) => (x / 1000).toFixed(3)).join(' ')}]`);
+      console.log(
+        `  ${label.padEnd(14)} ${(m / 1000).toFixed(3)} s  bound ${(b / 1000).toFixed(3)} s  ratio ${ratio.toFixed(3)}${gated ? (ratio <= TARGET ? '  ok' : `  MISSED (target ≤ ${TARGET})`) : ''}   [${xs.map((x) => (x / 1000).toFixed(3)).join(' ')}]`,
+      );
     }
     const perGroup = bound.groups.map((g, i) => `${g.name} ${(median(runs.map((r) => r.groups[i])) / ms(g.bound)).toFixed(3)}`);
     console.log(`  per group (measured / bound): ${perGroup.join(', ')}`);

@@ -46,7 +46,9 @@ const resources = Array.from({ length: VMS }, (_, i) => {
       memory_gb: 16 * (1 + (i % 16)),
       status: 'ACTIVE',
       site: 'home',
-      networks: [{ name: tier === 'db' ? 'db' : 'app', ip: `10.10.${(i >> 8) & 255}.${i & 255}`, mac: `fa:16:3e:${(i >> 16) & 255}:${(i >> 8) & 255}:${i & 255}` }],
+      networks: [
+        { name: tier === 'db' ? 'db' : 'app', ip: `10.10.${(i >> 8) & 255}.${i & 255}`, mac: `fa:16:3e:${(i >> 16) & 255}:${(i >> 8) & 255}:${i & 255}` },
+      ],
       volumes: replicated ? [{ name: `${name}-data`, size_gb: 500, tier: 'tier1', replication: 'global', group: `vg-${Math.floor(i / 20)}` }] : [],
       admin_password: `secret-${i}`,
     },
@@ -90,7 +92,10 @@ const t = performance.now();
 await passphrase.sealingKey();
 const deriveMs = performance.now() - t;
 
-const row = (label, plainMs, encMs) => console.log(`  ${label.padEnd(34)} plain ${plainMs.toFixed(1).padStart(7)} ms   encrypted ${encMs.toFixed(1).padStart(7)} ms   ratio ${(encMs / plainMs).toFixed(2)}`);
+const row = (label, plainMs, encMs) =>
+  console.log(
+    `  ${label.padEnd(34)} plain ${plainMs.toFixed(1).padStart(7)} ms   encrypted ${encMs.toFixed(1).padStart(7)} ms   ratio ${(encMs / plainMs).toFixed(2)}`,
+  );
 row('write (serialise [+ encrypt])', plainWriteMem, encWriteMem);
 row('read (parse [+ decrypt])', plainReadMem, encReadMem);
 row('write to disk (atomic, fsync)', plainWrite, encWrite);

@@ -174,7 +174,9 @@ const dirs = [];
   delete without.NODE_EXTRA_CA_CERTS;
   const asIs = await nodeFloor(env);
   const bare = await nodeFloor(without);
-  console.log(`node start-up floor (node -e 0): ${asIs.toFixed(0)} ms${env.NODE_EXTRA_CA_CERTS ? `; ${bare.toFixed(0)} ms without NODE_EXTRA_CA_CERTS (set here: Node reads that bundle at start)` : ''}`);
+  console.log(
+    `node start-up floor (node -e 0): ${asIs.toFixed(0)} ms${env.NODE_EXTRA_CA_CERTS ? `; ${bare.toFixed(0)} ms without NODE_EXTRA_CA_CERTS (set here: Node reads that bundle at start)` : ''}`,
+  );
   // One untimed plan, so the fast bundle's code cache (dist/bundle/fast.cache) exists, as it
   // does for every run after the first one following a build.
   const warm = freshDir(10);
@@ -188,7 +190,11 @@ const line = (label, runs) => {
   console.log(`  ${label.padEnd(22)} ${f(wall)}${cpu}   [${runs.map((r) => (r.ms / 1000).toFixed(2)).join(' ')}]`);
   return wall;
 };
-console.log(TERRAFORM ? 'terraform: on PATH; the same estate as terraform_data resources runs beside each drctl run' : 'terraform: not on PATH (or --no-terraform): drctl alone');
+console.log(
+  TERRAFORM
+    ? 'terraform: on PATH; the same estate as terraform_data resources runs beside each drctl run'
+    : 'terraform: not on PATH (or --no-terraform): drctl alone',
+);
 try {
   for (const n of SIZES) {
     const plan = [];

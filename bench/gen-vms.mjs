@@ -156,7 +156,13 @@ export function generateDrDefinition(vmCount) {
     line(`  group "${groupNames[tier.name]}" {`);
     line('    vms = [');
     for (let k = 0; k < names.length; k += 8) {
-      line('      ' + names.slice(k, k + 8).map((n) => `vm.${n},`).join(' '));
+      line(
+        '      ' +
+          names
+            .slice(k, k + 8)
+            .map((n) => `vm.${n},`)
+            .join(' '),
+      );
     }
     line('    ]');
     if (tier.name === 'db') {

@@ -23,7 +23,6 @@ import { generateDrDefinition } from './gen-vms.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../dist/hcl');
 
-
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -52,9 +51,7 @@ function gcMeter() {
     /** Total pause time (ms) that started inside the given [start, end] windows. */
     async within(windows) {
       await new Promise((resolve) => setTimeout(resolve, 50)); // entries arrive asynchronously
-      return entries
-        .filter((e) => windows.some(([a, b]) => e.startTime >= a && e.startTime <= b))
-        .reduce((sum, e) => sum + e.duration, 0);
+      return entries.filter((e) => windows.some(([a, b]) => e.startTime >= a && e.startTime <= b)).reduce((sum, e) => sum + e.duration, 0);
     },
     stop: () => obs.disconnect(),
   };
@@ -84,7 +81,11 @@ export async function runParseBench({ quick = false, hcl2Runs = 1, runs = 30, lo
   const small = generateDrDefinition(5000);
   const large = generateDrDefinition(50000);
   const kb = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
-  log(`input: 5,000 VMs (${kb(small)}); linearity input: 50,000 VMs (${kb(large)}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `input: 5,000 VMs (${kb(small)}); linearity input: 50,000 VMs (${kb(large)}); load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   const check = parseHcl(small, 'bench.hcl');
   if (check.diagnostics.length > 0) throw new Error(`benchmark input has errors: ${check.diagnostics[0].summary}`);
@@ -118,8 +119,12 @@ export async function runParseBench({ quick = false, hcl2Runs = 1, runs = 30, lo
   const growth = largeMedian / oursMedian;
   gc.stop();
   const share = (g, xs) => `${((100 * g) / xs.reduce((a, b) => a + b, 0)).toFixed(0)}%`;
-  log(`drctl parser, 5,000 VMs: median ${oursMedian.toFixed(1)} ms over ${ours.length} runs (min ${Math.min(...ours).toFixed(1)}, max ${Math.max(...ours).toFixed(1)}; garbage collection ${share(gcSmall, ours)})`);
-  log(`drctl parser, 50,000 VMs: median ${largeMedian.toFixed(1)} ms over ${oursLarge.length} runs (min ${Math.min(...oursLarge).toFixed(1)}; garbage collection ${share(gcLarge, oursLarge)}) → ${growth.toFixed(2)}× the time for 10× the input`);
+  log(
+    `drctl parser, 5,000 VMs: median ${oursMedian.toFixed(1)} ms over ${ours.length} runs (min ${Math.min(...ours).toFixed(1)}, max ${Math.max(...ours).toFixed(1)}; garbage collection ${share(gcSmall, ours)})`,
+  );
+  log(
+    `drctl parser, 50,000 VMs: median ${largeMedian.toFixed(1)} ms over ${oursLarge.length} runs (min ${Math.min(...oursLarge).toFixed(1)}; garbage collection ${share(gcLarge, oursLarge)}) → ${growth.toFixed(2)}× the time for 10× the input`,
+  );
 
   // For reference: one parse in a fresh process (cold JIT, small heap), as a CLI run sees it.
   const cold = coldParseMs(small);
@@ -133,9 +138,12 @@ export async function runParseBench({ quick = false, hcl2Runs = 1, runs = 30, lo
     const require = createRequire(import.meta.url);
     const hcl2 = require('hcl2-parser');
     let theirs;
-    const hcl2Times = time(() => {
-      theirs = hcl2.parseToObject(small)[0];
-    }, Math.max(1, Math.min(3, hcl2Runs)));
+    const hcl2Times = time(
+      () => {
+        theirs = hcl2.parseToObject(small)[0];
+      },
+      Math.max(1, Math.min(3, hcl2Runs)),
+    );
     const hcl2Median = median(hcl2Times);
     const speedup = hcl2Median / oursMedian;
     result.hcl2MedianMs = hcl2Median;

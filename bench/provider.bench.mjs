@@ -16,7 +16,12 @@ import { PowerVsProvider, providerConfigForSimulator } from '../dist/provider/in
 import { serveSimulator, SimulatorAdmin } from '../dist/sim/index.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, n: { type: 'string', default: '2000' }, 'in-process': { type: 'boolean', default: false }, concurrency: { type: 'string', default: '32' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    n: { type: 'string', default: '2000' },
+    'in-process': { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '32' },
+  },
 });
 const RUNS = Number(values.runs);
 const N = Number(values.n);
@@ -29,7 +34,9 @@ async function startSim(dir) {
     const sim = await serveSimulator({ dataDir: dir, timeScale: 0, token: TOKEN, workspaces: [{ id: 'bench', location: 'dal13' }] });
     return { url: sim.url, stop: () => sim.close() };
   }
-  const child = spawn(process.execPath, [SIM_MAIN, '--data-dir', dir, '--time-scale', '0', '--token', TOKEN, '--workspace', 'bench=dal13'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [SIM_MAIN, '--data-dir', dir, '--time-scale', '0', '--token', TOKEN, '--workspace', 'bench=dal13'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -39,7 +46,14 @@ async function startSim(dir) {
     });
     child.on('exit', (c) => reject(new Error(`simulator exited ${c}`)));
   });
-  return { url, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function run(i) {
@@ -53,7 +67,15 @@ async function run(i) {
     const t0 = performance.now();
     const vms = await Promise.all(
       Array.from({ length: N }, (_, k) =>
-        provider.create('vm', 'bench', { name: `vm-${k}`, machineType: 's922', processors: 1, procType: 'shared', memoryGb: 4, os: 'rhel', networkIds: [net.id] }),
+        provider.create('vm', 'bench', {
+          name: `vm-${k}`,
+          machineType: 's922',
+          processors: 1,
+          procType: 'shared',
+          memoryGb: 4,
+          os: 'rhel',
+          networkIds: [net.id],
+        }),
       ),
     );
     const t1 = performance.now();
@@ -86,27 +108,51 @@ const BARE_SERVER = `
 async function bareHttp() {
   const http = await import('node:http');
   const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = new URL(await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
-  }));
+  const url = new URL(
+    await new Promise((resolve) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+    }),
+  );
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const one = (method) => new Promise((resolve, reject) => {
-    const payload = method === 'POST' ? JSON.stringify({ serverName: 'vm', processors: 1, memory: 4, networks: [{ networkID: 'x' }] }) : undefined;
-    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: '/pcloud/v1/cloud-instances/bench/pvm-instances', method, headers: { authorization: 'Bearer x', accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+  const one = (method) =>
+    new Promise((resolve, reject) => {
+      const payload = method === 'POST' ? JSON.stringify({ serverName: 'vm', processors: 1, memory: 4, networks: [{ networkID: 'x' }] }) : undefined;
+      const req = http.request(
+        {
+          agent,
+          hostname: url.hostname,
+          port: url.port,
+          path: '/pcloud/v1/cloud-instances/bench/pvm-instances',
+          method,
+          headers: {
+            authorization: 'Bearer x',
+            accept: 'application/json',
+            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    req.on('error', reject);
-    req.end(payload);
-  });
   const t0 = performance.now();
   await Promise.all(Array.from({ length: N }, () => one('POST')));
   await Promise.all(Array.from({ length: N }, () => one('GET')));
   const ms = performance.now() - t0;
   agent.destroy();
-  await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
+  await new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
   return (2 * N) / (ms / 1000);
 }
 
@@ -139,7 +185,9 @@ console.log(JSON.stringify(summary));
 const met = summary.medianReqPerSec >= 2000;
 const n = (x) => x.toLocaleString('en-US');
 console.log(`${met ? 'ok    ' : 'MISSED'} provider + simulator ≥ 2,000 req/s (${n(summary.medianReqPerSec)} req/s)`);
-console.log(`\nbench/provider.bench.mjs, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}, median of ${RUNS} runs:\n`);
+console.log(
+  `\nbench/provider.bench.mjs, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}, median of ${RUNS} runs:\n`,
+);
 console.log(`| median wall (${n(2 * N)} requests) | provider + simulator | bare node:http |`);
 console.log('|---|---|---|');
 console.log(`| ${(summary.medianWallMs / 1000).toFixed(2)} s | ${n(summary.medianReqPerSec)} req/s | ${n(summary.bareHttpMedianReqPerSec)} req/s |`);

@@ -7,7 +7,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const benches = ['parse.bench.mjs', 'config.bench.mjs', 'provider.bench.mjs', 'state.bench.mjs', 'encryption.bench.mjs', 'engine.bench.mjs', 'dr.bench.mjs', 'tui.bench.mjs'];
+const benches = [
+  'parse.bench.mjs',
+  'config.bench.mjs',
+  'provider.bench.mjs',
+  'state.bench.mjs',
+  'encryption.bench.mjs',
+  'engine.bench.mjs',
+  'dr.bench.mjs',
+  'tui.bench.mjs',
+];
 const failed = [];
 let ran = 0;
 for (const b of benches) {

@@ -50,7 +50,10 @@ const resources = Array.from({ length: 5000 }, (_, i) => {
       os: 'aix',
       status: 'ACTIVE',
       networks: [{ name: 'app', ip: `10.10.${(i >> 8) & 255}.${i & 255}` }],
-      volumes: [{ name: 'data', size_gb: 500, tier: 'tier1' }, { name: 'log', size_gb: 100, tier: 'tier1' }],
+      volumes: [
+        { name: 'data', size_gb: 500, tier: 'tier1' },
+        { name: 'log', size_gb: 100, tier: 'tier1' },
+      ],
       admin_password: `secret-${i}`,
     },
     dependencies: ['site.home', 'network.app'],
@@ -88,7 +91,7 @@ try {
 
 // Graph: 5,000 nodes, up to 4 dependencies each.
 let seed = 1;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const g = new graph.Graph();
 for (let n = 0; n < 5000; n++) {
   g.addNode(`r${n}`);
@@ -103,7 +106,9 @@ console.log(`  walk (async visits)  ${walkAsync.toFixed(1)} ms`);
 console.log(`  findCycles           ${time(15, () => graph.findCycles(g)).toFixed(1)} ms`);
 console.log(`  topologicalWaves     ${time(15, () => graph.topologicalWaves(g)).toFixed(1)} ms`);
 
-console.log(`\nbench/state.bench.mjs, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; a state of ${resources.length.toLocaleString('en-US')} VM resources, ${(text.length / 1024 / 1024).toFixed(1)} MB:\n`);
+console.log(
+  `\nbench/state.bench.mjs, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; a state of ${resources.length.toLocaleString('en-US')} VM resources, ${(text.length / 1024 / 1024).toFixed(1)} MB:\n`,
+);
 console.log('| operation | median |');
 console.log('|---|---|');
 console.log(`| \`serializeState\` | ${serializeMs.toFixed(0)} ms |`);

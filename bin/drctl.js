@@ -28,7 +28,10 @@ async function runFastBundle(argv) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __drctlUrl) {${readFileSync(file, 'utf8')}\n})`, { filename, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __drctlUrl) {${readFileSync(file, 'utf8')}\n})`, {
+    filename,
+    cachedData,
+  });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, filename, fileURLToPath(new URL('.', file)), file.href);
   const handled = await module.exports.fastMain(argv);

@@ -24,7 +24,8 @@ export async function bundle(root, { ifStale = false } = {}) {
   const outdir = join(root, 'dist/bundle');
   const entry = join(outdir, 'drctl.js');
   // package.json counts as a source: the bundle carries its version.
-  if (ifStale && existsSync(entry) && Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs) < statSync(entry).mtimeMs) return false;
+  if (ifStale && existsSync(entry) && Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs) < statSync(entry).mtimeMs)
+    return false;
   // Built beside, then swapped in, so a drctl starting meanwhile finds a whole bundle.
   const staging = `${outdir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
@@ -77,7 +78,8 @@ export async function bundle(root, { ifStale = false } = {}) {
   }
   // The live view's worker thread, whole in one file.
   await build({ ...common, entryPoints: ['src/tui/views/live-worker.ts'], outfile: join(staging, 'live-worker.js') });
-  if (!readFileSync(join(staging, 'live-view.js'), 'utf8').includes('"./live-worker.js"')) throw new Error('bundle: live-view.js does not start ./live-worker.js from beside itself');
+  if (!readFileSync(join(staging, 'live-view.js'), 'utf8').includes('"./live-worker.js"'))
+    throw new Error('bundle: live-view.js does not start ./live-worker.js from beside itself');
   const old = `${outdir}.${process.pid}.old`;
   if (existsSync(outdir)) renameSync(outdir, old);
   renameSync(staging, outdir);

@@ -35,7 +35,15 @@ export class AccessDeniedError extends UserError {
 export function check(policy: Policy | null, identity: Identity, permission: Permission, workspace: string): Decision {
   if (policy === null) return { allowed: true, reason: 'no access policy: everything is allowed' };
   const who = identity.name;
-  const deny = (message: string, roles: readonly string[], nextSteps: readonly string[]): Decision => ({ allowed: false, permission, workspace, identity, roles, message, nextSteps });
+  const deny = (message: string, roles: readonly string[], nextSteps: readonly string[]): Decision => ({
+    allowed: false,
+    permission,
+    workspace,
+    identity,
+    roles,
+    message,
+    nextSteps,
+  });
   const scope = workspace === ALL_WORKSPACES ? 'every workspace' : `workspace "${workspace}"`;
   if (policy.requireToken && identity.source !== 'token') {
     return deny(
@@ -46,12 +54,17 @@ export function check(policy: Policy | null, identity: Identity, permission: Per
   }
   const user = Object.hasOwn(policy.users, who) ? policy.users[who] : undefined;
   if (!user) {
-    return deny(`Permission "${permission}" denied in ${scope}: "${who}" is not a user of the access policy.`, [], [`Ask an admin to grant "${who}" a role with "${permission}".`]);
+    return deny(
+      `Permission "${permission}" denied in ${scope}: "${who}" is not a user of the access policy.`,
+      [],
+      [`Ask an admin to grant "${who}" a role with "${permission}".`],
+    );
   }
   // "*" grants count everywhere; a grant for one workspace never counts for another, nor for "*".
   const roles = [...new Set([...(user.grants[ALL_WORKSPACES] ?? []), ...(workspace === ALL_WORKSPACES ? [] : (user.grants[workspace] ?? []))])];
   for (const role of roles) {
-    if (roleOf(policy, role)?.includes(permission)) return { allowed: true, reason: `role "${role}"${user.grants[workspace]?.includes(role) ? ` in workspace "${workspace}"` : ' in every workspace'}` };
+    if (roleOf(policy, role)?.includes(permission))
+      return { allowed: true, reason: `role "${role}"${user.grants[workspace]?.includes(role) ? ` in workspace "${workspace}"` : ' in every workspace'}` };
   }
   return deny(
     roles.length === 0

@@ -32,7 +32,9 @@ export async function resolveIdentity(input: IdentityInput, policy: Policy | nul
   const warnings: string[] = [];
   const declared = input.env.DRCTL_USER || undefined;
   if (declared !== undefined && !isUserName(declared)) {
-    throw new UserError(`DRCTL_USER is "${declared.slice(0, 80)}", which is not a user name.`, ['A user name has letters, digits, ".", "_", "@" and "-", starting with a letter or digit.']);
+    throw new UserError(`DRCTL_USER is "${declared.slice(0, 80)}", which is not a user name.`, [
+      'A user name has letters, digits, ".", "_", "@" and "-", starting with a letter or digit.',
+    ]);
   }
   const tokenFile = input.env.DRCTL_TOKEN_FILE || undefined;
   if (tokenFile !== undefined) {
@@ -43,7 +45,9 @@ export async function resolveIdentity(input: IdentityInput, policy: Policy | nul
       const hash = tokenHash(token);
       const user = Object.entries(policy.users).find(([, u]) => u.tokens.includes(hash))?.[0];
       if (user === undefined) {
-        throw new UserError(`The token in ${tokenFile} (DRCTL_TOKEN_FILE) belongs to no user of the access policy.`, ['Check the file, or ask an admin to add the token\'s hash to your user in the policy.']);
+        throw new UserError(`The token in ${tokenFile} (DRCTL_TOKEN_FILE) belongs to no user of the access policy.`, [
+          "Check the file, or ask an admin to add the token's hash to your user in the policy.",
+        ]);
       }
       if (declared !== undefined && declared !== user) warnings.push(`DRCTL_USER=${declared} is ignored: the token identifies "${user}".`);
       return { identity: { name: user, source: 'token' }, warnings };
@@ -61,7 +65,11 @@ async function readToken(file: string, input: IdentityInput, warnings: string[])
     content = await (input.readFile ?? readFileAsync)(full);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `The token file ${file} (DRCTL_TOKEN_FILE) does not exist.` : `Cannot read the token file ${file} (DRCTL_TOKEN_FILE): ${code ?? 'error'}.`);
+    throw new UserError(
+      code === 'ENOENT'
+        ? `The token file ${file} (DRCTL_TOKEN_FILE) does not exist.`
+        : `Cannot read the token file ${file} (DRCTL_TOKEN_FILE): ${code ?? 'error'}.`,
+    );
   }
   const token = Buffer.from(content).toString('utf8').trim();
   if (token.length < TOKEN_MIN_LENGTH || /\s/.test(token)) {

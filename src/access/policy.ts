@@ -105,12 +105,14 @@ export function parsePolicy(text: string): Policy {
       const wat = `${at}.grants.${ws}`;
       if (ws !== ALL_WORKSPACES && !isWorkspaceName(ws)) throw new PolicyError(wat, `"${ws}" is neither a workspace name nor "*"`);
       grants[ws] = strings(list, wat).map((role, i) => {
-        if (!roleOf(policySoFar, role)) throw new PolicyError(`${wat}[${i}]`, `there is no role "${role}"${hint(role, [...Object.keys(BUILTIN_ROLES), ...Object.keys(roles)])}`);
+        if (!roleOf(policySoFar, role))
+          throw new PolicyError(`${wat}[${i}]`, `there is no role "${role}"${hint(role, [...Object.keys(BUILTIN_ROLES), ...Object.keys(roles)])}`);
         return role;
       });
     }
     const tokens = strings(user.tokens ?? [], `${at}.tokens`).map((t, i) => {
-      if (!TOKEN_HASH.test(t)) throw new PolicyError(`${at}.tokens[${i}]`, 'a token is stored as "sha256:" and 64 hex digits (its hash), never as the token itself');
+      if (!TOKEN_HASH.test(t))
+        throw new PolicyError(`${at}.tokens[${i}]`, 'a token is stored as "sha256:" and 64 hex digits (its hash), never as the token itself');
       return t;
     });
     users[name] = { grants, tokens };
@@ -119,7 +121,8 @@ export function parsePolicy(text: string): Policy {
   for (const [name, user] of Object.entries(users)) {
     for (const t of user.tokens) {
       const other = seen.get(t);
-      if (other !== undefined && other !== name) throw new PolicyError(`users.${name}.tokens`, `a token hash is also listed for "${other}"; a token identifies one user`);
+      if (other !== undefined && other !== name)
+        throw new PolicyError(`users.${name}.tokens`, `a token hash is also listed for "${other}"; a token identifies one user`);
       seen.set(t, name);
     }
   }

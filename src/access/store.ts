@@ -47,9 +47,12 @@ export async function writePolicy(store: StateStore, next: Policy, actor: Identi
   assertAllowed(current, actor, 'policy-write', ALL_WORKSPACES);
   const after = check(next, actor, 'policy-write', ALL_WORKSPACES);
   if (!after.allowed) {
-    throw new UserError(`The new policy would take "policy-write" away from "${actor.name}", who is writing it, so nobody might be able to change it again: ${after.message}`, [
-      `Keep a grant of "admin" (or a role with "policy-write") on "*" for "${actor.name}"${next.requireToken && actor.source !== 'token' ? ', and write it with your token (DRCTL_TOKEN_FILE), since it requires one' : ''}.`,
-    ]);
+    throw new UserError(
+      `The new policy would take "policy-write" away from "${actor.name}", who is writing it, so nobody might be able to change it again: ${after.message}`,
+      [
+        `Keep a grant of "admin" (or a role with "policy-write") on "*" for "${actor.name}"${next.requireToken && actor.source !== 'token' ? ', and write it with your token (DRCTL_TOKEN_FILE), since it requires one' : ''}.`,
+      ],
+    );
   }
   await store.writeDocument('policy', new TextEncoder().encode(serializePolicy(next)), actor.name);
 }

@@ -37,7 +37,9 @@ export async function appendAudit(storage: AuditStorage, entry: AuditEntry, opti
 /** The last record cannot be read, so no record can be chained onto it. */
 export class AuditLogDamagedError extends Error {
   constructor() {
-    super('The last record of the audit log cannot be read, so nothing can be chained onto it. Run "drctl audit verify" to see the damage; the log must be repaired from a copy.');
+    super(
+      'The last record of the audit log cannot be read, so nothing can be chained onto it. Run "drctl audit verify" to see the damage; the log must be repaired from a copy.',
+    );
     this.name = 'AuditLogDamagedError';
   }
 }
@@ -46,7 +48,8 @@ export class AuditLogDamagedError extends Error {
 function lastLink(bytes: Uint8Array): { seq: number; hash: string } {
   try {
     const r = JSON.parse(new TextDecoder().decode(bytes)) as { seq?: unknown; hash?: unknown };
-    if (Number.isSafeInteger(r.seq) && (r.seq as number) > 0 && typeof r.hash === 'string' && /^[0-9a-f]{64}$/.test(r.hash)) return { seq: r.seq as number, hash: r.hash };
+    if (Number.isSafeInteger(r.seq) && (r.seq as number) > 0 && typeof r.hash === 'string' && /^[0-9a-f]{64}$/.test(r.hash))
+      return { seq: r.seq as number, hash: r.hash };
   } catch {
     // fall through
   }

@@ -50,7 +50,9 @@ export function canonicalBody(r: Unhashed): string {
 }
 
 export function hashOf(r: Unhashed): string {
-  return createHash('sha256').update(`${AUDIT_FORMAT}\n${canonicalBody(r)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${AUDIT_FORMAT}\n${canonicalBody(r)}`)
+    .digest('hex');
 }
 
 export function encodeRecord(r: AuditRecord): string {
@@ -62,7 +64,8 @@ export function checkEntry(e: AuditEntry): void {
   if (!ACTION.test(e.action)) throw new TypeError(`Audit action "${e.action}" is not a lower-case name such as "apply" or "state rm"`);
   if (!(OUTCOMES as readonly string[]).includes(e.outcome)) throw new TypeError(`Audit outcome "${e.outcome}" is not one of ${OUTCOMES.join(', ')}`);
   if (!['token', 'env', 'os'].includes(e.via)) throw new TypeError(`Audit "via" must be token, env or os`);
-  if (typeof e.who !== 'string' || e.who === '' || typeof e.workspace !== 'string' || e.workspace === '') throw new TypeError('An audit entry names who and the workspace');
+  if (typeof e.who !== 'string' || e.who === '' || typeof e.workspace !== 'string' || e.workspace === '')
+    throw new TypeError('An audit entry names who and the workspace');
 }
 
 /** A secret-free, bounded, single-line version of free text for `detail`. */

@@ -54,7 +54,11 @@ export function verifyAudit(raw: readonly Uint8Array[], options: { readonly anch
     if (r.prev !== prev || r.seq !== expectedSeq) {
       if (r.seq === expectedSeq && i > 0) {
         // In order, yet the link is broken: the record before was changed and its hash recomputed.
-        return fail('edited', i - 1, `record ${i} (seq ${i}) was changed after record ${i + 1} was written: its hash is no longer the one record ${i + 1} links to.`);
+        return fail(
+          'edited',
+          i - 1,
+          `record ${i} (seq ${i}) was changed after record ${i + 1} was written: its hash is no longer the one record ${i + 1} links to.`,
+        );
       }
       if (r.seq > expectedSeq && !parsed.some((p, j) => j > i && p?.seq === expectedSeq)) {
         const missing = r.seq - expectedSeq === 1 ? `seq ${expectedSeq} is` : `seq ${expectedSeq} to ${r.seq - 1} are`;
@@ -69,9 +73,28 @@ export function verifyAudit(raw: readonly Uint8Array[], options: { readonly anch
   const anchor = options.anchor;
   if (anchor) {
     const at = records[anchor.seq - 1];
-    if (!at) return { ok: false, count: raw.length, problem: { reason: 'truncated', line: raw.length, seq: head?.seq ?? null, message: `the log ends at seq ${head?.seq ?? 0}, before the anchor seq ${anchor.seq}: its newest records were removed.` } };
+    if (!at)
+      return {
+        ok: false,
+        count: raw.length,
+        problem: {
+          reason: 'truncated',
+          line: raw.length,
+          seq: head?.seq ?? null,
+          message: `the log ends at seq ${head?.seq ?? 0}, before the anchor seq ${anchor.seq}: its newest records were removed.`,
+        },
+      };
     if (at.hash !== anchor.hash) {
-      return { ok: false, count: raw.length, problem: { reason: 'edited', line: anchor.seq, seq: anchor.seq, message: `record ${anchor.seq} is not the one the anchor names: the log was rewritten up to there.` } };
+      return {
+        ok: false,
+        count: raw.length,
+        problem: {
+          reason: 'edited',
+          line: anchor.seq,
+          seq: anchor.seq,
+          message: `record ${anchor.seq} is not the one the anchor names: the log was rewritten up to there.`,
+        },
+      };
     }
   }
   return { ok: true, count: raw.length, head, records };

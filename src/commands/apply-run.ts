@@ -21,15 +21,13 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
   const isPlanFile = fs.existsSync(args.target) && fs.statSync(args.target).isFile();
   const interactive = process.stdin.isTTY === true && term.stderr.isTTY === true;
   if (!flags['auto-approve'] && !isPlanFile && !interactive) {
-    throw new UserError('apply needs approval, and there is no terminal to ask on.', ['Pass -auto-approve to apply without asking (as CI does), or apply a saved plan: drctl plan -out plan.bin && drctl apply plan.bin']);
+    throw new UserError('apply needs approval, and there is no terminal to ask on.', [
+      'Pass -auto-approve to apply without asking (as CI does), or apply a saved plan: drctl plan -out plan.bin && drctl apply plan.bin',
+    ]);
   }
   // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
   const lines = batchedWriter((text) => (flags.json ? term.stdout : term.stderr).write(text));
-  const events = flags.json
-    ? jsonView(lines.write)
-    : ink
-      ? ink.sink
-      : plainView({ write: lines.write, width: plainWidth(term), color: term.color });
+  const events = flags.json ? jsonView(lines.write) : ink ? ink.sink : plainView({ write: lines.write, width: plainWidth(term), color: term.color });
   const sink: typeof events = (e) => (e.type === 'apply.done' && !flags.json && !ink ? undefined : events(e));
   const interrupt = interruptController(term, () => {
     lines.flush();
@@ -43,27 +41,36 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
         ...engineOptions(flags, argv),
         lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
         signal: interrupt.signal,
-        approve:
-          isPlanFile
-            ? undefined
-            : flags['auto-approve']
-              ? ink && (async (plan) => (ink.setPlan(plan), true))
-              : async (plan) => {
-                  lines.flush();
-                  await ink?.pause();
-                  term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
-                  const answer = await askLine(term, '\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only \'yes\' will be accepted to approve.\n\n  Enter a value: ');
-                  if (answer === 'yes' && ink) {
-                    ink.setPlan(plan);
-                    ink.resume();
-                  }
-                  return answer === 'yes';
-                },
+        approve: isPlanFile
+          ? undefined
+          : flags['auto-approve']
+            ? ink && (async (plan) => (ink.setPlan(plan), true))
+            : async (plan) => {
+                lines.flush();
+                await ink?.pause();
+                term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
+                const answer = await askLine(
+                  term,
+                  "\nDo you want to perform these actions?\n  drctl will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+                );
+                if (answer === 'yes' && ink) {
+                  ink.setPlan(plan);
+                  ink.resume();
+                }
+                return answer === 'yes';
+              },
       },
       engineContext(sink),
     ).finally(() => ink?.stop());
     lines.flush();
-    term.stderr.write(renderDiagnosticsText(outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan), outcome.sources, term.color, term.width));
+    term.stderr.write(
+      renderDiagnosticsText(
+        outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan),
+        outcome.sources,
+        term.color,
+        term.width,
+      ),
+    );
     if (!outcome.plan) exit(1);
     if (outcome.cancelled) {
       term.stdout.write('\nApply cancelled.\n');
@@ -71,10 +78,17 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
     }
     const r = outcome.result!;
     if (!flags.json) {
-      if (flags['auto-approve'] && outcome.plan!.summary.add + outcome.plan!.summary.change + outcome.plan!.summary.destroy === 0 && outcome.plan!.moves.length === 0) {
+      if (
+        flags['auto-approve'] &&
+        outcome.plan!.summary.add + outcome.plan!.summary.change + outcome.plan!.summary.destroy === 0 &&
+        outcome.plan!.moves.length === 0
+      ) {
         term.stdout.write('No changes. Your DR configuration matches the recorded state.\n');
       }
-      const line = plainEventLine({ type: 'apply.done', t: 0, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled, elapsedMs: 0 }, term.color);
+      const line = plainEventLine(
+        { type: 'apply.done', t: 0, succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, cancelled: r.cancelled, elapsedMs: 0 },
+        term.color,
+      );
       if (line) term.stdout.write(line.replace(/ in 0ms\./, '.') + '\n');
       for (const f of r.results.filter((x) => x.status === 'failed')) term.stdout.write(`  ${f.address}: ${f.error}\n`);
       // Declarative moves (flipped site roles) run after the resource changes.

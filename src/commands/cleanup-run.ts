@@ -7,13 +7,33 @@ import { lockTimeoutMs } from './engine.js';
 import { cleanupService } from '../services/index.js';
 import { views } from '../tui/index.js';
 
-export async function runCleanupCommand(args: { readonly dir: string }, flags: ParsedFlags<typeof CLEANUP_FLAG_SPECS>, argv: readonly string[], exit: Exit): Promise<void> {
+export async function runCleanupCommand(
+  args: { readonly dir: string },
+  flags: ParsedFlags<typeof CLEANUP_FLAG_SPECS>,
+  argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const { renderDiagnosticsText } = await views.diagnostics();
-  const out = await cleanupService({ dir: args.dir, vars: varInputsFromArgv(argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) }, drContext(term, flags.json));
-  term.stderr.write(renderDiagnosticsText(out.diagnostics.filter((d) => d.severity === 'error'), out.sources, term.color, term.width));
+  const out = await cleanupService(
+    { dir: args.dir, vars: varInputsFromArgv(argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) },
+    drContext(term, flags.json),
+  );
+  term.stderr.write(
+    renderDiagnosticsText(
+      out.diagnostics.filter((d) => d.severity === 'error'),
+      out.sources,
+      term.color,
+      term.width,
+    ),
+  );
   if (!out.result) exit(1);
   const r = out.result!.removed;
   if (flags.json) term.stdout.write(JSON.stringify(out.result) + '\n');
-  else term.stdout.write(r.vms.length + r.volumes.length + r.networks.length === 0 ? 'No drill leftovers.\n' : `Removed ${r.vms.length} VM(s), ${r.volumes.length} volume(s), ${r.networks.length} network(s).\n`);
+  else
+    term.stdout.write(
+      r.vms.length + r.volumes.length + r.networks.length === 0
+        ? 'No drill leftovers.\n'
+        : `Removed ${r.vms.length} VM(s), ${r.volumes.length} volume(s), ${r.networks.length} network(s).\n`,
+    );
 }

@@ -3,7 +3,8 @@ import { CONSOLE_FLAG_SPECS, DIR_ARG, type ParsedFlags } from './flag-specs.js';
 
 export default class ConsoleCommand extends DrctlCommand {
   static override summary = 'Open the interactive console: sites, replication, pending plan; plan, apply and DR runs by key.';
-  static override description = 'Also opened by `drctl` alone on a terminal. Keys: p plan, a apply, v verify, d drill, f failover, b failback, e events, ? help, q quit.';
+  static override description =
+    'Also opened by `drctl` alone on a terminal. Keys: p plan, a apply, v verify, d drill, f failover, b failback, e events, ? help, q quit.';
   static override examples = ['<%= config.bin %> console', '<%= config.bin %> console plans'];
   static override args = oclifArg(DIR_ARG);
   static override flags = oclifFlags(CONSOLE_FLAG_SPECS);

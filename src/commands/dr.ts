@@ -53,7 +53,16 @@ export interface DrRunView {
 export async function drRunView(term: Terminal, json: boolean, title: string): Promise<DrRunView> {
   const { chooseEventView } = await views.choose();
   if (chooseEventView(term, json) !== 'ink') {
-    return { ctx: drContext(term, json), live: false, aside: (p) => p(), approval: (a) => a, verified: () => undefined, result: () => undefined, pause: () => undefined, stop: async () => undefined };
+    return {
+      ctx: drContext(term, json),
+      live: false,
+      aside: (p) => p(),
+      approval: (a) => a,
+      verified: () => undefined,
+      result: () => undefined,
+      pause: () => undefined,
+      stop: async () => undefined,
+    };
   }
   // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
   const [{ startLiveView }, dr] = await Promise.all([views.live(), views.drProgress()]);
@@ -90,7 +99,11 @@ export function interactive(term: Terminal): boolean {
  * Approval of a runbook: -auto-approve, or "yes" on a terminal. An unplanned move needs more:
  * --force, or typing the target site's name after seeing the data-loss window.
  */
-export function runbookApproval(term: Terminal, render: (rb: Runbook) => string, opts: { autoApprove: boolean; force: boolean }): ((rb: Runbook) => Promise<boolean>) | undefined {
+export function runbookApproval(
+  term: Terminal,
+  render: (rb: Runbook) => string,
+  opts: { autoApprove: boolean; force: boolean },
+): ((rb: Runbook) => Promise<boolean>) | undefined {
   return async (rb) => {
     term.stderr.write(render(rb));
     if (rb.unplanned && !opts.force) {

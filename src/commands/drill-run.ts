@@ -7,7 +7,12 @@ import { interruptController, lockTimeoutMs } from './engine.js';
 import { drillService } from '../services/index.js';
 import { views } from '../tui/index.js';
 
-export async function runDrillCommand(args: { readonly dir: string }, flags: ParsedFlags<typeof DRILL_FLAG_SPECS>, argv: readonly string[], exit: Exit): Promise<void> {
+export async function runDrillCommand(
+  args: { readonly dir: string },
+  flags: ParsedFlags<typeof DRILL_FLAG_SPECS>,
+  argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const { renderRunbook } = await import('../plan/index.js');
   const { renderDiagnosticsText } = await views.diagnostics();
@@ -31,7 +36,14 @@ export async function runDrillCommand(args: { readonly dir: string }, flags: Par
     const rec = out.record;
     if (rec) view.result(rec.outcome === 'passed', `Drill ${rec.drill} ${rec.outcome}.`, rec.rto.achievedModelSeconds);
     await view.stop();
-    term.stderr.write(renderDiagnosticsText(out.diagnostics.filter((d) => d.severity === 'error'), out.sources, term.color, term.width));
+    term.stderr.write(
+      renderDiagnosticsText(
+        out.diagnostics.filter((d) => d.severity === 'error'),
+        out.sources,
+        term.color,
+        term.width,
+      ),
+    );
     if (out.cancelled) {
       term.stdout.write('Drill cancelled.\n');
       exit(1);
@@ -41,9 +53,15 @@ export async function runDrillCommand(args: { readonly dir: string }, flags: Par
     if (flags.json) term.stdout.write(JSON.stringify(r) + '\n');
     else {
       term.stdout.write(`\nDrill ${r!.drill} ${r!.outcome}${r!.failure ? ` (${r!.failure.step}: ${r!.failure.message})` : ''}.\n`);
-      for (const g of r!.groups) term.stdout.write(`  group ${g.name}: ${g.seconds.toFixed(1)}s${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}\n`);
-      if (r!.rto.achievedModelSeconds !== undefined) term.stdout.write(`  RTO ${Math.round(r!.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r!.rto.predictedSeconds)}s${r!.rto.targetSeconds !== undefined ? `, limit ${r!.rto.targetSeconds}s` : ''}\n`);
-      term.stdout.write(`  Cleanup: removed ${r!.cleanup.vms} VM(s), ${r!.cleanup.volumes} clone(s), ${r!.cleanup.networks} test network(s).\n  Record: ${out.recordFile}\n`);
+      for (const g of r!.groups)
+        term.stdout.write(`  group ${g.name}: ${g.seconds.toFixed(1)}s${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}\n`);
+      if (r!.rto.achievedModelSeconds !== undefined)
+        term.stdout.write(
+          `  RTO ${Math.round(r!.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r!.rto.predictedSeconds)}s${r!.rto.targetSeconds !== undefined ? `, limit ${r!.rto.targetSeconds}s` : ''}\n`,
+        );
+      term.stdout.write(
+        `  Cleanup: removed ${r!.cleanup.vms} VM(s), ${r!.cleanup.volumes} clone(s), ${r!.cleanup.networks} test network(s).\n  Record: ${out.recordFile}\n`,
+      );
     }
     if (r!.outcome === 'cancelled') exit(130);
     if (r!.outcome !== 'passed') exit(1);

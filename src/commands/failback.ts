@@ -10,6 +10,8 @@ export default class FailbackCommand extends DrctlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(FailbackCommand);
     const { runMoveCommand } = await import('./move-run.js');
-    await runMoveCommand('failback', { dir: args.dir as string }, flags as unknown as ParsedFlags<typeof FAILBACK_FLAG_SPECS>, this.argv, (code) => this.exit(code));
+    await runMoveCommand('failback', { dir: args.dir as string }, flags as unknown as ParsedFlags<typeof FAILBACK_FLAG_SPECS>, this.argv, (code) =>
+      this.exit(code),
+    );
   }
 }

@@ -82,7 +82,10 @@ export const APPLY_FLAG_SPECS = {
 export const PLAN_ARG = DIR_ARG;
 export const APPLY_ARG = { name: 'target', description: 'Directory of *.hcl files, or a saved plan file', default: 'plans' } as const satisfies ArgSpec;
 
-export const SHOW_FLAG_SPECS = { ...COMMON_FLAG_SPECS, json: { kind: 'boolean', description: 'Print the plan as JSON.', default: false } } as const satisfies FlagSpecs;
+export const SHOW_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print the plan as JSON.', default: false },
+} as const satisfies FlagSpecs;
 export const SHOW_ARGS = [{ name: 'file', description: 'A plan file from drctl plan -out', required: true, fromStdin: true }] as const satisfies ArgSpecs;
 
 // ------------------------------------------------------------------------------- the language
@@ -96,7 +99,12 @@ export const VALIDATE_FLAG_SPECS = {
 export const GRAPH_FLAG_SPECS = {
   ...COMMON_FLAG_SPECS,
   ...VAR_FLAG_SPECS,
-  format: { kind: 'string', description: 'dot: the resource graph; text: the recovery order; waves: creation waves.', options: ['dot', 'text', 'waves'], default: 'dot' },
+  format: {
+    kind: 'string',
+    description: 'dot: the resource graph; text: the recovery order; waves: creation waves.',
+    options: ['dot', 'text', 'waves'],
+    default: 'dot',
+  },
   plan: { kind: 'string', description: 'With --format text: only this recovery plan.' },
   parallelism: { kind: 'integer', description: 'Boots in flight at once, for the predicted RTO.', min: 1 },
 } as const satisfies FlagSpecs;
@@ -131,13 +139,23 @@ export const DIR_FLAG_SPECS = {
 } as const satisfies FlagSpecs;
 
 /** For commands whose positional arguments are fixed (show, mv, pull, push, force-unlock). */
-export const STATE_DIR_ARG = { name: 'dir', description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR})` } as const satisfies ArgSpec;
+export const STATE_DIR_ARG = {
+  name: 'dir',
+  description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR})`,
+} as const satisfies ArgSpec;
 
-export const STATE_LIST_FLAG_SPECS = { ...STATE_FLAG_SPECS, ...DIR_FLAG_SPECS, id: { kind: 'string', description: 'Only the resource with this provider id.' } } as const satisfies FlagSpecs;
+export const STATE_LIST_FLAG_SPECS = {
+  ...STATE_FLAG_SPECS,
+  ...DIR_FLAG_SPECS,
+  id: { kind: 'string', description: 'Only the resource with this provider id.' },
+} as const satisfies FlagSpecs;
 export const STATE_LIST_ARGS = [{ name: 'pattern', description: 'Address, resource or type to select (any number)' }] as const satisfies ArgSpecs;
 
 export const STATE_SHOW_FLAG_SPECS = STATE_FLAG_SPECS;
-export const STATE_SHOW_ARGS = [{ name: 'address', description: 'The resource to show, e.g. vm.db01', required: true }, STATE_DIR_ARG] as const satisfies ArgSpecs;
+export const STATE_SHOW_ARGS = [
+  { name: 'address', description: 'The resource to show, e.g. vm.db01', required: true },
+  STATE_DIR_ARG,
+] as const satisfies ArgSpecs;
 
 export const STATE_RM_FLAG_SPECS = {
   ...STATE_FLAG_SPECS,
@@ -166,9 +184,15 @@ export const STATE_PUSH_FLAG_SPECS = {
   ...LOCK_FLAG_SPECS,
   force: { kind: 'boolean', description: 'Push even if the lineage differs, the serial is lower, or the current state is unusable.', default: false },
 } as const satisfies FlagSpecs;
-export const STATE_PUSH_ARGS = [{ name: 'file', description: 'The state file to push, or - to read stdin', required: true }, STATE_DIR_ARG] as const satisfies ArgSpecs;
+export const STATE_PUSH_ARGS = [
+  { name: 'file', description: 'The state file to push, or - to read stdin', required: true },
+  STATE_DIR_ARG,
+] as const satisfies ArgSpecs;
 
-export const FORCE_UNLOCK_FLAG_SPECS = { ...STATE_FLAG_SPECS, force: { kind: 'boolean', description: 'Do not ask for confirmation.', default: false } } as const satisfies FlagSpecs;
+export const FORCE_UNLOCK_FLAG_SPECS = {
+  ...STATE_FLAG_SPECS,
+  force: { kind: 'boolean', description: 'Do not ask for confirmation.', default: false },
+} as const satisfies FlagSpecs;
 export const FORCE_UNLOCK_ARGS = [{ name: 'id', description: 'The lock id', required: true }, STATE_DIR_ARG] as const satisfies ArgSpecs;
 
 // ------------------------------------------------------------------------------- DR runs
@@ -213,7 +237,13 @@ export const FAILOVER_FLAG_SPECS = {
   force: { kind: 'boolean', description: 'Accept the data-loss window of an unplanned move, or start a planned one past its RPO blockers.', default: false },
 } as const satisfies FlagSpecs;
 
-export const FAILBACK_FLAG_SPECS = { ...COMMON_FLAG_SPECS, ...VAR_FLAG_SPECS, ...DR_FLAG_SPECS, ...APPROVAL_FLAG_SPECS, ...MOVE_FLAG_SPECS } as const satisfies FlagSpecs;
+export const FAILBACK_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  ...VAR_FLAG_SPECS,
+  ...DR_FLAG_SPECS,
+  ...APPROVAL_FLAG_SPECS,
+  ...MOVE_FLAG_SPECS,
+} as const satisfies FlagSpecs;
 
 // ------------------------------------------------------------------------------- console and simulator
 

@@ -3,7 +3,12 @@ import type { FMT_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { formatTargets } from '../services/index.js';
 
-export async function runFmt(args: { readonly paths: readonly string[] }, flags: ParsedFlags<typeof FMT_FLAG_SPECS>, _argv: readonly string[], exit: Exit): Promise<void> {
+export async function runFmt(
+  args: { readonly paths: readonly string[] },
+  flags: ParsedFlags<typeof FMT_FLAG_SPECS>,
+  _argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const code = await formatTargets(
     { targets: args.paths, list: flags.list, write: flags.write, diff: flags.diff, check: flags.check, recursive: flags.recursive },

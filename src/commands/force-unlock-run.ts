@@ -5,13 +5,20 @@ import { askLine } from './engine.js';
 import { UserError } from '../diag/index.js';
 import { stateTargetFor } from './state/location.js';
 
-export async function runForceUnlock(args: ParsedArgs<typeof FORCE_UNLOCK_ARGS>, flags: ParsedFlags<typeof FORCE_UNLOCK_FLAG_SPECS>, _argv: readonly string[], exit: Exit): Promise<void> {
+export async function runForceUnlock(
+  args: ParsedArgs<typeof FORCE_UNLOCK_ARGS>,
+  flags: ParsedFlags<typeof FORCE_UNLOCK_FLAG_SPECS>,
+  _argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const state = await stateTargetFor(term, args.dir, flags.state);
   const { description } = await state.lockToBreak(args.id);
   if (!flags.force) {
     if (!(process.stdin.isTTY && term.stderr.isTTY)) {
-      throw new UserError('force-unlock needs confirmation, and there is no terminal to ask on.', [`Check the run is gone, then pass -force: drctl force-unlock -force ${args.id}`]);
+      throw new UserError('force-unlock needs confirmation, and there is no terminal to ask on.', [
+        `Check the run is gone, then pass -force: drctl force-unlock -force ${args.id}`,
+      ]);
     }
     const answer = await askLine(
       term,
@@ -23,5 +30,7 @@ export async function runForceUnlock(args: ParsedArgs<typeof FORCE_UNLOCK_ARGS>,
     }
   }
   await state.forceUnlock(args.id);
-  term.stdout.write('drctl state has been successfully unlocked!\n\nThe state has been unlocked, and drctl commands should now be able to obtain a new lock.\n');
+  term.stdout.write(
+    'drctl state has been successfully unlocked!\n\nThe state has been unlocked, and drctl commands should now be able to obtain a new lock.\n',
+  );
 }

@@ -12,6 +12,8 @@ export default class ForceUnlock extends DrctlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ForceUnlock);
     const { runForceUnlock } = await import('./force-unlock-run.js');
-    await runForceUnlock(args as ParsedArgs<typeof FORCE_UNLOCK_ARGS>, flags as unknown as ParsedFlags<typeof FORCE_UNLOCK_FLAG_SPECS>, this.argv, (code) => this.exit(code));
+    await runForceUnlock(args as ParsedArgs<typeof FORCE_UNLOCK_ARGS>, flags as unknown as ParsedFlags<typeof FORCE_UNLOCK_FLAG_SPECS>, this.argv, (code) =>
+      this.exit(code),
+    );
   }
 }

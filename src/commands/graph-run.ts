@@ -5,7 +5,12 @@ import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
 import { loadConfiguration } from '../services/index.js';
 import { views } from '../tui/index.js';
 
-export async function runGraph(args: { readonly dir: string }, flags: ParsedFlags<typeof GRAPH_FLAG_SPECS>, argv: readonly string[], exit: Exit): Promise<void> {
+export async function runGraph(
+  args: { readonly dir: string },
+  flags: ParsedFlags<typeof GRAPH_FLAG_SPECS>,
+  argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const { renderDiagnosticsText } = await views.diagnostics();
   const graphViews = await views.graph();
   const term = processTerminal(flags['no-color']);

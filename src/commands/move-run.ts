@@ -11,7 +11,13 @@ import { views } from '../tui/index.js';
 /** Failover's flags; failback's lack the unplanned ones. */
 type MoveFlags = ParsedFlags<typeof FAILBACK_FLAG_SPECS> & Partial<Pick<ParsedFlags<typeof FAILOVER_FLAG_SPECS>, 'unplanned' | 'force' | 'planned'>>;
 
-export async function runMoveCommand(kind: 'failover' | 'failback', args: { readonly dir: string }, flags: MoveFlags, argv: readonly string[], exit: Exit): Promise<void> {
+export async function runMoveCommand(
+  kind: 'failover' | 'failback',
+  args: { readonly dir: string },
+  flags: MoveFlags,
+  argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const { renderRunbook } = await import('../plan/index.js');
   const { renderDiagnosticsText } = await views.diagnostics();
@@ -33,14 +39,25 @@ export async function runMoveCommand(kind: 'failover' | 'failback', args: { read
         signal: interrupt.signal,
         approve: view.approval(runbookApproval(term, renderRunbook, { autoApprove: flags['auto-approve'], force: flags.force === true })),
         confirmManual:
-          interactive(term) && !flags['auto-approve'] ? (group, text) => view.aside(async () => (await askLine(term, `\nManual step after group ${group}:\n  ${text}\nType 'done' when finished: `)) === 'done') : undefined,
+          interactive(term) && !flags['auto-approve']
+            ? (group, text) =>
+                view.aside(async () => (await askLine(term, `\nManual step after group ${group}:\n  ${text}\nType 'done' when finished: `)) === 'done')
+            : undefined,
       },
       view.ctx,
     );
     const rec = out.move?.record;
-    if (rec) view.result(out.move!.ok, `${kind} ${rec.outcome}: ${rec.from.replace(/^site\./, '')} → ${rec.to.replace(/^site\./, '')}.`, rec.rto.achievedModelSeconds);
+    if (rec)
+      view.result(out.move!.ok, `${kind} ${rec.outcome}: ${rec.from.replace(/^site\./, '')} → ${rec.to.replace(/^site\./, '')}.`, rec.rto.achievedModelSeconds);
     await view.stop();
-    term.stderr.write(renderDiagnosticsText(out.diagnostics.filter((d) => d.severity === 'error'), out.sources, term.color, term.width));
+    term.stderr.write(
+      renderDiagnosticsText(
+        out.diagnostics.filter((d) => d.severity === 'error'),
+        out.sources,
+        term.color,
+        term.width,
+      ),
+    );
     const move = out.move;
     if (!move) exit(1);
     if (move!.message) term.stdout.write(move!.message + '\n');
@@ -53,10 +70,16 @@ export async function runMoveCommand(kind: 'failover' | 'failback', args: { read
       if (flags.json) term.stdout.write(JSON.stringify(r) + '\n');
       else {
         term.stdout.write(`\n${kind} ${r.outcome}: ${r.from} → ${r.to} (run ${r.run}).\n`);
-        for (const g of r.groups) term.stdout.write(`  group ${g.name}: ${g.seconds === undefined ? 'not run' : `${g.seconds.toFixed(1)}s`}${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}${g.manual ? `, manual step ${g.manual.confirmed ? 'confirmed' : 'listed (do it now)'}: ${g.manual.text}` : ''}\n`);
-        term.stdout.write(`  RTO ${Math.round(r.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r.rto.predictedSeconds)}s${r.rto.targetSeconds !== undefined ? `, target ${r.rto.targetSeconds}s${r.rto.met === undefined ? '' : r.rto.met ? ' — met' : ' — MISSED'}` : ''}; RPO at switch ${Math.round(r.rpo.maxLagSeconds)}s.\n`);
+        for (const g of r.groups)
+          term.stdout.write(
+            `  group ${g.name}: ${g.seconds === undefined ? 'not run' : `${g.seconds.toFixed(1)}s`}${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}${g.manual ? `, manual step ${g.manual.confirmed ? 'confirmed' : 'listed (do it now)'}: ${g.manual.text}` : ''}\n`,
+          );
+        term.stdout.write(
+          `  RTO ${Math.round(r.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r.rto.predictedSeconds)}s${r.rto.targetSeconds !== undefined ? `, target ${r.rto.targetSeconds}s${r.rto.met === undefined ? '' : r.rto.met ? ' — met' : ' — MISSED'}` : ''}; RPO at switch ${Math.round(r.rpo.maxLagSeconds)}s.\n`,
+        );
         for (const f of r.failures) term.stdout.write(`  failed: ${f}\n`);
-        if (r.outcome === 'needs-attention') term.stdout.write(`  Fix the cause and run drctl ${kind} again to retry, or drctl ${kind} --force-past to accept.\n`);
+        if (r.outcome === 'needs-attention')
+          term.stdout.write(`  Fix the cause and run drctl ${kind} again to retry, or drctl ${kind} --force-past to accept.\n`);
         term.stdout.write(`  Record: ${move!.recordFile}\n`);
       }
       if (r.outcome === 'interrupted') exit(130);

@@ -4,7 +4,12 @@ import { processTerminal, type Exit } from './terminal.js';
 import { writePlan } from './run-output.js';
 import { readPlanFile } from '../services/index.js';
 
-export async function runShow(args: ParsedArgs<typeof SHOW_ARGS>, flags: ParsedFlags<typeof SHOW_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
+export async function runShow(
+  args: ParsedArgs<typeof SHOW_ARGS>,
+  flags: ParsedFlags<typeof SHOW_FLAG_SPECS>,
+  _argv: readonly string[],
+  _exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const plan = await readPlanFile(args.file);
   await writePlan(term, plan, flags.json);

@@ -5,7 +5,12 @@ import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
 import { loadConfiguration } from '../services/index.js';
 import { views } from '../tui/index.js';
 
-export async function runValidate(args: { readonly dir: string }, flags: ParsedFlags<typeof VALIDATE_FLAG_SPECS>, argv: readonly string[], exit: Exit): Promise<void> {
+export async function runValidate(
+  args: { readonly dir: string },
+  flags: ParsedFlags<typeof VALIDATE_FLAG_SPECS>,
+  argv: readonly string[],
+  exit: Exit,
+): Promise<void> {
   const { diagnosticsToJson, renderDiagnosticsText } = await views.diagnostics();
   const term = processTerminal(flags['no-color']);
   const result = await loadConfiguration({ dir: args.dir, vars: varInputsFromArgv(argv) }, { fs: nodeConfigFs, env: process.env });

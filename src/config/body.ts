@@ -152,13 +152,7 @@ export function checkBody(body: Body, schema: BlockSchema, owner: string, ownerR
   for (const [type, bs] of Object.entries(nested)) {
     const found = blocks.get(type) ?? [];
     if (bs.min !== undefined && found.length < bs.min && !explained.has(type)) {
-      diags.push(
-        errorDiag(
-          `Missing ${type} block`,
-          `${owner} needs at least ${bs.min} ${type} block${bs.min === 1 ? '' : 's'}.`,
-          ownerRange,
-        ),
-      );
+      diags.push(errorDiag(`Missing ${type} block`, `${owner} needs at least ${bs.min} ${type} block${bs.min === 1 ? '' : 's'}.`, ownerRange));
     }
     if (bs.max !== undefined && found.length > bs.max) {
       const extra = found[bs.max];

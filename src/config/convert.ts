@@ -104,7 +104,9 @@ function kindOf(v: Value): string {
 }
 
 function mismatch(ctx: ConvertContext, t: ArgType, got: string): undefined {
-  ctx.diags.push(errorDiag('Incorrect attribute value type', `Inappropriate value for ${ctx.what}: ${describeType(t)} is required, but this is ${got}.`, ctx.range));
+  ctx.diags.push(
+    errorDiag('Incorrect attribute value type', `Inappropriate value for ${ctx.what}: ${describeType(t)} is required, but this is ${got}.`, ctx.range),
+  );
   return undefined;
 }
 
@@ -150,7 +152,8 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       else return mismatch(ctx, t, kindOf(v));
       if (t.integer && !Number.isInteger(n)) return mismatch(ctx, t, `the fractional number ${n}`);
       if ((t.min !== undefined && n < t.min) || (t.max !== undefined && n > t.max)) {
-        const bounds = t.min !== undefined && t.max !== undefined ? `between ${t.min} and ${t.max}` : t.min !== undefined ? `at least ${t.min}` : `at most ${t.max}`;
+        const bounds =
+          t.min !== undefined && t.max !== undefined ? `between ${t.min} and ${t.max}` : t.min !== undefined ? `at least ${t.min}` : `at most ${t.max}`;
         ctx.diags.push(errorDiag('Value out of range', `${sentence(ctx.what)} must be ${bounds}; got ${n}.`, ctx.range));
         return undefined;
       }
@@ -164,7 +167,9 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       if (typeof v !== 'string') return mismatch(ctx, t, kindOf(v));
       const secs = parseDuration(v);
       if (secs === undefined) {
-        ctx.diags.push(errorDiag('Invalid duration', `"${v}" is not a duration for ${ctx.what}. Write a number and a unit: "30s", "15m", "4h", "1h30m" or "2d".`, ctx.range));
+        ctx.diags.push(
+          errorDiag('Invalid duration', `"${v}" is not a duration for ${ctx.what}. Write a number and a unit: "30s", "15m", "4h", "1h30m" or "2d".`, ctx.range),
+        );
         return undefined;
       }
       return secs;
@@ -173,11 +178,23 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
       if (typeof v !== 'string') return mismatch(ctx, t, kindOf(v));
       const c = parseCidr(v);
       if (!c) {
-        ctx.diags.push(errorDiag('Invalid CIDR block', `"${v}" is not a valid IPv4 CIDR block for ${ctx.what}. Write an address and a prefix length, e.g. "10.10.0.0/24".`, ctx.range));
+        ctx.diags.push(
+          errorDiag(
+            'Invalid CIDR block',
+            `"${v}" is not a valid IPv4 CIDR block for ${ctx.what}. Write an address and a prefix length, e.g. "10.10.0.0/24".`,
+            ctx.range,
+          ),
+        );
         return undefined;
       }
       if (c.hostBitsSet) {
-        ctx.diags.push(errorDiag('Invalid CIDR block', `"${v}" has host bits set, so it is not a network address. Did you mean a network like "${formatBase(c.base)}/${c.prefix}"?`, ctx.range));
+        ctx.diags.push(
+          errorDiag(
+            'Invalid CIDR block',
+            `"${v}" has host bits set, so it is not a network address. Did you mean a network like "${formatBase(c.base)}/${c.prefix}"?`,
+            ctx.range,
+          ),
+        );
         return undefined;
       }
       return v;

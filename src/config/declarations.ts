@@ -66,10 +66,15 @@ export function collectDeclarations(bodies: readonly Body[], diags: Diagnostic[]
       if (item.type === 'locals') {
         for (const a of item.body.items) {
           if (a.kind === 'Block') {
-            diags.push(errorDiag('Unsupported block type', `Blocks are not expected in locals; write ${a.type} = { … } to define an object.`, a.typeRange, a.range));
+            diags.push(
+              errorDiag('Unsupported block type', `Blocks are not expected in locals; write ${a.type} = { … } to define an object.`, a.typeRange, a.range),
+            );
             continue;
           }
-          add({ address: `local.${a.name}`, kind: 'local', type: 'local', name: a.name, attr: a, range: a.range, declRange: a.nameRange }, `local value "${a.name}"`);
+          add(
+            { address: `local.${a.name}`, kind: 'local', type: 'local', name: a.name, attr: a, range: a.range, declRange: a.nameRange },
+            `local value "${a.name}"`,
+          );
         }
       } else if (item.type === 'variable') {
         const name = item.labels[0].value;

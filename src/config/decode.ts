@@ -114,7 +114,15 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
   const attrRanges = lazyRecord<Range>((out) => {
     for (const [k, attr] of d.checked.attrs) addRanges(out, k, attr.expr);
   });
-  const base: Declared = { address: d.address, name: decl.name, range: decl.range, declRange: decl.declRange, dependsOn: d.dependsOn, attrRanges, sensitive: [...d.sensitive].sort() };
+  const base: Declared = {
+    address: d.address,
+    name: decl.name,
+    range: decl.range,
+    declRange: decl.declRange,
+    dependsOn: d.dependsOn,
+    attrRanges,
+    sensitive: [...d.sensitive].sort(),
+  };
   // Each call builds its own base, so the entity extends it in place. (`{ ...base, more }` is
   // V8's slow path: about 1.6 µs per further property per object, most of a 5,000-VM decode.)
   const entity = <T extends Declared>(fields: Omit<T, keyof Declared>): T => Object.assign(base, fields) as T;
@@ -141,7 +149,12 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
   switch (block.type as ResourceType) {
     case 'site': {
       if (typeof a.location !== 'string' || typeof a.workspace !== 'string' || typeof a.role !== 'string') return;
-      const site: Site = entity<Site>({ location: a.location, workspace: a.workspace, role: a.role as SiteRole, description: a.description as string | undefined });
+      const site: Site = entity<Site>({
+        location: a.location,
+        workspace: a.workspace,
+        role: a.role as SiteRole,
+        description: a.description as string | undefined,
+      });
       config.sites.set(d.address, site);
       return;
     }
@@ -291,4 +304,3 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
     }
   }
 }
-

@@ -34,7 +34,8 @@ function expressionsOf(d: Declaration, body: CheckedBody | undefined): Expressio
 export function buildGraph(decls: ReadonlyMap<string, Declaration>, checked: ReadonlyMap<string, CheckedBody>, diags: Diagnostic[]): Graph<Declaration> {
   const graph = new Graph<Declaration>();
   for (const d of decls.values()) graph.addNode(d.address, d);
-  const namesOf = (type: string) => [...decls.values()].filter((x) => x.type === type || (type === 'var' && x.kind === 'var') || (type === 'local' && x.kind === 'local')).map((x) => x.name);
+  const namesOf = (type: string) =>
+    [...decls.values()].filter((x) => x.type === type || (type === 'var' && x.kind === 'var') || (type === 'local' && x.kind === 'local')).map((x) => x.name);
 
   for (const d of decls.values()) {
     if (d.kind === 'moved') continue; // moved blocks name old addresses that no longer exist.
@@ -53,7 +54,13 @@ export function buildGraph(decls: ReadonlyMap<string, Declaration>, checked: Rea
         if (!isScoped && !isResource) continue; // unknown roots are reported by evaluation, with a suggestion.
         if (typeof first !== 'string') {
           const what = isScoped ? SCOPE_ROOTS[ref.root] : ref.root;
-          diags.push(errorDiag('Invalid reference', `A reference to a ${what} needs a name after "${ref.root}.", like ${ref.root}.${ref.root === 'var' ? 'env' : 'example'}.`, ref.range));
+          diags.push(
+            errorDiag(
+              'Invalid reference',
+              `A reference to a ${what} needs a name after "${ref.root}.", like ${ref.root}.${ref.root === 'var' ? 'env' : 'example'}.`,
+              ref.range,
+            ),
+          );
           continue;
         }
         const target = `${ref.root}.${first}`;

@@ -85,7 +85,9 @@ export function decodeRef(expr: Expression, to: ResourceType, what: string, diag
     return undefined;
   }
   if (r.type !== to) {
-    diags.push(errorDiag('Invalid reference', `${what} must refer to a ${to}, like ${example(to)}; ${refAddress(r)} is not a ${to}.${misspeltType(r, to)}`, r.range));
+    diags.push(
+      errorDiag('Invalid reference', `${what} must refer to a ${to}, like ${example(to)}; ${refAddress(r)} is not a ${to}.${misspeltType(r, to)}`, r.range),
+    );
     return undefined;
   }
   return r;
@@ -111,7 +113,13 @@ export function decodeRefList(expr: Expression, to: ResourceType | 'any', what: 
       continue;
     }
     if (to !== 'any' && r.type !== to) {
-      diags.push(errorDiag('Invalid reference', `${what} must list ${to} references, like ${example(to)}; ${refAddress(r)} is not a ${to}.${misspeltType(r, to)}`, r.range));
+      diags.push(
+        errorDiag(
+          'Invalid reference',
+          `${what} must list ${to} references, like ${example(to)}; ${refAddress(r)} is not a ${to}.${misspeltType(r, to)}`,
+          r.range,
+        ),
+      );
       ok = false;
       continue;
     }

@@ -27,7 +27,10 @@ export function readSources(dir: string, fs: ConfigFs, diags: Diagnostic[]): Par
   const sources = new Map<string, string>();
   let names: string[];
   try {
-    names = fs.readdir(dir).filter((n) => n.endsWith('.hcl')).sort();
+    names = fs
+      .readdir(dir)
+      .filter((n) => n.endsWith('.hcl'))
+      .sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     diags.push(

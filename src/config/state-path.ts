@@ -16,11 +16,19 @@ export type StatePathSetting =
   | { readonly kind: 'path'; readonly path: string | undefined }
   /** The path uses variables or locals: only the whole configuration can say what it is. */
   | { readonly kind: 'needs-config' }
-  | { readonly kind: 'error'; readonly problem: 'does-not-parse' | 'invalid-path'; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string> };
+  | {
+      readonly kind: 'error';
+      readonly problem: 'does-not-parse' | 'invalid-path';
+      readonly diagnostics: readonly Diagnostic[];
+      readonly sources: ReadonlyMap<string, string>;
+    };
 
 /** Reads the backend path from the *.hcl files of `dir` (`readdir` errors are the caller's). */
 export function readStatePathSetting(dir: string, fs: Pick<ConfigFs, 'readdir' | 'readFile'>): StatePathSetting {
-  const names = fs.readdir(dir).filter((n) => n.endsWith('.hcl')).sort();
+  const names = fs
+    .readdir(dir)
+    .filter((n) => n.endsWith('.hcl'))
+    .sort();
   const sources = new Map<string, string>();
   const errors: Diagnostic[] = [];
   let pathExpr: Expression | undefined;

@@ -47,24 +47,50 @@ function decodeBackend(body: CheckedBody, convert: ConvertArgs, diags: Diagnosti
   const args = convert(inner, BLOCK_SCHEMAS.drctl.blocks!.backend, `backend "${type}"`);
   const at = (name: string): Range => inner.attrs.get(name)?.range ?? block.labels[0].range;
   if (!BACKENDS.includes(type)) {
-    diags.push(errorDiag('Unsupported backend', `drctl stores state in "local" files or in PostgreSQL ("pg"); "${type}" is not a backend.${didYouMean(type, ['local', 'pg'])}`, block.labels[0].range));
+    diags.push(
+      errorDiag(
+        'Unsupported backend',
+        `drctl stores state in "local" files or in PostgreSQL ("pg"); "${type}" is not a backend.${didYouMean(type, ['local', 'pg'])}`,
+        block.labels[0].range,
+      ),
+    );
     return { type: 'local' };
   }
   if (type === 'local') {
     for (const name of PG_ONLY) {
-      if (inner.attrs.has(name)) diags.push(errorDiag('Argument of another backend', `"${name}" is an argument of the "pg" backend; the "local" backend takes only "path".`, at(name)));
+      if (inner.attrs.has(name))
+        diags.push(errorDiag('Argument of another backend', `"${name}" is an argument of the "pg" backend; the "local" backend takes only "path".`, at(name)));
     }
     return { type: 'local', path: args.path as string | undefined };
   }
-  if (inner.attrs.has('path')) diags.push(errorDiag('Argument of another backend', '"path" is an argument of the "local" backend; the "pg" backend takes conn_str or conn_str_env, and schema.', at('path')));
+  if (inner.attrs.has('path'))
+    diags.push(
+      errorDiag(
+        'Argument of another backend',
+        '"path" is an argument of the "local" backend; the "pg" backend takes conn_str or conn_str_env, and schema.',
+        at('path'),
+      ),
+    );
   const connStr = args.conn_str as string | undefined;
   const connStrEnv = args.conn_str_env as string | undefined;
   const schema = args.schema as string | undefined;
   if (connStr !== undefined && connStrEnv !== undefined) {
-    diags.push(errorDiag('Conflicting arguments', 'Give the connection string either as conn_str or through the variable named by conn_str_env, not both.', at('conn_str_env')));
+    diags.push(
+      errorDiag(
+        'Conflicting arguments',
+        'Give the connection string either as conn_str or through the variable named by conn_str_env, not both.',
+        at('conn_str_env'),
+      ),
+    );
   }
   if (connStrEnv !== undefined && !ENV_NAME.test(connStrEnv)) {
-    diags.push(errorDiag('Invalid environment variable name', `conn_str_env names the environment variable that holds the connection string, such as "DRCTL_PG"; "${connStrEnv}" is not a variable name.`, at('conn_str_env')));
+    diags.push(
+      errorDiag(
+        'Invalid environment variable name',
+        `conn_str_env names the environment variable that holds the connection string, such as "DRCTL_PG"; "${connStrEnv}" is not a variable name.`,
+        at('conn_str_env'),
+      ),
+    );
   }
   if (connStr !== undefined && holdsPassword(connStr)) {
     // The value itself is never repeated: it is a secret.
@@ -77,7 +103,13 @@ function decodeBackend(body: CheckedBody, convert: ConvertArgs, diags: Diagnosti
     );
   }
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    diags.push(errorDiag('Invalid schema name', `The schema of drctl's tables is a lower-case name of letters, digits and "_" (at most 63), such as "drctl"; "${schema}" is not.`, at('schema')));
+    diags.push(
+      errorDiag(
+        'Invalid schema name',
+        `The schema of drctl's tables is a lower-case name of letters, digits and "_" (at most 63), such as "drctl"; "${schema}" is not.`,
+        at('schema'),
+      ),
+    );
   }
   return { type: 'pg', connStr, connStrEnv, schema };
 }

@@ -45,7 +45,9 @@ function at(decl: { readonly attrRanges: Readonly<Record<string, Range>>; readon
 
 /** Declarations in source order, so "the second one" in a message is the one written later. */
 function bySource<T extends { readonly declRange: Range }>(items: Iterable<T>): T[] {
-  return [...items].sort((a, b) => (a.declRange.filename === b.declRange.filename ? a.declRange.start.byte - b.declRange.start.byte : a.declRange.filename < b.declRange.filename ? -1 : 1));
+  return [...items].sort((a, b) =>
+    a.declRange.filename === b.declRange.filename ? a.declRange.start.byte - b.declRange.start.byte : a.declRange.filename < b.declRange.filename ? -1 : 1,
+  );
 }
 
 function validateSites(config: DrConfig, diags: Diagnostic[]): void {
@@ -81,7 +83,12 @@ function validateSites(config: DrConfig, diags: Diagnostic[]): void {
     const problem = nameProblem(site.workspace);
     if (problem) {
       diags.push(
-        errorDiag('Invalid workspace name', `The workspace "${site.workspace}" of site "${site.name}" is not a valid PowerVS name: ${problem}. PowerVS rejects names with spaces.`, at(site, 'workspace'), site.range),
+        errorDiag(
+          'Invalid workspace name',
+          `The workspace "${site.workspace}" of site "${site.name}" is not a valid PowerVS name: ${problem}. PowerVS rejects names with spaces.`,
+          at(site, 'workspace'),
+          site.range,
+        ),
       );
     }
   }
@@ -196,7 +203,7 @@ function validateVms(config: DrConfig, diags: Diagnostic[]): void {
       if (net && !net.subnets[siteName]) {
         diags.push(
           errorDiag(
-            'Network has no subnet at the VM\'s site',
+            "Network has no subnet at the VM's site",
             `vm "${vm.name}" runs at ${vm.site}, but ${netAddr} defines no subnet for it. Add ${siteName} = { cidr = "…", name = "…" } to network "${net.name}".`,
             at(vm, 'networks'),
             vm.range,
@@ -264,7 +271,14 @@ function validateVolumeGroups(config: DrConfig, diags: Diagnostic[]): void {
     for (const [i, v] of vg.volumes.entries()) {
       const vol = elementPath('volumes', i);
       if (names.has(v.name)) {
-        diags.push(errorDiag('Duplicate volume name', `volume_group "${vg.name}" has two volumes named "${v.name}"; volume names must be unique in a group.`, at(vg, elementPath(vol, 'name'), vol, 'volumes'), vg.range));
+        diags.push(
+          errorDiag(
+            'Duplicate volume name',
+            `volume_group "${vg.name}" has two volumes named "${v.name}"; volume names must be unique in a group.`,
+            at(vg, elementPath(vol, 'name'), vol, 'volumes'),
+            vg.range,
+          ),
+        );
       }
       names.add(v.name);
       const tier = STORAGE_TIERS[v.tier];
@@ -280,7 +294,14 @@ function validateVolumeGroups(config: DrConfig, diags: Diagnostic[]): void {
       }
       const problem = nameProblem(v.name);
       if (problem) {
-        diags.push(errorDiag('Invalid volume name', `Volume "${v.name}" in volume_group "${vg.name}" is not a valid PowerVS name: ${problem}.`, at(vg, elementPath(vol, 'name'), vol, 'volumes'), vg.range));
+        diags.push(
+          errorDiag(
+            'Invalid volume name',
+            `Volume "${v.name}" in volume_group "${vg.name}" is not a valid PowerVS name: ${problem}.`,
+            at(vg, elementPath(vol, 'name'), vol, 'volumes'),
+            vg.range,
+          ),
+        );
       }
     }
     const sites = users.get(vg.address);
@@ -305,26 +326,45 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
       if (!siteNames.includes(siteName)) continue; // reported by the loader, at the argument's name
       production.push({ cidr: parseCidr(subnet.cidr), label: `${net.address}.${siteName} (${subnet.cidr})` });
       const problem = nameProblem(subnet.name);
-      if (problem) diags.push(errorDiag('Invalid network name', `The subnet name "${subnet.name}" in network "${net.name}" is not a valid PowerVS name: ${problem}.`, at(net, elementPath(siteName, 'name'), siteName)));
+      if (problem)
+        diags.push(
+          errorDiag(
+            'Invalid network name',
+            `The subnet name "${subnet.name}" in network "${net.name}" is not a valid PowerVS name: ${problem}.`,
+            at(net, elementPath(siteName, 'name'), siteName),
+          ),
+        );
     }
     for (const [from, to] of Object.entries(net.staticIps)) {
       const fromIp = parseIpv4(from);
       const toIp = parseIpv4(to);
       if (fromIp === undefined || toIp === undefined) {
-        diags.push(errorDiag('Invalid IP address', `static_ips of network "${net.name}" maps "${from}" to "${to}"; both must be IPv4 addresses.`, at(net, elementPath('static_ips', from), 'static_ips'), net.range));
+        diags.push(
+          errorDiag(
+            'Invalid IP address',
+            `static_ips of network "${net.name}" maps "${from}" to "${to}"; both must be IPv4 addresses.`,
+            at(net, elementPath('static_ips', from), 'static_ips'),
+            net.range,
+          ),
+        );
         continue;
       }
-      const within = (ip: number) => Object.entries(net.subnets).find(([, s]) => {
-        const c = parseCidr(s.cidr);
-        return c !== undefined && cidrContains(c, ip);
-      })?.[0];
+      const within = (ip: number) =>
+        Object.entries(net.subnets).find(([, s]) => {
+          const c = parseCidr(s.cidr);
+          return c !== undefined && cidrContains(c, ip);
+        })?.[0];
       const a = within(fromIp);
       const b = within(toIp);
       if (!a || !b || a === b) {
         diags.push(
           errorDiag(
             'Static IP outside the paired subnets',
-            `static_ips of network "${net.name}" maps ${from} to ${to}: the first must lie in one site's subnet and the second in the other site's subnet (${Object.entries(net.subnets).map(([k, s]) => `${k} ${s.cidr}`).join(', ')}).`,
+            `static_ips of network "${net.name}" maps ${from} to ${to}: the first must lie in one site's subnet and the second in the other site's subnet (${Object.entries(
+              net.subnets,
+            )
+              .map(([k, s]) => `${k} ${s.cidr}`)
+              .join(', ')}).`,
             at(net, elementPath('static_ips', from), 'static_ips'),
             net.range,
           ),
@@ -335,7 +375,14 @@ function validateNetworks(config: DrConfig, diags: Diagnostic[]): void {
   for (const net of config.networks.values()) {
     if (!net.test) continue;
     const testProblem = nameProblem(net.test.name);
-    if (testProblem) diags.push(errorDiag('Invalid network name', `The drill subnet name "${net.test.name}" in network "${net.name}" is not a valid PowerVS name: ${testProblem}.`, at(net, 'test.name', 'test')));
+    if (testProblem)
+      diags.push(
+        errorDiag(
+          'Invalid network name',
+          `The drill subnet name "${net.test.name}" in network "${net.name}" is not a valid PowerVS name: ${testProblem}.`,
+          at(net, 'test.name', 'test'),
+        ),
+      );
     const t = parseCidr(net.test.cidr);
     if (!t) continue;
     for (const p of production) {
@@ -403,7 +450,9 @@ function validateRecoveryPlans(config: DrConfig, diags: Diagnostic[]): void {
   }
   for (const vm of config.vms.values()) {
     if (config.recoveryPlans.size > 0 && !groupOf.has(vm.address)) {
-      diags.push(warningDiag('VM not in any recovery plan', `${vm.address} is in no recovery group, so a failover will not start it at the DR site.`, vm.declRange));
+      diags.push(
+        warningDiag('VM not in any recovery plan', `${vm.address} is in no recovery group, so a failover will not start it at the DR site.`, vm.declRange),
+      );
     }
   }
 }
@@ -437,12 +486,24 @@ function validateDrills(config: DrConfig, diags: Diagnostic[]): void {
     if (drill.schedule !== undefined) {
       const problem = cronProblem(drill.schedule);
       if (problem) {
-        diags.push(errorDiag('Invalid schedule', `The schedule "${drill.schedule}" of drill "${drill.name}" is not a cron expression: ${problem}. Example: "0 3 1 * *" (03:00 on the 1st of each month).`, at(drill, 'schedule'), drill.range));
+        diags.push(
+          errorDiag(
+            'Invalid schedule',
+            `The schedule "${drill.schedule}" of drill "${drill.name}" is not a cron expression: ${problem}. Example: "0 3 1 * *" (03:00 on the 1st of each month).`,
+            at(drill, 'schedule'),
+            drill.range,
+          ),
+        );
       }
     }
     if (drill.network !== 'test') {
       diags.push(
-        errorDiag('Unknown drill network', `drill "${drill.name}" names network "${drill.network}", but drills boot on each network's isolated "test" subnet. Set network = "test".${didYouMean(drill.network, ['test'])}`, at(drill, 'network'), drill.range),
+        errorDiag(
+          'Unknown drill network',
+          `drill "${drill.name}" names network "${drill.network}", but drills boot on each network's isolated "test" subnet. Set network = "test".${didYouMean(drill.network, ['test'])}`,
+          at(drill, 'network'),
+          drill.range,
+        ),
       );
       continue;
     }
@@ -470,7 +531,12 @@ function validateOrchestrators(config: DrConfig, diags: Diagnostic[]): void {
   for (const o of config.orchestrators.values()) {
     if (o.standbySite && o.standbySite === o.site) {
       diags.push(
-        errorDiag('Orchestrator standby on the same site', `orchestrator "${o.name}" runs at ${o.site} and names the same site as its standby. A highly available orchestrator needs its standby at the other site of the pair.`, o.declRange, o.range),
+        errorDiag(
+          'Orchestrator standby on the same site',
+          `orchestrator "${o.name}" runs at ${o.site} and names the same site as its standby. A highly available orchestrator needs its standby at the other site of the pair.`,
+          o.declRange,
+          o.range,
+        ),
       );
     }
     const limits = MACHINE_TYPES[o.machineType];
@@ -490,15 +556,26 @@ function validateNotifications(config: DrConfig, diags: Diagnostic[]): void {
       ok = false;
     }
     if (!ok) {
-      diags.push(errorDiag('Invalid webhook URL', `The webhook "${n.webhook}" of notification "${n.name}" is not an http:// or https:// URL.`, at(n, 'webhook'), n.range));
+      diags.push(
+        errorDiag(
+          'Invalid webhook URL',
+          `The webhook "${n.webhook}" of notification "${n.name}" is not an http:// or https:// URL.`,
+          at(n, 'webhook'),
+          n.range,
+        ),
+      );
     }
     for (const [i, e] of n.events.entries()) {
       if (!(KNOWN_EVENTS as readonly string[]).includes(e)) {
         diags.push(
-          errorDiag('Unknown event', `notification "${n.name}" subscribes to "${e}", which drctl never emits.${didYouMean(e, KNOWN_EVENTS)} Known events: ${KNOWN_EVENTS.join(', ')}.`, at(n, elementPath('events', i), 'events'), n.range),
+          errorDiag(
+            'Unknown event',
+            `notification "${n.name}" subscribes to "${e}", which drctl never emits.${didYouMean(e, KNOWN_EVENTS)} Known events: ${KNOWN_EVENTS.join(', ')}.`,
+            at(n, elementPath('events', i), 'events'),
+            n.range,
+          ),
         );
       }
     }
   }
 }
-

@@ -159,11 +159,7 @@ class Evaluation {
     const names: string[] = [];
     for (let b = ctx.bindings; b; b = b.parent) names.push(b.name);
     names.push(...Object.keys(vars));
-    return this.error(
-      'Unknown variable',
-      `There is no variable named "${expr.name}".${didYouMean(expr.name, names)}`,
-      expr.range,
-    );
+    return this.error('Unknown variable', `There is no variable named "${expr.name}".${didYouMean(expr.name, names)}`, expr.range);
   }
 
   private getAttr(expr: GetAttrExpr, ctx: Context): Value {
@@ -171,12 +167,7 @@ class Evaluation {
     if (obj instanceof Unknown) return UNKNOWN;
     const name = expr.name;
     if (obj === null) {
-      return this.error(
-        'Attempt to get attribute from null value',
-        'This value is null, so it does not have any attributes.',
-        expr.nameRange,
-        expr.range,
-      );
+      return this.error('Attempt to get attribute from null value', 'This value is null, so it does not have any attributes.', expr.nameRange, expr.range);
     }
     if (isObject(obj)) {
       const v = getAttr(obj, name);
@@ -199,12 +190,7 @@ class Evaluation {
         expr.range,
       );
     }
-    return this.error(
-      'Unsupported attribute',
-      `Can't access attributes on a primitive-typed value (${typeName(obj)}).`,
-      expr.nameRange,
-      expr.range,
-    );
+    return this.error('Unsupported attribute', `Can't access attributes on a primitive-typed value (${typeName(obj)}).`, expr.nameRange, expr.range);
   }
 
   private index(expr: IndexExpr, ctx: Context): Value {
@@ -314,11 +300,7 @@ class Evaluation {
         continue;
       }
       if (x === null) {
-        this.error(
-          'Invalid template interpolation value',
-          'The expression result is null. Cannot include a null value in a string template.',
-          part.range,
-        );
+        this.error('Invalid template interpolation value', 'The expression result is null. Cannot include a null value in a string template.', part.range);
         unknown = true;
         continue;
       }
@@ -342,14 +324,14 @@ class Evaluation {
     const [c, marked] = strip(this.eval(expr, ctx));
     if (c instanceof Unknown) return { value: undefined, marked };
     if (c === null) {
-      if (what === 'for') this.error('Invalid \'for\' condition', "The value of the 'if' clause must not be null.", expr.range);
+      if (what === 'for') this.error("Invalid 'for' condition", "The value of the 'if' clause must not be null.", expr.range);
       else this.error('Null condition', 'The condition value is null. Conditions must either be true or false.', expr.range);
       return { value: undefined, marked };
     }
     const b = toBoolValue(c);
     if (!b.ok || typeof b.value !== 'boolean') {
       if (what === 'for') {
-        this.error('Invalid \'for\' condition', `The value of the 'if' clause must be a bool, but it is ${describeValueType(c)}.`, expr.range);
+        this.error("Invalid 'for' condition", `The value of the 'if' clause must be a bool, but it is ${describeValueType(c)}.`, expr.range);
       } else {
         this.error('Incorrect condition type', `The condition expression must be of type bool, but it is ${describeValueType(c)}.`, expr.range);
       }
@@ -403,7 +385,10 @@ class Evaluation {
       return undefined;
     }
     if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
-    if (isObject(coll)) return Object.keys(coll).sort(compareStrings).map((k) => [k, coll[k]]);
+    if (isObject(coll))
+      return Object.keys(coll)
+        .sort(compareStrings)
+        .map((k) => [k, coll[k]]);
     this.error('Iteration over non-iterable value', `A value of type ${typeName(coll)} cannot be used as ${where}.`, range);
     return undefined;
   }
@@ -481,13 +466,7 @@ class Evaluation {
 
   // --- operators -------------------------------------------------------------------------------
 
-  private operand(
-    v: Value,
-    convert: (v: Value) => Conversion,
-    side: string,
-    range: Range,
-    context: Range,
-  ): { value: Value; marked: boolean } {
+  private operand(v: Value, convert: (v: Value) => Conversion, side: string, range: Range, context: Range): { value: Value; marked: boolean } {
     const [x, marked] = strip(v);
     if (x instanceof Unknown) return { value: UNKNOWN, marked };
     if (x === null) {
@@ -546,7 +525,12 @@ class Evaluation {
       case '/':
       case '%':
         if (b === 0) {
-          this.error('Operation failed', `Error during operation: can't ${op === '/' ? 'divide' : 'compute the remainder of a division'} by zero.`, expr.right.range, expr.range);
+          this.error(
+            'Operation failed',
+            `Error during operation: can't ${op === '/' ? 'divide' : 'compute the remainder of a division'} by zero.`,
+            expr.right.range,
+            expr.range,
+          );
           return UNKNOWN;
         }
         return markIf(op === '/' ? a / b : a % b, marked);
@@ -591,9 +575,7 @@ class Evaluation {
   private tryOrCan(expr: FunctionCallExpr, ctx: Context): Value {
     const isCan = expr.name === 'can';
     if (expr.args.length === 0 || (isCan && expr.args.length > 1) || expr.expandFinal) {
-      const detail = isCan
-        ? 'Function "can" expects 1 argument(s): can(expression).'
-        : 'Function "try" expects at least 1 argument(s): try(expressions...).';
+      const detail = isCan ? 'Function "can" expects 1 argument(s): can(expression).' : 'Function "try" expects at least 1 argument(s): try(expressions...).';
       return expr.args.length === 0 || expr.expandFinal
         ? this.error('Not enough function arguments', detail, expr.closeParenRange, expr.range)
         : this.error('Too many function arguments', detail, expr.args[1].range, expr.range);
@@ -694,13 +676,8 @@ class Evaluation {
     } catch (e) {
       if (!(e instanceof FunctionError)) throw e;
       if (e.arg !== undefined && e.arg < args.length) {
-        const param = e.arg < fn.params.length ? fn.params[e.arg] : fn.variadic ?? fn.params[fn.params.length - 1];
-        return this.error(
-          'Invalid function argument',
-          `Invalid value for "${param.name}" parameter: ${e.message}.`,
-          ranges[e.arg],
-          expr.range,
-        );
+        const param = e.arg < fn.params.length ? fn.params[e.arg] : (fn.variadic ?? fn.params[fn.params.length - 1]);
+        return this.error('Invalid function argument', `Invalid value for "${param.name}" parameter: ${e.message}.`, ranges[e.arg], expr.range);
       }
       return this.error('Error in function call', `Call to function "${expr.name}" failed: ${e.message}.`, expr.range);
     }
@@ -736,4 +713,3 @@ function equality(a: Value, b: Value): boolean | undefined {
   }
   return valueEquals(a, b);
 }
-

@@ -237,10 +237,27 @@ function spaceRange(l: Layout, start: number, end: number): void {
 }
 
 const NEGATION_BEFORE: ReadonlySet<number> = new Set<number>([
-  T.OParen, T.OBrace, T.OBrack, T.Equal, T.Colon, T.Comma, T.Question,
-  T.Plus, T.Star, T.Slash, T.Percent, T.Minus,
-  T.EqualOp, T.NotEqual, T.GreaterThan, T.GreaterThanEq, T.LessThan, T.LessThanEq,
-  T.And, T.Or, T.Bang,
+  T.OParen,
+  T.OBrace,
+  T.OBrack,
+  T.Equal,
+  T.Colon,
+  T.Comma,
+  T.Question,
+  T.Plus,
+  T.Star,
+  T.Slash,
+  T.Percent,
+  T.Minus,
+  T.EqualOp,
+  T.NotEqual,
+  T.GreaterThan,
+  T.GreaterThanEq,
+  T.LessThan,
+  T.LessThanEq,
+  T.And,
+  T.Or,
+  T.Bang,
 ]);
 
 /** `in` after an identifier: the keyword of a for expression. */
@@ -261,8 +278,16 @@ function spaceAfter(l: Layout, subject: number, before: number, after: number): 
   if (s === T.Dot || a === T.Dot) return false;
   if (a === T.Comma || a === T.Ellipsis) return false;
   if (s === T.Comma) return true;
-  if (s === T.QuotedLit || s === T.StringLit || s === T.OQuote || s === T.OHeredoc ||
-    a === T.QuotedLit || a === T.StringLit || a === T.CQuote || a === T.CHeredoc) {
+  if (
+    s === T.QuotedLit ||
+    s === T.StringLit ||
+    s === T.OQuote ||
+    s === T.OHeredoc ||
+    a === T.QuotedLit ||
+    a === T.StringLit ||
+    a === T.CQuote ||
+    a === T.CHeredoc
+  ) {
     return false; // inside templates
   }
   if (isInKeyword(l, subject, before)) return true; // `in [foo]`, not an index

@@ -164,9 +164,7 @@ function isScopeTraversal(e: Expression): boolean {
         continue;
       case 'Index': {
         const k = e.key;
-        const literalKey =
-          k.kind === 'Literal' ||
-          (k.kind === 'Template' && k.parts.length === 1 && k.parts[0].kind === 'Literal');
+        const literalKey = k.kind === 'Literal' || (k.kind === 'Template' && k.parts.length === 1 && k.parts[0].kind === 'Literal');
         if (!literalKey) return false;
         e = e.collection;
         continue;

@@ -64,13 +64,7 @@ export class FileBodyNode extends Node implements A.Body {
   declare readonly kind: 'Body';
   declare readonly items: readonly A.BodyItem[];
   declare readonly file: { readonly filename: string; readonly source: string };
-  constructor(
-    at: SourcePositions,
-    start: number,
-    end: number,
-    items: readonly A.BodyItem[],
-    file: { readonly filename: string; readonly source: string },
-  ) {
+  constructor(at: SourcePositions, start: number, end: number, items: readonly A.BodyItem[], file: { readonly filename: string; readonly source: string }) {
     super();
     this.#at = at;
     this.#start = start;
@@ -166,16 +160,7 @@ export class BlockNode extends Node implements A.Block {
   declare readonly type: string;
   declare readonly labels: readonly A.BlockLabel[];
   declare readonly body: A.Body;
-  constructor(
-    at: SourcePositions,
-    start: number,
-    end: number,
-    type: string,
-    labels: readonly A.BlockLabel[],
-    body: A.Body,
-    open: number,
-    close: number,
-  ) {
+  constructor(at: SourcePositions, start: number, end: number, type: string, labels: readonly A.BlockLabel[], body: A.Body, open: number, close: number) {
     super();
     this.#at = at;
     this.#start = start;
@@ -338,14 +323,7 @@ export class TemplateIfNode extends Node implements A.TemplateIfDirective {
   declare readonly condition: A.Expression;
   declare readonly then: A.TemplateExpr;
   declare readonly else: A.TemplateExpr | undefined;
-  constructor(
-    at: SourcePositions,
-    start: number,
-    end: number,
-    condition: A.Expression,
-    then: A.TemplateExpr,
-    otherwise?: A.TemplateExpr,
-  ) {
+  constructor(at: SourcePositions, start: number, end: number, condition: A.Expression, then: A.TemplateExpr, otherwise?: A.TemplateExpr) {
     super();
     this.#at = at;
     this.#start = start;
@@ -377,15 +355,7 @@ export class TemplateForNode extends Node implements A.TemplateForDirective {
   declare readonly valueVar: string;
   declare readonly collection: A.Expression;
   declare readonly body: A.TemplateExpr;
-  constructor(
-    at: SourcePositions,
-    start: number,
-    end: number,
-    keyVar: string | undefined,
-    valueVar: string,
-    collection: A.Expression,
-    body: A.TemplateExpr,
-  ) {
+  constructor(at: SourcePositions, start: number, end: number, keyVar: string | undefined, valueVar: string, collection: A.Expression, body: A.TemplateExpr) {
     super();
     this.#at = at;
     this.#start = start;
@@ -730,15 +700,7 @@ export class BinaryNode extends Node implements A.BinaryExpr {
   declare readonly op: A.BinaryOp;
   declare readonly left: A.Expression;
   declare readonly right: A.Expression;
-  constructor(
-    at: SourcePositions,
-    start: number,
-    end: number,
-    op: A.BinaryOp,
-    left: A.Expression,
-    right: A.Expression,
-    opStart: number,
-  ) {
+  constructor(at: SourcePositions, start: number, end: number, op: A.BinaryOp, left: A.Expression, right: A.Expression, opStart: number) {
     super();
     this.#at = at;
     this.#start = start;
@@ -774,14 +736,7 @@ export class ConditionalNode extends Node implements A.ConditionalExpr {
   declare readonly condition: A.Expression;
   declare readonly trueExpr: A.Expression;
   declare readonly falseExpr: A.Expression;
-  constructor(
-    at: SourcePositions,
-    start: number,
-    end: number,
-    condition: A.Expression,
-    trueExpr: A.Expression,
-    falseExpr: A.Expression,
-  ) {
+  constructor(at: SourcePositions, start: number, end: number, condition: A.Expression, trueExpr: A.Expression, falseExpr: A.Expression) {
     super();
     this.#at = at;
     this.#start = start;

@@ -236,9 +236,7 @@ export abstract class ParserCore {
   protected error(summary: string, detail: string, subject: Range, context?: Range): void {
     if (this.quiet) return;
     this.quiet = true;
-    const d: Diagnostic = context === undefined
-      ? { severity: 'error', summary, detail, subject }
-      : { severity: 'error', summary, detail, subject, context };
+    const d: Diagnostic = context === undefined ? { severity: 'error', summary, detail, subject } : { severity: 'error', summary, detail, subject, context };
     this.diags.push(d);
   }
 
@@ -358,5 +356,4 @@ export abstract class ParserCore {
       else if (ty === T.Equal && depth === 0) return false;
     }
   }
-
 }

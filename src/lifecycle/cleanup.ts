@@ -15,21 +15,30 @@ export interface CleanupResult {
 }
 
 /** Deletes leftovers named `prefix*` in the given workspaces: VMs first (they hold the volumes), then volumes, then networks. */
-export async function removeDrillLeftovers(provider: Provider, workspaces: readonly string[], prefix: string, onRemoved?: (kind: string, name: string) => void): Promise<CleanupResult> {
+export async function removeDrillLeftovers(
+  provider: Provider,
+  workspaces: readonly string[],
+  prefix: string,
+  onRemoved?: (kind: string, name: string) => void,
+): Promise<CleanupResult> {
   const removed = { vms: [] as string[], volumes: [] as string[], networks: [] as string[] };
   for (const ws of workspaces) {
     const vms = (await provider.list('vm', ws)).filter((v) => v.name.startsWith(prefix));
-    await Promise.all(vms.map(async (v) => {
-      await provider.delete('vm', ws, v.id, { missingOk: true });
-      removed.vms.push(v.name);
-      onRemoved?.('vm', v.name);
-    }));
+    await Promise.all(
+      vms.map(async (v) => {
+        await provider.delete('vm', ws, v.id, { missingOk: true });
+        removed.vms.push(v.name);
+        onRemoved?.('vm', v.name);
+      }),
+    );
     const volumes = (await provider.list('volume', ws)).filter((v) => v.name.startsWith(prefix));
-    await Promise.all(volumes.map(async (v) => {
-      await provider.delete('volume', ws, v.id, { missingOk: true });
-      removed.volumes.push(v.name);
-      onRemoved?.('volume', v.name);
-    }));
+    await Promise.all(
+      volumes.map(async (v) => {
+        await provider.delete('volume', ws, v.id, { missingOk: true });
+        removed.volumes.push(v.name);
+        onRemoved?.('volume', v.name);
+      }),
+    );
     const networks = (await provider.list('network', ws)).filter((n) => n.name.startsWith(prefix));
     for (const n of networks) {
       await provider.delete('network', ws, n.id, { missingOk: true });
@@ -61,7 +70,11 @@ export async function runCleanup(dr: DrSession): Promise<{ result: CleanupResult
     if (stateName(site.actor.getSnapshot()) === 'cleaning-up') site.actor.send({ type: 'CLEANED' });
     await site.stop();
   }
-  channel.log.emit({ name: 'DRILL_CLEANUP_COMPLETED', subject: 'cleanup', message: `removed ${result.removed.vms.length} VM(s), ${result.removed.volumes.length} volume(s), ${result.removed.networks.length} network(s)` });
+  channel.log.emit({
+    name: 'DRILL_CLEANUP_COMPLETED',
+    subject: 'cleanup',
+    message: `removed ${result.removed.vms.length} VM(s), ${result.removed.volumes.length} volume(s), ${result.removed.networks.length} network(s)`,
+  });
   await dr.state.commit();
   await channel.close();
   const recordFile = writeRunRecord(dr, run, { run, kind: 'cleanup', removed: result.removed, events: channel.log.count });

@@ -61,10 +61,17 @@ export async function runDeclarativeMoves(inp: DeclarativeMoveInputs): Promise<D
     let move: MoveOutcome | undefined;
     let error: string | undefined;
     if (rb.mode !== 'record-only') {
-      emit({ type: 'log', level: 'info', message: `drctl will ${rb.kind === 'failover' ? 'fail over' : 'fail back'} from ${rb.from} to ${rb.to}${rb.plan ? ` (${rb.plan})` : ''}` });
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `drctl will ${rb.kind === 'failover' ? 'fail over' : 'fail back'} from ${rb.from} to ${rb.to}${rb.plan ? ` (${rb.plan})` : ''}`,
+      });
       try {
         move = await runMove(dr, { kind: rb.kind, plan: rb.plan, expect: { from: rb.from, to: rb.to }, signal: inp.signal });
-        if (!move.ok) error = move.record ? `${rb.kind} ${move.record.outcome}: ${move.record.failures.join('; ') || 'see the run record'}` : (move.message ?? `${rb.kind} did not complete`);
+        if (!move.ok)
+          error = move.record
+            ? `${rb.kind} ${move.record.outcome}: ${move.record.failures.join('; ') || 'see the run record'}`
+            : (move.message ?? `${rb.kind} did not complete`);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         error = e.message;
@@ -81,7 +88,11 @@ export async function runDeclarativeMoves(inp: DeclarativeMoveInputs): Promise<D
       const commit = await session.commit();
       emit({ type: 'state.persisted', serial: commit.serial, changed: commit.written });
     } else {
-      emit({ type: 'log', level: 'error', message: `${rb.kind} ${rb.from} → ${rb.to} did not complete: ${error}. The roles in state are unchanged; fix the cause and apply again.` });
+      emit({
+        type: 'log',
+        level: 'error',
+        message: `${rb.kind} ${rb.from} → ${rb.to} did not complete: ${error}. The roles in state are unchanged; fix the cause and apply again.`,
+      });
     }
     results.push({ runbook: rb, ok, ...(move ? { move } : {}), ...(error ? { error } : {}), rolesRecorded: ok });
   }

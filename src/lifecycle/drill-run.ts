@@ -34,7 +34,13 @@ export interface DrillRecord {
   readonly startedAt: string;
   readonly endedAt: string;
   readonly groups: readonly { readonly name: string; readonly seconds: number; readonly postCheck?: { readonly ok: boolean; readonly output: string } }[];
-  readonly rto: { readonly achievedSeconds?: number; readonly achievedModelSeconds?: number; readonly predictedSeconds: number; readonly targetSeconds?: number; readonly met?: boolean };
+  readonly rto: {
+    readonly achievedSeconds?: number;
+    readonly achievedModelSeconds?: number;
+    readonly predictedSeconds: number;
+    readonly targetSeconds?: number;
+    readonly met?: boolean;
+  };
   readonly cleanup: { readonly vms: number; readonly volumes: number; readonly networks: number };
   readonly events: { readonly file: string; readonly count: number };
   readonly runbook: Runbook;
@@ -70,8 +76,22 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   const prefix = `${DRILL_PREFIX}${chosen.name}`.slice(0, 24);
   const run = newRunId('drill', wall());
   const cache: GroupCache = new Map();
-  const vgs = planVolumeGroups(config, plan.groups.flatMap((g) => g.vms));
-  const runbook = makeRunbook({ kind: 'drill', run, config, plan, from: site.actor.getSnapshot().context.active, to: at, unplanned: false, resuming: false, parallelism: dr.parallelism, replication: vgs.map((v) => ({ volumeGroup: v, state: 'clone' })) });
+  const vgs = planVolumeGroups(
+    config,
+    plan.groups.flatMap((g) => g.vms),
+  );
+  const runbook = makeRunbook({
+    kind: 'drill',
+    run,
+    config,
+    plan,
+    from: site.actor.getSnapshot().context.active,
+    to: at,
+    unplanned: false,
+    resuming: false,
+    parallelism: dr.parallelism,
+    replication: vgs.map((v) => ({ volumeGroup: v, state: 'clone' })),
+  });
   if (opts.approve && !(await opts.approve(runbook))) {
     await site.stop();
     return { cancelled: true };
@@ -136,7 +156,9 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
             const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);
             emit({ name: 'VM_BOOTUP_STARTED', subject: vm, message: `booting the clone of ${vm} on the ${network} network` });
             try {
-              await provider.create('vm', ws, vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }), { timeoutMs: realMs(g.timeoutSeconds ?? 3600) });
+              await provider.create('vm', ws, vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }), {
+                timeoutMs: realMs(g.timeoutSeconds ?? 3600),
+              });
             } catch (e) {
               emit({ name: 'VM_BOOTUP_FAILED', subject: vm, message: `${vm}: ${e instanceof Error ? e.message : String(e)}` });
               throw e;
@@ -149,7 +171,11 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
         if (g.postCheck) {
           const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
           postCheck = { ok: r.ok, output: r.output.slice(-2000) };
-          emit({ name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED', subject: `group ${g.name}`, message: `post_check ${g.postCheck}${r.ok ? ' passed' : ` failed: ${r.reason}`}` });
+          emit({
+            name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED',
+            subject: `group ${g.name}`,
+            message: `post_check ${g.postCheck}${r.ok ? ' passed' : ` failed: ${r.reason}`}`,
+          });
           if (!r.ok) throw new Error(`post_check of group ${g.name} failed: ${r.reason}`);
         }
         if (g.manual) emit({ name: 'MANUAL_STEP', subject: `group ${g.name}`, message: `(drill: not performed) ${g.manual}` });
@@ -169,9 +195,15 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
       cleaned = { vms: r.removed.vms.length, volumes: r.removed.volumes.length, networks: r.removed.networks.length };
     }),
   };
-  const lc = startLifecycle(drillMachine.provide({ actors }), key, session, { drill: chosen.name, limitMs: realMs(chosen.drill?.cleanupAfterSeconds ?? 4 * 3600) }, {
-    onTransition: (k, a, b) => emit({ name: 'machine.transition', subject: k, message: `${k}: ${a || '(new)'} → ${b}` }),
-  });
+  const lc = startLifecycle(
+    drillMachine.provide({ actors }),
+    key,
+    session,
+    { drill: chosen.name, limitMs: realMs(chosen.drill?.cleanupAfterSeconds ?? 4 * 3600) },
+    {
+      onTransition: (k, a, b) => emit({ name: 'machine.transition', subject: k, message: `${k}: ${a || '(new)'} → ${b}` }),
+    },
+  );
   const onAbort = () => lc.actor.send({ type: 'CANCEL' });
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
@@ -188,8 +220,16 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   else site.actor.send({ type: 'DRILL_ENDED' });
   if (cleanOk) site.actor.send({ type: 'CLEANED' });
   else site.actor.send({ type: 'STEP_FAILED', event: 'DRILL_CLEANUP_FAILED', step: 'cleanup', message: 'drill leftovers remain' });
-  emit({ name: cleanOk ? 'DRILL_CLEANUP_COMPLETED' : 'DRILL_CLEANUP_FAILED', subject: key, message: cleanOk ? `removed ${cleaned.vms} VM(s), ${cleaned.volumes} clone(s), ${cleaned.networks} test network(s)` : 'cleanup failed: run drctl cleanup' });
-  emit({ name: outcome === 'passed' ? 'DRILL_COMPLETED' : 'DRILL_FAILED', subject: key, message: outcome === 'passed' ? `drill passed` : `drill ${outcome}${ctx.failure ? `: ${ctx.failure.message}` : ''}` });
+  emit({
+    name: cleanOk ? 'DRILL_CLEANUP_COMPLETED' : 'DRILL_CLEANUP_FAILED',
+    subject: key,
+    message: cleanOk ? `removed ${cleaned.vms} VM(s), ${cleaned.volumes} clone(s), ${cleaned.networks} test network(s)` : 'cleanup failed: run drctl cleanup',
+  });
+  emit({
+    name: outcome === 'passed' ? 'DRILL_COMPLETED' : 'DRILL_FAILED',
+    subject: key,
+    message: outcome === 'passed' ? `drill passed` : `drill ${outcome}${ctx.failure ? `: ${ctx.failure.message}` : ''}`,
+  });
   await lc.stop();
   if (cleanOk) await session.setLifecycle(key, undefined);
   await site.stop();
@@ -209,7 +249,13 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
     startedAt: new Date(wall().getTime() - (dr.ctx.now() - t0)).toISOString(),
     endedAt: wall().toISOString(),
     groups: groupsDone,
-    rto: { achievedSeconds, achievedModelSeconds, predictedSeconds: runbook.predictedSeconds, targetSeconds: target, ...(achievedModelSeconds !== undefined && target !== undefined ? { met: achievedModelSeconds <= target } : {}) },
+    rto: {
+      achievedSeconds,
+      achievedModelSeconds,
+      predictedSeconds: runbook.predictedSeconds,
+      targetSeconds: target,
+      ...(achievedModelSeconds !== undefined && target !== undefined ? { met: achievedModelSeconds <= target } : {}),
+    },
     cleanup: cleaned,
     events: { file: channel.log.file, count: channel.log.count },
     runbook,

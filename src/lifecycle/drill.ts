@@ -27,7 +27,12 @@ const cancel = {
 };
 
 const overTime = {
-  limit: { target: 'cleaning' as const, actions: assign<DrillContext, DrillEvent, undefined, DrillEvent, never>({ failure: ({ context }) => ({ step: 'limit', message: `the drill ran past its ${Math.round(context.limitMs / 1000)}s limit` }) }) },
+  limit: {
+    target: 'cleaning' as const,
+    actions: assign<DrillContext, DrillEvent, undefined, DrillEvent, never>({
+      failure: ({ context }) => ({ step: 'limit', message: `the drill ran past its ${Math.round(context.limitMs / 1000)}s limit` }),
+    }),
+  },
 };
 
 export const drillMachine = setup({

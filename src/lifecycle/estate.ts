@@ -20,7 +20,8 @@ export function choosePlan(config: DrConfig, name?: string): RecoveryPlan {
   }
   const plans = [...config.recoveryPlans.values()];
   if (plans.length === 0) throw new UserError('The configuration has no recovery_plan: a DR run needs one to know the boot order.');
-  if (plans.length > 1) throw new UserError(`The configuration has ${plans.length} recovery plans; choose one with --plan.`, [`Plans: ${plans.map((p) => p.name).join(', ')}.`]);
+  if (plans.length > 1)
+    throw new UserError(`The configuration has ${plans.length} recovery plans; choose one with --plan.`, [`Plans: ${plans.map((p) => p.name).join(', ')}.`]);
   return plans[0];
 }
 
@@ -49,7 +50,14 @@ export type GroupCache = Map<string, string>;
  * side is found through its volumes (`aux_<volume name>`), so it is found even when the primary
  * site does not answer.
  */
-export async function groupAt(provider: Provider, config: DrConfig, state: EstateState, vg: string, site: string, cache?: GroupCache): Promise<VolumeGroupState> {
+export async function groupAt(
+  provider: Provider,
+  config: DrConfig,
+  state: EstateState,
+  vg: string,
+  site: string,
+  cache?: GroupCache,
+): Promise<VolumeGroupState> {
   const r = requireResource(state, vg);
   const primarySite = typeof r.attributes.site === 'string' ? r.attributes.site : '';
   const ws = workspaceOf(config, site);
@@ -69,13 +77,27 @@ export async function groupAt(provider: Provider, config: DrConfig, state: Estat
   return g;
 }
 
-export async function replicationAt(provider: Provider, config: DrConfig, state: EstateState, vg: string, site: string, cache?: GroupCache): Promise<{ group: VolumeGroupState; status: ReplicationStatus }> {
+export async function replicationAt(
+  provider: Provider,
+  config: DrConfig,
+  state: EstateState,
+  vg: string,
+  site: string,
+  cache?: GroupCache,
+): Promise<{ group: VolumeGroupState; status: ReplicationStatus }> {
   const group = await groupAt(provider, config, state, vg, site, cache);
   return { group, status: await provider.replicationStatus(workspaceOf(config, site), group.id) };
 }
 
 /** The spec of a VM as created at another site: same shape, that site's networks and volumes. */
-export function vmSpecAt(config: DrConfig, state: EstateState, vm: string, site: string, volumeIds: readonly string[], opts: { name?: string; networkIds?: readonly string[] } = {}): VmSpec {
+export function vmSpecAt(
+  config: DrConfig,
+  state: EstateState,
+  vm: string,
+  site: string,
+  volumeIds: readonly string[],
+  opts: { name?: string; networkIds?: readonly string[] } = {},
+): VmSpec {
   const r = requireResource(state, vm);
   return vmSpec(vm, r.attributes, { site, lookup: (a) => state.resource(a), volumeIds, name: opts.name, networkIds: opts.networkIds });
 }

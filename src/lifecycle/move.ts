@@ -30,7 +30,8 @@ export async function runMove(dr: DrSession, opts: MoveOptions): Promise<MoveOut
   startWorkgroups(run);
 
   // The site lifecycle takes the move on: a new one, a retry, or one accepted as it stands.
-  if (!run.resuming) siteSend(run, opts.kind === 'failover' ? { type: 'FAILOVER', to: run.to, run: run.runId, unplanned: run.unplanned } : { type: 'FAILBACK', run: run.runId });
+  if (!run.resuming)
+    siteSend(run, opts.kind === 'failover' ? { type: 'FAILOVER', to: run.to, run: run.runId, unplanned: run.unplanned } : { type: 'FAILBACK', run: run.runId });
   else if (run.siteState === 'needs-attention') {
     if (opts.forcePast) {
       siteSend(run, { type: 'FORCE', run: run.runId });

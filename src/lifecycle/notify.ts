@@ -36,7 +36,12 @@ export function webhookNotifier(targets: readonly Pick<Notification, 'webhook' |
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, base * 2 ** (i - 1)));
       try {
-        const res = await post(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
+        const res = await post(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+        });
         if (res.ok) {
           counts.delivered++;
           return;

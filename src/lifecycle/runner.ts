@@ -33,7 +33,13 @@ export function stateName(snapshot: { readonly value: unknown }): string {
   return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
 }
 
-export function startLifecycle<L extends AnyActorLogic>(logic: L, key: string, store: LifecycleStore, input: InputFrom<L>, opts: StartOptions = {}): Lifecycle<L> {
+export function startLifecycle<L extends AnyActorLogic>(
+  logic: L,
+  key: string,
+  store: LifecycleStore,
+  input: InputFrom<L>,
+  opts: StartOptions = {},
+): Lifecycle<L> {
   const saved = store.lifecycle(key);
   const create = createActor as unknown as (l: L, o: object) => Actor<L>;
   const actor = saved !== undefined ? create(logic, { snapshot: saved }) : create(logic, { input });
@@ -46,9 +52,11 @@ export function startLifecycle<L extends AnyActorLogic>(logic: L, key: string, s
     clearImmediate(due);
     due = undefined;
     const snap = actor.getPersistedSnapshot();
-    chain = chain.then(() => store.setLifecycle(key, snap)).catch((e) => {
-      failed ??= e;
-    });
+    chain = chain
+      .then(() => store.setLifecycle(key, snap))
+      .catch((e) => {
+        failed ??= e;
+      });
   };
   const persist = () => {
     due ??= setImmediate(persistNow);

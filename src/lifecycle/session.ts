@@ -54,7 +54,8 @@ export function openRunChannel(dr: DrSession, run: string): RunChannel {
   const wall = dr.ctx.wall ?? (() => new Date());
   let log: EventLog | undefined;
   const notifier = webhookNotifier([...dr.config.notifications.values()], {
-    onGiveUp: (url, error) => log?.emit({ name: 'run.step', severity: 'warning', subject: 'notification', message: `webhook ${url} gave up: ${error} (the run goes on)` }),
+    onGiveUp: (url, error) =>
+      log?.emit({ name: 'run.step', severity: 'warning', subject: 'notification', message: `webhook ${url} gave up: ${error} (the run goes on)` }),
   });
   const sinks: DrEventSink[] = [notifier];
   if (dr.ctx.drSink) sinks.push(dr.ctx.drSink);

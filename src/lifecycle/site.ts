@@ -69,13 +69,21 @@ export const siteMachine = setup({
       on: {
         REPLICATION_OK: 'replicating',
         // An unplanned failover does not need healthy replication: the active site is gone.
-        FAILOVER: { guard: 'targetIsStandby', target: 'failing-over', actions: assign({ run: ({ event }) => event.run, unplanned: ({ event }) => event.unplanned === true }) },
+        FAILOVER: {
+          guard: 'targetIsStandby',
+          target: 'failing-over',
+          actions: assign({ run: ({ event }) => event.run, unplanned: ({ event }) => event.unplanned === true }),
+        },
       },
     },
     replicating: {
       on: {
         REPLICATION_LOST: 'ready',
-        FAILOVER: { guard: 'targetIsStandby', target: 'failing-over', actions: assign({ run: ({ event }) => event.run, unplanned: ({ event }) => event.unplanned === true }) },
+        FAILOVER: {
+          guard: 'targetIsStandby',
+          target: 'failing-over',
+          actions: assign({ run: ({ event }) => event.run, unplanned: ({ event }) => event.unplanned === true }),
+        },
         DRILL: { target: 'drilling', actions: assign({ run: ({ event }) => event.run }) },
       },
     },

@@ -43,13 +43,21 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
     message: `site lifecycle ${siteState}; production at ${active}`,
   });
   const vms = [...config.vms.values()];
-  for (const vg of planVolumeGroups(config, vms.map((v) => v.address))) {
+  for (const vg of planVolumeGroups(
+    config,
+    vms.map((v) => v.address),
+  )) {
     const policy = config.replicationPolicies.get(config.volumeGroups.get(vg)?.policy ?? '');
     try {
       const { status } = await replicationAt(provider, config, state, vg, standby);
       const lag = status.lagSeconds ?? 0;
       const ok = status.replicationEnabled && status.state === 'consistent_copying' && (policy === undefined || lag <= policy.rpoSeconds);
-      checks.push({ name: 'replication', subject: vg, ok, message: `${status.state}, lag ${formatDuration(Math.round(lag))}${policy ? ` (RPO ${formatDuration(policy.rpoSeconds)})` : ''}` });
+      checks.push({
+        name: 'replication',
+        subject: vg,
+        ok,
+        message: `${status.state}, lag ${formatDuration(Math.round(lag))}${policy ? ` (RPO ${formatDuration(policy.rpoSeconds)})` : ''}`,
+      });
     } catch (e) {
       checks.push({ name: 'replication', subject: vg, ok: false, message: e instanceof Error ? e.message : String(e) });
     }
@@ -66,7 +74,9 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
       name: 'capacity',
       subject: standby,
       ok: dr.partners.includes(loc) && tooBig.length === 0,
-      message: dr.partners.includes(loc) ? `${standbyWs} (${loc}) is the replication partner; the estate needs ${cores} cores and ${memory} GB${tooBig.length ? `; too big for their host: ${tooBig.map((v) => v.address).join(', ')}` : ''}` : `${loc} is not a replication partner of ${dr.location} (partners: ${dr.partners.join(', ')})`,
+      message: dr.partners.includes(loc)
+        ? `${standbyWs} (${loc}) is the replication partner; the estate needs ${cores} cores and ${memory} GB${tooBig.length ? `; too big for their host: ${tooBig.map((v) => v.address).join(', ')}` : ''}`
+        : `${loc} is not a replication partner of ${dr.location} (partners: ${dr.partners.join(', ')})`,
     });
   } catch (e) {
     checks.push({ name: 'capacity', subject: standby, ok: false, message: e instanceof Error ? e.message : String(e) });
@@ -92,18 +102,29 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
   const tiers = [...new Set([...config.volumeGroups.values()].flatMap((g) => g.volumes.map((v) => v.tier)))].sort();
   const badTypes = types.filter((t) => !(t in MACHINE_TYPES));
   const badTiers = tiers.filter((t) => !(t in STORAGE_TIERS));
-  checks.push({ name: 'machine-types', subject: standby, ok: !badTypes.length && !badTiers.length, message: `machine types ${types.join(', ')}; tiers ${tiers.join(', ')}${badTypes.length || badTiers.length ? ` — unavailable: ${[...badTypes, ...badTiers].join(', ')}` : ''}` });
+  checks.push({
+    name: 'machine-types',
+    subject: standby,
+    ok: !badTypes.length && !badTiers.length,
+    message: `machine types ${types.join(', ')}; tiers ${tiers.join(', ')}${badTypes.length || badTiers.length ? ` — unavailable: ${[...badTypes, ...badTiers].join(', ')}` : ''}`,
+  });
   // Stale drill leftovers at either site.
   for (const site of [active, standby]) {
     const ws = workspaceOf(config, site);
     try {
       const [vols, machines, nets] = await Promise.all([provider.list('volume', ws), provider.list('vm', ws), provider.list('network', ws)]);
       const stale = [...vols, ...machines, ...nets].filter((x) => x.name.startsWith(DRILL_PREFIX)).map((x) => x.name);
-      checks.push({ name: 'stale-clones', subject: site, ok: stale.length === 0, message: stale.length ? `${stale.length} drill leftover(s): ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''} (run drctl cleanup)` : 'none' });
+      checks.push({
+        name: 'stale-clones',
+        subject: site,
+        ok: stale.length === 0,
+        message: stale.length
+          ? `${stale.length} drill leftover(s): ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''} (run drctl cleanup)`
+          : 'none',
+      });
     } catch (e) {
       checks.push({ name: 'stale-clones', subject: site, ok: false, message: e instanceof Error ? e.message : String(e) });
     }
   }
   return { ready: checks.every((c) => c.ok), active, standby, checks };
 }
-

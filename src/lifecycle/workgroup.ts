@@ -150,7 +150,11 @@ export const workgroupMachine = setup({
         bootTimeout: {
           target: 'boot-failed',
           actions: assign({
-            failure: ({ context }) => ({ event: 'VM_BOOTUP_FAILED' as const, step: 'boot' as const, message: `did not boot within ${Math.round(context.bootTimeoutMs / 1000)}s` }),
+            failure: ({ context }) => ({
+              event: 'VM_BOOTUP_FAILED' as const,
+              step: 'boot' as const,
+              message: `did not boot within ${Math.round(context.bootTimeoutMs / 1000)}s`,
+            }),
           }),
         },
       },
@@ -164,8 +168,16 @@ export const workgroupMachine = setup({
       },
     },
     // Error states: each names the failed step; RETRY runs that step again.
-    'shutdown-failed': { meta: { event: 'VM_SHUTDOWN_FAILED' }, tags: ['error'], on: { RETRY: { target: 'shutting-down', actions: assign({ failure: undefined }) } } },
-    'storage-failed': { meta: { event: 'VG_REVERSAL_FAILED' }, tags: ['error'], on: { RETRY: { target: 'storage-switching', actions: assign({ failure: undefined }) } } },
+    'shutdown-failed': {
+      meta: { event: 'VM_SHUTDOWN_FAILED' },
+      tags: ['error'],
+      on: { RETRY: { target: 'shutting-down', actions: assign({ failure: undefined }) } },
+    },
+    'storage-failed': {
+      meta: { event: 'VG_REVERSAL_FAILED' },
+      tags: ['error'],
+      on: { RETRY: { target: 'storage-switching', actions: assign({ failure: undefined }) } },
+    },
     'boot-failed': { meta: { event: 'VM_BOOTUP_FAILED' }, tags: ['error'], on: { RETRY: { target: 'booting', actions: assign({ failure: undefined }) } } },
   },
 });

@@ -56,12 +56,37 @@ export function declarativeRunbooks(config: DrConfig, state: RunbookState | null
   const plans = [...config.recoveryPlans.values()].sort((a, b) => (a.address < b.address ? -1 : 1));
   const plan = plans[0];
   if (!plan) {
-    return [{ kind, from, to, phases: [], predictedSeconds: 0, mode: 'record-only', note: note ?? 'the configuration has no recovery_plan: nothing to move; apply records the new roles' }];
+    return [
+      {
+        kind,
+        from,
+        to,
+        phases: [],
+        predictedSeconds: 0,
+        mode: 'record-only',
+        note: note ?? 'the configuration has no recovery_plan: nothing to move; apply records the new roles',
+      },
+    ];
   }
   if (plans.length > 1) note = [note, `${plans.length} recovery plans: following ${plan.address} (the first by name)`].filter(Boolean).join('; ');
   if (mode === 'record-only') return [{ kind, from, to, plan: plan.address, phases: [], predictedSeconds: 0, targetSeconds: plan.rtoSeconds, mode, note }];
-  const replication = planVolumeGroups(config, plan.groups.flatMap((g) => g.vms)).map((vg) => ({ volumeGroup: vg, state: 'read at apply' }));
-  const rb = makeRunbook({ kind, run: 'planned', config, plan, from, to, unplanned: false, resuming: mode === 'resume', parallelism, replication, resync: kind === 'failback' });
+  const replication = planVolumeGroups(
+    config,
+    plan.groups.flatMap((g) => g.vms),
+  ).map((vg) => ({ volumeGroup: vg, state: 'read at apply' }));
+  const rb = makeRunbook({
+    kind,
+    run: 'planned',
+    config,
+    plan,
+    from,
+    to,
+    unplanned: false,
+    resuming: mode === 'resume',
+    parallelism,
+    replication,
+    resync: kind === 'failback',
+  });
   return [
     {
       kind,

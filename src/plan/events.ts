@@ -21,7 +21,14 @@ export type EngineEvent =
   | (At & { readonly type: 'resource.skipped'; readonly address: string; readonly action: Action; readonly reason: string })
   | (At & { readonly type: 'state.persisted'; readonly serial: number; readonly changed: boolean })
   | (At & { readonly type: 'apply.interrupted'; readonly inFlight: number })
-  | (At & { readonly type: 'apply.done'; readonly succeeded: number; readonly failed: number; readonly skipped: number; readonly cancelled: number; readonly elapsedMs: number })
+  | (At & {
+      readonly type: 'apply.done';
+      readonly succeeded: number;
+      readonly failed: number;
+      readonly skipped: number;
+      readonly cancelled: number;
+      readonly elapsedMs: number;
+    })
   | (At & { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string });
 
 export type EngineEventType = EngineEvent['type'];

@@ -40,7 +40,12 @@ export function planToJson(plan: Plan): JsonObject {
     summary: { add: plan.summary.add, change: plan.summary.change, destroy: plan.summary.destroy, replace: plan.summary.replace },
     rto: plan.recovery.map((r) => ({ plan: r.plan, predicted_seconds: r.predictedSeconds, target_seconds: r.targetSeconds ?? null })),
     cost: { before_usd: plan.cost.beforeUsd, after_usd: plan.cost.afterUsd, delta_usd: plan.cost.deltaUsd },
-    diagnostics: plan.diagnostics.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail ?? null, range: (d.range as unknown as JsonValue) ?? null })),
+    diagnostics: plan.diagnostics.map((d) => ({
+      severity: d.severity,
+      summary: d.summary,
+      detail: d.detail ?? null,
+      range: (d.range as unknown as JsonValue) ?? null,
+    })),
     // Only present when the plan moves production (a site's role flipped).
     ...(plan.runbooks?.length
       ? {

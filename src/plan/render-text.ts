@@ -25,7 +25,13 @@ function usd(n: number): string {
 
 function literal(v: JsonValue | undefined, indent: string): string {
   if (v === undefined || v === null) return 'null';
-  if (typeof v === 'string') return v.includes('\n') ? `<<-EOT\n${v.split('\n').map((l) => `${indent}    ${l}`).join('\n')}\n${indent}EOT` : JSON.stringify(v);
+  if (typeof v === 'string')
+    return v.includes('\n')
+      ? `<<-EOT\n${v
+          .split('\n')
+          .map((l) => `${indent}    ${l}`)
+          .join('\n')}\n${indent}EOT`
+      : JSON.stringify(v);
   if (typeof v !== 'object') return String(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
@@ -50,7 +56,12 @@ function attributeLines(c: PlannedChange): Line[] {
   const before = c.before ?? {};
   const after = c.after ?? {};
   // A create or delete shows one side; thousands of them make up most large plans.
-  const keys = c.action === 'create' ? Object.keys(after).sort() : c.action === 'delete' ? Object.keys(before).sort() : [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const keys =
+    c.action === 'create'
+      ? Object.keys(after).sort()
+      : c.action === 'delete'
+        ? Object.keys(before).sort()
+        : [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   let width = 0;
   for (const k of keys) if (k.length > width) width = k.length;
   const sensitive = c.sensitiveAttributes.length ? new Set(c.sensitiveAttributes) : undefined;
@@ -132,7 +143,8 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   const s = plan.summary;
   out.push(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`);
   for (const r of plan.recovery) {
-    const target = r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
+    const target =
+      r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
     out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}`);
   }
   const sign = plan.cost.deltaUsd > 0 ? '+' : plan.cost.deltaUsd < 0 ? '-' : '±';
@@ -150,13 +162,16 @@ export function renderPlannedRunbook(rb: PlannedRunbook, color = false): string 
     lines.push(paint(C.bold, `drctl will record ${rb.to} as the active site (no move): ${rb.note ?? ''}`));
     return lines.join('\n');
   }
-  lines.push(paint(C.bold, `drctl will ${verb} from ${rb.from} to ${rb.to}${rb.plan ? ` following ${rb.plan}` : ''}${rb.mode === 'resume' ? ' (resuming)' : ''}:`));
+  lines.push(
+    paint(C.bold, `drctl will ${verb} from ${rb.from} to ${rb.to}${rb.plan ? ` following ${rb.plan}` : ''}${rb.mode === 'resume' ? ' (resuming)' : ''}:`),
+  );
   if (rb.note) lines.push(`  # ${rb.note}`);
   rb.phases.forEach((p, i) => {
     lines.push(`  ${i + 1}. ${p.name}${p.predictedSeconds ? ` (~${dur(p.predictedSeconds)})` : ''}`);
     for (const step of p.steps) lines.push(`       ${step}`);
   });
-  const target = rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ' (EXCEEDED)' : ''}`;
+  const target =
+    rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ' (EXCEEDED)' : ''}`;
   lines.push(`  Predicted RTO: ${dur(rb.predictedSeconds)}${target}`);
   lines.push(`  The sites' new roles are recorded in state once the ${rb.kind} succeeds.`);
   return lines.join('\n');

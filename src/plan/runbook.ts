@@ -64,7 +64,11 @@ export function makeRunbook(i: RunbookInput): Runbook {
       steps: reversed.map((g) => `${g.name}: ${g.vms.join(', ')}`),
       predictedSeconds: i.unplanned ? 0 : shutdown,
     });
-    phases.push({ name: `stop replication with access at ${i.to}`, steps: i.replication.map((r) => r.volumeGroup), predictedSeconds: prediction.storageSwitchSeconds });
+    phases.push({
+      name: `stop replication with access at ${i.to}`,
+      steps: i.replication.map((r) => r.volumeGroup),
+      predictedSeconds: prediction.storageSwitchSeconds,
+    });
   } else {
     phases.push({ name: `clone volumes at ${i.to}`, steps: i.replication.map((r) => r.volumeGroup), predictedSeconds: 45 });
   }
@@ -81,7 +85,8 @@ export function makeRunbook(i: RunbookInput): Runbook {
   if (!i.unplanned && i.kind === 'failover' && !i.resuming) {
     for (const r of i.replication) {
       if (r.state !== 'consistent_copying') blockers.push(`${r.volumeGroup}: replication is ${r.state}, not consistent_copying`);
-      else if (r.rpoSeconds !== undefined && (r.lagSeconds ?? 0) > r.rpoSeconds) blockers.push(`${r.volumeGroup}: lag ${formatDuration(Math.round(r.lagSeconds ?? 0))} exceeds the RPO of ${formatDuration(r.rpoSeconds)}`);
+      else if (r.rpoSeconds !== undefined && (r.lagSeconds ?? 0) > r.rpoSeconds)
+        blockers.push(`${r.volumeGroup}: lag ${formatDuration(Math.round(r.lagSeconds ?? 0))} exceeds the RPO of ${formatDuration(r.rpoSeconds)}`);
     }
   }
   return {
@@ -115,7 +120,9 @@ export function renderRunbook(rb: Runbook): string {
   });
   lines.push(`  Predicted duration: ${dur(rb.predictedSeconds)}${rb.targetSeconds !== undefined ? ` against an RTO of ${dur(rb.targetSeconds)}` : ''}`);
   for (const r of rb.replication) {
-    lines.push(`  Replication ${r.volumeGroup}: ${r.state}, lag ${r.lagSeconds === undefined ? 'unknown' : dur(r.lagSeconds)}${r.rpoSeconds !== undefined ? ` (RPO ${dur(r.rpoSeconds)})` : ''}`);
+    lines.push(
+      `  Replication ${r.volumeGroup}: ${r.state}, lag ${r.lagSeconds === undefined ? 'unknown' : dur(r.lagSeconds)}${r.rpoSeconds !== undefined ? ` (RPO ${dur(r.rpoSeconds)})` : ''}`,
+    );
   }
   if (rb.unplanned) lines.push(`  DATA-LOSS WINDOW: up to ${dur(rb.dataLossWindowSeconds)} of writes at ${rb.from} are not at ${rb.to}.`);
   for (const b of rb.blockers) lines.push(`  Blocked: ${b}`);

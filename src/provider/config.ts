@@ -96,10 +96,18 @@ export function providerConfigFromEnv(env: Env, base: Partial<ProviderConfig> = 
   const wsText = get('DRCTL_POWERVS_WORKSPACES');
   if (wsText) {
     const parsed: Record<string, WorkspaceRef> = { ...(workspaces ?? {}) };
-    for (const item of wsText.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of wsText
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const m = /^([^=]+)=([^@]+)(?:@(.+))?$/.exec(item);
       if (!m) {
-        diagnostics.push(errorDiag('Invalid provider setting', `DRCTL_POWERVS_WORKSPACES entry "${item}" must look like name=cloud-instance-id or name=cloud-instance-id@zone.`));
+        diagnostics.push(
+          errorDiag(
+            'Invalid provider setting',
+            `DRCTL_POWERVS_WORKSPACES entry "${item}" must look like name=cloud-instance-id or name=cloud-instance-id@zone.`,
+          ),
+        );
         continue;
       }
       parsed[m[1]] = m[3] ? { id: m[2], zone: m[3] } : { id: m[2] };
@@ -150,7 +158,10 @@ export function checkProviderConfig(c: Partial<ProviderConfig>): Diagnostic[] {
 }
 
 /** A configuration for the embedded simulator, with polling paced to its time scale. */
-export function providerConfigForSimulator(sim: { readonly url: string; readonly token: string; readonly timeScale: number }, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
+export function providerConfigForSimulator(
+  sim: { readonly url: string; readonly token: string; readonly timeScale: number },
+  overrides: Partial<ProviderConfig> = {},
+): ProviderConfig {
   const scale = sim.timeScale;
   return {
     endpoint: sim.url,

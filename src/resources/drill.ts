@@ -13,7 +13,10 @@ export function desiredDrill(d: Drill): DesiredResource {
       schedule: d.schedule,
       network: d.network,
       cleanup_after: formatDuration(d.cleanupAfterSeconds),
-      pass: clean({ max_rto: d.pass.maxRtoSeconds === undefined ? undefined : formatDuration(d.pass.maxRtoSeconds), require_post_checks: d.pass.requirePostChecks }),
+      pass: clean({
+        max_rto: d.pass.maxRtoSeconds === undefined ? undefined : formatDuration(d.pass.maxRtoSeconds),
+        require_post_checks: d.pass.requirePostChecks,
+      }),
     }),
     dependsOn: resourceDeps(d.dependsOn, [d.plan]),
     sensitiveAttributes: d.sensitive,

@@ -87,12 +87,19 @@ export function resourceDeps(deps: readonly string[], extra: readonly (string | 
  * that state already records for another address (a `moved` resource keeps its cloud name, so
  * a new block with the old name would otherwise take over the moved VM).
  */
-export async function createOrAdopt<K extends ResourceKind>(ctx: KindContext, kind: K, workspace: string, spec: Parameters<Provider['create']>[2] & { name: string }): Promise<Awaited<ReturnType<Provider['read']>>> {
+export async function createOrAdopt<K extends ResourceKind>(
+  ctx: KindContext,
+  kind: K,
+  workspace: string,
+  spec: Parameters<Provider['create']>[2] & { name: string },
+): Promise<Awaited<ReturnType<Provider['read']>>> {
   const create = () => ctx.provider.create(kind, workspace, spec as never, { timeoutMs: ctx.timeoutMs });
   const adopt = async (existing: Awaited<ReturnType<Provider['read']>> & { id: string }) => {
     const owner = ctx.ownerOf?.(existing.id);
     if (owner) {
-      throw new Error(`a ${kind} named "${spec.name}" already exists in ${workspace}, and it is ${owner} in state (renamed by a moved block?). Give this resource another name.`);
+      throw new Error(
+        `a ${kind} named "${spec.name}" already exists in ${workspace}, and it is ${owner} in state (renamed by a moved block?). Give this resource another name.`,
+      );
     }
     // What a failed create left behind (a VM that never booted) is not worth keeping: start over.
     if (kind === 'vm' && (existing as VmState).status === 'ERROR') {

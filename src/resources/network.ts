@@ -3,7 +3,18 @@
 import type { DrConfig, Network } from '../config/index.js';
 import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
 import type { NetworkSpec, NetworkState } from '../provider/index.js';
-import { clean, createOrAdopt, obj, resourceDeps, str, type Applied, type DesiredResource, type KindContext, type Observed, type RefreshContext } from './kind.js';
+import {
+  clean,
+  createOrAdopt,
+  obj,
+  resourceDeps,
+  str,
+  type Applied,
+  type DesiredResource,
+  type KindContext,
+  type Observed,
+  type RefreshContext,
+} from './kind.js';
 
 /** A network's type cannot change in place. */
 export const forceNew: readonly string[] = ['type'];
@@ -23,7 +34,10 @@ export function desiredNetwork(n: Network, config: DrConfig, workspaceOf: (site:
       test: n.test ? clean({ cidr: n.test.cidr, name: n.test.name, gateway: n.test.gateway }) : undefined,
       static_ips: Object.keys(n.staticIps).length ? { ...n.staticIps } : undefined,
     }),
-    dependsOn: resourceDeps(n.dependsOn, Object.keys(n.subnets).map((s) => (config.sites.has(`site.${s}`) ? `site.${s}` : undefined))),
+    dependsOn: resourceDeps(
+      n.dependsOn,
+      Object.keys(n.subnets).map((s) => (config.sites.has(`site.${s}`) ? `site.${s}` : undefined)),
+    ),
     sensitiveAttributes: n.sensitive,
   };
 }

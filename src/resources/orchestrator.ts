@@ -3,14 +3,29 @@
 import type { DrConfig, Orchestrator } from '../config/index.js';
 import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
 import type { VmSpec, VmState } from '../provider/index.js';
-import { clean, cloudName, createOrAdopt, num, obj, resourceDeps, str, type Applied, type DesiredResource, type KindContext, type Observed, type RefreshContext } from './kind.js';
+import {
+  clean,
+  cloudName,
+  createOrAdopt,
+  num,
+  obj,
+  resourceDeps,
+  str,
+  type Applied,
+  type DesiredResource,
+  type KindContext,
+  type Observed,
+  type RefreshContext,
+} from './kind.js';
 import { networkIdAt } from './network.js';
 
 export const forceNew: readonly string[] = ['site', 'workspace', 'machine_type', 'tier', 'standby_site'];
 
 /** The orchestrator VM needs an address: the first network (by name) with a subnet at its site. */
 export function orchestratorNetworkAt(config: DrConfig, site: string | undefined): string | undefined {
-  return site === undefined ? undefined : [...config.networks.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).find((n) => n.subnets[site.slice('site.'.length)])?.address;
+  return site === undefined
+    ? undefined
+    : [...config.networks.values()].sort((a, b) => (a.address < b.address ? -1 : 1)).find((n) => n.subnets[site.slice('site.'.length)])?.address;
 }
 
 export function desiredOrchestrator(o: Orchestrator, config: DrConfig, workspaceOf: (site: string) => string): DesiredResource {
@@ -55,7 +70,11 @@ export async function createOrchestrator(address: string, after: JsonObject, ctx
   const primary = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec)) as VmState;
   const cloud: Record<string, JsonValue> = { id: primary.id };
   if (after.standby_workspace) {
-    const standby = (await createOrAdopt(ctx, 'vm', str(after.standby_workspace), { ...spec, name: `${spec.name}-standby`, networkIds: networkAtSite(after.standby_network, after.standby_site) })) as VmState;
+    const standby = (await createOrAdopt(ctx, 'vm', str(after.standby_workspace), {
+      ...spec,
+      name: `${spec.name}-standby`,
+      networkIds: networkAtSite(after.standby_network, after.standby_site),
+    })) as VmState;
     cloud.standby_id = standby.id;
   }
   return { id: primary.id, cloud };
@@ -68,7 +87,8 @@ export async function updateOrchestrator(before: JsonObject, after: JsonObject, 
   if (before.memory_gb !== after.memory_gb) change.memoryGb = num(after.memory_gb);
   if (Object.keys(change).length) {
     await ctx.provider.update('vm', str(after.workspace), prior.id, change as never, { timeoutMs: ctx.timeoutMs });
-    if (typeof prior.cloud.standby_id === 'string') await ctx.provider.update('vm', str(after.standby_workspace), prior.cloud.standby_id, change as never, { timeoutMs: ctx.timeoutMs });
+    if (typeof prior.cloud.standby_id === 'string')
+      await ctx.provider.update('vm', str(after.standby_workspace), prior.cloud.standby_id, change as never, { timeoutMs: ctx.timeoutMs });
   }
   return prior;
 }

@@ -20,7 +20,10 @@ export function desiredRecoveryPlan(p: RecoveryPlan): DesiredResource {
         }),
       ),
     }),
-    dependsOn: resourceDeps(p.dependsOn, p.groups.flatMap((g) => g.vms)),
+    dependsOn: resourceDeps(
+      p.dependsOn,
+      p.groups.flatMap((g) => g.vms),
+    ),
     sensitiveAttributes: p.sensitive,
   };
 }

@@ -33,7 +33,8 @@ export function sitePair(config: DrConfig): SitePair {
   const sites = [...config.sites.values()];
   const active = sites.find((s) => s.role === 'active');
   const standby = sites.find((s) => s.address !== active?.address);
-  if (!active || !standby) throw new UserError('DR runs need two sites, one with role = "active".', ['Declare a site "home" (role = "active") and a site "dr" (role = "standby").']);
+  if (!active || !standby)
+    throw new UserError('DR runs need two sites, one with role = "active".', ['Declare a site "home" (role = "active") and a site "dr" (role = "standby").']);
   return { active: active.address, standby: standby.address };
 }
 

@@ -4,7 +4,20 @@
 import type { Vm } from '../config/index.js';
 import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
 import type { VmSpec, VmState } from '../provider/index.js';
-import { clean, cloudName, createOrAdopt, list, resourceDeps, siteKey, str, type Applied, type DesiredResource, type KindContext, type Observed, type RefreshContext } from './kind.js';
+import {
+  clean,
+  cloudName,
+  createOrAdopt,
+  list,
+  resourceDeps,
+  siteKey,
+  str,
+  type Applied,
+  type DesiredResource,
+  type KindContext,
+  type Observed,
+  type RefreshContext,
+} from './kind.js';
 import { networkIdAt } from './network.js';
 import { volumeIdsOf } from './volume-group.js';
 

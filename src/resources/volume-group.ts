@@ -4,7 +4,19 @@
 import type { DrConfig, VolumeGroup } from '../config/index.js';
 import type { JsonObject, StateResource } from '../state/index.js';
 import type { VolumeGroupState } from '../provider/index.js';
-import { createOrAdopt, cloudName, obj, num, resourceDeps, str, type Applied, type DesiredResource, type KindContext, type Observed, type RefreshContext } from './kind.js';
+import {
+  createOrAdopt,
+  cloudName,
+  obj,
+  num,
+  resourceDeps,
+  str,
+  type Applied,
+  type DesiredResource,
+  type KindContext,
+  type Observed,
+  type RefreshContext,
+} from './kind.js';
 import { createVolume, deleteVolume, resizeVolume } from './volume.js';
 
 /** A volume group cannot move between sites or workspaces in place. */
@@ -29,7 +41,12 @@ export function volumeGroupPlacement(config: DrConfig): VolumeGroupPlacement {
   return { site, users };
 }
 
-export function desiredVolumeGroup(g: VolumeGroup, placement: VolumeGroupPlacement, activeSite: string | undefined, workspaceOf: (site: string) => string): DesiredResource {
+export function desiredVolumeGroup(
+  g: VolumeGroup,
+  placement: VolumeGroupPlacement,
+  activeSite: string | undefined,
+  workspaceOf: (site: string) => string,
+): DesiredResource {
   const site = placement.site.get(g.address) ?? activeSite ?? '';
   return {
     address: g.address,
@@ -89,7 +106,9 @@ export async function updateVolumeGroup(address: string, before: JsonObject, aft
   }
   const keep = new Set(afterVols.map((v) => str(v.name)));
   const removed = Object.keys(volumeIds).filter((n) => !keep.has(n));
-  const membership = Object.entries(volumeIds).filter(([n]) => keep.has(n)).map(([, id]) => id);
+  const membership = Object.entries(volumeIds)
+    .filter(([n]) => keep.has(n))
+    .map(([, id]) => id);
   await ctx.provider.update('volume_group', workspace, prior.id, { volumeIds: membership }, { timeoutMs: ctx.timeoutMs });
   for (const n of removed) {
     await deleteVolume(ctx, workspace, volumeIds[n]);

@@ -18,7 +18,13 @@ export function auxVolumeName(group: string, volume: string): string {
 
 /** The provider spec of one entry of a volume group's `volumes` (state attributes). */
 export function volumeSpec(group: string, volume: JsonObject, shareable: boolean): VolumeSpec {
-  return { name: volumeName(group, str(volume.name)), sizeGb: num(volume.size_gb), tier: str(volume.tier) as VolumeSpec['tier'], replicationEnabled: true, shareable };
+  return {
+    name: volumeName(group, str(volume.name)),
+    sizeGb: num(volume.size_gb),
+    tier: str(volume.tier) as VolumeSpec['tier'],
+    replicationEnabled: true,
+    shareable,
+  };
 }
 
 export async function createVolume(ctx: KindContext, workspace: string, group: string, volume: JsonObject, shareable: boolean): Promise<string> {

@@ -92,7 +92,11 @@ async function ensureSimulatorWorkspace(url: string, token: string, w: { id: str
   return new Promise((resolve, reject) => {
     const req = http.request(
       new URL(`/admin/workspaces/${encodeURIComponent(w.id)}`, url),
-      { method: 'PUT', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'PUT',
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -100,11 +104,17 @@ async function ensureSimulatorWorkspace(url: string, token: string, w: { id: str
         res.on('end', () =>
           res.statusCode === 200
             ? resolve()
-            : reject(new UserError(`The simulator at ${url} refused workspace ${w.id} (${w.location}): HTTP ${res.statusCode} ${text}`, ['Stop that simulator, or give this site a workspace it can hold.'])),
+            : reject(
+                new UserError(`The simulator at ${url} refused workspace ${w.id} (${w.location}): HTTP ${res.statusCode} ${text}`, [
+                  'Stop that simulator, or give this site a workspace it can hold.',
+                ]),
+              ),
         );
       },
     );
-    req.on('error', (e) => reject(new UserError(`Cannot reach the simulator at ${url}: ${e.message}`, ['Is it still running? Its data directory says it is.'])));
+    req.on('error', (e) =>
+      reject(new UserError(`Cannot reach the simulator at ${url}: ${e.message}`, ['Is it still running? Its data directory says it is.'])),
+    );
     req.end(body);
   });
 }

@@ -5,7 +5,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigFs } from '../config/index.js';
-import { views, type ConsoleServices, type DashboardStatus, type DrillResult, type DrRequest, type RpoReading, type RunResult, type SiteStatus, type Sink } from '../tui/index.js';
+import {
+  views,
+  type ConsoleServices,
+  type DashboardStatus,
+  type DrillResult,
+  type DrRequest,
+  type RpoReading,
+  type RunResult,
+  type SiteStatus,
+  type Sink,
+} from '../tui/index.js';
 import { SITE_KEY } from '../resources/index.js';
 import type { DrContext, EngineContext } from './context.js';
 
@@ -26,7 +36,10 @@ function lifecycleValue(snapshot: unknown): string | undefined {
   if (!snapshot || typeof snapshot !== 'object') return undefined;
   const v = (snapshot as { value?: unknown }).value;
   if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') return Object.entries(v).map(([k, sub]) => `${k}.${typeof sub === 'string' ? sub : '…'}`).join(',');
+  if (v && typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, sub]) => `${k}.${typeof sub === 'string' ? sub : '…'}`)
+      .join(',');
   return undefined;
 }
 
@@ -48,7 +61,12 @@ export function lastDrill(runsDir: string): DrillResult | undefined {
       const mtime = fs.statSync(file).mtimeMs;
       const result = String(j.result ?? j.status ?? j.outcome ?? (j.passed === true ? 'passed' : j.passed === false ? 'failed' : 'unknown'));
       const rto = typeof j.rtoSeconds === 'number' ? j.rtoSeconds : typeof j.rto_seconds === 'number' ? j.rto_seconds : undefined;
-      const r: DrillResult = { name: String(j.drill ?? j.name ?? f.replace(/\.json$/, '')), result, at: typeof j.finishedAt === 'string' ? j.finishedAt : typeof j.at === 'string' ? j.at : new Date(mtime).toISOString(), rtoSeconds: rto };
+      const r: DrillResult = {
+        name: String(j.drill ?? j.name ?? f.replace(/\.json$/, '')),
+        result,
+        at: typeof j.finishedAt === 'string' ? j.finishedAt : typeof j.at === 'string' ? j.at : new Date(mtime).toISOString(),
+        rtoSeconds: rto,
+      };
       if (!best || mtime > best.mtime) best = { mtime, r };
     } catch {
       // A half-written or foreign file is not a drill record.
@@ -72,14 +90,21 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       const { loadForEngine } = await import('./config.js');
       const { statePathOf } = await import('./state-location.js');
       const problems: string[] = [];
-      const loaded = loadForEngine(ctx(() => undefined), opts.dir, []);
+      const loaded = loadForEngine(
+        ctx(() => undefined),
+        opts.dir,
+        [],
+      );
       const config = loaded.config;
       if (!config) {
         const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
         return { configDir: opts.dir, sites: [], volumeGroups: [], resources: 0, problems: errors.length ? errors : ['The configuration has errors.'] };
       }
       const { LocalFileBackend, readState, StateMissingError } = await import('../state/index.js');
-      const file = statePathOf(config, ctx(() => undefined));
+      const file = statePathOf(
+        config,
+        ctx(() => undefined),
+      );
       let state: Awaited<ReturnType<typeof readState>>['state'] | undefined;
       const backend = new LocalFileBackend(file);
       try {
@@ -139,7 +164,17 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       let pendingChanges: number | undefined;
       try {
         const { makePlan } = await import('../plan/index.js');
-        const plan = await makePlan({ config, state: state ?? null, refresh: false, destroy: false, targets: [], replace: [], parallelism: 10, drctlVersion: '', emit: () => undefined });
+        const plan = await makePlan({
+          config,
+          state: state ?? null,
+          refresh: false,
+          destroy: false,
+          targets: [],
+          replace: [],
+          parallelism: 10,
+          drctlVersion: '',
+          emit: () => undefined,
+        });
         pendingChanges = plan.changes.filter((c) => c.action !== 'no-op').length;
       } catch (e) {
         problems.push(`Plan: ${(e as Error).message}`);
@@ -209,7 +244,10 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
         const out = await drillService({ ...drOptions, signal, approve: async (rb) => (sink(runbookEvent(rb)), true) }, drCtx(sink, drEvent));
         const r = out.record;
         if (!r) return { ok: false, summary: out.cancelled ? 'Drill cancelled.' : failedToOpen(out.diagnostics) };
-        const rto = r.rto.achievedModelSeconds === undefined ? '' : ` RTO ${Math.round(r.rto.achievedModelSeconds)}s vs predicted ${Math.round(r.rto.predictedSeconds)}s.`;
+        const rto =
+          r.rto.achievedModelSeconds === undefined
+            ? ''
+            : ` RTO ${Math.round(r.rto.achievedModelSeconds)}s vs predicted ${Math.round(r.rto.predictedSeconds)}s.`;
         const summary = `Drill ${r.drill} ${r.outcome}${r.failure ? ` (${r.failure.step}: ${r.failure.message})` : ''}.${rto} Cleanup removed ${r.cleanup.vms} VM(s), ${r.cleanup.volumes} clone(s).`;
         sink(resultEvent(r.outcome === 'passed', summary, r.rto.achievedModelSeconds));
         return { ok: r.outcome === 'passed', summary, interrupted: r.outcome === 'cancelled' };
@@ -257,5 +295,10 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
 const short = (site: string) => site.replace(/^site\./, '');
 
 function failedToOpen(diagnostics: readonly { severity: string; summary: string }[]): string {
-  return diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary).join('; ') || 'The run did not start.';
+  return (
+    diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => d.summary)
+      .join('; ') || 'The run did not start.'
+  );
 }

@@ -83,7 +83,11 @@ export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promis
 }
 
 /** Opens a session for `operation`, runs `run` on it, and closes it. */
-async function withDrSession<T extends object>(opts: DrOpenOptions, ctx: DrContext, run: (dr: DrSession) => Promise<T>): Promise<Omit<DrOpened, 'dr'> & Partial<T>> {
+async function withDrSession<T extends object>(
+  opts: DrOpenOptions,
+  ctx: DrContext,
+  run: (dr: DrSession) => Promise<T>,
+): Promise<Omit<DrOpened, 'dr'> & Partial<T>> {
   const opened = await openDrSession(opts, ctx);
   if (!opened.dr) return { diagnostics: opened.diagnostics, sources: opened.sources } as Omit<DrOpened, 'dr'> & Partial<T>;
   try {
@@ -145,5 +149,7 @@ export interface VerifyOutcome extends Omit<DrOpened, 'dr'> {
 
 /** `drctl verify`: DR readiness, read-only (no lock). */
 export function verifyService(opts: DrRunOptions, ctx: DrContext): Promise<VerifyOutcome> {
-  return withDrSession({ ...opts, operation: 'verify', lock: false }, ctx, async (dr) => ({ report: await verifyEstate({ config: dr.config, state: dr.state, provider: dr.provider }) }));
+  return withDrSession({ ...opts, operation: 'verify', lock: false }, ctx, async (dr) => ({
+    report: await verifyEstate({ config: dr.config, state: dr.state, provider: dr.provider }),
+  }));
 }

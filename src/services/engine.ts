@@ -117,7 +117,9 @@ export function readPlanFile(file: string): Plan {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new UserError(`Cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, ['Make one with: drctl plan -out plan.bin']);
+    throw new UserError(`Cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, [
+      'Make one with: drctl plan -out plan.bin',
+    ]);
   }
   const decoded = decodePlanFile(bytes);
   if (!decoded.ok) throw new UserError(`${file} cannot be applied: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
@@ -147,15 +149,22 @@ export function checkPlanMatchesState(plan: Plan, session: StateSession, file: s
   if (plan.errored) throw new UserError(`${file} was made from a configuration with errors and cannot be applied.`);
   if (plan.state === null) {
     if (!empty) {
-      throw new UserError(`${file} was made when there was no state, but the state now holds ${session.resources.length} resources (serial ${session.serial}).`, ['The plan is stale: make a new one with drctl plan -out plan.bin']);
+      throw new UserError(
+        `${file} was made when there was no state, but the state now holds ${session.resources.length} resources (serial ${session.serial}).`,
+        ['The plan is stale: make a new one with drctl plan -out plan.bin'],
+      );
     }
     return;
   }
   if (plan.state.lineage !== session.lineage) {
-    throw new UserError(`${file} was made for a different state (lineage ${plan.state.lineage}); this state's lineage is ${session.lineage}.`, ['Apply it to the state it was made for, or make a new plan here.']);
+    throw new UserError(`${file} was made for a different state (lineage ${plan.state.lineage}); this state's lineage is ${session.lineage}.`, [
+      'Apply it to the state it was made for, or make a new plan here.',
+    ]);
   }
   if (plan.state.serial !== session.serial) {
-    throw new UserError(`${file} is stale: it was made at state serial ${plan.state.serial}, and the state is now at serial ${session.serial}.`, ['Something changed the state since the plan was made. Make a new plan with drctl plan -out plan.bin']);
+    throw new UserError(`${file} is stale: it was made at state serial ${plan.state.serial}, and the state is now at serial ${session.serial}.`, [
+      'Something changed the state since the plan was made. Make a new plan with drctl plan -out plan.bin',
+    ]);
   }
 }
 
@@ -199,7 +208,14 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
       checkPlanMatchesState(saved, session, opts.planFile!);
       plan = saved;
     } else {
-      const state: DrState = { serial: session.serial, lineage: session.lineage, drctlVersion: DRCTL_VERSION, resources: session.resources, lifecycles: session.lifecycles, outputs: {} };
+      const state: DrState = {
+        serial: session.serial,
+        lineage: session.lineage,
+        drctlVersion: DRCTL_VERSION,
+        resources: session.resources,
+        lifecycles: session.lifecycles,
+        outputs: {},
+      };
       plan = await makePlan(planInputs(opts, config, state, cloud.provider, parallelism, emit, diagnostics));
       if (opts.approve && hasChanges(plan) && !(await opts.approve(plan))) {
         return { plan, config, diagnostics, sources, cancelled: true };
@@ -215,7 +231,17 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     // Loaded only for a move (the lifecycle machines bring xstate), and directly: the lifecycle
     // facade would bring every DR run into the plan/apply fast bundle.
     const { runDeclarativeMoves } = await import('../lifecycle/declarative-apply.js');
-    const moves = await runDeclarativeMoves({ plan, config, session, provider: cloud.provider, parallelism, timeScale: timeScaleOf(config, ctx.env, ctx.timeScale), ctx, emit, signal: opts.signal });
+    const moves = await runDeclarativeMoves({
+      plan,
+      config,
+      session,
+      provider: cloud.provider,
+      parallelism,
+      timeScale: timeScaleOf(config, ctx.env, ctx.timeScale),
+      ctx,
+      emit,
+      signal: opts.signal,
+    });
     return { plan, config, diagnostics, sources, result, moves };
   } finally {
     await cloud?.close().catch(() => undefined);

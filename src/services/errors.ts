@@ -9,7 +9,10 @@ export function userErrorOf(err: unknown): unknown {
     const { lock } = err;
     return new UserError(
       `The state at ${err.location} is locked by ${lock.holder} (pid ${lock.pid} on ${lock.host}) for "${lock.operation}" since ${lock.created}; lock id ${lock.id}.${err.waitedMs > 0 ? ` Waited ${Math.round(err.waitedMs)} ms.` : ''}`,
-      ['Wait for that run to finish, or let this command wait for it with -lock-timeout 60s.', `If that run is gone, break its lock with: drctl force-unlock ${lock.id}`],
+      [
+        'Wait for that run to finish, or let this command wait for it with -lock-timeout 60s.',
+        `If that run is gone, break its lock with: drctl force-unlock ${lock.id}`,
+      ],
     );
   }
   if (err instanceof LockMismatchError) {

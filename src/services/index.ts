@@ -19,7 +19,18 @@ import type * as Simulator from './simulator.js';
 export { DRCTL_VERSION } from './version.js';
 export type { EngineContext, DrContext } from './context.js';
 export type { PlanOptions, PlanOutcome, ApplyOptions, ApplyOutcome } from './engine.js';
-export type { DrRunOptions, DrOpenOptions, DrOpened, FailoverOptions, FailbackOptions, MoveServiceOutcome, DrillOptions, DrillOutcome, CleanupOutcome, VerifyOutcome } from './dr.js';
+export type {
+  DrRunOptions,
+  DrOpenOptions,
+  DrOpened,
+  FailoverOptions,
+  FailbackOptions,
+  MoveServiceOutcome,
+  DrillOptions,
+  DrillOutcome,
+  CleanupOutcome,
+  VerifyOutcome,
+} from './dr.js';
 export type { StateTarget, StateNotFound, LockedChange } from './state.js';
 export type { StateLocationInput } from './state-location.js';
 export type { RealServicesOptions } from './console.js';
@@ -30,26 +41,37 @@ export type { CloudConnection, ConnectOptions } from './cloud.js';
 type Args<F> = F extends (...args: infer A) => unknown ? A : never;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 
-export const planService = async (...a: Args<typeof Engine.planService>): Promise<Result<typeof Engine.planService>> => (await import('./engine.js')).planService(...a);
-export const applyService = async (...a: Args<typeof Engine.applyService>): Promise<Result<typeof Engine.applyService>> => (await import('./engine.js')).applyService(...a);
+export const planService = async (...a: Args<typeof Engine.planService>): Promise<Result<typeof Engine.planService>> =>
+  (await import('./engine.js')).planService(...a);
+export const applyService = async (...a: Args<typeof Engine.applyService>): Promise<Result<typeof Engine.applyService>> =>
+  (await import('./engine.js')).applyService(...a);
 /** A saved plan file, read and checked (`drctl show`, `drctl apply plan.bin`). */
-export const readPlanFile = async (...a: Args<typeof Engine.readPlanFile>): Promise<Result<typeof Engine.readPlanFile>> => (await import('./engine.js')).readPlanFile(...a);
+export const readPlanFile = async (...a: Args<typeof Engine.readPlanFile>): Promise<Result<typeof Engine.readPlanFile>> =>
+  (await import('./engine.js')).readPlanFile(...a);
 
-export const failoverService = async (...a: Args<typeof Dr.failoverService>): Promise<Result<typeof Dr.failoverService>> => (await import('./dr.js')).failoverService(...a);
-export const failbackService = async (...a: Args<typeof Dr.failbackService>): Promise<Result<typeof Dr.failbackService>> => (await import('./dr.js')).failbackService(...a);
+export const failoverService = async (...a: Args<typeof Dr.failoverService>): Promise<Result<typeof Dr.failoverService>> =>
+  (await import('./dr.js')).failoverService(...a);
+export const failbackService = async (...a: Args<typeof Dr.failbackService>): Promise<Result<typeof Dr.failbackService>> =>
+  (await import('./dr.js')).failbackService(...a);
 export const moveService = async (...a: Args<typeof Dr.moveService>): Promise<Result<typeof Dr.moveService>> => (await import('./dr.js')).moveService(...a);
 export const drillService = async (...a: Args<typeof Dr.drillService>): Promise<Result<typeof Dr.drillService>> => (await import('./dr.js')).drillService(...a);
-export const cleanupService = async (...a: Args<typeof Dr.cleanupService>): Promise<Result<typeof Dr.cleanupService>> => (await import('./dr.js')).cleanupService(...a);
-export const verifyService = async (...a: Args<typeof Dr.verifyService>): Promise<Result<typeof Dr.verifyService>> => (await import('./dr.js')).verifyService(...a);
+export const cleanupService = async (...a: Args<typeof Dr.cleanupService>): Promise<Result<typeof Dr.cleanupService>> =>
+  (await import('./dr.js')).cleanupService(...a);
+export const verifyService = async (...a: Args<typeof Dr.verifyService>): Promise<Result<typeof Dr.verifyService>> =>
+  (await import('./dr.js')).verifyService(...a);
 
 /** The state a state command means (by -state, DRCTL_STATE or the drctl block), or why it cannot be told. */
 export const findState = async (...a: Args<typeof State.findState>): Promise<Result<typeof State.findState>> => (await import('./state.js')).findState(...a);
 
-export const realConsoleServices = async (...a: Args<typeof Console.realConsoleServices>): Promise<Result<typeof Console.realConsoleServices>> => (await import('./console.js')).realConsoleServices(...a);
+export const realConsoleServices = async (...a: Args<typeof Console.realConsoleServices>): Promise<Result<typeof Console.realConsoleServices>> =>
+  (await import('./console.js')).realConsoleServices(...a);
 
-export const loadConfiguration = async (...a: Args<typeof Config.loadConfiguration>): Promise<Result<typeof Config.loadConfiguration>> => (await import('./config.js')).loadConfiguration(...a);
+export const loadConfiguration = async (...a: Args<typeof Config.loadConfiguration>): Promise<Result<typeof Config.loadConfiguration>> =>
+  (await import('./config.js')).loadConfiguration(...a);
 
-export const formatTargets = async (...a: Args<typeof Fmt.formatTargets>): Promise<Result<typeof Fmt.formatTargets>> => (await import('./fmt.js')).formatTargets(...a);
+export const formatTargets = async (...a: Args<typeof Fmt.formatTargets>): Promise<Result<typeof Fmt.formatTargets>> =>
+  (await import('./fmt.js')).formatTargets(...a);
 
-export const serveStandaloneSimulator = async (...a: Args<typeof Simulator.serveStandaloneSimulator>): Promise<Result<typeof Simulator.serveStandaloneSimulator>> =>
-  (await import('./simulator.js')).serveStandaloneSimulator(...a);
+export const serveStandaloneSimulator = async (
+  ...a: Args<typeof Simulator.serveStandaloneSimulator>
+): Promise<Result<typeof Simulator.serveStandaloneSimulator>> => (await import('./simulator.js')).serveStandaloneSimulator(...a);

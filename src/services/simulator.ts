@@ -31,7 +31,9 @@ export async function serveStandaloneSimulator(opts: StandaloneSimulatorOptions)
   try {
     faults = sim.parseFaultFlags([...opts.faults], opts.faultRate, opts.slowMs);
   } catch (e) {
-    throw new UserError(`Invalid fault: ${(e as Error).message}`, ['Faults: --fault site-down=dal13, --fault link-broken=erp_db, --fault boot-fail=db01, --fault-rate 429=0.1,500=0.05,reset=0.05,slow=0.02']);
+    throw new UserError(`Invalid fault: ${(e as Error).message}`, [
+      'Faults: --fault site-down=dal13, --fault link-broken=erp_db, --fault boot-fail=db01, --fault-rate 429=0.1,500=0.05,reset=0.05,slow=0.02',
+    ]);
   }
   const workspaces = opts.workspaces.map((w) => {
     const [id, location] = w.split('=');
@@ -39,7 +41,16 @@ export async function serveStandaloneSimulator(opts: StandaloneSimulatorOptions)
     return { id, location };
   });
   try {
-    return await sim.serveSimulator({ port: opts.port, host: opts.host, dataDir: opts.dataDir, timeScale: opts.timeScale, seed: opts.seed, token: opts.token, workspaces, faults });
+    return await sim.serveSimulator({
+      port: opts.port,
+      host: opts.host,
+      dataDir: opts.dataDir,
+      timeScale: opts.timeScale,
+      seed: opts.seed,
+      token: opts.token,
+      workspaces,
+      faults,
+    });
   } catch (e) {
     if (e instanceof sim.DataDirInUseError) throw new UserError(e.message, ['Stop that simulator first, or pass another --data-dir.']);
     throw e;

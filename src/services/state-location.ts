@@ -55,12 +55,19 @@ export function locateState(input: StateLocationInput): StateLocation {
     // Without a configuration the state is where apply would put it by default, as in Terraform.
     if (code === 'ENOENT' && input.dir === undefined) return resolved();
     throw new UserError(
-      code === 'ENOENT' ? `The directory "${dir}" does not exist.` : code === 'ENOTDIR' ? `"${dir}" is a file, not a configuration directory.` : `Cannot read "${dir}": ${(err as Error).message}.`,
+      code === 'ENOENT'
+        ? `The directory "${dir}" does not exist.`
+        : code === 'ENOTDIR'
+          ? `"${dir}" is a file, not a configuration directory.`
+          : `Cannot read "${dir}": ${(err as Error).message}.`,
       ['Name the directory that holds your *.hcl files, or the state file itself with -state PATH.'],
     );
   }
   // Files are named as the user wrote the directory, and read from the working directory.
-  const setting = readStatePathSetting(dir, { readdir: (d) => fs.readdirSync(path.resolve(input.cwd, d)), readFile: (f) => fs.readFileSync(path.resolve(input.cwd, f)) });
+  const setting = readStatePathSetting(dir, {
+    readdir: (d) => fs.readdirSync(path.resolve(input.cwd, d)),
+    readFile: (f) => fs.readFileSync(path.resolve(input.cwd, f)),
+  });
   if (setting.kind === 'path') return resolved(setting.path);
   if (setting.kind === 'error') {
     return {

@@ -71,10 +71,11 @@ function stateTarget(backend: LocalFileBackend): StateTarget {
     move: (from, to, opts) => asUserErrors(() => moveInState(backend, from, to, { ...opts, drctlVersion: DRCTL_VERSION })),
     pull: () => asUserErrors(() => pullState(backend)),
     push: (text, source, opts) => asUserErrors(() => pushState(backend, text, source, opts)),
-    lockToBreak: (id) => asUserErrors(async () => {
-      const lock = await findLockToBreak(backend, id);
-      return { lock, description: describeLock(lock) };
-    }),
+    lockToBreak: (id) =>
+      asUserErrors(async () => {
+        const lock = await findLockToBreak(backend, id);
+        return { lock, description: describeLock(lock) };
+      }),
     forceUnlock: (id) => asUserErrors(() => forceUnlockState(backend, id)),
   };
 }

@@ -18,8 +18,10 @@ export function checkConsistency(d: WorldData): string[] {
   for (const vm of Object.values(d.vms)) {
     wsOk(vm.workspace, `vm ${vm.serverName}`);
     unique('vms', vm.workspace, vm.serverName);
-    for (const n of vm.networks) if (d.networks[n.networkID]?.workspace !== vm.workspace) problems.push(`vm ${vm.serverName} uses missing network ${n.networkID}`);
-    for (const v of vm.volumeIDs) if (!d.volumes[v]?.pvmInstanceIDs.includes(vm.id)) problems.push(`vm ${vm.serverName} lists volume ${v} that does not list it back`);
+    for (const n of vm.networks)
+      if (d.networks[n.networkID]?.workspace !== vm.workspace) problems.push(`vm ${vm.serverName} uses missing network ${n.networkID}`);
+    for (const v of vm.volumeIDs)
+      if (!d.volumes[v]?.pvmInstanceIDs.includes(vm.id)) problems.push(`vm ${vm.serverName} lists volume ${v} that does not list it back`);
   }
   for (const v of Object.values(d.volumes)) {
     wsOk(v.workspace, `volume ${v.name}`);
@@ -47,7 +49,8 @@ export function checkConsistency(d: WorldData): string[] {
       continue;
     }
     const peers = m.volumeIDs.map((v) => d.volumes[v]?.peerVolumeID).sort();
-    if (JSON.stringify(peers) !== JSON.stringify([...a.volumeIDs].sort())) problems.push(`consistency group ${cg.name}: aux side does not mirror the primary side`);
+    if (JSON.stringify(peers) !== JSON.stringify([...a.volumeIDs].sort()))
+      problems.push(`consistency group ${cg.name}: aux side does not mirror the primary side`);
   }
   for (const n of Object.values(d.networks)) {
     wsOk(n.workspace, `network ${n.name}`);

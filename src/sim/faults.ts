@@ -82,7 +82,8 @@ export function validateFaultSpec(value: unknown): { spec?: FaultSpec; problems:
     const ok =
       Array.isArray(v.sitesDown) &&
       v.sitesDown.every(
-        (s) => typeof s === 'object' && s !== null && typeof (s as SiteDownFault).location === 'string' && ['fail', 'timeout'].includes((s as SiteDownFault).mode),
+        (s) =>
+          typeof s === 'object' && s !== null && typeof (s as SiteDownFault).location === 'string' && ['fail', 'timeout'].includes((s as SiteDownFault).mode),
       );
     if (!ok) problems.push('sitesDown must be a list of {location, mode: "fail"|"timeout"}');
   }

@@ -72,7 +72,12 @@ export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
   for (const v of volumes) {
     if (v.pvmInstanceIDs.length > 0 && !v.shareable) throw conflict(`volume "${v.name}" is already attached to another pvm-instance`);
   }
-  assertWritable(w, serverName, volumes.map((v) => v.id), now);
+  assertWritable(
+    w,
+    serverName,
+    volumes.map((v) => v.id),
+    now,
+  );
 
   const shape = { machineType: sysType, os: osType, memoryGb: memory, processors };
   const bootFails = w.takeBootFailure(serverName);
@@ -98,10 +103,15 @@ export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
   };
   w.put('vms', vm);
   for (const v of volumes) w.put('volumes', { ...v, pvmInstanceIDs: [...v.pvmInstanceIDs, vm.id], updatedMs: now });
-  w.event('vm.created', ws, { kind: 'pvm-instance', id: vm.id, name: serverName }, {
-    effectiveAtMs: power.readyMs,
-    outcome: bootFails ? 'failed' : 'completed',
-  });
+  w.event(
+    'vm.created',
+    ws,
+    { kind: 'pvm-instance', id: vm.id, name: serverName },
+    {
+      effectiveAtMs: power.readyMs,
+      outcome: bootFails ? 'failed' : 'completed',
+    },
+  );
   return { status: 202, body: [vmView(w, vm, now)] };
 }
 
@@ -193,11 +203,16 @@ export function vmAction(w: WorldCore, wsId: string, id: string, body: Body): Ap
     outcome,
     statusDetail: power.bootFails ? `${vm.serverName} failed to boot` : `${action} of ${vm.serverName}`,
   });
-  w.event(eventType, ws, { kind: 'pvm-instance', id: vm.id, name: vm.serverName }, {
-    effectiveAtMs: power.readyMs,
-    outcome,
-    detail: { action },
-  });
+  w.event(
+    eventType,
+    ws,
+    { kind: 'pvm-instance', id: vm.id, name: vm.serverName },
+    {
+      effectiveAtMs: power.readyMs,
+      outcome,
+      detail: { action },
+    },
+  );
   return { status: 202, body: { taskID: task.id, summary: `${action} of pvm-instance ${vm.serverName} accepted` } };
 }
 

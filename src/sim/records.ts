@@ -166,15 +166,7 @@ export interface Collections {
 }
 export type CollectionName = keyof Collections;
 
-export const COLLECTIONS: readonly CollectionName[] = [
-  'workspaces',
-  'vms',
-  'volumes',
-  'volumeGroups',
-  'consistencyGroups',
-  'networks',
-  'tasks',
-];
+export const COLLECTIONS: readonly CollectionName[] = ['workspaces', 'vms', 'volumes', 'volumeGroups', 'consistencyGroups', 'networks', 'tasks'];
 
 export interface WorldData {
   version: 1;

@@ -68,8 +68,12 @@ export function replicationView(cg: ConsistencyGroupRecord, t: number, instant: 
     const freezeMs = phase.carriedFreezeMs;
     const consistent = freezeMs !== undefined;
     const state: ReplicationState = linkDown
-      ? consistent ? 'consistent_disconnected' : 'inconsistent_disconnected'
-      : consistent ? 'consistent_copying' : 'inconsistent_copying';
+      ? consistent
+        ? 'consistent_disconnected'
+        : 'inconsistent_disconnected'
+      : consistent
+        ? 'consistent_copying'
+        : 'inconsistent_copying';
     return { ...base, state, progress, freezeMs, lagSeconds: lagOf(t, freezeMs) };
   }
 

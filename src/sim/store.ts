@@ -143,7 +143,7 @@ export class WorldStore {
 
   private release(): void {
     const still: Waiter[] = [];
-    for (const w of this.waiters) (w.seq <= this.durableSeq ? w.resolve() : still.push(w));
+    for (const w of this.waiters) w.seq <= this.durableSeq ? w.resolve() : still.push(w);
     this.waiters = still;
   }
 

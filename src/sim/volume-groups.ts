@@ -344,9 +344,13 @@ export function tuneReplication(w: WorldCore, nameOrGroup: string, body: Body): 
       [c.masterGroupID, c.auxGroupID].some((gid) => gid === nameOrGroup || w.data.volumeGroups[gid]?.name === nameOrGroup),
     );
   if (!cg) throw notFound(`volume group ${nameOrGroup} not found`);
-  const pick = (k: 'changeRateMBps' | 'cyclePeriodSeconds' | 'bandwidthMBps', min: number) =>
-    body[k] === undefined ? cg[k] : num(body, k, { min, max: 1e9 });
-  const next = { ...cg, changeRateMBps: pick('changeRateMBps', 0), cyclePeriodSeconds: pick('cyclePeriodSeconds', 1), bandwidthMBps: pick('bandwidthMBps', 0.001) };
+  const pick = (k: 'changeRateMBps' | 'cyclePeriodSeconds' | 'bandwidthMBps', min: number) => (body[k] === undefined ? cg[k] : num(body, k, { min, max: 1e9 }));
+  const next = {
+    ...cg,
+    changeRateMBps: pick('changeRateMBps', 0),
+    cyclePeriodSeconds: pick('cyclePeriodSeconds', 1),
+    bandwidthMBps: pick('bandwidthMBps', 0.001),
+  };
   w.put('consistencyGroups', next);
   return next;
 }

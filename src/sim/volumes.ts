@@ -88,7 +88,8 @@ export function updateVolume(w: WorldCore, wsId: string, id: string, body: Body)
   if (size < vol.size) throw badRequest(`volume "${vol.name}" cannot shrink from ${vol.size} GB to ${size} GB`);
   if (vol.diskType === 'tier5k' && size > 200) throw badRequest('tier5k volumes are at most 200 GB');
   const wantReplication = body.replicationEnabled === undefined ? vol.replicationEnabled : bool(body, 'replicationEnabled', false);
-  if (vol.auxiliary && wantReplication !== vol.replicationEnabled) throw badRequest(`volume "${vol.name}" is an auxiliary copy; change replication on its primary`);
+  if (vol.auxiliary && wantReplication !== vol.replicationEnabled)
+    throw badRequest(`volume "${vol.name}" is an auxiliary copy; change replication on its primary`);
   vol = { ...vol, name, size, updatedMs: now };
   if (wantReplication && !vol.replicationEnabled) {
     vol = enableReplication(w, ws, vol, now);
@@ -169,11 +170,16 @@ export function cloneVolumes(w: WorldCore, wsId: string, body: Body): ApiResult 
     statusDetail: `clone of ${sources.length} volume(s) as ${prefix}-*`,
     clones,
   });
-  w.event('volume.cloned', ws, { kind: 'volume', id: clones[0].clone, name: prefix }, {
-    effectiveAtMs: readyMs,
-    outcome: 'completed',
-    detail: { clones: clones.map((c, i) => ({ ...c, name: names[i] })) },
-  });
+  w.event(
+    'volume.cloned',
+    ws,
+    { kind: 'volume', id: clones[0].clone, name: prefix },
+    {
+      effectiveAtMs: readyMs,
+      outcome: 'completed',
+      detail: { clones: clones.map((c, i) => ({ ...c, name: names[i] })) },
+    },
+  );
   return { status: 202, body: { cloneTaskID: task.id } };
 }
 

@@ -163,7 +163,15 @@ export class WorldCore {
     const atMs = this.now();
     // Optional keys are added after the literal, in the same order a spread would give them:
     // V8 builds `...(cond ? {…} : {})` slowly, and an apply records thousands of events.
-    const ev: { -readonly [K in keyof SimEvent]: SimEvent[K] } = { seq: this.data.eventSeq + 1, atMs, at: iso(atMs), type, workspace: ws.id, location: ws.location, resource };
+    const ev: { -readonly [K in keyof SimEvent]: SimEvent[K] } = {
+      seq: this.data.eventSeq + 1,
+      atMs,
+      at: iso(atMs),
+      type,
+      workspace: ws.id,
+      location: ws.location,
+      resource,
+    };
     if (extra.effectiveAtMs !== undefined) {
       ev.effectiveAtMs = extra.effectiveAtMs;
       ev.effectiveAt = iso(extra.effectiveAtMs);
@@ -173,10 +181,7 @@ export class WorldCore {
     this.record({ t: 'event', v: ev });
   }
 
-  task(
-    ws: WorkspaceRecord,
-    t: Omit<TaskRecord, 'id' | 'workspace' | 'createdMs'>,
-  ): TaskRecord {
+  task(ws: WorkspaceRecord, t: Omit<TaskRecord, 'id' | 'workspace' | 'createdMs'>): TaskRecord {
     const rec: TaskRecord = { id: this.newId(), workspace: ws.id, createdMs: this.now(), ...t };
     this.put('tasks', rec);
     return rec;
@@ -192,12 +197,7 @@ export class WorldCore {
   }
 
   /** A record of the workspace by id or by name, or a 404 naming `what` was looked for. */
-  findIn<C extends Listed>(
-    c: C,
-    ws: string,
-    idOrName: string,
-    what: string,
-  ): Collections[C] {
+  findIn<C extends Listed>(c: C, ws: string, idOrName: string, what: string): Collections[C] {
     const table = this.data[c] as Record<string, Collections[C]>;
     let rec = table[idOrName];
     if (!rec || rec.workspace !== ws) {

@@ -30,7 +30,8 @@ const TEAM = policy({
 
 describe('without a policy', () => {
   it('allows every permission in every workspace (as before access control)', () => {
-    for (const p of PERMISSIONS) for (const ws of ['default', 'prod', '*']) expect(check(null, bob, p, ws)).toEqual({ allowed: true, reason: 'no access policy: everything is allowed' });
+    for (const p of PERMISSIONS)
+      for (const ws of ['default', 'prod', '*']) expect(check(null, bob, p, ws)).toEqual({ allowed: true, reason: 'no access policy: everything is allowed' });
   });
 });
 
@@ -70,7 +71,7 @@ describe('the decision', () => {
     }
   });
 
-  it('grants are per workspace: a user of one workspace cannot even read another\'s state', () => {
+  it("grants are per workspace: a user of one workspace cannot even read another's state", () => {
     expect(check(TEAM, bob, 'apply', 'prod').allowed).toBe(true);
     expect(check(TEAM, bob, 'apply', 'staging')).toMatchObject({ allowed: false, roles: ['monitor'] });
     const other = check(TEAM, bob, 'state-read', 'tenant-b');
@@ -112,11 +113,17 @@ describe('the policy document', () => {
     const bad: Array<[object, RegExp]> = [
       [{ version: 2 }, /at version: must be 1/],
       [{ version: 1, user: {} }, /at user: unknown field; did you mean "users"\?/],
-      [{ version: 1, users: { bob: { grants: { prod: ['operater'] } } } }, /users\.bob\.grants\.prod\[0\]: there is no role "operater"; did you mean "operator"\?/],
+      [
+        { version: 1, users: { bob: { grants: { prod: ['operater'] } } } },
+        /users\.bob\.grants\.prod\[0\]: there is no role "operater"; did you mean "operator"\?/,
+      ],
       [{ version: 1, roles: { r: ['aply'] } }, /roles\.r\[0\]: "aply" is not a permission; did you mean "apply"\?/],
       [{ version: 1, roles: { admin: ['plan'] } }, /"admin" is a built-in role and cannot be redefined/],
       [{ version: 1, users: { bob: { grants: { 'a/b': ['admin'] } } } }, /neither a workspace name nor "\*"/],
-      [{ version: 1, users: { bob: { grants: {}, tokens: ['plain-token-value'] } } }, /stored as "sha256:" and 64 hex digits \(its hash\), never as the token itself/],
+      [
+        { version: 1, users: { bob: { grants: {}, tokens: ['plain-token-value'] } } },
+        /stored as "sha256:" and 64 hex digits \(its hash\), never as the token itself/,
+      ],
       [{ version: 1, users: { a: { tokens: [tokenHash('x'.repeat(30))] }, b: { tokens: [tokenHash('x'.repeat(30))] } } }, /also listed for "a"/],
     ];
     for (const [doc, pattern] of bad) {
@@ -154,7 +161,10 @@ describe('identity', () => {
   it('warns about a token file others can read', async () => {
     const { token, hash } = newToken();
     writeFileSync(join(dir, 'token'), token, { mode: 0o644 });
-    const r = await resolveIdentity({ cwd: dir, env: { DRCTL_TOKEN_FILE: 'token' }, modeOf: async () => 0o100644 }, policy({ users: { ci: { tokens: [hash] } } }));
+    const r = await resolveIdentity(
+      { cwd: dir, env: { DRCTL_TOKEN_FILE: 'token' }, modeOf: async () => 0o100644 },
+      policy({ users: { ci: { tokens: [hash] } } }),
+    );
     expect(r.warnings).toEqual(['The token file token can be read by other users; restrict it with: chmod 600 token']);
   });
 

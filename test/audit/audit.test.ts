@@ -13,7 +13,14 @@ import { LocalStateStore } from '../../src/state/local-store.js';
 import { PgStateStore } from '../../src/state/pg/store.js';
 import { describePg, freshDatabase, sharedPostgres } from '../pg/server.js';
 
-const entry = (action: string, outcome: AuditEntry['outcome'] = 'ok', extra: Partial<AuditEntry> = {}): AuditEntry => ({ who: 'alice', via: 'token', action, workspace: 'prod', outcome, ...extra });
+const entry = (action: string, outcome: AuditEntry['outcome'] = 'ok', extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  who: 'alice',
+  via: 'token',
+  action,
+  workspace: 'prod',
+  outcome,
+  ...extra,
+});
 const clock = () => {
   let t = Date.parse('2025-06-01T12:00:00Z');
   return () => new Date((t += 1000));
@@ -31,7 +38,13 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function fiveRecords(): Promise<void> {
   const now = clock();
-  for (const [action, outcome] of [['apply', 'ok'], ['failover', 'ok'], ['state rm', 'failed'], ['drill', 'interrupted'], ['apply', 'denied']] as const) {
+  for (const [action, outcome] of [
+    ['apply', 'ok'],
+    ['failover', 'ok'],
+    ['state rm', 'failed'],
+    ['drill', 'interrupted'],
+    ['apply', 'denied'],
+  ] as const) {
     await appendAudit(store.audit, entry(action, outcome), { now });
   }
 }
@@ -116,7 +129,10 @@ describe('tamper detection', () => {
     const ls = lines();
     ls[2] = ls[2].replace('"who":"alice"', '"who":"mallory"');
     writeLines(ls);
-    expect(await verifyFile()).toMatchObject({ ok: false, problem: { reason: 'edited', line: 3, seq: 3, message: 'record 3 (seq 3) was changed after it was written: its content does not match its hash.' } });
+    expect(await verifyFile()).toMatchObject({
+      ok: false,
+      problem: { reason: 'edited', line: 3, seq: 3, message: 'record 3 (seq 3) was changed after it was written: its content does not match its hash.' },
+    });
   });
 
   it('an edit with the hash recomputed still breaks the next link, and the edited record is named', async () => {
@@ -132,7 +148,10 @@ describe('tamper detection', () => {
     const ls = lines();
     ls.splice(1, 1);
     writeLines(ls);
-    expect(await verifyFile()).toMatchObject({ ok: false, problem: { reason: 'deleted', line: 2, seq: 3, message: 'records were deleted before record 2: seq 2 is missing.' } });
+    expect(await verifyFile()).toMatchObject({
+      ok: false,
+      problem: { reason: 'deleted', line: 2, seq: 3, message: 'records were deleted before record 2: seq 2 is missing.' },
+    });
     const more = lines();
     more.splice(1, 2);
     writeLines(more);
@@ -166,7 +185,10 @@ describe('tamper detection', () => {
     const anchor = before.ok ? before.head! : { seq: 0, hash: '' };
     writeLines(lines().slice(0, 3));
     expect((await verifyFile()).ok).toBe(true); // a chain alone cannot tell
-    expect(verifyAudit(await store.audit.read(), { anchor })).toMatchObject({ ok: false, problem: { reason: 'truncated', message: 'the log ends at seq 3, before the anchor seq 5: its newest records were removed.' } });
+    expect(verifyAudit(await store.audit.read(), { anchor })).toMatchObject({
+      ok: false,
+      problem: { reason: 'truncated', message: 'the log ends at seq 3, before the anchor seq 5: its newest records were removed.' },
+    });
   });
 });
 
@@ -187,7 +209,9 @@ describePg('PostgreSQL', pgAvailable, (server) => {
       await Promise.all(['apply', 'drill', 'failover', 'failback'].map((a) => appendAudit(pgStore.audit, entry(a), { now })));
       const ok = verifyAudit(await pgStore.audit.read());
       expect(ok).toMatchObject({ ok: true, count: 4 });
-      await client.query(`update "${schema}".audit set record = convert_to(replace(convert_from(record, 'UTF8'), '"who":"alice"', '"who":"eve"'), 'UTF8') where seq = 2`);
+      await client.query(
+        `update "${schema}".audit set record = convert_to(replace(convert_from(record, 'UTF8'), '"who":"alice"', '"who":"eve"'), 'UTF8') where seq = 2`,
+      );
       expect(verifyAudit(await pgStore.audit.read())).toMatchObject({ ok: false, problem: { reason: 'edited', line: 2 } });
       await client.query(`delete from "${schema}".audit where seq = 2`);
       expect(verifyAudit(await pgStore.audit.read())).toMatchObject({ ok: false, problem: { reason: 'deleted', line: 2, seq: 3 } });

@@ -6,7 +6,13 @@ import { UserError } from '../../src/diag/errors.js';
 
 describe('Terraform-style flags', () => {
   it('rewrites single-dash long flags to the double-dash form', () => {
-    expect(normalizeArgv(['plan', '-out', 'plan.bin', '-detailed-exitcode', '-var=env=prod'])).toEqual(['plan', '--out', 'plan.bin', '--detailed-exitcode', '--var=env=prod']);
+    expect(normalizeArgv(['plan', '-out', 'plan.bin', '-detailed-exitcode', '-var=env=prod'])).toEqual([
+      'plan',
+      '--out',
+      'plan.bin',
+      '--detailed-exitcode',
+      '--var=env=prod',
+    ]);
   });
   it('leaves short flags, values, negative numbers and everything after -- alone', () => {
     expect(normalizeArgv(['-h', '--json', 'plans/', '-1', '--', '-check'])).toEqual(['-h', '--json', 'plans/', '-1', '--', '-check']);

@@ -257,7 +257,15 @@ describe('formatTargets with standard input', () => {
       },
     };
   };
-  const options = (over: Partial<FmtOptions>): FmtOptions => ({ targets: ['-'], list: true, write: true, diff: false, check: false, recursive: false, ...over });
+  const options = (over: Partial<FmtOptions>): FmtOptions => ({
+    targets: ['-'],
+    list: true,
+    write: true,
+    diff: false,
+    check: false,
+    recursive: false,
+    ...over,
+  });
 
   it('"-" formats standard input to standard output', async () => {
     const { sink, term: t } = term(UNFORMATTED);

@@ -98,7 +98,12 @@ function readStateFile(file: string): DrState {
 }
 
 /** A second process that takes the state lock and holds it until its stdin closes (or `releaseAfterMs`). */
-async function holdLock(cwd: string, file: string, operation: string, releaseAfterMs = 0): Promise<{ child: ChildProcess; lock: { id: string; pid: number; holder: string } }> {
+async function holdLock(
+  cwd: string,
+  file: string,
+  operation: string,
+  releaseAfterMs = 0,
+): Promise<{ child: ChildProcess; lock: { id: string; pid: number; holder: string } }> {
   const script = join(cwd, 'hold-lock.mjs');
   writeFileSync(
     script,
@@ -183,7 +188,9 @@ describe('state list', () => {
     writeFileSync(join(cwd, 'vars/main.hcl'), 'variable "env" {\n  default = "prod"\n}\n\ndrctl {\n  backend "local" { path = "state/${var.env}.json" }\n}\n');
     await makeState(join(cwd, 'state/prod.json'), RESOURCES.slice(0, 1));
     expect((await drctl(cwd, ['state', 'list', '-dir', 'vars'])).stdout).toBe('site.home\n');
-    expect((await drctl(cwd, ['state', 'list', '-dir', 'vars'], { env: { DRCTL_VAR_env: 'test' } })).stderr).toContain(`No state file at ${join(cwd, 'state/test.json')}`);
+    expect((await drctl(cwd, ['state', 'list', '-dir', 'vars'], { env: { DRCTL_VAR_env: 'test' } })).stderr).toContain(
+      `No state file at ${join(cwd, 'state/test.json')}`,
+    );
 
     writeFileSync(join(cwd, 'plans/broken.hcl'), 'vm "x" {\n  site = \n');
     await makeState(join(cwd, STATE_REL));
@@ -241,8 +248,18 @@ describe('state show', () => {
   });
 
   it('names a counted instance by its resource label, and escapes template sequences in strings', () => {
-    const text = renderResourceText({ address: 'vm.app[1]', type: 'vm', name: 'app[1]', id: 'x', attributes: { note: 'cost ${x} %{y}', 'odd key': true, empty: {}, list: [] }, dependencies: [], sensitiveAttributes: [] });
-    expect(text).toBe('# vm.app[1]:\nvm "app" {\n    id        = "x"\n    empty     = {}\n    list      = []\n    note      = "cost $${x} %%{y}"\n    "odd key" = true\n}\n');
+    const text = renderResourceText({
+      address: 'vm.app[1]',
+      type: 'vm',
+      name: 'app[1]',
+      id: 'x',
+      attributes: { note: 'cost ${x} %{y}', 'odd key': true, empty: {}, list: [] },
+      dependencies: [],
+      sensitiveAttributes: [],
+    });
+    expect(text).toBe(
+      '# vm.app[1]:\nvm "app" {\n    id        = "x"\n    empty     = {}\n    list      = []\n    note      = "cost $${x} %%{y}"\n    "odd key" = true\n}\n',
+    );
   });
 
   it('fails for an unknown address with a suggestion, and for a counted resource with its instances', async () => {

@@ -140,7 +140,9 @@ describe('sites', () => {
     const src = BASE + '\nsite "eu" {\n  location  = "mad02"\n  workspace = "erp-eu"\n  role      = "active"\n}\n';
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Site has no DR partner', loc(src, 'site "eu"'))]);
-    expect(detailOf(r, 'Site has no DR partner')).toBe('site "eu" is in mad02, which replicates to fra04, but no site is declared there. Add a site with location = "fra04".');
+    expect(detailOf(r, 'Site has no DR partner')).toBe(
+      'site "eu" is in mad02, which replicates to fra04, but no site is declared there. Add a site with location = "fra04".',
+    );
   });
 
   test('two sites in one location, with the partner location in the detail and no cascade', () => {
@@ -160,17 +162,26 @@ describe('sites', () => {
 
 describe('recovery groups and replication', () => {
   test('a VM in two recovery groups is reported at its second listing', () => {
-    const src = edit(BASE, '  group "database" {\n    vms = [vm.db01]\n  }\n', '  group "database" {\n    vms = [vm.db01]\n  }\n  group "app" {\n    vms = [vm.db01]\n  }\n');
+    const src = edit(
+      BASE,
+      '  group "database" {\n    vms = [vm.db01]\n  }\n',
+      '  group "database" {\n    vms = [vm.db01]\n  }\n  group "app" {\n    vms = [vm.db01]\n  }\n',
+    );
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('VM in two recovery groups', loc(src, 'vm.db01', { nth: 2 }))]);
-    expect(detailOf(r, 'VM in two recovery groups')).toContain('vm.db01 is in group "database" of recovery_plan "erp" and in group "app" of recovery_plan "erp"');
+    expect(detailOf(r, 'VM in two recovery groups')).toContain(
+      'vm.db01 is in group "database" of recovery_plan "erp" and in group "app" of recovery_plan "erp"',
+    );
   });
 
-  test('a VM whose replication_policy differs from its volume group\'s', () => {
-    const src = edit(BASE, '  volume_groups = [volume_group.db]\n', '  volume_groups = [volume_group.db]\n  replication_policy = replication_policy.silver\n') + SILVER;
+  test("a VM whose replication_policy differs from its volume group's", () => {
+    const src =
+      edit(BASE, '  volume_groups = [volume_group.db]\n', '  volume_groups = [volume_group.db]\n  replication_policy = replication_policy.silver\n') + SILVER;
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Replication policy mismatch', loc(src, '[volume_group.db]'))]);
-    expect(detailOf(r, 'Replication policy mismatch')).toContain('replicates with replication_policy.silver, but its volume group volume_group.db uses replication_policy.gold');
+    expect(detailOf(r, 'Replication policy mismatch')).toContain(
+      'replicates with replication_policy.silver, but its volume group volume_group.db uses replication_policy.gold',
+    );
   });
 
   test('a VM whose two volume groups use different policies', () => {
@@ -244,7 +255,7 @@ describe('networks', () => {
     expect(detailOf(r, 'Missing required attribute')).toBe('Argument "dr" of network "app" needs the attribute "cidr".');
   });
 
-  test('a network without a subnet at the VM\'s site', () => {
+  test("a network without a subnet at the VM's site", () => {
     const src = edit(BASE, '  home = { cidr = "10.10.0.0/24", name = "app-home" }\n', '');
     const r = load(src);
     expect(diagSummary(r)).toEqual([error("Network has no subnet at the VM's site", loc(src, '[network.app]'))]);
@@ -253,7 +264,8 @@ describe('networks', () => {
 
   test('a subnet too small for the VMs on it, at its cidr', () => {
     // A /30 has 4 addresses; network, gateway and broadcast leave 1 for 2 VMs. 2 + 3 fit in a /29.
-    const src = edit(BASE, '"10.10.0.0/24"', '"10.10.0.0/30"').replace('vms = [vm.db01]', 'vms = [vm.db01, vm.app01]') + vmBlock('app01', { networks: '[network.app]' });
+    const src =
+      edit(BASE, '"10.10.0.0/24"', '"10.10.0.0/30"').replace('vms = [vm.db01]', 'vms = [vm.db01, vm.app01]') + vmBlock('app01', { networks: '[network.app]' });
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Subnet too small', loc(src, 'cidr = "10.10.0.0/30"'))]);
     expect(detailOf(r, 'Subnet too small')).toContain('2 VMs at site.home use network "app", but its subnet 10.10.0.0/30 has room for 1');
@@ -261,7 +273,9 @@ describe('networks', () => {
   });
 
   test('more than 5 VMs at a site on a public network', () => {
-    const src = edit(BASE, 'type = "private"', 'type = "public"').replace('vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 5, networks: '[network.app]' });
+    const src =
+      edit(BASE, 'type = "private"', 'type = "public"').replace('vms = [vm.db01]', 'vms = [vm.db01, vm.web]') +
+      vmBlock('web', { count: 5, networks: '[network.app]' });
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Too many VMs on a public network', loc(src, '"public"'))]);
     expect(detailOf(r, 'Too many VMs on a public network')).toContain('6 VMs at site.home use public network "app"');
@@ -301,7 +315,12 @@ describe('drills, orchestrators and notifications', () => {
   test('a valid drill decodes with its defaults', () => {
     const r = load(BASE + drill('  schedule = "0 3 1 * *"'));
     expect(diagSummary(r)).toEqual([]);
-    expect(r.config!.drills.get('drill.monthly')).toMatchObject({ plan: 'recovery_plan.erp', schedule: '0 3 1 * *', network: 'test', cleanupAfterSeconds: 4 * 3600 });
+    expect(r.config!.drills.get('drill.monthly')).toMatchObject({
+      plan: 'recovery_plan.erp',
+      schedule: '0 3 1 * *',
+      network: 'test',
+      cleanupAfterSeconds: 4 * 3600,
+    });
   });
 
   test('a drill network other than "test"', () => {
@@ -318,7 +337,9 @@ describe('drills, orchestrators and notifications', () => {
   });
 
   test('an HA orchestrator whose standby is its own site', () => {
-    const src = BASE + '\norchestrator "ksys" {\n  site         = site.dr\n  machine_type = "s922"\n  tier         = "tier1"\n  high_availability {\n    standby_site = site.dr\n  }\n}\n';
+    const src =
+      BASE +
+      '\norchestrator "ksys" {\n  site         = site.dr\n  machine_type = "s922"\n  tier         = "tier1"\n  high_availability {\n    standby_site = site.dr\n  }\n}\n';
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Orchestrator standby on the same site', loc(src, 'orchestrator "ksys"'))]);
   });

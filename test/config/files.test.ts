@@ -97,14 +97,20 @@ describe('a real directory', () => {
   }
 
   test('loads from disk, with file() relative to the directory', () => {
-    const root = tempConfig({ 'cfg/main.hcl': edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    post_check = file("checks/db.sh")'), 'cfg/checks/db.sh': 'db2 connect' });
+    const root = tempConfig({
+      'cfg/main.hcl': edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    post_check = file("checks/db.sh")'),
+      'cfg/checks/db.sh': 'db2 connect',
+    });
     const r = loadConfig({ dir: path.join(root, 'cfg'), fs: nodeFs, env: {} });
     expect(diagSummary(r)).toEqual([]);
     expect(r.config!.recoveryPlans.get('recovery_plan.erp')!.groups[0].postCheck).toBe('db2 connect');
   });
 
   test('file() refuses a symlink that points out of the directory', () => {
-    const root = tempConfig({ 'cfg/main.hcl': edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    post_check = file("check.sh")'), 'outside.txt': 'secret' });
+    const root = tempConfig({
+      'cfg/main.hcl': edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    post_check = file("check.sh")'),
+      'outside.txt': 'secret',
+    });
     fs.symlinkSync(path.join(root, 'outside.txt'), path.join(root, 'cfg', 'check.sh'));
     const r = loadConfig({ dir: path.join(root, 'cfg'), fs: nodeFs, env: {} });
     expect(diagSummary(r).map((d) => d.summary)).toEqual(['Invalid function argument']);

@@ -6,7 +6,9 @@ export function memoryFs(files: Readonly<Record<string, string | Uint8Array>>): 
   return {
     readdir: (dir: string) => {
       const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-      const names = Object.keys(files).filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length));
+      const names = Object.keys(files)
+        .filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/'))
+        .map((f) => f.slice(prefix.length));
       if (names.length === 0 && !Object.keys(files).some((f) => f.startsWith(prefix))) {
         throw Object.assign(new Error(`ENOENT: no such directory, scandir '${dir}'`), { code: 'ENOENT' });
       }
@@ -132,5 +134,7 @@ export function detailOf(r: LoadResult, summary: string): string {
 /** A minimal valid VM block, for fixtures that need more VMs than BASE has. */
 export function vmBlock(name: string, body: Record<string, string | number>): string {
   const attrs: Record<string, string | number> = { site: 'site.home', machine_type: '"s922"', processors: 1, memory_gb: 8, os: '"rhel"', ...body };
-  return `\nvm "${name}" {\n${Object.entries(attrs).map(([k, v]) => `  ${k} = ${v}`).join('\n')}\n}\n`;
+  return `\nvm "${name}" {\n${Object.entries(attrs)
+    .map(([k, v]) => `  ${k} = ${v}`)
+    .join('\n')}\n}\n`;
 }

@@ -48,7 +48,7 @@ describe('count', () => {
     expect(r.config!.recoveryPlans.get('recovery_plan.erp')!.groups[0].vms).toEqual(['vm.db01', 'vm.web[0]', 'vm.web[1]', 'vm.web[2]']);
   });
 
-  test('count.index is usable in each instance\'s arguments', () => {
+  test("count.index is usable in each instance's arguments", () => {
     const r = load(edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + web);
     const instances = [0, 1, 2].map((i) => r.config!.vms.get(`vm.web[${i}]`)!);
     expect(instances.map((v) => [v.address, v.name, v.image, v.processors])).toEqual([
@@ -67,7 +67,10 @@ describe('count', () => {
 
   test('instances share what does not use count and keep what does', () => {
     const secret = 'variable "img" {\n  default   = "base"\n  sensitive = true\n}\n';
-    const src = secret + edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 3, image: 'var.img', processors: '1 + count.index', memory_gb: 'count.index * 8 + 8' });
+    const src =
+      secret +
+      edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') +
+      vmBlock('web', { count: 3, image: 'var.img', processors: '1 + count.index', memory_gb: 'count.index * 8 + 8' });
     const r = load(src);
     expect(diagSummary(r)).toEqual([]);
     const instances = [0, 1, 2].map((i) => r.config!.vms.get(`vm.web[${i}]`)!);
@@ -86,7 +89,9 @@ describe('count', () => {
   });
 
   test('count from a variable', () => {
-    const r = load('variable "web_count" {\n  default = 2\n}\n' + edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 'var.web_count' }));
+    const r = load(
+      'variable "web_count" {\n  default = 2\n}\n' + edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + vmBlock('web', { count: 'var.web_count' }),
+    );
     expect(diagSummary(r)).toEqual([]);
     expect(r.config!.recoveryPlans.get('recovery_plan.erp')!.groups[0].vms).toEqual(['vm.db01', 'vm.web[0]', 'vm.web[1]']);
   });
@@ -101,12 +106,16 @@ describe('predicted RTO', () => {
   // Storage switch: volume_group "db" holds 500 + 100 = 600 GB: 30 + 600 × 0.02 = 42 s.
   const plan = (parallelism?: number) =>
     (parallelism === undefined ? '' : `drctl {\n  parallelism = ${parallelism}\n}\n`) +
-    edit(BASE, '  group "database" {\n    vms = [vm.db01]\n  }\n', '  group "database" {\n    vms = [vm.db01]\n  }\n  group "app" {\n    vms = [vm.app1, vm.app2, vm.app3]\n  }\n') +
+    edit(
+      BASE,
+      '  group "database" {\n    vms = [vm.db01]\n  }\n',
+      '  group "database" {\n    vms = [vm.db01]\n  }\n  group "app" {\n    vms = [vm.app1, vm.app2, vm.app3]\n  }\n',
+    ) +
     vmBlock('app1', {}) +
     vmBlock('app2', { memory_gb: 16, processors: 2 }) +
     vmBlock('app3', { machine_type: '"e1080"', os: '"sles"', memory_gb: 32, processors: 2 });
 
-  test('each VM\'s boot time follows the timing model', () => {
+  test("each VM's boot time follows the timing model", () => {
     const r = load(plan());
     expect(diagSummary(r)).toEqual([]);
     const boots = ['vm.db01', 'vm.app1', 'vm.app2', 'vm.app3'].map((a) => r.config!.vms.get(a)!.bootSeconds);

@@ -8,7 +8,9 @@ describe('undeclared names', () => {
     const src = edit(BASE, 'vms = [vm.db01]', 'vms = [vm.db1]');
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Reference to undeclared vm', loc(src, 'vm.db1'))]);
-    expect(detailOf(r, 'Reference to undeclared vm')).toBe('A vm named "db1" has not been declared. Did you mean "db01"? Declare it with a vm "db1" block, or fix the reference.');
+    expect(detailOf(r, 'Reference to undeclared vm')).toBe(
+      'A vm named "db1" has not been declared. Did you mean "db01"? Declare it with a vm "db1" block, or fix the reference.',
+    );
   });
 
   test('an undeclared site', () => {
@@ -65,7 +67,9 @@ describe('reference shapes and types', () => {
     const src = edit(BASE, 'site          = site.home', 'site          = "site.home"');
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Invalid reference', loc(src, '"site.home"'))]);
-    expect(detailOf(r, 'Invalid reference')).toBe('The argument "site" of vm "db01" must be a reference written directly, like site.home; expressions that compute a reference are not supported here.');
+    expect(detailOf(r, 'Invalid reference')).toBe(
+      'The argument "site" of vm "db01" must be a reference written directly, like site.home; expressions that compute a reference are not supported here.',
+    );
   });
 
   test('a name string in a list of VM references', () => {
@@ -121,7 +125,8 @@ describe('cycles', () => {
   });
 
   test('a cycle through depends_on between resources', () => {
-    const src = edit(BASE, 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  depends_on = [drill.monthly]') + '\ndrill "monthly" {\n  plan = recovery_plan.erp\n}\n';
+    const src =
+      edit(BASE, 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  depends_on = [drill.monthly]') + '\ndrill "monthly" {\n  plan = recovery_plan.erp\n}\n';
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Cycle in references', loc(src, 'drill "monthly"'))]);
     expect(detailOf(r, 'Cycle in references')).toContain('Members: drill.monthly, recovery_plan.erp.');

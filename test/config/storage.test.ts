@@ -21,7 +21,9 @@ describe('backend settings', () => {
   it('says which arguments belong to the other backend, and which conflict', () => {
     const local = load(withDrctl('  backend "local" {\n    path = "s.json"\n    schema = "x"\n  }'));
     expect(diagSummary(local)).toEqual([{ severity: 'error', summary: 'Argument of another backend', at: expect.stringMatching(/^cfg\/main\.hcl:\d+:5-/) }]);
-    const pg = load(withDrctl('  backend "pg" {\n    path = "s.json"\n    conn_str = "postgres://db/x"\n    conn_str_env = "PG"\n    schema = "Bad-Name"\n  }'));
+    const pg = load(
+      withDrctl('  backend "pg" {\n    path = "s.json"\n    conn_str = "postgres://db/x"\n    conn_str_env = "PG"\n    schema = "Bad-Name"\n  }'),
+    );
     expect(diagSummary(pg).map((d) => d.summary)).toEqual(['Argument of another backend', 'Conflicting arguments', 'Invalid schema name']);
   });
 
@@ -47,7 +49,11 @@ describe('backend settings', () => {
 
 describe('encryption settings', () => {
   it('decodes the primary key, enforcement and fallbacks in order', () => {
-    const r = load(withDrctl('  encryption {\n    key_file = "keys/new.key"\n    enforced = true\n    fallback { key_file = "keys/old.key" }\n    fallback { passphrase_env = "OLD_PASS" }\n  }'));
+    const r = load(
+      withDrctl(
+        '  encryption {\n    key_file = "keys/new.key"\n    enforced = true\n    fallback { key_file = "keys/old.key" }\n    fallback { passphrase_env = "OLD_PASS" }\n  }',
+      ),
+    );
     expect(diagSummary(r)).toEqual([]);
     expect(r.config?.settings.encryption).toEqual({
       keyFile: 'keys/new.key',

@@ -8,7 +8,14 @@ describe('valid configuration', () => {
     const r = load(BASE);
     expect(diagSummary(r)).toEqual([]);
     expect([...r.config!.sites.keys()].sort()).toEqual(['site.dr', 'site.home']);
-    expect(r.config!.vms.get('vm.db01')).toMatchObject({ site: 'site.home', machineType: 'e980', processors: 4, memoryGb: 256, os: 'aix', procType: 'dedicated' });
+    expect(r.config!.vms.get('vm.db01')).toMatchObject({
+      site: 'site.home',
+      machineType: 'e980',
+      processors: 4,
+      memoryGb: 256,
+      os: 'aix',
+      procType: 'dedicated',
+    });
   });
 });
 
@@ -150,7 +157,9 @@ describe('argument types', () => {
     const src = edit(BASE, 'processors    = 4', 'processors    = "four"');
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Incorrect attribute value type', loc(src, '"four"'))]);
-    expect(detailOf(r, 'Incorrect attribute value type')).toBe('Inappropriate value for argument "processors" of vm "db01": a number is required, but this is a string.');
+    expect(detailOf(r, 'Incorrect attribute value type')).toBe(
+      'Inappropriate value for argument "processors" of vm "db01": a number is required, but this is a string.',
+    );
   });
 
   test('a numeric string converts to a number, as in HCL', () => {
@@ -198,7 +207,9 @@ describe('argument types', () => {
     const src = edit(BASE, 'os            = "aix"', 'os            = "aixx"');
     const r = load(src);
     expect(diagSummary(r)).toEqual([error('Invalid value', loc(src, '"aixx"'))]);
-    expect(detailOf(r, 'Invalid value')).toBe('"aixx" is not a valid value for argument "os" of vm "db01": expected one of "aix", "ibmi", "rhel", "sles". Did you mean "aix"?');
+    expect(detailOf(r, 'Invalid value')).toBe(
+      '"aixx" is not a valid value for argument "os" of vm "db01": expected one of "aix", "ibmi", "rhel", "sles". Did you mean "aix"?',
+    );
   });
 
   test('an invalid os with no near value lists the choices only', () => {

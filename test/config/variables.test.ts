@@ -30,14 +30,18 @@ describe('-var', () => {
   test('-var for an undeclared variable, with a suggestion', () => {
     const r = load(withWs('variable "ws" {\n  default = "erp-home"\n}'), { vars: [cli('wss=x')] });
     expect(diagSummary(r)).toEqual([error('Value for undeclared variable')]);
-    expect(detailOf(r, 'Value for undeclared variable')).toContain('A variable named "wss" was assigned with -var "wss=x", but the configuration does not declare it. Did you mean "ws"?');
+    expect(detailOf(r, 'Value for undeclared variable')).toContain(
+      'A variable named "wss" was assigned with -var "wss=x", but the configuration does not declare it. Did you mean "ws"?',
+    );
   });
 
   test('-var of the wrong type is one error, with no cascade where the variable is used', () => {
     const src = 'variable "cores" {\n  type = number\n}\n' + edit(BASE, 'processors    = 4', 'processors    = var.cores');
     const r = load(src, { vars: [cli('cores=four')] });
     expect(diagSummary(r)).toEqual([error('Invalid value for input variable')]);
-    expect(detailOf(r, 'Invalid value for input variable')).toBe('The value for variable "cores" from -var "cores=four" is not valid: a number is required (the type is number).');
+    expect(detailOf(r, 'Invalid value for input variable')).toBe(
+      'The value for variable "cores" from -var "cores=four" is not valid: a number is required (the type is number).',
+    );
   });
 
   test('a -var without "=" is malformed', () => {
@@ -54,7 +58,10 @@ describe('-var', () => {
   });
 
   test('list(string) from -var \'["a","b"]\'', () => {
-    const src = 'variable "events" {\n  type = list(string)\n}\n' + BASE + '\nnotification "ops" {\n  webhook = "http://127.0.0.1:9000/hook"\n  events  = var.events\n}\n';
+    const src =
+      'variable "events" {\n  type = list(string)\n}\n' +
+      BASE +
+      '\nnotification "ops" {\n  webhook = "http://127.0.0.1:9000/hook"\n  events  = var.events\n}\n';
     const r = load(src, { vars: [cli('events=["move.failed","rpo.breach"]')] });
     expect(diagSummary(r)).toEqual([]);
     expect(r.config!.variables.get('events')!.value).toEqual(['move.failed', 'rpo.breach']);
@@ -63,14 +70,17 @@ describe('-var', () => {
 });
 
 describe('validation blocks', () => {
-  const decl = 'variable "ws" {\n  type = string\n  validation {\n    condition     = length(var.ws) <= 8\n    error_message = "Workspace names are at most 8 characters."\n  }\n}';
+  const decl =
+    'variable "ws" {\n  type = string\n  validation {\n    condition     = length(var.ws) <= 8\n    error_message = "Workspace names are at most 8 characters."\n  }\n}';
 
   test('a failing validation shows its error_message and where the rule is', () => {
     const src = withWs(decl);
     const r = load(src, { vars: [cli('ws=erp-home-site')] });
     expect(diagSummary(r)).toEqual([error('Invalid value for variable', loc(src, 'variable "ws"'))]);
     const ruleLine = loc(src, 'condition').split(':')[1];
-    expect(detailOf(r, 'Invalid value for variable')).toBe(`Workspace names are at most 8 characters.\n\nThis was checked by the validation rule at cfg/main.hcl:${ruleLine}.`);
+    expect(detailOf(r, 'Invalid value for variable')).toBe(
+      `Workspace names are at most 8 characters.\n\nThis was checked by the validation rule at cfg/main.hcl:${ruleLine}.`,
+    );
   });
 
   test('a passing validation lets the value through', () => {
@@ -116,9 +126,14 @@ describe('sources and precedence', () => {
 
   test('a JSON value of the wrong type is reported at its key in the file', () => {
     const json = '{\n  "ws": "erp-home",\n  "cores": "many"\n}\n';
-    const r = load(withWs('variable "ws" {}') + '\nvariable "cores" {\n  type    = number\n  default = 1\n}\n', { extra: { 'prod.json': json }, vars: [file('cfg/prod.json')] });
+    const r = load(withWs('variable "ws" {}') + '\nvariable "cores" {\n  type    = number\n  default = 1\n}\n', {
+      extra: { 'prod.json': json },
+      vars: [file('cfg/prod.json')],
+    });
     expect(diagSummary(r)).toEqual([error('Invalid value for input variable', loc(json, '"cores"', { file: 'cfg/prod.json' }))]);
-    expect(detailOf(r, 'Invalid value for input variable')).toBe('The value for variable "cores" from cfg/prod.json line 3 is not valid: a number is required (the type is number).');
+    expect(detailOf(r, 'Invalid value for input variable')).toBe(
+      'The value for variable "cores" from cfg/prod.json line 3 is not valid: a number is required (the type is number).',
+    );
   });
 
   test('a variables file setting an undeclared variable warns at that line', () => {

@@ -48,7 +48,11 @@ describe('renderDiagnostic', () => {
 
   it('ignores braces inside strings and comments when finding the enclosing block', () => {
     const src = 'a "x" {\n  s = "{{{"\n  # }}}\n  b = 1\n}\n';
-    const d: Diagnostic = { severity: 'error', summary: 'S', subject: { filename: 'f.hcl', start: { line: 4, column: 3, byte: 0 }, end: { line: 4, column: 4, byte: 0 } } };
+    const d: Diagnostic = {
+      severity: 'error',
+      summary: 'S',
+      subject: { filename: 'f.hcl', start: { line: 4, column: 3, byte: 0 }, end: { line: 4, column: 4, byte: 0 } },
+    };
     expect(renderDiagnostic(d, { sources: new Map([['f.hcl', src]]) })).toContain('line 4, in a "x":');
   });
 

@@ -171,7 +171,9 @@ async function runLane(lane: number, points: ReadonlyArray<{ k: number; fraction
     if (fs.existsSync(w.file(STATE))) await parseStateFile(w.file(STATE));
     // A journal created but not yet written (killed before the first completion) is no state.
     const recovered =
-      fs.existsSync(w.file(STATE)) || fs.existsSync(w.file(`${STATE}.journal`)) ? await readStateWithJournal(w.file(STATE), { missingIsNone: true }) : undefined;
+      fs.existsSync(w.file(STATE)) || fs.existsSync(w.file(`${STATE}.journal`))
+        ? await readStateWithJournal(w.file(STATE), { missingIsNone: true })
+        : undefined;
     if (recovered) {
       // Every VM reported created before the kill was recorded (state is written first).
       const addresses = new Set(recovered.resources.map((r) => r.address));
@@ -202,7 +204,14 @@ describe('kill -9 during apply', () => {
   it(`at ${POINTS} seeded points while creating ${VMS} VMs: state always parses and a re-run converges`, { timeout: 420_000 }, async () => {
     const random = seeded(SEED);
     const points = Array.from({ length: POINTS }, (_, i) => ({ k: i + 1, fraction: random() }));
-    const lanes = await Promise.all(Array.from({ length: LANES }, (_, lane) => runLane(lane, points.filter((p) => (p.k - 1) % LANES === lane))));
+    const lanes = await Promise.all(
+      Array.from({ length: LANES }, (_, lane) =>
+        runLane(
+          lane,
+          points.filter((p) => (p.k - 1) % LANES === lane),
+        ),
+      ),
+    );
     const outcomes = lanes.flatMap((l) => l.outcomes);
 
     expect(outcomes).toHaveLength(POINTS);

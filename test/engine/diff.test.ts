@@ -24,9 +24,13 @@ describe('diffing against state', () => {
   it('a sensitive value whose stored hash matches is unchanged, and a different one is an update', () => {
     const marker = redact(LINEAGE, 'notification.ops', 'webhook', 'https://hook/secret');
     const state = [stored('notification.ops', { webhook: marker as unknown as JsonObject, events: ['a'] }, { sensitiveAttributes: ['webhook'] })];
-    const same = diffResources([desired('notification.ops', { webhook: 'https://hook/secret', events: ['a'] }, { sensitiveAttributes: ['webhook'] })], state, { lineage: LINEAGE });
+    const same = diffResources([desired('notification.ops', { webhook: 'https://hook/secret', events: ['a'] }, { sensitiveAttributes: ['webhook'] })], state, {
+      lineage: LINEAGE,
+    });
     expect(same.map((c) => c.action)).toEqual(['no-op']);
-    const other = diffResources([desired('notification.ops', { webhook: 'https://hook/other', events: ['a'] }, { sensitiveAttributes: ['webhook'] })], state, { lineage: LINEAGE });
+    const other = diffResources([desired('notification.ops', { webhook: 'https://hook/other', events: ['a'] }, { sensitiveAttributes: ['webhook'] })], state, {
+      lineage: LINEAGE,
+    });
     expect(other.map((c) => c.action)).toEqual(['update']);
     // Without the lineage the hash cannot be checked, so the value counts as changed.
     expect(diffResources([desired('notification.ops', { webhook: 'https://hook/secret', events: ['a'] })], state).map((c) => c.action)).toEqual(['update']);
@@ -37,10 +41,12 @@ describe('diffing against state', () => {
     const state = [stored('notification.oncall', { webhook: marker as unknown as JsonObject })];
     const d = [desired('notification.oncall', { webhook: 's' })];
     expect(diffResources(d, state, { lineage: LINEAGE }).map((c) => c.action)).toEqual(['update']);
-    expect(diffResources(d, state, { lineage: LINEAGE, movedFrom: new Map([['notification.oncall', 'notification.ops']]) }).map((c) => c.action)).toEqual(['no-op']);
+    expect(diffResources(d, state, { lineage: LINEAGE, movedFrom: new Map([['notification.oncall', 'notification.ops']]) }).map((c) => c.action)).toEqual([
+      'no-op',
+    ]);
   });
 
-  it('a VM\'s networks cannot change in place (the provider cannot attach them): that is a replace', () => {
+  it("a VM's networks cannot change in place (the provider cannot attach them): that is a replace", () => {
     const state = [stored('vm.a', { memory_gb: 8, networks: ['network.app'] })];
     const c = diffResources([desired('vm.a', { memory_gb: 16, networks: ['network.app', 'network.db'] })], state, { lineage: LINEAGE })[0];
     expect([c.action, c.actionReason, c.replaceAttributes]).toEqual(['replace', 'replace_because_cannot_update', ['networks']]);

@@ -119,7 +119,8 @@ export function cloneWorkdir(from: Workdir): Workdir {
 
 /** Fails with drctl's output when a run did not exit as expected. */
 export function expectExit(r: RunResult, code: number, what = 'drctl'): RunResult {
-  if (r.code !== code) throw new Error(`${what} exited ${r.code ?? r.signal}, expected ${code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
+  if (r.code !== code)
+    throw new Error(`${what} exited ${r.code ?? r.signal}, expected ${code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
   return r;
 }
 

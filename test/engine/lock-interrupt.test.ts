@@ -95,7 +95,12 @@ describe('interrupting an apply', { timeout: 90_000 }, () => {
     // Everything reported done is in state; nothing reported done is missing.
     const st = await readStateWithJournal(w.file(STATE));
     const done = [...r.stderr.matchAll(/^(vm\.n\[\d+\]): Creation complete/gm)].map((m) => m[1]).sort();
-    expect(st.resources.filter((x) => x.type === 'vm').map((x) => x.address).sort()).toEqual(done);
+    expect(
+      st.resources
+        .filter((x) => x.type === 'vm')
+        .map((x) => x.address)
+        .sort(),
+    ).toEqual(done);
     expect(done.length).toBeLessThan(40);
     expect(r.stderr).toContain('Skipped: cancelled by interrupt');
     await parseStateFile(w.file(STATE)); // the snapshot itself parses

@@ -15,8 +15,22 @@ function expectValid(plan: unknown): void {
   expect(ok).toBe(true);
 }
 
-type Change = { address: string; actions: string[]; action_reason?: string; replace_paths?: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
-type Plan = { resource_changes: Change[]; resource_drift: Array<{ address: string; kind: string }>; moves: unknown[]; diagnostics: Array<{ severity: string; range: unknown }>; mode: string; summary: Record<string, number> };
+type Change = {
+  address: string;
+  actions: string[];
+  action_reason?: string;
+  replace_paths?: string[];
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+};
+type Plan = {
+  resource_changes: Change[];
+  resource_drift: Array<{ address: string; kind: string }>;
+  moves: unknown[];
+  diagnostics: Array<{ severity: string; range: unknown }>;
+  mode: string;
+  summary: Record<string, number>;
+};
 
 const dirs: Workdir[] = [];
 const keep = (w: Workdir) => (dirs.push(w), w);
@@ -48,12 +62,14 @@ describe('plan -json matches schemas/plan.schema.json', () => {
     const w = keep(workdir('basic'));
     expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
     const st = await parseStateFile(w.file('state/basic.drstate.json'));
-    w.edit('vms.hcl', (s) =>
-      s
-        .replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$124') // update
-        .replace('machine_type  = "e980"', 'machine_type  = "e1080"') // replace
-        .replace(/(vm "web" \{\s*count\s+=\s+)2/, '$11') // delete
-        .replace('vm "jump01"', 'vm "bastion"') +
+    w.edit(
+      'vms.hcl',
+      (s) =>
+        s
+          .replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$124') // update
+          .replace('machine_type  = "e980"', 'machine_type  = "e1080"') // replace
+          .replace(/(vm "web" \{\s*count\s+=\s+)2/, '$11') // delete
+          .replace('vm "jump01"', 'vm "bastion"') +
         '\nmoved {\n  from = vm.jump01\n  to   = vm.bastion\n}\n' +
         // create; in no recovery group, which is a warning with a source range
         'vm "extra01" {\n  site         = site.home\n  machine_type = "s922"\n  processors   = 1\n  proc_type    = "shared"\n  memory_gb    = 8\n  os           = "rhel"\n  networks     = [network.app]\n}\n',
@@ -180,7 +196,10 @@ describe('apply -json prints NDJSON events', () => {
       expect(run.stdout).not.toContain('Apply complete');
     }
     // A dependency finishes before its dependents start: networks before the VMs on them.
-    const events = first.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; address?: string });
+    const events = first.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; address?: string });
     const at = (type: string, address: string) => events.findIndex((e) => e.type === type && e.address === address);
     expect(at('resource.done', 'network.app')).toBeLessThan(at('resource.start', 'vm.ldap01'));
     expect(at('resource.done', 'volume_group.db')).toBeLessThan(at('resource.start', 'vm.db01'));

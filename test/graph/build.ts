@@ -27,7 +27,7 @@ export function chain(n: number, prefix = 'n'): Graph {
 /** A deterministic pseudo-random DAG: node i depends on up to `fanIn` earlier nodes. */
 export function layeredDag(n: number, fanIn: number, seed = 1): Graph {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const g = new Graph();
   for (let i = 0; i < n; i++) {
     g.addNode(`r${i}`);

@@ -60,7 +60,13 @@ describe('findCycles', () => {
     const a = graphOf('x>y', 'y>z', 'z>x', 'z>y');
     const b = new Graph();
     for (const id of ['z', 'y', 'x']) b.addNode(id);
-    for (const [f, t] of [['z', 'y'], ['z', 'x'], ['y', 'z'], ['x', 'y']]) b.addEdge(f, t);
+    for (const [f, t] of [
+      ['z', 'y'],
+      ['z', 'x'],
+      ['y', 'z'],
+      ['x', 'y'],
+    ])
+      b.addEdge(f, t);
     expect(findCycles(b)).toEqual(findCycles(a));
   });
 });

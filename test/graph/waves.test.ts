@@ -41,7 +41,10 @@ describe('topologicalWaves', () => {
     }
     expect(error).toBeInstanceOf(GraphCycleError);
     const cycleError = error as GraphCycleError;
-    expect(cycleError.cycles.map((c) => c.members)).toEqual([['a', 'b'], ['x', 'y', 'z']]);
+    expect(cycleError.cycles.map((c) => c.members)).toEqual([
+      ['a', 'b'],
+      ['x', 'y', 'z'],
+    ]);
     expect(cycleError.message).toContain('2 cycles');
     expect(cycleError.message).toContain('a → b → a');
     expect(cycleError.message).toContain('x → y → z → x');

@@ -124,7 +124,12 @@ export const fn = (name: string, ...args: Expression[]): Expression => ({
   closeParenRange: fresh(),
   range: fresh(),
 });
-export const forTuple = (valueVar: string, collection: Expression, valueExpr: Expression, opts: { keyVar?: string; condition?: Expression } = {}): Expression => ({
+export const forTuple = (
+  valueVar: string,
+  collection: Expression,
+  valueExpr: Expression,
+  opts: { keyVar?: string; condition?: Expression } = {},
+): Expression => ({
   kind: 'For',
   keyVar: opts.keyVar,
   valueVar,
@@ -155,7 +160,6 @@ export const forObject = (
 });
 
 // --- source text ------------------------------------------------------------------------------
-
 
 /** Parses one expression (which must parse cleanly). */
 export function parse(src: string): Expression {

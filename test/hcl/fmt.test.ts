@@ -155,7 +155,11 @@ describe('idempotence and meaning over every HCL file we have', () => {
     expect(files.length).toBe(CORPUS_TF_FILES);
     for (const file of files) {
       const source = read(file);
-      const dropBlank = (s: string) => s.split('\n').filter((l) => l.trim() !== '').join('\n');
+      const dropBlank = (s: string) =>
+        s
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .join('\n');
       expect(dropBlank(formatHcl(source, file)), file).toBe(dropBlank(source));
     }
   });

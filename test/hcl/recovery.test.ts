@@ -347,11 +347,7 @@ const cases: readonly Case[] = [
   {
     name: 'three independent errors: three diagnostics, in source order',
     src: 'a = 1 +\nb = "ok"\nc = [1 2]\nd {\n  e = @\n}\nf = 3\n',
-    want: [
-      'Invalid expression @1:8-2:1@7-8',
-      'Missing item separator @3:8-3:9@24-25',
-      'Invalid character @5:7-5:8@37-38',
-    ],
+    want: ['Invalid expression @1:8-2:1@7-8', 'Missing item separator @3:8-3:9@24-25', 'Invalid character @5:7-5:8@37-38'],
     keeps: ['a', 'b', 'c', 'd', 'f'],
   },
 ];
@@ -407,10 +403,7 @@ describe('invalid UTF-8 (parseHclBytes)', () => {
     const bytes = new Uint8Array([...enc('a = '), 0xc3, 0x28, 0xa0, 0xa1, ...enc('\nb = 1\n')]);
     const { diagnostics } = parseHclBytes(bytes, 't.hcl');
     // 0xc3 is a lead byte without its continuation; "(" is valid; 0xa0 0xa1 are stray.
-    expect(diagnostics.map(diag)).toEqual([
-      'Invalid UTF-8 @1:5-1:6@4-5',
-      'Invalid UTF-8 @1:7-1:9@6-8',
-    ]);
+    expect(diagnostics.map(diag)).toEqual(['Invalid UTF-8 @1:5-1:6@4-5', 'Invalid UTF-8 @1:7-1:9@6-8']);
   });
 
   it('rejects overlong encodings and encoded surrogates', () => {

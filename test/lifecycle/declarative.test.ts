@@ -13,7 +13,9 @@ import { providerConfigForSimulator } from '../../src/provider/config.js';
 import { bootOrder, drBed, splitBrains, ROOT, type DrBed } from './harness.js';
 
 const BIN = path.join(ROOT, 'bin/drctl.js');
-const validatePlanJson = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/plan.schema.json'), 'utf8')));
+const validatePlanJson = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/plan.schema.json'), 'utf8')),
+);
 const HOME = 'erp-prod-dal13';
 const DR = 'erp-prod-wdc04';
 
@@ -51,12 +53,17 @@ const MAIN = 'plans/main.hcl';
 function setRoles(bed: DrBed, active: 'home' | 'dr'): void {
   const file = path.join(bed.dir, MAIN);
   const text = fs.readFileSync(file, 'utf8');
-  const next = text.replace(/(site "(home|dr)" \{[^}]*role\s*=\s*)"(active|standby)"/g, (_m, head: string, site: string) => `${head}"${site === active ? 'active' : 'standby'}"`);
+  const next = text.replace(
+    /(site "(home|dr)" \{[^}]*role\s*=\s*)"(active|standby)"/g,
+    (_m, head: string, site: string) => `${head}"${site === active ? 'active' : 'standby'}"`,
+  );
   fs.writeFileSync(file, next);
 }
 
 function stateRoles(bed: DrBed): Record<string, unknown> {
-  const state = JSON.parse(fs.readFileSync(path.join(bed.dir, 'state/dr.drstate.json'), 'utf8')) as { resources: { address: string; attributes: { role?: unknown } }[] };
+  const state = JSON.parse(fs.readFileSync(path.join(bed.dir, 'state/dr.drstate.json'), 'utf8')) as {
+    resources: { address: string; attributes: { role?: unknown } }[];
+  };
   return Object.fromEntries(state.resources.filter((r) => r.address.startsWith('site.')).map((r) => [r.address, r.attributes.role]));
 }
 
@@ -93,12 +100,16 @@ describe('declarative failover (flipping site roles in HCL)', () => {
     expect(text).toMatch(/~ role\s+= "standby" -> "active"/);
     expect(text).toContain('drctl will fail over from site.home to site.dr following recovery_plan.erp:');
     expect(text.indexOf('drctl will fail over')).toBeGreaterThan(text.lastIndexOf('# site.'));
-    expect(text).toMatch(/shut down at site\.home, reverse plan order[\s\S]*group database[\s\S]*boot vm\.db01[\s\S]*group app[\s\S]*boot vm\.app\[0\], vm\.app\[1\][\s\S]*reverse replication site\.dr → site\.home/);
+    expect(text).toMatch(
+      /shut down at site\.home, reverse plan order[\s\S]*group database[\s\S]*boot vm\.db01[\s\S]*group app[\s\S]*boot vm\.app\[0\], vm\.app\[1\][\s\S]*reverse replication site\.dr → site\.home/,
+    );
     expect(text).toMatch(/Predicted RTO: \S+ against an RTO of 30m/);
     expect(text.indexOf('drctl will fail over')).toBeLessThan(text.indexOf('Plan: '));
 
     // and -json carries the same runbook as data
-    const json = JSON.parse(expectExit(await drctl(bed, ['plan', 'plans', '-json']), 0).stdout) as { runbooks?: { kind: string; from: string; to: string; plan: string; mode: string; phases: { name: string }[]; predicted_seconds: number }[] };
+    const json = JSON.parse(expectExit(await drctl(bed, ['plan', 'plans', '-json']), 0).stdout) as {
+      runbooks?: { kind: string; from: string; to: string; plan: string; mode: string; phases: { name: string }[]; predicted_seconds: number }[];
+    };
     expect(validatePlanJson(json), JSON.stringify(validatePlanJson.errors)).toBe(true);
     expect(json.runbooks).toHaveLength(1);
     expect(json.runbooks![0]).toMatchObject({ kind: 'failover', from: 'site.home', to: 'site.dr', plan: 'recovery_plan.erp', mode: 'move' });

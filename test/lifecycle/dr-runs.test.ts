@@ -64,9 +64,13 @@ describe('the example estate on the simulator', () => {
 
     const drill = await drillService(opts, bed.ctx());
     expect(drill.record!.failure).toBeUndefined();
-    expect(drill.record!.outcome).toBe("passed");
+    expect(drill.record!.outcome).toBe('passed');
     expect(drill.record!.cleanup.volumes).toBeGreaterThan(0);
-    const vols = (await Promise.all(WS.map((w) => fetch(`${bed.sim.url}/pcloud/v1/cloud-instances/${w}/volumes`, { headers: { authorization: `Bearer ${bed.sim.token}` } }).then((r) => r.json())))) as { volumes: { name: string }[] }[];
+    const vols = (await Promise.all(
+      WS.map((w) =>
+        fetch(`${bed.sim.url}/pcloud/v1/cloud-instances/${w}/volumes`, { headers: { authorization: `Bearer ${bed.sim.token}` } }).then((r) => r.json()),
+      ),
+    )) as { volumes: { name: string }[] }[];
     const leftovers = vols.flatMap((v) => v.volumes.map((x) => x.name)).filter((n) => n.startsWith('drill-'));
     expect(leftovers).toEqual([]);
 
@@ -85,7 +89,11 @@ describe('the example estate on the simulator', () => {
     expect(record.groups.map((g: { name: string }) => g.name)).toEqual(['infrastructure', 'database', 'ibmi', 'app', 'web']);
     expect(record.groups[1].postCheck.ok).toBe(true);
     expect(record.rto.targetSeconds).toBe(2700);
-    const events = fs.readFileSync(path.join(bed.dir, record.events.file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = fs
+      .readFileSync(path.join(bed.dir, record.events.file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e: { name: string }) => e.name)).toContain('VM_BOOTUP_COMPLETED');
     expect(events.find((e: { name: string }) => e.name === 'MOVE_COMPLETED').severity).toBe('info');
 
@@ -103,7 +111,11 @@ describe('the example estate on the simulator', () => {
 
   it('cleanup is idempotent and removes leftovers verify complains about', async () => {
     const h = { authorization: `Bearer ${bed.sim.token}`, 'content-type': 'application/json' };
-    await fetch(`${bed.sim.url}/pcloud/v1/cloud-instances/${WS[1]}/volumes`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'drill-stale-x', size: 10, diskType: 'tier1' }) });
+    await fetch(`${bed.sim.url}/pcloud/v1/cloud-instances/${WS[1]}/volumes`, {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ name: 'drill-stale-x', size: 10, diskType: 'tier1' }),
+    });
     const v = await verifyService(opts, bed.ctx());
     expect(v.report!.ready).toBe(false);
     expect(v.report!.checks.find((c) => c.name === 'stale-clones' && !c.ok)?.message).toContain('drill-stale-x');
@@ -155,7 +167,10 @@ describe('failures', () => {
       const planned = failoverService(opts, bed.ctx());
       await expect(planned).rejects.toThrow(/blocked/);
       let shown = '';
-      const out = await failoverService({ ...opts, unplanned: true, probeTimeoutMs: 1500, approve: async (rb) => ((shown = `${rb.dataLossWindowSeconds}`), true) }, bed.ctx());
+      const out = await failoverService(
+        { ...opts, unplanned: true, probeTimeoutMs: 1500, approve: async (rb) => ((shown = `${rb.dataLossWindowSeconds}`), true) },
+        bed.ctx(),
+      );
       expect(shown).not.toBe('');
       expect(out.move!.ok).toBe(true);
       expect(bed.events.some((e) => e.name === 'VM_SOURCE_UNREACHABLE')).toBe(true);

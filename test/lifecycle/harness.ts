@@ -53,8 +53,14 @@ export async function drBed(opts: { timeScale?: number; config?: string; files?:
     events,
     ctx,
     apply: async () => {
-      const out = await applyService({ dir: 'plans', vars: [], refresh: false, destroy: false, targets: [], replace: [], lockTimeoutMs: 0 }, ctx() as EngineContext);
-      if (!out.result || out.result.failed) throw new Error(`apply failed: ${JSON.stringify(out.result?.results.filter((r) => r.status === 'failed'))} ${out.diagnostics.map((d) => d.summary).join('; ')}`);
+      const out = await applyService(
+        { dir: 'plans', vars: [], refresh: false, destroy: false, targets: [], replace: [], lockTimeoutMs: 0 },
+        ctx() as EngineContext,
+      );
+      if (!out.result || out.result.failed)
+        throw new Error(
+          `apply failed: ${JSON.stringify(out.result?.results.filter((r) => r.status === 'failed'))} ${out.diagnostics.map((d) => d.summary).join('; ')}`,
+        );
     },
     close: async () => {
       await sim.close();
@@ -98,7 +104,9 @@ export function splitBrains(log: readonly SimEvent[], workspaces: readonly strin
     const sites = [...m.entries()];
     for (let i = 0; i < sites.length; i++)
       for (let j = i + 1; j < sites.length; j++)
-        for (const a of sites[i][1]) for (const b of sites[j][1]) if (a.from < b.to && b.from < a.to) problems.push(`${name}: ${sites[i][0]} [${a.from}, ${a.to}) overlaps ${sites[j][0]} [${b.from}, ${b.to})`);
+        for (const a of sites[i][1])
+          for (const b of sites[j][1])
+            if (a.from < b.to && b.from < a.to) problems.push(`${name}: ${sites[i][0]} [${a.from}, ${a.to}) overlaps ${sites[j][0]} [${b.from}, ${b.to})`);
   }
   return problems;
 }

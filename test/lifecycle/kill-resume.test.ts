@@ -31,9 +31,28 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-kill-'));
   dist = path.join(tmp, 'dist');
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'));
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', dist], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', dist], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   fs.cpSync(path.join(ROOT, 'plans'), path.join(tmp, 'plans'), { recursive: true });
-  sim = spawn(process.execPath, [path.join(dist, 'sim/main.js'), '--port', '0', '--data-dir', path.join(tmp, '.drctl/sim'), '--time-scale', String(SCALE), '--workspace', 'erp-prod-dal13=dal13', '--workspace', 'erp-prod-wdc04=wdc04'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  sim = spawn(
+    process.execPath,
+    [
+      path.join(dist, 'sim/main.js'),
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(tmp, '.drctl/sim'),
+      '--time-scale',
+      String(SCALE),
+      '--workspace',
+      'erp-prod-dal13=dal13',
+      '--workspace',
+      'erp-prod-wdc04=wdc04',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const { url, token } = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     let out = '';
     sim.on('exit', (c) => reject(new Error(`simulator exited ${c}`)));
@@ -45,7 +64,10 @@ beforeAll(async () => {
     });
   });
   admin = new SimulatorAdmin(url, token);
-  const r = await applyService({ dir: 'plans', vars: [], refresh: false, destroy: false, targets: [], replace: [], lockTimeoutMs: 0 }, { cwd: tmp, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined });
+  const r = await applyService(
+    { dir: 'plans', vars: [], refresh: false, destroy: false, targets: [], replace: [], lockTimeoutMs: 0 },
+    { cwd: tmp, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined },
+  );
   expect(r.result?.failed).toBe(0);
 }, 120_000);
 
@@ -89,7 +111,12 @@ function move(kind: string, killAtEvent?: number): Promise<Moved> {
 }
 
 const ended = (m: Moved) => /^OUTCOME /m.test(m.out);
-const lastEvent = (m: Moved) => m.out.split('\n').filter((l) => l.startsWith('event ')).at(-1)?.slice(0, 90) ?? '(no event)';
+const lastEvent = (m: Moved) =>
+  m.out
+    .split('\n')
+    .filter((l) => l.startsWith('event '))
+    .at(-1)
+    ?.slice(0, 90) ?? '(no event)';
 
 it('resumes a failover killed at 20 seeded points, never active on both sites', async () => {
   // Uninterrupted runs first. The first failover after apply also discovers every VM (more

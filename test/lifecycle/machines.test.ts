@@ -56,7 +56,11 @@ describe('workgroup machine', () => {
   it('moves through the KSYS path on pure transitions', () => {
     let [s] = initialTransition(workgroupMachine, input);
     expect(name(s)).toBe('unmanaged');
-    for (const [type, want] of [['DISCOVER', 'discovered'], ['READY', 'ready-to-move'], ['MOVE', 'shutting-down']] as const) {
+    for (const [type, want] of [
+      ['DISCOVER', 'discovered'],
+      ['READY', 'ready-to-move'],
+      ['MOVE', 'shutting-down'],
+    ] as const) {
       s = getNextSnapshot(workgroupMachine, s, { type });
       expect(name(s)).toBe(want);
     }
@@ -66,7 +70,11 @@ describe('workgroup machine', () => {
   });
 
   it('cannot boot before the source copy is down (split-brain protection)', () => {
-    const { paths } = reachable(workgroupMachine, input, ['DISCOVER', 'READY', 'MOVE', 'SOURCE_LOST', 'SWITCH_STORAGE', 'BOOT', 'RETRY', 'REVERSE'].map((type) => ({ type })));
+    const { paths } = reachable(
+      workgroupMachine,
+      input,
+      ['DISCOVER', 'READY', 'MOVE', 'SOURCE_LOST', 'SWITCH_STORAGE', 'BOOT', 'RETRY', 'REVERSE'].map((type) => ({ type })),
+    );
     // BOOT is ignored everywhere but storage-switched, and every path to booting passes shut-down.
     for (const [state, path] of paths) {
       if (state !== 'booting' && state !== 'active-on-target') continue;
@@ -78,7 +86,11 @@ describe('workgroup machine', () => {
   });
 
   it('visits every state, error states included', () => {
-    const { states } = reachable(workgroupMachine, input, ['DISCOVER', 'READY', 'MOVE', 'SOURCE_LOST', 'SWITCH_STORAGE', 'BOOT', 'RETRY', 'REVERSE'].map((type) => ({ type })));
+    const { states } = reachable(
+      workgroupMachine,
+      input,
+      ['DISCOVER', 'READY', 'MOVE', 'SOURCE_LOST', 'SWITCH_STORAGE', 'BOOT', 'RETRY', 'REVERSE'].map((type) => ({ type })),
+    );
     expect([...states].sort()).toEqual(Object.keys(workgroupMachine.config.states!).sort());
   });
 
@@ -240,7 +252,8 @@ describe('site machine', () => {
 
   it('round-trips a persisted snapshot through JSON', () => {
     let [s] = initialTransition(siteMachine, input);
-    for (const e of [{ type: 'REPLICATION_OK' }, { type: 'FAILOVER', to: 'site.dr', run: 'r1', unplanned: true }]) s = getNextSnapshot(siteMachine, s, e as never);
+    for (const e of [{ type: 'REPLICATION_OK' }, { type: 'FAILOVER', to: 'site.dr', run: 'r1', unplanned: true }])
+      s = getNextSnapshot(siteMachine, s, e as never);
     const a = createActor(siteMachine, { snapshot: s, input }).start();
     const json = JSON.parse(JSON.stringify(a.getPersistedSnapshot()));
     const b = createActor(siteMachine, { snapshot: json, input }).start();
@@ -257,7 +270,9 @@ describe('drill machine', () => {
     drillMachine.provide({
       actors: {
         cloneVolumes: fromPromise<void, { drill: string }>(async () => void (log.push('clone'), await over.cloneVolumes?.())),
-        bootClones: fromPromise<{ rtoMs: number }, { drill: string }>(async () => (log.push('boot'), (await over.bootClones?.()) as { rtoMs: number }) ?? { rtoMs: 5 }),
+        bootClones: fromPromise<{ rtoMs: number }, { drill: string }>(
+          async () => (log.push('boot'), (await over.bootClones?.()) as { rtoMs: number }) ?? { rtoMs: 5 },
+        ),
         validate: fromPromise<void, { drill: string }>(async () => void (log.push('validate'), await over.validate?.())),
         cleanup: fromPromise<void, { drill: string }>(async () => void (log.push('cleanup'), await over.cleanup?.())),
       },
@@ -274,7 +289,17 @@ describe('drill machine', () => {
 
   it('cleans up after a failed step', async () => {
     const log: string[] = [];
-    const a = createActor(fakes({ bootClones: async () => { throw new Error('clone of db01 went into ERROR'); } }, log), { input }).start();
+    const a = createActor(
+      fakes(
+        {
+          bootClones: async () => {
+            throw new Error('clone of db01 went into ERROR');
+          },
+        },
+        log,
+      ),
+      { input },
+    ).start();
     const end = await until(a, (s) => s.status === 'done');
     expect(log).toEqual(['clone', 'boot', 'cleanup']);
     expect(end.context.failure).toEqual({ step: 'boot', message: 'clone of db01 went into ERROR' });
@@ -306,7 +331,14 @@ describe('drill machine', () => {
 
   it('a failed cleanup can be retried', async () => {
     let fail = true;
-    const a = createActor(fakes({ cleanup: async () => { if (fail) throw new Error('busy'); } }), { input }).start();
+    const a = createActor(
+      fakes({
+        cleanup: async () => {
+          if (fail) throw new Error('busy');
+        },
+      }),
+      { input },
+    ).start();
     await until(a, (s) => name(s) === 'cleanup-failed');
     fail = false;
     a.send({ type: 'RETRY' });
@@ -321,7 +353,13 @@ describe('drill machine', () => {
   it('round-trips a persisted snapshot and finishes the step in flight', async () => {
     const store = memoryStore();
     let boots = 0;
-    const m = fakes({ bootClones: async () => { boots++; await new Promise((r) => setTimeout(r, 10)); return { rtoMs: 1 }; } });
+    const m = fakes({
+      bootClones: async () => {
+        boots++;
+        await new Promise((r) => setTimeout(r, 10));
+        return { rtoMs: 1 };
+      },
+    });
     const first = startLifecycle(m, 'drill.monthly', store, input);
     await until(first.actor, (s) => name(s) === 'active');
     await first.stop();

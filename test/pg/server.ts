@@ -183,7 +183,8 @@ async function waitForServer(connStr: string, child: { exitCode: number | null }
 
 async function startServer(runDir: string, mainPid: number): Promise<PgServer> {
   const binDir = findPgBin();
-  if (!binDir) throw new Unavailable('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with apt-get install postgresql, or set DRCTL_PG_BIN');
+  if (!binDir)
+    throw new Unavailable('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with apt-get install postgresql, or set DRCTL_PG_BIN');
   if (process.getuid?.() === 0 && !passwdEntry('postgres')) throw new Unavailable('running as root, and there is no "postgres" user to run the server as');
   const root = serverDir('drctl-pg-', runDir);
   const data = join(root, 'data');

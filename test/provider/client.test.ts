@@ -52,7 +52,10 @@ describe('retries and backoff', () => {
     });
     cleanups.push(srv.close);
     const slept: number[] = [];
-    const p = new PowerVsProvider({ endpoint: srv.url, token: 't', retry: { baseDelayMs: 10, maxDelayMs: 5000 } }, { random: () => 0, sleep: async (ms) => void slept.push(ms) });
+    const p = new PowerVsProvider(
+      { endpoint: srv.url, token: 't', retry: { baseDelayMs: 10, maxDelayMs: 5000 } },
+      { random: () => 0, sleep: async (ms) => void slept.push(ms) },
+    );
     expect(await p.list('network', 'w')).toEqual([]);
     expect(n).toBe(3);
     expect(slept).toEqual([2000, 0]);
@@ -176,7 +179,12 @@ describe('configuration from the environment', () => {
   it('says what is missing or malformed', () => {
     const { config, diagnostics } = providerConfigFromEnv({ DRCTL_POWERVS_WORKSPACES: 'oops', DRCTL_POWERVS_MAX_CONCURRENCY: 'many' });
     expect(config).toBeUndefined();
-    expect(diagnostics.map((d) => d.summary)).toEqual(['Invalid provider setting', 'Invalid provider setting', 'No PowerVS endpoint', 'No PowerVS credentials']);
+    expect(diagnostics.map((d) => d.summary)).toEqual([
+      'Invalid provider setting',
+      'Invalid provider setting',
+      'No PowerVS endpoint',
+      'No PowerVS credentials',
+    ]);
     expect(diagnostics[1].detail).toContain('DRCTL_POWERVS_MAX_CONCURRENCY must be a positive whole number, not "many"');
   });
 });

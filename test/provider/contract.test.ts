@@ -148,7 +148,15 @@ describe('PowerVS provider against the simulator over HTTP', () => {
     it('409 when starting a running VM', async () => {
       const p = rig.provider;
       const net = await p.create('network', HOME, { name: 'err-net', type: 'vlan', cidr: '10.80.0.0/24' });
-      const vm = await p.create('vm', HOME, { name: 'err-vm', machineType: 's922', processors: 1, procType: 'shared', memoryGb: 8, os: 'rhel', networkIds: [net.id] });
+      const vm = await p.create('vm', HOME, {
+        name: 'err-vm',
+        machineType: 's922',
+        processors: 1,
+        procType: 'shared',
+        memoryGb: 8,
+        os: 'rhel',
+        networkIds: [net.id],
+      });
       const e = await providerError(p.startVm(HOME, vm.id));
       expect(e).toMatchObject({ code: 'conflict', status: 409, resource: 'vm "err-vm"', operation: 'start' });
       expect(e.message).toMatch(/start vm "err-vm" .*already running/);

@@ -57,7 +57,10 @@ describe('provider under injected faults', () => {
   });
 
   it('a site that times out makes calls time out, not hang', async () => {
-    rig = await startRig({ faults: { sitesDown: [{ location: 'dal13', mode: 'timeout' }] } }, { requestTimeoutMs: 150, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+    rig = await startRig(
+      { faults: { sitesDown: [{ location: 'dal13', mode: 'timeout' }] } },
+      { requestTimeoutMs: 150, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
     const started = Date.now();
     const e = await rig.provider.read('vm', HOME, 'x').catch((x: unknown) => x as Error);
     expect(e).toMatchObject({ code: 'timeout', resource: 'vm x' });

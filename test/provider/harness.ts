@@ -16,11 +16,7 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(
-  simOpts: Partial<SimulatorOptions> = {},
-  providerOpts: Partial<ProviderConfig> = {},
-  deps: ProviderDeps = {},
-): Promise<Rig> {
+export async function startRig(simOpts: Partial<SimulatorOptions> = {}, providerOpts: Partial<ProviderConfig> = {}, deps: ProviderDeps = {}): Promise<Rig> {
   const dir = await mkdtemp(path.join(tmpdir(), 'drctl-sim-'));
   const sim = await serveSimulator({
     dataDir: dir,

@@ -34,7 +34,13 @@ export function ensureSimBuilt(): void {
     cfg,
     JSON.stringify({
       extends: path.join(ROOT, 'tsconfig.json'),
-      compilerOptions: { rootDir: path.join(ROOT, 'src'), outDir: path.join(ROOT, 'dist'), noEmit: false, typeRoots: [path.join(ROOT, 'node_modules/@types')], types: ['node'] },
+      compilerOptions: {
+        rootDir: path.join(ROOT, 'src'),
+        outDir: path.join(ROOT, 'dist'),
+        noEmit: false,
+        typeRoots: [path.join(ROOT, 'node_modules/@types')],
+        types: ['node'],
+      },
       include: [path.join(ROOT, 'src/sim'), path.join(ROOT, 'src/powervs')],
     }),
   );

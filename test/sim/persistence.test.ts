@@ -28,7 +28,15 @@ describe('the simulated world persists', () => {
     const sim1 = await serveSimulator({ dataDir: dir, timeScale: 0, workspaces: WS });
     const p1 = new PowerVsProvider(providerConfigForSimulator(sim1));
     const net = await p1.create('network', 'home', { name: 'n', type: 'vlan', cidr: '10.0.0.0/24' });
-    const vm = await p1.create('vm', 'home', { name: 'keeper', machineType: 's922', processors: 1, procType: 'shared', memoryGb: 4, os: 'rhel', networkIds: [net.id] });
+    const vm = await p1.create('vm', 'home', {
+      name: 'keeper',
+      machineType: 's922',
+      processors: 1,
+      procType: 'shared',
+      memoryGb: 4,
+      os: 'rhel',
+      networkIds: [net.id],
+    });
     await p1.close();
     await sim1.close();
 
@@ -113,15 +121,27 @@ describe('kill -9 in the middle of operations', () => {
       for (let round = 0; round < 3; round++) {
         const ackedBefore = acked.size;
         const provider = new PowerVsProvider(
-          providerConfigForSimulator({ url: sim.url, token, timeScale: 0 }, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 2000 }),
+          providerConfigForSimulator(
+            { url: sim.url, token, timeScale: 0 },
+            { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 2000 },
+          ),
         );
-        const net = (await provider.findByName('network', 'home', 'n')) ?? (await provider.create('network', 'home', { name: 'n', type: 'vlan', cidr: '10.0.0.0/20' }));
+        const net =
+          (await provider.findByName('network', 'home', 'n')) ?? (await provider.create('network', 'home', { name: 'n', type: 'vlan', cidr: '10.0.0.0/20' }));
         let stop = false;
         const worker = async (w: number) => {
           for (let i = 0; !stop; i++) {
             const name = `r${round}-w${w}-${i}`;
             try {
-              await provider.create('vm', 'home', { name, machineType: 's922', processors: 1, procType: 'shared', memoryGb: 2, os: 'rhel', networkIds: [net.id] });
+              await provider.create('vm', 'home', {
+                name,
+                machineType: 's922',
+                processors: 1,
+                procType: 'shared',
+                memoryGb: 2,
+                os: 'rhel',
+                networkIds: [net.id],
+              });
               acked.add(name);
               const v = await provider.create('volume', 'home', { name: `${name}-d`, sizeGb: 1, tier: 'tier3', replicationEnabled: true });
               acked.add(`${name}-d`);

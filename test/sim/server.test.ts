@@ -11,7 +11,16 @@ let dirs: string[] = [];
 async function start(opts: Partial<SimulatorOptions> = {}): Promise<SimulatorHandle> {
   const dir = await mkdtemp(path.join(tmpdir(), 'drctl-simhttp-'));
   dirs.push(dir);
-  const sim = await serveSimulator({ dataDir: dir, timeScale: 0, token: 'tok', workspaces: [{ id: 'home', location: 'dal13' }, { id: 'dr', location: 'wdc04' }], ...opts });
+  const sim = await serveSimulator({
+    dataDir: dir,
+    timeScale: 0,
+    token: 'tok',
+    workspaces: [
+      { id: 'home', location: 'dal13' },
+      { id: 'dr', location: 'wdc04' },
+    ],
+    ...opts,
+  });
   sims.push(sim);
   return sim;
 }
@@ -40,7 +49,12 @@ describe('simulator HTTP API', () => {
     const r = await call(sim, 'GET', `${CI}/home/pvm-instances/ghost`);
     expect(r).toEqual({
       status: 404,
-      body: { code: 404, error: 'not found', description: 'pvm-instance ghost not found in cloud instance home', message: 'pvm-instance ghost not found in cloud instance home' },
+      body: {
+        code: 404,
+        error: 'not found',
+        description: 'pvm-instance ghost not found in cloud instance home',
+        message: 'pvm-instance ghost not found in cloud instance home',
+      },
     });
   });
 
@@ -67,17 +81,29 @@ describe('simulator HTTP API', () => {
 
   it('lists the replication pairs', async () => {
     const sim = await start();
-    const all = (await call(sim, 'GET', '/pcloud/v1/locations/disaster-recovery')).body.disasterRecoveryLocations as { location: string; replicationSites: { location: string }[] }[];
+    const all = (await call(sim, 'GET', '/pcloud/v1/locations/disaster-recovery')).body.disasterRecoveryLocations as {
+      location: string;
+      replicationSites: { location: string }[];
+    }[];
     const pairOf = (l: string) => all.find((x) => x.location === l)?.replicationSites[0].location;
     expect([pairOf('dal13'), pairOf('wdc04'), pairOf('mad02'), pairOf('fra04'), pairOf('tok04')]).toEqual(['wdc04', 'dal13', 'fra04', 'mad02', 'osa21']);
-    expect((await call(sim, 'GET', `${CI}/dr/locations/disaster-recovery`)).body).toEqual({ location: 'wdc04', replicationSites: [{ isActive: true, location: 'dal13' }] });
+    expect((await call(sim, 'GET', `${CI}/dr/locations/disaster-recovery`)).body).toEqual({
+      location: 'wdc04',
+      replicationSites: [{ isActive: true, location: 'dal13' }],
+    });
   });
 
   it('models time: BUILD, then ACTIVE; actions are tasks that complete when the change settles', async () => {
     const clock = new ManualClock();
     const sim = await start({ clock });
     const net = (await call(sim, 'POST', `${CI}/home/networks`, { name: 'n', cidr: '10.0.0.0/24' })).body;
-    const created = await call(sim, 'POST', `${CI}/home/pvm-instances`, { serverName: 'v', imageID: 'rhel-9', processors: 1, memory: 4, networks: [{ networkID: net.networkID }] });
+    const created = await call(sim, 'POST', `${CI}/home/pvm-instances`, {
+      serverName: 'v',
+      imageID: 'rhel-9',
+      processors: 1,
+      memory: 4,
+      networks: [{ networkID: net.networkID }],
+    });
     expect(created.status).toBe(202);
     expect(created.body[0]).toMatchObject({ serverName: 'v', status: 'BUILD' });
     clock.advanceSeconds(vmBuildSeconds({ machineType: 's922', os: 'rhel', memoryGb: 4, processors: 1 }));
@@ -141,7 +167,11 @@ describe('simulator HTTP API', () => {
   it('exchanges an API key for its token at the IAM stand-in', async () => {
     const sim = await start({ apiKey: 'key-1' });
     const form = (k: string) => new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: k }).toString();
-    const ok = await fetch(`${sim.url}/identity/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form('key-1') });
+    const ok = await fetch(`${sim.url}/identity/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form('key-1'),
+    });
     expect(await ok.json()).toMatchObject({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 });
     const bad = await fetch(`${sim.url}/identity/token`, { method: 'POST', body: form('other') });
     expect(bad.status).toBe(400);
@@ -150,7 +180,9 @@ describe('simulator HTTP API', () => {
 
 describe('fault flags', () => {
   it('parses the CLI forms', () => {
-    expect(parseFaultFlags(['site-down=dal13', 'site-down=wdc04:timeout', 'link-broken=erp_db', 'boot-fail=db01'], '429=0.1,500=0.05,reset=0.05,slow=0.02', 250)).toEqual({
+    expect(
+      parseFaultFlags(['site-down=dal13', 'site-down=wdc04:timeout', 'link-broken=erp_db', 'boot-fail=db01'], '429=0.1,500=0.05,reset=0.05,slow=0.02', 250),
+    ).toEqual({
       sitesDown: [
         { location: 'dal13', mode: 'fail' },
         { location: 'wdc04', mode: 'timeout' },
@@ -172,7 +204,20 @@ describe('standalone process', () => {
   it('serves with faults from flags and stops on SIGTERM, leaving its world on disk', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'drctl-simproc-'));
     dirs.push(dir);
-    const sim = await spawnSim(['--data-dir', dir, '--token', 't', '--time-scale', '0', '--workspace', 'home=dal13', '--fault', 'boot-fail=db01', '--seed', '3']);
+    const sim = await spawnSim([
+      '--data-dir',
+      dir,
+      '--token',
+      't',
+      '--time-scale',
+      '0',
+      '--workspace',
+      'home=dal13',
+      '--fault',
+      'boot-fail=db01',
+      '--seed',
+      '3',
+    ]);
     try {
       const admin = new SimulatorAdmin(sim.url, 't');
       expect(await admin.faults()).toEqual({ bootFail: ['db01'] });
@@ -191,7 +236,13 @@ describe('task long-poll (?waitMs=)', () => {
   /** A VM "v" at home, built and ACTIVE, then stopped: a start of it is a task of known length. */
   async function stoppedVm(sim: SimulatorHandle, advance: (seconds: number) => Promise<void>) {
     const net = (await call(sim, 'POST', `${CI}/home/networks`, { name: 'n', cidr: '10.0.0.0/24' })).body;
-    await call(sim, 'POST', `${CI}/home/pvm-instances`, { serverName: 'v', imageID: 'rhel-9', processors: 1, memory: 4, networks: [{ networkID: net.networkID }] });
+    await call(sim, 'POST', `${CI}/home/pvm-instances`, {
+      serverName: 'v',
+      imageID: 'rhel-9',
+      processors: 1,
+      memory: 4,
+      networks: [{ networkID: net.networkID }],
+    });
     await advance(vmBuildSeconds(shape));
     const stop = await call(sim, 'POST', `${CI}/home/pvm-instances/v/action`, { action: 'stop' });
     expect(stop.status).toBe(202);

@@ -28,7 +28,15 @@ function fails(fn: () => unknown): SimApiError {
 }
 
 const shape = { machineType: 'e980' as const, os: 'aix' as const, memoryGb: 64, processors: 4 };
-const vmBody = (net: string, name = 'db01') => ({ serverName: name, imageID: 'aix-7300', processors: 4, procType: 'dedicated', memory: 64, sysType: 'e980', networks: [{ networkID: net }] });
+const vmBody = (net: string, name = 'db01') => ({
+  serverName: name,
+  imageID: 'aix-7300',
+  processors: 4,
+  procType: 'dedicated',
+  memory: 64,
+  sysType: 'e980',
+  networks: [{ networkID: net }],
+});
 const vm = (w: World, ws: string, id: string) => w.getVm(ws, id).body as J;
 
 describe('VM lifecycle follows the timing model', () => {
@@ -210,8 +218,19 @@ describe('volume groups', () => {
   it('a VM cannot boot from the auxiliary copy until the group is stopped with access', () => {
     const { w, clock, aux, drNet } = replicated();
     clock.advanceSeconds(3600);
-    const body = { serverName: 'db01', imageID: 'aix-7300', processors: 4, procType: 'dedicated', memory: 64, sysType: 'e980', networks: [{ networkID: drNet }], volumeIDs: aux.volumeIDs };
-    expect(fails(() => w.createVm('dr', body)).message).toMatch(/cannot boot: volume "aux_(data|log)" is the read-only target of replication \(state consistent_copying\)/);
+    const body = {
+      serverName: 'db01',
+      imageID: 'aix-7300',
+      processors: 4,
+      procType: 'dedicated',
+      memory: 64,
+      sysType: 'e980',
+      networks: [{ networkID: drNet }],
+      volumeIDs: aux.volumeIDs,
+    };
+    expect(fails(() => w.createVm('dr', body)).message).toMatch(
+      /cannot boot: volume "aux_(data|log)" is the read-only target of replication \(state consistent_copying\)/,
+    );
     w.volumeGroupAction('dr', aux.id, { stop: { access: true } });
     clock.advanceSeconds(volumeGroupSwitchSeconds(600));
     expect(w.createVm('dr', body).status).toBe(202);
@@ -233,8 +252,19 @@ describe('volume groups', () => {
 describe('the simulator formats times as Date#toISOString does', () => {
   it('for seeded random instants from 1970 to 9999, month and leap-year edges, and out of range', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const samples = [0, 951782400000, 951868799999, 4107542400000, 253402300799999, 253402300800000, -1, 1.5, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 2, 1)];
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const samples = [
+      0,
+      951782400000,
+      951868799999,
+      4107542400000,
+      253402300799999,
+      253402300800000,
+      -1,
+      1.5,
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+    ];
     for (let i = 0; i < 5000; i++) samples.push(Math.floor(rand() * 253402300800000));
     for (const ms of samples) expect(iso(ms)).toBe(new Date(ms).toISOString());
   });

@@ -44,7 +44,15 @@ describe('PlanView', () => {
 describe('ConfirmPrompt', () => {
   const setup = (expected: string) => {
     const calls: string[] = [];
-    const r = render(<ConfirmPrompt question="Fail over to dr?" expected={expected} color={false} onConfirm={() => calls.push('confirm')} onRefuse={(t) => calls.push(`refuse:${t}`)} />);
+    const r = render(
+      <ConfirmPrompt
+        question="Fail over to dr?"
+        expected={expected}
+        color={false}
+        onConfirm={() => calls.push('confirm')}
+        onRefuse={(t) => calls.push(`refuse:${t}`)}
+      />,
+    );
     return { ...r, calls };
   };
   it('confirms only on the exact text followed by Enter', async () => {
@@ -108,7 +116,13 @@ describe('Dashboard', () => {
     expect(f).toContain('! Cloud: connection refused');
   });
   it('says what is missing instead of showing blanks', () => {
-    const { lastFrame } = render(<Dashboard status={{ ...status, volumeGroups: [], lastDrill: undefined, pendingChanges: 0, stateSerial: undefined, problems: [] }} width={90} color={false} />);
+    const { lastFrame } = render(
+      <Dashboard
+        status={{ ...status, volumeGroups: [], lastDrill: undefined, pendingChanges: 0, stateSerial: undefined, problems: [] }}
+        width={90}
+        color={false}
+      />,
+    );
     const f = plain(lastFrame());
     expect(f).toContain('no volume groups in state yet');
     expect(f).toContain('no drill recorded');
@@ -129,7 +143,17 @@ describe('HelpView and KeyBar', () => {
     expect(f).not.toMatch(/^ {2}p .*not available/m);
   });
   it('fits the key bar into the width', () => {
-    const { lastFrame } = render(<KeyBar keys={[['p', 'plan'], ['a', 'apply'], ['q', 'quit']]} width={12} color={false} />);
+    const { lastFrame } = render(
+      <KeyBar
+        keys={[
+          ['p', 'plan'],
+          ['a', 'apply'],
+          ['q', 'quit'],
+        ]}
+        width={12}
+        color={false}
+      />,
+    );
     expect(plain(lastFrame())).toBe('p plan  a a…');
   });
 });

@@ -33,14 +33,23 @@ let services: ConsoleServices;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-console-'));
   fs.cpSync(path.join(ROOT, 'plans'), path.join(dir, 'plans'), { recursive: true });
-  services = realConsoleServices({ cwd: dir, dir: path.join(dir, 'plans'), env: { DRCTL_SIM_TIME_SCALE: '0' }, fs: nodeConfigFs, color: false, width: () => 100 });
+  services = realConsoleServices({
+    cwd: dir,
+    dir: path.join(dir, 'plans'),
+    env: { DRCTL_SIM_TIME_SCALE: '0' },
+    fs: nodeConfigFs,
+    color: false,
+    width: () => 100,
+  });
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('console flows', () => {
   it('plan → review → apply: the dashboard, the plan text, "yes", a completed apply, state written', async () => {
     const exits: number[] = [];
-    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={(c) => exits.push(c)} />);
+    const { lastFrame, stdin, unmount } = render(
+      <ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={(c) => exits.push(c)} />,
+    );
     await until(lastFrame, /44 changes pending \(p to plan\) · no state yet/);
     expect(plain(lastFrame())).toMatch(/home dal13 +active/);
 
@@ -73,7 +82,9 @@ describe('console flows', () => {
   });
 
   it('an apply refused at the confirmation changes nothing', async () => {
-    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    const { lastFrame, stdin, unmount } = render(
+      <ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />,
+    );
     await until(lastFrame, /44 changes pending/);
     stdin.write('p');
     await until(lastFrame, /drctl will perform the following actions:/);
@@ -89,7 +100,9 @@ describe('console flows', () => {
     // Given an applied estate (through the console's own services, as `a` would).
     const planned = await services.plan(() => undefined);
     expect((await services.apply(planned.plan!, () => undefined, new AbortController().signal)).ok).toBe(true);
-    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    const { lastFrame, stdin, unmount } = render(
+      <ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />,
+    );
     await until(lastFrame, /none: state matches the configuration/);
 
     // v: the checks, and the verdict.
@@ -129,7 +142,16 @@ describe('console flows', () => {
   }, 120_000);
 
   it('says which DR actions are not available yet instead of failing', async () => {
-    const { lastFrame, stdin, unmount } = render(<ConsoleApp services={{ ...services, status: services.status, plan: services.plan, apply: services.apply, dr: {} }} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    const { lastFrame, stdin, unmount } = render(
+      <ConsoleApp
+        services={{ ...services, status: services.status, plan: services.plan, apply: services.apply, dr: {} }}
+        width={100}
+        height={40}
+        color={false}
+        refreshMs={0}
+        onExit={() => undefined}
+      />,
+    );
     await until(lastFrame, /44 changes pending/);
     stdin.write('d');
     await until(lastFrame, /drill is not available yet in this build\./);

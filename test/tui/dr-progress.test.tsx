@@ -47,7 +47,8 @@ function failoverStore() {
   return { store, clock, send };
 }
 
-const frame = (store: ReturnType<typeof failoverStore>['store']) => plain(render(<ProgressScreen snapshot={store.snapshot()} width={WIDTH} height={30} color={false} staticLog={false} />).lastFrame());
+const frame = (store: ReturnType<typeof failoverStore>['store']) =>
+  plain(render(<ProgressScreen snapshot={store.snapshot()} width={WIDTH} height={30} color={false} staticLog={false} />).lastFrame());
 
 describe('DR runs in the live view', () => {
   it('reads the recovery groups from the runbook', () => {
@@ -85,7 +86,11 @@ describe('DR runs in the live view', () => {
     send(ev('VM_SHUTDOWN_STARTED', 'vm.db01', 'shutting down vm.db01 at site.home'));
     send(ev('VM_SHUTDOWN_COMPLETED', 'vm.db01', 'vm.db01 is off'));
     send(ev('VM_SHUTDOWN_COMPLETED', 'vm.web[0]', 'vm.web[0] is off'));
-    send(ev('VG_REVERSAL_STARTED', 'volume_group.erp_db', 'stop replication of volume_group.erp_db with access at site.dr (lag 42s)', { detail: { lagSeconds: 42 } }));
+    send(
+      ev('VG_REVERSAL_STARTED', 'volume_group.erp_db', 'stop replication of volume_group.erp_db with access at site.dr (lag 42s)', {
+        detail: { lagSeconds: 42 },
+      }),
+    );
     expect(frame(store)).toMatch(/erp_db +.* lag 42s \/ RPO 15m00s switching/);
     send(ev('VG_REVERSAL_COMPLETED', 'volume_group.erp_db', 'writable'));
     send(ev('VM_BOOTUP_STARTED', 'vm.db01', 'booting vm.db01 at site.dr'));
@@ -116,7 +121,12 @@ describe('DR runs in the live view', () => {
     expect(f).toContain('2/3 done · 1 failed · 0 skipped');
     expect(f).toContain('RTO erp: predicted 18m vs actual 21m (…');
     expect(summaryText(store.snapshot())).toMatch(/RTO erp: predicted 18m vs actual 21m \(target 30m\)$/);
-    expect(store.snapshot().finished.find((l) => l.status === 'failed')).toMatchObject({ address: 'vm.web[0]', text: 'boot timed out', site: 'dr', group: 'web' });
+    expect(store.snapshot().finished.find((l) => l.status === 'failed')).toMatchObject({
+      address: 'vm.web[0]',
+      text: 'boot timed out',
+      site: 'dr',
+      group: 'web',
+    });
     expect(store.snapshot().events.map((e) => e.text)).toContain('VM_BOOTUP_FAILED vm.web[0]: boot timed out');
   });
 
@@ -150,7 +160,9 @@ describe('DR runs in the live view', () => {
   });
 
   it('words DR events for the console log and leaves engine events to the plain view', () => {
-    expect(drEventLines(drEvent(ev('VM_BOOTUP_FAILED', 'vm.x', 'vm.x: boom', { severity: 'critical', t: 1500 })))).toEqual(['   1.5s CRITICAL VM_BOOTUP_FAILED vm.x: boom']);
+    expect(drEventLines(drEvent(ev('VM_BOOTUP_FAILED', 'vm.x', 'vm.x: boom', { severity: 'critical', t: 1500 })))).toEqual([
+      '   1.5s CRITICAL VM_BOOTUP_FAILED vm.x: boom',
+    ]);
     expect(drEventLines(drEvent(ev('machine.transition', 'site', 'a → b')))).toEqual([]);
     expect(drEventLines({ type: 'resource.start', t: 0, address: 'vm.a', action: 'create' })).toBeUndefined();
   });

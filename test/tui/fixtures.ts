@@ -57,7 +57,12 @@ export function erpPlan(): Plan {
       change('vm.web[0]', 'create', { site: 'site.home' }),
       change('vm.web[1]', 'create', { site: 'site.home' }),
       change('network.app', 'create', { type: 'private' }),
-      change('recovery_plan.erp', 'create', { groups: [{ name: 'database', vms: ['vm.db01'] }, { name: 'web', vms: ['vm.web'] }] }),
+      change('recovery_plan.erp', 'create', {
+        groups: [
+          { name: 'database', vms: ['vm.db01'] },
+          { name: 'web', vms: ['vm.web'] },
+        ],
+      }),
     ],
     [{ plan: 'recovery_plan.erp', predictedSeconds: 1620, targetSeconds: 1800 }],
   );

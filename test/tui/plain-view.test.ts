@@ -23,10 +23,19 @@ describe('choosing the view', () => {
   });
   it('cuts a long event line with an ellipsis instead of wrapping', () => {
     const out: string[] = [];
-    plainView({ write: (l) => out.push(l), width: 80, color: false })({ type: 'resource.done', t: 0, address: 'network.app', action: 'create', id: 'a'.repeat(120), elapsedMs: 5 });
+    plainView({ write: (l) => out.push(l), width: 80, color: false })({
+      type: 'resource.done',
+      t: 0,
+      address: 'network.app',
+      action: 'create',
+      id: 'a'.repeat(120),
+      elapsedMs: 5,
+    });
     expect(out[0].endsWith('…\n')).toBe(true);
     expect(out[0].length).toBe(81);
-    expect(plainEventLine({ type: 'resource.failed', t: 0, address: 'vm.x', action: 'create', error: 'boom', elapsedMs: 1500 }, false)).toBe('vm.x: Failed after 1.5s: boom');
+    expect(plainEventLine({ type: 'resource.failed', t: 0, address: 'vm.x', action: 'create', error: 'boom', elapsedMs: 1500 }, false)).toBe(
+      'vm.x: Failed after 1.5s: boom',
+    );
   });
 });
 

@@ -16,11 +16,17 @@ export function plansCopy(): string {
 /** The environment of a plain user shell: no CI marker, no colour forcing, no drctl overrides. */
 export function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DRCTL_') && !['CI', 'FORCE_COLOR', 'NO_COLOR', 'COLUMNS', 'LINES'].includes(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('DRCTL_') && !['CI', 'FORCE_COLOR', 'NO_COLOR', 'COLUMNS', 'LINES'].includes(k)) env[k] = v;
   return { ...env, DRCTL_SIM_TIME_SCALE: '0', ...extra };
 }
 
-export function runDrctl(args: string[], cwd: string, env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runDrctl(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

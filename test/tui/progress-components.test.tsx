@@ -63,19 +63,47 @@ describe('GroupBlock', () => {
 describe('FinishedLineView', () => {
   it('reads like the plain view: glyph, address, past tense, elapsed', () => {
     const { lastFrame } = render(
-      <FinishedLineView line={{ key: 1, kind: 'resource', status: 'done', address: 'vm.db01', action: 'create', site: 'home', group: 'database', elapsedMs: 1234, text: 'id=abc' }} width={WIDTH} color={false} />,
+      <FinishedLineView
+        line={{
+          key: 1,
+          kind: 'resource',
+          status: 'done',
+          address: 'vm.db01',
+          action: 'create',
+          site: 'home',
+          group: 'database',
+          elapsedMs: 1234,
+          text: 'id=abc',
+        }}
+        width={WIDTH}
+        color={false}
+      />,
     );
     expect(plain(lastFrame())).toBe('✓ + vm.db01: Creation complete (1.2s): id=abc');
   });
   it('sums up a collapsed group', () => {
-    const { lastFrame } = render(<FinishedLineView line={{ key: 2, kind: 'group', status: 'failed', site: 'home', group: 'app', elapsedMs: 65_000, text: '99 created, 1 failed' }} width={WIDTH} color={false} />);
+    const { lastFrame } = render(
+      <FinishedLineView
+        line={{ key: 2, kind: 'group', status: 'failed', site: 'home', group: 'app', elapsedMs: 65_000, text: '99 created, 1 failed' }}
+        width={WIDTH}
+        color={false}
+      />,
+    );
     expect(plain(lastFrame())).toBe('✗ home › app: 99 created, 1 failed (1m05s)');
   });
 });
 
 describe('SiteBadges', () => {
   it('shows each site with its lifecycle state, bracketed without colour', () => {
-    const { lastFrame } = render(<SiteBadges sites={[{ site: 'home', state: 'active', tone: 'ok' }, { site: 'dr', state: 'standby', tone: 'idle' }]} color={false} />);
+    const { lastFrame } = render(
+      <SiteBadges
+        sites={[
+          { site: 'home', state: 'active', tone: 'ok' },
+          { site: 'dr', state: 'standby', tone: 'idle' },
+        ]}
+        color={false}
+      />,
+    );
     expect(plain(lastFrame())).toBe('[home: active] [dr: standby]');
   });
   it('draws a coloured pill instead of brackets when colour is on', () => {

@@ -6,7 +6,12 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './processes.js';
 
-const nice = (tid: number | 'self') => Number(readFileSync(`/proc/${tid === 'self' ? 'thread-self' : `self/task/${tid}`}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[16]);
+const nice = (tid: number | 'self') =>
+  Number(
+    readFileSync(`/proc/${tid === 'self' ? 'thread-self' : `self/task/${tid}`}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[16],
+  );
 
 describe('view thread priority', () => {
   it('lowers the calling thread to nice 19 and leaves the other threads alone', async (ctx) => {

@@ -4,7 +4,12 @@ import { processTerminal, type Exit } from '../terminal.js';
 import { UserError } from '../../diag/index.js';
 import { serveStandaloneSimulator } from '../../services/index.js';
 
-export async function runSimServe(_args: Record<string, never>, flags: ParsedFlags<typeof SIM_SERVE_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
+export async function runSimServe(
+  _args: Record<string, never>,
+  flags: ParsedFlags<typeof SIM_SERVE_FLAG_SPECS>,
+  _argv: readonly string[],
+  _exit: Exit,
+): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const scaleText = flags['time-scale'];
   const timeScale = scaleText.includes('/') ? Number(scaleText.split('/')[0]) / Number(scaleText.split('/')[1]) : Number(scaleText);

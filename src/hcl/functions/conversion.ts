@@ -1,16 +1,5 @@
 // Type conversion functions: to primitives and between collection kinds, as cty converts.
-import {
-  containsUnknown,
-  isObject,
-  objectValue,
-  toBoolValue,
-  toNumberValue,
-  toStringValue,
-  typeName,
-  UNKNOWN,
-  Unknown,
-  type Value,
-} from '../value.js';
+import { containsUnknown, isObject, objectValue, toBoolValue, toNumberValue, toStringValue, typeName, UNKNOWN, Unknown, type Value } from '../value.js';
 import { FunctionError, type HclFunction } from './call.js';
 import { any, quote } from './args.js';
 import { compareSetElements, distinct } from './collections.js';
@@ -39,7 +28,10 @@ function convertCollection(v: Value, to: 'list' | 'set' | 'map'): Value {
     const keys = Object.keys(v);
     let vals: Value[];
     try {
-      vals = unify(keys.map((k) => v[k]), 'values');
+      vals = unify(
+        keys.map((k) => v[k]),
+        'values',
+      );
     } catch {
       throw new FunctionError(single, 0);
     }

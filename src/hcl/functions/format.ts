@@ -1,16 +1,6 @@
 // cty's format(): Go's printf verbs over HCL values, with explicit argument indexes, and
 // formatlist(), which formats once per element of its list arguments.
-import {
-  containsUnknown,
-  decimalDigits,
-  toBoolValue,
-  toNumberValue,
-  toStringValue,
-  UNKNOWN,
-  Unknown,
-  type Conversion,
-  type Value,
-} from '../value.js';
+import { containsUnknown, decimalDigits, toBoolValue, toNumberValue, toStringValue, UNKNOWN, Unknown, type Conversion, type Value } from '../value.js';
 import { FunctionError } from './call.js';
 import { graphemes } from './unicode.js';
 import { goJsonString, jsonEncode } from './encoding.js';

@@ -39,7 +39,11 @@ export function goRegExp(pattern: string, global: boolean): RegExp {
 }
 
 /** Go's Regexp.Expand for a replacement template: $1, ${1}, $name, ${name}, $$. */
-export function expandTemplate(template: string, captures: readonly (string | undefined)[], groups: Readonly<Record<string, string | undefined>> | undefined): string {
+export function expandTemplate(
+  template: string,
+  captures: readonly (string | undefined)[],
+  groups: Readonly<Record<string, string | undefined>> | undefined,
+): string {
   let out = '';
   let i = 0;
   while (i < template.length) {

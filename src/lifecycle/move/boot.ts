@@ -19,7 +19,8 @@ export async function bootVm(run: MoveRun, input: StepInput): Promise<{ id: stri
   if (!vm) {
     // First move to this site: build the VM there from the replicated (auxiliary) volumes.
     const volumeIds: string[] = [];
-    for (const vg of config.vms.get(input.vm)?.volumeGroups ?? []) volumeIds.push(...(await groupAt(provider, config, run.session, vg, input.to, run.cache)).volumeIds);
+    for (const vg of config.vms.get(input.vm)?.volumeGroups ?? [])
+      volumeIds.push(...(await groupAt(provider, config, run.session, vg, input.to, run.cache)).volumeIds);
     const created = await provider.create('vm', ws, vmSpecAt(config, run.session, input.vm, input.to, volumeIds), { timeoutMs: run.realMs(3600) });
     return { id: created.id };
   }
@@ -63,7 +64,13 @@ export async function runGroup(run: MoveRun, g: RecoveryGroup): Promise<void> {
   const key = `group ${g.name}`;
   const gp = (progress.groups[g.name] ??= {});
   if (g.postCheck && !progress.done[`${key} post_check`]) {
-    const r = await runPostCheck(run.config.dir, g, { run: run.runId, site: to, kind: opts.kind, drill: false }, run.realMs(g.timeoutSeconds ?? 900), opts.signal);
+    const r = await runPostCheck(
+      run.config.dir,
+      g,
+      { run: run.runId, site: to, kind: opts.kind, drill: false },
+      run.realMs(g.timeoutSeconds ?? 900),
+      opts.signal,
+    );
     gp.postCheck = { script: g.postCheck, ok: r.ok, output: r.output.slice(-2000) };
     if (!r.ok) {
       emit({ name: 'POST_CHECK_FAILED', subject: key, message: `post_check ${g.postCheck} failed: ${r.reason}` });

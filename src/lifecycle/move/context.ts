@@ -94,9 +94,10 @@ export async function openRun(dr: DrSession, opts: MoveOptions, pre: Preflight):
   const saved = pre.progressSaved;
   const channel = openRunChannel(dr, runId);
   const emit = channel.log.emit;
-  const progress: RunProgress = resuming && saved?.id === runId
-    ? { ...saved, resumed: saved.resumed + 1, done: { ...saved.done }, rpo: { ...saved.rpo }, groups: { ...saved.groups } }
-    : { id: runId, kind: opts.kind, unplanned, plan: plan.address, from, to, startedAt: wall().toISOString(), resumed: 0, done: {}, rpo: {}, groups: {} };
+  const progress: RunProgress =
+    resuming && saved?.id === runId
+      ? { ...saved, resumed: saved.resumed + 1, done: { ...saved.done }, rpo: { ...saved.rpo }, groups: { ...saved.groups } }
+      : { id: runId, kind: opts.kind, unplanned, plan: plan.address, from, to, startedAt: wall().toISOString(), resumed: 0, done: {}, rpo: {}, groups: {} };
   const saveProgress = () => session.setLifecycle(RUN_KEY, progress);
   await saveProgress();
   const t0 = dr.ctx.now();
@@ -125,8 +126,19 @@ export async function openRun(dr: DrSession, opts: MoveOptions, pre: Preflight):
     switches: new Map(),
     storageSteps: new Map(),
   };
-  emit({ name: resuming ? 'MOVE_RESUMED' : 'MOVE_STARTED', subject: 'site', message: `${unplanned ? 'unplanned ' : ''}${opts.kind} ${from} → ${to}, plan ${plan.name}${resuming ? ` (resume ${progress.resumed})` : ''}`, detail: { from, to, unplanned } });
-  if (unplanned) emit({ name: 'DATA_LOSS_WINDOW', subject: 'site', message: `up to ${Math.round(runbook.dataLossWindowSeconds)}s of writes at ${from} may be lost`, detail: { seconds: runbook.dataLossWindowSeconds } });
+  emit({
+    name: resuming ? 'MOVE_RESUMED' : 'MOVE_STARTED',
+    subject: 'site',
+    message: `${unplanned ? 'unplanned ' : ''}${opts.kind} ${from} → ${to}, plan ${plan.name}${resuming ? ` (resume ${progress.resumed})` : ''}`,
+    detail: { from, to, unplanned },
+  });
+  if (unplanned)
+    emit({
+      name: 'DATA_LOSS_WINDOW',
+      subject: 'site',
+      message: `up to ${Math.round(runbook.dataLossWindowSeconds)}s of writes at ${from} may be lost`,
+      detail: { seconds: runbook.dataLossWindowSeconds },
+    });
   return run;
 }
 

@@ -18,11 +18,30 @@ interface StepStates {
 
 const STEPS: Readonly<Record<VmStep, StepStates>> = {
   shutdown: { from: 'ready-to-move', event: 'MOVE', busy: 'shutting-down', failed: 'shutdown-failed', done: 'shut-down', eventName: 'VM_SHUTDOWN_STARTED' },
-  storage: { from: 'shut-down', event: 'SWITCH_STORAGE', busy: 'storage-switching', failed: 'storage-failed', done: 'storage-switched', eventName: 'VG_REVERSAL_STARTED' },
+  storage: {
+    from: 'shut-down',
+    event: 'SWITCH_STORAGE',
+    busy: 'storage-switching',
+    failed: 'storage-failed',
+    done: 'storage-switched',
+    eventName: 'VG_REVERSAL_STARTED',
+  },
   boot: { from: 'storage-switched', event: 'BOOT', busy: 'booting', failed: 'boot-failed', done: 'active-on-target', eventName: 'VM_BOOTUP_STARTED' },
 };
-const ORDER: readonly WorkgroupState[] = ['ready-to-move', 'shutting-down', 'shut-down', 'storage-switching', 'storage-switched', 'booting', 'active-on-target'];
-const FAILED_AT: Partial<Record<WorkgroupState, WorkgroupState>> = { 'shutdown-failed': 'shutting-down', 'storage-failed': 'storage-switching', 'boot-failed': 'booting' };
+const ORDER: readonly WorkgroupState[] = [
+  'ready-to-move',
+  'shutting-down',
+  'shut-down',
+  'storage-switching',
+  'storage-switched',
+  'booting',
+  'active-on-target',
+];
+const FAILED_AT: Partial<Record<WorkgroupState, WorkgroupState>> = {
+  'shutdown-failed': 'shutting-down',
+  'storage-failed': 'storage-switching',
+  'boot-failed': 'booting',
+};
 
 export async function driveVm(run: MoveRun, vm: string, step: VmStep): Promise<void> {
   const { emit, from, to } = run;
@@ -37,10 +56,18 @@ export async function driveVm(run: MoveRun, vm: string, step: VmStep): Promise<v
       lc.actor.send({ type: 'SOURCE_LOST' });
       return;
     }
-    if (step !== 'storage') emit({ name: s.eventName, subject: vm, message: `${step === 'boot' ? 'booting' : 'shutting down'} ${vm} at ${step === 'boot' ? to : from}` });
+    if (step !== 'storage')
+      emit({ name: s.eventName, subject: vm, message: `${step === 'boot' ? 'booting' : 'shutting down'} ${vm} at ${step === 'boot' ? to : from}` });
     lc.actor.send({ type: s.event });
   } else if (name() !== s.busy) throw new Error(`${vm} is ${name()}, not ready for ${step}`);
-  const end = await until(lc.actor, (x) => { const n = stateName(x); return n === s.done || n === s.failed; }, run.opts.signal);
+  const end = await until(
+    lc.actor,
+    (x) => {
+      const n = stateName(x);
+      return n === s.done || n === s.failed;
+    },
+    run.opts.signal,
+  );
   if (stateName(end) === s.failed) {
     const f = end.context.failure;
     emit({ name: f?.event ?? 'MOVE_FAILED', subject: vm, message: `${vm}: ${f?.message ?? 'failed'}` });

@@ -56,7 +56,10 @@ export function walkMove(run: MoveRun): Promise<Map<string, WalkOutcome>> {
   const groups = run.plan.groups;
   const groupOf = new Map<string, RecoveryGroup>();
   for (const g of groups) for (const v of g.vms) groupOf.set(v, g);
-  const switchSeconds = Math.max(1, ...vgs.map((vg) => volumeGroupSwitchSeconds((config.volumeGroups.get(vg)?.volumes ?? []).reduce((s, v) => s + v.sizeGb, 0))));
+  const switchSeconds = Math.max(
+    1,
+    ...vgs.map((vg) => volumeGroupSwitchSeconds((config.volumeGroups.get(vg)?.volumes ?? []).reduce((s, v) => s + v.sizeGb, 0))),
+  );
   return walk(
     moveGraph(groups, vgs),
     async (id, step) => {

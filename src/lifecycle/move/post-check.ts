@@ -16,7 +16,13 @@ export interface PostCheckResult {
  * anything else as a shell command. It gets the run's facts in DRCTL_* variables; a check that
  * outlives its timeout is killed and fails.
  */
-export function runPostCheck(configDir: string, g: RecoveryGroup, facts: { run: string; site: string; kind: string; drill: boolean }, timeoutMs: number, signal?: AbortSignal): Promise<PostCheckResult> {
+export function runPostCheck(
+  configDir: string,
+  g: RecoveryGroup,
+  facts: { run: string; site: string; kind: string; drill: boolean },
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<PostCheckResult> {
   return new Promise((resolve) => {
     const script = g.postCheck!;
     const cwd = path.resolve(configDir);
@@ -29,7 +35,15 @@ export function runPostCheck(configDir: string, g: RecoveryGroup, facts: { run: 
     })();
     const child = spawn('/bin/sh', isFile ? [script] : ['-c', script], {
       cwd,
-      env: { ...process.env, DRCTL_RUN: facts.run, DRCTL_SITE: facts.site, DRCTL_OPERATION: facts.kind, DRCTL_GROUP: g.name, DRCTL_VMS: g.vms.join(' '), DRCTL_DRILL: facts.drill ? '1' : '0' },
+      env: {
+        ...process.env,
+        DRCTL_RUN: facts.run,
+        DRCTL_SITE: facts.site,
+        DRCTL_OPERATION: facts.kind,
+        DRCTL_GROUP: g.name,
+        DRCTL_VMS: g.vms.join(' '),
+        DRCTL_DRILL: facts.drill ? '1' : '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -55,4 +69,3 @@ export function runPostCheck(configDir: string, g: RecoveryGroup, facts: { run: 
     });
   });
 }
-

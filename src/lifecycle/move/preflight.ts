@@ -32,12 +32,29 @@ export async function preflight(dr: DrSession, opts: MoveOptions): Promise<Prefl
   const { needsResync, ...found } = checked.site;
   const { site, from, to, unplanned, resuming, runId } = found;
   const cache: GroupCache = new Map();
-  const vgs = planVolumeGroups(config, plan.groups.flatMap((g) => g.vms));
+  const vgs = planVolumeGroups(
+    config,
+    plan.groups.flatMap((g) => g.vms),
+  );
   const replication = await replicationPicture(dr, vgs, to, cache);
-  const runbook = makeRunbook({ kind: opts.kind, run: runId, config, plan, from, to, unplanned, resuming, parallelism: dr.parallelism, replication, resync: needsResync });
+  const runbook = makeRunbook({
+    kind: opts.kind,
+    run: runId,
+    config,
+    plan,
+    from,
+    to,
+    unplanned,
+    resuming,
+    parallelism: dr.parallelism,
+    replication,
+    resync: needsResync,
+  });
   if (runbook.blockers.length && !opts.force) {
     await site.stop();
-    throw new UserError(`The planned ${opts.kind} is blocked:\n  ${runbook.blockers.join('\n  ')}`, ['Wait for replication to catch up (drctl verify), or pass --force to move anyway.']);
+    throw new UserError(`The planned ${opts.kind} is blocked:\n  ${runbook.blockers.join('\n  ')}`, [
+      'Wait for replication to catch up (drctl verify), or pass --force to move anyway.',
+    ]);
   }
   if (opts.approve && !(await opts.approve(runbook))) {
     await site.stop();
@@ -51,14 +68,20 @@ export async function preflight(dr: DrSession, opts: MoveOptions): Promise<Prefl
  * unfinished one of the same kind, nothing to do (production already where the move would take
  * it; the site lifecycle is stopped), or refusal (a UserError).
  */
-export async function checkSite(store: LifecycleStore, wall: () => Date, opts: MoveOptions, pair: SitePair): Promise<{ readonly site: SiteCheck; readonly done?: undefined } | { readonly done: MoveOutcome; readonly site?: undefined }> {
+export async function checkSite(
+  store: LifecycleStore,
+  wall: () => Date,
+  opts: MoveOptions,
+  pair: SitePair,
+): Promise<{ readonly site: SiteCheck; readonly done?: undefined } | { readonly done: MoveOutcome; readonly site?: undefined }> {
   const site = startLifecycle(siteMachine, SITE_KEY, store, { active: pair.active, standby: pair.standby });
   const snap = site.actor.getSnapshot();
   const sState = stateName(snap) as SiteState;
   const progressSaved = store.lifecycle(RUN_KEY) as unknown as RunProgress | undefined;
   const resuming = resumable(opts.kind, sState, snap.context.interrupted);
   if (!resuming) {
-    const other = sState === 'drilling' || sState === 'cleaning-up' ? 'A drill is unfinished: run drctl drill (it cleans up first) or drctl cleanup.' : undefined;
+    const other =
+      sState === 'drilling' || sState === 'cleaning-up' ? 'A drill is unfinished: run drctl drill (it cleans up first) or drctl cleanup.' : undefined;
     if (other) throw new UserError(other);
     if (opts.kind === 'failover' && sState !== 'ready' && sState !== 'replicating') {
       if (sState === 'recovered') {
@@ -79,7 +102,10 @@ export async function checkSite(store: LifecycleStore, wall: () => Date, opts: M
   const to = snap.context.standby;
   if (opts.expect && (opts.expect.from !== from || opts.expect.to !== to)) {
     await site.stop();
-    throw new UserError(`The planned move was ${opts.expect.from} → ${opts.expect.to}, but the site lifecycle in state moves ${from} → ${to} (state ${sState}).`, ['Make a new plan: drctl plan']);
+    throw new UserError(
+      `The planned move was ${opts.expect.from} → ${opts.expect.to}, but the site lifecycle in state moves ${from} → ${to} (state ${sState}).`,
+      ['Make a new plan: drctl plan'],
+    );
   }
   const unplanned = resuming ? (progressSaved?.unplanned ?? snap.context.unplanned === true) : opts.unplanned === true;
   const runId = resuming && progressSaved?.kind === opts.kind ? progressSaved.id : newRunId(opts.kind, wall());

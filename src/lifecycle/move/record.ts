@@ -55,7 +55,11 @@ export function runRecord(run: MoveRun, outcome: RunRecord['outcome'], elapsed: 
   const vms: Record<string, { state: string; activeOn: string | null; failure?: string }> = {};
   for (const [vm, lc] of run.lifecycles) {
     const s = lc.actor.getSnapshot();
-    vms[vm] = { state: stateName(s), activeOn: s.context.activeOn, ...(s.context.failure ? { failure: `${s.context.failure.event}: ${s.context.failure.message}` } : {}) };
+    vms[vm] = {
+      state: stateName(s),
+      activeOn: s.context.activeOn,
+      ...(s.context.failure ? { failure: `${s.context.failure.event}: ${s.context.failure.message}` } : {}),
+    };
   }
   const predictedByGroup = new Map(runbook.phases.filter((p) => p.name.startsWith('group ')).map((p) => [p.name.slice(6), p.predictedSeconds]));
   const log = run.channel.log;

@@ -33,7 +33,10 @@ export async function probeSource(run: MoveRun): Promise<void> {
   const { config, provider, from, opts } = run;
   const fromWs = workspaceOf(config, from);
   try {
-    await Promise.race([provider.list('vm', fromWs), new Promise((_, rej) => setTimeout(() => rej(new Error(`no answer within ${opts.probeTimeoutMs ?? 5000} ms`)), opts.probeTimeoutMs ?? 5000).unref())]);
+    await Promise.race([
+      provider.list('vm', fromWs),
+      new Promise((_, rej) => setTimeout(() => rej(new Error(`no answer within ${opts.probeTimeoutMs ?? 5000} ms`)), opts.probeTimeoutMs ?? 5000).unref()),
+    ]);
   } catch (e) {
     run.sourceLost = true;
     run.emit({ name: 'VM_SOURCE_UNREACHABLE', subject: from, message: `${from} (${fromWs}) does not answer: ${message(e)}; its VMs cannot be shut down` });

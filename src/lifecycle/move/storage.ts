@@ -17,7 +17,12 @@ export async function switchGroup(run: MoveRun, vg: string, target: string, firs
       await first;
       if (status.status === 'error') status = await provider.resetVolumeGroup(ws, group.id);
       if (!status.replicationEnabled) return; // already stopped with access by an earlier attempt
-      emit({ name: 'VG_REVERSAL_STARTED', subject: vg, message: `stop replication of ${vg} with access at ${target} (lag ${Math.round(status.lagSeconds ?? 0)}s)`, detail: { lagSeconds: status.lagSeconds ?? null } });
+      emit({
+        name: 'VG_REVERSAL_STARTED',
+        subject: vg,
+        message: `stop replication of ${vg} with access at ${target} (lag ${Math.round(status.lagSeconds ?? 0)}s)`,
+        detail: { lagSeconds: status.lagSeconds ?? null },
+      });
       run.progress.rpo[vg] = status.lagSeconds ?? 0;
       // The lag at the switch is written while the switch runs, not before it: the boots wait
       // for the switch, and the write is durable long before the switch ends.

@@ -44,7 +44,13 @@ export interface RunRecord {
   readonly outcome: 'succeeded' | 'needs-attention' | 'interrupted' | 'failed' | 'cancelled' | 'nothing-to-do' | 'forced';
   readonly resumed: number;
   readonly groups: readonly GroupRecord[];
-  readonly rto: { readonly achievedSeconds: number; readonly achievedModelSeconds: number; readonly predictedSeconds: number; readonly targetSeconds?: number; readonly met?: boolean };
+  readonly rto: {
+    readonly achievedSeconds: number;
+    readonly achievedModelSeconds: number;
+    readonly predictedSeconds: number;
+    readonly targetSeconds?: number;
+    readonly met?: boolean;
+  };
   readonly rpo: { readonly atSwitch: Readonly<Record<string, number>>; readonly maxLagSeconds: number };
   readonly vms: Readonly<Record<string, { readonly state: string; readonly activeOn: string | null; readonly failure?: string }>>;
   readonly failures: readonly string[];

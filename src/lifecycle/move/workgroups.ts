@@ -21,7 +21,13 @@ export function startWorkgroups(run: MoveRun): void {
   for (const g of run.plan.groups) {
     for (const vm of g.vms) {
       requireResource(session, vm);
-      const lc = startLifecycle(provided, vm, session, { vm, from, to, placement: homePlacement(session, vm), bootTimeoutMs: run.realMs(g.timeoutSeconds ?? 3600) }, { onTransition: run.onTransition });
+      const lc = startLifecycle(
+        provided,
+        vm,
+        session,
+        { vm, from, to, placement: homePlacement(session, vm), bootTimeoutMs: run.realMs(g.timeoutSeconds ?? 3600) },
+        { onTransition: run.onTransition },
+      );
       const s = lc.actor.getSnapshot();
       // A VM that finished an earlier move the other way turns around for this one.
       if (stateName(s) === 'active-on-target' && s.context.to !== to) lc.actor.send({ type: 'REVERSE' });

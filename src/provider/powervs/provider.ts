@@ -10,14 +10,7 @@
 //   answered to a retried write is checked against the resource's state before it counts.
 // - Long operations are polled until they settle or time out.
 
-import {
-  checkProviderConfig,
-  DEFAULT_IAM_ENDPOINT,
-  DEFAULT_RETRY,
-  DEFAULTS,
-  type ProviderConfig,
-  type RetryPolicy,
-} from '../config.js';
+import { checkProviderConfig, DEFAULT_IAM_ENDPOINT, DEFAULT_RETRY, DEFAULTS, type ProviderConfig, type RetryPolicy } from '../config.js';
 import { codeForStatus, ProviderError, type ProviderErrorCode } from '../errors.js';
 import type {
   CloneResult,
@@ -111,8 +104,7 @@ export class PowerVsProvider implements Provider {
       timeoutMs: config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     });
     this.tokens =
-      deps.tokenSource ??
-      (config.token ? staticToken(config.token) : iamTokenSource(config.apiKey ?? '', config.iamEndpoint ?? DEFAULT_IAM_ENDPOINT));
+      deps.tokenSource ?? (config.token ? staticToken(config.token) : iamTokenSource(config.apiKey ?? '', config.iamEndpoint ?? DEFAULT_IAM_ENDPOINT));
     this.retry = { ...DEFAULT_RETRY, ...(config.retry ?? {}) };
     this.pollIntervalMs = config.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
     this.operationTimeoutMs = config.operationTimeoutMs ?? DEFAULTS.operationTimeoutMs;
@@ -403,7 +395,13 @@ export class PowerVsProvider implements Provider {
     return state;
   }
 
-  async update<K extends ResourceKind>(kind: K, workspace: string, id: string, change: ResourceUpdates[K], opts?: OperationOptions): Promise<ResourceStates[K]> {
+  async update<K extends ResourceKind>(
+    kind: K,
+    workspace: string,
+    id: string,
+    change: ResourceUpdates[K],
+    opts?: OperationOptions,
+  ): Promise<ResourceStates[K]> {
     const info = KINDS[kind];
     const ctx = this.ctx('update', workspace, `${info.label} ${id}`);
     const cur = await this.readIn(ctx, kind, id);
@@ -425,7 +423,9 @@ export class PowerVsProvider implements Provider {
         body = { name: c.name, size: c.sizeGb, replicationEnabled: c.replicationEnabled };
         reached = (s) => {
           const v = s as VolumeState;
-          return (c.name ?? v.name) === v.name && (c.sizeGb ?? v.sizeGb) === v.sizeGb && (c.replicationEnabled ?? v.replicationEnabled) === v.replicationEnabled;
+          return (
+            (c.name ?? v.name) === v.name && (c.sizeGb ?? v.sizeGb) === v.sizeGb && (c.replicationEnabled ?? v.replicationEnabled) === v.replicationEnabled
+          );
         };
         break;
       }
@@ -557,7 +557,10 @@ export class PowerVsProvider implements Provider {
   private async settleVm(ctx: Ctx, id: string, taskID: string | undefined, action: VmPowerAction, opts?: PowerOptions): Promise<void> {
     const goal = action === 'start' ? 'become ACTIVE and healthy' : 'shut off';
     if (taskID && this.longPollTasks) {
-      await this.waitTask(ctx, taskID, opts, (detail) => ({ code: action === 'start' ? 'boot_failed' : 'operation_failed', detail: `it did not ${goal}: ${detail}` }));
+      await this.waitTask(ctx, taskID, opts, (detail) => ({
+        code: action === 'start' ? 'boot_failed' : 'operation_failed',
+        detail: `it did not ${goal}: ${detail}`,
+      }));
       return;
     }
     const settled = action === 'start' ? (s: VmState) => s.ready : (s: VmState) => s.status === 'SHUTOFF';
@@ -570,7 +573,8 @@ export class PowerVsProvider implements Provider {
       const s = toVmState(await this.mustGet(ctx, `${this.base(ctx)}/pvm-instances/${enc(id)}`));
       if (settled(s)) return;
       if (s.status === 'ERROR') throw this.error(ctx, 'boot_failed', `it went into ERROR${s.fault ? `: ${s.fault}` : ''}`);
-      if (this.now() >= deadline) throw this.error(ctx, 'timeout', `timed out after ${Math.round(timeoutMs / 1000)} s waiting to ${goal} (last seen: ${s.status}/${s.health})`);
+      if (this.now() >= deadline)
+        throw this.error(ctx, 'timeout', `timed out after ${Math.round(timeoutMs / 1000)} s waiting to ${goal} (last seen: ${s.status}/${s.health})`);
       await this.sleep(interval);
       interval = Math.min(this.pollIntervalMs, interval * 2);
     }
@@ -650,7 +654,8 @@ export class PowerVsProvider implements Provider {
         const f = failure(String(t.statusDetail ?? 'the task failed'));
         throw this.error(ctx, f.code, f.detail);
       }
-      if (this.now() >= deadline) throw this.error(ctx, 'timeout', `timed out after ${Math.round(timeoutMs / 1000)} s waiting to complete (last seen: ${String(t.status)})`);
+      if (this.now() >= deadline)
+        throw this.error(ctx, 'timeout', `timed out after ${Math.round(timeoutMs / 1000)} s waiting to complete (last seen: ${String(t.status)})`);
       // An endpoint that did not hold the read is polled, not hammered.
       if (this.now() - asked < heldMs / 2) await this.sleep(this.pollIntervalMs);
     }
@@ -685,7 +690,11 @@ export class PowerVsProvider implements Provider {
     return toReplicationStatus(g, details, rels);
   }
 
-  async cloneVolumes(workspace: string, request: { readonly name: string; readonly volumeIds: readonly string[] }, opts?: OperationOptions): Promise<CloneResult> {
+  async cloneVolumes(
+    workspace: string,
+    request: { readonly name: string; readonly volumeIds: readonly string[] },
+    opts?: OperationOptions,
+  ): Promise<CloneResult> {
     const ctx = this.ctx('clone', workspace, `volume clone "${request.name}"`);
     const sources = await Promise.all(request.volumeIds.map((id) => this.readIn(ctx, 'volume', id)));
     ctx.resource = `volume clone "${request.name}"`;
@@ -696,7 +705,13 @@ export class PowerVsProvider implements Provider {
       if (found.some((f) => !f)) return undefined;
       return { clones: sources.map((s, i) => ({ sourceId: s.id, cloneId: found[i]!.id, name: names[i] })) };
     };
-    const out = await this.request(ctx, 'POST', `/pcloud/v2/cloud-instances/${enc(ctx.cloudId)}/volumes/clone-async`, { name: request.name, volumeIDs: request.volumeIds }, adopt);
+    const out = await this.request(
+      ctx,
+      'POST',
+      `/pcloud/v2/cloud-instances/${enc(ctx.cloudId)}/volumes/clone-async`,
+      { name: request.name, volumeIDs: request.volumeIds },
+      adopt,
+    );
     let result: CloneResult;
     let taskID: string | undefined;
     if ('adopted' in out) result = out.adopted;

@@ -65,4 +65,3 @@ export interface ConsoleServices {
   /** DR runs that exist in this build; a missing one shows as "not available yet". */
   readonly dr: Partial<Record<DrActionName, (req: DrRequest) => Promise<RunResult>>>;
 }
-

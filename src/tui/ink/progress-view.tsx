@@ -42,9 +42,18 @@ export function startInkProgress(opts: InkProgressOptions): InkProgress {
   let instance: Instance | undefined;
   let staticFrom = 0;
   const budget = new FrameBudget();
-  const element = (final: boolean) => <LiveProgress store={store} color={opts.color} size={size} final={final} staticFrom={staticFrom} fps={opts.fps} budget={budget} />;
+  const element = (final: boolean) => (
+    <LiveProgress store={store} color={opts.color} size={size} final={final} staticFrom={staticFrom} fps={opts.fps} budget={budget} />
+  );
   const mount = () => {
-    instance = render(element(false), { stdout: opts.stream, stdin: process.stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.fps ?? 15, onRender: (m) => budget.record(m.renderTime) });
+    instance = render(element(false), {
+      stdout: opts.stream,
+      stdin: process.stdin,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: opts.fps ?? 15,
+      onRender: (m) => budget.record(m.renderTime),
+    });
   };
   const unmount = () => {
     if (!instance) return;
@@ -57,7 +66,12 @@ export function startInkProgress(opts: InkProgressOptions): InkProgress {
   return {
     store,
     sink: (e) => store.dispatch(e),
-    setPlan: (plan) => store.setPlan(placementFromPlan(plan), plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address), planRto(plan)),
+    setPlan: (plan) =>
+      store.setPlan(
+        placementFromPlan(plan),
+        plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address),
+        planRto(plan),
+      ),
     pause: unmount,
     resume: () => {
       if (!instance) mount();

@@ -17,7 +17,12 @@ export type DrProgressEvent =
 export const runbookEvent = (runbook: Runbook): DrProgressEvent => ({ type: 'dr.runbook', runbook });
 export const drEvent = (event: DrEvent): DrProgressEvent => ({ type: 'dr.event', event });
 export const verifyEvent = (report: VerifyReport): DrProgressEvent => ({ type: 'dr.verify', report });
-export const resultEvent = (ok: boolean, summary: string, actualSeconds?: number): DrProgressEvent => ({ type: 'dr.result', ok, summary, ...(actualSeconds !== undefined ? { actualSeconds } : {}) });
+export const resultEvent = (ok: boolean, summary: string, actualSeconds?: number): DrProgressEvent => ({
+  type: 'dr.result',
+  ok,
+  summary,
+  ...(actualSeconds !== undefined ? { actualSeconds } : {}),
+});
 
 /** "site.home" → "home", "volume_group.erp_db" → "erp_db": the view names things as people do. */
 const short = (address: string) => address.replace(/^(site|volume_group)\./, '');
@@ -68,7 +73,11 @@ export function drProgressExtension(): ProgressExtension {
     if (!rows.has(vm)) start(d, vm, text);
     settled.add(vm);
     const elapsedMs = Math.round(d.now - (rows.get(vm) ?? d.now));
-    d.row(ok ? { type: 'resource.done', t: 0, address: vm, action: action() as never, id: '', elapsedMs } : { type: 'resource.failed', t: 0, address: vm, action: action() as never, error: text, elapsedMs });
+    d.row(
+      ok
+        ? { type: 'resource.done', t: 0, address: vm, action: action() as never, id: '', elapsedMs }
+        : { type: 'resource.failed', t: 0, address: vm, action: action() as never, error: text, elapsedMs },
+    );
   };
   const badge = (d: ProgressDraft, site: string, state: string, tone: Tone) => site && d.setSite({ site: short(site), state, tone });
 
@@ -83,7 +92,8 @@ export function drProgressExtension(): ProgressExtension {
     d.setRto({ plan: rb.plan, predictedSeconds: rb.predictedSeconds, targetSeconds: rb.targetSeconds });
     badge(d, from, 'active', 'ok');
     badge(d, to, 'standby', 'idle');
-    for (const r of rb.replication) setRpo(d, r.volumeGroup, rb.kind === 'drill' ? { state: 'to clone' } : { state: r.state, lagSeconds: r.lagSeconds, rpoSeconds: r.rpoSeconds });
+    for (const r of rb.replication)
+      setRpo(d, r.volumeGroup, rb.kind === 'drill' ? { state: 'to clone' } : { state: r.state, lagSeconds: r.lagSeconds, rpoSeconds: r.rpoSeconds });
     if (rb.unplanned) d.note('warn', `Unplanned: up to ${Math.round(rb.dataLossWindowSeconds)}s of writes at ${short(from)} may be lost.`);
     for (const b of rb.blockers) d.note('warn', `Blocked: ${b}`);
   };
@@ -98,7 +108,11 @@ export function drProgressExtension(): ProgressExtension {
         else if (state === 'needs-attention') badge(d, to, state, 'bad');
         else if (kind === 'drill') badge(d, to, 'standby', 'idle');
       } else if (subject.startsWith('drill.')) {
-        d.setSite({ site: subject.replace(/^drill\./, 'drill '), state, tone: /fail/.test(state) ? 'bad' : state === 'done' || state === 'passed' ? 'ok' : 'busy' });
+        d.setSite({
+          site: subject.replace(/^drill\./, 'drill '),
+          state,
+          tone: /fail/.test(state) ? 'bad' : state === 'done' || state === 'passed' ? 'ok' : 'busy',
+        });
       } else if (subject.startsWith('vm.') && state === 'storage-switching') {
         start(d, subject, `switching storage to ${short(to)}`);
       }
@@ -134,12 +148,25 @@ export function drProgressExtension(): ProgressExtension {
       case 'RESYNC_COMPLETED':
         return setRpo(d, subject, { state: 'consistent_copying (resynced)' });
       case 'GROUP_COMPLETED':
-        if (group) d.finish({ kind: 'note', status: 'done', site: short(to), group, text: `group ${group} is up at ${short(to)}${groupStart.has(group) ? ` (${((d.now - groupStart.get(group)!) / 1000).toFixed(1)}s)` : ''}` });
+        if (group)
+          d.finish({
+            kind: 'note',
+            status: 'done',
+            site: short(to),
+            group,
+            text: `group ${group} is up at ${short(to)}${groupStart.has(group) ? ` (${((d.now - groupStart.get(group)!) / 1000).toFixed(1)}s)` : ''}`,
+          });
         return;
       case 'POST_CHECK_PASSED':
       case 'POST_CHECK_FAILED':
       case 'MANUAL_STEP':
-        d.finish({ kind: 'note', status: e.name === 'POST_CHECK_PASSED' ? 'done' : e.name === 'MANUAL_STEP' ? 'warn' : 'failed', site: short(to), group: group ?? '', text: `${group ? `group ${group}: ` : ''}${e.message}` });
+        d.finish({
+          kind: 'note',
+          status: e.name === 'POST_CHECK_PASSED' ? 'done' : e.name === 'MANUAL_STEP' ? 'warn' : 'failed',
+          site: short(to),
+          group: group ?? '',
+          text: `${group ? `group ${group}: ` : ''}${e.message}`,
+        });
         return;
       case 'MOVE_COMPLETED':
         badge(d, to, 'active', 'ok');
@@ -147,7 +174,13 @@ export function drProgressExtension(): ProgressExtension {
         return;
       case 'DRILL_CLEANUP_COMPLETED':
       case 'DRILL_CLEANUP_FAILED':
-        d.finish({ kind: 'note', status: e.name === 'DRILL_CLEANUP_COMPLETED' ? 'done' : 'failed', site: short(to), group: 'cleanup', text: `cleanup: ${e.message}` });
+        d.finish({
+          kind: 'note',
+          status: e.name === 'DRILL_CLEANUP_COMPLETED' ? 'done' : 'failed',
+          site: short(to),
+          group: 'cleanup',
+          text: `cleanup: ${e.message}`,
+        });
         return;
       default:
         if (e.name === 'run.step' && subject.startsWith('volume_group.') && /^cloned/.test(e.message)) return setRpo(d, subject, { state: 'cloned' });

@@ -216,7 +216,18 @@ export class ProgressStore {
     const k = groupKey(p.site, p.group);
     g = this.groups.get(k);
     if (!g) {
-      g = { key: k, site: p.site, group: p.group, total: this.expected.get(k) ?? 0, done: 0, failed: 0, skipped: 0, actions: new Map(), running: new Map(), closed: false };
+      g = {
+        key: k,
+        site: p.site,
+        group: p.group,
+        total: this.expected.get(k) ?? 0,
+        done: 0,
+        failed: 0,
+        skipped: 0,
+        actions: new Map(),
+        running: new Map(),
+        closed: false,
+      };
       this.groups.set(k, g);
     }
     this.placed.set(address, g);
@@ -412,7 +423,16 @@ export class ProgressStore {
     for (const g of this.groups.values()) {
       // Settled groups leave the live tree: their lines are already in the finished log.
       if (g.closed || (g.running.size === 0 && g.done + g.failed + g.skipped >= g.total)) continue;
-      groups.push({ key: g.key, site: g.site, group: g.group, total: g.total, done: g.done, failed: g.failed, skipped: g.skipped, running: [...g.running.values()] });
+      groups.push({
+        key: g.key,
+        site: g.site,
+        group: g.group,
+        total: g.total,
+        done: g.done,
+        failed: g.failed,
+        skipped: g.skipped,
+        running: [...g.running.values()],
+      });
     }
     return {
       title: this.title,

@@ -56,10 +56,15 @@ export function renderRecoveryTree(config: DrConfig, parallelism: number, only?:
       const branch = gi === last ? '└─' : '├─';
       const stem = gi === last ? '   ' : '│  ';
       const group = plan.groups[gi];
-      const extras = [group.timeoutSeconds !== undefined ? `timeout ${formatDuration(group.timeoutSeconds)}` : '', group.postCheck ? `post_check ${group.postCheck}` : '']
+      const extras = [
+        group.timeoutSeconds !== undefined ? `timeout ${formatDuration(group.timeoutSeconds)}` : '',
+        group.postCheck ? `post_check ${group.postCheck}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
-      out.push(`${branch} ${gi + 1}. ${g.name}  (${g.vms.length} VM${g.vms.length === 1 ? '' : 's'}, ${formatDuration(g.seconds)}${extras ? `, ${extras}` : ''})`);
+      out.push(
+        `${branch} ${gi + 1}. ${g.name}  (${g.vms.length} VM${g.vms.length === 1 ? '' : 's'}, ${formatDuration(g.seconds)}${extras ? `, ${extras}` : ''})`,
+      );
       g.vms.forEach((addr, vi) => {
         const vm = config.vms.get(addr);
         const leaf = vi === g.vms.length - 1 && !g.manual ? '└─' : '├─';

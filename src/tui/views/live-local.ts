@@ -36,7 +36,8 @@ export function startLocalLiveView(opts: LocalViewOptions): LocalView {
   let paused = false;
   let stopped = false;
   let ink: InkProgress | undefined;
-  const mount = (m: typeof import('../ink/progress-view.js')) => (ink = m.startInkProgress({ stream: opts.stream, color: opts.color, title: opts.title, store }));
+  const mount = (m: typeof import('../ink/progress-view.js')) =>
+    (ink = m.startInkProgress({ stream: opts.stream, color: opts.color, title: opts.title, store }));
   const loading = import('../ink/progress-view.js').then(
     (m) => {
       if (!paused && !stopped) mount(m);
@@ -53,7 +54,11 @@ export function startLocalLiveView(opts: LocalViewOptions): LocalView {
     sink: (e) => store.dispatch(e),
     setPlan: (plan) => {
       const r = plan.recovery[0];
-      store.setPlan(placementFromPlan(plan), plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address), r && { plan: r.plan, predictedSeconds: r.predictedSeconds, targetSeconds: r.targetSeconds });
+      store.setPlan(
+        placementFromPlan(plan),
+        plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address),
+        r && { plan: r.plan, predictedSeconds: r.predictedSeconds, targetSeconds: r.targetSeconds },
+      );
     },
     pause: () => {
       paused = true;

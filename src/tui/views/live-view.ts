@@ -10,7 +10,6 @@ import type { JsonObject } from '../../state/index.js';
 import type { ProgressEvent } from '../progress/model.js';
 import type { ViewMessage, ViewPlan, ViewSetup, WorkerReply } from './live-local.js';
 
-
 export interface LiveViewOptions {
   /** The terminal the view draws on (its fd is shared with the worker). */
   readonly stream: NodeJS.WriteStream & { fd?: number };
@@ -35,8 +34,19 @@ const SHOW_CURSOR = '\u001b[?25h';
 const BATCH_MS = 25;
 
 export function startLiveView(opts: LiveViewOptions): LiveView {
-  const setup: ViewSetup = { fd: opts.stream.fd ?? 2, color: opts.color, title: opts.title, dr: opts.dr === true, columns: opts.stream.columns, rows: opts.stream.rows };
-  const worker = new Worker(new URL('./live-worker.js', import.meta.url), { workerData: setup, env: { ...opts.env, NODE_ENV: opts.env.NODE_ENV ?? 'production' }, stdin: false });
+  const setup: ViewSetup = {
+    fd: opts.stream.fd ?? 2,
+    color: opts.color,
+    title: opts.title,
+    dr: opts.dr === true,
+    columns: opts.stream.columns,
+    rows: opts.stream.rows,
+  };
+  const worker = new Worker(new URL('./live-worker.js', import.meta.url), {
+    workerData: setup,
+    env: { ...opts.env, NODE_ENV: opts.env.NODE_ENV ?? 'production' },
+    stdin: false,
+  });
   // The run must not wait for its view to exit.
   worker.unref();
   let pending: ProgressEvent[] = [];

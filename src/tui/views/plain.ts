@@ -38,14 +38,20 @@ export function plainEventLine(e: EngineEvent, color: boolean): string | undefin
     case 'resource.skipped':
       return `${e.address}: ${paint(C.yellow, 'Skipped')}: ${e.reason}`;
     case 'apply.interrupted':
-      return paint(C.yellow, 'Interrupt received: no new changes will start; waiting for the ones in flight. Press Ctrl-C again to exit at once (state stays consistent).');
+      return paint(
+        C.yellow,
+        'Interrupt received: no new changes will start; waiting for the ones in flight. Press Ctrl-C again to exit at once (state stays consistent).',
+      );
     case 'state.persisted':
       return e.changed ? `State saved (serial ${e.serial}).` : 'State unchanged.';
     case 'apply.done': {
       const parts = [`${e.succeeded} succeeded`, `${e.failed} failed`, `${e.skipped} skipped`];
       if (e.cancelled) parts.push(`${e.cancelled} not started`);
       const ok = e.failed === 0 && e.cancelled === 0;
-      return paint(C.bold + (ok ? C.green : C.red), `Apply ${ok ? 'complete' : e.cancelled ? 'interrupted' : 'finished with errors'}! ${parts.join(', ')} in ${seconds(e.elapsedMs)}.`);
+      return paint(
+        C.bold + (ok ? C.green : C.red),
+        `Apply ${ok ? 'complete' : e.cancelled ? 'interrupted' : 'finished with errors'}! ${parts.join(', ')} in ${seconds(e.elapsedMs)}.`,
+      );
     }
     case 'log':
       return e.level === 'info' ? e.message : `${e.level === 'warn' ? 'Warning' : 'Error'}: ${e.message}`;

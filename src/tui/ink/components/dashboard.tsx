@@ -22,16 +22,17 @@ export function Dashboard({ status, width, color }: DashboardProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Text bold={color}>Sites</Text>
-      {status.sites.length === 0 ? <Text {...dimProps(color)}>  none configured</Text> : null}
+      {status.sites.length === 0 ? <Text {...dimProps(color)}> none configured</Text> : null}
       {status.sites.map((s) => (
         <Text key={s.name} wrap="truncate-end">
           {'  '}
-          {s.name.padEnd(nameWidth)} <Text {...dimProps(color)}>{s.location.padEnd(6)}</Text> <Text {...colourProps(color, s.role === 'active' ? 'green' : 'cyan')}>{s.role}</Text>
+          {s.name.padEnd(nameWidth)} <Text {...dimProps(color)}>{s.location.padEnd(6)}</Text>{' '}
+          <Text {...colourProps(color, s.role === 'active' ? 'green' : 'cyan')}>{s.role}</Text>
           {s.lifecycle ? <Text> · lifecycle {s.lifecycle}</Text> : null}
         </Text>
       ))}
       <Text bold={color}>Replication</Text>
-      {status.volumeGroups.length === 0 ? <Text {...dimProps(color)}>  no volume groups in state yet (apply first)</Text> : null}
+      {status.volumeGroups.length === 0 ? <Text {...dimProps(color)}> no volume groups in state yet (apply first)</Text> : null}
       <Box paddingLeft={2}>
         <RpoGauges readings={status.volumeGroups} width={width - 2} color={color} />
       </Box>
@@ -58,7 +59,9 @@ export function Dashboard({ status, width, color }: DashboardProps) {
         ) : (
           <Text {...colourProps(color, 'yellow')}>{`${pending} change${pending === 1 ? '' : 's'} pending (p to plan)`}</Text>
         )}
-        <Text {...dimProps(color)}>{status.stateSerial !== undefined ? ` · state serial ${status.stateSerial}, ${status.resources} resources` : ' · no state yet'}</Text>
+        <Text {...dimProps(color)}>
+          {status.stateSerial !== undefined ? ` · state serial ${status.stateSerial}, ${status.resources} resources` : ' · no state yet'}
+        </Text>
       </Text>
       {status.problems.map((p, i) => (
         <Text key={i} {...colourProps(color, 'red')}>

@@ -22,7 +22,7 @@ export function finishedLineText(line: FinishedLine): string {
   if (line.kind === 'group') return `${where}: ${line.text}${after}`;
   if (line.kind === 'note') return line.text;
   const glyph = ACTION_GLYPH[line.action as Action]?.trim() || '•';
-  const what = line.status === 'done' ? ACTION_DONE[line.action as Action] ?? 'Done' : line.status === 'failed' ? 'Failed' : 'Skipped';
+  const what = line.status === 'done' ? (ACTION_DONE[line.action as Action] ?? 'Done') : line.status === 'failed' ? 'Failed' : 'Skipped';
   return `${glyph} ${line.address}: ${what}${after}${line.text ? `: ${line.text}` : ''}`;
 }
 

@@ -22,9 +22,7 @@ export function HelpView({ available }: HelpViewProps) {
     <Box flexDirection="column">
       <Text bold>Keys</Text>
       {CONSOLE_KEYS.map(([k, what]) => (
-        <Text key={k}>
-          {`  ${k}  ${what}${available(k) ? '' : ' (not available yet)'}`}
-        </Text>
+        <Text key={k}>{`  ${k}  ${what}${available(k) ? '' : ' (not available yet)'}`}</Text>
       ))}
       <Text>{'  Ctrl-C during a run: first stops new work, second exits at once.'}</Text>
     </Box>

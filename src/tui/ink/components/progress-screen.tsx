@@ -51,7 +51,11 @@ export function ProgressScreen({ snapshot, width, height, color, staticLog = tru
   let budget = room;
   return (
     <>
-      {staticLog ? <Static items={s.finished as never[]}>{(line: (typeof s.finished)[number]) => <FinishedLineView key={line.key} line={line} width={width} color={color} />}</Static> : null}
+      {staticLog ? (
+        <Static items={s.finished as never[]}>
+          {(line: (typeof s.finished)[number]) => <FinishedLineView key={line.key} line={line} width={width} color={color} />}
+        </Static>
+      ) : null}
       <Box flexDirection="column" width={width}>
         {s.title ? <Text bold={color}>{fit(s.title, width)}</Text> : null}
         <SiteBadges sites={s.sites} color={color} />

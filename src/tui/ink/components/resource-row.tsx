@@ -19,7 +19,7 @@ const ACTION_COLOUR = { create: 'green', update: 'yellow', replace: 'red', delet
 export function ResourceRow({ row, now, width, color, indent = 4 }: ResourceRowProps) {
   const action = row.action as Action;
   const glyph = (ACTION_GLYPH[action] ?? '•').padStart(3);
-  const status = row.message ?? (row.status === 'refreshing' ? 'Refreshing...' : ACTION_ING[action] ?? 'Working...');
+  const status = row.message ?? (row.status === 'refreshing' ? 'Refreshing...' : (ACTION_ING[action] ?? 'Working...'));
   const elapsed = elapsedText(now - row.startedAt);
   // glyph(3) + spaces + spinner(1) + elapsed; the address and status share what is left.
   const room = Math.max(10, width - indent - 3 - 1 - 2 - 1 - elapsed.length - 2);

@@ -123,9 +123,19 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       .finally(() => (busy.current = false));
   };
 
-  const startRun = (title: string, plan: Plan | undefined, run: (sink: (e: ProgressEvent) => void, signal: AbortSignal) => Promise<RunResult>, extensions?: readonly ProgressExtension[]) => {
+  const startRun = (
+    title: string,
+    plan: Plan | undefined,
+    run: (sink: (e: ProgressEvent) => void, signal: AbortSignal) => Promise<RunResult>,
+    extensions?: readonly ProgressExtension[],
+  ) => {
     const store = new ProgressStore({ now, title, extensions });
-    if (plan) store.setPlan(placementFromPlan(plan), plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address), plan.recovery[0] && { plan: plan.recovery[0].plan, predictedSeconds: plan.recovery[0].predictedSeconds, targetSeconds: plan.recovery[0].targetSeconds });
+    if (plan)
+      store.setPlan(
+        placementFromPlan(plan),
+        plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.address),
+        plan.recovery[0] && { plan: plan.recovery[0].plan, predictedSeconds: plan.recovery[0].predictedSeconds, targetSeconds: plan.recovery[0].targetSeconds },
+      );
     const controller = new AbortController();
     // A run's calls in flight each listen for the abort: many listeners by design.
     setMaxListeners(0, controller.signal);
@@ -215,15 +225,39 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
   switch (screen.kind) {
     case 'dashboard':
       body = <Dashboard status={status} width={width} color={color} />;
-      keys = [['p', 'plan'], ['a', 'apply'], ['v', 'verify'], ['d', 'drill'], ['f', 'failover'], ['b', 'failback'], ['e', 'events'], ['?', 'help'], ['q', 'quit']];
+      keys = [
+        ['p', 'plan'],
+        ['a', 'apply'],
+        ['v', 'verify'],
+        ['d', 'drill'],
+        ['f', 'failover'],
+        ['b', 'failback'],
+        ['e', 'events'],
+        ['?', 'help'],
+        ['q', 'quit'],
+      ];
       break;
     case 'planning':
       body = <RunView store={screen.store} width={width} height={bodyHeight} color={color} />;
       keys = [['Ctrl-C', 'quit']];
       break;
     case 'review':
-      body = <PlanView text={screen.text} width={width} height={bodyHeight - 1} color={color} footer={screen.plan && hasChanges(screen.plan) ? 'a apply · Esc back' : 'Esc back'} />;
-      keys = screen.plan && hasChanges(screen.plan) ? [['a', 'apply these changes'], ['Esc', 'back']] : [['Esc', 'back']];
+      body = (
+        <PlanView
+          text={screen.text}
+          width={width}
+          height={bodyHeight - 1}
+          color={color}
+          footer={screen.plan && hasChanges(screen.plan) ? 'a apply · Esc back' : 'Esc back'}
+        />
+      );
+      keys =
+        screen.plan && hasChanges(screen.plan)
+          ? [
+              ['a', 'apply these changes'],
+              ['Esc', 'back'],
+            ]
+          : [['Esc', 'back']];
       break;
     case 'confirm-apply': {
       const s = screen.plan.summary;
@@ -236,7 +270,10 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
           onRefuse={() => home({ text: 'Apply cancelled: nothing was changed.', tone: 'warn' })}
         />
       );
-      keys = [['Enter', 'confirm'], ['Esc', 'cancel']];
+      keys = [
+        ['Enter', 'confirm'],
+        ['Esc', 'cancel'],
+      ];
       break;
     }
     case 'run':
@@ -251,14 +288,27 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
           expected={site}
           color={color}
           onConfirm={() => startDr('failover', site)}
-          onRefuse={(typed) => home({ text: typed === undefined ? 'Failover cancelled.' : `Failover not started: "${typed}" is not the site name "${site}".`, tone: 'bad' })}
+          onRefuse={(typed) =>
+            home({ text: typed === undefined ? 'Failover cancelled.' : `Failover not started: "${typed}" is not the site name "${site}".`, tone: 'bad' })
+          }
         />
       );
-      keys = [['Enter', 'confirm'], ['Esc', 'cancel']];
+      keys = [
+        ['Enter', 'confirm'],
+        ['Esc', 'cancel'],
+      ];
       break;
     }
     case 'events':
-      body = <PlanView text={log.length ? log.join('\n') : 'No events yet: run a plan or an apply.'} width={width} height={bodyHeight - 1} color={color} footer="Esc back" />;
+      body = (
+        <PlanView
+          text={log.length ? log.join('\n') : 'No events yet: run a plan or an apply.'}
+          width={width}
+          height={bodyHeight - 1}
+          color={color}
+          footer="Esc back"
+        />
+      );
       keys = [['Esc', 'back']];
       break;
     case 'help':
