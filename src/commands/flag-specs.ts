@@ -263,6 +263,12 @@ export const SIM_SERVE_FLAG_SPECS = {
   'slow-ms': { kind: 'integer', description: 'Delay of a "slow" response, in ms.', min: 0 },
 } as const satisfies FlagSpecs;
 
+export const SIM_STATUS_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  'data-dir': { kind: 'string', description: 'Where the simulated world is kept (default: DRCTL_SIM_DATA_DIR, else .drctl/sim).' },
+  json: { kind: 'boolean', description: 'Print the status as JSON.', default: false },
+} as const satisfies FlagSpecs;
+
 // ------------------------------------------------------------------------------- parsed types
 
 /** What a parse yields for one flag spec (oclif's types for the same definitions). */

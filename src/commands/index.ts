@@ -8,6 +8,7 @@ import PlanCommand from './plan.js';
 import ApplyCommand from './apply.js';
 import ShowCommand from './show.js';
 import SimServe from './sim/serve.js';
+import SimStatus from './sim/status.js';
 import StateList from './state/list.js';
 import StateShow from './state/show.js';
 import StateRm from './state/rm.js';
@@ -30,6 +31,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   apply: ApplyCommand,
   show: ShowCommand,
   'sim:serve': SimServe,
+  'sim:status': SimStatus,
   'state:list': StateList,
   'state:show': StateShow,
   'state:rm': StateRm,

@@ -35,7 +35,7 @@ export type { StateTarget, StateNotFound, LockedChange } from './state.js';
 export type { StateLocationInput } from './state-location.js';
 export type { RealServicesOptions } from './console.js';
 export type { FmtOptions, FmtTerminal } from './fmt.js';
-export type { StandaloneSimulator, StandaloneSimulatorOptions } from './simulator.js';
+export type { StandaloneSimulator, StandaloneSimulatorOptions, SimulatorStatus, SimulatorStatusOptions } from './simulator.js';
 export type { CloudConnection, ConnectOptions } from './cloud.js';
 
 type Args<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -75,3 +75,7 @@ export const formatTargets = async (...a: Args<typeof Fmt.formatTargets>): Promi
 export const serveStandaloneSimulator = async (
   ...a: Args<typeof Simulator.serveStandaloneSimulator>
 ): Promise<Result<typeof Simulator.serveStandaloneSimulator>> => (await import('./simulator.js')).serveStandaloneSimulator(...a);
+
+/** `drctl sim status`: the simulated world's time and each replicated group's progress. */
+export const simulatorStatus = async (...a: Args<typeof Simulator.simulatorStatus>): Promise<Result<typeof Simulator.simulatorStatus>> =>
+  (await import('./simulator.js')).simulatorStatus(...a);

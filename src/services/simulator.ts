@@ -56,3 +56,55 @@ export async function serveStandaloneSimulator(opts: StandaloneSimulatorOptions)
     throw e;
   }
 }
+
+export interface SimulatorStatusOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The world's directory (default DRCTL_SIM_DATA_DIR, else .drctl/sim). */
+  readonly dataDir?: string;
+}
+
+export interface SimulatorStatus {
+  readonly dataDir: string;
+  /** The process serving the world, when one is running; else the world was opened for this look. */
+  readonly servedBy?: { readonly pid: number; readonly url: string };
+  readonly now: string;
+  /** Real seconds per model second. */
+  readonly timeScale: number;
+  readonly groups: readonly import('../sim/index.js').SyncStatus[];
+}
+
+/**
+ * `drctl sim status`: where the simulated world's time stands and each replicated group's progress
+ * with an ETA. Asks the simulator serving the directory, or opens the world for a moment (its time
+ * has gone on meanwhile: the clock is continued, never reset).
+ */
+export async function simulatorStatus(opts: SimulatorStatusOptions): Promise<SimulatorStatus> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const sim = await import('../sim/index.js');
+  const dataDir = path.resolve(opts.cwd, opts.dataDir ?? (opts.env.DRCTL_SIM_DATA_DIR || '.drctl/sim'));
+  const running = await sim.readRunningSimulator(dataDir);
+  if (running?.url && running.token) {
+    const s = await new sim.SimulatorAdmin(running.url, running.token).sync();
+    return { dataDir, servedBy: { pid: running.pid, url: running.url }, now: new Date(s.nowMs).toISOString(), timeScale: s.timeScale, groups: s.groups };
+  }
+  if (!fs.existsSync(path.join(dataDir, 'world.json')) && !fs.existsSync(path.join(dataDir, 'journal.jsonl')))
+    throw new UserError(`No simulated world in ${dataDir}.`, ['Run drctl apply first (it starts the embedded simulator there), or pass --data-dir.']);
+  const scaleText = opts.env.DRCTL_SIM_TIME_SCALE;
+  const timeScale = scaleText === undefined || scaleText === '' ? sim.DEFAULT_TIME_SCALE : Number(scaleText);
+  if (!Number.isFinite(timeScale) || timeScale < 0)
+    throw new UserError(`DRCTL_SIM_TIME_SCALE must be a number of real seconds per model second (0 for instant); got "${scaleText}".`);
+  let handle;
+  try {
+    handle = await sim.serveSimulator({ dataDir, timeScale });
+  } catch (e) {
+    if (e instanceof sim.DataDirInUseError) throw new UserError(e.message, ['Try again when that run ends.']);
+    throw e;
+  }
+  try {
+    return { dataDir, now: new Date(handle.world.now()).toISOString(), timeScale, groups: handle.world.syncStatus() };
+  } finally {
+    await handle.close();
+  }
+}

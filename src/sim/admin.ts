@@ -3,6 +3,7 @@
 
 import type { FaultSpec } from './faults.js';
 import type { SimEvent } from './records.js';
+import type { SyncStatus } from './sync-status.js';
 
 export type SimEventView = SimEvent;
 
@@ -43,6 +44,10 @@ export class SimulatorAdmin {
   }
   stats(): Promise<{ requests: number; injected: Record<string, number>; afterCommit: number }> {
     return this.call('GET', '/admin/stats');
+  }
+  /** Each consistency group's replication progress and ETA (model seconds), with the model time. */
+  sync(): Promise<{ nowMs: number; timeScale: number; groups: SyncStatus[] }> {
+    return this.call('GET', '/admin/sync');
   }
   clock(): Promise<{ nowMs: number; now: string; timeScale: number }> {
     return this.call('GET', '/admin/clock');

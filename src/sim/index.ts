@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_TIME_SCALE, scaledClock, type Clock } from './clock.js';
+import { DEFAULT_TIME_SCALE, resumedClock, type Clock } from './clock.js';
 import { seededRandom, type FaultSpec } from './faults.js';
 import { createSimServer, type SimStats } from './server.js';
 import { WorldStore } from './store.js';
@@ -16,6 +16,7 @@ export { REPLICATION_PAIRS, LOCATIONS, pairedLocation } from './sites.js';
 export { SimulatorAdmin, type SimEventView } from './admin.js';
 export type { SimEvent } from './records.js';
 export type { SimStats } from './server.js';
+export type { SyncStatus } from './sync-status.js';
 
 export interface SimulatorWorkspace {
   readonly id: string;
@@ -66,9 +67,12 @@ export async function serveSimulator(opts: SimulatorOptions): Promise<SimulatorH
   let world: World;
   let sim: ReturnType<typeof createSimServer>;
   try {
-    // Model time resumes where the world left off, never before it.
-    const clock = opts.clock ?? scaledClock(timeScale, Math.max(data.highWaterMs, Date.now()));
+    // Model time went on while no process served the world (at the scale it last ran at), and
+    // never runs backwards; a test's clock is taken as given.
+    const resumed = opts.clock ? { clock: opts.clock } : resumedClock(data, timeScale);
+    const clock = resumed.clock;
     world = new World(data, { clock, instant: !opts.clock && timeScale === 0 });
+    if (resumed.anchor) world.anchorClock(resumed.anchor);
     for (const ws of opts.workspaces ?? []) world.ensureWorkspace(ws.id, ws.location, ws.name);
     world.setFaults(opts.faults ?? {});
     const entry = world.takeEntry();

@@ -3,6 +3,7 @@
 // is not stored; it is derived from timestamps when read (see pvm-instances.ts, replication.ts).
 
 import type { MachineType, OsType, ProcType, StorageTier } from '../powervs/index.js';
+import type { ClockAnchor } from './clock.js';
 
 export interface WorkspaceRecord {
   readonly id: string;
@@ -174,6 +175,8 @@ export interface WorldData {
   seq: number;
   /** Latest model time seen; model time never runs backwards across restarts. */
   highWaterMs: number;
+  /** Where model time stood at a real moment, and its scale: the world keeps time between processes. */
+  clock?: ClockAnchor;
   eventSeq: number;
   workspaces: Record<string, WorkspaceRecord>;
   vms: Record<string, VmRecord>;
@@ -189,7 +192,8 @@ export type JournalOp =
   | { readonly t: 'put'; readonly c: CollectionName; readonly v: { readonly id?: string; readonly name?: string } }
   | { readonly t: 'del'; readonly c: CollectionName; readonly id: string }
   | { readonly t: 'event'; readonly v: SimEvent }
-  | { readonly t: 'time'; readonly ms: number };
+  | { readonly t: 'time'; readonly ms: number }
+  | { readonly t: 'clock'; readonly anchor: ClockAnchor };
 
 export interface JournalEntry {
   readonly seq: number;
@@ -235,6 +239,10 @@ export function applyOp(world: WorldData, op: JournalOp): void {
       return;
     case 'time':
       world.highWaterMs = Math.max(world.highWaterMs, op.ms);
+      return;
+    case 'clock':
+      world.clock = op.anchor;
+      world.highWaterMs = Math.max(world.highWaterMs, op.anchor.modelMs);
       return;
   }
 }

@@ -93,6 +93,7 @@ function adminRoutes(w: World, o: SimServerOptions, stats: SimStats): Route[] {
       return { status: 200, body: { ok: problems.length === 0, problems } };
     }),
     r('GET', '/admin/stats', () => ({ status: 200, body: stats })),
+    r('GET', '/admin/sync', () => ({ status: 200, body: { nowMs: w.now(), timeScale: o.timeScale, groups: w.syncStatus() } })),
     r('GET', '/admin/clock', () => ({ status: 200, body: { nowMs: w.now(), now: new Date(w.now()).toISOString(), timeScale: o.timeScale } })),
   ];
 }

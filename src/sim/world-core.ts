@@ -4,7 +4,7 @@
 // world.ts binds them into the World the server calls.
 
 import { randomUUID } from 'node:crypto';
-import type { Clock } from './clock.js';
+import type { Clock, ClockAnchor } from './clock.js';
 import { notFound } from './errors.js';
 import type { FaultSpec } from './faults.js';
 import { iso } from './iso-time.js';
@@ -83,6 +83,11 @@ export class WorldCore {
     } finally {
       this.opNow = undefined;
     }
+  }
+
+  /** Records where model time stands against real time (a resumed world's clock, see clock.ts). */
+  anchorClock(anchor: ClockAnchor): void {
+    this.record({ t: 'clock', anchor });
   }
 
   dur(seconds: number): number {

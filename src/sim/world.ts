@@ -8,12 +8,14 @@
 // collection (workspaces, pvm-instances, volumes, volume-groups, networks, tasks), each a set
 // of functions of the shared core (world-core.ts: time, journal, indexes, events, faults).
 
+import type { ClockAnchor } from './clock.js';
 import { checkConsistency } from './consistency.js';
 import type { FaultSpec } from './faults.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
 import { createVm, deleteVm, getVm, listVms, updateVm, vmAction } from './pvm-instances.js';
 import type { ConsistencyGroupRecord, JournalEntry, SimEvent, WorkspaceRecord, WorldData } from './records.js';
 import type { Body } from './request.js';
+import { syncStatus, type SyncStatus } from './sync-status.js';
 import { getTask, taskDueInMs, taskWorkspace } from './tasks.js';
 import {
   createVolumeGroup,
@@ -54,6 +56,11 @@ export class World {
   /** Runs one API operation at a single instant of model time. */
   atOneInstant<T>(op: () => T): T {
     return this.core.atOneInstant(op);
+  }
+
+  /** Records where model time stands against real time, so the world keeps time between processes. */
+  anchorClock(anchor: ClockAnchor): void {
+    this.core.anchorClock(anchor);
   }
 
   /** The changes made since the last call, as one journal entry (undefined if none). */
@@ -238,6 +245,11 @@ export class World {
 
   events(sinceSeq = 0): SimEvent[] {
     return this.data.events.filter((e) => e.seq > sinceSeq);
+  }
+
+  /** Each consistency group's replication progress and ETA (`drctl sim status`). */
+  syncStatus(): SyncStatus[] {
+    return syncStatus(this.core);
   }
 
   /** Cross-checks every reference in the world; an empty list means consistent. */

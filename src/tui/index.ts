@@ -14,6 +14,8 @@ export const views = {
   /** The Ink live view (its worker loads ink in the background). */
   live: () => import('./views/live-view.js'),
   graph: () => import('./views/graph.js'),
+  /** `drctl sim status` as text. */
+  simStatus: () => import('./views/sim-status.js'),
   /** The verify report as text. */
   verify: () => import('./views/verify.js'),
   /** DR events as progress events (site badges, RPO gauges, groups). */
