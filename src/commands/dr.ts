@@ -6,7 +6,7 @@ import type { DrEvent, VerifyReport } from '../lifecycle/index.js';
 import type { Runbook } from '../plan/index.js';
 import type { DrContext } from '../services/index.js';
 import { UserError } from '../diag/index.js';
-import { askLine, engineContext } from './engine.js';
+import { askLine, engineContext, isPromptCancelled } from './engine.js';
 import { views } from '../tui/index.js';
 
 const SEVERITY = { info: '', warning: '\u001b[33m', critical: '\u001b[31m' } as const;
@@ -89,6 +89,31 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
     pause: () => view.pause(),
     stop: () => view.stop(),
   };
+}
+
+/** Unknown answers at one manual step before drctl stops asking (and stops the run there). */
+const MANUAL_TRIES = 50;
+
+/**
+ * A manual step on a terminal: true once the operator says it is done ('done', 'yes', 'ok', …);
+ * false when they stop the run there ('abort', Ctrl-C, end of input). Anything else asks again.
+ */
+export async function askManualStep(term: Terminal, group: string, text: string): Promise<boolean> {
+  const { manualAnswer, MANUAL_ABORT_ANSWER } = await import('../plan/index.js');
+  let question = `\nManual step after group ${group}:\n  ${text}\nType 'done' when it is finished, or '${MANUAL_ABORT_ANSWER}' to stop the run here (running the command again resumes and asks again): `;
+  for (let i = 0; i < MANUAL_TRIES; i++) {
+    let answer: string;
+    try {
+      answer = await askLine(term, question);
+    } catch (e) {
+      if (isPromptCancelled(e)) return false;
+      throw e;
+    }
+    const meant = manualAnswer(answer);
+    if (meant) return meant === 'done';
+    question = `  "${answer}" is not an answer drctl knows here. Type 'done' (or yes, ok) when the step is finished, or '${MANUAL_ABORT_ANSWER}' to stop: `;
+  }
+  return false;
 }
 
 export function interactive(term: Terminal): boolean {

@@ -62,12 +62,33 @@ export function interruptController(term: Terminal, beforeExit: () => void = () 
   };
 }
 
-/** Reads one line from stdin (for "yes" approval on a terminal). */
+/** Ctrl-C (or the end of input) at a prompt: one line, exit 130, nothing changed by the answer. */
+export class PromptCancelled extends UserError {
+  constructor(how: 'Ctrl-C' | 'end of input') {
+    super(`Cancelled at the prompt (${how}): nothing was changed.`, [], 130);
+  }
+}
+
+export function isPromptCancelled(e: unknown): e is PromptCancelled {
+  return e instanceof PromptCancelled;
+}
+
+/** Reads one line from stdin (for "yes" approval on a terminal); Ctrl-C or EOF there is PromptCancelled. */
 export async function askLine(term: Terminal, question: string): Promise<string> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: term.stderr as NodeJS.WritableStream });
+  // With a SIGINT listener readline reports Ctrl-C instead of closing the question with an
+  // AbortError (which would surface as an internal error).
+  const cancelled = new Promise<never>((_, reject) => {
+    rl.once('SIGINT', () => reject(new PromptCancelled('Ctrl-C')));
+    rl.once('close', () => reject(new PromptCancelled('end of input')));
+  });
+  cancelled.catch(() => undefined); // our own close below settles it after the answer
   try {
-    return (await rl.question(question)).trim();
+    return (await Promise.race([rl.question(question), cancelled])).trim();
+  } catch (e) {
+    if (isPromptCancelled(e)) term.stderr.write('\n'); // off the prompt's line
+    throw e;
   } finally {
     rl.close();
   }

@@ -3,8 +3,8 @@
 import type { FAILBACK_FLAG_SPECS, FAILOVER_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { varInputsFromArgv } from './inputs.js';
-import { drRunView, interactive, runbookApproval } from './dr.js';
-import { askLine, interruptController, lockTimeoutMs } from './engine.js';
+import { askManualStep, drRunView, interactive, runbookApproval } from './dr.js';
+import { interruptController, lockTimeoutMs } from './engine.js';
 import { moveService } from '../services/index.js';
 import { views } from '../tui/index.js';
 
@@ -38,11 +38,7 @@ export async function runMoveCommand(
         forcePast: flags['force-past'],
         signal: interrupt.signal,
         approve: view.approval(runbookApproval(term, renderRunbook, { autoApprove: flags['auto-approve'], force: flags.force === true })),
-        confirmManual:
-          interactive(term) && !flags['auto-approve']
-            ? (group, text) =>
-                view.aside(async () => (await askLine(term, `\nManual step after group ${group}:\n  ${text}\nType 'done' when finished: `)) === 'done')
-            : undefined,
+        confirmManual: interactive(term) && !flags['auto-approve'] ? (group, text) => view.aside(() => askManualStep(term, group, text)) : undefined,
       },
       view.ctx,
     );
@@ -72,12 +68,13 @@ export async function runMoveCommand(
         term.stdout.write(`\n${kind} ${r.outcome}: ${r.from} → ${r.to} (run ${r.run}).\n`);
         for (const g of r.groups)
           term.stdout.write(
-            `  group ${g.name}: ${g.seconds === undefined ? 'not run' : `${g.seconds.toFixed(1)}s`}${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}${g.manual ? `, manual step ${g.manual.confirmed ? 'confirmed' : 'listed (do it now)'}: ${g.manual.text}` : ''}\n`,
+            `  group ${g.name}: ${g.seconds === undefined ? (g.startedMs === undefined ? 'not run' : 'not finished') : `${g.seconds.toFixed(1)}s`}${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}${g.manual ? `, manual step ${g.manual.confirmed ? 'confirmed' : 'listed (do it now)'}: ${g.manual.text}` : ''}\n`,
           );
         term.stdout.write(
           `  RTO ${Math.round(r.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r.rto.predictedSeconds)}s${r.rto.targetSeconds !== undefined ? `, target ${r.rto.targetSeconds}s${r.rto.met === undefined ? '' : r.rto.met ? ' — met' : ' — MISSED'}` : ''}; RPO at switch ${Math.round(r.rpo.maxLagSeconds)}s.\n`,
         );
         for (const f of r.failures) term.stdout.write(`  failed: ${f}\n`);
+        if (r.outcome === 'interrupted') term.stdout.write(`  Interrupted: finished steps are kept; run drctl ${kind} again to resume.\n`);
         if (r.outcome === 'needs-attention')
           term.stdout.write(`  Fix the cause and run drctl ${kind} again to retry, or drctl ${kind} --force-past to accept.\n`);
         term.stdout.write(`  Record: ${move!.recordFile}\n`);

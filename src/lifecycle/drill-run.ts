@@ -9,7 +9,7 @@ import { UserError } from '../diag/index.js';
 import { makeRunbook, type Runbook } from '../plan/index.js';
 import { drillMachine } from './drill.js';
 import { siteMachine } from './site.js';
-import { startLifecycle, stateName, until } from './runner.js';
+import { RunInterrupted, startLifecycle, stateName, until } from './runner.js';
 import { choosePlan, cloudName, groupAt, planVolumeGroups, SITE_KEY, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
 import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import { DRILL_PREFIX, removeDrillLeftovers } from './cleanup.js';
@@ -120,6 +120,10 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   const netIds: Record<string, string> = {};
   const groupsDone: { name: string; seconds: number; postCheck?: { ok: boolean; output: string } }[] = [];
   let cleaned = { vms: 0, volumes: 0, networks: 0 };
+  // Clone boots in flight: once the drill is cancelled no new one starts, and cleanup waits for
+  // these to settle, so it never races a VM still being built (nor reports it as a failed boot).
+  const booting = new Set<Promise<unknown>>();
+  let stopping = false;
   const network = chosen.drill?.network ?? 'test';
 
   const actors = {
@@ -145,7 +149,7 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
         const gs = dr.ctx.now();
         const queue = [...g.vms];
         const worker = async () => {
-          for (let vm = queue.shift(); vm; vm = queue.shift()) {
+          for (let vm = queue.shift(); vm && !stopping; vm = queue.shift()) {
             const volumeIds: string[] = [];
             for (const vg of config.vms.get(vm)?.volumeGroups ?? []) {
               // Clones are not shareable: a shared group's clones go to the first VM that uses it.
@@ -155,21 +159,33 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
             }
             const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);
             emit({ name: 'VM_BOOTUP_STARTED', subject: vm, message: `booting the clone of ${vm} on the ${network} network` });
-            try {
-              await provider.create('vm', ws, vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }), {
+            const boot = provider.create(
+              'vm',
+              ws,
+              vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }),
+              {
                 timeoutMs: realMs(g.timeoutSeconds ?? 3600),
-              });
+              },
+            );
+            booting.add(boot);
+            try {
+              await boot;
             } catch (e) {
+              if (stopping) throw new RunInterrupted(`the boot of the clone of ${vm} was interrupted`);
               emit({ name: 'VM_BOOTUP_FAILED', subject: vm, message: `${vm}: ${e instanceof Error ? e.message : String(e)}` });
               throw e;
+            } finally {
+              booting.delete(boot);
             }
             emit({ name: 'VM_BOOTUP_COMPLETED', subject: vm, message: `clone of ${vm} is up` });
           }
         };
         await Promise.all(Array.from({ length: Math.min(dr.parallelism, g.vms.length) }, worker));
+        if (stopping) throw new RunInterrupted();
         let postCheck: { ok: boolean; output: string } | undefined;
         if (g.postCheck) {
           const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
+          if (!r.ok && stopping) throw new RunInterrupted();
           postCheck = { ok: r.ok, output: r.output.slice(-2000) };
           emit({
             name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED',
@@ -191,6 +207,8 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
       if (chosen.drill?.pass.requirePostChecks && groupsDone.some((g) => g.postCheck && !g.postCheck.ok)) throw new Error('a post_check failed');
     }),
     cleanup: fromPromise<void, { drill: string }>(async () => {
+      stopping = true;
+      await Promise.allSettled([...booting]);
       const r = await removeDrillLeftovers(provider, [ws], prefix);
       cleaned = { vms: r.removed.vms.length, volumes: r.removed.volumes.length, networks: r.removed.networks.length };
     }),
@@ -204,7 +222,10 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
       onTransition: (k, a, b) => emit({ name: 'machine.transition', subject: k, message: `${k}: ${a || '(new)'} → ${b}` }),
     },
   );
-  const onAbort = () => lc.actor.send({ type: 'CANCEL' });
+  const onAbort = () => {
+    stopping = true;
+    lc.actor.send({ type: 'CANCEL' });
+  };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   let end = await until(lc.actor, (s) => s.status === 'done' || stateName(s) === 'cleanup-failed');
@@ -225,11 +246,14 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
     subject: key,
     message: cleanOk ? `removed ${cleaned.vms} VM(s), ${cleaned.volumes} clone(s), ${cleaned.networks} test network(s)` : 'cleanup failed: run drctl cleanup',
   });
-  emit({
-    name: outcome === 'passed' ? 'DRILL_COMPLETED' : 'DRILL_FAILED',
-    subject: key,
-    message: outcome === 'passed' ? `drill passed` : `drill ${outcome}${ctx.failure ? `: ${ctx.failure.message}` : ''}`,
-  });
+  // Interrupted is not failed: no DRILL_FAILED, so no failure webhook.
+  if (outcome === 'cancelled') emit({ name: 'run.step', severity: 'warning', subject: key, message: 'drill interrupted; its clones are cleaned up' });
+  else
+    emit({
+      name: outcome === 'passed' ? 'DRILL_COMPLETED' : 'DRILL_FAILED',
+      subject: key,
+      message: outcome === 'passed' ? `drill passed` : `drill ${outcome}${ctx.failure ? `: ${ctx.failure.message}` : ''}`,
+    });
   await lc.stop();
   if (cleanOk) await session.setLifecycle(key, undefined);
   await site.stop();

@@ -5,7 +5,7 @@
 export { siteMachine, SITE_BUSY_STATES, type SiteMachine, type SiteState, type SiteContext, type SiteEvent, type SiteOperation } from './site.js';
 export { workgroupMachine, type WorkgroupMachine, type WorkgroupState, type StepInput } from './workgroup.js';
 export { drillMachine, type DrillMachine } from './drill.js';
-export { startLifecycle, stateName, until, type Lifecycle, type LifecycleStore } from './runner.js';
+export { startLifecycle, stateName, until, RunInterrupted, isRunInterrupted, type Lifecycle, type LifecycleStore } from './runner.js';
 export { KSYS_EVENTS, type KsysEventName, type Severity } from './ksys.js';
 export type { DrEvent, DrEventInput, DrEventSink, EventLog } from './events-log.js';
 export { drctlDirOf, newRunId, openRunChannel, writeRunRecord, type DrSession, type RunChannel, type RunContext } from './session.js';

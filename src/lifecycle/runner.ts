@@ -92,7 +92,22 @@ export function startLifecycle<L extends AnyActorLogic>(
   };
 }
 
-/** Waits until the snapshot satisfies `done`, or the signal aborts. */
+/**
+ * A step stopped because the run was interrupted (Ctrl-C, or an operator's abort at a manual
+ * step): not a failure. The run ends as `interrupted`, reports no failure, and resumes.
+ */
+export class RunInterrupted extends Error {
+  override readonly name = 'RunInterrupted';
+  constructor(message = 'interrupted') {
+    super(message);
+  }
+}
+
+export function isRunInterrupted(e: unknown): e is RunInterrupted {
+  return e instanceof Error && e.name === 'RunInterrupted';
+}
+
+/** Waits until the snapshot satisfies `done`, or the signal aborts (RunInterrupted). */
 export function until<L extends AnyActorLogic>(actor: Actor<L>, done: (s: SnapshotFrom<L>) => boolean, signal?: AbortSignal): Promise<SnapshotFrom<L>> {
   return new Promise((resolve, reject) => {
     const check = (s: SnapshotFrom<L>) => {
@@ -104,7 +119,7 @@ export function until<L extends AnyActorLogic>(actor: Actor<L>, done: (s: Snapsh
     };
     const onAbort = () => {
       sub.unsubscribe();
-      reject(new Error('interrupted'));
+      reject(new RunInterrupted());
     };
     const sub = actor.subscribe({ next: check, error: (e) => reject(e) });
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -24,5 +24,15 @@ export { makePlan, refreshState, listingReader, costOfState, mapLimit, type Plan
 export { desiredResources, type DesiredResource } from './desired.js';
 export { applyMoves, changedAttributes, cloudRecord, diffResources, jsonEqual, managedAttributes, selectTargets, type DiffOptions } from './diff.js';
 export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';
-export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
+export {
+  makeRunbook,
+  renderRunbook,
+  manualAnswer,
+  MANUAL_ABORT_ANSWER,
+  MANUAL_DONE_ANSWERS,
+  type ReplicationLag,
+  type Runbook,
+  type RunbookInput,
+  type RunbookPhase,
+} from './runbook.js';
 export { decodePlanFile, encodePlanFile, type DecodedPlan } from './file.js';

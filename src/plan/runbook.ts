@@ -129,3 +129,15 @@ export function renderRunbook(rb: Runbook): string {
   for (const m of rb.manual) lines.push(`  Manual step after group ${m.group}: ${m.text}`);
   return lines.join('\n') + '\n';
 }
+
+/** Answers that confirm a manual step is done (case does not matter). */
+export const MANUAL_DONE_ANSWERS: readonly string[] = ['done', 'yes', 'y', 'ok', 'confirmed', 'finished'];
+/** The answer that stops the run at a manual step (it ends as interrupted; a resume asks again). */
+export const MANUAL_ABORT_ANSWER = 'abort';
+
+/** What an operator's answer at a manual step means; undefined for an answer drctl does not know. */
+export function manualAnswer(text: string): 'done' | 'abort' | undefined {
+  const a = text.trim().toLowerCase();
+  if (MANUAL_DONE_ANSWERS.includes(a)) return 'done';
+  return a === MANUAL_ABORT_ANSWER ? 'abort' : undefined;
+}

@@ -5,6 +5,7 @@ import { ProviderError } from '../../provider/errors.js';
 import { cloudName, groupAt, vmSpecAt, workspaceOf } from '../estate.js';
 import type { StepInput } from '../workgroup.js';
 import type { MoveRun } from './context.js';
+import { RunInterrupted } from '../runner.js';
 import { driveVm } from './drive.js';
 import { runPostCheck } from './post-check.js';
 import { settleVm } from './settle.js';
@@ -71,6 +72,8 @@ export async function runGroup(run: MoveRun, g: RecoveryGroup): Promise<void> {
       run.realMs(g.timeoutSeconds ?? 900),
       opts.signal,
     );
+    // Killed by the interrupt: the check did not fail; it runs again on resume.
+    if (!r.ok && opts.signal?.aborted) throw new RunInterrupted();
     gp.postCheck = { script: g.postCheck, ok: r.ok, output: r.output.slice(-2000) };
     if (!r.ok) {
       emit({ name: 'POST_CHECK_FAILED', subject: key, message: `post_check ${g.postCheck} failed: ${r.reason}` });
@@ -84,7 +87,8 @@ export async function runGroup(run: MoveRun, g: RecoveryGroup): Promise<void> {
   if (g.manual && !progress.done[`${key} manual`]) {
     emit({ name: 'MANUAL_STEP', subject: key, message: g.manual });
     const confirmed = opts.confirmManual ? await opts.confirmManual(g.name, g.manual) : false;
-    if (opts.confirmManual && !confirmed) throw new Error(`manual step of group ${g.name} was not confirmed`);
+    // Not confirmed: the operator stopped the run here (it asks again on resume).
+    if (opts.confirmManual && !confirmed) throw new RunInterrupted(`stopped at the manual step of group ${g.name}`);
     gp.manual = { text: g.manual, confirmed };
     progress.done[`${key} manual`] = true;
   }

@@ -36,7 +36,7 @@ export async function preflight(dr: DrSession, opts: MoveOptions): Promise<Prefl
     config,
     plan.groups.flatMap((g) => g.vms),
   );
-  const replication = await replicationPicture(dr, vgs, to, cache);
+  const replication = lagsFromRecord(await replicationPicture(dr, vgs, to, cache), resuming ? found.progressSaved : undefined);
   const runbook = makeRunbook({
     kind: opts.kind,
     run: runId,
@@ -111,6 +111,18 @@ export async function checkSite(
   const runId = resuming && progressSaved?.kind === opts.kind ? progressSaved.id : newRunId(opts.kind, wall());
   const needsResync = opts.kind === 'failback' && (sState === 'recovered' || sState === 'resyncing' || snap.context.interrupted === 'resyncing');
   return { site: { site, siteState: sState, from, to, unplanned, resuming, runId, needsResync, progressSaved } };
+}
+
+/**
+ * A resumed run's data-loss window is the one its record holds: the lag of each group when its
+ * switch began. Read now, a stopped group's lag also counts the switch itself, so a resume
+ * would ask the operator to accept a window the record never had.
+ */
+export function lagsFromRecord(replication: readonly ReplicationLag[], saved: RunProgress | undefined): ReplicationLag[] {
+  return replication.map((r) => {
+    const recorded = saved?.rpo[r.volumeGroup];
+    return recorded === undefined ? r : { ...r, state: `${r.state} (lag at the switch, from the run record)`, lagSeconds: recorded };
+  });
 }
 
 /** The replication picture now, read at the target (it answers when the source is gone). */

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { WalkOutcome } from '../../graph/walk.js';
 import type { KsysEventName } from '../ksys.js';
-import { stateName } from '../runner.js';
+import { isRunInterrupted, stateName } from '../runner.js';
 import { writeRunRecord } from '../session.js';
 import { message, RUN_KEY, siteSend, type MoveRun } from './context.js';
 import type { MoveOutcome, RunRecord } from './types.js';
@@ -11,9 +11,12 @@ import type { MoveOutcome, RunRecord } from './types.js';
 /** The move's outcome from the walk's: the first failure stops it in needs-attention. */
 export function concludeMove(run: MoveRun, outcomes: ReadonlyMap<string, WalkOutcome>): RunRecord['outcome'] {
   const { opts, emit } = run;
-  const failed = [...outcomes].filter(([, o]) => o.status === 'failed') as [string, Extract<WalkOutcome, { status: 'failed' }>][];
+  const ended = [...outcomes].filter(([, o]) => o.status === 'failed') as [string, Extract<WalkOutcome, { status: 'failed' }>][];
+  // A step the interrupt (or an operator's abort at a manual step) stopped did not fail.
+  const stopped = ended.filter(([, o]) => isRunInterrupted(o.error));
+  const failed = ended.filter(([, o]) => !isRunInterrupted(o.error));
   for (const [id, o] of failed) run.failures.push(`${id}: ${message(o.error)}`);
-  const interrupted = opts.signal?.aborted === true && [...outcomes.values()].some((o) => o.status === 'cancelled');
+  const interrupted = stopped.length > 0 || (opts.signal?.aborted === true && [...outcomes.values()].some((o) => o.status === 'cancelled'));
   if (failed.length) {
     const first = failed[0];
     const ev = (/^([A-Z_]+):/.exec(message(first[1].error))?.[1] ?? 'MOVE_FAILED') as KsysEventName;
@@ -22,7 +25,16 @@ export function concludeMove(run: MoveRun, outcomes: ReadonlyMap<string, WalkOut
     emit({ name: 'NEEDS_ATTENTION', subject: 'site', message: `fix the cause, then run drctl ${opts.kind} again to retry (or --force-past to accept)` });
     return 'needs-attention';
   }
-  if (interrupted) return 'interrupted';
+  if (interrupted) {
+    const why = stopped.map(([, o]) => message(o.error)).find((m) => m !== 'interrupted');
+    emit({
+      name: 'run.step',
+      severity: 'warning',
+      subject: 'site',
+      message: `${opts.kind} interrupted${why ? ` (${why})` : ''}: finished steps are kept; run drctl ${opts.kind} again to resume`,
+    });
+    return 'interrupted';
+  }
   siteSend(run, { type: 'MOVED' });
   emit({ name: 'MOVE_COMPLETED', subject: 'site', message: `production runs at ${run.to}` });
   return 'succeeded';

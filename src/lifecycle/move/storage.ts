@@ -2,6 +2,7 @@
 // stopped with access at the target, all at once, outside the VM parallelism; then each VM's
 // workgroup machine records it (its storage step), paced so the boots are not held up.
 import { replicationAt, workspaceOf } from '../estate.js';
+import { RunInterrupted } from '../runner.js';
 import type { StepInput } from '../workgroup.js';
 import { message, type MoveRun } from './context.js';
 import { driveVm } from './drive.js';
@@ -85,7 +86,7 @@ function paceStorageSteps(run: MoveRun): void {
       const step = previous
         .then(() => new Promise((resolve) => setImmediate(resolve)))
         .then(() => {
-          if (run.opts.signal?.aborted) throw new Error('interrupted');
+          if (run.opts.signal?.aborted) throw new RunInterrupted();
           return driveVm(run, vm, 'storage');
         });
       step.catch(() => undefined); // a boot that waits for it reports it

@@ -7,7 +7,11 @@ export interface MoveOptions {
   readonly plan?: string;
   /** Asked with the runbook before anything changes; absent means approved (-auto-approve). */
   readonly approve?: (runbook: Runbook) => Promise<boolean>;
-  /** Asked at a manual step; absent (CI) lists the step and carries on. */
+  /**
+   * Asked at a manual step: true once it is done; false when the operator stops the run there
+   * (it ends as interrupted, and a resume asks again). Absent (CI), the step is listed and the
+   * run carries on.
+   */
   readonly confirmManual?: (group: string, text: string) => Promise<boolean>;
   /** Start a planned move despite blockers (RPO breached, replication not consistent). */
   readonly force?: boolean;
