@@ -31,12 +31,6 @@ variable "web_count" {
   default = 8
 }
 
-variable "ops_webhook" {
-  type        = string
-  default     = "http://127.0.0.1:9000/hook"
-  description = "Where DR events are posted (the operations chat bridge)"
-}
-
 locals {
   home_dc = "dal13"
   dr_dc   = "wdc04"

@@ -14,7 +14,7 @@ export async function runDrillCommand(
   exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const { renderRunbook } = await import('../plan/index.js');
+  const { renderRunbook, describeRto } = await import('../plan/index.js');
   const { renderDiagnosticsText } = await views.diagnostics();
   const view = await drRunView(term, flags.json, `drctl drill${flags.drill ? ` ${flags.drill}` : ''}`);
   const interrupt = interruptController(term, () => view.pause());
@@ -34,7 +34,7 @@ export async function runDrillCommand(
       view.ctx,
     );
     const rec = out.record;
-    if (rec) view.result(rec.outcome === 'passed', `Drill ${rec.drill} ${rec.outcome}.`, rec.rto.achievedModelSeconds);
+    if (rec) view.result(rec.outcome === 'passed', `Drill ${rec.drill} ${rec.outcome}.`, rec.rto.achievedSeconds);
     await view.stop();
     term.stderr.write(
       renderDiagnosticsText(
@@ -54,11 +54,10 @@ export async function runDrillCommand(
     else {
       term.stdout.write(`\nDrill ${r!.drill} ${r!.outcome}${r!.failure ? ` (${r!.failure.step}: ${r!.failure.message})` : ''}.\n`);
       for (const g of r!.groups)
-        term.stdout.write(`  group ${g.name}: ${g.seconds.toFixed(1)}s${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}\n`);
-      if (r!.rto.achievedModelSeconds !== undefined)
         term.stdout.write(
-          `  RTO ${Math.round(r!.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r!.rto.predictedSeconds)}s${r!.rto.targetSeconds !== undefined ? `, limit ${r!.rto.targetSeconds}s` : ''}\n`,
+          `  group ${g.name}: ${g.seconds.toFixed(0)}s (${g.wallSeconds.toFixed(1)}s real)${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}\n`,
         );
+      term.stdout.write(`  ${describeRto(r!.rto)}\n`);
       term.stdout.write(
         `  Cleanup: removed ${r!.cleanup.vms} VM(s), ${r!.cleanup.volumes} clone(s), ${r!.cleanup.networks} test network(s).\n  Record: ${out.recordFile}\n`,
       );

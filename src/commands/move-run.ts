@@ -19,7 +19,7 @@ export async function runMoveCommand(
   exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const { renderRunbook } = await import('../plan/index.js');
+  const { renderRunbook, describeRto } = await import('../plan/index.js');
   const { renderDiagnosticsText } = await views.diagnostics();
   const view = await drRunView(term, flags.json, `drctl ${kind}${flags.unplanned ? ' (unplanned)' : ''}`);
   const interrupt = interruptController(term, () => view.pause());
@@ -44,7 +44,7 @@ export async function runMoveCommand(
     );
     const rec = out.move?.record;
     if (rec)
-      view.result(out.move!.ok, `${kind} ${rec.outcome}: ${rec.from.replace(/^site\./, '')} → ${rec.to.replace(/^site\./, '')}.`, rec.rto.achievedModelSeconds);
+      view.result(out.move!.ok, `${kind} ${rec.outcome}: ${rec.from.replace(/^site\./, '')} → ${rec.to.replace(/^site\./, '')}.`, rec.rto.achievedSeconds);
     await view.stop();
     term.stderr.write(
       renderDiagnosticsText(
@@ -70,9 +70,7 @@ export async function runMoveCommand(
           term.stdout.write(
             `  group ${g.name}: ${g.seconds === undefined ? (g.startedMs === undefined ? 'not run' : 'not finished') : `${g.seconds.toFixed(1)}s`}${g.postCheck ? `, post_check ${g.postCheck.ok ? 'ok' : 'FAILED'}` : ''}${g.manual ? `, manual step ${g.manual.confirmed ? 'confirmed' : 'listed (do it now)'}: ${g.manual.text}` : ''}\n`,
           );
-        term.stdout.write(
-          `  RTO ${Math.round(r.rto.achievedModelSeconds)}s (model) vs predicted ${Math.round(r.rto.predictedSeconds)}s${r.rto.targetSeconds !== undefined ? `, target ${r.rto.targetSeconds}s${r.rto.met === undefined ? '' : r.rto.met ? ' — met' : ' — MISSED'}` : ''}; RPO at switch ${Math.round(r.rpo.maxLagSeconds)}s.\n`,
-        );
+        term.stdout.write(`  ${describeRto(r.rto)}; RPO at switch ${Math.round(r.rpo.maxLagSeconds)}s.\n`);
         for (const f of r.failures) term.stdout.write(`  failed: ${f}\n`);
         if (r.outcome === 'interrupted') term.stdout.write(`  Interrupted: finished steps are kept; run drctl ${kind} again to resume.\n`);
         if (r.outcome === 'needs-attention')

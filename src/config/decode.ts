@@ -274,7 +274,9 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
           vms,
           timeoutSeconds: groupAttrs.timeout as number | undefined,
           postCheck: groupAttrs.post_check as string | undefined,
+          postCheckSeconds: groupAttrs.post_check_time as number | undefined,
           manual: groupAttrs.manual as string | undefined,
+          manualSeconds: groupAttrs.manual_time as number | undefined,
           range: g.range,
         });
       }

@@ -111,7 +111,11 @@ export interface RecoveryGroup {
   readonly vms: readonly string[];
   readonly timeoutSeconds?: number;
   readonly postCheck?: string;
+  /** How long the post_check takes (post_check_time), for the predicted RTO; untimed when absent. */
+  readonly postCheckSeconds?: number;
   readonly manual?: string;
+  /** How long a person takes for the manual step (manual_time), for the predicted RTO; untimed when absent. */
+  readonly manualSeconds?: number;
   readonly range: Range;
 }
 

@@ -1,25 +1,56 @@
-// The recovery order and predicted RTO of a recovery plan. Groups run one after another; the VMs
-// of a group boot in parallel, at most `parallelism` at a time, started in the order listed (as
-// the engine starts them). Storage is switched first, all volume groups at once.
-import { volumeGroupSwitchSeconds } from '../powervs/index.js';
+// The predicted RTO of a recovery plan: the same phases a run goes through, timed by the model
+// of src/powervs/timing.ts, so a prediction and a run (its achieved RTO, lifecycle/rto.ts) can be
+// compared phase by phase. A move shuts the source down group by group in reverse plan order,
+// switches every volume group at once, then boots group after group; a drill clones the volume
+// groups one after another, then boots its clones. Inside a group, VMs boot (or shut down) at most
+// `parallelism` at a time, the slowest first, as the engine starts them; a VM moved to a site for
+// the first time (every drill clone) is built there first. A group's post_check and manual step
+// take the time the plan declares for them (post_check_time, manual_time), and nothing when it
+// declares none; a manual step no one is asked about (CI) is not timed.
+import { IMMEDIATE_SHUTDOWN_SECONDS, VM_BUILD_SECONDS, VOLUME_CLONE_SECONDS, vmShutdownSeconds, volumeGroupSwitchSeconds } from '../powervs/index.js';
 import type { DrConfig, RecoveryPlan } from './model.js';
 
 export interface GroupPrediction {
   readonly name: string;
   readonly vms: readonly string[];
-  /** Wall time for the group's boots under the parallelism limit. */
-  readonly seconds: number;
-  /** The slowest single boot: the group's lower bound however wide the parallelism. */
+  /** The group's boots (builds included) under the parallelism limit. */
+  readonly bootSeconds: number;
+  /** The slowest single boot (build included): the group's lower bound however wide the parallelism. */
   readonly slowestBootSeconds: number;
+  readonly postCheckSeconds: number;
+  readonly manualSeconds: number;
+  /** Boots, post_check and manual step: the group's share of the RTO. */
+  readonly seconds: number;
   readonly manual?: string;
 }
 
 export interface RecoveryPrediction {
   readonly plan: string;
+  readonly kind: 'move' | 'drill';
+  /** Shutdowns at the source, group by group in reverse plan order (a move). */
+  readonly shutdownSeconds: number;
   readonly storageSwitchSeconds: number;
+  /** Cloning the volume groups at the standby site, one after another (a drill). */
+  readonly cloneSeconds: number;
+  /** VMs built at the target before they boot. */
+  readonly built: number;
   readonly groups: readonly GroupPrediction[];
   readonly totalSeconds: number;
   readonly targetSeconds?: number;
+}
+
+export interface PredictOptions {
+  /** A move (failover or failback: the default) or a drill. */
+  readonly kind?: 'move' | 'drill';
+  /** An unplanned move: the source VMs that answer are stopped at once, not shut down. */
+  readonly unplanned?: boolean;
+  /**
+   * Whether a VM is built at the target before it boots: a VM's first move to a site. Default:
+   * every VM (the first failover, as a configuration alone describes it); a drill builds all.
+   */
+  readonly built?: (vm: string) => boolean;
+  /** Whether manual steps are performed, so timed (a person is asked); default true. Never in a drill. */
+  readonly manualSteps?: boolean;
 }
 
 /** Wall time of list scheduling: each job starts on the earliest free slot, in the given order. */
@@ -37,19 +68,44 @@ export function makespan(durations: readonly number[], parallelism: number): num
   return end;
 }
 
-export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parallelism: number): RecoveryPrediction {
+/** The order the engine starts a group's VMs in: the slowest first, ties in the order listed. */
+export function slowestFirst<T>(items: readonly T[], seconds: (item: T) => number): T[] {
+  return items
+    .map((item, i) => ({ item, i, s: seconds(item) }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.item);
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parallelism: number, opts: PredictOptions = {}): RecoveryPrediction {
+  const kind = opts.kind ?? 'move';
+  const built = kind === 'drill' ? () => true : (opts.built ?? (() => true));
+  const manualSteps = kind !== 'drill' && opts.manualSteps !== false;
   const vgs = new Set<string>();
+  let builds = 0;
   const groups: GroupPrediction[] = plan.groups.map((g) => {
     const boots = g.vms.map((a) => {
       const vm = config.vms.get(a);
       for (const vg of vm?.volumeGroups ?? []) vgs.add(vg);
-      return vm?.bootSeconds ?? 0;
+      const build = built(a) ? VM_BUILD_SECONDS : 0;
+      if (build) builds++;
+      return build + (vm?.bootSeconds ?? 0);
     });
+    const bootSeconds = makespan(
+      slowestFirst(boots, (s) => s),
+      parallelism,
+    );
+    const postCheckSeconds = g.postCheck ? (g.postCheckSeconds ?? 0) : 0;
+    const manualSeconds = g.manual && manualSteps ? (g.manualSeconds ?? 0) : 0;
     return {
       name: g.name,
       vms: g.vms,
-      seconds: makespan(boots, parallelism),
+      bootSeconds: round1(bootSeconds),
       slowestBootSeconds: boots.length ? Math.max(...boots) : 0,
+      postCheckSeconds,
+      manualSeconds,
+      seconds: round1(bootSeconds + postCheckSeconds + manualSeconds),
       manual: g.manual,
     };
   });
@@ -60,6 +116,29 @@ export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parall
     const gb = vg.volumes.reduce((s, v) => s + v.sizeGb, 0);
     storageSwitchSeconds = Math.max(storageSwitchSeconds, volumeGroupSwitchSeconds(gb));
   }
-  const totalSeconds = Math.round((storageSwitchSeconds + groups.reduce((s, g) => s + g.seconds, 0)) * 10) / 10;
-  return { plan: plan.address, storageSwitchSeconds, groups, totalSeconds, targetSeconds: plan.rtoSeconds };
+  // Shutdowns run in reverse plan order, a group's VMs in the order listed, parallelism at a time.
+  const shutdownSeconds =
+    kind === 'drill'
+      ? 0
+      : [...plan.groups].reverse().reduce((sum, g) => {
+          const stops = g.vms.map((a) => {
+            const vm = config.vms.get(a);
+            return opts.unplanned ? IMMEDIATE_SHUTDOWN_SECONDS : vm ? vmShutdownSeconds(vm) : 0;
+          });
+          return sum + makespan(stops, parallelism);
+        }, 0);
+  const cloneSeconds = kind === 'drill' ? VOLUME_CLONE_SECONDS * vgs.size : 0;
+  const switchSeconds = kind === 'drill' ? 0 : storageSwitchSeconds;
+  const totalSeconds = round1(shutdownSeconds + switchSeconds + cloneSeconds + groups.reduce((s, g) => s + g.seconds, 0));
+  return {
+    plan: plan.address,
+    kind,
+    shutdownSeconds,
+    storageSwitchSeconds: switchSeconds,
+    cloneSeconds,
+    built: builds,
+    groups,
+    totalSeconds,
+    targetSeconds: plan.rtoSeconds,
+  };
 }

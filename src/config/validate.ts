@@ -430,18 +430,18 @@ function validateRecoveryPlans(config: DrConfig, diags: Diagnostic[]): void {
       diags.push(
         warningDiag(
           'Predicted RTO exceeds target',
-          `recovery_plan "${plan.name}" is predicted to take ${formatDuration(prediction.totalSeconds)}, longer than its rto of ${formatDuration(plan.rtoSeconds)}. Raise parallelism, split slow groups, or relax the target.`,
+          `recovery_plan "${plan.name}" is predicted to take ${formatDuration(prediction.totalSeconds)} on its first failover (shutdowns, storage switch, each VM built and booted at the standby site, declared post_check and manual times), longer than its rto of ${formatDuration(plan.rtoSeconds)}. Raise parallelism, split slow groups, or relax the target.`,
           at(plan, 'rto'),
         ),
       );
     }
     for (const g of prediction.groups) {
       const group = plan.groups.find((x) => x.name === g.name);
-      if (group?.timeoutSeconds !== undefined && g.seconds > group.timeoutSeconds) {
+      if (group?.timeoutSeconds !== undefined && g.bootSeconds > group.timeoutSeconds) {
         diags.push(
           warningDiag(
             'Group timeout shorter than predicted boot',
-            `group "${g.name}" of recovery_plan "${plan.name}" has timeout ${formatDuration(group.timeoutSeconds)}, but its VMs are predicted to take ${formatDuration(g.seconds)} to boot.`,
+            `group "${g.name}" of recovery_plan "${plan.name}" has timeout ${formatDuration(group.timeoutSeconds)}, but its VMs are predicted to take ${formatDuration(g.bootSeconds)} to build and boot.`,
             plan.attrRanges[elementPath(elementPath('group', g.name), 'timeout')] ?? group.range,
           ),
         );
@@ -509,6 +509,18 @@ function validateDrills(config: DrConfig, diags: Diagnostic[]): void {
     }
     const plan = config.recoveryPlans.get(drill.plan);
     if (!plan) continue;
+    const maxRto = drill.pass.maxRtoSeconds ?? plan.rtoSeconds;
+    const predicted = predictRecoveryPlan(plan, config, config.settings.parallelism ?? 10, { kind: 'drill' }).totalSeconds;
+    if (maxRto !== undefined && predicted > maxRto) {
+      diags.push(
+        warningDiag(
+          'Predicted drill RTO exceeds max_rto',
+          `drill "${drill.name}" is predicted to take ${formatDuration(predicted)} (volume clones, then every clone built and booted group by group, and the declared post_check times), longer than its limit of ${formatDuration(maxRto)}: it would fail every time. Raise parallelism, split slow groups, or relax max_rto.`,
+          drill.declRange,
+          drill.range,
+        ),
+      );
+    }
     const nets = new Set<string>();
     for (const g of plan.groups) for (const vm of g.vms) for (const n of config.vms.get(vm)?.networks ?? []) nets.add(n);
     for (const n of [...nets].sort()) {

@@ -4,7 +4,7 @@
 // `cleaning` after a failure, after the drill's time limit, and on Ctrl-C. Production and
 // replication are never touched.
 import { fromPromise } from 'xstate';
-import type { Drill, RecoveryPlan } from '../config/index.js';
+import { slowestFirst, type Drill, type RecoveryGroup, type RecoveryPlan } from '../config/index.js';
 import { UserError } from '../diag/index.js';
 import { makeRunbook, type Runbook } from '../plan/index.js';
 import { drillMachine } from './drill.js';
@@ -14,6 +14,7 @@ import { choosePlan, cloudName, groupAt, planVolumeGroups, SITE_KEY, sitePair, v
 import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import { DRILL_PREFIX, removeDrillLeftovers } from './cleanup.js';
 import { runPostCheck } from './move.js';
+import { clockedProvider, RtoClock, type RtoBreakdown } from './rto.js';
 
 export interface DrillRunOptions {
   /** The drill block to run (default: the only one), or a plan for an ad-hoc drill. */
@@ -33,13 +34,20 @@ export interface DrillRecord {
   readonly failure?: { readonly step: string; readonly message: string };
   readonly startedAt: string;
   readonly endedAt: string;
-  readonly groups: readonly { readonly name: string; readonly seconds: number; readonly postCheck?: { readonly ok: boolean; readonly output: string } }[];
+  /** Each group's share of the RTO (its boots and post_check), and its real seconds. */
+  readonly groups: readonly {
+    readonly name: string;
+    readonly seconds: number;
+    readonly wallSeconds: number;
+    readonly postCheck?: { readonly ok: boolean; readonly output: string };
+  }[];
+  /** One RTO, computed as a move's is (lifecycle/rto.ts): from the first clone to the last group's post_check. */
   readonly rto: {
     readonly achievedSeconds?: number;
-    readonly achievedModelSeconds?: number;
     readonly predictedSeconds: number;
     readonly targetSeconds?: number;
     readonly met?: boolean;
+    readonly breakdown?: RtoBreakdown;
   };
   readonly cleanup: { readonly vms: number; readonly volumes: number; readonly networks: number };
   readonly events: { readonly file: string; readonly count: number };
@@ -60,7 +68,10 @@ function chooseDrill(dr: DrSession, opts: DrillRunOptions): { name: string; dril
 }
 
 export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ record?: DrillRecord; recordFile?: string; cancelled?: boolean }> {
-  const { config, state: session, provider } = dr;
+  const { config, state: session } = dr;
+  // The drill's RTO: from the first clone to the last group's post_check (lifecycle/rto.ts).
+  const rto = new RtoClock(dr.timeScale, () => dr.ctx.now());
+  const provider = clockedProvider(dr.provider, rto);
   const wall = dr.ctx.wall ?? (() => new Date());
   const chosen = chooseDrill(dr, opts);
   const plan = chosen.plan;
@@ -118,7 +129,7 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   const cloneOf = new Map<string, string>();
   const claimed = new Map<string, string>();
   const netIds: Record<string, string> = {};
-  const groupsDone: { name: string; seconds: number; postCheck?: { ok: boolean; output: string } }[] = [];
+  const groupsDone: { name: string; seconds: number; wallSeconds: number; postCheck?: { ok: boolean; output: string } }[] = [];
   let cleaned = { vms: 0, volumes: 0, networks: 0 };
   // Clone boots in flight: once the drill is cancelled no new one starts, and cleanup waits for
   // these to settle, so it never races a VM still being built (nor reports it as a failed boot).
@@ -128,81 +139,35 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
 
   const actors = {
     cloneVolumes: fromPromise<void, { drill: string }>(async () => {
-      const used = new Set(plan.groups.flatMap((g) => g.vms).flatMap((v) => config.vms.get(v)?.networks ?? []));
-      for (const n of [...used].sort()) {
-        const net = config.networks.get(n);
-        const sub = network === 'test' ? net?.test : net?.subnets[network];
-        if (!sub) throw new Error(`${n} has no "${network}" subnet to boot drill clones on`);
-        const created = await provider.create('network', ws, { name: `${prefix}-${cloudName(n)}`, type: 'vlan', cidr: sub.cidr, gateway: sub.gateway });
-        netIds[n] = created.id;
-      }
-      for (const vg of vgs) {
-        const g = await groupAt(provider, config, session, vg, at, cache);
-        const res = await provider.cloneVolumes(ws, { name: `${prefix}-${cloudName(vg)}`, volumeIds: g.volumeIds }, { timeoutMs: realMs(600) });
-        for (const c of res.clones) cloneOf.set(c.sourceId, c.cloneId);
-        emit({ name: 'run.step', subject: vg, message: `cloned ${res.clones.length} volume(s) of ${vg}` });
-      }
+      rto.start();
+      await rto.step('clone', 'clone', 1, cloneAll);
     }),
     bootClones: fromPromise<{ rtoMs: number }, { drill: string }>(async () => {
-      const start = dr.ctx.now();
       for (const g of plan.groups) {
         const gs = dr.ctx.now();
-        const queue = [...g.vms];
+        // The slowest first, as a move boots them and as the prediction has it.
+        const queue = slowestFirst(g.vms, (vm) => config.vms.get(vm)?.bootSeconds ?? 0);
         const worker = async () => {
-          for (let vm = queue.shift(); vm && !stopping; vm = queue.shift()) {
-            const volumeIds: string[] = [];
-            for (const vg of config.vms.get(vm)?.volumeGroups ?? []) {
-              // Clones are not shareable: a shared group's clones go to the first VM that uses it.
-              if (claimed.has(vg) && claimed.get(vg) !== vm) continue;
-              claimed.set(vg, vm);
-              for (const id of (await groupAt(provider, config, session, vg, at, cache)).volumeIds) volumeIds.push(cloneOf.get(id) ?? id);
-            }
-            const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);
-            emit({ name: 'VM_BOOTUP_STARTED', subject: vm, message: `booting the clone of ${vm} on the ${network} network` });
-            const boot = provider.create(
-              'vm',
-              ws,
-              vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }),
-              {
-                timeoutMs: realMs(g.timeoutSeconds ?? 3600),
-              },
-            );
-            booting.add(boot);
-            try {
-              await boot;
-            } catch (e) {
-              if (stopping) throw new RunInterrupted(`the boot of the clone of ${vm} was interrupted`);
-              emit({ name: 'VM_BOOTUP_FAILED', subject: vm, message: `${vm}: ${e instanceof Error ? e.message : String(e)}` });
-              throw e;
-            } finally {
-              booting.delete(boot);
-            }
-            emit({ name: 'VM_BOOTUP_COMPLETED', subject: vm, message: `clone of ${vm} is up` });
-          }
+          for (let vm = queue.shift(); vm && !stopping; vm = queue.shift()) await rto.step(`boot ${g.name}`, vm, dr.parallelism, () => bootClone(g, vm!));
         };
         await Promise.all(Array.from({ length: Math.min(dr.parallelism, g.vms.length) }, worker));
         if (stopping) throw new RunInterrupted();
-        let postCheck: { ok: boolean; output: string } | undefined;
-        if (g.postCheck) {
-          const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
-          if (!r.ok && stopping) throw new RunInterrupted();
-          postCheck = { ok: r.ok, output: r.output.slice(-2000) };
-          emit({
-            name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED',
-            subject: `group ${g.name}`,
-            message: `post_check ${g.postCheck}${r.ok ? ' passed' : ` failed: ${r.reason}`}`,
-          });
-          if (!r.ok) throw new Error(`post_check of group ${g.name} failed: ${r.reason}`);
-        }
+        const postCheck = await rto.step(`group ${g.name}`, g.name, 1, () => groupCheck(g));
         if (g.manual) emit({ name: 'MANUAL_STEP', subject: `group ${g.name}`, message: `(drill: not performed) ${g.manual}` });
-        groupsDone.push({ name: g.name, seconds: (dr.ctx.now() - gs) / 1000, ...(postCheck ? { postCheck } : {}) });
+        groupsDone.push({
+          name: g.name,
+          seconds: Math.round(((rto.stageSeconds(`boot ${g.name}`) ?? 0) + (rto.stageSeconds(`group ${g.name}`) ?? 0)) * 10) / 10,
+          wallSeconds: (dr.ctx.now() - gs) / 1000,
+          ...(postCheck ? { postCheck } : {}),
+        });
         emit({ name: 'GROUP_COMPLETED', subject: `group ${g.name}`, message: `drill group ${g.name} is up` });
       }
-      return { rtoMs: dr.ctx.now() - start };
+      rto.stop();
+      return { rtoMs: rto.result().seconds * 1000 };
     }),
     validate: fromPromise<void, { drill: string }>(async () => {
       const max = chosen.drill?.pass.maxRtoSeconds ?? plan.rtoSeconds;
-      const rtoSeconds = (dr.ctx.now() - t0) / 1000 / (scale > 0 ? scale : 1);
+      const rtoSeconds = rto.result().seconds;
       if (max !== undefined && rtoSeconds > max) throw new Error(`RTO ${Math.round(rtoSeconds)}s exceeds the drill's limit of ${max}s`);
       if (chosen.drill?.pass.requirePostChecks && groupsDone.some((g) => g.postCheck && !g.postCheck.ok)) throw new Error('a post_check failed');
     }),
@@ -213,6 +178,67 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
       cleaned = { vms: r.removed.vms.length, volumes: r.removed.volumes.length, networks: r.removed.networks.length };
     }),
   };
+
+  async function cloneAll(): Promise<void> {
+    const used = new Set(plan.groups.flatMap((g) => g.vms).flatMap((v) => config.vms.get(v)?.networks ?? []));
+    for (const n of [...used].sort()) {
+      const net = config.networks.get(n);
+      const sub = network === 'test' ? net?.test : net?.subnets[network];
+      if (!sub) throw new Error(`${n} has no "${network}" subnet to boot drill clones on`);
+      const created = await provider.create('network', ws, { name: `${prefix}-${cloudName(n)}`, type: 'vlan', cidr: sub.cidr, gateway: sub.gateway });
+      netIds[n] = created.id;
+    }
+    for (const vg of vgs) {
+      const g = await groupAt(provider, config, session, vg, at, cache);
+      const res = await provider.cloneVolumes(ws, { name: `${prefix}-${cloudName(vg)}`, volumeIds: g.volumeIds }, { timeoutMs: realMs(600) });
+      for (const c of res.clones) cloneOf.set(c.sourceId, c.cloneId);
+      emit({ name: 'run.step', subject: vg, message: `cloned ${res.clones.length} volume(s) of ${vg}` });
+    }
+  }
+
+  /** One clone built and booted at the standby site on the test network. */
+  async function bootClone(g: RecoveryGroup, vm: string): Promise<void> {
+    const volumeIds: string[] = [];
+    for (const vg of config.vms.get(vm)?.volumeGroups ?? []) {
+      // Clones are not shareable: a shared group's clones go to the first VM that uses it.
+      if (claimed.has(vg) && claimed.get(vg) !== vm) continue;
+      claimed.set(vg, vm);
+      for (const id of (await groupAt(provider, config, session, vg, at, cache)).volumeIds) volumeIds.push(cloneOf.get(id) ?? id);
+    }
+    const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);
+    emit({ name: 'VM_BOOTUP_STARTED', subject: vm, message: `booting the clone of ${vm} on the ${network} network` });
+    const boot = provider.create('vm', ws, vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }), {
+      timeoutMs: realMs(g.timeoutSeconds ?? 3600),
+    });
+    booting.add(boot);
+    try {
+      await boot;
+    } catch (e) {
+      if (stopping) throw new RunInterrupted(`the boot of the clone of ${vm} was interrupted`);
+      emit({ name: 'VM_BOOTUP_FAILED', subject: vm, message: `${vm}: ${e instanceof Error ? e.message : String(e)}` });
+      throw e;
+    } finally {
+      booting.delete(boot);
+    }
+    emit({ name: 'VM_BOOTUP_COMPLETED', subject: vm, message: `clone of ${vm} is up` });
+  }
+
+  /** A group's post_check, if it has one. */
+  async function groupCheck(g: RecoveryGroup): Promise<{ ok: boolean; output: string } | undefined> {
+    let postCheck: { ok: boolean; output: string } | undefined;
+    if (g.postCheck) {
+      const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
+      if (!r.ok && stopping) throw new RunInterrupted();
+      postCheck = { ok: r.ok, output: r.output.slice(-2000) };
+      emit({
+        name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED',
+        subject: `group ${g.name}`,
+        message: `post_check ${g.postCheck}${r.ok ? ' passed' : ` failed: ${r.reason}`}`,
+      });
+      if (!r.ok) throw new Error(`post_check of group ${g.name} failed: ${r.reason}`);
+    }
+    return postCheck;
+  }
   const lc = startLifecycle(
     drillMachine.provide({ actors }),
     key,
@@ -258,8 +284,8 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   if (cleanOk) await session.setLifecycle(key, undefined);
   await site.stop();
   await session.commit();
-  const achievedSeconds = ctx.rtoMs !== undefined ? ctx.rtoMs / 1000 : undefined;
-  const achievedModelSeconds = achievedSeconds !== undefined ? achievedSeconds / (scale > 0 ? scale : 1) : undefined;
+  // Recovered when every group was up (the RTO the drill proves); none when it never got there.
+  const breakdown = ctx.rtoMs !== undefined ? rto.result() : undefined;
   const target = chosen.drill?.pass.maxRtoSeconds ?? plan.rtoSeconds;
   await channel.close();
   const record: DrillRecord = {
@@ -274,11 +300,11 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
     endedAt: wall().toISOString(),
     groups: groupsDone,
     rto: {
-      achievedSeconds,
-      achievedModelSeconds,
+      ...(breakdown ? { achievedSeconds: breakdown.seconds } : {}),
       predictedSeconds: runbook.predictedSeconds,
       targetSeconds: target,
-      ...(achievedModelSeconds !== undefined && target !== undefined ? { met: achievedModelSeconds <= target } : {}),
+      ...(breakdown && target !== undefined ? { met: breakdown.seconds <= target } : {}),
+      ...(breakdown ? { breakdown } : {}),
     },
     cleanup: cleaned,
     events: { file: channel.log.file, count: channel.log.count },

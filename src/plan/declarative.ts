@@ -86,6 +86,12 @@ export function declarativeRunbooks(config: DrConfig, state: RunbookState | null
     parallelism,
     replication,
     resync: kind === 'failback',
+    // A VM is built at the target on its first move there; apply asks no one at manual steps.
+    built: (vm) => {
+      const placed = (state.lifecycles[vm] as { context?: { placement?: Record<string, string> } } | undefined)?.context?.placement;
+      return !placed?.[to] && !state.resources.some((r) => r.address === vm && r.attributes.site === to);
+    },
+    manualSteps: false,
   });
   return [
     {

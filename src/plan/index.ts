@@ -27,6 +27,7 @@ export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } fr
 export {
   makeRunbook,
   renderRunbook,
+  describeRto,
   manualAnswer,
   MANUAL_ABORT_ANSWER,
   MANUAL_DONE_ANSWERS,

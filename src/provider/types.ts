@@ -41,6 +41,9 @@ export interface VmState {
   readonly networks: readonly { readonly id: string; readonly ipAddress?: string }[];
   readonly volumeIds: readonly string[];
   readonly fault?: string;
+  /** The cloud's creationDate and updatedDate (ISO), where it gives them. */
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
 }
 
 export interface VolumeSpec {
@@ -167,6 +170,12 @@ export interface OperationOptions {
   readonly wait?: boolean;
   /** Real milliseconds to wait before giving up. */
   readonly timeoutMs?: number;
+  /**
+   * Told, once the operation took effect, how long it took on the cloud's own clock, where the
+   * cloud says (a task's creation to its last update; a VM's creation to its last update): the
+   * DR runs' RTO counts the operation at that time, without the latency of learning it ended.
+   */
+  readonly onCloudTime?: (seconds: number) => void;
 }
 
 /** The VM power actions a DR run sends. */
@@ -177,6 +186,8 @@ export interface PowerOptions {
   readonly expectedMs?: number;
   /** Real milliseconds to wait before giving up. */
   readonly timeoutMs?: number;
+  /** As OperationOptions.onCloudTime. */
+  readonly onCloudTime?: (seconds: number) => void;
 }
 
 export interface DeleteOptions extends OperationOptions {

@@ -238,18 +238,34 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
         return { ok: r.ready, summary };
       },
 
-      async drill({ sink, signal }) {
+      async drill({ sink, signal, approve }) {
         const { drillService } = await import('./dr.js');
         const { drEvent, resultEvent, runbookEvent } = await views.drProgress();
-        const out = await drillService({ ...drOptions, signal, approve: async (rb) => (sink(runbookEvent(rb)), true) }, drCtx(sink, drEvent));
+        const { describeRto, renderRunbook } = await import('../plan/runbook.js');
+        const out = await drillService(
+          {
+            ...drOptions,
+            signal,
+            // As `drctl drill` asks: the runbook, then "yes".
+            approve: async (rb) => {
+              const ok = approve
+                ? await approve({
+                    question: `Run this drill at site "${short(rb.to)}"? Production is not touched.`,
+                    runbook: renderRunbook(rb),
+                    expected: 'yes',
+                  })
+                : true;
+              if (ok) sink(runbookEvent(rb));
+              return ok;
+            },
+          },
+          drCtx(sink, drEvent),
+        );
         const r = out.record;
-        if (!r) return { ok: false, summary: out.cancelled ? 'Drill cancelled.' : failedToOpen(out.diagnostics) };
-        const rto =
-          r.rto.achievedModelSeconds === undefined
-            ? ''
-            : ` RTO ${Math.round(r.rto.achievedModelSeconds)}s vs predicted ${Math.round(r.rto.predictedSeconds)}s.`;
+        if (!r) return { ok: false, summary: out.cancelled ? 'Drill cancelled: nothing was changed.' : failedToOpen(out.diagnostics) };
+        const rto = ` ${describeRto(r.rto)}.`;
         const summary = `Drill ${r.drill} ${r.outcome}${r.failure ? ` (${r.failure.step}: ${r.failure.message})` : ''}.${rto} Cleanup removed ${r.cleanup.vms} VM(s), ${r.cleanup.volumes} clone(s).`;
-        sink(resultEvent(r.outcome === 'passed', summary, r.rto.achievedModelSeconds));
+        sink(resultEvent(r.outcome === 'passed', summary, r.rto.achievedSeconds));
         return { ok: r.outcome === 'passed', summary, interrupted: r.outcome === 'cancelled' };
       },
 
@@ -258,24 +274,33 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
     },
   };
 
-  async function move(kind: 'failover' | 'failback', { site, sink, signal }: DrRequest): Promise<RunResult> {
+  async function move(kind: 'failover' | 'failback', { site, sink, signal, approve, confirmManual }: DrRequest): Promise<RunResult> {
     const { moveService } = await import('./dr.js');
     const { drEvent, resultEvent, runbookEvent } = await views.drProgress();
+    const { describeRto, renderRunbook } = await import('../plan/runbook.js');
     let refused: string | undefined;
     const out = await moveService(
       kind,
       {
         ...drOptions,
         signal,
-        // The operator confirmed a site by name: the run goes there or nowhere.
+        // The operator confirms by typing the site production moves to, having seen the runbook.
         approve: async (rb) => {
           if (site !== undefined && short(rb.to) !== site) {
             refused = `${kind} not started: it would move production to ${short(rb.to)}, not to the confirmed site ${site}.`;
             return false;
           }
+          const to = short(rb.to);
+          const question =
+            kind === 'failover'
+              ? `Fail over production to site "${to}"? Workloads stop on the active site and start on ${to}.`
+              : `Fail back production to site "${to}"? Workloads stop at ${short(rb.from)} and start on ${to}.`;
+          if (approve && !(await approve({ question, runbook: renderRunbook(rb), expected: to }))) return false;
           sink(runbookEvent(rb));
           return true;
         },
+        // A failover from the console stops at a manual step, as on a terminal.
+        confirmManual,
       },
       drCtx(sink, drEvent),
     );
@@ -285,9 +310,8 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
     const r = m.record;
     if (!r) return { ok: m.ok, summary: m.message ?? `${kind}: nothing to do.` };
     const title = kind[0].toUpperCase() + kind.slice(1);
-    const target = r.rto.targetSeconds === undefined ? '' : `, target ${r.rto.targetSeconds}s${r.rto.met === false ? ' — MISSED' : ''}`;
-    const summary = `${title} ${r.outcome}: ${short(r.from)} → ${short(r.to)}. RTO ${Math.round(r.rto.achievedModelSeconds)}s vs predicted ${Math.round(r.rto.predictedSeconds)}s${target}.${r.failures.length ? ` ${r.failures[0]}` : ''}`;
-    sink(resultEvent(m.ok, summary, r.rto.achievedModelSeconds));
+    const summary = `${title} ${r.outcome}: ${short(r.from)} → ${short(r.to)}. ${describeRto(r.rto)}.${r.failures.length ? ` ${r.failures[0]}` : ''}`;
+    sink(resultEvent(m.ok, summary, r.rto.achievedSeconds));
     return { ok: m.ok, summary, interrupted: r.outcome === 'interrupted' };
   }
 }

@@ -270,7 +270,8 @@ function vmView(w: WorldCore, vm: VmRecord, now: number): Body {
     networkIDs: vm.networks.map((n) => n.networkID),
     volumeIDs: vm.volumeIDs,
     creationDate: iso(vm.createdMs),
-    updatedDate: iso(vm.updatedMs),
+    // The record changes when its power phase settles too (booted, shut off), as the status does.
+    updatedDate: iso(vm.power.readyMs <= now ? Math.max(vm.updatedMs, vm.power.readyMs) : vm.updatedMs),
   };
   if (state.status === 'ERROR') view.fault = { code: 500, message: `${vm.serverName} failed to boot`, created: iso(vm.power.readyMs) };
   return view;

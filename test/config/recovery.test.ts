@@ -14,23 +14,35 @@ describe('warnings', () => {
   });
 
   test('a predicted RTO above the target is a warning at the rto value', () => {
-    // db01 boots in 348 s and its volume group switches in 42 s (worked out below): 390 s = 6m30s.
+    // The first failover (worked out below): db01 shut down (AIX, 60 s), its volume group switched
+    // (42 s), db01 built (180 s) and booted (348 s): 630 s = 10m30s.
     const src = edit(BASE, 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  rto = "5m"');
     const r = load(src);
     expect(diagSummary(r)).toEqual([warning('Predicted RTO exceeds target', loc(src, '"5m"'))]);
-    expect(detailOf(r, 'Predicted RTO exceeds target')).toContain('predicted to take 6m30s, longer than its rto of 5m');
+    expect(detailOf(r, 'Predicted RTO exceeds target')).toContain('predicted to take 10m30s on its first failover');
+    expect(detailOf(r, 'Predicted RTO exceeds target')).toContain('longer than its rto of 5m');
   });
 
   test('an RTO target above the prediction is quiet', () => {
-    const r = load(edit(BASE, 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  rto = "6m30s"'));
+    const r = load(edit(BASE, 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  rto = "10m30s"'));
     expect(diagSummary(r)).toEqual([]);
   });
 
-  test('a group timeout shorter than its predicted boot is a warning at the timeout', () => {
+  test('a group timeout shorter than its predicted build and boot is a warning at the timeout', () => {
     const src = edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    timeout = "5m"');
     const r = load(src);
     expect(diagSummary(r)).toEqual([warning('Group timeout shorter than predicted boot', loc(src, '"5m"'))]);
-    expect(detailOf(r, 'Group timeout shorter than predicted boot')).toContain('has timeout 5m, but its VMs are predicted to take 5m48s to boot');
+    expect(detailOf(r, 'Group timeout shorter than predicted boot')).toContain('has timeout 5m, but its VMs are predicted to take 8m48s to build and boot');
+  });
+
+  test('a drill predicted past its max_rto is a warning: it would fail every time', () => {
+    // Clone the one volume group (45 s), build and boot db01 (180 + 348 s): 573 s = 9m33s.
+    const drill = (max: string) => `\ndrill "monthly" {\n  plan = recovery_plan.erp\n  pass {\n    max_rto = "${max}"\n  }\n}\n`;
+    const src = BASE + drill('9m');
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([warning('Predicted drill RTO exceeds max_rto', loc(src, 'drill "monthly"'))]);
+    expect(detailOf(r, 'Predicted drill RTO exceeds max_rto')).toContain('predicted to take 9m33s');
+    expect(diagSummary(load(BASE + drill('9m33s')))).toEqual([]);
   });
 });
 
@@ -122,31 +134,65 @@ describe('predicted RTO', () => {
     expect(boots).toEqual([348, 124, 128, 129]);
   });
 
-  test('with parallelism 2 the app group takes 253 s and the plan 643 s', () => {
-    // Two slots, started in listed order: app1 (0–124) and app2 (0–128); app3 takes the slot
-    // app1 frees at 124 and ends at 124 + 129 = 253. Total: 42 + 348 + 253 = 643 s.
-    const r = load(plan(2));
-    expect(diagSummary(r)).toEqual([]);
-    const p = predictRecoveryPlan(r.config!.recoveryPlans.get('recovery_plan.erp')!, r.config!, r.config!.settings.parallelism ?? 10);
-    expect(p.storageSwitchSeconds).toBe(42);
-    expect(p.groups.map((g) => [g.name, g.seconds, g.slowestBootSeconds])).toEqual([
-      ['database', 348, 348],
-      ['app', 253, 129],
-    ]);
-    expect(p.totalSeconds).toBe(643);
-  });
-
-  test('with the default parallelism (10) the app group takes its slowest boot: 42 + 348 + 129 = 519 s', () => {
-    const r = load(plan());
-    const p = predictRecoveryPlan(r.config!.recoveryPlans.get('recovery_plan.erp')!, r.config!, r.config!.settings.parallelism ?? 10);
-    expect(p.totalSeconds).toBe(519);
-  });
-
-  test('the rto warning uses the configured parallelism: 643 s = 10m43s is over a 10m target', () => {
-    const src = edit(plan(2), 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  rto = "10m"');
+  // A first failover builds each VM at the standby site (180 s) before it boots; shutdowns take
+  // 30 s (rhel, sles) or 60 s (aix), groups in reverse plan order: app first, then database.
+  const predict = (src: string, opts?: Parameters<typeof predictRecoveryPlan>[3]) => {
     const r = load(src);
-    expect(diagSummary(r)).toEqual([warning('Predicted RTO exceeds target', loc(src, '"10m"'))]);
-    expect(detailOf(r, 'Predicted RTO exceeds target')).toContain('predicted to take 10m43s, longer than its rto of 10m');
+    expect(diagSummary(r)).toEqual([]);
+    return predictRecoveryPlan(r.config!.recoveryPlans.get('recovery_plan.erp')!, r.config!, r.config!.settings.parallelism ?? 10, opts);
+  };
+
+  test('with parallelism 2 the first failover takes 1302 s: the slowest VMs start first, each built before it boots', () => {
+    // Shutdowns: app's three 30 s stops on two slots (60 s), then db01 (60 s): 120 s. Switch: 42 s.
+    // Database: 180 + 348 = 528 s. App, slowest first: app3 (0–309) and app2 (0–308); app1 takes
+    // the slot app2 frees at 308 and ends at 308 + 304 = 612. Total: 120 + 42 + 528 + 612 = 1302 s.
+    const p = predict(plan(2));
+    expect([p.shutdownSeconds, p.storageSwitchSeconds, p.built]).toEqual([120, 42, 4]);
+    expect(p.groups.map((g) => [g.name, g.bootSeconds, g.slowestBootSeconds, g.seconds])).toEqual([
+      ['database', 528, 528, 528],
+      ['app', 612, 309, 612],
+    ]);
+    expect(p.totalSeconds).toBe(1302);
+  });
+
+  test('a later move starts the VMs already at the target: with parallelism 2, 120 + 42 + 348 + 252 = 762 s', () => {
+    // App, slowest first without builds: app3 (0–129), app2 (0–128); app1 at 128 ends at 252.
+    const p = predict(plan(2), { built: () => false });
+    expect(p.groups.map((g) => g.seconds)).toEqual([348, 252]);
+    expect(p.totalSeconds).toBe(762);
+  });
+
+  test('with the default parallelism (10) the app group takes its slowest build and boot: 90 + 42 + 528 + 309 = 969 s', () => {
+    // Shutdowns: the app group's three stops at once (30 s), then db01 (60 s).
+    expect(predict(plan()).totalSeconds).toBe(969);
+  });
+
+  test('an unplanned move stops the source VMs at once (5 s a group), and a drill clones instead of shutting down and switching', () => {
+    expect(predict(plan()).totalSeconds - predict(plan(), { unplanned: true }).totalSeconds).toBe(90 - 10);
+    // A drill: the one volume group cloned (45 s), then every clone built and booted: 45 + 528 + 309.
+    const drill = predict(plan(), { kind: 'drill', built: () => false });
+    expect([drill.shutdownSeconds, drill.storageSwitchSeconds, drill.cloneSeconds, drill.built]).toEqual([0, 0, 45, 4]);
+    expect(drill.totalSeconds).toBe(882);
+  });
+
+  test('post_check_time and manual_time are part of the prediction; a manual step no one is asked about is not', () => {
+    const timed = edit(
+      plan(),
+      '    vms = [vm.db01]\n',
+      '    vms = [vm.db01]\n    post_check = "true"\n    post_check_time = "30s"\n    manual = "Flip DNS"\n    manual_time = "5m"\n',
+    );
+    expect(predict(timed).groups[0]).toMatchObject({ bootSeconds: 528, postCheckSeconds: 30, manualSeconds: 300, seconds: 858 });
+    expect(predict(timed).totalSeconds).toBe(969 + 330);
+    expect(predict(timed, { manualSteps: false }).totalSeconds).toBe(969 + 30);
+    expect(predict(timed, { kind: 'drill' }).groups[0].manualSeconds).toBe(0);
+  });
+
+  test('the rto warning uses the configured parallelism: 1302 s = 21m42s is over a 20m target, 969 s is not', () => {
+    const src = edit(plan(2), 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  rto = "20m"');
+    const r = load(src);
+    expect(diagSummary(r)).toEqual([warning('Predicted RTO exceeds target', loc(src, '"20m"'))]);
+    expect(detailOf(r, 'Predicted RTO exceeds target')).toContain('predicted to take 21m42s on its first failover');
+    expect(diagSummary(load(edit(plan(), 'recovery_plan "erp" {', 'recovery_plan "erp" {\n  rto = "20m"')))).toEqual([]);
   });
 
   test('boot_time overrides the predicted boot', () => {

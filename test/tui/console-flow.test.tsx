@@ -50,7 +50,7 @@ describe('console flows', () => {
     const { lastFrame, stdin, unmount } = render(
       <ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={(c) => exits.push(c)} />,
     );
-    await until(lastFrame, /44 changes pending \(p to plan\) · no state yet/);
+    await until(lastFrame, /43 changes pending \(p to plan\) · no state yet/);
     expect(plain(lastFrame())).toMatch(/home dal13 +active/);
 
     stdin.write('a');
@@ -58,17 +58,17 @@ describe('console flows', () => {
     expect(review).toContain('# drill.monthly will be created');
     expect(review).toMatch(/lines 1–\d+ of \d+/);
     stdin.write('G');
-    await until(lastFrame, /Plan: 44 to add, 0 to change, 0 to destroy\./);
+    await until(lastFrame, /Plan: 43 to add, 0 to change, 0 to destroy\./);
 
     stdin.write('a');
     await until(lastFrame, /Type "yes" and press Enter/);
     stdin.write('yes\r');
-    const done = await until(lastFrame, /Apply complete! 44 succeeded, 0 failed, 0 skipped\./);
-    expect(done).toContain('44/44 done · 0 failed · 0 skipped');
+    const done = await until(lastFrame, /Apply complete! 43 succeeded, 0 failed, 0 skipped\./);
+    expect(done).toContain('43/43 done · 0 failed · 0 skipped');
     expect(fs.existsSync(path.join(dir, 'state/erp.drstate.json'))).toBe(true);
 
     stdin.write(' ');
-    const home = await until(lastFrame, /none: state matches the configuration · state serial 1, 44 resources/);
+    const home = await until(lastFrame, /none: state matches the configuration · state serial 1, 43 resources/);
     expect(home).toMatch(/erp_db +.*consistent_copying/);
 
     stdin.write('e');
@@ -85,7 +85,7 @@ describe('console flows', () => {
     const { lastFrame, stdin, unmount } = render(
       <ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />,
     );
-    await until(lastFrame, /44 changes pending/);
+    await until(lastFrame, /43 changes pending/);
     stdin.write('p');
     await until(lastFrame, /drctl will perform the following actions:/);
     stdin.write('a');
@@ -96,7 +96,7 @@ describe('console flows', () => {
     unmount();
   });
 
-  it('DR keys run the real services: v verifies ready, f refuses a wrong site name and fails over with the right one', async () => {
+  it('DR keys run the real services: v verifies ready, f shows the runbook, refuses a wrong site name, fails over with the right one and stops at the manual step', async () => {
     // Given an applied estate (through the console's own services, as `a` would).
     const planned = await services.plan(() => undefined);
     expect((await services.apply(planned.plan!, () => undefined, new AbortController().signal)).ok).toBe(true);
@@ -113,25 +113,33 @@ describe('console flows', () => {
     stdin.write(' ');
     await until(lastFrame, /p plan {2}a apply/);
 
-    // f with the wrong name: refused, nothing moved.
+    // f with the wrong name: the runbook is shown, as `drctl failover` shows it; refused, nothing moved.
     stdin.write('f');
-    await until(lastFrame, /Fail over production to site "dr"\?/);
+    const asked = await until(lastFrame, /Fail over production to site "dr"\?/);
+    expect(asked).toMatch(/Planned failover runbook/);
+    expect(asked).toMatch(/Predicted RTO: 56m34s against a target of 1h/);
     stdin.write('home\r');
     await until(lastFrame, /Failover not started: "home" is not the site name "dr"\./);
     expect(fs.existsSync(path.join(dir, '.drctl/runs'))).toBe(false);
 
-    // f with the right name: the failover runs, with its groups, gauges and RTO on screen.
+    // f with the right name: the failover runs, and stops at the web group's manual step.
     stdin.write('f');
     await until(lastFrame, /Type "dr"/);
     stdin.write('dr\r');
-    const done = await until(lastFrame, /Failover succeeded: home → dr\. RTO \d+s vs predicted \d+s/, 60_000);
+    await until(lastFrame, /Type 'done' \(or yes, ok\) when it is finished/, 60_000);
+    stdin.write('maybe\r');
+    await until(lastFrame, /"maybe" is not an answer drctl knows here\./);
+    stdin.write('done\r');
+    const done = await until(lastFrame, /Failover succeeded: home → dr\. RTO \S+ vs predicted 56m34s, target 1h — met/, 60_000);
     // After the move the badges say who runs production now (they keep declaration order).
     expect(done).toMatch(/\[home: standby\] \[dr: active\]/);
     expect(done).toMatch(/group web is up at dr/);
-    expect(done).toMatch(/RTO erp: predicted \S+ vs actual \S+ \(target 45m\)/);
+    expect(done).toMatch(/RTO erp: predicted \S+ vs actual \S+ \(target 1h\)/);
     const records = fs.readdirSync(path.join(dir, '.drctl/runs')).filter((f) => f.startsWith('failover-'));
     expect(records).toHaveLength(1);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', records[0]), 'utf8')).outcome).toBe('succeeded');
+    const record = JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', records[0]), 'utf8'));
+    expect(record.outcome).toBe('succeeded');
+    expect(record.groups.at(-1).manual).toEqual({ text: expect.stringContaining('Point erp.example.com'), confirmed: true });
 
     stdin.write(' ');
     // Back on the dashboard, the status is read again: production now runs at dr.
@@ -140,6 +148,66 @@ describe('console flows', () => {
     expect(home).toMatch(/p plan {2}a apply/);
     unmount();
   }, 120_000);
+
+  it('d and b confirm as the commands do: the runbook, then "yes" for a drill and the site name for a failback; a manual step takes "abort"', async () => {
+    const planned = await services.plan(() => undefined);
+    expect((await services.apply(planned.plan!, () => undefined, new AbortController().signal)).ok).toBe(true);
+    const { lastFrame, stdin, unmount } = render(
+      <ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />,
+    );
+    await until(lastFrame, /none: state matches the configuration/);
+
+    // d: the drill's runbook and "yes"; anything else starts nothing.
+    stdin.write('d');
+    const drillAsk = await until(lastFrame, /Run this drill at site "dr"\? Production is not touched\./);
+    expect(drillAsk).toMatch(/Drill runbook/);
+    expect(drillAsk).toMatch(/Type "yes"/);
+    stdin.write('no\r');
+    await until(lastFrame, /Drill not started: "no" is not "yes"\./);
+    expect(fs.existsSync(path.join(dir, '.drctl/runs'))).toBe(false);
+    stdin.write('d');
+    await until(lastFrame, /Type "yes"/);
+    stdin.write('yes\r');
+    await until(lastFrame, /Drill monthly passed\. RTO \S+ vs predicted 46m25s, target 1h — met/, 60_000);
+    stdin.write(' ');
+    await until(lastFrame, /p plan {2}a apply/);
+
+    // A failover (answered), so there is something to fail back.
+    stdin.write('f');
+    await until(lastFrame, /Type "dr"/);
+    stdin.write('dr\r');
+    await until(lastFrame, /Type 'done' \(or yes, ok\) when it is finished/, 60_000);
+    stdin.write('ok\r');
+    await until(lastFrame, /Failover succeeded/, 60_000);
+    stdin.write(' ');
+    await until(lastFrame, /dr +wdc04 +active/);
+
+    // b: Esc cancels; then the home site's name starts it, and "abort" at the manual step stops it, resumable.
+    stdin.write('b');
+    const backAsk = await until(lastFrame, /Fail back production to site "home"\?/);
+    expect(backAsk).toMatch(/Planned failback runbook/);
+    stdin.write('\u001b');
+    await until(lastFrame, /Failback cancelled: nothing was changed\./);
+    expect(fs.readdirSync(path.join(dir, '.drctl/runs')).filter((f) => f.startsWith('failback-'))).toEqual([]);
+    stdin.write('b');
+    await until(lastFrame, /Type "home"/);
+    stdin.write('home\r');
+    await until(lastFrame, /Type 'done' \(or yes, ok\) when it is finished/, 60_000);
+    stdin.write('abort\r');
+    await until(lastFrame, /Failback interrupted: dr → home\./, 60_000);
+    stdin.write(' ');
+    await until(lastFrame, /p plan {2}a apply/);
+    stdin.write('b');
+    await until(lastFrame, /Type "home"/);
+    stdin.write('home\r');
+    await until(lastFrame, /Type 'done' \(or yes, ok\) when it is finished/, 60_000);
+    stdin.write('done\r');
+    await until(lastFrame, /Failback succeeded: dr → home\./, 60_000);
+    const backs = fs.readdirSync(path.join(dir, '.drctl/runs')).filter((f) => f.startsWith('failback-'));
+    expect(backs).toHaveLength(1); // the same run, resumed
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', backs[0]), 'utf8'))).toMatchObject({ outcome: 'succeeded', resumed: 1 });
+    unmount();
+  }, 180_000);
 
   it('says which DR actions are not available yet instead of failing', async () => {
     const { lastFrame, stdin, unmount } = render(
@@ -152,7 +220,7 @@ describe('console flows', () => {
         onExit={() => undefined}
       />,
     );
-    await until(lastFrame, /44 changes pending/);
+    await until(lastFrame, /43 changes pending/);
     stdin.write('d');
     await until(lastFrame, /drill is not available yet in this build\./);
     stdin.write('?');

@@ -52,7 +52,7 @@ describe('drctl console in a terminal (tmux)', () => {
   it('shows the dashboard, the plan, applies after "yes", and restores the screen on q', async (ctx) => {
     need(ctx, TMUX);
     const dir = start('c1', '');
-    const dash = await waitFor('c1', /44 changes pending \(p to plan\)/);
+    const dash = await waitFor('c1', /43 changes pending \(p to plan\)/);
     expect(dash).toMatch(/^drctl console · plans/m);
     expect(dash).toMatch(/home dal13 +active/);
     expect(dash).toMatch(/dr +wdc04 +standby/);
@@ -62,17 +62,17 @@ describe('drctl console in a terminal (tmux)', () => {
     const plan = await waitFor('c1', /drctl will perform the following actions:/);
     expect(plan).toContain('# drill.monthly will be created');
     await keys('c1', 'G');
-    await waitFor('c1', /Plan: 44 to add, 0 to change, 0 to destroy\./);
+    await waitFor('c1', /Plan: 43 to add, 0 to change, 0 to destroy\./);
     await keys('c1', 'a');
     await waitFor('c1', /Type "yes" and press Enter to confirm/);
     await keys('c1', 'y', 'e', 's');
     await keys('c1', 'Enter');
-    const applied = await waitFor('c1', /Apply complete! 44 succeeded, 0 failed, 0 skipped\./);
-    expect(applied).toContain('44/44 done · 0 failed · 0 skipped');
+    const applied = await waitFor('c1', /Apply complete! 43 succeeded, 0 failed, 0 skipped\./);
+    expect(applied).toContain('43/43 done · 0 failed · 0 skipped');
     expect(fs.existsSync(path.join(dir, 'state/erp.drstate.json'))).toBe(true);
 
     await keys('c1', 'x');
-    const after = await waitFor('c1', /state serial 1, 44 resources/);
+    const after = await waitFor('c1', /state serial 1, 43 resources/);
     expect(after).toMatch(/erp_db .*RPO 15m00s consistent_copying/);
     await keys('c1', 'q');
     const gone = await waitFor('c1', /exit=0/);
@@ -83,7 +83,7 @@ describe('drctl console in a terminal (tmux)', () => {
   it('`drctl console` opens the same console', async (ctx) => {
     need(ctx, TMUX);
     start('c2', 'console');
-    await waitFor('c2', /44 changes pending/);
+    await waitFor('c2', /43 changes pending/);
     await keys('c2', 'q');
     await waitFor('c2', /exit=0/);
   }, 60_000);
@@ -93,7 +93,7 @@ describe('drctl console in a terminal (tmux)', () => {
     start('c3', 'apply plans -auto-approve');
     const s = await waitFor('c3', /exit=0/);
     expect(s).toMatch(/✓ \+ drill\.monthly: Creation complete/);
-    expect(s).toMatch(/44\/44 done · 0 failed · 0 skipped · [\d.]+m?s · RTO erp: predicted 27m34s \(target 45m\)/);
-    expect(s).toContain('Apply complete! 44 succeeded, 0 failed, 0 skipped.');
+    expect(s).toMatch(/43\/43 done · 0 failed · 0 skipped · [\d.]+m?s · RTO erp: predicted 56m34s \(target 1h\)/);
+    expect(s).toContain('Apply complete! 43 succeeded, 0 failed, 0 skipped.');
   }, 60_000);
 });

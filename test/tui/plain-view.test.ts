@@ -51,7 +51,7 @@ describe('drctl apply without a TTY at 80 columns', () => {
     expect(r.stderr + r.stdout).not.toMatch(/\u001b/);
     expect(r.stderr).toMatch(/^vm\.db01: Creation complete after /m);
     expect(r.stderr).toMatch(/^network\.app: Creation complete after .*…$/m);
-    expect(r.stdout).toContain('Apply complete! 44 succeeded, 0 failed, 0 skipped.');
+    expect(r.stdout).toContain('Apply complete! 43 succeeded, 0 failed, 0 skipped.');
   });
 
   it('honours NO_COLOR and --no-color even when colour is forced', async () => {
@@ -60,7 +60,7 @@ describe('drctl apply without a TTY at 80 columns', () => {
     const r = await runDrctl(['plan', 'plans', '--no-color'], dir, userEnv({ COLUMNS: '80', FORCE_COLOR: '1' }));
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/\u001b/);
-    expect(r.stdout).toContain('Plan: 44 to add, 0 to change, 0 to destroy.');
+    expect(r.stdout).toContain('Plan: 43 to add, 0 to change, 0 to destroy.');
     const n = await runDrctl(['plan', 'plans'], dir, userEnv({ COLUMNS: '80', FORCE_COLOR: '1', NO_COLOR: '1' }));
     expect(n.stdout + n.stderr).not.toMatch(/\u001b/);
   });

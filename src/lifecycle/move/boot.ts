@@ -86,7 +86,8 @@ export async function runGroup(run: MoveRun, g: RecoveryGroup): Promise<void> {
   }
   if (g.manual && !progress.done[`${key} manual`]) {
     emit({ name: 'MANUAL_STEP', subject: key, message: g.manual });
-    const confirmed = opts.confirmManual ? await opts.confirmManual(g.name, g.manual) : false;
+    const ask = opts.confirmManual;
+    const confirmed = ask ? await run.rto.human(() => ask(g.name, g.manual!)) : false;
     // Not confirmed: the operator stopped the run here (it asks again on resume).
     if (opts.confirmManual && !confirmed) throw new RunInterrupted(`stopped at the manual step of group ${g.name}`);
     gp.manual = { text: g.manual, confirmed };
@@ -94,6 +95,7 @@ export async function runGroup(run: MoveRun, g: RecoveryGroup): Promise<void> {
   }
   gp.endedAt ??= run.wall().toISOString();
   run.groupEndMs.set(g.name, run.dr.ctx.now() - run.t0);
+  if (g === run.plan.groups[run.plan.groups.length - 1]) run.rto.stop(); // recovered: production is up
   emit({ name: 'GROUP_COMPLETED', subject: key, message: `group ${g.name} is up at ${to}` });
   // The next group boots once this group's VMs are durably up (their lifecycles). The group's
   // end time is bookkeeping a resume redoes, so it is waited for only with a confirmed manual

@@ -10,6 +10,7 @@ import { stateName, type Lifecycle } from '../runner.js';
 import { openRunChannel, type DrSession, type RunChannel } from '../session.js';
 import type { SiteMachine, SiteState } from '../site.js';
 import type { WorkgroupMachine } from '../workgroup.js';
+import { clockedProvider, RtoClock, type RtoBreakdown } from '../rto.js';
 import type { GroupRecord, MoveOptions } from './types.js';
 
 export const RUN_KEY = 'run';
@@ -27,6 +28,8 @@ export interface RunProgress {
   readonly done: Record<string, true>;
   readonly rpo: Record<string, number>;
   readonly groups: Record<string, { startedAt?: string; endedAt?: string; postCheck?: GroupRecord['postCheck']; manual?: GroupRecord['manual'] }>;
+  /** What the attempts so far achieved towards the RTO, and when the last one ended (a resume adds the pause). */
+  rto?: RtoBreakdown & { readonly endedAt: string };
 }
 
 /** What the preflight settled: which move this is, and that it may start. */
@@ -63,6 +66,8 @@ export interface MoveRun extends Preflight {
   saveProgress(): Promise<void>;
   /** dr.ctx.now() when the run started (after its progress was first saved). */
   readonly t0: number;
+  /** The run's achieved RTO: its steps, their waits on the cloud and on people (lifecycle/rto.ts). */
+  readonly rto: RtoClock;
   readonly scale: number;
   /** Real ms to allow for something the model says takes this long (at least 10 s). */
   realMs(modelSeconds: number): number;
@@ -102,13 +107,21 @@ export async function openRun(dr: DrSession, opts: MoveOptions, pre: Preflight):
   await saveProgress();
   const t0 = dr.ctx.now();
   const scale = dr.timeScale;
+  // A resumed run's RTO goes on from its earlier attempts, the pause between them included.
+  const before = progress.rto;
+  const rto = new RtoClock(
+    scale,
+    () => dr.ctx.now(),
+    before ? { before, pausedSeconds: Math.max(0, (wall().getTime() - Date.parse(before.endedAt)) / 1000) } : undefined,
+  );
   const run: MoveRun = {
     ...pre,
     dr,
     opts,
     config,
     session,
-    provider,
+    provider: clockedProvider(provider, rto),
+    rto,
     wall,
     channel,
     emit,

@@ -60,6 +60,10 @@ export function walkMove(run: MoveRun): Promise<Map<string, WalkOutcome>> {
     1,
     ...vgs.map((vg) => volumeGroupSwitchSeconds((config.volumeGroups.get(vg)?.volumes ?? []).reduce((s, v) => s + v.sizeGb, 0))),
   );
+  const p = run.dr.parallelism;
+  // The RTO clock runs from the first shutdown to the last group's completion (runGroup stops it);
+  // each step is timed in its stage, as the prediction has it (lifecycle/rto.ts).
+  run.rto.start();
   return walk(
     moveGraph(groups, vgs),
     async (id, step) => {
@@ -67,13 +71,13 @@ export function walkMove(run: MoveRun): Promise<Map<string, WalkOutcome>> {
         case 'barrier':
           return;
         case 'shutdown':
-          return driveVm(run, step.vm, step.kind);
+          return run.rto.step(`shutdown ${groupOf.get(step.vm)!.name}`, id, p, () => driveVm(run, step.vm, step.kind));
         case 'switch':
-          return switchAllStorage(run);
+          return run.rto.step('switch storage', id, 1, () => switchAllStorage(run));
         case 'boot':
-          return bootInGroup(run, step.vm, groupOf.get(step.vm)!);
+          return run.rto.step(`boot ${groupOf.get(step.vm)!.name}`, id, p, () => bootInGroup(run, step.vm, groupOf.get(step.vm)!));
         case 'group':
-          return runGroup(run, step.group);
+          return run.rto.step(`group ${step.group.name}`, id, 1, () => runGroup(run, step.group));
         case 'reverse':
           return reverse(run, step.vg);
       }

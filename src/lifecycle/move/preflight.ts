@@ -49,6 +49,9 @@ export async function preflight(dr: DrSession, opts: MoveOptions): Promise<Prefl
     parallelism: dr.parallelism,
     replication,
     resync: needsResync,
+    // As the run will do it: a VM not yet placed at the target is built there; a person is asked at manual steps.
+    built: (vm) => !placedAt(session, vm, to),
+    manualSteps: opts.confirmManual !== undefined,
   });
   if (runbook.blockers.length && !opts.force) {
     await site.stop();
@@ -123,6 +126,13 @@ export function lagsFromRecord(replication: readonly ReplicationLag[], saved: Ru
     const recorded = saved?.rpo[r.volumeGroup];
     return recorded === undefined ? r : { ...r, state: `${r.state} (lag at the switch, from the run record)`, lagSeconds: recorded };
   });
+}
+
+/** The VM's id at `site`, as its workgroup lifecycle (or, at home, its resource) records it. */
+function placedAt(session: DrSession['state'], vm: string, site: string): string | undefined {
+  const snap = session.lifecycle(vm) as { context?: { placement?: Record<string, string> } } | undefined;
+  const r = session.resources.find((x) => x.address === vm);
+  return snap?.context?.placement?.[site] ?? (r?.attributes.site === site ? r.id : undefined);
 }
 
 /** The replication picture now, read at the target (it answers when the source is gone). */

@@ -45,12 +45,15 @@ export function concludeMove(run: MoveRun, outcomes: ReadonlyMap<string, WalkOut
  * is done), stops the lifecycles and commits the state.
  */
 export async function finishMove(run: MoveRun, outcome: RunRecord['outcome']): Promise<MoveOutcome> {
-  const elapsed = (run.dr.ctx.now() - run.t0) / 1000;
   await Promise.allSettled(run.storageSteps.values()); // those of groups a failure kept from booting
-  const record = runRecord(run, outcome, elapsed);
+  const record = runRecord(run, outcome);
   const file = writeRunRecord(run.dr, run.runId, record);
   if (outcome === 'succeeded' || outcome === 'forced') await run.session.setLifecycle(RUN_KEY, undefined);
-  else await run.saveProgress();
+  else {
+    // A resume goes on from here: the RTO so far, and when this attempt ended.
+    run.progress.rto = { ...record.rto.breakdown, endedAt: run.wall().toISOString() };
+    await run.saveProgress();
+  }
   for (const lc of run.lifecycles.values()) await lc.stop();
   await run.site.stop();
   await run.session.commit();
@@ -58,12 +61,10 @@ export async function finishMove(run: MoveRun, outcome: RunRecord['outcome']): P
   return { runbook: run.runbook, record, recordFile: file, ok: outcome === 'succeeded' || outcome === 'forced' };
 }
 
-/** The run record as things stand, `elapsed` seconds since this attempt started. */
-export function runRecord(run: MoveRun, outcome: RunRecord['outcome'], elapsed: number): RunRecord {
-  const { progress, runbook, scale, wall } = run;
-  const wallStart = Date.parse(progress.startedAt);
-  const achievedSeconds = progress.resumed ? (wall().getTime() - wallStart) / 1000 : elapsed;
-  const achievedModelSeconds = scale > 0 ? achievedSeconds / scale : achievedSeconds;
+/** The run record as things stand. */
+export function runRecord(run: MoveRun, outcome: RunRecord['outcome']): RunRecord {
+  const { progress, runbook, wall } = run;
+  const breakdown = run.rto.result();
   const vms: Record<string, { state: string; activeOn: string | null; failure?: string }> = {};
   for (const [vm, lc] of run.lifecycles) {
     const s = lc.actor.getSnapshot();
@@ -89,24 +90,25 @@ export function runRecord(run: MoveRun, outcome: RunRecord['outcome'], elapsed: 
     groups: run.plan.groups.map((g) => {
       const s = run.groupStartMs.get(g.name);
       const e = run.groupEndMs.get(g.name);
-      const seconds = s !== undefined && e !== undefined ? (e - s) / 1000 : undefined;
+      const wallSeconds = s !== undefined && e !== undefined ? (e - s) / 1000 : undefined;
+      const seconds = wallSeconds === undefined ? undefined : (run.rto.stageSeconds(`boot ${g.name}`) ?? 0) + (run.rto.stageSeconds(`group ${g.name}`) ?? 0);
       return {
         name: g.name,
         vms: g.vms,
         ...(s !== undefined ? { startedMs: Math.round(s) } : {}),
         ...(e !== undefined ? { endedMs: Math.round(e) } : {}),
-        ...(seconds !== undefined ? { seconds, modelSeconds: scale > 0 ? seconds / scale : seconds } : {}),
+        ...(seconds !== undefined ? { seconds: Math.round(seconds * 10) / 10, wallSeconds } : {}),
         predictedSeconds: predictedByGroup.get(g.name) ?? 0,
         ...(progress.groups[g.name]?.postCheck ? { postCheck: progress.groups[g.name].postCheck } : {}),
         ...(progress.groups[g.name]?.manual ? { manual: progress.groups[g.name].manual } : {}),
       };
     }),
     rto: {
-      achievedSeconds,
-      achievedModelSeconds,
+      achievedSeconds: breakdown.seconds,
       predictedSeconds: runbook.predictedSeconds,
       targetSeconds: runbook.targetSeconds,
-      ...(runbook.targetSeconds !== undefined && outcome === 'succeeded' ? { met: achievedModelSeconds <= runbook.targetSeconds } : {}),
+      ...(runbook.targetSeconds !== undefined && outcome === 'succeeded' ? { met: breakdown.seconds <= runbook.targetSeconds } : {}),
+      breakdown,
     },
     rpo: { atSwitch: { ...progress.rpo }, maxLagSeconds: Math.max(0, ...Object.values(progress.rpo)) },
     vms,

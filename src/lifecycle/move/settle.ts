@@ -11,7 +11,12 @@ function sleep(ms: number): Promise<void> {
  * be done, or anywhere in its modelled duration, so it is read at once, then at intervals that
  * start at 1% of that duration and double up to 2 s.
  */
-export async function settleVm(run: MoveRun, ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
+export function settleVm(run: MoveRun, ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
+  // Waiting on the cloud: model time in the RTO.
+  return run.rto.cloud(() => settle(run, ws, id, settled, modelSeconds, goal));
+}
+
+async function settle(run: MoveRun, ws: string, id: string, settled: (s: VmState) => boolean, modelSeconds: number, goal: string): Promise<VmState> {
   let intervalMs = Math.min(2000, Math.max(1, modelSeconds * 1000 * run.scale * 0.01));
   const deadline = Date.now() + run.realMs(3600);
   for (;;) {

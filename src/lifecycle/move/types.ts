@@ -1,5 +1,6 @@
 // The shapes a move shows outside: its options, its outcome and the record it writes.
 import type { Runbook } from '../../plan/runbook.js';
+import type { RtoBreakdown } from '../rto.js';
 
 export interface MoveOptions {
   readonly kind: 'failover' | 'failback';
@@ -29,8 +30,10 @@ export interface GroupRecord {
   readonly vms: readonly string[];
   readonly startedMs?: number;
   readonly endedMs?: number;
+  /** The group's share of the RTO (its boots, post_check and manual step), as the run's RTO counts it. */
   readonly seconds?: number;
-  readonly modelSeconds?: number;
+  /** Real seconds from its first boot to its completion. */
+  readonly wallSeconds?: number;
   readonly predictedSeconds: number;
   readonly postCheck?: { readonly script: string; readonly ok: boolean; readonly output: string };
   readonly manual?: { readonly text: string; readonly confirmed: boolean };
@@ -48,12 +51,14 @@ export interface RunRecord {
   readonly outcome: 'succeeded' | 'needs-attention' | 'interrupted' | 'failed' | 'cancelled' | 'nothing-to-do' | 'forced';
   readonly resumed: number;
   readonly groups: readonly GroupRecord[];
+  /** One RTO, computed one way (lifecycle/rto.ts): from the first shutdown to the last group's completion. */
   readonly rto: {
+    /** What the run would take against the real cloud: modelled operations + drctl's real overhead + people's real time. */
     readonly achievedSeconds: number;
-    readonly achievedModelSeconds: number;
     readonly predictedSeconds: number;
     readonly targetSeconds?: number;
     readonly met?: boolean;
+    readonly breakdown: RtoBreakdown;
   };
   readonly rpo: { readonly atSwitch: Readonly<Record<string, number>>; readonly maxLagSeconds: number };
   readonly vms: Readonly<Record<string, { readonly state: string; readonly activeOn: string | null; readonly failure?: string }>>;

@@ -32,6 +32,8 @@ export function toVmState(b: unknown): VmState {
     networks,
     volumeIds: strings(j.volumeIDs),
     fault: s(obj(j.fault).message),
+    createdAt: s(j.creationDate),
+    updatedAt: s(j.updatedDate),
   };
 }
 

@@ -347,7 +347,9 @@ export class PowerVsProvider implements Provider {
     };
     const vm = await this.createOnce(ctx, 'vm', spec.name, body);
     if (opts?.wait === false || vm.ready) return vm;
-    return this.waitVm(ctx, vm.id, (s) => s.ready, 'become ACTIVE and healthy', opts);
+    const up = await this.waitVm(ctx, vm.id, (s) => s.ready, 'become ACTIVE and healthy', opts);
+    reportCloudTime(opts, up.createdAt, up.updatedAt);
+    return up;
   }
 
   private waitVm(ctx: Ctx, id: string, settled: (s: VmState) => boolean, goal: string, opts?: OperationOptions): Promise<VmState> {
@@ -632,7 +634,7 @@ export class PowerVsProvider implements Provider {
   ): Promise<void> {
     const path = `/pcloud/v1/tasks/${enc(taskID)}`;
     if (!this.longPollTasks) {
-      await this.poll(
+      const t = await this.poll(
         ctx,
         async () => (await this.mustGet(ctx, path)) as Record<string, unknown>,
         (t) => t.status === 'completed',
@@ -641,6 +643,7 @@ export class PowerVsProvider implements Provider {
         'complete',
         opts,
       );
+      reportCloudTime(opts, t.creationDate, t.lastUpdateDate);
       return;
     }
     const timeoutMs = opts?.timeoutMs ?? this.operationTimeoutMs;
@@ -649,7 +652,7 @@ export class PowerVsProvider implements Provider {
       const heldMs = Math.max(1, Math.min(MAX_HELD_MS, deadline - this.now()));
       const asked = this.now();
       const t = (await this.mustGet(ctx, `${path}?waitMs=${Math.ceil(heldMs)}`, heldMs)) as Record<string, unknown>;
-      if (t.status === 'completed') return;
+      if (t.status === 'completed') return reportCloudTime(opts, t.creationDate, t.lastUpdateDate);
       if (t.status === 'failed') {
         const f = failure(String(t.statusDetail ?? 'the task failed'));
         throw this.error(ctx, f.code, f.detail);
@@ -764,4 +767,11 @@ function parseRetryAfter(v: string | string[] | undefined): number | undefined {
   if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
   const at = Date.parse(text);
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+/** Tells `opts.onCloudTime` how long an operation took on the cloud's clock, from its two ISO dates. */
+function reportCloudTime(opts: { readonly onCloudTime?: (seconds: number) => void } | undefined, from: unknown, to: unknown): void {
+  if (!opts?.onCloudTime || typeof from !== 'string' || typeof to !== 'string') return;
+  const seconds = (Date.parse(to) - Date.parse(from)) / 1000;
+  if (Number.isFinite(seconds) && seconds >= 0) opts.onCloudTime(seconds);
 }

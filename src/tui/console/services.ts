@@ -50,11 +50,24 @@ export interface RunResult {
 
 export type DrActionName = 'verify' | 'drill' | 'failover' | 'failback';
 
+/** What the operator is asked before a DR run changes anything: its runbook, and the word that confirms. */
+export interface DrApproval {
+  readonly question: string;
+  /** The runbook as text (as the commands print it before asking). */
+  readonly runbook: string;
+  /** What confirms: "yes" for a drill, the target site's name for a move of production. */
+  readonly expected: string;
+}
+
 export interface DrRequest {
   /** The site the operator typed to confirm (failover), or the chosen one. */
   readonly site?: string;
   readonly sink: Sink;
   readonly signal: AbortSignal;
+  /** Asked with the runbook before anything changes, as the commands ask; false cancels. Absent: approved. */
+  readonly approve?: (ask: DrApproval) => Promise<boolean>;
+  /** Asked at a manual step: true once done; false stops the run there (interrupted; running it again asks again). */
+  readonly confirmManual?: (group: string, text: string) => Promise<boolean>;
 }
 
 export interface ConsoleServices {

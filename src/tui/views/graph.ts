@@ -1,5 +1,6 @@
 // `drctl graph` output: the resource dependency graph as DOT, or the recovery order as a tree.
 import { formatDuration, predictRecoveryPlan, type Declaration, type DrConfig } from '../../config/index.js';
+import { VM_BUILD_SECONDS } from '../../powervs/index.js';
 import { topologicalWaves, type Graph } from '../../graph/index.js';
 
 const SHAPES: Readonly<Record<string, string>> = {
@@ -49,8 +50,11 @@ export function renderRecoveryTree(config: DrConfig, parallelism: number, only?:
     if (only && plan.name !== only) continue;
     const p = predictRecoveryPlan(plan, config, parallelism);
     const target = plan.rtoSeconds === undefined ? '' : `, target ${formatDuration(plan.rtoSeconds)}`;
-    out.push(`${plan.address}  (predicted RTO ${formatDuration(p.totalSeconds)}${target}, parallelism ${parallelism})`);
+    out.push(
+      `${plan.address}  (predicted RTO ${formatDuration(p.totalSeconds)}${target}, parallelism ${parallelism}; first failover: every VM built at the standby site)`,
+    );
     const last = p.groups.length - 1;
+    out.push(`├─ shutdowns at the source, reverse order  ${formatDuration(p.shutdownSeconds)}`);
     out.push(`├─ storage switch  ${formatDuration(p.storageSwitchSeconds)}`);
     p.groups.forEach((g, gi) => {
       const branch = gi === last ? '└─' : '├─';
@@ -58,7 +62,7 @@ export function renderRecoveryTree(config: DrConfig, parallelism: number, only?:
       const group = plan.groups[gi];
       const extras = [
         group.timeoutSeconds !== undefined ? `timeout ${formatDuration(group.timeoutSeconds)}` : '',
-        group.postCheck ? `post_check ${group.postCheck}` : '',
+        group.postCheck ? `post_check ${group.postCheck}${group.postCheckSeconds !== undefined ? ` ~${formatDuration(group.postCheckSeconds)}` : ''}` : '',
       ]
         .filter(Boolean)
         .join(', ');
@@ -68,10 +72,12 @@ export function renderRecoveryTree(config: DrConfig, parallelism: number, only?:
       g.vms.forEach((addr, vi) => {
         const vm = config.vms.get(addr);
         const leaf = vi === g.vms.length - 1 && !g.manual ? '└─' : '├─';
-        const desc = vm ? `${vm.machineType} ${vm.os} ${vm.processors} cores ${vm.memoryGb} GB, boot ${formatDuration(vm.bootSeconds)}` : '';
+        const desc = vm
+          ? `${vm.machineType} ${vm.os} ${vm.processors} cores ${vm.memoryGb} GB, build ${formatDuration(VM_BUILD_SECONDS)} + boot ${formatDuration(vm.bootSeconds)}`
+          : '';
         out.push(`${stem}${leaf} ${addr}  ${desc}`);
       });
-      if (g.manual) out.push(`${stem}└─ manual step: ${g.manual}`);
+      if (g.manual) out.push(`${stem}└─ manual step${g.manualSeconds ? ` ~${formatDuration(g.manualSeconds)}` : ''}: ${g.manual}`);
     });
     out.push('');
   }

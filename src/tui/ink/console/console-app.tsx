@@ -11,10 +11,12 @@ import { ProgressStore, type ProgressEvent, type ProgressExtension } from '../..
 import { drEventLines, drProgressExtension } from '../../progress/dr.js';
 import { placementFromPlan } from '../../progress/placement.js';
 import { plainEventLine } from '../../views/plain.js';
-import type { ConsoleServices, DashboardStatus, DrActionName, RunResult } from '../../console/services.js';
+import type { ConsoleServices, DashboardStatus, DrActionName, DrApproval, RunResult } from '../../console/services.js';
 import { Dashboard } from '../components/dashboard.js';
 import { PlanView } from '../components/plan-view.js';
 import { ConfirmPrompt } from '../components/confirm-prompt.js';
+import { ManualStepView, RunApprovalView } from '../components/manual-step.js';
+import { manualAnswer } from '../../../plan/runbook.js';
 import { HelpView } from '../components/help-view.js';
 import { KeyBar } from '../components/key-bar.js';
 import { RunView } from './run-view.js';
@@ -38,7 +40,9 @@ type Screen =
   | { readonly kind: 'review'; readonly plan: Plan | undefined; readonly text: string; readonly thenApply: boolean }
   | { readonly kind: 'confirm-apply'; readonly plan: Plan }
   | { readonly kind: 'run'; readonly store: ProgressStore; readonly result?: RunResult }
-  | { readonly kind: 'confirm-failover'; readonly site: string }
+  /** A DR run waits for the operator: its runbook to approve, or a manual step. */
+  | { readonly kind: 'approve'; readonly store: ProgressStore; readonly action: DrActionName; readonly ask: DrApproval }
+  | { readonly kind: 'manual'; readonly store: ProgressStore; readonly group: string; readonly text: string; readonly unknown?: string }
   | { readonly kind: 'events' }
   | { readonly kind: 'help' };
 
@@ -55,13 +59,27 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
   const [status, setStatus] = useState<DashboardStatus | undefined>();
   const [message, setMessage] = useState<Message | undefined>();
   const [log, setLog] = useState<readonly string[]>([]);
+  // What the operator has typed at a DR run's prompt (a ref too: keys typed fast arrive in one chunk).
+  const [typed, setTypedState] = useState('');
+  const typedRef = useRef('');
+  const setTyped = (t: string) => {
+    typedRef.current = t;
+    setTypedState(t);
+  };
   const statusJson = useRef('');
   const busy = useRef(false);
   const abort = useRef<AbortController | undefined>(undefined);
+  /** The answer a DR run waits for (its approval or a manual step); Ctrl-C answers no. */
+  const waiting = useRef<((yes: boolean) => void) | undefined>(undefined);
+  /** Why a DR run did not start (refused at its approval): said on the dashboard. */
+  const refused = useRef<Message | undefined>(undefined);
 
   const append = useCallback((lines: readonly string[]) => setLog((l) => [...l, ...lines].slice(-LOG_KEPT)), []);
 
-  const refresh = useCallback(async () => {
+  // The status refresh in flight: it reads the cloud, so a run waits for it (one simulator per directory).
+  const refreshing = useRef<Promise<void>>(Promise.resolve());
+  const refresh = useCallback(() => (refreshing.current = readStatus()), [services]);
+  const readStatus = async () => {
     try {
       const s = await services.status();
       // Same status, same state: no re-render, no flicker.
@@ -73,7 +91,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     } catch (e) {
       setMessage({ text: `Status: ${(e as Error).message}`, tone: 'bad' });
     }
-  }, [services]);
+  };
 
   useEffect(() => {
     void refresh();
@@ -113,8 +131,8 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     setScreen({ kind: 'planning', store, thenApply });
     setMessage(undefined);
     busy.current = true;
-    services
-      .plan(sinkFor(store))
+    refreshing.current
+      .then(() => services.plan(sinkFor(store)))
       .then((r) => setScreen({ kind: 'review', plan: r.plan, text: r.text, thenApply }))
       .catch((e: unknown) => {
         setScreen({ kind: 'dashboard' });
@@ -126,7 +144,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
   const startRun = (
     title: string,
     plan: Plan | undefined,
-    run: (sink: (e: ProgressEvent) => void, signal: AbortSignal) => Promise<RunResult>,
+    run: (sink: (e: ProgressEvent) => void, signal: AbortSignal, store: ProgressStore) => Promise<RunResult>,
     extensions?: readonly ProgressExtension[],
   ) => {
     const store = new ProgressStore({ now, title, extensions });
@@ -144,24 +162,76 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     setMessage(undefined);
     setScreen({ kind: 'run', store });
     append([`— ${title}`]);
-    run(sinkFor(store), controller.signal)
+    refused.current = undefined;
+    refreshing.current
+      .then(() => run(sinkFor(store), controller.signal, store))
       .catch((e: unknown): RunResult => ({ ok: false, summary: (e as Error).message }))
       .then((result) => {
         store.end();
         append([result.summary]);
-        setScreen({ kind: 'run', store, result });
+        if (refused.current) home(refused.current);
+        else setScreen({ kind: 'run', store, result });
       })
       .finally(() => {
         abort.current = undefined;
+        waiting.current = undefined;
         busy.current = false;
         void refresh();
       });
   };
 
-  const startDr = (action: DrActionName, site?: string) => {
+  /** A DR run: the operator approves its runbook as on the command line, and answers its manual steps. */
+  const startDr = (action: DrActionName) => {
     const run = services.dr[action];
     if (!run) return setMessage({ text: `${action} is not available yet in this build.`, tone: 'warn' });
-    startRun(`drctl ${action}${site ? ` → ${site}` : ''}`, undefined, (sink, signal) => run({ site, sink, signal }), [drProgressExtension()]);
+    const ask = <T,>(screen: Screen, answer: (yes: boolean) => T): Promise<T> =>
+      new Promise((resolve) => {
+        waiting.current = (yes) => {
+          waiting.current = undefined;
+          resolve(answer(yes));
+        };
+        setTyped('');
+        setScreen(screen);
+      });
+    startRun(
+      `drctl ${action}`,
+      undefined,
+      (sink, signal, store) =>
+        run({
+          sink,
+          signal,
+          approve: (a) => ask({ kind: 'approve', store, action, ask: a }, (yes) => yes),
+          confirmManual: (group, text) => ask({ kind: 'manual', store, group, text }, (done) => done),
+        }),
+      [drProgressExtension()],
+    );
+  };
+
+  /** The operator's answer to what a DR run waits for; the run's view comes back. */
+  const answer = (store: ProgressStore, yes: boolean) => {
+    setScreen({ kind: 'run', store });
+    waiting.current?.(yes);
+  };
+
+  /** Enter at a DR run's prompt: the runbook's approval, or a manual step (an unknown answer asks again). */
+  const enter = (screen: Extract<Screen, { kind: 'approve' | 'manual' }>) => {
+    const text = typedRef.current;
+    setTyped('');
+    if (screen.kind === 'manual') {
+      const meant = manualAnswer(text);
+      return meant ? answer(screen.store, meant === 'done') : setScreen({ ...screen, unknown: text });
+    }
+    if (text === screen.ask.expected) return answer(screen.store, true);
+    refuse(screen, text);
+  };
+  const refuse = (screen: Extract<Screen, { kind: 'approve' }>, text: string | undefined) => {
+    const title = screen.action[0].toUpperCase() + screen.action.slice(1);
+    const what = screen.ask.expected === 'yes' ? '"yes"' : `the site name "${screen.ask.expected}"`;
+    refused.current = {
+      text: text === undefined ? `${title} cancelled: nothing was changed.` : `${title} not started: "${text}" is not ${what}.`,
+      tone: 'bad',
+    };
+    answer(screen.store, false);
   };
 
   const home = (m?: Message) => {
@@ -179,6 +249,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       // As the commands do: the first Ctrl-C stops new work, the second leaves at once.
       if (abort.current && !abort.current.signal.aborted) {
         abort.current.abort();
+        waiting.current?.(false); // a run waiting for an answer stops there
         setMessage({ text: 'Interrupt received: no new work starts; waiting for what is in flight. Ctrl-C again exits at once.', tone: 'warn' });
         return;
       }
@@ -191,12 +262,6 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
         if (input === 'a') return startPlan(true);
         if (input === 'e') return setScreen({ kind: 'events' });
         if (input === '?') return setScreen({ kind: 'help' });
-        if (input === 'f') {
-          if (!services.dr.failover) return setMessage({ text: 'failover is not available yet in this build.', tone: 'warn' });
-          const target = status?.sites.find((s) => s.role !== 'active')?.name;
-          if (!target) return setMessage({ text: 'There is no standby site to fail over to.', tone: 'warn' });
-          return setScreen({ kind: 'confirm-failover', site: target });
-        }
         if (DR_KEYS[input]) return startDr(DR_KEYS[input]);
         return;
       case 'review':
@@ -213,6 +278,20 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       case 'events':
       case 'help':
         if (key.escape || input === 'q' || input === '?' || key.return) home();
+        return;
+      case 'approve':
+      case 'manual':
+        // Routed here rather than to the prompt's own handler: a prompt a run raises (not a key)
+        // is drawn before React subscribes a new component's keys, and the next key must count.
+        if (key.escape && screen.kind === 'approve') return refuse(screen, undefined);
+        if (key.return) return enter(screen);
+        if (key.backspace || key.delete) return setTyped(typedRef.current.slice(0, -1));
+        if (key.ctrl || key.meta || key.tab || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+        for (const ch of input) {
+          if (ch === '\r' || ch === '\n') return enter(screen);
+          if (ch === '\u007f' || ch === '\b') setTyped(typedRef.current.slice(0, -1));
+          else if (ch >= ' ') setTyped(typedRef.current + ch);
+        }
         return;
       default:
         return;
@@ -280,22 +359,31 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       body = <RunView store={screen.store} width={width} height={bodyHeight} color={color} result={screen.result} />;
       keys = screen.result ? [['any key', 'back']] : [['Ctrl-C', 'stop (twice: exit now)']];
       break;
-    case 'confirm-failover': {
-      const site = screen.site;
+    case 'approve': {
+      const { ask } = screen;
+      // The runbook's outline (phases, predicted RTO, replication, data loss, blockers), without the step lists.
+      const outline = ask.runbook.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('       '));
       body = (
-        <ConfirmPrompt
-          question={`Fail over production to site "${site}"? Workloads stop on the active site and start on ${site}.`}
-          expected={site}
+        <RunApprovalView
+          outline={outline.slice(0, Math.max(1, bodyHeight - 5))}
+          question={ask.question}
+          expected={ask.expected}
+          typed={typed}
+          width={width}
           color={color}
-          onConfirm={() => startDr('failover', site)}
-          onRefuse={(typed) =>
-            home({ text: typed === undefined ? 'Failover cancelled.' : `Failover not started: "${typed}" is not the site name "${site}".`, tone: 'bad' })
-          }
         />
       );
       keys = [
         ['Enter', 'confirm'],
         ['Esc', 'cancel'],
+      ];
+      break;
+    }
+    case 'manual': {
+      body = <ManualStepView group={screen.group} text={screen.text} typed={typed} unknown={screen.unknown} color={color} />;
+      keys = [
+        ['Enter', 'answer'],
+        ['Ctrl-C', 'stop the run'],
       ];
       break;
     }
