@@ -11,13 +11,12 @@
 //           + for each stage, makespan(steps as modelled) − makespan(steps as they ran)
 //
 // Where the cloud does not say, the whole wait counts as the operation (its real time ÷ scale).
-// With a time scale of 1 (PowerVS) this is the real elapsed time; with 0 (instant operations) the
-// cloud's waits count for nothing, as modelled.
+// With a time scale of 1 (PowerVS) this is the real elapsed time; with 0 (instant operations)
+// it is too: operations take no model time and what is left is drctl's own.
 //
 // A stage is a set of steps that run side by side (a group's boots, `parallelism` at a time, in
 // the order they started) and stages follow one another, as the prediction (config/recovery.ts)
-// assumes. With a time scale of 1 (PowerVS) this is the real elapsed time; with 0 (instant
-// operations) the cloud's waits count for nothing, as modelled.
+// assumes.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Provider } from '../provider/index.js';
 
@@ -168,9 +167,11 @@ export class RtoClock {
     const out: { model: number; real: number }[] = [];
     let to = -Infinity;
     for (const c of waits) {
-      // Without the cloud's word the whole wait is the operation; instant operations (scale 0) take no model time.
-      const model = c.model ?? (this.scale > 0 ? (c.to - c.from) / 1000 / this.scale : 0);
-      const real = c.model !== undefined ? Math.min(c.model * this.scale, (c.to - c.from) / 1000) : (c.to - c.from) / 1000;
+      // Without the cloud's word the whole wait is the operation; instant operations (scale 0)
+      // take no time at all, so a wait on them is drctl's (requests and their answers).
+      const wait = (c.to - c.from) / 1000;
+      const model = this.scale > 0 ? (c.model ?? wait / this.scale) : 0;
+      const real = this.scale > 0 ? Math.min(model * this.scale, wait) : 0;
       if (c.from < to && out.length) {
         const last = out[out.length - 1];
         if (model > last.model) out[out.length - 1] = { model, real: Math.max(real, last.real) };
@@ -190,7 +191,7 @@ export class RtoClock {
     const steps = s.steps.filter((t) => t.end !== undefined).sort((a, b) => a.start - b.start);
     const wall = steps.map((t) => (t.end! - t.start) / 1000);
     const ops = steps.map((t) => this.operations(t));
-    const human = steps.reduce((sum, t) => sum + covered(t.human) / 1000, 0);
+    const human = steps.reduce((sum, t) => sum + covered(t.human.map(([a, b]) => [a, Math.min(b, t.end!)] as const)) / 1000, 0);
     const modelled = ops.map((o) => o.reduce((sum, x) => sum + x.model, 0));
     const dilated = wall.map((w, i) => w + ops[i].reduce((sum, x) => sum + x.model - x.real, 0));
     const asModelled = schedule(dilated, s.parallelism);
@@ -213,8 +214,12 @@ export class RtoClock {
     let modelled = 0;
     let human = 0;
     for (const s of this.stages.values()) {
-      // Steps after recovery (replication reversed, a drill's cleanup) are not part of it.
-      const inside: Stage = { ...s, steps: s.steps.filter((t) => t.start >= this.startMs! && t.end !== undefined && t.end <= end) };
+      // Steps after recovery (replication reversed, a drill's cleanup) are not part of it; the
+      // step that reached it (the last group's, whose manual step came first) counts up to it.
+      const inside: Stage = {
+        ...s,
+        steps: s.steps.filter((t) => t.start >= this.startMs! && t.start < end).map((t) => ({ ...t, end: Math.min(t.end ?? end, end) })),
+      };
       const r = this.replay(inside);
       seconds += r.seconds - r.asRan;
       modelled += r.modelled;
