@@ -219,7 +219,8 @@ function volumeView(w: WorldCore, v: VolumeRecord, now: number): Body {
     auxiliary: v.auxiliary,
     pvmInstanceIDs: v.pvmInstanceIDs,
     creationDate: iso(v.createdMs),
-    lastUpdateDate: iso(v.updatedMs),
+    // Becoming available (a clone finishing) is an update, as with a VM's boot.
+    lastUpdateDate: iso(v.readyMs <= now ? Math.max(v.updatedMs, v.readyMs) : v.updatedMs),
     wwn: wwnOf(v.id),
   };
   if (v.replicationEnabled) {

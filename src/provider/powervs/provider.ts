@@ -748,6 +748,11 @@ export class PowerVsProvider implements Provider {
           return { sourceId: String(c.sourceVolumeID), cloneId: String(c.clonedVolumeID), name: i >= 0 ? names[i] : undefined };
         }),
       };
+      // A clone task carries no dates; its volumes do (created, then updated when they became
+      // available), which is how long the clone took on the cloud's clock.
+      if (opts?.onCloudTime)
+        for (const v of await Promise.all(result.clones.map((c) => this.getJson(ctx, `${this.base(ctx)}/volumes/${enc(c.cloneId)}`))))
+          reportCloudTime(opts, (v as Record<string, unknown> | undefined)?.creationDate, (v as Record<string, unknown> | undefined)?.lastUpdateDate);
     }
     return result;
   }
