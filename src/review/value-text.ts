@@ -172,9 +172,12 @@ export function valueLines(key: string, diff: ValueDiff, depth = 1): DiffLine[] 
   return attributeLines([{ key, diff }], depth, false);
 }
 
-/** Terraform's layout: four spaces a level, the glyph right-aligned in three columns. */
-export function terraformLayout(lines: readonly DiffLine[]): string[] {
-  return lines.map((l) => `${' '.repeat(4 * l.depth)}${l.glyph.padStart(3)} ${l.text}`.trimEnd());
+/** Terraform's layout: four spaces a level, the glyph right-aligned in three columns (`paint` colours it). */
+export function terraformLayout(lines: readonly DiffLine[], paint?: (glyph: Glyph, s: string) => string): string[] {
+  return lines.map((l) => {
+    const glyph = paint && l.glyph !== ' ' ? paint(l.glyph, l.glyph.padStart(3)) : l.glyph.padStart(3);
+    return `${' '.repeat(4 * l.depth)}${glyph} ${l.text}`.trimEnd();
+  });
 }
 
 /**
