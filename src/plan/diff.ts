@@ -1,7 +1,7 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
 import type { JsonObject, JsonValue } from '../state/json.js';
-import type { StateResource } from '../state/types.js';
+import { compareAddressesForDisplay, type StateResource } from '../state/types.js';
 import { isRedacted, sensitiveValueMatches } from '../state/sensitive.js';
 import { FORCE_NEW, type DesiredResource } from './desired.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
@@ -161,7 +161,8 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       sensitiveAttributes: r.sensitiveAttributes,
     });
   }
-  return changes.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  // Read by people: `vm.web[8]` before `vm.web[12]`.
+  return changes.sort((a, b) => compareAddressesForDisplay(a.address, b.address));
 }
 
 /**

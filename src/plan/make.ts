@@ -7,7 +7,7 @@ import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
 import { STORAGE_TIERS, type StorageTier } from '../powervs/index.js';
 import type { Provider, ResourceKind } from '../provider/types.js';
 import type { JsonObject, JsonValue } from '../state/json.js';
-import type { DrState, StateResource } from '../state/types.js';
+import { compareAddressesForDisplay, type DrState, type StateResource } from '../state/types.js';
 import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
 import { refreshResource } from '../apply/kinds.js';
 import { desiredResources } from './desired.js';
@@ -117,7 +117,7 @@ export async function refreshState(resources: readonly StateResource[], provider
     emit({ type: 'refresh.done', address: r.address, drift: 'changed' });
     return { ...r, attributes: { ...r.attributes, ...Object.fromEntries(changedKeys.map((k) => [k, observed.attributes[k]])), cloud: observed.cloud } };
   });
-  drift.sort((a, b) => (a.address < b.address ? -1 : 1));
+  drift.sort((a, b) => compareAddressesForDisplay(a.address, b.address));
   return { resources: refreshed, drift, deletedOutside };
 }
 
