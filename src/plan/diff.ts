@@ -1,7 +1,8 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
 import type { JsonObject, JsonValue } from '../state/json.js';
-import { compareAddressesForDisplay, type StateResource } from '../state/types.js';
+import type { StateResource } from '../state/types.js';
+import { compareAddressesForDisplay } from '../review/address-order.js';
 import { isRedacted, sensitiveValueMatches } from '../state/sensitive.js';
 import { FORCE_NEW, type DesiredResource } from './desired.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';

@@ -1,7 +1,7 @@
 // State: the file format (versioned, deterministic, reviewable with git diff), reading with
 // migration, the journal that persists each completed change, locks, and storage backends.
 // Serialisation (format.ts) and storage (backend.ts, local.ts) are separate steps.
-export { emptyState, compareAddresses, compareAddressesForDisplay, type DrState, type StateResource, type StateOutput } from './types.js';
+export { emptyState, compareAddresses, type DrState, type StateResource, type StateOutput } from './types.js';
 export { canonicalJson, toJsonValue, type JsonValue, type JsonObject } from './json.js';
 export { serializeState, parseState, stateContentKey, STATE_FORMAT_VERSION, type ParseStateResult } from './format.js';
 export { isRedacted, redact, sensitiveValueMatches, parseAttributePath, type RedactedValue } from './sensitive.js';

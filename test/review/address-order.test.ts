@@ -1,7 +1,8 @@
 // The order people read addresses in: instance indices by number (`vm.web[8]` before
 // `vm.web[12]`), everything else by code unit, as the state file sorts.
 import { describe, expect, it } from 'vitest';
-import { compareAddresses, compareAddressesForDisplay } from '../../src/state/types.js';
+import { compareAddresses } from '../../src/state/types.js';
+import { compareAddressesForDisplay } from '../../src/review/address-order.js';
 import { diffResources } from '../../src/plan/diff.js';
 import type { DesiredResource } from '../../src/plan/desired.js';
 
