@@ -3,8 +3,7 @@
 import * as path from 'node:path';
 import type { DrConfig } from '../config/model.js';
 import { predictRecoveryPlan } from '../config/recovery.js';
-import { coreMonthlyUsd, estimateMonthlyCost } from '../config/cost.js';
-import { STORAGE_TIERS, type StorageTier } from '../powervs/index.js';
+import { compareCosts, costBreakdown } from '../config/cost.js';
 import type { Provider, ResourceKind } from '../provider/types.js';
 import type { JsonObject, JsonValue } from '../state/json.js';
 import type { DrState, StateResource } from '../state/types.js';
@@ -122,22 +121,6 @@ export async function refreshState(resources: readonly StateResource[], provider
   return { resources: refreshed, drift, deletedOutside };
 }
 
-/** The monthly cost of what state holds, with the same rates as the configuration estimate. */
-export function costOfState(resources: readonly StateResource[]): number {
-  let usd = 0;
-  for (const r of resources) {
-    if (r.type === 'vm' && typeof r.attributes.processors === 'number') usd += coreMonthlyUsd(r.attributes.processors);
-    if (r.type === 'volume_group' && Array.isArray(r.attributes.volumes)) {
-      for (const v of r.attributes.volumes) {
-        const vo = v as JsonObject;
-        const tier = STORAGE_TIERS[vo.tier as StorageTier];
-        if (tier && typeof vo.size_gb === 'number') usd += vo.size_gb * 2 * tier.usdPerGbMonth;
-      }
-    }
-  }
-  return Math.round(usd * 100) / 100;
-}
-
 /**
  * Output values for state. A sensitive one keeps its real value here (as `after` does for
  * attributes; the plan file is as secret as the configuration) so state can store its keyed
@@ -174,8 +157,8 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
   });
   const changes = selectTargets(all, inp.targets);
   const summary = summarize(changes);
-  const after = inp.destroy ? 0 : estimateMonthlyCost(config).totalUsd;
-  const before = costOfState(resources);
+  // One computation for both sides: what state holds against what the configuration asks for.
+  const cost = compareCosts(costBreakdown(resources), inp.destroy ? null : costBreakdown(desired));
   const parallelism = config.settings.parallelism ?? inp.parallelism;
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -194,7 +177,7 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
           const pr = predictRecoveryPlan(p, config, parallelism);
           return { plan: p.address, predictedSeconds: pr.totalSeconds, targetSeconds: p.rtoSeconds };
         }),
-    cost: { beforeUsd: before, afterUsd: after, deltaUsd: Math.round((after - before) * 100) / 100 },
+    cost: { beforeUsd: cost.beforeUsd, afterUsd: cost.afterUsd, deltaUsd: cost.deltaUsd, sites: cost.sites },
     targets: [...inp.targets],
     outputs: inp.destroy ? {} : outputsJson(config),
     errored: false,

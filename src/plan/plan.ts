@@ -3,6 +3,7 @@
 import type { Action } from './actions.js';
 import type { JsonObject } from '../state/json.js';
 import type { DiagnosticJson } from '../diag/json.js';
+import type { SiteCostChange } from '../config/cost.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -64,6 +65,8 @@ export interface CostForecast {
   readonly beforeUsd: number;
   readonly afterUsd: number;
   readonly deltaUsd: number;
+  /** Per site (config/cost.ts); absent in plans saved before it was recorded. */
+  readonly sites?: readonly SiteCostChange[];
 }
 
 /** One phase of a planned move's runbook (as lifecycle/runbook.ts computes it). */

@@ -5,6 +5,7 @@ import type { JsonValue } from '../state/json.js';
 import { bodyLines, terraformLayout, type DiffLine } from '../review/value-text.js';
 import { isRedacted } from '../state/sensitive.js';
 import { formatDuration } from '../config/duration.js';
+import { formatUsd, formatUsdDelta } from '../config/cost.js';
 import { ACTION_GLYPH, ACTION_PHRASE, type Action } from './actions.js';
 import type { Drift, Plan, PlannedChange, PlannedRunbook } from './plan.js';
 
@@ -16,12 +17,6 @@ export interface TextOptions {
 
 const C = { green: '\u001b[32m', yellow: '\u001b[33m', red: '\u001b[31m', cyan: '\u001b[36m', bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m' };
 const ACTION_COLOR: Readonly<Record<Action, string>> = { create: C.green, update: C.yellow, replace: C.red, delete: C.red, 'no-op': '' };
-
-/** "$8,262.36". Not toLocaleString: its first call loads ICU data, a noticeable share of a small plan. */
-function usd(n: number): string {
-  const [whole, cents] = Math.abs(n).toFixed(2).split('.');
-  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
-}
 
 /** The body of a change, element by element (review/value-text.ts lays it out as Terraform does). */
 function changeLines(c: PlannedChange): DiffLine[] {
@@ -88,8 +83,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
     const target = r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
     out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}`);
   }
-  const sign = plan.cost.deltaUsd > 0 ? '+' : plan.cost.deltaUsd < 0 ? '-' : '±';
-  out.push(`Monthly cost: ${usd(plan.cost.beforeUsd)} -> ${usd(plan.cost.afterUsd)} (${sign}${usd(plan.cost.deltaUsd)})`);
+  out.push(`Monthly cost: ${formatUsd(plan.cost.beforeUsd)} -> ${formatUsd(plan.cost.afterUsd)} (${formatUsdDelta(plan.cost.deltaUsd)})`);
   return out.join('\n') + '\n';
 }
 
