@@ -11,6 +11,7 @@ import { compareAddressesForDisplay } from '../review/address-order.js';
 import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
 import { refreshResource } from '../apply/kinds.js';
 import { desiredResources } from './desired.js';
+import { recordedRecoverySeconds } from './forecast.js';
 import { applyMoves, diffResources, jsonEqual, managedAttributes, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
@@ -175,7 +176,8 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
       ? []
       : [...config.recoveryPlans.values()].map((p) => {
           const pr = predictRecoveryPlan(p, config, parallelism);
-          return { plan: p.address, predictedSeconds: pr.totalSeconds, targetSeconds: p.rtoSeconds };
+          const previous = recordedRecoverySeconds(p.address, resources, parallelism);
+          return { plan: p.address, predictedSeconds: pr.totalSeconds, targetSeconds: p.rtoSeconds, ...(previous === undefined ? {} : { previousSeconds: previous }) };
         }),
     cost: { beforeUsd: cost.beforeUsd, afterUsd: cost.afterUsd, deltaUsd: cost.deltaUsd, sites: cost.sites },
     targets: [...inp.targets],

@@ -58,6 +58,7 @@ export interface RecoveryForecast {
   readonly plan: string;
   readonly predictedSeconds: number;
   readonly targetSeconds?: number;
+  /** The same prediction for what state records (absent when state has no such plan). */
   readonly previousSeconds?: number;
 }
 
