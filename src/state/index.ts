@@ -26,3 +26,6 @@ export {
   type ResourceChange,
   type CommitResult,
 } from './session.js';
+export { diffStates, lifecycleStateName, type StateDiff, type StateHeader, type ResourceDiff, type LifecycleDiff, type OutputDiff } from './diff.js';
+export { renderStateDiffText, renderStateDiffMarkdown, stateDiffToJson, type StateDiffLabels, type StateDiffMarkdownOptions } from './render-diff.js';
+export { loadStateSide, parseStateSourceSpec, gitShow, type StateSide, type StateSourceSpec } from './sources.js';

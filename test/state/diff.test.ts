@@ -107,6 +107,13 @@ describe('state diff of real states', () => {
     expect(renderStateDiffText(bumped, labels('changed', 'changed'))).toContain('only the serial differs (3 → 4)');
   });
 
+  it('states drctl wrote, lifecycles included, write back byte for byte (so git diff shows only real changes)', () => {
+    for (const name of ['applied', 'failed-over', 'changed', 'failed-back', 'other-lineage']) {
+      const text = fs.readFileSync(path.join(DIR, `${name}.drstate.json`), 'utf8');
+      expect(serializeState(read(name)), name).toBe(text);
+    }
+  });
+
   it('no state on one side: everything added (a change that adds the state file)', () => {
     const d = diffStates(null, read('applied'));
     expect(d.summary.added).toBe(17);
