@@ -81,7 +81,8 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   out.push(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`);
   for (const r of plan.recovery) {
     const target = r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
-    out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}`);
+    const was = r.previousSeconds !== undefined && r.previousSeconds !== r.predictedSeconds ? `, was ${formatDuration(r.previousSeconds)}` : '';
+    out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}${was}`);
   }
   out.push(`Monthly cost: ${formatUsd(plan.cost.beforeUsd)} -> ${formatUsd(plan.cost.afterUsd)} (${formatUsdDelta(plan.cost.deltaUsd)})`);
   return out.join('\n') + '\n';
