@@ -104,27 +104,37 @@ export function costBreakdown(resources: Iterable<BilledResource>): CostBreakdow
   };
 
   const items: CostItem[] = [];
-  const add = (r: BilledResource, item: Omit<CostItem, 'address' | 'type' | 'usd'>) => {
-    if (item.quantity <= 0) return;
-    items.push({ address: r.address, type: r.type, ...item, usd: fromCents(toCents(item.quantity * item.rateUsd)) });
+  const resourceCosts: ResourceCost[] = [];
+  // Sums in cents, so every total is exactly the sum of the lines shown.
+  let total = 0;
+  const sites = new Map<string, Record<CostDimension, number>>();
+  const tierGb = new Map<StorageTier, number>();
+  const tierCents = new Map<StorageTier, number>();
+  // Lines of one resource, put in order (site, dimension, tier) before joining the rest.
+  // Object literals, not spreads: a plan builds these for thousands of VMs on both sides.
+  let local: CostItem[] = [];
+  const add = (r: BilledResource, site: string, dimension: CostDimension, quantity: number, unit: 'core' | 'GB', rateUsd: number, machineType?: string, procType?: string, tier?: StorageTier, replica?: true) => {
+    if (quantity <= 0) return;
+    local.push({ address: r.address, type: r.type, site, dimension, quantity, unit, rateUsd, usd: fromCents(toCents(quantity * rateUsd)), machineType, procType, tier, replica });
   };
-  const compute = (r: BilledResource, site: string, machineType: string, procType: string, replica: boolean) => {
-    const cores = num(r.attributes.processors);
-    const memory = num(r.attributes.memory_gb);
-    const flag = replica ? { replica: true } : {};
-    add(r, { site, dimension: 'cores', quantity: cores, unit: 'core', rateUsd: coreRate(machineType, procType) * MONTH, machineType, procType, ...flag });
-    add(r, { site, dimension: 'memory', quantity: memory, unit: 'GB', rateUsd: MEMORY_USD_PER_GB_HOUR * MONTH, machineType, ...flag });
+  const compute = (r: BilledResource, site: string, machineType: string, procType: string, replica?: true) => {
+    add(r, site, 'cores', num(r.attributes.processors), 'core', coreRate(machineType, procType) * MONTH, machineType, procType, undefined, replica);
+    add(r, site, 'memory', num(r.attributes.memory_gb), 'GB', MEMORY_USD_PER_GB_HOUR * MONTH, machineType, undefined, undefined, replica);
   };
+  const rank = (d: CostDimension) => COST_DIMENSIONS.indexOf(d);
+  const tierRank = (t: StorageTier | undefined) => (t === undefined ? -1 : STORAGE_TIER_NAMES.indexOf(t));
+  const lineOrder = (x: CostItem, y: CostItem) => (x.site < y.site ? -1 : x.site > y.site ? 1 : 0) || rank(x.dimension) - rank(y.dimension) || tierRank(x.tier) - tierRank(y.tier);
 
-  for (const r of list) {
+  for (const r of [...list].sort((x, y) => compareAddressesForDisplay(x.address, y.address))) {
     const a = r.attributes;
+    local = [];
     if (r.type === 'vm') {
       const site = str(a.site);
-      compute(r, site, str(a.machine_type), str(a.proc_type) || 'dedicated', false);
-      add(r, { site, dimension: 'dr_automation', quantity: num(a.processors), unit: 'core', rateUsd: DR_USD_PER_CORE_HOUR * MONTH });
+      compute(r, site, str(a.machine_type), str(a.proc_type) || 'dedicated');
+      add(r, site, 'dr_automation', num(a.processors), 'core', DR_USD_PER_CORE_HOUR * MONTH);
     } else if (r.type === 'orchestrator') {
       // The orchestrator runs on shared cores (apply/kinds.ts creates it so); an HA pair is two VMs.
-      compute(r, str(a.site), str(a.machine_type), 'shared', false);
+      compute(r, str(a.site), str(a.machine_type), 'shared');
       if (str(a.standby_site)) compute(r, str(a.standby_site), str(a.machine_type), 'shared', true);
     } else if (r.type === 'volume_group' && Array.isArray(a.volumes)) {
       const site = str(a.site);
@@ -138,34 +148,29 @@ export function costBreakdown(resources: Iterable<BilledResource>): CostBreakdow
         const size = gb.get(tier) ?? 0;
         const rateUsd = STORAGE_TIERS[tier].usdPerGbMonth;
         // Replicated volumes exist at both sites of the pair.
-        add(r, { site, dimension: 'storage', quantity: size, unit: 'GB', rateUsd, tier });
-        add(r, { site: partnerOf(site), dimension: 'storage', quantity: size, unit: 'GB', rateUsd, tier, replica: true });
+        add(r, site, 'storage', size, 'GB', rateUsd, undefined, undefined, tier);
+        add(r, partnerOf(site), 'storage', size, 'GB', rateUsd, undefined, undefined, tier, true);
       }
     }
-  }
-  const dimensionOrder = (d: CostDimension) => COST_DIMENSIONS.indexOf(d);
-  items.sort((x, y) => compareAddressesForDisplay(x.address, y.address) || (x.site < y.site ? -1 : x.site > y.site ? 1 : 0) || dimensionOrder(x.dimension) - dimensionOrder(y.dimension) || STORAGE_TIER_NAMES.indexOf(x.tier!) - STORAGE_TIER_NAMES.indexOf(y.tier!));
-
-  // Sums in cents, so every total is exactly the sum of the lines shown.
-  let total = 0;
-  const sites = new Map<string, Record<CostDimension, number>>();
-  const tierGb = new Map<StorageTier, number>();
-  const tierCents = new Map<StorageTier, number>();
-  const byResource = new Map<string, { type: string; cents: number }>();
-  for (const it of items) {
-    const c = toCents(it.usd);
-    total += c;
-    const s = sites.get(it.site) ?? { cores: 0, memory: 0, dr_automation: 0, storage: 0 };
-    s[it.dimension] += c;
-    sites.set(it.site, s);
-    if (it.tier) {
-      tierGb.set(it.tier, (tierGb.get(it.tier) ?? 0) + it.quantity);
-      tierCents.set(it.tier, (tierCents.get(it.tier) ?? 0) + c);
+    if (local.length === 0) continue;
+    if (local.length > 1) local.sort(lineOrder);
+    let resourceCents = 0;
+    for (const it of local) {
+      items.push(it);
+      const c = toCents(it.usd);
+      resourceCents += c;
+      let site = sites.get(it.site);
+      if (!site) sites.set(it.site, (site = { cores: 0, memory: 0, dr_automation: 0, storage: 0 }));
+      site[it.dimension] += c;
+      if (it.tier) {
+        tierGb.set(it.tier, (tierGb.get(it.tier) ?? 0) + it.quantity);
+        tierCents.set(it.tier, (tierCents.get(it.tier) ?? 0) + c);
+      }
     }
-    const rc = byResource.get(it.address) ?? { type: it.type, cents: 0 };
-    rc.cents += c;
-    byResource.set(it.address, rc);
+    total += resourceCents;
+    resourceCosts.push({ address: r.address, type: r.type, usd: fromCents(resourceCents) });
   }
+
   return {
     totalUsd: fromCents(total),
     items,
@@ -177,7 +182,7 @@ export function costBreakdown(resources: Iterable<BilledResource>): CostBreakdow
         byDimension: { cores: fromCents(d.cores), memory: fromCents(d.memory), dr_automation: fromCents(d.dr_automation), storage: fromCents(d.storage) },
       })),
     tiers: STORAGE_TIER_NAMES.map((tier) => ({ tier, gb: tierGb.get(tier) ?? 0, usd: fromCents(tierCents.get(tier) ?? 0) })),
-    resources: [...byResource.entries()].map(([address, r]) => ({ address, type: r.type, usd: fromCents(r.cents) })),
+    resources: resourceCosts,
   };
 }
 
