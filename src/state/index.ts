@@ -26,6 +26,5 @@ export {
   type ResourceChange,
   type CommitResult,
 } from './session.js';
-export { diffStates, lifecycleStateName, type StateDiff, type StateHeader, type ResourceDiff, type LifecycleDiff, type OutputDiff } from './diff.js';
-export { renderStateDiffText, renderStateDiffMarkdown, stateDiffToJson, type StateDiffLabels, type StateDiffMarkdownOptions } from './render-diff.js';
-export { loadStateSide, parseStateSourceSpec, gitShow, type StateSide, type StateSourceSpec } from './sources.js';
+// The state diff (diff.ts, render-diff.ts, sources.ts) is imported by path: test children load
+// this facade from transpiled files, where review/'s npm dependencies do not resolve.
