@@ -113,9 +113,33 @@ export function costBreakdown(resources: Iterable<BilledResource>): CostBreakdow
   // Lines of one resource, put in order (site, dimension, tier) before joining the rest.
   // Object literals, not spreads: a plan builds these for thousands of VMs on both sides.
   let local: CostItem[] = [];
-  const add = (r: BilledResource, site: string, dimension: CostDimension, quantity: number, unit: 'core' | 'GB', rateUsd: number, machineType?: string, procType?: string, tier?: StorageTier, replica?: true) => {
+  const add = (
+    r: BilledResource,
+    site: string,
+    dimension: CostDimension,
+    quantity: number,
+    unit: 'core' | 'GB',
+    rateUsd: number,
+    machineType?: string,
+    procType?: string,
+    tier?: StorageTier,
+    replica?: true,
+  ) => {
     if (quantity <= 0) return;
-    local.push({ address: r.address, type: r.type, site, dimension, quantity, unit, rateUsd, usd: fromCents(toCents(quantity * rateUsd)), machineType, procType, tier, replica });
+    local.push({
+      address: r.address,
+      type: r.type,
+      site,
+      dimension,
+      quantity,
+      unit,
+      rateUsd,
+      usd: fromCents(toCents(quantity * rateUsd)),
+      machineType,
+      procType,
+      tier,
+      replica,
+    });
   };
   const compute = (r: BilledResource, site: string, machineType: string, procType: string, replica?: true) => {
     add(r, site, 'cores', num(r.attributes.processors), 'core', coreRate(machineType, procType) * MONTH, machineType, procType, undefined, replica);
@@ -123,7 +147,8 @@ export function costBreakdown(resources: Iterable<BilledResource>): CostBreakdow
   };
   const rank = (d: CostDimension) => COST_DIMENSIONS.indexOf(d);
   const tierRank = (t: StorageTier | undefined) => (t === undefined ? -1 : STORAGE_TIER_NAMES.indexOf(t));
-  const lineOrder = (x: CostItem, y: CostItem) => (x.site < y.site ? -1 : x.site > y.site ? 1 : 0) || rank(x.dimension) - rank(y.dimension) || tierRank(x.tier) - tierRank(y.tier);
+  const lineOrder = (x: CostItem, y: CostItem) =>
+    (x.site < y.site ? -1 : x.site > y.site ? 1 : 0) || rank(x.dimension) - rank(y.dimension) || tierRank(x.tier) - tierRank(y.tier);
 
   for (const r of [...list].sort((x, y) => compareAddressesForDisplay(x.address, y.address))) {
     const a = r.attributes;

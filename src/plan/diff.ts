@@ -101,7 +101,16 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
     const prior = stateBy.get(d.address);
     // Literals rather than `{ ...base, more }`, which V8 builds slowly (per property, per object).
     if (!prior) {
-      changes.push({ address: d.address, type: d.type, name: d.name, after: d.attributes, dependsOn: d.dependsOn, sensitiveAttributes: d.sensitiveAttributes, action: 'create', before: null });
+      changes.push({
+        address: d.address,
+        type: d.type,
+        name: d.name,
+        after: d.attributes,
+        dependsOn: d.dependsOn,
+        sensitiveAttributes: d.sensitiveAttributes,
+        action: 'create',
+        before: null,
+      });
       continue;
     }
     const before = unmaskMatching(managedAttributes(prior), d.attributes, opts.lineage, [d.address, opts.movedFrom?.get(d.address) ?? d.address]);

@@ -26,7 +26,10 @@ export function recordedRecoverySeconds(address: string, resources: readonly Sta
       volumeGroupGb: (vg) => {
         const volumes = by.get(vg)?.attributes.volumes;
         if (!Array.isArray(volumes)) return undefined;
-        return volumes.reduce((s: number, v) => s + (typeof (v as Record<string, unknown>)?.size_gb === 'number' ? ((v as Record<string, unknown>).size_gb as number) : 0), 0);
+        return volumes.reduce(
+          (s: number, v) => s + (typeof (v as Record<string, unknown>)?.size_gb === 'number' ? ((v as Record<string, unknown>).size_gb as number) : 0),
+          0,
+        );
       },
     },
     parallelism,

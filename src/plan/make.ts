@@ -87,7 +87,12 @@ export function listingReader(provider: Provider, resources: readonly StateResou
 }
 
 /** Reads every tracked cloud object; drift is what the cloud says that state does not. */
-export async function refreshState(resources: readonly StateResource[], provider: Provider, parallelism: number, emit: (e: EventInput) => void): Promise<RefreshResult> {
+export async function refreshState(
+  resources: readonly StateResource[],
+  provider: Provider,
+  parallelism: number,
+  emit: (e: EventInput) => void,
+): Promise<RefreshResult> {
   const drift: Drift[] = [];
   const deletedOutside = new Set<string>();
   const reader = listingReader(provider, resources);
@@ -139,7 +144,10 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
   const { config } = inp;
   const desired = desiredResources(config);
   inp.emit({ type: 'plan.start', dir: config.dir, resources: desired.length });
-  const moved = applyMoves(inp.state?.resources ?? [], config.moves.map((m) => ({ from: m.from, to: m.to })));
+  const moved = applyMoves(
+    inp.state?.resources ?? [],
+    config.moves.map((m) => ({ from: m.from, to: m.to })),
+  );
   let resources = moved.resources;
   let drift: Drift[] = [];
   let deletedOutside = new Set<string>();
@@ -177,7 +185,12 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
       : [...config.recoveryPlans.values()].map((p) => {
           const pr = predictRecoveryPlan(p, config, parallelism);
           const previous = recordedRecoverySeconds(p.address, resources, parallelism);
-          return { plan: p.address, predictedSeconds: pr.totalSeconds, targetSeconds: p.rtoSeconds, ...(previous === undefined ? {} : { previousSeconds: previous }) };
+          return {
+            plan: p.address,
+            predictedSeconds: pr.totalSeconds,
+            targetSeconds: p.rtoSeconds,
+            ...(previous === undefined ? {} : { previousSeconds: previous }),
+          };
         }),
     cost: { beforeUsd: cost.beforeUsd, afterUsd: cost.afterUsd, deltaUsd: cost.deltaUsd, sites: cost.sites },
     targets: [...inp.targets],

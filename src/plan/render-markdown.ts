@@ -8,7 +8,19 @@ import { formatDuration } from '../config/duration.js';
 import { formatUsd, formatUsdDelta } from '../config/cost.js';
 import { diffAttributes } from '../review/value-diff.js';
 import { bodyLines, diffBlockLayout } from '../review/value-text.js';
-import { GITHUB_COMMENT_LIMIT, details, fencedBlock, fitComment, htmlText, mdCell, mdCode, mdTable, mdText, type Detail, type Omitted } from '../review/markdown.js';
+import {
+  GITHUB_COMMENT_LIMIT,
+  details,
+  fencedBlock,
+  fitComment,
+  htmlText,
+  mdCell,
+  mdCode,
+  mdTable,
+  mdText,
+  type Detail,
+  type Omitted,
+} from '../review/markdown.js';
 import { isRedacted } from '../state/sensitive.js';
 import { ACTION_GLYPH, ACTION_PHRASE } from './actions.js';
 import type { Plan, PlannedChange, PlannedRunbook } from './plan.js';
@@ -50,7 +62,9 @@ function title(plan: Plan): string {
   const changes = plan.changes.some((c) => c.action !== 'no-op') || plan.moves.length > 0 || (plan.runbooks?.length ?? 0) > 0;
   const what = changes ? `${s.add} to add, ${s.change} to change, ${s.destroy} to destroy${s.replace ? ` (${s.replace} replaced)` : ''}` : 'no changes';
   const mode = plan.mode === 'destroy' ? ' (destroy)' : '';
-  const moves = (plan.runbooks ?? []).filter((rb) => rb.mode !== 'record-only').map((rb) => `, then ${rb.kind === 'failover' ? 'fails over' : 'fails back'} to ${mdCode(rb.to)}`);
+  const moves = (plan.runbooks ?? [])
+    .filter((rb) => rb.mode !== 'record-only')
+    .map((rb) => `, then ${rb.kind === 'failover' ? 'fails over' : 'fails back'} to ${mdCode(rb.to)}`);
   // The marker lets a CI job find and update its own comment.
   return `<!-- drctl plan -->\n### drctl plan${mode}: ${what}${moves.join('')}`;
 }
@@ -60,7 +74,13 @@ function diagnosticsBlock(plan: Plan): string {
   const warnings = plan.diagnostics.filter((d) => d.severity !== 'error');
   const out: string[] = [];
   if (plan.errored || errors.length) {
-    out.push(['> [!CAUTION]', '> **This plan has errors and cannot be applied.**', ...errors.map((d) => `> - ${mdText(d.summary)}${d.detail ? `: ${mdText(d.detail)}` : ''}`)].join('\n'));
+    out.push(
+      [
+        '> [!CAUTION]',
+        '> **This plan has errors and cannot be applied.**',
+        ...errors.map((d) => `> - ${mdText(d.summary)}${d.detail ? `: ${mdText(d.detail)}` : ''}`),
+      ].join('\n'),
+    );
   }
   if (warnings.length) out.push(warnings.map((d) => `- Warning: ${mdText(d.summary)}${d.detail ? `: ${mdText(d.detail)}` : ''}`).join('\n'));
   return out.join('\n\n');
@@ -71,8 +91,13 @@ function destructiveBlock(destructive: readonly PlannedChange[], compact: boolea
   const deletes = destructive.filter((c) => c.action === 'delete').length;
   const replaces = destructive.length - deletes;
   const res = (n: number) => `${grouped(n)} resource${n === 1 ? '' : 's'}`;
-  const head = deletes && replaces ? `destroys ${res(deletes)} and replaces ${grouped(replaces)}` : deletes ? `destroys ${res(deletes)}` : `replaces ${res(replaces)}`;
-  const lines = ['> [!WARNING]', `> **This plan ${head}.** Applying it removes what is listed here${replaces ? ' (a replacement destroys the old object before creating the new one)' : ''}.`, '>'];
+  const head =
+    deletes && replaces ? `destroys ${res(deletes)} and replaces ${grouped(replaces)}` : deletes ? `destroys ${res(deletes)}` : `replaces ${res(replaces)}`;
+  const lines = [
+    '> [!WARNING]',
+    `> **This plan ${head}.** Applying it removes what is listed here${replaces ? ' (a replacement destroys the old object before creating the new one)' : ''}.`,
+    '>',
+  ];
   const shown = compact ? destructive.slice(0, COMPACT_LIST) : destructive;
   for (const c of shown) {
     const reason = why(c);
@@ -93,7 +118,10 @@ function moreByType(rest: readonly { readonly type: string }[]): string {
 function outsideBlock(plan: Plan, compact: boolean): string {
   const lines: string[] = [];
   if (plan.drift.length) {
-    lines.push('> [!NOTE]', `> ${plan.drift.length} object${plan.drift.length === 1 ? '' : 's'} changed outside drctl since the last apply (the plan brings ${plan.drift.length === 1 ? 'it' : 'them'} back to the configuration):`);
+    lines.push(
+      '> [!NOTE]',
+      `> ${plan.drift.length} object${plan.drift.length === 1 ? '' : 's'} changed outside drctl since the last apply (the plan brings ${plan.drift.length === 1 ? 'it' : 'them'} back to the configuration):`,
+    );
     const shown = compact ? plan.drift.slice(0, COMPACT_LIST) : plan.drift;
     for (const d of shown) lines.push(`> - ${mdCode(d.address)} ${d.kind === 'deleted' ? 'was deleted' : 'was changed'}`);
     if (shown.length < plan.drift.length) lines.push(`> - … and ${moreByType(plan.drift.slice(shown.length))}`);
@@ -131,7 +159,11 @@ function rtoTable(plan: Plan): string {
   const rows = plan.recovery.map((r) => {
     const exceeded = r.targetSeconds !== undefined && r.predictedSeconds > r.targetSeconds;
     const change =
-      r.previousSeconds === undefined ? 'new plan' : r.previousSeconds === r.predictedSeconds ? 'unchanged' : `${r.predictedSeconds > r.previousSeconds ? '+' : '-'}${dur(Math.abs(r.predictedSeconds - r.previousSeconds))} (was ${dur(r.previousSeconds)})`;
+      r.previousSeconds === undefined
+        ? 'new plan'
+        : r.previousSeconds === r.predictedSeconds
+          ? 'unchanged'
+          : `${r.predictedSeconds > r.previousSeconds ? '+' : '-'}${dur(Math.abs(r.predictedSeconds - r.previousSeconds))} (was ${dur(r.previousSeconds)})`;
     const status = r.targetSeconds === undefined ? 'no target' : exceeded ? '⚠️ **exceeds target**' : 'within target';
     return [mdCode(r.plan), dur(r.predictedSeconds), r.targetSeconds === undefined ? '–' : dur(r.targetSeconds), mdCell(change), status];
   });
@@ -149,7 +181,12 @@ function rpoChanges(changes: readonly PlannedChange[]): string {
     else if (c.action === 'delete') lines.push(`- ${mdCode(c.address)} is removed (was RPO ${mdText(rpo(b))})`);
     else {
       const parts: string[] = [];
-      for (const [key, label] of [['rpo', 'RPO'], ['tier', 'tier'], ['cycle_period', 'cycle period'], ['type', 'type']] as const) {
+      for (const [key, label] of [
+        ['rpo', 'RPO'],
+        ['tier', 'tier'],
+        ['cycle_period', 'cycle period'],
+        ['type', 'type'],
+      ] as const) {
         if (b[key] !== a[key]) parts.push(`${label} ${mdText(String(b[key] ?? 'none'))} → **${mdText(String(a[key] ?? 'none'))}**`);
       }
       if (parts.length) lines.push(`- ${mdCode(c.address)}: ${parts.join(', ')}`);
@@ -168,14 +205,18 @@ function cutStep(step: string, compact: boolean): string {
 function runbookBlock(rb: PlannedRunbook, compact: boolean): string {
   const verb = rb.kind === 'failover' ? 'fails over' : 'fails back';
   if (rb.mode === 'record-only') {
-    return ['> [!NOTE]', `> **Applying this plan records ${mdCode(rb.to)} as the active site** instead of ${mdCode(rb.from)}, without a move${rb.note ? `: ${mdText(rb.note)}` : '.'}`].join('\n');
+    return [
+      '> [!NOTE]',
+      `> **Applying this plan records ${mdCode(rb.to)} as the active site** instead of ${mdCode(rb.from)}, without a move${rb.note ? `: ${mdText(rb.note)}` : '.'}`,
+    ].join('\n');
   }
   const lines = [
     '> [!IMPORTANT]',
     `> **Applying this plan ${verb} production from ${mdCode(rb.from)} to ${mdCode(rb.to)}**${rb.plan ? `, following ${mdCode(rb.plan)}` : ''}${rb.mode === 'resume' ? ' (resuming an interrupted run: finished steps are not redone)' : ''}. The sites' new roles are recorded in state once the ${rb.kind} succeeds.`,
   ];
   if (rb.note) lines.push(`> ${mdText(rb.note)}`);
-  const target = rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ': ⚠️ **exceeds it**' : ''}`;
+  const target =
+    rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ': ⚠️ **exceeds it**' : ''}`;
   lines.push('', `**${rb.kind === 'failover' ? 'Failover' : 'Failback'} runbook** (predicted ${dur(rb.predictedSeconds)}${target})`, '');
   rb.phases.forEach((p, i) => {
     lines.push(`${i + 1}. ${mdText(p.name)}${p.predictedSeconds ? ` (~${dur(p.predictedSeconds)})` : ''}`);
@@ -193,14 +234,19 @@ function impactBlock(plan: Plan, compact: boolean): string {
 
 function costBlock(plan: Plan): string {
   const c = plan.cost;
-  const rows = (c.sites ?? []).filter((s) => s.beforeUsd !== 0 || s.afterUsd !== 0).map((s) => [mdCode(s.site), formatUsd(s.beforeUsd), formatUsd(s.afterUsd), formatUsdDelta(s.deltaUsd)]);
+  const rows = (c.sites ?? [])
+    .filter((s) => s.beforeUsd !== 0 || s.afterUsd !== 0)
+    .map((s) => [mdCode(s.site), formatUsd(s.beforeUsd), formatUsd(s.afterUsd), formatUsdDelta(s.deltaUsd)]);
   rows.push(['**Total**', `**${formatUsd(c.beforeUsd)}**`, `**${formatUsd(c.afterUsd)}**`, `**${formatUsdDelta(c.deltaUsd)}**`]);
   return `#### Monthly cost\n\n${mdTable(['Site', 'Before', 'After', 'Change'], rows, ['l', 'r', 'r', 'r'])}\n\nIllustrative list prices: cores, memory, DR Automation and replicated storage (see \`drctl cost\`).`;
 }
 
 /** One change, element by element, in a collapsible section. */
 function changeDetail(c: PlannedChange): string {
-  const diff = diffAttributes(c.action === 'create' ? null : c.before, c.action === 'delete' ? null : c.after, { sensitivePaths: c.sensitiveAttributes, isSensitiveValue: isRedacted });
+  const diff = diffAttributes(c.action === 'create' ? null : c.before, c.action === 'delete' ? null : c.after, {
+    sensitivePaths: c.sensitiveAttributes,
+    isSensitiveValue: isRedacted,
+  });
   const lines = diffBlockLayout(bodyLines(diff, { forcesReplacement: c.replaceAttributes }));
   const reason = c.actionReason && REASON[c.actionReason] ? ` (${REASON[c.actionReason]})` : '';
   const summary = `<code>${htmlText(ACTION_GLYPH[c.action])} ${htmlText(c.address)}</code> ${htmlText(ACTION_PHRASE[c.action] + reason)}`;
@@ -209,7 +255,10 @@ function changeDetail(c: PlannedChange): string {
 
 function omittedNote(omitted: readonly Omitted[], command: string, limit: number): string {
   const what = omitted.map((o) => `${grouped(o.count)} ${mdCode(o.kind)}`).join(', ');
-  return ['> [!NOTE]', `> The details of ${what} change${omitted.length === 1 && omitted[0].count === 1 ? '' : 's'} are left out to keep this comment under ${grouped(limit)} characters. Run ${mdCode(command)} to see every change.`].join('\n');
+  return [
+    '> [!NOTE]',
+    `> The details of ${what} change${omitted.length === 1 && omitted[0].count === 1 ? '' : 's'} are left out to keep this comment under ${grouped(limit)} characters. Run ${mdCode(command)} to see every change.`,
+  ].join('\n');
 }
 
 export function renderPlanMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {

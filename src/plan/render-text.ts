@@ -20,7 +20,10 @@ const ACTION_COLOR: Readonly<Record<Action, string>> = { create: C.green, update
 
 /** The body of a change, element by element (review/value-text.ts lays it out as Terraform does). */
 function changeLines(c: PlannedChange): DiffLine[] {
-  const diff = diffAttributes(c.action === 'create' ? null : c.before, c.action === 'delete' ? null : c.after, { sensitivePaths: c.sensitiveAttributes, isSensitiveValue: isRedacted });
+  const diff = diffAttributes(c.action === 'create' ? null : c.before, c.action === 'delete' ? null : c.after, {
+    sensitivePaths: c.sensitiveAttributes,
+    isSensitiveValue: isRedacted,
+  });
   return bodyLines(diff, { forcesReplacement: c.replaceAttributes });
 }
 
@@ -80,7 +83,8 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   const s = plan.summary;
   out.push(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`);
   for (const r of plan.recovery) {
-    const target = r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
+    const target =
+      r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
     const was = r.previousSeconds !== undefined && r.previousSeconds !== r.predictedSeconds ? `, was ${formatDuration(r.previousSeconds)}` : '';
     out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}${was}`);
   }
@@ -98,13 +102,16 @@ export function renderPlannedRunbook(rb: PlannedRunbook, color = false): string 
     lines.push(paint(C.bold, `drctl will record ${rb.to} as the active site (no move): ${rb.note ?? ''}`));
     return lines.join('\n');
   }
-  lines.push(paint(C.bold, `drctl will ${verb} from ${rb.from} to ${rb.to}${rb.plan ? ` following ${rb.plan}` : ''}${rb.mode === 'resume' ? ' (resuming)' : ''}:`));
+  lines.push(
+    paint(C.bold, `drctl will ${verb} from ${rb.from} to ${rb.to}${rb.plan ? ` following ${rb.plan}` : ''}${rb.mode === 'resume' ? ' (resuming)' : ''}:`),
+  );
   if (rb.note) lines.push(`  # ${rb.note}`);
   rb.phases.forEach((p, i) => {
     lines.push(`  ${i + 1}. ${p.name}${p.predictedSeconds ? ` (~${dur(p.predictedSeconds)})` : ''}`);
     for (const step of p.steps) lines.push(`       ${step}`);
   });
-  const target = rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ' (EXCEEDED)' : ''}`;
+  const target =
+    rb.targetSeconds === undefined ? '' : ` against an RTO of ${dur(rb.targetSeconds)}${rb.predictedSeconds > rb.targetSeconds ? ' (EXCEEDED)' : ''}`;
   lines.push(`  Predicted RTO: ${dur(rb.predictedSeconds)}${target}`);
   lines.push(`  The sites' new roles are recorded in state once the ${rb.kind} succeeds.`);
   return lines.join('\n');

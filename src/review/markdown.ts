@@ -167,7 +167,7 @@ export function fitComment(parts: CommentParts, limit = GITHUB_COMMENT_LIMIT): F
   if (text.length > limit) {
     // Nothing left to drop: cut the head at a line, and say so.
     compacted = true;
-    const cutNote = '> [!NOTE]\n> The rest of this comment was cut to stay within GitHub\'s comment size limit.';
+    const cutNote = "> [!NOTE]\n> The rest of this comment was cut to stay within GitHub's comment size limit.";
     const room = limit - (text.length - head.length) - cutNote.length - SEP.length - 1;
     const cut = head.lastIndexOf('\n', Math.max(0, room));
     head = `${head.slice(0, Math.max(0, cut))}${SEP}${cutNote}`;

@@ -126,7 +126,10 @@ const join = (path: string, key: string | number) => (path === '' ? String(key) 
 
 function secret(ctx: Context, path: string, v: Value | undefined): boolean {
   if (v === undefined) return false;
-  return (path !== '' && ctx.sensitivePaths.size > 0 && ctx.sensitivePaths.has(path)) || (ctx.isSensitiveValue !== undefined && v !== null && ctx.isSensitiveValue(v));
+  return (
+    (path !== '' && ctx.sensitivePaths.size > 0 && ctx.sensitivePaths.has(path)) ||
+    (ctx.isSensitiveValue !== undefined && v !== null && ctx.isSensitiveValue(v))
+  );
 }
 
 const isMultiline = (v: Value | undefined): v is string => typeof v === 'string' && v.includes('\n');
@@ -267,7 +270,10 @@ function list(b: readonly Value[], a: readonly Value[], beforePath: string, afte
       added += c.count;
     } else {
       flush();
-      for (let k = 0; k < c.count; k++) elements.push(at(b[i + k], a[j + k], join(beforePath, i + k), join(afterPath, j + k), ctx) ?? { kind: 'scalar', action: 'no-op', before: null, after: null });
+      for (let k = 0; k < c.count; k++)
+        elements.push(
+          at(b[i + k], a[j + k], join(beforePath, i + k), join(afterPath, j + k), ctx) ?? { kind: 'scalar', action: 'no-op', before: null, after: null },
+        );
       i += c.count;
       j += c.count;
     }

@@ -188,4 +188,3 @@ export function diffBlockLayout(lines: readonly DiffLine[]): string[] {
   const mark: Readonly<Record<Glyph, string>> = { '+': '+', '-': '-', '~': '!', '-/+': '!', ' ': ' ' };
   return lines.map((l) => `${mark[l.glyph]} ${'    '.repeat(Math.max(0, l.depth - 1))}${l.text}`.trimEnd());
 }
-

@@ -183,10 +183,20 @@ export function diffStates(beforeState: DrState | null, afterState: DrState | nu
     const diff = diffValues(b?.value as Value | undefined, a?.value as Value | undefined, { isSensitiveValue: (v) => sensitive || isRedacted(v) });
     const flagChanged = b !== undefined && a !== undefined && b.sensitive !== a.sensitive;
     if ((!diff || diff.action === 'no-op') && !flagChanged) continue;
-    outputs.push({ name, change: b === undefined ? 'added' : a === undefined ? 'removed' : 'changed', sensitive, diff: diff ?? { kind: 'scalar', action: 'no-op', before: null, after: null } });
+    outputs.push({
+      name,
+      change: b === undefined ? 'added' : a === undefined ? 'removed' : 'changed',
+      sensitive,
+      diff: diff ?? { kind: 'scalar', action: 'no-op', before: null, after: null },
+    });
   }
 
-  const header = (s: DrState | null): StateHeader => ({ exists: s !== null, serial: s?.serial ?? 0, lineage: s?.lineage ?? '', drctlVersion: s?.drctlVersion ?? '' });
+  const header = (s: DrState | null): StateHeader => ({
+    exists: s !== null,
+    serial: s?.serial ?? 0,
+    lineage: s?.lineage ?? '',
+    drctlVersion: s?.drctlVersion ?? '',
+  });
   // With no state on one side, there is no other lineage to differ from.
   const sameLineage = !beforeState || !afterState || before.lineage === after.lineage;
   const count = (k: ResourceChangeKind) => resources.filter((r) => r.change === k).length;
@@ -194,7 +204,13 @@ export function diffStates(beforeState: DrState | null, afterState: DrState | nu
     before: header(beforeState),
     after: header(afterState),
     sameLineage,
-    equal: sameLineage && !beforeState === !afterState && before.serial === after.serial && resources.length === 0 && lifecycles.length === 0 && outputs.length === 0,
+    equal:
+      sameLineage &&
+      !beforeState === !afterState &&
+      before.serial === after.serial &&
+      resources.length === 0 &&
+      lifecycles.length === 0 &&
+      outputs.length === 0,
     resources,
     lifecycles,
     outputs,

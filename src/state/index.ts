@@ -6,25 +6,9 @@ export { canonicalJson, toJsonValue, type JsonValue, type JsonObject } from './j
 export { serializeState, parseState, stateContentKey, STATE_FORMAT_VERSION, type ParseStateResult } from './format.js';
 export { isRedacted, redact, sensitiveValueMatches, parseAttributePath, type RedactedValue } from './sensitive.js';
 export { foldJournal, encodeJournalEntry, encodeJournalHeader, type JournalEntry, type JournalHeader, type JournalFold } from './journal.js';
-export {
-  StateMissingError,
-  StateUnusableError,
-  LockHeldError,
-  LockMismatchError,
-  describeLock,
-  type UnusableReason,
-  type LockInfo,
-} from './errors.js';
+export { StateMissingError, StateUnusableError, LockHeldError, LockMismatchError, describeLock, type UnusableReason, type LockInfo } from './errors.js';
 export type { StateBackend, LockRequest, LockOptions, LockGrant, JournalRecords } from './backend.js';
 export { LocalFileBackend, type LocalFileBackendOptions } from './local.js';
-export {
-  readState,
-  openState,
-  StateSession,
-  type ReadStateResult,
-  type OpenStateOptions,
-  type ResourceChange,
-  type CommitResult,
-} from './session.js';
+export { readState, openState, StateSession, type ReadStateResult, type OpenStateOptions, type ResourceChange, type CommitResult } from './session.js';
 // The state diff (diff.ts, render-diff.ts, sources.ts) is imported by path: test children load
 // this facade from transpiled files, where review/'s npm dependencies do not resolve.

@@ -88,7 +88,10 @@ export function renderStateDiffMarkdown(d: StateDiff, labels: StateDiffLabels, o
   const command = opts.fullDiffCommand ?? `drctl state diff ${labels.before} ${labels.after}`;
   const head = (compact: boolean): string => {
     const parts: string[] = [];
-    const others = [d.lifecycles.length ? `${grouped(d.lifecycles.length)} lifecycle change${d.lifecycles.length === 1 ? '' : 's'}` : '', d.outputs.length ? `${grouped(d.outputs.length)} output change${d.outputs.length === 1 ? '' : 's'}` : ''].filter(Boolean);
+    const others = [
+      d.lifecycles.length ? `${grouped(d.lifecycles.length)} lifecycle change${d.lifecycles.length === 1 ? '' : 's'}` : '',
+      d.outputs.length ? `${grouped(d.outputs.length)} output change${d.outputs.length === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
     const what = d.equal
       ? 'no differences'
       : d.resources.length
@@ -98,7 +101,9 @@ export function renderStateDiffMarkdown(d: StateDiff, labels: StateDiffLabels, o
           : 'only the serial differs';
     parts.push(`<!-- drctl state diff -->\n### drctl state diff: ${what}`);
     const lineage = d.sameLineage && (d.after.lineage || d.before.lineage);
-    parts.push(`${mdCode(labels.before)} (${d.before.exists ? `serial ${d.before.serial}` : 'no state'}) → ${mdCode(labels.after)} (${d.after.exists ? `serial ${d.after.serial}` : 'no state'})${lineage ? `, lineage ${mdCode(lineage)}` : ''}`);
+    parts.push(
+      `${mdCode(labels.before)} (${d.before.exists ? `serial ${d.before.serial}` : 'no state'}) → ${mdCode(labels.after)} (${d.after.exists ? `serial ${d.after.serial}` : 'no state'})${lineage ? `, lineage ${mdCode(lineage)}` : ''}`,
+    );
     if (!d.sameLineage) parts.push(['> [!CAUTION]', `> **${mdText(lineageSentence(d, labels))}**`].join('\n'));
     if (d.resources.length) {
       const rows = new Map<string, [number, number, number]>();
@@ -114,7 +119,10 @@ export function renderStateDiffMarkdown(d: StateDiff, labels: StateDiffLabels, o
     if (d.lifecycles.length) parts.push(`#### Lifecycles\n\n${lifecycleList(d.lifecycles, compact)}`);
     if (d.outputs.length) {
       const shown = compact ? d.outputs.slice(0, COMPACT_LIST) : d.outputs;
-      const lines = shown.map((o) => `- ${mdCode(o.name)} ${o.change === 'changed' ? 'changed' : o.change === 'added' ? 'was added' : 'was removed'}${o.sensitive ? ' (sensitive: value not shown)' : ''}`);
+      const lines = shown.map(
+        (o) =>
+          `- ${mdCode(o.name)} ${o.change === 'changed' ? 'changed' : o.change === 'added' ? 'was added' : 'was removed'}${o.sensitive ? ' (sensitive: value not shown)' : ''}`,
+      );
       if (shown.length < d.outputs.length) lines.push(`- … and ${grouped(d.outputs.length - shown.length)} more`);
       parts.push(`#### Outputs\n\n${lines.join('\n')}`);
     }
@@ -122,12 +130,25 @@ export function renderStateDiffMarkdown(d: StateDiff, labels: StateDiffLabels, o
   };
   const detailList: Detail[] = d.resources.map((r) => ({
     kind: r.type,
-    text: details(`<code>${htmlText(`${GLYPH[r.change]} ${r.address}`)}</code> ${htmlText(PHRASE[r.change])}`, fencedBlock(diffBlockLayout(resourceLines(r)), 'diff')),
+    text: details(
+      `<code>${htmlText(`${GLYPH[r.change]} ${r.address}`)}</code> ${htmlText(PHRASE[r.change])}`,
+      fencedBlock(diffBlockLayout(resourceLines(r)), 'diff'),
+    ),
   }));
   const omittedNote = (omitted: readonly Omitted[]) =>
-    ['> [!NOTE]', `> The details of ${omitted.map((o) => `${grouped(o.count)} ${mdCode(o.kind)}`).join(', ')} resource${omitted.length === 1 && omitted[0].count === 1 ? '' : 's'} are left out to keep this comment under ${grouped(limit)} characters. Run ${mdCode(command)} to see them.`].join('\n');
+    [
+      '> [!NOTE]',
+      `> The details of ${omitted.map((o) => `${grouped(o.count)} ${mdCode(o.kind)}`).join(', ')} resource${omitted.length === 1 && omitted[0].count === 1 ? '' : 's'} are left out to keep this comment under ${grouped(limit)} characters. Run ${mdCode(command)} to see them.`,
+    ].join('\n');
   return fitComment(
-    { head: head(false), compactHead: () => head(true), detailsHeading: `#### Resources (${grouped(d.resources.length)})`, details: detailList, omittedNote, footer: '<sub>drctl state diff</sub>' },
+    {
+      head: head(false),
+      compactHead: () => head(true),
+      detailsHeading: `#### Resources (${grouped(d.resources.length)})`,
+      details: detailList,
+      omittedNote,
+      footer: '<sub>drctl state diff</sub>',
+    },
     limit,
   ).text;
 }
@@ -136,7 +157,10 @@ export const STATE_DIFF_JSON_FORMAT_VERSION = '1.0';
 
 /** The diff as JSON, the shape schemas/state-diff.schema.json pins. */
 export function stateDiffToJson(d: StateDiff, labels: StateDiffLabels): Record<string, unknown> {
-  const sideJson = (label: string, h: StateDiff['before']) => (h.exists ? { source: label, exists: true, serial: h.serial, lineage: h.lineage, drctl_version: h.drctlVersion } : { source: label, exists: false, serial: null, lineage: null, drctl_version: null });
+  const sideJson = (label: string, h: StateDiff['before']) =>
+    h.exists
+      ? { source: label, exists: true, serial: h.serial, lineage: h.lineage, drctl_version: h.drctlVersion }
+      : { source: label, exists: false, serial: null, lineage: null, drctl_version: null };
   return {
     format_version: STATE_DIFF_JSON_FORMAT_VERSION,
     equal: d.equal,
@@ -144,8 +168,21 @@ export function stateDiffToJson(d: StateDiff, labels: StateDiffLabels): Record<s
     before: sideJson(labels.before, d.before),
     after: sideJson(labels.after, d.after),
     summary: { ...d.summary },
-    resources: d.resources.map((r) => ({ address: r.address, type: r.type, change: r.change, changed_attributes: [...r.changedAttributes], before: r.before, after: r.after })),
-    lifecycles: d.lifecycles.map((l) => ({ key: l.key, change: l.change, before_state: l.beforeState ?? null, after_state: l.afterState ?? null, description: l.description })),
+    resources: d.resources.map((r) => ({
+      address: r.address,
+      type: r.type,
+      change: r.change,
+      changed_attributes: [...r.changedAttributes],
+      before: r.before,
+      after: r.after,
+    })),
+    lifecycles: d.lifecycles.map((l) => ({
+      key: l.key,
+      change: l.change,
+      before_state: l.beforeState ?? null,
+      after_state: l.afterState ?? null,
+      description: l.description,
+    })),
     outputs: d.outputs.map((o) => ({ name: o.name, change: o.change, sensitive: o.sensitive })),
   };
 }

@@ -20,10 +20,13 @@ export function parseStateSourceSpec(spec: string): StateSourceSpec {
   const ref = colon < 0 ? '' : rest.slice(0, colon);
   const file = colon < 0 ? '' : rest.slice(colon + 1);
   if (!ref || !file) {
-    throw new UserError(`"${spec}" is not a git state reference: write git:REF:PATH, e.g. git:main:state/erp.drstate.json.`, ['PATH is relative to the repository root, as in `git show REF:PATH`.']);
+    throw new UserError(`"${spec}" is not a git state reference: write git:REF:PATH, e.g. git:main:state/erp.drstate.json.`, [
+      'PATH is relative to the repository root, as in `git show REF:PATH`.',
+    ]);
   }
   // A ref starting with "-" would reach git as an option.
-  if (ref.startsWith('-')) throw new UserError(`"${ref}" is not a git revision (it starts with "-").`, ['Name a branch, tag or commit: git:main:state/erp.drstate.json.']);
+  if (ref.startsWith('-'))
+    throw new UserError(`"${ref}" is not a git revision (it starts with "-").`, ['Name a branch, tag or commit: git:main:state/erp.drstate.json.']);
   return { kind: 'git', ref, path: file };
 }
 
@@ -50,19 +53,35 @@ export function gitShow(ref: string, file: string, opts: GitShowOptions): Promis
       opts.git ?? 'git',
       ['show', `${ref}:${file}`],
       // C locale: git's messages are matched below.
-      { cwd: opts.cwd, env: { ...(opts.env ?? process.env), LC_ALL: 'C', LANG: 'C', GIT_PAGER: 'cat' }, encoding: 'buffer', maxBuffer: MAX_GIT_OUTPUT, windowsHide: true },
+      {
+        cwd: opts.cwd,
+        env: { ...(opts.env ?? process.env), LC_ALL: 'C', LANG: 'C', GIT_PAGER: 'cat' },
+        encoding: 'buffer',
+        maxBuffer: MAX_GIT_OUTPUT,
+        windowsHide: true,
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const err = error as NodeJS.ErrnoException & { code?: string | number };
         const message = Buffer.isBuffer(stderr) ? stderr.toString('utf8').trim() : String(stderr ?? '').trim();
-        if (err.code === 'ENOENT') return reject(new UserError(`Cannot read ${spec}: git is not installed (or not on PATH).`, ['Install git, or compare two state files instead.']));
-        if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new UserError(`Cannot read ${spec}: the file is larger than ${MAX_GIT_OUTPUT / 1024 / 1024} MB.`));
+        if (err.code === 'ENOENT')
+          return reject(new UserError(`Cannot read ${spec}: git is not installed (or not on PATH).`, ['Install git, or compare two state files instead.']));
+        if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+          return reject(new UserError(`Cannot read ${spec}: the file is larger than ${MAX_GIT_OUTPUT / 1024 / 1024} MB.`));
         if (/not a git repository/i.test(message)) {
-          return reject(new UserError(`Cannot read ${spec}: ${opts.cwd} is not inside a git repository.`, ['Run drctl inside the repository that holds the state file, or compare two files.']));
+          return reject(
+            new UserError(`Cannot read ${spec}: ${opts.cwd} is not inside a git repository.`, [
+              'Run drctl inside the repository that holds the state file, or compare two files.',
+            ]),
+          );
         }
         if (/does not exist in|exists on disk, but not in/i.test(message)) return resolve(null);
         if (/invalid object name|unknown revision|bad revision|ambiguous argument|not a valid object name/i.test(message)) {
-          return reject(new UserError(`Cannot read ${spec}: the repository has no branch, tag or commit "${ref}".`, ['List them with `git branch -a` and `git tag`; in CI, fetch the base branch first (e.g. `git fetch origin main`, then git:origin/main:PATH).']));
+          return reject(
+            new UserError(`Cannot read ${spec}: the repository has no branch, tag or commit "${ref}".`, [
+              'List them with `git branch -a` and `git tag`; in CI, fetch the base branch first (e.g. `git fetch origin main`, then git:origin/main:PATH).',
+            ]),
+          );
         }
         reject(new UserError(`Cannot read ${spec}: git show failed${message ? `: ${message}` : '.'}`));
       },

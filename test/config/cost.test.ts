@@ -47,7 +47,10 @@ describe('costBreakdown', () => {
   });
 
   test('cores are billed by processor mode and host type', () => {
-    const withMode = (mode: string, machine = 'e980') => costOf(edit(edit(BASE, 'processors    = 4', `processors    = 4\n  proc_type     = "${mode}"`), 'machine_type  = "e980"', `machine_type  = "${machine}"`)).items.find((i) => i.dimension === 'cores')!.usd;
+    const withMode = (mode: string, machine = 'e980') =>
+      costOf(
+        edit(edit(BASE, 'processors    = 4', `processors    = 4\n  proc_type     = "${mode}"`), 'machine_type  = "e980"', `machine_type  = "${machine}"`),
+      ).items.find((i) => i.dimension === 'cores')!.usd;
     // 4 cores × 730 h × the rate: e980 capped $0.19, shared $0.24, dedicated $0.48; s922 shared $0.14.
     expect([withMode('capped'), withMode('shared'), withMode('dedicated'), withMode('shared', 's922')]).toEqual([554.8, 700.8, 1401.6, 408.8]);
   });
@@ -89,7 +92,8 @@ describe('costBreakdown', () => {
   });
 
   test('the orchestrator is billed: its VM, and a second one at the standby site when highly available', () => {
-    const ha = '\norchestrator "ksys" {\n  site         = site.dr\n  machine_type = "s922"\n  tier         = "tier1"\n  processors   = 0.5\n  memory_gb    = 16\n  high_availability {\n    standby_site = site.home\n  }\n}\n';
+    const ha =
+      '\norchestrator "ksys" {\n  site         = site.dr\n  machine_type = "s922"\n  tier         = "tier1"\n  processors   = 0.5\n  memory_gb    = 16\n  high_availability {\n    standby_site = site.home\n  }\n}\n';
     const c = costOf(BASE + ha);
     const o = c.items.filter((i) => i.address === 'orchestrator.ksys');
     // 0.5 shared s922 cores = $51.10; 16 GB = 177.75792 → $177.76; once at dr, once (the standby) at home.
@@ -106,10 +110,28 @@ describe('costBreakdown', () => {
   test('state records and desired resources cost the same: the plan line is the breakdown total', async () => {
     const r = load(BASE);
     const desired = desiredResources(r.config!);
-    const state: StateResource[] = desired.map((d) => ({ address: d.address, type: d.type, name: d.name, id: `id-${d.address}`, attributes: { ...d.attributes, cloud: { id: 'x' } }, dependencies: [], sensitiveAttributes: [] }));
+    const state: StateResource[] = desired.map((d) => ({
+      address: d.address,
+      type: d.type,
+      name: d.name,
+      id: `id-${d.address}`,
+      attributes: { ...d.attributes, cloud: { id: 'x' } },
+      dependencies: [],
+      sensitiveAttributes: [],
+    }));
     expect(costBreakdown(state)).toEqual(costBreakdown(desired));
     const grown = load(edit(BASE, 'memory_gb     = 256', 'memory_gb     = 512'));
-    const plan = await makePlan({ config: grown.config!, state: { serial: 1, lineage: 'l', drctlVersion: '', resources: state, lifecycles: {}, outputs: {} }, refresh: false, destroy: false, targets: [], replace: [], parallelism: 10, drctlVersion: '0.1.0', emit: () => {} });
+    const plan = await makePlan({
+      config: grown.config!,
+      state: { serial: 1, lineage: 'l', drctlVersion: '', resources: state, lifecycles: {}, outputs: {} },
+      refresh: false,
+      destroy: false,
+      targets: [],
+      replace: [],
+      parallelism: 10,
+      drctlVersion: '0.1.0',
+      emit: () => {},
+    });
     expect(plan.cost.beforeUsd).toBe(costBreakdown(desired).totalUsd);
     expect(plan.cost.afterUsd).toBe(costBreakdown(desiredResources(grown.config!)).totalUsd);
     // Memory at 512 GB: 5,688.25344 → $5,688.25, against $2,844.13 at 256 GB: $2,844.12 more, all at home.
@@ -123,6 +145,13 @@ describe('costBreakdown', () => {
   test('a destroy costs nothing after, and money reads as money', () => {
     const c = costOf(BASE);
     expect(compareCosts(c, null)).toMatchObject({ afterUsd: 0, deltaUsd: -4834.52 });
-    expect([formatUsd(8262.36), formatUsd(0), formatUsd(-1234567.5), formatUsdDelta(12), formatUsdDelta(-3.5), formatUsdDelta(0)]).toEqual(['$8,262.36', '$0.00', '-$1,234,567.50', '+$12.00', '-$3.50', '±$0.00']);
+    expect([formatUsd(8262.36), formatUsd(0), formatUsd(-1234567.5), formatUsdDelta(12), formatUsdDelta(-3.5), formatUsdDelta(0)]).toEqual([
+      '$8,262.36',
+      '$0.00',
+      '-$1,234,567.50',
+      '+$12.00',
+      '-$3.50',
+      '±$0.00',
+    ]);
   });
 });

@@ -12,7 +12,14 @@ const HOME = 'basic-dal13';
 const DR = 'basic-wdc04';
 
 interface PlanJson {
-  resource_changes: Array<{ address: string; actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; action_reason?: string; replace_paths?: string[] }>;
+  resource_changes: Array<{
+    address: string;
+    actions: string[];
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown> | null;
+    action_reason?: string;
+    replace_paths?: string[];
+  }>;
   resource_drift: Array<{ address: string; kind: string; recorded: Record<string, unknown>; observed: Record<string, unknown> | null }>;
   moves: Array<{ from: string; to: string }>;
   summary: { add: number; change: number; destroy: number; replace: number };
@@ -80,7 +87,7 @@ async function expectConverged(w: Workdir): Promise<void> {
 
 // Tests run a few at a time: each is mostly waiting on its own drctl processes.
 describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
-  test('changing one VM\'s memory plans exactly one update, and applying it converges', async ({ scratch, expect }) => {
+  test("changing one VM's memory plans exactly one update, and applying it converges", async ({ scratch, expect }) => {
     const w = scratch.applied();
     w.edit('vms.hcl', (s) => s.replace(/(vm "ldap01" \{[^}]*memory_gb\s+=\s+)16/, '$124'));
 
@@ -152,7 +159,12 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     await expectConverged(w);
 
     // The cloud object keeps its name, so a new block with the old name must not take it over.
-    w.edit('vms.hcl', (s) => s + '\nvm "jump01" {\n  site         = site.home\n  machine_type = "s922"\n  processors   = 1\n  proc_type    = "shared"\n  memory_gb    = 8\n  os           = "rhel"\n  networks     = [network.app]\n}\n');
+    w.edit(
+      'vms.hcl',
+      (s) =>
+        s +
+        '\nvm "jump01" {\n  site         = site.home\n  machine_type = "s922"\n  processors   = 1\n  proc_type    = "shared"\n  memory_gb    = 8\n  os           = "rhel"\n  networks     = [network.app]\n}\n',
+    );
     const clash = await w.run(['apply', w.config, '-auto-approve']);
     expect(clash.code).toBe(1);
     expect(clash.stdout).toContain('vm.jump01: a vm named "jump01" already exists in basic-dal13, and it is vm.bastion in state');
@@ -258,7 +270,9 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     await sim.call('DELETE', `/pcloud/v1/cloud-instances/${HOME}/pvm-instances/${id}`);
     const plan = await planJson(w);
     expect(plan.resource_drift.map((d) => [d.address, d.kind])).toEqual([['vm.web[0]', 'deleted']]);
-    expect(changed(plan).map((c) => [c.address, c.actions.join(), c.action_reason])).toEqual([['vm.web[0]', 'delete,create', 'replace_because_deleted_outside']]);
+    expect(changed(plan).map((c) => [c.address, c.actions.join(), c.action_reason])).toEqual([
+      ['vm.web[0]', 'delete,create', 'replace_because_deleted_outside'],
+    ]);
     expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
     const vms = await sim.listVms(HOME);
     expect(vms.filter((v) => v.serverName === 'web-0')).toHaveLength(1);
@@ -422,7 +436,10 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     const r = expectExit(await w.run(['apply', w.config, '-destroy', '-auto-approve']), 0);
     expect(r.stdout).toContain('Apply complete! 17 succeeded, 0 failed, 0 skipped.');
     // VMs go before the networks and volume group they use (the cloud refuses otherwise).
-    const order = r.stderr.split('\n').filter((l) => l.includes('Destruction complete')).map((l) => l.split(':')[0]);
+    const order = r.stderr
+      .split('\n')
+      .filter((l) => l.includes('Destruction complete'))
+      .map((l) => l.split(':')[0]);
     expect(order.indexOf('vm.db01')).toBeLessThan(order.indexOf('volume_group.db'));
     expect(order.indexOf('vm.ldap01')).toBeLessThan(order.indexOf('network.app'));
     const st = await parseStateFile(w.file(STATE));
@@ -467,7 +484,10 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect(changedRun.stdout).not.toContain(secret);
 
     // A moved resource keeps its secret's stored hash valid: the move is all the plan shows.
-    w.edit('main.hcl', (s) => s.replace('notification "ops"', 'notification "oncall"') + '\nmoved {\n  from = notification.ops\n  to   = notification.oncall\n}\n');
+    w.edit(
+      'main.hcl',
+      (s) => s.replace('notification "ops"', 'notification "oncall"') + '\nmoved {\n  from = notification.ops\n  to   = notification.oncall\n}\n',
+    );
     const moved = JSON.parse(expectExit(await w.run(['plan', w.config, '-json']), 0).stdout) as PlanJson;
     expect(moved.moves).toEqual([{ from: 'notification.ops', to: 'notification.oncall' }]);
     expect(changed(moved)).toEqual([]);

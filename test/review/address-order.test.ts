@@ -8,7 +8,20 @@ import type { DesiredResource } from '../../src/plan/desired.js';
 
 describe('compareAddressesForDisplay', () => {
   it('sorts instance indices by number, and the rest as the state file does', () => {
-    const addresses = ['vm.web[12]', 'vm.web[8]', 'vm.web[1]', 'vm.web[10]', 'vm.web[2]', 'vm.db01', 'site.home', 'vm.web', 'vm.web2', 'vm.app[100]', 'vm.app[99]', 'vm.web[0]'];
+    const addresses = [
+      'vm.web[12]',
+      'vm.web[8]',
+      'vm.web[1]',
+      'vm.web[10]',
+      'vm.web[2]',
+      'vm.db01',
+      'site.home',
+      'vm.web',
+      'vm.web2',
+      'vm.app[100]',
+      'vm.app[99]',
+      'vm.web[0]',
+    ];
     expect([...addresses].sort(compareAddressesForDisplay)).toEqual([
       'site.home',
       'vm.app[99]',
@@ -37,14 +50,23 @@ describe('compareAddressesForDisplay', () => {
       }
     }
     // Transitive, so sorting is well defined.
-    for (const x of xs) for (const y of xs) for (const z of xs) {
-      if (compareAddressesForDisplay(x, y) < 0 && compareAddressesForDisplay(y, z) < 0) expect(compareAddressesForDisplay(x, z)).toBeLessThan(0);
-    }
+    for (const x of xs)
+      for (const y of xs)
+        for (const z of xs) {
+          if (compareAddressesForDisplay(x, y) < 0 && compareAddressesForDisplay(y, z) < 0) expect(compareAddressesForDisplay(x, z)).toBeLessThan(0);
+        }
     expect(compareAddressesForDisplay('a10', 'a9')).toBeLessThan(0);
   });
 
   it('a plan lists vm.web[8] before vm.web[12]', () => {
-    const desired: DesiredResource[] = [12, 8, 1, 10].map((i) => ({ address: `vm.web[${i}]`, type: 'vm', name: `web[${i}]`, attributes: {}, dependsOn: [], sensitiveAttributes: [] }));
+    const desired: DesiredResource[] = [12, 8, 1, 10].map((i) => ({
+      address: `vm.web[${i}]`,
+      type: 'vm',
+      name: `web[${i}]`,
+      attributes: {},
+      dependsOn: [],
+      sensitiveAttributes: [],
+    }));
     expect(diffResources(desired, []).map((c) => c.address)).toEqual(['vm.web[1]', 'vm.web[8]', 'vm.web[10]', 'vm.web[12]']);
   });
 });

@@ -18,7 +18,12 @@ export const LINEAGE = '8f1c2a4e-6b1d-4c55-9e0a-3d7f2b9c1e00';
 /** The files of a fixture directory, by name. */
 export function fixtureFiles(dir = 'fixtures/engine/basic'): Record<string, string> {
   const abs = path.join(ROOT, dir);
-  return Object.fromEntries(fs.readdirSync(abs).filter((n) => n.endsWith('.hcl')).map((n) => [n, fs.readFileSync(path.join(abs, n), 'utf8')]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(abs)
+      .filter((n) => n.endsWith('.hcl'))
+      .map((n) => [n, fs.readFileSync(path.join(abs, n), 'utf8')]),
+  );
 }
 
 /** `files` with each edit applied; an edit that changes nothing fails the test. */
@@ -59,11 +64,24 @@ export function appliedState(config: DrConfig, opts: { serial?: number; lifecycl
 }
 
 export function planOf(config: DrConfig, state: DrState | null, opts: { destroy?: boolean } = {}): Promise<Plan> {
-  return makePlan({ config, state, refresh: false, destroy: opts.destroy ?? false, targets: [], replace: [], parallelism: 4, drctlVersion: '0.1.0', emit: () => {} });
+  return makePlan({
+    config,
+    state,
+    refresh: false,
+    destroy: opts.destroy ?? false,
+    targets: [],
+    replace: [],
+    parallelism: 4,
+    drctlVersion: '0.1.0',
+    emit: () => {},
+  });
 }
 
 /** The plan of `edits` applied to the basic fixture, against the state of the fixture as applied. */
-export async function planOfEdit(edits: Record<string, (s: string) => string>, opts: { lifecycles?: Record<string, JsonValue>; files?: Record<string, string> } = {}): Promise<Plan> {
+export async function planOfEdit(
+  edits: Record<string, (s: string) => string>,
+  opts: { lifecycles?: Record<string, JsonValue>; files?: Record<string, string> } = {},
+): Promise<Plan> {
   const files = opts.files ?? fixtureFiles();
   const state = appliedState(configOf(files), { lifecycles: opts.lifecycles });
   return planOf(configOf(edited(files, edits)), state);

@@ -29,7 +29,8 @@ function expectWellFormed(md: string): void {
   expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
 }
 
-const swapRoles = (s: string) => s.replace('role      = "active"', 'role      = "ACTIVE"').replace('role      = "standby"', 'role      = "active"').replace('"ACTIVE"', '"standby"');
+const swapRoles = (s: string) =>
+  s.replace('role      = "active"', 'role      = "ACTIVE"').replace('role      = "standby"', 'role      = "active"').replace('"ACTIVE"', '"standby"');
 
 describe('plan markdown goldens', () => {
   it('one VM change: summary, RTO change, cost per site, and the VM element by element', async () => {
@@ -42,7 +43,10 @@ describe('plan markdown goldens', () => {
   });
 
   it('role flip: the failover runbook under the DR impact, the sites in the details', async () => {
-    const plan = await planOfEdit({ 'main.hcl': swapRoles }, { lifecycles: { sites: { status: 'active', value: 'replicating', context: { active: 'site.home', standby: 'site.dr' } } } });
+    const plan = await planOfEdit(
+      { 'main.hcl': swapRoles },
+      { lifecycles: { sites: { status: 'active', value: 'replicating', context: { active: 'site.home', standby: 'site.dr' } } } },
+    );
     expect(plan.runbooks?.map((r) => [r.kind, r.from, r.to, r.mode])).toEqual([['failover', 'site.home', 'site.dr', 'move']]);
     const md = renderPlanMarkdown(plan);
     golden('role-flip', md);
@@ -89,8 +93,14 @@ describe('plan markdown facts', () => {
     const md = renderPlanMarkdown(plan);
     expect(md).toContain('### drctl plan: no changes');
     expect(md).toContain('Your DR configuration matches the recorded state.');
-    const errored: Plan = { ...plan, errored: true, diagnostics: [{ severity: 'error', summary: 'Unsupported argument', detail: 'An argument named "regoin" is not expected here.' }] };
-    expect(renderPlanMarkdown(errored)).toContain('> **This plan has errors and cannot be applied.**\n> - Unsupported argument: An argument named "regoin" is not expected here.');
+    const errored: Plan = {
+      ...plan,
+      errored: true,
+      diagnostics: [{ severity: 'error', summary: 'Unsupported argument', detail: 'An argument named "regoin" is not expected here.' }],
+    };
+    expect(renderPlanMarkdown(errored)).toContain(
+      '> **This plan has errors and cannot be applied.**\n> - Unsupported argument: An argument named "regoin" is not expected here.',
+    );
   });
 
   it('a secret never appears, and a value holding a code fence cannot break out of its block', async () => {
@@ -108,7 +118,9 @@ describe('plan markdown facts', () => {
 
   it('escapes what markdown would read as markup, and leaves addresses readable', () => {
     expect(mdText('vm.app[0] and volume_group.db')).toBe('vm.app[0] and volume_group.db');
-    expect(mdText('*bold* _x_ <b> a|b [l](http://x) ![i](y) ~~s~~ &amp; # h')).toBe('\\*bold\\* \\_x\\_ \\<b\\> a\\|b [l\\](http://x) \\![i\\](y) \\~\\~s\\~\\~ \\&amp; # h');
+    expect(mdText('*bold* _x_ <b> a|b [l](http://x) ![i](y) ~~s~~ &amp; # h')).toBe(
+      '\\*bold\\* \\_x\\_ \\<b\\> a\\|b [l\\](http://x) \\![i\\](y) \\~\\~s\\~\\~ \\&amp; # h',
+    );
     expect(mdText('# heading\nsecond')).toBe('\\# heading second');
     expect(mdCode('a`b')).toBe('``a`b``');
     expect(mdCode('`x`')).toBe('`` `x` ``');
@@ -123,7 +135,13 @@ describe('the 65,000-character limit', () => {
       ...Array.from({ length: 5 }, (_, i) => ({ kind: 'network', text: `net ${i} `.padEnd(100, '.') })),
       { kind: 'site', text: 'site '.padEnd(100, '.') },
     ];
-    const parts = { head: 'HEAD', detailsHeading: '#### Changes', details, omittedNote: (o: readonly { kind: string; count: number }[]) => `left out: ${o.map((x) => `${x.count} ${x.kind}`).join(', ')}`, footer: 'FOOT' };
+    const parts = {
+      head: 'HEAD',
+      detailsHeading: '#### Changes',
+      details,
+      omittedNote: (o: readonly { kind: string; count: number }[]) => `left out: ${o.map((x) => `${x.count} ${x.kind}`).join(', ')}`,
+      footer: 'FOOT',
+    };
     expect(fitComment(parts, 10_000).omitted).toEqual([]);
     const one = fitComment(parts, 1_000);
     expect(one.omitted).toEqual([{ kind: 'vm', count: 30 }]);
@@ -147,7 +165,9 @@ describe('the 65,000-character limit', () => {
     expect(plan.summary.add).toBeGreaterThan(5000);
     const md = renderPlanMarkdown(plan);
     expectWellFormed(md);
-    expect(md).toMatch(/The details of 5,000 `vm`(, [0-9,]+ `[a-z_]+`)* changes are left out to keep this comment under 65,000 characters\. Run `drctl show plan\.bin` to see every change\./);
+    expect(md).toMatch(
+      /The details of 5,000 `vm`(, [0-9,]+ `[a-z_]+`)* changes are left out to keep this comment under 65,000 characters\. Run `drctl show plan\.bin` to see every change\./,
+    );
     expect(md).toContain('#### Summary');
     expect(md).toContain('| `vm` | 5000 | 0 | 0 | 0 |');
     expect(md).toContain('#### Monthly cost');
@@ -165,7 +185,9 @@ describe('the 65,000-character limit', () => {
 
   it('a 5,000-VM role flip fits: the runbook is kept, its long steps shortened', async () => {
     const config = configOf(files);
-    const state = appliedState(config, { lifecycles: { sites: { status: 'active', value: 'replicating', context: { active: 'site.home', standby: 'site.dr' } } } });
+    const state = appliedState(config, {
+      lifecycles: { sites: { status: 'active', value: 'replicating', context: { active: 'site.home', standby: 'site.dr' } } },
+    });
     const plan = await planOf(configOf({ 'main.hcl': swapRoles(estate) }), state);
     expect(plan.runbooks?.length).toBe(1);
     const md = renderPlanMarkdown(plan, { fullPlanCommand: 'drctl show tfplan.bin' });

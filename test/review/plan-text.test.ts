@@ -18,7 +18,10 @@ function golden(name: string, text: string): void {
 describe('plan text goldens', () => {
   it('a VM leaves a recovery group and a subnet CIDR changes: only what changed, element by element', async () => {
     const plan = await planOfEdit({
-      'recovery.hcl': (s) => s.replace('vms = [vm.ldap01, vm.jump01]', 'vms = [vm.ldap01]').replace('group "database" {', 'group "jump" {\n    vms = [vm.jump01]\n  }\n\n  group "database" {'),
+      'recovery.hcl': (s) =>
+        s
+          .replace('vms = [vm.ldap01, vm.jump01]', 'vms = [vm.ldap01]')
+          .replace('group "database" {', 'group "jump" {\n    vms = [vm.jump01]\n  }\n\n  group "database" {'),
       'network.hcl': (s) => s.replace('10.10.0.0/24', '10.10.0.0/23'),
     });
     const text = renderPlanText(plan);

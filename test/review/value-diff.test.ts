@@ -99,7 +99,11 @@ describe('value diff semantics', () => {
   it('never prints a secret: by path (a list index included) or by a value that marks one', () => {
     const marker = (h: string) => ({ sensitive: true, hmac_sha256: h });
     const isMarker = (v: Value) => typeof v === 'object' && v !== null && !Array.isArray(v) && (v as ValueObject).sensitive === true;
-    const d = diffAttributes({ users: [{ name: 'ops', secret: 'hunter2' }], token: marker('aa') }, { users: [{ name: 'ops', secret: 'hunter3' }], token: marker('bb') }, { sensitivePaths: ['users.0.secret'], isSensitiveValue: isMarker });
+    const d = diffAttributes(
+      { users: [{ name: 'ops', secret: 'hunter2' }], token: marker('aa') },
+      { users: [{ name: 'ops', secret: 'hunter3' }], token: marker('bb') },
+      { sensitivePaths: ['users.0.secret'], isSensitiveValue: isMarker },
+    );
     const text = terraformLayout(bodyLines(d)).join('\n');
     expect(text).not.toMatch(/hunter|aa|bb/);
     expect(text).toContain('~ secret = (sensitive value)');
@@ -109,7 +113,12 @@ describe('value diff semantics', () => {
   });
 
   it('marks the attributes that force a replacement, and ends deleted top-level attributes in -> null', () => {
-    const lines = terraformLayout(bodyLines(diffAttributes({ machine_type: 'e980', networks: ['network.app'], image: 'aix73' }, { machine_type: 'e1080', networks: ['network.app', 'network.db'] }), { forcesReplacement: ['machine_type', 'networks'] }));
+    const lines = terraformLayout(
+      bodyLines(
+        diffAttributes({ machine_type: 'e980', networks: ['network.app'], image: 'aix73' }, { machine_type: 'e1080', networks: ['network.app', 'network.db'] }),
+        { forcesReplacement: ['machine_type', 'networks'] },
+      ),
+    );
     expect(lines).toEqual([
       '      - image        = "aix73" -> null',
       '      ~ machine_type = "e980" -> "e1080" # forces replacement',

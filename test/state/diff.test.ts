@@ -20,7 +20,9 @@ import { appliedState, configOf } from '../review/plan-fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIR = path.join(ROOT, 'fixtures/state-diff');
-const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/state-diff.schema.json'), 'utf8')) as object);
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/state-diff.schema.json'), 'utf8')) as object,
+);
 
 function read(name: string): DrState {
   const r = parseState(fs.readFileSync(path.join(DIR, `${name}.drstate.json`), 'utf8'), name);
@@ -77,7 +79,13 @@ describe('state diff of real states', () => {
     golden('changed-to-failed-back.txt', text);
     expect(text).toContain('Resources: unchanged.');
     golden('changed-to-failed-back.md', renderStateDiffMarkdown(back, labels('changed', 'failed-back')));
-    expect(expectValidJson(back, labels('changed', 'failed-back')).lifecycles).toContainEqual({ key: 'sites', change: 'changed', before_state: 'recovered', after_state: 'replicating', description: sites.description });
+    expect(expectValidJson(back, labels('changed', 'failed-back')).lifecycles).toContainEqual({
+      key: 'sites',
+      change: 'changed',
+      before_state: 'recovered',
+      after_state: 'replicating',
+      description: sites.description,
+    });
   });
 
   it('a different lineage is said plainly: these are different states', () => {
@@ -118,7 +126,9 @@ describe('state diff of real states', () => {
     const d = diffStates(null, read('applied'));
     expect(d.summary.added).toBe(17);
     expect(d.sameLineage).toBe(true);
-    expect(renderStateDiffText(d, { before: 'git:main:state/basic.drstate.json', after: 'state/basic.drstate.json' }).split('\n')[0]).toBe('Comparing git:main:state/basic.drstate.json (no state) with state/basic.drstate.json (serial 1).');
+    expect(renderStateDiffText(d, { before: 'git:main:state/basic.drstate.json', after: 'state/basic.drstate.json' }).split('\n')[0]).toBe(
+      'Comparing git:main:state/basic.drstate.json (no state) with state/basic.drstate.json (serial 1).',
+    );
     const json = expectValidJson(d, labels('x', 'applied'));
     expect(json.before).toEqual({ source: 'state/x.drstate.json', exists: false, serial: null, lineage: null, drctl_version: null });
   });
@@ -135,12 +145,20 @@ describe('state diff of real states', () => {
   it('a state diff of 5,000 VMs fits a comment, and says which details were left out', () => {
     const config = configOf({ 'main.hcl': generateDrDefinition(5000) });
     const before = appliedState(config);
-    const after: DrState = { ...before, serial: before.serial + 1, resources: before.resources.map((r) => (r.type === 'vm' ? { ...r, attributes: { ...r.attributes, memory_gb: (r.attributes.memory_gb as number) * 2 } } : r)) };
+    const after: DrState = {
+      ...before,
+      serial: before.serial + 1,
+      resources: before.resources.map((r) =>
+        r.type === 'vm' ? { ...r, attributes: { ...r.attributes, memory_gb: (r.attributes.memory_gb as number) * 2 } } : r,
+      ),
+    };
     const d = diffStates(before, after);
     expect(d.summary.changed).toBe(5000);
     const md = renderStateDiffMarkdown(d, labels('before', 'after'));
     expect(md.length).toBeLessThanOrEqual(65_000);
-    expect(md).toContain('The details of 5,000 `vm` resources are left out to keep this comment under 65,000 characters. Run `drctl state diff state/before.drstate.json state/after.drstate.json` to see them.');
+    expect(md).toContain(
+      'The details of 5,000 `vm` resources are left out to keep this comment under 65,000 characters. Run `drctl state diff state/before.drstate.json state/after.drstate.json` to see them.',
+    );
     expect(md.split('\n').filter((l) => l.startsWith('<details>')).length).toBe(md.split('\n').filter((l) => l === '</details>').length);
     expectValidJson(d, labels('before', 'after'));
   }, 60_000);
@@ -148,7 +166,20 @@ describe('state diff of real states', () => {
 
 describe('reading the sides: files and git:REF:path', () => {
   let repo: string;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: repo } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: repo,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+        GIT_CONFIG_NOSYSTEM: '1',
+        HOME: repo,
+      },
+    });
 
   beforeAll(() => {
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-state-diff-'));
@@ -161,10 +192,15 @@ describe('reading the sides: files and git:REF:path', () => {
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
-  it('git:main:path against the working file: the PR job\'s diff', async () => {
+  it("git:main:path against the working file: the PR job's diff", async () => {
     const before = await loadStateSide('git:main:state/basic.drstate.json', { cwd: repo });
     const after = await loadStateSide('state/basic.drstate.json', { cwd: repo });
-    expect([before.label, before.state?.serial, after.label, after.state?.serial]).toEqual(['git:main:state/basic.drstate.json', 2, 'state/basic.drstate.json', 3]);
+    expect([before.label, before.state?.serial, after.label, after.state?.serial]).toEqual([
+      'git:main:state/basic.drstate.json',
+      2,
+      'state/basic.drstate.json',
+      3,
+    ]);
     expect(diffStates(before.state, after.state).summary).toEqual({ added: 1, removed: 1, changed: 2, lifecycles: 0, outputs: 0 });
     // The same from a subdirectory: git paths are from the repository root.
     fs.mkdirSync(path.join(repo, 'sub'), { recursive: true });
@@ -179,10 +215,15 @@ describe('reading the sides: files and git:REF:path', () => {
   it('an unknown ref and a directory outside any repository are errors that say what to do', async () => {
     const err = await loadStateSide('git:no-such-branch:state/basic.drstate.json', { cwd: repo }).catch((e: unknown) => e);
     expect(isUserError(err)).toBe(true);
-    expect((err as Error).message).toBe('Cannot read git:no-such-branch:state/basic.drstate.json: the repository has no branch, tag or commit "no-such-branch".');
+    expect((err as Error).message).toBe(
+      'Cannot read git:no-such-branch:state/basic.drstate.json: the repository has no branch, tag or commit "no-such-branch".',
+    );
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-no-repo-'));
     try {
-      const e2 = await loadStateSide('git:main:state/basic.drstate.json', { cwd: outside, env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(outside) } }).catch((e: unknown) => e);
+      const e2 = await loadStateSide('git:main:state/basic.drstate.json', {
+        cwd: outside,
+        env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(outside) },
+      }).catch((e: unknown) => e);
       expect(isUserError(e2)).toBe(true);
       expect((e2 as Error).message).toBe(`Cannot read git:main:state/basic.drstate.json: ${outside} is not inside a git repository.`);
     } finally {
@@ -205,7 +246,9 @@ describe('reading the sides: files and git:REF:path', () => {
     expect((await loadStateSide('git:main:$(touch pwned)', { cwd: repo })).state).toBeNull();
     expect(fs.existsSync(marker)).toBe(false);
     expect(() => parseStateSourceSpec('git:--output=/tmp/x:state.json')).toThrow(/is not a git revision/);
-    expect(() => parseStateSourceSpec('git:main')).toThrow('"git:main" is not a git state reference: write git:REF:PATH, e.g. git:main:state/erp.drstate.json.');
+    expect(() => parseStateSourceSpec('git:main')).toThrow(
+      '"git:main" is not a git state reference: write git:REF:PATH, e.g. git:main:state/erp.drstate.json.',
+    );
     expect(parseStateSourceSpec('git:origin/main:dir/a:b.json')).toEqual({ kind: 'git', ref: 'origin/main', path: 'dir/a:b.json' });
     expect(parseStateSourceSpec('state/x.json')).toEqual({ kind: 'file', path: 'state/x.json' });
   });

@@ -11,9 +11,12 @@ import { BASE, load } from '../config/load-helpers.js';
 import { generateDrDefinition } from '../../bench/gen-vms.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/cost.schema.json'), 'utf8')) as object);
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/cost.schema.json'), 'utf8')) as object,
+);
 
-const HA = '\norchestrator "ksys" {\n  site         = site.dr\n  machine_type = "s922"\n  tier         = "tier1"\n  processors   = 0.5\n  memory_gb    = 16\n  high_availability {\n    standby_site = site.home\n  }\n}\n';
+const HA =
+  '\norchestrator "ksys" {\n  site         = site.dr\n  machine_type = "s922"\n  tier         = "tier1"\n  processors   = 0.5\n  memory_gb    = 16\n  high_availability {\n    standby_site = site.home\n  }\n}\n';
 const breakdown = (src: string) => costBreakdown(desiredResources(load(src).config!));
 
 describe('cost views', () => {
@@ -69,8 +72,12 @@ describe('cost views', () => {
   });
 
   it('counted VMs are listed in instance order: web[8] before web[12]', () => {
-    const src = BASE.replace('vms = [vm.db01]', 'vms = [vm.db01, vm.web]') + '\nvm "web" {\n  count = 13\n  site = site.home\n  machine_type = "s922"\n  processors = 1\n  memory_gb = 8\n  os = "rhel"\n  networks = [network.app]\n}\n';
-    const order = costBreakdown(desiredResources(load(src).config!)).resources.map((r) => r.address).filter((a) => a.startsWith('vm.web'));
+    const src =
+      BASE.replace('vms = [vm.db01]', 'vms = [vm.db01, vm.web]') +
+      '\nvm "web" {\n  count = 13\n  site = site.home\n  machine_type = "s922"\n  processors = 1\n  memory_gb = 8\n  os = "rhel"\n  networks = [network.app]\n}\n';
+    const order = costBreakdown(desiredResources(load(src).config!))
+      .resources.map((r) => r.address)
+      .filter((a) => a.startsWith('vm.web'));
     expect(order.indexOf('vm.web[8]')).toBeLessThan(order.indexOf('vm.web[12]'));
     expect(order.slice(0, 3)).toEqual(['vm.web[0]', 'vm.web[1]', 'vm.web[2]']);
   });

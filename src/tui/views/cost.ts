@@ -38,7 +38,11 @@ function itemsByAddress(c: CostBreakdown): Map<string, CostItem[]> {
 /** Columns padded to their widest cell; numbers right-aligned. */
 function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: readonly string[]) => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -48,8 +52,16 @@ export function renderCostText(c: CostBreakdown): string {
     out.push('Nothing billed: the configuration has no VMs, volume groups or orchestrator.', '');
   } else {
     out.push('By site:');
-    const siteRows = c.sites.map((s) => [s.site, formatUsd(s.byDimension.cores), formatUsd(s.byDimension.memory), formatUsd(s.byDimension.dr_automation), formatUsd(s.byDimension.storage), formatUsd(s.usd)]);
-    for (const l of table(['site', 'cores', 'memory', 'DR Automation', 'storage', 'total'], siteRows, [false, true, true, true, true, true])) out.push(`  ${l}`);
+    const siteRows = c.sites.map((s) => [
+      s.site,
+      formatUsd(s.byDimension.cores),
+      formatUsd(s.byDimension.memory),
+      formatUsd(s.byDimension.dr_automation),
+      formatUsd(s.byDimension.storage),
+      formatUsd(s.usd),
+    ]);
+    for (const l of table(['site', 'cores', 'memory', 'DR Automation', 'storage', 'total'], siteRows, [false, true, true, true, true, true]))
+      out.push(`  ${l}`);
     out.push('', 'By storage tier (both copies of each replicated volume):');
     const tierRows = c.tiers.filter((t) => t.gb > 0).map((t) => [t.tier, `${quantity(t.gb)} GB`, formatUsd(t.usd)]);
     if (tierRows.length) for (const l of table(['tier', 'size', 'monthly'], tierRows, [false, true, true])) out.push(`  ${l}`);
@@ -104,4 +116,3 @@ export function costToJson(c: CostBreakdown): Record<string, unknown> {
     })),
   };
 }
-
