@@ -935,11 +935,10 @@ export function scanTokens(source: string, filename: string, options: ScanOption
 
   function scanHeredoc(start: number, frame: HeredocFrame): number {
     if (frame.startOfLine) {
-      // Is this line the closing marker (surrounding spaces allowed)?
-      // Unlike hclsyntax, a marker on the last line needs no newline after it.
-      let eol = src.indexOf('\n', start);
-      if (eol < 0) eol = n;
-      {
+      // Is this line the closing marker (surrounding spaces allowed)? As in hclsyntax, only
+      // when a newline ends it: a marker on a last line without one leaves the heredoc open.
+      const eol = src.indexOf('\n', start);
+      if (eol >= 0) {
         let a = start;
         let b = eol;
         if (b > a && src.charCodeAt(b - 1) === CR) b--;

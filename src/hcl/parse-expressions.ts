@@ -24,6 +24,7 @@ import {
 } from './nodes.js';
 import { byCode, describe, eo, MAX_DEPTH, so, span } from './parse-core.js';
 import { TemplateParser } from './parse-templates.js';
+import { EXACT_INTEGER_LIMIT, inexactNumber } from './value.js';
 
 const BINARY_PREC: Partial<Record<TokenType, number>> = {
   Or: 1,
@@ -119,6 +120,14 @@ export abstract class ExpressionParser extends TemplateParser {
         if (Number.isNaN(value)) {
           this.error('Invalid number literal', `"${raw}" is not a valid number. Write numbers like 42, 3.14 or 1e6.`, p.span(start, end));
           return new InvalidNode(p, start, end);
+        }
+        // Numbers are doubles: refuse a literal that would be rounded or overflow, never change it.
+        if (value >= EXACT_INTEGER_LIMIT) {
+          const why = inexactNumber(raw, value);
+          if (why !== undefined) {
+            this.error('Number out of range', `${why}. Write a smaller number, or a string if it is an identifier.`, p.span(start, end));
+            return new InvalidNode(p, start, end);
+          }
         }
         return new NumberNode(p, start, end, value, raw);
       }
