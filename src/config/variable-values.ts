@@ -21,6 +21,8 @@ import {
 import type { Variable } from './model.js';
 import type { Declaration } from './declarations.js';
 import { setScope, type EvalContext } from './scope.js';
+import { MAX_SOURCE_BYTES, unreadable } from './sources.js';
+import { MAX_DEPTH } from '../hcl/parse-core.js';
 
 /** Variable inputs in command-line order: later ones win, as in Terraform. */
 export type VarInput = { readonly kind: 'var'; readonly arg: string } | { readonly kind: 'file'; readonly path: string };
@@ -91,7 +93,7 @@ export function evaluateVariables(
     const input = given.get(name);
     let value: Value;
     if (input) {
-      const raw = typeof input.raw === 'string' ? parseRawVar(input.raw, decl.type, input, diags) : input.raw.value;
+      const raw = typeof input.raw === 'string' ? parseRawVar(input.raw, decl.type, input, diags, ctx) : input.raw.value;
       if (raw === undefined) continue;
       const r = convertToVarType(raw, decl.type);
       if ('error' in r) {
@@ -131,7 +133,7 @@ export function evaluateVariables(
   return out;
 }
 
-function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diagnostic[]): Value | undefined {
+function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diagnostic[], ctx: EvalContext): Value | undefined {
   // As Terraform does: primitive types take the text as it is; complex ones parse it as HCL.
   if (type.kind === 'string' || type.kind === 'number' || type.kind === 'bool' || type.kind === 'any') return raw;
   const where = input.source.kind === 'env' ? input.source.name : '<value for var.' + input.name + '>';
@@ -146,9 +148,16 @@ function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diag
     );
     return undefined;
   }
-  const r = evaluate(attr.expr, { variables: Object.create(null) });
+  // Functions run here too, under the load's limits: a -var is as untrusted as a file.
+  const r = evaluate(attr.expr, { variables: Object.create(null), budget: ctx.budget, now: ctx.now });
   if (r.diagnostics.length) {
-    diags.push(errorDiag('Invalid value for input variable', `The value for variable "${input.name}" from ${describeSource(input.source)} must be a constant: ${r.diagnostics[0].summary}.`));
+    const first = r.diagnostics[0];
+    diags.push(
+      errorDiag(
+        'Invalid value for input variable',
+        `The value for variable "${input.name}" from ${describeSource(input.source)} must be a constant: ${first.summary}${first.detail?.includes('docs/limits.md') ? `. ${first.detail.replace(/\.$/, '')}` : ''}.`,
+      ),
+    );
     return undefined;
   }
   return r.value;
@@ -157,14 +166,34 @@ function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diag
 function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
   let bytes: Uint8Array;
   try {
-    bytes = ctx.fs.readFile(file);
+    bytes = ctx.fs.readFile(file, MAX_SOURCE_BYTES);
+    if (bytes.length > MAX_SOURCE_BYTES) throw Object.assign(new Error('file too large'), { code: 'EFBIG' });
   } catch (e) {
-    ctx.diags.push(errorDiag('Cannot read variables file', `Reading the -var-file "${file}" failed: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Check the path.`));
+    const code = (e as NodeJS.ErrnoException).code;
+    ctx.diags.push(
+      errorDiag(
+        'Cannot read variables file',
+        code === 'ENOENT' ? `Reading the -var-file "${file}" failed: no such file. Check the path.` : `${unreadable(file, e)} Check the -var-file path.`,
+      ),
+    );
     return [];
   }
   const out: RawVarValue[] = [];
   if (file.endsWith('.json')) {
     const text = utf8.decode(bytes);
+    // JSON.parse copes with deep nesting, but everything after it recurses: refuse it here.
+    const deep = tooDeepJson(text, MAX_DEPTH);
+    if (deep !== undefined) {
+      const at = positionIn(text, file, deep);
+      ctx.diags.push(
+        errorDiag(
+          'Variables file too deeply nested',
+          `${file} nests lists and objects more than ${MAX_DEPTH} levels deep here. Values this deep are refused (docs/limits.md); flatten the structure.`,
+          { filename: file, start: at, end: at },
+        ),
+      );
+      return [];
+    }
     let obj: unknown;
     try {
       obj = JSON.parse(text);
@@ -214,7 +243,7 @@ function checkValidations(d: Declaration, body: CheckedBody | undefined, value: 
     const cond = v.body.items.find((i): i is Attribute => i.kind === 'Attribute' && i.name === 'condition');
     const msg = v.body.items.find((i): i is Attribute => i.kind === 'Attribute' && i.name === 'error_message');
     if (!cond) continue;
-    const scope: Scope = { variables: objectValue([['var', objectValue([[d.name, value]])]]) };
+    const scope: Scope = { variables: objectValue([['var', objectValue([[d.name, value]])]]), budget: ctx.budget, now: ctx.now };
     const r = evaluate(cond.expr, scope);
     if (r.diagnostics.length) {
       ctx.diags.push(...r.diagnostics);
@@ -237,4 +266,30 @@ function checkValidations(d: Declaration, body: CheckedBody | undefined, value: 
       );
     }
   }
+}
+
+/** The string offset where JSON text first nests deeper than `max`, or undefined. */
+function tooDeepJson(text: string, max: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return undefined;
+}
+
+/** Line, column (in characters) and UTF-8 byte offset of string offset `at`. */
+function positionIn(text: string, _file: string, at: number): { line: number; column: number; byte: number } {
+  const before = text.slice(0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  let line = 1;
+  for (let k = before.indexOf('\n'); k >= 0; k = before.indexOf('\n', k + 1)) line++;
+  return { line, column: [...before.slice(lineStart)].length + 1, byte: Buffer.byteLength(before) };
 }

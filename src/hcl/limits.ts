@@ -39,6 +39,8 @@ export class LimitExceeded extends Error {
     readonly summary: string,
     readonly detail: string,
     range?: Range,
+    /** The budget itself ran out (not one value's size): later evaluations against it stop too. */
+    readonly exhausts = false,
   ) {
     super(`${summary}: ${detail}`);
     this.name = 'LimitExceeded';
@@ -46,53 +48,61 @@ export class LimitExceeded extends Error {
   }
 }
 
+const n = (x: number): string => x.toLocaleString('en-US');
+
 /**
  * The work left for one load (or one expression). A plain counter, so charging is one add and
- * one compare on the hot path. Once exceeded it stays exceeded: `exceeded` keeps the first
- * report, so later evaluations against it repeat that one diagnostic instead of adding more.
+ * one compare on the hot path. Once exhausted it stays so: `exhausted` keeps the first report,
+ * and later evaluations against the budget repeat that one diagnostic instead of adding more.
  */
 export class EvalBudget {
   steps = 0;
   stringChars = 0;
-  exceeded: LimitExceeded | undefined;
+  exhausted: LimitExceeded | undefined;
+  /** Work done once per budget and reused (compiled regular expressions), by key. */
+  readonly memo = new Map<string, unknown>();
   constructor(readonly limits: EvalLimits = DEFAULT_LIMITS) {}
 
-  /** Charges `n` units of work. */
-  step(n = 1): void {
-    if ((this.steps += n) > this.limits.maxSteps) this.outOfSteps();
+  /** Charges `units` of work. */
+  step(units = 1): void {
+    if ((this.steps += units) > this.limits.maxSteps) this.overrun();
   }
 
   /** Charges a string a template or function made, checking its length. */
   string(length: number): void {
-    if (length > this.limits.maxStringLength) {
-      throw new LimitExceeded(
-        'String too long',
-        `This would make a string of ${length.toLocaleString('en-US')} characters; the limit is ${this.limits.maxStringLength.toLocaleString('en-US')}.`,
-      );
-    }
+    this.checkLength(length);
     if ((this.stringChars += length) > this.limits.maxStringChars) {
       throw new LimitExceeded(
         'Evaluation made too much text',
-        `The expressions made more than ${this.limits.maxStringChars.toLocaleString('en-US')} characters of strings in all. Make the strings or the loops that build them smaller.`,
+        `The expressions made more than ${n(this.limits.maxStringChars)} characters of strings in all, the limit. Make the strings, or the loops that build them, smaller.`,
+        undefined,
+        true,
       );
     }
   }
 
-  /** Checks the length of a list or object a function is about to make, and charges it. */
+  /** Checks the length of a string being built (a template loop checks as it appends). */
+  checkLength(length: number): void {
+    if (length > this.limits.maxStringLength) {
+      throw new LimitExceeded('String too long', `This makes a string of more than ${n(this.limits.maxStringLength)} characters, the limit.`);
+    }
+  }
+
+  /** Checks the length of a list or object a function makes, and charges it. */
   collection(length: number): void {
     if (length > this.limits.maxCollectionLength) {
-      throw new LimitExceeded(
-        'Collection too large',
-        `This would make a collection of ${length.toLocaleString('en-US')} elements; the limit is ${this.limits.maxCollectionLength.toLocaleString('en-US')}.`,
-      );
+      throw new LimitExceeded('Collection too large', `This makes a collection of ${n(length)} elements; the limit is ${n(this.limits.maxCollectionLength)}.`);
     }
     this.step(length);
   }
 
-  private outOfSteps(): never {
+  /** The step budget ran out (at `range` when the evaluator knows it). */
+  overrun(range?: Range): never {
     throw new LimitExceeded(
       'Evaluation too expensive',
-      `Evaluating the configuration took more than ${this.limits.maxSteps.toLocaleString('en-US')} steps (expressions, loop iterations and elements made), the limit. Nested 'for' expressions or template loops over large collections multiply: make them smaller.`,
+      `Evaluating the configuration took more than ${n(this.limits.maxSteps)} steps (expressions, loop iterations, elements made and walked), the limit. Nested 'for' expressions and template loops over large collections multiply: make them smaller.`,
+      range,
+      true,
     );
   }
 }

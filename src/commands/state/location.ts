@@ -9,6 +9,7 @@ import { commonFlags, type Terminal } from '../base.js';
 import { UserError } from '../../diag/errors.js';
 import type { Diagnostic } from '../../diag/types.js';
 import type { LocalFileBackend } from '../../state/local.js';
+import { nodeConfigFs } from '../../config/node-fs.js';
 
 export const DEFAULT_CONFIG_DIR = 'plans';
 
@@ -51,7 +52,7 @@ export type StateLocation =
  */
 export async function locateState(input: StateLocationInput): Promise<StateLocation> {
   const { statePathOf } = await import('../../apply/service.js');
-  const ctx = { cwd: input.cwd, env: input.env, fs: { readdir: fs.readdirSync, readFile: fs.readFileSync }, now: () => 0, sink: () => undefined };
+  const ctx = { cwd: input.cwd, env: input.env, fs: nodeConfigFs, now: () => 0, sink: () => undefined };
   const resolved = (p?: string) => ({ path: statePathOf(undefined, ctx, p) });
   if (input.statePath !== undefined) return resolved(input.statePath);
   if (input.env.DRCTL_STATE) return resolved();

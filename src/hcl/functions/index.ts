@@ -11,7 +11,17 @@ import { encodingFunctions } from './encoding.js';
 import { networkFunctions } from './networks.js';
 import { fileFunctions } from './files.js';
 
-export { FunctionError, callFunction, type CallContext, type FileAccess, type FunctionParam, type HclFunction } from './call.js';
+export {
+  FunctionError,
+  callFunction,
+  tooDeep,
+  type CallContext,
+  type CallEnv,
+  type FileAccess,
+  type FileKind,
+  type FunctionParam,
+  type HclFunction,
+} from './call.js';
 
 /**
  * The families by name, in the order their functions are listed (a "did you mean" suggestion

@@ -1,10 +1,10 @@
 // String functions: case, trimming, splitting and joining, substrings, replace (with Go
 // regular expressions), and format/formatlist (whose printf engine is format.ts).
 import { UNKNOWN, Unknown, describeValueType, isObject, toStringValue } from '../value.js';
-import { FunctionError, type HclFunction } from './call.js';
+import { FunctionError, type CallContext, type HclFunction } from './call.js';
 import { any, num, str, tupleArg, wholeNumber } from './args.js';
 import { graphemes, mapRunes, title, TRIM_SPACE } from './unicode.js';
-import { expandTemplate, goRegExp } from './regexp.js';
+import { compilePattern, regex, regexall, replaceAll } from './regexp.js';
 import { formatCall, formatlist } from './format.js';
 
 const strings1 = (f: (s: string) => string): HclFunction => ({ params: [str('str')], impl: ([s]) => f(s as string) });
@@ -22,21 +22,14 @@ function substr(s: string, offset: number, length: number): string {
   return (length < 0 ? rest : rest.slice(0, length)).join('');
 }
 
-function replace(s: string, substring: string, replacement: string): string {
+function replace(s: string, substring: string, replacement: string, ctx: CallContext): string {
   if (substring.length > 1 && substring.startsWith('/') && substring.endsWith('/')) {
-    let re: RegExp;
-    try {
-      re = goRegExp(substring.slice(1, -1), true);
-    } catch (e) {
-      throw new FunctionError(`invalid regular expression: ${(e as Error).message}`, 1);
-    }
-    // The callback gets (match, ...captures, offset, input[, groups]).
-    return s.replace(re, (...m: unknown[]) => {
-      const last = m[m.length - 1];
-      const groups = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
-      const captures = m.slice(0, groups ? -3 : -2) as (string | undefined)[];
-      return expandTemplate(replacement, captures, groups);
-    });
+    const re = compilePattern(substring.slice(1, -1), ctx.budget, 1);
+    return replaceAll(re, s, replacement, ctx.budget);
+  }
+  if (substring === '') {
+    // Go's strings.Replace with an empty old string inserts the new one around every character.
+    return Array.from(s).reduce((acc, c) => acc + c + replacement, replacement);
   }
   return s.split(substring).join(replacement);
 }
@@ -127,7 +120,7 @@ export const stringFunctions: Readonly<Record<string, HclFunction>> = Object.fre
   split: { params: [str('separator'), str('str')], impl: ([sep, s]) => split(sep as string, s as string) },
   replace: {
     params: [str('str'), str('substr'), str('replace')],
-    impl: ([s, sub, rep]) => replace(s as string, sub as string, rep as string),
+    impl: ([s, sub, rep], ctx) => replace(s as string, sub as string, rep as string, ctx),
   },
   substr: {
     params: [str('str'), num('offset'), num('length')],
