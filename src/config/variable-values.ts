@@ -72,12 +72,15 @@ export function evaluateVariables(
 
   // Inputs: environment first, then -var-file and -var in command-line order.
   const inputs: RawVarValue[] = [...varsFromEnv(opts.env ?? {})];
+  const diagsBeforeInputs = diags.length;
   for (const input of opts.vars ?? []) {
     if (input.kind === 'var') {
       const v = parseVarArg(input.arg, diags);
       if (v) inputs.push(v);
     } else inputs.push(...readVarFile(input.path, ctx));
   }
+  // A variables file that could not be read may have held any value: "no value" would mislead.
+  const inputsFailed = diags.slice(diagsBeforeInputs).some((d) => d.severity === 'error');
   const given = new Map<string, RawVarValue>();
   for (const v of inputs) {
     if (!declared.has(v.name)) {
@@ -109,8 +112,8 @@ export function evaluateVariables(
       value = r.value;
     } else if (decl.default !== undefined) {
       value = decl.default;
-    } else if (decl.badDefault) {
-      continue; // the invalid default was reported; "no value" would say it again.
+    } else if (decl.badDefault || inputsFailed) {
+      continue; // the invalid default or the unreadable input was reported; "no value" would mislead.
     } else {
       diags.push(
         errorDiag(

@@ -66,6 +66,9 @@ export interface EvalResult {
 
 const TOP: Context = { bindings: undefined, item: undefined };
 
+/** What one iteration of a `for` expression or template loop costs beyond its body, in steps. */
+const ITERATION_STEPS = 4;
+
 export function evaluate(expr: Expression, scope: Scope): EvalResult {
   const budget = scope.budget ?? new EvalBudget();
   // A budget that ran out stays out: repeat its one report rather than adding more.
@@ -447,20 +450,25 @@ class Evaluation {
     const [coll, marked] = strip(this.eval(d.collection, ctx));
     const pairs = this.iterate(coll, d.collection.range, 'template');
     if (pairs === undefined) return markIf(UNKNOWN, marked);
-    let out = '';
+    // Pieces joined once at the end: appending to one string builds a rope whose nodes can
+    // take many times the memory of its characters, long before the length limit is reached.
+    const pieces: string[] = [];
+    let length = 0;
     let unknown = false;
     let innerMarked = false;
+    // An iteration costs several expression visits' worth of work (bindings, a new context).
+    this.budget.step(ITERATION_STEPS * pairs.length);
     for (const [k, v] of pairs) {
       const r = this.template(d.body, { ...ctx, bindings: this.bind(ctx.bindings, d.keyVar, k, d.valueVar, v) });
       const [s, m] = strip(r);
       innerMarked ||= m;
       if (typeof s === 'string') {
-        out += s;
-        // A loop appends as it goes: stop before a string outgrows the limit, not after.
-        if (out.length > this.budget.limits.maxStringLength) this.budget.checkLength(out.length);
+        pieces.push(s);
+        // Stop before a string outgrows the limit, not after.
+        if ((length += s.length) > this.budget.limits.maxStringLength) this.budget.checkLength(length);
       } else unknown = true;
     }
-    return markIf(unknown ? UNKNOWN : out, marked || innerMarked);
+    return markIf(unknown ? UNKNOWN : pieces.join(''), marked || innerMarked);
   }
 
   // --- for expressions -------------------------------------------------------------------------
@@ -490,6 +498,7 @@ class Evaluation {
     if (pairs === undefined) return markIf(UNKNOWN, collMarked);
     let marked = collMarked;
     let unknown = false;
+    this.budget.step(ITERATION_STEPS * pairs.length);
     const tuple: Value[] = [];
     const groups = new Map<string, Value[]>();
     const single = new Map<string, Value>();

@@ -23,7 +23,7 @@ export interface EvalLimits {
 }
 
 export const DEFAULT_LIMITS: EvalLimits = Object.freeze({
-  maxSteps: 20_000_000,
+  maxSteps: 10_000_000,
   maxStringChars: 64 * 1024 * 1024,
   maxStringLength: 16 * 1024 * 1024,
   maxCollectionLength: 1_000_000,
