@@ -26,6 +26,8 @@ import {
   Unknown,
   compareStrings,
   containsUnknown,
+  EXACT_INTEGER_LIMIT,
+  inexactResult,
   describeValueType,
   getAttr,
   isObject,
@@ -623,17 +625,25 @@ class Evaluation {
     const b = right.value as number;
     switch (op) {
       case '+':
-        return markIf(a + b, marked);
       case '-':
-        return markIf(a - b, marked);
-      case '*':
-        return markIf(a * b, marked);
+      case '*': {
+        const n = op === '+' ? a + b : op === '-' ? a - b : a * b;
+        // Past 2^53 a double rounds whole numbers, and past 1.8e308 it overflows: say so.
+        if (!(Math.abs(n) < EXACT_INTEGER_LIMIT)) {
+          const why = inexactResult(a, b, op, n);
+          if (why !== undefined) {
+            return this.error('Operation failed', `Error during operation: ${why}.`, expr.range);
+          }
+        }
+        return markIf(n, marked);
+      }
       case '/':
       case '%':
         if (b === 0) {
           this.error('Operation failed', `Error during operation: can't ${op === '/' ? 'divide' : 'compute the remainder of a division'} by zero.`, expr.right.range, expr.range);
           return UNKNOWN;
         }
+        if (!Number.isFinite(a / b)) return this.error('Operation failed', 'Error during operation: the result is too large: numbers go up to about 1.8e308.', expr.range);
         return markIf(op === '/' ? a / b : a % b, marked);
       case '<':
         return markIf(a < b, marked);

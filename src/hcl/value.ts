@@ -239,18 +239,10 @@ export function inexactNumber(raw: string, n: number): string | undefined {
   const abs = Math.abs(n);
   if (abs < EXACT_INTEGER_LIMIT) return undefined;
   if (!Number.isFinite(n)) return `${raw} is too large: numbers go up to about 1.8e308`;
-  // Every double this large is a whole number, so the text must be one, and equal to it.
-  const m = /^[-+]?(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(raw);
-  if (!m) return undefined;
-  let digits = (m[1] ?? '') + (m[2] ?? '');
-  let exp = Number(m[3] ?? 0) - (m[2] ?? '').length;
-  digits = digits.replace(/^0+/, '');
-  while (exp < 0 && digits.endsWith('0')) {
-    digits = digits.slice(0, -1);
-    exp++;
-  }
-  const whole = exp >= 0 ? BigInt(digits || '0') * 10n ** BigInt(exp) : undefined;
-  if (whole !== undefined && whole === BigInt(abs)) return undefined;
+  // A whole number written out in digits must come out exactly; one written with a fraction
+  // or an exponent (1.5e30) is a floating-point quantity, and rounds as one.
+  const m = /^[-+]?(\d+)$/.exec(raw);
+  if (!m || BigInt(m[1]) === BigInt(abs)) return undefined;
   return `${raw} cannot be represented exactly: whole numbers are exact only up to 9007199254740992 (2^53)`;
 }
 

@@ -75,8 +75,10 @@ export interface HclFunction {
    * How sensitive marks reach the result. 'deep' (the default): a mark anywhere in any argument
    * marks the whole result. 'shallow': marks on the arguments themselves move to the result and
    * marks inside collections stay on their elements (for functions that move elements around).
+   * 'raw': the arguments arrive as they are, marks and unknowns included, and the result is
+   * returned as the function made it (sensitive(), nonsensitive(), issensitive()).
    */
-  readonly marks?: 'deep' | 'shallow';
+  readonly marks?: 'deep' | 'shallow' | 'raw';
   readonly impl: (args: Value[], ctx: CallContext) => Value;
 }
 
@@ -118,6 +120,7 @@ export function tooDeep(budget: EvalBudget): LimitExceeded {
 
 /** Checks and converts the arguments, calls the function, and carries unknown and sensitive through. */
 export function callFunction(fn: HclFunction, args: readonly Value[], env: CallEnv): Value {
+  if (fn.marks === 'raw') return fn.impl([...args], { ...env, sensitiveArgs: args.map(() => false) });
   const deep = (fn.marks ?? 'deep') === 'deep';
   const budget = env.budget;
   let marked = false;

@@ -26,9 +26,10 @@ export function compilePattern(pattern: string, budget: EvalBudget, arg: number,
   const key = `re:${pattern}`;
   const cached = budget.memo.get(key) as Pattern | undefined;
   if (cached) return cached;
+  const engine = regexpEngine();
   let re: Pattern;
   try {
-    re = regexpEngine().compile(pattern);
+    re = engine.compile(pattern);
   } catch (e) {
     const m = /^error parsing regexp: (.*)$/s.exec((e as Error).message);
     throw new FunctionError(`${prefix}: ${m ? m[1] : (e as Error).message}`, arg);

@@ -1,6 +1,7 @@
 // String functions: case, trimming, splitting and joining, substrings, replace (with Go
 // regular expressions), and format/formatlist (whose printf engine is format.ts).
 import { UNKNOWN, Unknown, describeValueType, isObject, toStringValue } from '../value.js';
+import type { Expression } from '../ast.js';
 import { FunctionError, type CallContext, type HclFunction } from './call.js';
 import { any, num, str, tupleArg, wholeNumber } from './args.js';
 import { graphemes, mapRunes, title, TRIM_SPACE } from './unicode.js';
@@ -46,6 +47,34 @@ function trimSet(s: string, cutset: string, left: boolean, right: boolean): stri
   if (left) while (a < b && cut.has(chars[a])) a++;
   if (right) while (b > a && cut.has(chars[b - 1])) b--;
   return chars.slice(a, b).join('');
+}
+
+/**
+ * templatestring() renders a template kept elsewhere, so its first argument must be a reference
+ * (`local.t`, `var.t[0]`), not a template written in place, as Terraform requires.
+ */
+function checkTemplateArg(e: Expression | undefined): void {
+  if (!e) return;
+  if (e.kind === 'TemplateWrap') {
+    throw new FunctionError(
+      'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to treat the inner expression as template syntax, write the reference expression directly without any template interpolation syntax',
+      0,
+    );
+  }
+  if (e.kind === 'Template') {
+    const literal = e.parts.length === 1 && e.parts[0].kind === 'Literal';
+    throw new FunctionError(
+      literal
+        ? 'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead'
+        : 'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, consider using a plain template string expression',
+      0,
+    );
+  }
+  const direct = (x: Expression): boolean =>
+    x.kind === 'Variable' || (x.kind === 'GetAttr' && direct(x.object)) || (x.kind === 'Index' && direct(x.collection)) || (x.kind === 'Splat' && direct(x.source));
+  if (!direct(e)) {
+    throw new FunctionError('invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax', 0);
+  }
 }
 
 /** String functions. */
@@ -121,6 +150,21 @@ export const stringFunctions: Readonly<Record<string, HclFunction>> = Object.fre
   replace: {
     params: [str('str'), str('substr'), str('replace')],
     impl: ([s, sub, rep], ctx) => replace(s as string, sub as string, rep as string, ctx),
+  },
+  strcontains: { params: [str('str'), str('substr')], impl: ([s, sub]) => (s as string).includes(sub as string) },
+  regex: { params: [str('pattern'), str('string')], impl: ([p, s], ctx) => regex(p as string, s as string, ctx.budget) },
+  regexall: { params: [str('pattern'), str('string')], impl: ([p, s], ctx) => regexall(p as string, s as string, ctx.budget) },
+  templatestring: {
+    params: [str('template'), any('vars')],
+    impl: ([template, vars], ctx) => {
+      checkTemplateArg(ctx.argExprs?.[0]);
+      if (!isObject(vars)) throw new FunctionError('invalid vars value: must be a map', 1);
+      if (!ctx.renderTemplate) throw new FunctionError('templatestring() is not available here');
+      const out = ctx.renderTemplate(template as string, '<templatestring argument>', vars, false);
+      const c = toStringValue(out);
+      if (!c.ok || typeof c.value !== 'string') throw new FunctionError(`invalid template result: string required, but the result is ${describeValueType(out)}`);
+      return c.value;
+    },
   },
   substr: {
     params: [str('str'), num('offset'), num('length')],
