@@ -799,6 +799,15 @@ class Evaluation {
     const fn = this.lookupFunction(expr.name);
     if (!fn && (expr.name === 'try' || expr.name === 'can')) return this.tryOrCan(expr, ctx);
     if (!fn) return this.unknownFunction(expr);
+    if (fn.checkSyntax) {
+      try {
+        fn.checkSyntax(expr.args);
+      } catch (e) {
+        if (!(e instanceof FunctionError)) throw e;
+        const param = fn.params[e.arg ?? 0];
+        return this.error('Invalid function argument', `Invalid value for "${param?.name ?? 'argument'}" parameter: ${e.message}.`, expr.args[e.arg ?? 0]?.range ?? expr.range, expr.range);
+      }
+    }
     const args: Value[] = [];
     const ranges: Range[] = [];
     let marked = false;
@@ -861,7 +870,6 @@ class Evaluation {
         files: this.scope,
         budget: this.budget,
         now: this.scope.now,
-        argExprs: expr.expandFinal ? undefined : expr.args,
         renderTemplate: (source, filename, vars, allowFiles) => this.renderTemplate(source, filename, vars, allowFiles),
       };
       return markIf(callFunction(fn, args, env), marked);

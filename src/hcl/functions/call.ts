@@ -54,8 +54,6 @@ export interface CallEnv {
   readonly budget: EvalBudget;
   /** The time for timestamp(), in milliseconds since the epoch. */
   readonly now?: () => number;
-  /** The argument expressions as written (templatestring() checks its first one). */
-  readonly argExprs?: readonly Expression[];
   /**
    * Renders template text with the given variables (templatefile(), templatestring()); the
    * evaluator provides it, so functions need not import it. Errors come back as a FunctionError.
@@ -80,6 +78,8 @@ export interface HclFunction {
    */
   readonly marks?: 'deep' | 'shallow' | 'raw';
   readonly impl: (args: Value[], ctx: CallContext) => Value;
+  /** Checks the argument expressions as written, before any is evaluated (templatestring). */
+  readonly checkSyntax?: (args: readonly Expression[]) => void;
 }
 
 /** A bad argument (by index into the call's arguments) or, without one, a bad call as a whole. */

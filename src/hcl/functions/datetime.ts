@@ -205,8 +205,10 @@ export function parseGoDuration(text: string): number {
   while (s !== '') {
     const m = part.exec(s);
     if (!m) {
-      if (/^(\d+(?:\.\d*)?|\.\d+)/.test(s)) throw new FunctionError(`time: missing unit in duration ${JSON.stringify(text)}`, 1);
-      throw bad();
+      const n = /^(\d+(?:\.\d*)?|\.\d+)([^\d.]*)/.exec(s);
+      if (!n) throw bad();
+      if (n[2] === '') throw new FunctionError(`time: missing unit in duration ${JSON.stringify(text)}`, 1);
+      throw new FunctionError(`time: unknown unit ${JSON.stringify(n[2])} in duration ${JSON.stringify(text)}`, 1);
     }
     total += Number(m[1]) * UNITS[m[2]];
     s = s.slice(m[0].length);

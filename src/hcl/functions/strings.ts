@@ -156,8 +156,8 @@ export const stringFunctions: Readonly<Record<string, HclFunction>> = Object.fre
   regexall: { params: [str('pattern'), str('string')], impl: ([p, s], ctx) => regexall(p as string, s as string, ctx.budget) },
   templatestring: {
     params: [str('template'), any('vars')],
+    checkSyntax: (args) => checkTemplateArg(args[0]),
     impl: ([template, vars], ctx) => {
-      checkTemplateArg(ctx.argExprs?.[0]);
       if (!isObject(vars)) throw new FunctionError('invalid vars value: must be a map', 1);
       if (!ctx.renderTemplate) throw new FunctionError('templatestring() is not available here');
       const out = ctx.renderTemplate(template as string, '<templatestring argument>', vars, false);
