@@ -3,7 +3,7 @@
 import type { Attribute, Range } from '../hcl/ast.js';
 import { parseHcl, parseHclBytes } from '../hcl/parser.js';
 import { evaluate, type Scope } from '../hcl/eval.js';
-import { isUnknown, objectValue, sensitive as markSensitive, type Value } from '../hcl/value.js';
+import { inexactNumber, isUnknown, objectValue, sensitive as markSensitive, type Value } from '../hcl/value.js';
 import { type Diagnostic, errorDiag } from '../diag/types.js';
 import type { CheckedBody } from './body.js';
 import {
@@ -184,14 +184,17 @@ function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
   const out: RawVarValue[] = [];
   if (file.endsWith('.json')) {
     const text = utf8.decode(bytes);
-    // JSON.parse copes with deep nesting, but everything after it recurses: refuse it here.
-    const deep = tooDeepJson(text, MAX_DEPTH);
-    if (deep !== undefined) {
-      const at = positionIn(text, file, deep);
+    // JSON.parse copes with deep nesting, but everything after it recurses; and it rounds big
+    // numbers silently. Refuse both here, where the file and line can still be named.
+    const problem = checkJsonText(text, MAX_DEPTH);
+    if (problem !== undefined) {
+      const at = positionIn(text, file, problem.at);
       ctx.diags.push(
         errorDiag(
-          'Variables file too deeply nested',
-          `${file} nests lists and objects more than ${MAX_DEPTH} levels deep here. Values this deep are refused (docs/limits.md); flatten the structure.`,
+          problem.why === undefined ? 'Variables file too deeply nested' : 'Number out of range',
+          problem.why === undefined
+            ? `${file} nests lists and objects more than ${MAX_DEPTH} levels deep here. Values this deep are refused (docs/limits.md); flatten the structure.`
+            : `${problem.why}. Write a smaller number, or a string if it is an identifier.`,
           { filename: file, start: at, end: at },
         ),
       );
@@ -271,19 +274,28 @@ function checkValidations(d: Declaration, body: CheckedBody | undefined, value: 
   }
 }
 
-/** The string offset where JSON text first nests deeper than `max`, or undefined. */
-function tooDeepJson(text: string, max: number): number | undefined {
+/** Where JSON text first nests deeper than `max` or has a number a double cannot hold exactly. */
+function checkJsonText(text: string, max: number): { at: number; why?: string } | undefined {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \\ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) return i;
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* backslash */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return { at: i };
     } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+    else if ((c >= 48 && c <= 57) || c === 45 /* - */) {
+      let j = i + 1;
+      while (j < text.length && /[0-9eE.+-]/.test(text[j])) j++;
+      const raw = text.slice(i, j);
+      const why = inexactNumber(raw, Number(raw));
+      if (why !== undefined) return { at: i, why };
+      i = j - 1;
+    }
   }
   return undefined;
 }

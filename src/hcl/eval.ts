@@ -27,6 +27,7 @@ import {
   compareStrings,
   containsUnknown,
   EXACT_INTEGER_LIMIT,
+  inexactNumber,
   inexactResult,
   describeValueType,
   getAttr,
@@ -176,8 +177,15 @@ class Evaluation {
     const budget = this.budget;
     if (++budget.steps > this.maxSteps) budget.overrun(expr.range);
     switch (expr.kind) {
-      case 'Literal':
-        return expr.value;
+      case 'Literal': {
+        const v = expr.value;
+        // Numbers are doubles: a literal that would be rounded or overflow is refused, never changed.
+        if (typeof v === 'number' && !(v < EXACT_INTEGER_LIMIT) && expr.raw !== undefined) {
+          const why = inexactNumber(expr.raw, v);
+          if (why !== undefined) return this.error('Number out of range', `${why}. Write a smaller number, or a string if it is an identifier.`, expr.range);
+        }
+        return v;
+      }
       case 'Template':
         return this.template(expr, ctx);
       case 'TemplateWrap':

@@ -24,7 +24,6 @@ import {
 } from './nodes.js';
 import { byCode, describe, eo, MAX_DEPTH, so, span } from './parse-core.js';
 import { TemplateParser } from './parse-templates.js';
-import { EXACT_INTEGER_LIMIT, inexactNumber } from './value.js';
 
 const BINARY_PREC: Partial<Record<TokenType, number>> = {
   Or: 1,
@@ -121,14 +120,8 @@ export abstract class ExpressionParser extends TemplateParser {
           this.error('Invalid number literal', `"${raw}" is not a valid number. Write numbers like 42, 3.14 or 1e6.`, p.span(start, end));
           return new InvalidNode(p, start, end);
         }
-        // Numbers are doubles: refuse a literal that would be rounded or overflow, never change it.
-        if (value >= EXACT_INTEGER_LIMIT) {
-          const why = inexactNumber(raw, value);
-          if (why !== undefined) {
-            this.error('Number out of range', `${why}. Write a smaller number, or a string if it is an identifier.`, p.span(start, end));
-            return new InvalidNode(p, start, end);
-          }
-        }
+        // A literal too big for a double is valid syntax (HCL's numbers are arbitrary precision):
+        // the evaluator refuses its value, so formatting and the JSON form still see the digits.
         return new NumberNode(p, start, end, value, raw);
       }
       const after = this.peekType();
