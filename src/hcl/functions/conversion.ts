@@ -86,6 +86,7 @@ export const conversionFunctions: Readonly<Record<string, HclFunction>> = Object
     impl: ([v], ctx) => {
       const c = toNumberValue(v);
       if (c.ok) return c.value;
+      if (typeof v === 'string' && /represented exactly|too large/.test(c.reason)) throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number: ${c.reason}`, 0);
       if (typeof v === 'string') {
         throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number; given string must be a decimal representation of a number`, 0);
       }
