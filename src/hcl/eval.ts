@@ -467,7 +467,7 @@ class Evaluation {
     let unknown = false;
     let innerMarked = false;
     // An iteration costs several expression visits' worth of work (bindings, a new context).
-    this.budget.step(ITERATION_STEPS * pairs.length);
+    this.budget.step(ITERATION_STEPS * pairs.length, d.collection.range);
     for (const [k, v] of pairs) {
       const r = this.template(d.body, { ...ctx, bindings: this.bind(ctx.bindings, d.keyVar, k, d.valueVar, v) });
       const [s, m] = strip(r);
@@ -508,7 +508,7 @@ class Evaluation {
     if (pairs === undefined) return markIf(UNKNOWN, collMarked);
     let marked = collMarked;
     let unknown = false;
-    this.budget.step(ITERATION_STEPS * pairs.length);
+    this.budget.step(ITERATION_STEPS * pairs.length, expr.range);
     const tuple: Value[] = [];
     const groups = new Map<string, Value[]>();
     const single = new Map<string, Value>();

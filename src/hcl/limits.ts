@@ -63,9 +63,9 @@ export class EvalBudget {
   readonly memo = new Map<string, unknown>();
   constructor(readonly limits: EvalLimits = DEFAULT_LIMITS) {}
 
-  /** Charges `units` of work. */
-  step(units = 1): void {
-    if ((this.steps += units) > this.limits.maxSteps) this.overrun();
+  /** Charges `units` of work (at `range`, when the caller knows where). */
+  step(units = 1, range?: Range): void {
+    if ((this.steps += units) > this.limits.maxSteps) this.overrun(range);
   }
 
   /** Charges a string a template or function made, checking its length. */
