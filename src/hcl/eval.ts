@@ -69,6 +69,9 @@ export interface EvalResult {
 
 const TOP: Context = { bindings: undefined, item: undefined };
 
+/** What reporting an error costs, in steps (a key is built and looked up to report it once). */
+const ERROR_STEPS = 20;
+
 /** What one iteration of a `for` expression or template loop costs beyond its body, in steps. */
 const ITERATION_STEPS = 4;
 
@@ -164,6 +167,8 @@ class Evaluation {
 
   /** Records an error once: a for or splat body failing the same way for every element says so once. */
   private error(summary: string, detail: string, subject: Range, context?: Range): Value {
+    // Reporting (and de-duplicating) costs more than evaluating: a loop failing a million times must too.
+    this.budget.step(ERROR_STEPS);
     const key = `${summary}\u0000${detail}\u0000${subject.filename}:${subject.start.byte}:${subject.end.byte}`;
     if (!this.seen.has(key)) {
       this.seen.add(key);
@@ -256,7 +261,7 @@ class Evaluation {
       if (v === undefined) {
         return this.error(
           'Unsupported attribute',
-          `This object does not have an attribute named "${name}".${didYouMean(name, Object.keys(obj))}`,
+          `This object does not have an attribute named "${name}".${this.suggest(name, Object.keys(obj))}`,
           expr.nameRange,
           expr.range,
         );
@@ -316,7 +321,7 @@ class Evaluation {
       const s = toStringValue(key);
       if (!s.ok || typeof s.value !== 'string') return invalid(': a string is required.');
       const v = getAttr(coll, s.value);
-      if (v === undefined) return invalid(`.${didYouMean(s.value, Object.keys(coll))}`);
+      if (v === undefined) return invalid(`.${this.suggest(s.value, Object.keys(coll))}`);
       return markIf(v, marked);
     }
     return this.error('Invalid index', `This value does not have any indices (it is ${describeValueType(coll)}).`, subject, expr.range);
@@ -753,6 +758,12 @@ class Evaluation {
     );
   }
 
+  /** A "Did you mean" over `names`, paid for: each candidate is compared with the name. */
+  private suggest(name: string, names: readonly string[]): string {
+    this.budget.step(names.length * (1 + Math.ceil(name.length / 4)));
+    return didYouMean(name, names);
+  }
+
   private unknownFunction(expr: FunctionCallExpr): Value {
     return this.error(
       'Call to unknown function',
@@ -768,6 +779,7 @@ class Evaluation {
    * templatestring() itself (nor, for templatestring, the file functions), as in Terraform.
    */
   private renderTemplate(source: string, filename: string, vars: ObjectValue, allowFiles: boolean): Value {
+    this.budget.step(Math.ceil(source.length / 4));
     const parsed = parseHclTemplate(source, filename);
     if (parsed.diagnostics.length) throw new FunctionError(`invalid template: ${describeDiagnostics(parsed.diagnostics)}`);
     for (const name of Object.keys(vars)) {

@@ -232,9 +232,10 @@ function parseArg(ts: string, arg: number): Timestamp {
 /** Date and time functions. */
 export const datetimeFunctions: Readonly<Record<string, HclFunction>> = Object.freeze({
   timestamp: { params: [], impl: (_args, ctx) => timestamp(ctx) },
-  formatdate: { params: [str('format'), str('time')], impl: ([spec, ts]) => formatdate(spec as string, ts as string) },
+  formatdate: { params: [str('format'), str('time')], cost: 200, impl: ([spec, ts]) => formatdate(spec as string, ts as string) },
   timeadd: {
     params: [str('timestamp'), str('duration')],
+    cost: 200,
     impl: ([ts, d]) => {
       const t = parseArg(ts as string, 0);
       // Go's RFC 3339 output drops fractions of a second.
@@ -243,6 +244,7 @@ export const datetimeFunctions: Readonly<Record<string, HclFunction>> = Object.f
   },
   timecmp: {
     params: [str('timestamp_a'), str('timestamp_b')],
+    cost: 200,
     impl: ([a, b]) => {
       const x = parseArg(a as string, 0).ms;
       const y = parseArg(b as string, 1).ms;

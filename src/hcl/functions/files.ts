@@ -67,7 +67,9 @@ export function readConfigFile(p: string, ctx: CallContext, arg: number, fn: str
   if (where.real === undefined) throw missing();
   const limit = ctx.budget.limits.maxFileBytes;
   try {
-    return files.readFile(where.abs, limit);
+    const text = files.readFile(where.abs, limit);
+    ctx.budget.step(Math.ceil(text.length / 16));
+    return text;
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT') throw missing();
@@ -169,7 +171,7 @@ function fileset(dir: string, pattern: string, ctx: CallContext): string[] {
     if (seen.has(real)) return;
     seen.add(real);
     const names = files.readdir!(abs).sort();
-    ctx.budget.step(names.length);
+    ctx.budget.step(100 * names.length);
     for (const name of names) {
       const childAbs = path.join(abs, name);
       const childRel = rel === '' ? name : `${rel}/${name}`;
@@ -233,10 +235,10 @@ function templatefile(p: string, vars: Value, ctx: CallContext): Value {
 
 /** File functions. */
 export const fileFunctions: Readonly<Record<string, HclFunction>> = Object.freeze({
-  file: { params: [str('path')], impl: ([p], ctx) => readConfigFile(p as string, ctx, 0, 'file') },
-  fileexists: { params: [str('path')], impl: ([p], ctx) => fileexists(p as string, ctx) },
-  fileset: { params: [str('path'), str('pattern')], impl: ([p, pat], ctx) => fileset(p as string, pat as string, ctx) },
-  templatefile: { params: [str('path'), any('vars')], impl: ([p, vars], ctx) => templatefile(p as string, vars, ctx) },
+  file: { params: [str('path')], cost: 1000, impl: ([p], ctx) => readConfigFile(p as string, ctx, 0, 'file') },
+  fileexists: { params: [str('path')], cost: 500, impl: ([p], ctx) => fileexists(p as string, ctx) },
+  fileset: { params: [str('path'), str('pattern')], cost: 1000, impl: ([p, pat], ctx) => fileset(p as string, pat as string, ctx) },
+  templatefile: { params: [str('path'), any('vars')], cost: 1000, impl: ([p, vars], ctx) => templatefile(p as string, vars, ctx) },
   basename: { params: [str('path')], impl: ([p]) => goBase(p as string) },
   dirname: { params: [str('path')], impl: ([p]) => goDir(p as string) },
   abspath: {

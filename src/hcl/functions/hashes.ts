@@ -5,7 +5,11 @@ import { str } from './args.js';
 
 const digest = (algorithm: string, encoding: 'hex' | 'base64'): HclFunction => ({
   params: [str('str')],
-  impl: ([s]) => createHash(algorithm).update(s as string, 'utf8').digest(encoding),
+  cost: 100,
+  impl: ([s], ctx) => {
+    ctx.budget.step(Math.ceil((s as string).length / 8));
+    return createHash(algorithm).update(s as string, 'utf8').digest(encoding);
+  },
 });
 
 /** Hash functions. */

@@ -18,6 +18,10 @@ export function regexpEngine(): Engine {
   return (load('re2js') as { RE2JS: Engine }).RE2JS;
 }
 
+/** Steps one search costs before it reads the input, and one compile beyond its length. */
+const MATCH_STEPS = 300;
+const COMPILE_STEPS = 1000;
+
 /** Compiled patterns per budget (one load), so a pattern in a counted block compiles once. */
 const CACHE_SIZE = 256;
 
@@ -34,7 +38,7 @@ export function compilePattern(pattern: string, budget: EvalBudget, arg: number,
     const m = /^error parsing regexp: (.*)$/s.exec((e as Error).message);
     throw new FunctionError(`${prefix}: ${m ? m[1] : (e as Error).message}`, arg);
   }
-  budget.step(pattern.length);
+  budget.step(COMPILE_STEPS + pattern.length * 10);
   if (budget.memo.size >= CACHE_SIZE) budget.memo.clear();
   budget.memo.set(key, re);
   return re;
@@ -57,7 +61,8 @@ function findAll(re: Pattern, s: string, budget: EvalBudget, limit = Infinity): 
   let pos = 0;
   let prevEnd = -1;
   while (pos <= s.length && out.length < limit) {
-    budget.step(1 + (s.length - pos) / 64);
+    // A match costs far more than an expression (re2js builds its machine state per search).
+    budget.step(MATCH_STEPS + Math.ceil((s.length - pos) / 4));
     if (!m.find(pos)) break;
     const start = m.start(0);
     const end = m.end(0);
