@@ -246,7 +246,7 @@ class Evaluation {
 
   private getAttr(expr: GetAttrExpr, ctx: Context): Value {
     const [obj, marked] = strip(this.eval(expr.object, ctx));
-    if (obj instanceof Unknown) return UNKNOWN;
+    if (obj instanceof Unknown) return markIf(UNKNOWN, marked);
     const name = expr.name;
     if (obj === null) {
       return this.error(
@@ -289,7 +289,7 @@ class Evaluation {
     const [coll, collMarked] = strip(this.eval(expr.collection, ctx));
     const [key, keyMarked] = strip(this.eval(expr.key, ctx));
     const marked = collMarked || keyMarked;
-    if (coll instanceof Unknown) return UNKNOWN;
+    if (coll instanceof Unknown) return markIf(UNKNOWN, marked);
     const subject = expr.key.range;
     if (coll === null) {
       return this.error('Attempt to index null value', 'This value is null, so it does not have any indices.', subject, expr.range);
@@ -298,7 +298,7 @@ class Evaluation {
       return this.error('Invalid index', "Can't use a null value as an indexing key.", subject, expr.range);
     }
     if (key instanceof Unknown) {
-      if (Array.isArray(coll) || isObject(coll)) return UNKNOWN;
+      if (Array.isArray(coll) || isObject(coll)) return markIf(UNKNOWN, marked);
     }
     const invalid = (why: string) =>
       this.error('Invalid index', `The given key does not identify an element in this collection value${why}`, subject, expr.range);
@@ -329,7 +329,7 @@ class Evaluation {
 
   private splat(expr: SplatExpr, ctx: Context): Value {
     const [source, marked] = strip(this.eval(expr.source, ctx));
-    if (source instanceof Unknown) return UNKNOWN;
+    if (source instanceof Unknown) return markIf(UNKNOWN, marked);
     if (source === null) return markIf([], marked);
     // A splat on a single value treats it as a one-element list, as HCL does.
     const elems: readonly Value[] = Array.isArray(source) ? source : [source];
@@ -624,6 +624,13 @@ class Evaluation {
       // The left operand alone decides `false && …` and `true || …`; HCL then ignores the right.
       const left = this.operand(this.eval(expr.left, ctx), toBoolValue, 'left', expr.left.range, expr.range);
       if (left.value === (op === '||')) return markIf(left.value, left.marked);
+      if (left.value instanceof Unknown) {
+        // The left may still decide once known, so (as HCL does) the right's errors wait until then.
+        const { value: r, diags } = this.attempt(expr.right, ctx);
+        if (diags.length) return markIf(UNKNOWN, left.marked);
+        const right = this.operand(r, toBoolValue, 'right', expr.right.range, expr.range);
+        return markIf(right.value === (op === '||') ? right.value : UNKNOWN, left.marked || right.marked);
+      }
       const right = this.operand(this.eval(expr.right, ctx), toBoolValue, 'right', expr.right.range, expr.range);
       const marked = left.marked || right.marked;
       if (right.value === (op === '||')) return markIf(right.value, marked);
@@ -672,10 +679,12 @@ class Evaluation {
   private conditional(expr: ConditionalExpr, ctx: Context): Value {
     const cond = this.condition(expr.condition, ctx, 'conditional');
     if (cond.value === undefined) {
-      // Still evaluate both branches so mistakes in them are reported now, not after apply.
-      this.eval(expr.trueExpr, ctx);
-      this.eval(expr.falseExpr, ctx);
-      return markIf(UNKNOWN, cond.marked);
+      // Still evaluate both branches so mistakes in them are reported now, not after apply. The
+      // result may be either, so it carries the marks of both (a secret stays a secret).
+      const [t, tm] = strip(this.eval(expr.trueExpr, ctx));
+      const [f, fm] = strip(this.eval(expr.falseExpr, ctx));
+      const marked = cond.marked || tm || fm || this.hasMark(t) || this.hasMark(f);
+      return markIf(t === null && f === null ? null : UNKNOWN, marked);
     }
     // As in HCL, both results are evaluated for their types (the other branch's errors stay
     // silent) and the chosen one is converted to the type both unify to: `true ? 1 : "a"` is "1".
@@ -756,6 +765,17 @@ class Evaluation {
       `Call to function "try" failed: no expression succeeded:\n${lines.join('\n')}\n\nAt least one expression must produce a successful result.`,
       expr.range,
     );
+  }
+
+  /** Whether any part of `v` is sensitive, paying a step per node walked. */
+  private hasMark(v: Value): boolean {
+    this.budget.step();
+    if (v instanceof Sensitive) return true;
+    if (Array.isArray(v)) return v.some((e) => this.hasMark(e));
+    if (isObject(v)) {
+      for (const k in v) if (this.hasMark(v[k])) return true;
+    }
+    return false;
   }
 
   /** A "Did you mean" over `names`, paid for: each candidate is compared with the name. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/hcl/eval.js';
 import { parseHcl, parseHclBytes } from '../../src/hcl/parser.js';
 import type { Attribute } from '../../src/hcl/ast.js';
-import { isSensitive, objectValue, sensitive, valueToJson, type Value } from '../../src/hcl/value.js';
+import { UNKNOWN, isSensitive, objectValue, sensitive, valueToJson, type Value } from '../../src/hcl/value.js';
 import { evalSrc, rangeOf } from './build.js';
 
 const obj = (o: Record<string, Value>) => objectValue(Object.entries(o));
@@ -191,5 +191,29 @@ describe('string literals are NFC-normalised', () => {
   it('keeps ASCII and already-normal text as it is', () => {
     expect(value('"plain ascii"')).toBe('plain ascii');
     expect(value('"Å ñ 日本"')).toBe('Å ñ 日本');
+  });
+});
+
+describe('sensitive marks follow through unknown values', () => {
+  const vars = { var: obj({ s: sensitive(UNKNOWN), secret: sensitive('x'), u: UNKNOWN }) };
+
+  it('an attribute, an index or a splat of an unknown sensitive value is unknown and sensitive', () => {
+    for (const src of ['var.s.name', 'var.s[0]', 'var.s[*].name', 'var.s.*.name']) {
+      const r = evalSrc(src, vars);
+      expect(r.diagnostics, src).toEqual([]);
+      expect(isSensitive(r.value), src).toBe(true);
+    }
+  });
+
+  it('a conditional on an unknown condition carries the marks of both results', () => {
+    expect(isSensitive(evalSrc('var.u ? var.secret : "plain"', vars).value)).toBe(true);
+    expect(isSensitive(evalSrc('var.u ? ["a"] : [var.secret]', vars).value)).toBe(true);
+    expect(isSensitive(evalSrc('var.u ? "a" : "b"', vars).value)).toBe(false);
+    expect(evalSrc('var.u ? null : null', vars).value).toBe(null);
+  });
+
+  it('with an unknown left operand, && and || hold back the right operand\'s errors, as HCL does', () => {
+    expect(evalSrc('var.u && [][0]', vars).diagnostics).toEqual([]);
+    expect(evalSrc('var.u || true', vars).value).toBe(true);
   });
 });
