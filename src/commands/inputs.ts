@@ -8,7 +8,10 @@ export function varInputsFromArgv(argv: readonly string[]): VarInput[] {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') break;
-    for (const [flag, kind] of [['--var', 'var'], ['--var-file', 'file']] as const) {
+    for (const [flag, kind] of [
+      ['--var', 'var'],
+      ['--var-file', 'file'],
+    ] as const) {
       if (a === flag && i + 1 < argv.length) {
         const v = argv[++i];
         out.push(kind === 'var' ? { kind, arg: v } : { kind, path: v });

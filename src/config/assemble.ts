@@ -19,12 +19,21 @@ function decodeMoves(decls: ReadonlyMap<string, Declaration>, diags: Diagnostic[
     if (!from || !to) continue; // reported as missing arguments
     const a = readStaticRef(from.expr);
     const b = readStaticRef(to.expr);
-    for (const [ref, attr] of [[a, from], [b, to]] as const) {
+    for (const [ref, attr] of [
+      [a, from],
+      [b, to],
+    ] as const) {
       if (!ref) diags.push(errorDiag('Invalid moved address', 'from and to must be resource addresses written directly, like vm.old_name.', attr.expr.range));
     }
     if (!a || !b) continue;
     if (a.type !== b.type) {
-      diags.push(errorDiag('Invalid moved block', `A moved block renames a resource within its type; ${refAddress(a)} and ${refAddress(b)} are of different types.`, d.declRange));
+      diags.push(
+        errorDiag(
+          'Invalid moved block',
+          `A moved block renames a resource within its type; ${refAddress(a)} and ${refAddress(b)} are of different types.`,
+          d.declRange,
+        ),
+      );
       continue;
     }
     out.push({ from: refAddress(a), to: refAddress(b), range: d.range });
@@ -57,10 +66,18 @@ export function decodeResourcesIntoConfig(
         if (count === undefined) out.push(base);
         else for (let i = 0; i < count; i++) out.push(`${base}[${i}]`);
       } else if (count === undefined) {
-        ctx.diags.push(errorDiag('Unexpected index', `${base} does not set count, so it has no instances to index; refer to it as ${base} in ${what}.`, r.range));
+        ctx.diags.push(
+          errorDiag('Unexpected index', `${base} does not set count, so it has no instances to index; refer to it as ${base} in ${what}.`, r.range),
+        );
         ok = false;
       } else if (r.index < 0 || r.index >= count) {
-        ctx.diags.push(errorDiag('Invalid index', `${base} has ${count} instance${count === 1 ? '' : 's'} (count = ${count}), so [${r.index}] is out of range in ${what}.`, r.range));
+        ctx.diags.push(
+          errorDiag(
+            'Invalid index',
+            `${base} has ${count} instance${count === 1 ? '' : 's'} (count = ${count}), so [${r.index}] is out of range in ${what}.`,
+            r.range,
+          ),
+        );
         ok = false;
       } else out.push(refAddress(r));
     }

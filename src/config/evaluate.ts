@@ -95,7 +95,14 @@ export function convertAttrs(
   return out;
 }
 
-function convertArg(name: string, expr: Expression, s: AttrSchema, ctx: { diags: Diagnostic[]; sensitiveStrings?: Set<string> }, owner: string, scope: Scope): SharedArg {
+function convertArg(
+  name: string,
+  expr: Expression,
+  s: AttrSchema,
+  ctx: { diags: Diagnostic[]; sensitiveStrings?: Set<string> },
+  owner: string,
+  scope: Scope,
+): SharedArg {
   const r = evaluate(expr, scope);
   if (r.diagnostics.length) {
     ctx.diags.push(...r.diagnostics);
@@ -135,9 +142,23 @@ function evaluateResource(d: Declaration, body: CheckedBody, graph: Graph<Declar
     const r = evaluate(countAttr.expr, scopeFor(ctx));
     ctx.diags.push(...r.diagnostics);
     const marks = { sensitive: false };
-    const n = r.diagnostics.length ? undefined : isUnknown(r.value) ? undefined : convertValue(r.value, { kind: 'number', integer: true, min: 0, max: 10_000 }, { diags: ctx.diags, what: `count of ${owner}`, range: countAttr.expr.range, marks });
+    const n = r.diagnostics.length
+      ? undefined
+      : isUnknown(r.value)
+        ? undefined
+        : convertValue(
+            r.value,
+            { kind: 'number', integer: true, min: 0, max: 10_000 },
+            { diags: ctx.diags, what: `count of ${owner}`, range: countAttr.expr.range, marks },
+          );
     if (r.diagnostics.length === 0 && isUnknown(r.value)) {
-      ctx.diags.push(errorDiag('Invalid count argument', `The count of ${owner} depends on values known only after apply. Use a value from variables or locals.`, countAttr.expr.range));
+      ctx.diags.push(
+        errorDiag(
+          'Invalid count argument',
+          `The count of ${owner} depends on values known only after apply. Use a value from variables or locals.`,
+          countAttr.expr.range,
+        ),
+      );
     }
     if (typeof n !== 'number') return;
     ctx.counts.set(d.address, n);

@@ -4,16 +4,7 @@ import type { Range } from '../diag/types.js';
 import type { Value } from '../hcl/value.js';
 import type { MachineType, OsType, ProcType, StorageTier } from '../powervs/index.js';
 
-export type ResourceType =
-  | 'site'
-  | 'orchestrator'
-  | 'replication_policy'
-  | 'network'
-  | 'volume_group'
-  | 'vm'
-  | 'recovery_plan'
-  | 'drill'
-  | 'notification';
+export type ResourceType = 'site' | 'orchestrator' | 'replication_policy' | 'network' | 'volume_group' | 'vm' | 'recovery_plan' | 'drill' | 'notification';
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   'site',

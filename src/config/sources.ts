@@ -37,7 +37,10 @@ export function readSources(dir: string, fs: ConfigFs, diags: Diagnostic[]): Par
   const sources = new Map<string, string>();
   let names: string[];
   try {
-    names = fs.readdir(dir).filter((n) => n.endsWith('.hcl')).sort();
+    names = fs
+      .readdir(dir)
+      .filter((n) => n.endsWith('.hcl'))
+      .sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     diags.push(
@@ -85,7 +88,8 @@ export function readSources(dir: string, fs: ConfigFs, diags: Diagnostic[]): Par
 export function unreadable(file: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `"${file}" does not exist.`;
-  if (code === 'ENOTREG' || code === 'EISDIR') return `"${file}" is not a regular file (it is a directory, a named pipe or a device), so drctl does not read it.`;
+  if (code === 'ENOTREG' || code === 'EISDIR')
+    return `"${file}" is not a regular file (it is a directory, a named pipe or a device), so drctl does not read it.`;
   if (code === 'EFBIG') return `"${file}" is larger than ${MAX_SOURCE_BYTES.toLocaleString('en-US')} bytes, the limit for configuration and variables files.`;
   return `Reading "${file}" failed: ${(e as Error).message}.`;
 }

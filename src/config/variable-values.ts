@@ -36,7 +36,10 @@ export function evaluateVariables(
   ctx: EvalContext,
 ): Map<string, Variable> {
   const { diags } = ctx;
-  const declared = new Map<string, { d: Declaration; type: VarType; sensitive: boolean; nullable: boolean; description?: string; default?: Value; badDefault?: boolean }>();
+  const declared = new Map<
+    string,
+    { d: Declaration; type: VarType; sensitive: boolean; nullable: boolean; description?: string; default?: Value; badDefault?: boolean }
+  >();
   for (const d of decls.values()) {
     if (d.kind !== 'var') continue;
     const body = checked.get(d.address);
@@ -49,7 +52,11 @@ export function evaluateVariables(
       const r = evaluate(a.expr, { variables: Object.create(null) });
       if (r.diagnostics.length) {
         diags.push(
-          errorDiag('Variables not allowed', `The ${name} of variable "${d.name}" must be a literal value: it cannot refer to other variables, locals or blocks.`, a.expr.range),
+          errorDiag(
+            'Variables not allowed',
+            `The ${name} of variable "${d.name}" must be a literal value: it cannot refer to other variables, locals or blocks.`,
+            a.expr.range,
+          ),
         );
         return undefined;
       }
@@ -63,7 +70,13 @@ export function evaluateVariables(
     if (def !== undefined) {
       const r = convertToVarType(def, type);
       if ('error' in r) {
-        diags.push(errorDiag('Invalid default value for variable', `The default value of variable "${d.name}" does not match its type ${describeVarType(type)}: ${r.error}.`, body.attrs.get('default')!.expr.range));
+        diags.push(
+          errorDiag(
+            'Invalid default value for variable',
+            `The default value of variable "${d.name}" does not match its type ${describeVarType(type)}: ${r.error}.`,
+            body.attrs.get('default')!.expr.range,
+          ),
+        );
       } else defaultValue = r.value;
     }
     const badDefault = body.attrs.has('default') && defaultValue === undefined;
@@ -218,12 +231,16 @@ function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
   ctx.diags.push(...parsed.diagnostics);
   for (const item of parsed.body.items) {
     if (item.kind === 'Block') {
-      ctx.diags.push(errorDiag('Unexpected block in variables file', `A variables file holds only name = value lines; remove the ${item.type} block.`, item.typeRange));
+      ctx.diags.push(
+        errorDiag('Unexpected block in variables file', `A variables file holds only name = value lines; remove the ${item.type} block.`, item.typeRange),
+      );
       continue;
     }
     const r = evaluate(item.expr, { variables: Object.create(null) });
     if (r.diagnostics.length) {
-      ctx.diags.push(errorDiag('Variables not allowed', `Values in a variables file must be constants; "${item.name}" refers to something else.`, item.expr.range));
+      ctx.diags.push(
+        errorDiag('Variables not allowed', `Values in a variables file must be constants; "${item.name}" refers to something else.`, item.expr.range),
+      );
       continue;
     }
     out.push({ name: item.name, raw: { value: r.value }, source: { kind: 'file', range: item.nameRange } });

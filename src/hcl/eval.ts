@@ -117,7 +117,10 @@ function checkValueSize(v: Value, budget: EvalBudget): void {
   const walk = (x: Value, depth: number): void => {
     if (depth > maxValueDepth) throw tooDeep(budget);
     if (++nodes > maxValueNodes) {
-      throw new LimitExceeded('Value too large', `This value has more than ${maxValueNodes.toLocaleString('en-US')} elements in all (counting every element of every nested list and object), the limit.`);
+      throw new LimitExceeded(
+        'Value too large',
+        `This value has more than ${maxValueNodes.toLocaleString('en-US')} elements in all (counting every element of every nested list and object), the limit.`,
+      );
     }
     if (x instanceof Sensitive) walk(x.value, depth);
     else if (Array.isArray(x)) for (const e of x) walk(e, depth + 1);
@@ -237,11 +240,7 @@ class Evaluation {
     const names: string[] = [];
     for (let b = ctx.bindings; b; b = b.parent) names.push(b.name);
     names.push(...Object.keys(vars));
-    return this.error(
-      'Unknown variable',
-      `There is no variable named "${expr.name}".${didYouMean(expr.name, names)}`,
-      expr.range,
-    );
+    return this.error('Unknown variable', `There is no variable named "${expr.name}".${didYouMean(expr.name, names)}`, expr.range);
   }
 
   private getAttr(expr: GetAttrExpr, ctx: Context): Value {
@@ -249,12 +248,7 @@ class Evaluation {
     if (obj instanceof Unknown) return markIf(UNKNOWN, marked);
     const name = expr.name;
     if (obj === null) {
-      return this.error(
-        'Attempt to get attribute from null value',
-        'This value is null, so it does not have any attributes.',
-        expr.nameRange,
-        expr.range,
-      );
+      return this.error('Attempt to get attribute from null value', 'This value is null, so it does not have any attributes.', expr.nameRange, expr.range);
     }
     if (isObject(obj)) {
       const v = getAttr(obj, name);
@@ -277,12 +271,7 @@ class Evaluation {
         expr.range,
       );
     }
-    return this.error(
-      'Unsupported attribute',
-      `Can't access attributes on a primitive-typed value (${typeName(obj)}).`,
-      expr.nameRange,
-      expr.range,
-    );
+    return this.error('Unsupported attribute', `Can't access attributes on a primitive-typed value (${typeName(obj)}).`, expr.nameRange, expr.range);
   }
 
   private index(expr: IndexExpr, ctx: Context): Value {
@@ -403,11 +392,7 @@ class Evaluation {
         continue;
       }
       if (x === null) {
-        this.error(
-          'Invalid template interpolation value',
-          'The expression result is null. Cannot include a null value in a string template.',
-          part.range,
-        );
+        this.error('Invalid template interpolation value', 'The expression result is null. Cannot include a null value in a string template.', part.range);
         unknown = true;
         continue;
       }
@@ -433,14 +418,14 @@ class Evaluation {
     const [c, marked] = strip(this.eval(expr, ctx));
     if (c instanceof Unknown) return { value: undefined, marked };
     if (c === null) {
-      if (what === 'for') this.error('Invalid \'for\' condition', "The value of the 'if' clause must not be null.", expr.range);
+      if (what === 'for') this.error("Invalid 'for' condition", "The value of the 'if' clause must not be null.", expr.range);
       else this.error('Null condition', 'The condition value is null. Conditions must either be true or false.', expr.range);
       return { value: undefined, marked };
     }
     const b = toBoolValue(c);
     if (!b.ok || typeof b.value !== 'boolean') {
       if (what === 'for') {
-        this.error('Invalid \'for\' condition', `The value of the 'if' clause must be a bool, but it is ${describeValueType(c)}.`, expr.range);
+        this.error("Invalid 'for' condition", `The value of the 'if' clause must be a bool, but it is ${describeValueType(c)}.`, expr.range);
       } else {
         this.error('Incorrect condition type', `The condition expression must be of type bool, but it is ${describeValueType(c)}.`, expr.range);
       }
@@ -502,7 +487,10 @@ class Evaluation {
       return undefined;
     }
     if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
-    if (isObject(coll)) return Object.keys(coll).sort(compareStrings).map((k) => [k, coll[k]]);
+    if (isObject(coll))
+      return Object.keys(coll)
+        .sort(compareStrings)
+        .map((k) => [k, coll[k]]);
     this.error('Iteration over non-iterable value', `A value of type ${typeName(coll)} cannot be used as ${where}.`, range);
     return undefined;
   }
@@ -581,13 +569,7 @@ class Evaluation {
 
   // --- operators -------------------------------------------------------------------------------
 
-  private operand(
-    v: Value,
-    convert: (v: Value) => Conversion,
-    side: string,
-    range: Range,
-    context: Range,
-  ): { value: Value; marked: boolean } {
+  private operand(v: Value, convert: (v: Value) => Conversion, side: string, range: Range, context: Range): { value: Value; marked: boolean } {
     const [x, marked] = strip(v);
     if (x instanceof Unknown) return { value: UNKNOWN, marked };
     if (x === null) {
@@ -660,10 +642,16 @@ class Evaluation {
       case '/':
       case '%':
         if (b === 0) {
-          this.error('Operation failed', `Error during operation: can't ${op === '/' ? 'divide' : 'compute the remainder of a division'} by zero.`, expr.right.range, expr.range);
+          this.error(
+            'Operation failed',
+            `Error during operation: can't ${op === '/' ? 'divide' : 'compute the remainder of a division'} by zero.`,
+            expr.right.range,
+            expr.range,
+          );
           return UNKNOWN;
         }
-        if (!Number.isFinite(a / b)) return this.error('Operation failed', 'Error during operation: the result is too large: numbers go up to about 1.8e308.', expr.range);
+        if (!Number.isFinite(a / b))
+          return this.error('Operation failed', 'Error during operation: the result is too large: numbers go up to about 1.8e308.', expr.range);
         return markIf(op === '/' ? a / b : a % b, marked);
       case '<':
         return markIf(a < b, marked);
@@ -725,9 +713,7 @@ class Evaluation {
   private tryOrCan(expr: FunctionCallExpr, ctx: Context): Value {
     const isCan = expr.name === 'can';
     if (expr.args.length === 0 || (isCan && expr.args.length > 1) || expr.expandFinal) {
-      const detail = isCan
-        ? 'Function "can" expects 1 argument(s): can(expression).'
-        : 'Function "try" expects at least 1 argument(s): try(expressions...).';
+      const detail = isCan ? 'Function "can" expects 1 argument(s): can(expression).' : 'Function "try" expects at least 1 argument(s): try(expressions...).';
       return expr.args.length === 0 || expr.expandFinal
         ? this.error('Not enough function arguments', detail, expr.closeParenRange, expr.range)
         : this.error('Too many function arguments', detail, expr.args[1].range, expr.range);
@@ -804,27 +790,40 @@ class Evaluation {
     if (parsed.diagnostics.length) throw new FunctionError(`invalid template: ${describeDiagnostics(parsed.diagnostics)}`);
     for (const name of Object.keys(vars)) {
       if (!/^[\p{L}_][\p{L}\p{N}_-]*$/u.test(name)) {
-        throw new FunctionError(`invalid template variable name ${JSON.stringify(name)}: must start with a letter, followed by zero or more letters, digits, and underscores`, 1);
+        throw new FunctionError(
+          `invalid template variable name ${JSON.stringify(name)}: must start with a letter, followed by zero or more letters, digits, and underscores`,
+          1,
+        );
       }
     }
     for (const ref of referencesOf(parsed.expr)) {
       if (!Object.hasOwn(vars, ref.root)) {
         const r = ref.range;
-        throw new FunctionError(`vars map does not contain key ${JSON.stringify(ref.root)}, referenced at ${r.filename}:${r.start.line},${r.start.column}-${r.end.column}`, 1);
+        throw new FunctionError(
+          `vars map does not contain key ${JSON.stringify(ref.root)}, referenced at ${r.filename}:${r.start.line},${r.start.column}-${r.end.column}`,
+          1,
+        );
       }
     }
-    const refuse = (why: (name: string) => string) => (name: string): HclFunction => ({
-      params: [],
-      variadic: { name: 'args', type: 'any', allowNull: true, allowUnknown: true },
-      impl: () => {
-        throw new FunctionError(why(name));
-      },
-    });
+    const refuse =
+      (why: (name: string) => string) =>
+      (name: string): HclFunction => ({
+        params: [],
+        variadic: { name: 'args', type: 'any', allowNull: true, allowUnknown: true },
+        impl: () => {
+          throw new FunctionError(why(name));
+        },
+      });
     const functions: Record<string, HclFunction> = { ...this.scope.functions };
-    for (const name of ['templatefile', 'templatestring']) functions[name] = refuse((n) => `cannot recursively call ${n} from inside another template function`)(name);
+    for (const name of ['templatefile', 'templatestring'])
+      functions[name] = refuse((n) => `cannot recursively call ${n} from inside another template function`)(name);
     if (!allowFiles) {
       for (const name of ['file', 'fileexists', 'fileset', 'templatefile']) {
-        if (name !== 'templatefile') functions[name] = refuse((n) => `cannot use filesystem access functions like ${n} in templatestring templates; consider passing the function result as a template variable instead`)(name);
+        if (name !== 'templatefile')
+          functions[name] = refuse(
+            (n) =>
+              `cannot use filesystem access functions like ${n} in templatestring templates; consider passing the function result as a template variable instead`,
+          )(name);
       }
     }
     const inner = new Evaluation({ ...this.scope, variables: vars, functions }, this.budget);
@@ -845,7 +844,12 @@ class Evaluation {
       } catch (e) {
         if (!(e instanceof FunctionError)) throw e;
         const param = fn.params[e.arg ?? 0];
-        return this.error('Invalid function argument', `Invalid value for "${param?.name ?? 'argument'}" parameter: ${e.message}.`, expr.args[e.arg ?? 0]?.range ?? expr.range, expr.range);
+        return this.error(
+          'Invalid function argument',
+          `Invalid value for "${param?.name ?? 'argument'}" parameter: ${e.message}.`,
+          expr.args[e.arg ?? 0]?.range ?? expr.range,
+          expr.range,
+        );
       }
     }
     const args: Value[] = [];
@@ -920,13 +924,8 @@ class Evaluation {
       }
       if (!(e instanceof FunctionError)) throw e;
       if (e.arg !== undefined && e.arg < args.length) {
-        const param = e.arg < fn.params.length ? fn.params[e.arg] : fn.variadic ?? fn.params[fn.params.length - 1];
-        return this.error(
-          'Invalid function argument',
-          `Invalid value for "${param.name}" parameter: ${e.message}.`,
-          ranges[e.arg],
-          expr.range,
-        );
+        const param = e.arg < fn.params.length ? fn.params[e.arg] : (fn.variadic ?? fn.params[fn.params.length - 1]);
+        return this.error('Invalid function argument', `Invalid value for "${param.name}" parameter: ${e.message}.`, ranges[e.arg], expr.range);
       }
       return this.error('Error in function call', `Call to function "${expr.name}" failed: ${e.message}.`, expr.range);
     }
@@ -984,7 +983,6 @@ function equality(a: Value, b: Value): boolean | undefined {
   }
   return valueEquals(a, b);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Type unification for conditionals, after cty's UnifyUnsafe: values carry no declared types

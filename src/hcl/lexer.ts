@@ -206,11 +206,46 @@ export interface ScanOptions {
 }
 
 // Character codes used by the scanner.
-const TAB = 9, LF = 10, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, HASH = 35, DOLLAR = 36,
-  PERCENT = 37, AMP = 38, LPAREN = 40, RPAREN = 41, STAR = 42, PLUS = 43, COMMA = 44, MINUS = 45,
-  DOT = 46, SLASH = 47, D0 = 48, D9 = 57, COLON = 58, LT = 60, EQ = 61, GT = 62, QUESTION = 63,
-  UA = 65, UE = 69, UZ = 90, LBRACK = 91, BACKSLASH = 92, RBRACK = 93, UNDERSCORE = 95, LA = 97,
-  LE = 101, LZ = 122, LBRACE = 123, PIPE = 124, RBRACE = 125, TILDE = 126, BOM = 0xfeff;
+const TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  BANG = 33,
+  DQUOTE = 34,
+  HASH = 35,
+  DOLLAR = 36,
+  PERCENT = 37,
+  AMP = 38,
+  LPAREN = 40,
+  RPAREN = 41,
+  STAR = 42,
+  PLUS = 43,
+  COMMA = 44,
+  MINUS = 45,
+  DOT = 46,
+  SLASH = 47,
+  D0 = 48,
+  D9 = 57,
+  COLON = 58,
+  LT = 60,
+  EQ = 61,
+  GT = 62,
+  QUESTION = 63,
+  UA = 65,
+  UE = 69,
+  UZ = 90,
+  LBRACK = 91,
+  BACKSLASH = 92,
+  RBRACK = 93,
+  UNDERSCORE = 95,
+  LA = 97,
+  LE = 101,
+  LZ = 122,
+  LBRACE = 123,
+  PIPE = 124,
+  RBRACE = 125,
+  TILDE = 126,
+  BOM = 0xfeff;
 
 const ID_START = /[\p{ID_Start}]/u;
 const ID_CONTINUE = /[\p{ID_Continue}]/u;
@@ -252,8 +287,7 @@ export function isHclSpace(c: number): boolean {
   if (c === SPACE || (c >= TAB && c <= CR)) return true;
   if (c < 0x85) return false;
   return (
-    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
-    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
   );
 }
 
@@ -861,7 +895,8 @@ export function scanTokens(source: string, filename: string, options: ScanOption
     const c = src.charCodeAt(start);
     let detail = 'This character is not used within the language.';
     if (c === 39) detail = 'Single quotes are not valid. Use double quotes (") to enclose strings.';
-    else if (c === 59) detail = 'The ";" character is not valid. Use newlines to separate arguments and blocks, and commas to separate items in collection values.';
+    else if (c === 59)
+      detail = 'The ";" character is not valid. Use newlines to separate arguments and blocks, and commas to separate items in collection values.';
     else if (c === DOLLAR) detail = 'A "$" is only valid in a string template, as in "${var.name}".';
     else if (c === 0xfffd) detail = 'This character is not valid here; the file may contain invalid UTF-8 or binary data.';
     invalid(start, j, detail);

@@ -76,7 +76,12 @@ export abstract class ExpressionParser extends TemplateParser {
       const trueExpr = this.parseExpression();
       const colon = this.peek();
       if (colon.type !== 'Colon') {
-        this.errorAt(colon, 'Missing false expression in conditional', 'The conditional operator (...?...:...) requires a false expression, delimited by a colon.', span(cond, colon));
+        this.errorAt(
+          colon,
+          'Missing false expression in conditional',
+          'The conditional operator (...?...:...) requires a false expression, delimited by a colon.',
+          span(cond, colon),
+        );
         result = new InvalidNode(this.positions, so(cond), eo(trueExpr));
       } else {
         this.next();
@@ -180,7 +185,8 @@ export abstract class ExpressionParser extends TemplateParser {
       result = new ParensNode(this.positions, open.start, close.end, expr);
     } else {
       if (this.bracketLeftOpen(close)) {
-        if (close.type === 'EOF') this.unclosedAtEof('Unbalanced parentheses', 'There is no closing parenthesis for this "(" before the end of the file.', open.range);
+        if (close.type === 'EOF')
+          this.unclosedAtEof('Unbalanced parentheses', 'There is no closing parenthesis for this "(" before the end of the file.', open.range);
         else this.error('Unbalanced parentheses', 'There is no closing parenthesis for this "(". Add ")" at the end of the expression.', open.range);
       } else {
         this.errorAt(close, 'Unbalanced parentheses', 'Expected a closing parenthesis to terminate the expression.', span(open, close));
@@ -199,7 +205,12 @@ export abstract class ExpressionParser extends TemplateParser {
       const sep = this.next();
       const part = this.peek();
       if (part.type !== 'Ident') {
-        this.errorAt(part, 'Missing function name', 'Function scope resolution symbol :: must be followed by a function name in this scope.', span(nameTok, part));
+        this.errorAt(
+          part,
+          'Missing function name',
+          'Function scope resolution symbol :: must be followed by a function name in this scope.',
+          span(nameTok, part),
+        );
         return new InvalidNode(this.positions, nameTok.start, sep.end);
       }
       this.next();
@@ -208,7 +219,12 @@ export abstract class ExpressionParser extends TemplateParser {
     }
     const open = this.peek();
     if (open.type !== 'OParen') {
-      this.errorAt(open, 'Missing open parenthesis', 'Function selector must be followed by an open parenthesis to begin the function call.', span(nameTok, open));
+      this.errorAt(
+        open,
+        'Missing open parenthesis',
+        'Function selector must be followed by an open parenthesis to begin the function call.',
+        span(nameTok, open),
+      );
       return new InvalidNode(this.positions, nameTok.start, nameEnd.end);
     }
     this.next();
@@ -220,7 +236,11 @@ export abstract class ExpressionParser extends TemplateParser {
     const unclosed = (ty: number): void => {
       const subject = span(nameTok, open);
       if (ty === T.EOF) {
-        this.unclosedAtEof('Unterminated function call', 'There is no closing parenthesis for this function call before the end of the file. This may be caused by incorrect parenthesis nesting elsewhere in this file.', subject);
+        this.unclosedAtEof(
+          'Unterminated function call',
+          'There is no closing parenthesis for this function call before the end of the file. This may be caused by incorrect parenthesis nesting elsewhere in this file.',
+          subject,
+        );
       } else {
         this.error('Unterminated function call', 'There is no closing parenthesis for this function call. Add ")" after the last argument.', subject);
       }
@@ -253,7 +273,12 @@ export abstract class ExpressionParser extends TemplateParser {
         if (c.type === 'CParen') {
           close = this.next();
         } else {
-          this.errorAt(c, 'Missing closing parenthesis', 'An expanded function argument (with ...) must be immediately followed by closing parentheses.', span(nameTok, c));
+          this.errorAt(
+            c,
+            'Missing closing parenthesis',
+            'An expanded function argument (with ...) must be immediately followed by closing parentheses.',
+            span(nameTok, c),
+          );
           close = this.recoverTo('CParen');
         }
         break;
@@ -269,7 +294,17 @@ export abstract class ExpressionParser extends TemplateParser {
     }
     this.nl = savedNl;
     const end = eo(close ?? (this.top > argBase ? (this.items[this.top - 1] as Expression) : open));
-    return new FunctionCallNode(this.positions, nameTok.start, end, name, this.listFrom<Expression>(argBase), expandFinal, nameEnd.end, open.start, close === undefined ? end : close.start);
+    return new FunctionCallNode(
+      this.positions,
+      nameTok.start,
+      end,
+      name,
+      this.listFrom<Expression>(argBase),
+      expandFinal,
+      nameEnd.end,
+      open.start,
+      close === undefined ? end : close.start,
+    );
   }
 
   protected parseTuple(): Expression {
@@ -288,7 +323,11 @@ export abstract class ExpressionParser extends TemplateParser {
     let end = -1;
     const unclosed = (ty: number): void => {
       if (ty === T.EOF) {
-        this.unclosedAtEof('Unterminated tuple constructor expression', 'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.', openRange());
+        this.unclosedAtEof(
+          'Unterminated tuple constructor expression',
+          'There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.',
+          openRange(),
+        );
       } else {
         this.error('Unterminated tuple constructor expression', 'There is no closing bracket for this "[". Add "]" after the last item.', openRange());
       }
@@ -341,7 +380,11 @@ export abstract class ExpressionParser extends TemplateParser {
     const base = this.top;
     let close: Token | undefined;
     const unterminated = (): void => {
-      this.unclosedAtEof('Unterminated object constructor expression', 'There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.', open.range);
+      this.unclosedAtEof(
+        'Unterminated object constructor expression',
+        'There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.',
+        open.range,
+      );
     };
     for (;;) {
       let t = this.peek();
@@ -367,7 +410,12 @@ export abstract class ExpressionParser extends TemplateParser {
         if (t.type === 'Newline' || t.type === 'Comma') {
           this.errorAt(t, 'Missing attribute value', 'Expected an attribute value, introduced by an equals sign ("=").', span(open, t));
         } else if (t.type === 'Ident') {
-          this.errorAt(t, 'Missing key/value separator', 'Expected an equals sign ("=") to mark the beginning of the attribute value. If you intended to give an attribute name containing periods or spaces, write the name in quotes to create a string literal.', span(open, t));
+          this.errorAt(
+            t,
+            'Missing key/value separator',
+            'Expected an equals sign ("=") to mark the beginning of the attribute value. If you intended to give an attribute name containing periods or spaces, write the name in quotes to create a string literal.',
+            span(open, t),
+          );
         } else {
           this.errorAt(t, 'Missing key/value separator', 'Expected an equals sign ("=") to mark the beginning of the attribute value.', span(open, t));
         }
@@ -406,9 +454,17 @@ export abstract class ExpressionParser extends TemplateParser {
     this.next(); // "for"
     const fail = (t: Token, detail: string): Expression => {
       if (t.type === 'EOF') {
-        this.unclosedAtEof("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression before the end of the file.`, open.range);
+        this.unclosedAtEof(
+          "Invalid 'for' expression",
+          `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression before the end of the file.`,
+          open.range,
+        );
       } else if (this.bracketLeftOpen(t)) {
-        this.error("Invalid 'for' expression", `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression. Add "${isObject ? '}' : ']'}" at its end.`, open.range);
+        this.error(
+          "Invalid 'for' expression",
+          `There is no closing ${isObject ? 'brace' : 'bracket'} for this 'for' expression. Add "${isObject ? '}' : ']'}" at its end.`,
+          open.range,
+        );
         return new InvalidNode(this.positions, open.start, this.prevToken().end);
       } else {
         this.errorAt(t, "Invalid 'for' expression", detail, span(open, t));
@@ -517,7 +573,11 @@ export abstract class ExpressionParser extends TemplateParser {
           if (close.type !== 'CBrack') {
             this.nl = savedNl;
             if (close.type === 'Invalid') this.quiet = true;
-            this.error('Missing close bracket on splat index', 'The star for a full splat operator must be immediately followed by a closing bracket ("]").', span(open, star));
+            this.error(
+              'Missing close bracket on splat index',
+              'The star for a full splat operator must be immediately followed by a closing bracket ("]").',
+              span(open, star),
+            );
             this.recoverTo('CBrack', true);
             return new InvalidNode(this.positions, so(ret), star.end);
           }
@@ -538,7 +598,8 @@ export abstract class ExpressionParser extends TemplateParser {
         const close = this.peek();
         if (close.type !== 'CBrack') {
           if (this.bracketLeftOpen(close)) {
-            if (close.type === 'EOF') this.unclosedAtEof('Missing close bracket on index', 'There is no closing bracket for this index before the end of the file.', open.range);
+            if (close.type === 'EOF')
+              this.unclosedAtEof('Missing close bracket on index', 'There is no closing bracket for this index before the end of the file.', open.range);
             else this.error('Missing close bracket on index', 'The index operator must end with a closing bracket ("]").', open.range);
           } else {
             this.errorAt(close, 'Missing close bracket on index', 'The index operator must end with a closing bracket ("]").', span(open, close));

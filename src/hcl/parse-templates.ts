@@ -101,7 +101,11 @@ export abstract class TemplateParser extends ParserCore {
       } else {
         const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
         if (t.type === 'EOF') this.eofReported = true;
-        this.error('Unterminated template string', 'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.', subject);
+        this.error(
+          'Unterminated template string',
+          'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.',
+          subject,
+        );
       }
       break;
     }
@@ -135,13 +139,31 @@ export abstract class TemplateParser extends ParserCore {
       return close.end - close.start === 2 ? 'trim' : 'ok';
     }
     if (close.type === 'EOF') {
-      this.unclosedAtEof('Unclosed template interpolation sequence', 'There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.', open.range);
+      this.unclosedAtEof(
+        'Unclosed template interpolation sequence',
+        'There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.',
+        open.range,
+      );
     } else if (close.type === 'Colon') {
-      this.errorAt(close, 'Extra characters after interpolation expression', 'Template interpolation doesn\'t expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with "$${" instead of just "${".', span(open, close));
+      this.errorAt(
+        close,
+        'Extra characters after interpolation expression',
+        'Template interpolation doesn\'t expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with "$${" instead of just "${".',
+        span(open, close),
+      );
     } else if (!heredoc && (close.type === 'OQuote' || close.type === 'CQuote' || close.type === 'Newline')) {
-      this.error('Unclosed template interpolation sequence', 'There is no closing brace for this interpolation sequence before the end of the quoted template. This might be caused by incorrect nesting inside the given expression.', open.range);
+      this.error(
+        'Unclosed template interpolation sequence',
+        'There is no closing brace for this interpolation sequence before the end of the quoted template. This might be caused by incorrect nesting inside the given expression.',
+        open.range,
+      );
     } else {
-      this.errorAt(close, 'Extra characters after interpolation expression', 'Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with "$${" instead of just "${".', span(open, close));
+      this.errorAt(
+        close,
+        'Extra characters after interpolation expression',
+        'Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with "$${" instead of just "${".',
+        span(open, close),
+      );
     }
     this.recoverTo('TemplateSeqEnd', !heredoc);
     atoms.push({ k: 'interp', expr: new InvalidNode(this.positions, open.start, eo(expr)), s: open.start, e: eo(expr) });
@@ -152,7 +174,12 @@ export abstract class TemplateParser extends ParserCore {
   protected templateDirective(open: Token, atoms: TemplateAtom[], heredoc: boolean): 'trim' | 'ok' | 'error' {
     const kw = this.peek();
     if (kw.type !== 'Ident') {
-      this.errorAt(kw, 'Invalid template directive', 'A template directive keyword ("if", "for", etc) is expected at the beginning of a %{ sequence.', span(open, kw));
+      this.errorAt(
+        kw,
+        'Invalid template directive',
+        'A template directive keyword ("if", "for", etc) is expected at the beginning of a %{ sequence.',
+        span(open, kw),
+      );
       this.recoverTo('TemplateSeqEnd', !heredoc);
       return 'error';
     }
@@ -193,11 +220,17 @@ export abstract class TemplateParser extends ParserCore {
         if (!this.isKeyword(t, 'in')) return failFor(t, "For directive requires 'in' keyword after names.");
         this.next();
         const coll = this.parseExpression();
-        atom = keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, s: open.start, e: open.end } : { k: 'for', valueVar, coll, s: open.start, e: open.end };
+        atom =
+          keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, s: open.start, e: open.end } : { k: 'for', valueVar, coll, s: open.start, e: open.end };
         break;
       }
       default:
-        this.errorAt(kw, 'Invalid template control keyword', `"${word}" is not a valid template control keyword.${didYouMean(word, ['if', 'for', 'else', 'endif', 'endfor'])}`, span(open, kw));
+        this.errorAt(
+          kw,
+          'Invalid template control keyword',
+          `"${word}" is not a valid template control keyword.${didYouMean(word, ['if', 'for', 'else', 'endif', 'endfor'])}`,
+          span(open, kw),
+        );
         this.recoverTo('TemplateSeqEnd', !heredoc);
         return 'error';
     }
@@ -206,7 +239,12 @@ export abstract class TemplateParser extends ParserCore {
       if (close.type === 'EOF') {
         this.unclosedAtEof(`Unclosed ${word} directive`, `There is no closing brace for this %{ ${word} } directive before the end of the file.`, open.range);
       } else {
-        this.errorAt(close, `Extra characters in ${word} marker`, 'Expected a closing brace to end the sequence, but found extra characters.', span(open, close));
+        this.errorAt(
+          close,
+          `Extra characters in ${word} marker`,
+          'Expected a closing brace to end the sequence, but found extra characters.',
+          span(open, close),
+        );
       }
       this.recoverTo('TemplateSeqEnd', !heredoc);
       atom.e = this.prevToken().end;
@@ -252,7 +290,11 @@ export abstract class TemplateParser extends ParserCore {
           for (;;) {
             const b = peekAtom();
             if (b.k === 'end') {
-              this.error('Unexpected end of template', 'This if directive is missing its corresponding endif directive: add %{endif} where its content ends.', rangeOf(a));
+              this.error(
+                'Unexpected end of template',
+                'This if directive is missing its corresponding endif directive: add %{endif} where its content ends.',
+                rangeOf(a),
+              );
               return new InvalidNode(p, a.s, b.e);
             }
             if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
@@ -283,7 +325,11 @@ export abstract class TemplateParser extends ParserCore {
           for (;;) {
             const b = peekAtom();
             if (b.k === 'end') {
-              this.error('Unexpected end of template', 'This for directive is missing its corresponding endfor directive: add %{endfor} where its content ends.', rangeOf(a));
+              this.error(
+                'Unexpected end of template',
+                'This for directive is missing its corresponding endfor directive: add %{endfor} where its content ends.',
+                rangeOf(a),
+              );
               return new InvalidNode(p, a.s, b.e);
             }
             if (b.k === 'else' || b.k === 'endif' || b.k === 'endfor') {
@@ -294,7 +340,11 @@ export abstract class TemplateParser extends ParserCore {
               if (b.k === 'else') {
                 this.error('Unexpected else directive', 'An else clause is not expected for a for directive.', rangeOf(b));
               } else {
-                this.error(`Unexpected ${b.k} directive`, `Expecting an endfor directive corresponding to the for directive at ${formatPos(rangeOf(a))}.`, rangeOf(b));
+                this.error(
+                  `Unexpected ${b.k} directive`,
+                  `Expecting an endfor directive corresponding to the for directive at ${formatPos(rangeOf(a))}.`,
+                  rangeOf(b),
+                );
               }
               return new InvalidNode(p, a.s, b.e);
             }
@@ -347,7 +397,12 @@ export abstract class TemplateParser extends ParserCore {
           while (k < end && k < i + 2 + want && isHex(src.charCodeAt(k))) k++;
           len = k - i;
           if (k - (i + 2) !== want) {
-            this.escapeError(t, i, k, `The \\${String.fromCharCode(sel)} escape sequence must be followed by ${want === 4 ? 'four' : 'eight'} hexadecimal digits.`);
+            this.escapeError(
+              t,
+              i,
+              k,
+              `The \\${String.fromCharCode(sel)} escape sequence must be followed by ${want === 4 ? 'four' : 'eight'} hexadecimal digits.`,
+            );
           } else {
             const cp = parseInt(src.slice(i + 2, k), 16);
             if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
@@ -359,7 +414,12 @@ export abstract class TemplateParser extends ParserCore {
         } else {
           const cp = src.codePointAt(i + 1) ?? sel;
           len = cp > 0xffff ? 3 : 2;
-          this.escapeError(t, i, i + len, `The symbol "${String.fromCodePoint(cp)}" is not a valid escape sequence selector. Valid escapes are \\n, \\r, \\t, \\", \\\\, \\uNNNN and \\UNNNNNNNN.`);
+          this.escapeError(
+            t,
+            i,
+            i + len,
+            `The symbol "${String.fromCodePoint(cp)}" is not a valid escape sequence selector. Valid escapes are \\n, \\r, \\t, \\", \\\\, \\uNNNN and \\UNNNNNNNN.`,
+          );
           out += String.fromCodePoint(cp);
         }
         i += len;

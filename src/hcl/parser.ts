@@ -99,7 +99,10 @@ function parseOnce(source: string, filename: string, options: ScanOptions): Pars
 /** Diagnostics ordered by where they point (stable for equal positions). */
 function inSourceOrder(diags: Diagnostic[]): Diagnostic[] {
   const at = (d: Diagnostic): number => d.subject?.start.byte ?? Number.MAX_SAFE_INTEGER;
-  return diags.map((d, k) => ({ d, k })).sort((a, b) => at(a.d) - at(b.d) || a.k - b.k).map((x) => x.d);
+  return diags
+    .map((d, k) => ({ d, k }))
+    .sort((a, b) => at(a.d) - at(b.d) || a.k - b.k)
+    .map((x) => x.d);
 }
 
 /** Files and standalone expressions: the body grammar over everything beneath it. */
@@ -222,9 +225,8 @@ class Parser extends ExpressionParser {
           // `name 123 {`: a block whose label is not a string or a name.
           this.error('Invalid block definition', 'Either a quoted string block label or an opening brace ("{") is expected here.', t.range, span(ident, t));
         } else {
-          const hint = t.type === 'Colon'
-            ? ' Use "=" to set an argument, not ":".'
-            : ' To set an argument, use the equals sign "=" to introduce the argument value.';
+          const hint =
+            t.type === 'Colon' ? ' Use "=" to set an argument, not ":".' : ' To set an argument, use the equals sign "=" to introduce the argument value.';
           this.error('Argument or block definition required', `An argument or block definition is required here.${hint}`, ident.range);
         }
         this.skipLine();
@@ -248,7 +250,12 @@ class Parser extends ExpressionParser {
         const end = this.peek();
         const context = this.positions.span(nameStart, end.end);
         if (end.type === 'Comma') {
-          this.errorAt(end, 'Unexpected comma after argument', 'Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.', context);
+          this.errorAt(
+            end,
+            'Unexpected comma after argument',
+            'Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.',
+            context,
+          );
         } else {
           this.errorAt(end, 'Missing newline after argument', 'An argument definition must end with a newline.', context);
         }
@@ -284,9 +291,19 @@ class Parser extends ExpressionParser {
       }
       const t = this.peek();
       if (t.type === 'Equal') {
-        this.error('Invalid block definition', 'The equals sign "=" indicates an argument definition, and must not be used when defining a block.', t.range, span(ident, t));
+        this.error(
+          'Invalid block definition',
+          'The equals sign "=" indicates an argument definition, and must not be used when defining a block.',
+          t.range,
+          span(ident, t),
+        );
       } else if (t.type === 'Newline' || t.type === 'EOF') {
-        this.error('Invalid block definition', 'A block definition must have block content delimited by "{" and "}", starting on the same line as the block header.', t.range, span(ident, t));
+        this.error(
+          'Invalid block definition',
+          'A block definition must have block content delimited by "{" and "}", starting on the same line as the block header.',
+          t.range,
+          span(ident, t),
+        );
       } else {
         this.errorAt(t, 'Invalid block definition', 'Either a quoted string block label or an opening brace ("{") is expected here.', span(ident, t));
       }
@@ -357,7 +374,11 @@ class Parser extends ExpressionParser {
           span(name, t2),
         );
       } else {
-        this.errorAt(t2, 'Argument or block definition required', 'An argument or block definition is required here. To set an argument, use the equals sign "=" to introduce the argument value.');
+        this.errorAt(
+          t2,
+          'Argument or block definition required',
+          'An argument or block definition is required here. To set an argument, use the equals sign "=" to introduce the argument value.',
+        );
       }
     } else {
       this.errorAt(t, 'Argument or block definition required', `An argument or block definition is required here, but found ${describe(t, this.src)}.`);
@@ -373,11 +394,23 @@ class Parser extends ExpressionParser {
       return { items, close: c };
     }
     if (c.type === 'Comma') {
-      this.error('Invalid single-argument block definition', 'Single-line block syntax can include only one argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.', c.range);
+      this.error(
+        'Invalid single-argument block definition',
+        'Single-line block syntax can include only one argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.',
+        c.range,
+      );
     } else if (c.type === 'Newline') {
-      this.error('Invalid single-argument block definition', "An argument definition on the same line as its containing block creates a single-line block definition, which must also be closed on the same line. Place the block's closing brace immediately after the argument definition.", c.range);
+      this.error(
+        'Invalid single-argument block definition',
+        "An argument definition on the same line as its containing block creates a single-line block definition, which must also be closed on the same line. Place the block's closing brace immediately after the argument definition.",
+        c.range,
+      );
     } else {
-      this.errorAt(c, 'Invalid single-argument block definition', 'A single-line block definition must end with a closing brace immediately after its single argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.');
+      this.errorAt(
+        c,
+        'Invalid single-argument block definition',
+        'A single-line block definition must end with a closing brace immediately after its single argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.',
+      );
     }
     const close = this.recoverTo('CBrace');
     return { items, close: close ?? this.prevToken() };
@@ -424,7 +457,11 @@ class Parser extends ExpressionParser {
       // A newline or the end of the file: the scanner ended the string there.
       const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
       if (t.type === 'EOF') this.eofReported = true;
-      this.error('Unterminated string literal', 'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.', subject);
+      this.error(
+        'Unterminated string literal',
+        'This string has no closing quote (") on its line. Strings cannot span lines; use "\\n" for a line break, or a heredoc (<<EOT) for multi-line text.',
+        subject,
+      );
       // `site "home {`: the brace was swallowed by the string; let the block open there.
       const brace = this.src.lastIndexOf('{', t.start - 1);
       if (brace > open.start && this.src.slice(brace + 1, t.start).trim() === '') this.strayBrace = brace;

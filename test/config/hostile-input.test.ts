@@ -25,7 +25,11 @@ interface Run {
 /** Runs drctl with a 256 MB heap; kills it at the deadline. */
 function drctl(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=256', BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--max-old-space-size=256', BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -81,7 +85,10 @@ describe('inputs that hung or crashed drctl (issue 14, Seen #4)', () => {
   });
 
   it('nested template loops are refused, not a heap crash', async () => {
-    const dir = configDir('nested-template', 'locals {\n  text = "%{for a in range(1000)}%{for b in range(1000)}%{for c in range(1000)}x%{endfor}%{endfor}%{endfor}"\n}\n');
+    const dir = configDir(
+      'nested-template',
+      'locals {\n  text = "%{for a in range(1000)}%{for b in range(1000)}%{for c in range(1000)}x%{endfor}%{endfor}%{endfor}"\n}\n',
+    );
     const r = await drctl(['validate', dir], tmp);
     expectRefused(r, 'Evaluation too expensive');
     expect(r.stderr).toContain('main.hcl line 2');

@@ -129,7 +129,12 @@ describe('files that are not regular', () => {
       const r = loadConfig({ dir: path.join(dir, 'cfg'), fs: nodeConfigFs, env: {} });
       expect(diagSummary(r)).toEqual([error('Cannot read configuration file')]);
       expect(r.diagnostics[0].detail).toContain('is not a regular file');
-      const v = loadConfig({ dir: path.join(dir, 'cfg'), fs: { ...nodeConfigFs, readdir: () => ['main.hcl'] }, vars: [file(path.join(dir, 'cfg', 'pipe'))], env: {} });
+      const v = loadConfig({
+        dir: path.join(dir, 'cfg'),
+        fs: { ...nodeConfigFs, readdir: () => ['main.hcl'] },
+        vars: [file(path.join(dir, 'cfg', 'pipe'))],
+        env: {},
+      });
       expect(diagSummary(v)).toEqual([error('Cannot read variables file')]);
     } finally {
       fs.rmSync(hcl);
@@ -148,8 +153,9 @@ describe('files that are not regular', () => {
     fs.writeFileSync(path.join(dir, 'cfg', 'huge.txt'), Buffer.alloc(DEFAULT_LIMITS.maxFileBytes + 1, 0x61));
     fs.writeFileSync(path.join(dir, 'cfg', 'main.hcl'), 'locals {\n  x = file("huge.txt")\n}\n' + BASE);
     const r = loadConfig({ dir: path.join(dir, 'cfg'), fs: nodeConfigFs, env: {} });
-    expect(r.diagnostics.map((d) => d.detail)).toEqual(['Invalid value for "path" parameter: "huge.txt" is larger than 4,194,304 bytes, the limit for files read by functions.']);
+    expect(r.diagnostics.map((d) => d.detail)).toEqual([
+      'Invalid value for "path" parameter: "huge.txt" is larger than 4,194,304 bytes, the limit for files read by functions.',
+    ]);
     fs.rmSync(path.join(dir, 'cfg', 'huge.txt'));
   });
 });
-

@@ -19,9 +19,35 @@ function prng(seed: number): () => number {
 
 const FUNCTIONS = Object.keys(standardFunctions).sort();
 const NAMES = ['x', 'y', 'k', 'v'];
-const STRINGS = ['""', '"a"', '"hello world"', '"é"', '"e\\u0301"', '"😀x"', '"a,b,c\\n1,2,3"', '"{\\"a\\": [1, 2]}"', '"a: [1, 2]"', '"10.0.0.0/16"', '"2018-01-02T23:12:01Z"', '"15m"', '"%s-%d"', '"$${x}"'];
+const STRINGS = [
+  '""',
+  '"a"',
+  '"hello world"',
+  '"é"',
+  '"e\\u0301"',
+  '"😀x"',
+  '"a,b,c\\n1,2,3"',
+  '"{\\"a\\": [1, 2]}"',
+  '"a: [1, 2]"',
+  '"10.0.0.0/16"',
+  '"2018-01-02T23:12:01Z"',
+  '"15m"',
+  '"%s-%d"',
+  '"$${x}"',
+];
 const NUMBERS = ['0', '1', '-1', '2', '3.5', '1000', '1e6', '1e308', '9007199254740992', '9007199254740993', '1e400', '-0.5', '0.1'];
-const PATTERNS = ['"/(a+)+$/"', '"(a+)+$"', '"(a|aa)+b"', '"(x+x+)+y"', '"^(\\\\w+\\\\s?)*$"', '"[a-z]+"', '"(?P<n>\\\\d+)"', '"("', '"a{1000}{1000}"', '"(?i)A"'];
+const PATTERNS = [
+  '"/(a+)+$/"',
+  '"(a+)+$"',
+  '"(a|aa)+b"',
+  '"(x+x+)+y"',
+  '"^(\\\\w+\\\\s?)*$"',
+  '"[a-z]+"',
+  '"(?P<n>\\\\d+)"',
+  '"("',
+  '"a{1000}{1000}"',
+  '"(?i)A"',
+];
 const HOSTILE = ['"' + 'a'.repeat(60) + '!"', '"' + 'x'.repeat(60) + '"', 'join("", [for i in range(1000) : "a"])'];
 
 export interface FuzzCase {
@@ -86,7 +112,12 @@ export function fuzzCase(seed: number, id: number): FuzzCase {
         return `${expr(d + 1)} ? ${expr(d + 1)} : ${expr(d + 1)}`;
       case 11: {
         const depth = pick([2, 5, 20, 60, 120, 250]);
-        const [o, c] = pick([['[', ']'], ['(', ')'], ['{a = ', '}'], ['[[', ']]']] as const);
+        const [o, c] = pick([
+          ['[', ']'],
+          ['(', ')'],
+          ['{a = ', '}'],
+          ['[[', ']]'],
+        ] as const);
         return o.repeat(depth) + leaf() + c.repeat(depth);
       }
       case 12:

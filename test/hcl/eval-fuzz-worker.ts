@@ -16,7 +16,13 @@ const variables: Record<string, Value> = {
     ['s', 'db01'],
     ['n', 3],
     ['l', ['a', 'b', 'c']],
-    ['m', objectValue([['a', 1], ['b', 'two']])],
+    [
+      'm',
+      objectValue([
+        ['a', 1],
+        ['b', 'two'],
+      ]),
+    ],
     ['secret', sensitive('hunter2')],
     ['u', UNKNOWN],
   ]),
@@ -26,7 +32,14 @@ const variables: Record<string, Value> = {
   ]),
 };
 
-const LIMIT_SUMMARIES = new Set(['Evaluation too expensive', 'Evaluation made too much text', 'String too long', 'Collection too large', 'Value too large', 'Value too deeply nested']);
+const LIMIT_SUMMARIES = new Set([
+  'Evaluation too expensive',
+  'Evaluation made too much text',
+  'String too long',
+  'Collection too large',
+  'Value too large',
+  'Value too deeply nested',
+]);
 
 for (let id = from; id < to; id++) {
   const { src } = fuzzCase(seed, id);

@@ -42,13 +42,23 @@ interface ChildRun {
 async function bundleWorker(): Promise<string> {
   const out = path.join(ROOT, 'node_modules/.cache/drctl-eval-fuzz/worker.mjs');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  await build({ entryPoints: [path.join(ROOT, 'test/hcl/eval-fuzz-worker.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(ROOT, 'test/hcl/eval-fuzz-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'warning',
+  });
   return out;
 }
 
 function runChild(worker: string, from: number, to: number): Promise<ChildRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=512', worker, String(SEED), String(from), String(to), String(MAX_STEPS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--max-old-space-size=512', worker, String(SEED), String(from), String(to), String(MAX_STEPS)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const results: Result[] = [];
     let pending = '';
     let stderr = '';

@@ -643,7 +643,16 @@ describe('sensitive values', () => {
   };
 
   it('results computed from a sensitive value are sensitive', () => {
-    for (const src of ['"${var.user}:${var.pw}"', 'var.pw == "x"', 'length(var.pw)', 'upper(var.pw)', '{ for k, v in var.secrets : k => v }', 'var.secrets.a', '[for c in [var.pw] : c][0]', 'var.pw != null ? 1 : 0']) {
+    for (const src of [
+      '"${var.user}:${var.pw}"',
+      'var.pw == "x"',
+      'length(var.pw)',
+      'upper(var.pw)',
+      '{ for k, v in var.secrets : k => v }',
+      'var.secrets.a',
+      '[for c in [var.pw] : c][0]',
+      'var.pw != null ? 1 : 0',
+    ]) {
       expect(isSensitive(marked(src)), src).toBe(true);
     }
     expect(unmark(marked('"${var.user}:${var.pw}"'))).toBe('admin:hunter2');

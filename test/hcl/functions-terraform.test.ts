@@ -43,7 +43,9 @@ describe('regex and regexall (Terraform docs: regex, regexall)', () => {
   });
 
   it('fails when nothing matches, as Terraform does', () => {
-    expect(err('regex("[a-z]+", "53453453.34534523454")')).toBe('Error in function call: Call to function "regex" failed: pattern did not match any part of the given string.');
+    expect(err('regex("[a-z]+", "53453453.34534523454")')).toBe(
+      'Error in function call: Call to function "regex" failed: pattern did not match any part of the given string.',
+    );
   });
 
   it('regexall returns every match, and an empty list for none', () => {
@@ -57,8 +59,12 @@ describe('regex and regexall (Terraform docs: regex, regexall)', () => {
   });
 
   it('refuses a pattern that mixes named and unnamed groups, and reports RE2 syntax errors', () => {
-    expect(err('regex("(?P<a>x)(y)", "xy")')).toBe('Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: cannot mix both named and unnamed capture groups.');
-    expect(err('regex("a(b", "ab")')).toBe('Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ): `a(b`.');
+    expect(err('regex("(?P<a>x)(y)", "xy")')).toBe(
+      'Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: cannot mix both named and unnamed capture groups.',
+    );
+    expect(err('regex("a(b", "ab")')).toBe(
+      'Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ): `a(b`.',
+    );
     // Lookbehind is not RE2: Terraform refuses it too.
     expect(err('regex("(?<=a)b", "ab")')).toMatch(/invalid regexp pattern: invalid named capture/);
   });
@@ -104,7 +110,9 @@ describe('templatefile and templatestring (Terraform docs)', () => {
     expect(err('templatefile("unknown-var.tftpl", {})', {}, files)).toBe(
       'Invalid function argument: Invalid value for "vars" parameter: vars map does not contain key "who", referenced at unknown-var.tftpl:1,6-9.',
     );
-    expect(err('templatefile("broken.tftpl", {name = "x"})', {}, files)).toMatch(/^Error in function call: Call to function "templatefile" failed: invalid template: broken.tftpl:\d+,\d+-\d+: /);
+    expect(err('templatefile("broken.tftpl", {name = "x"})', {}, files)).toMatch(
+      /^Error in function call: Call to function "templatefile" failed: invalid template: broken.tftpl:\d+,\d+-\d+: /,
+    );
   });
 
   it('refuses to call templatefile from inside a template, as Terraform does', () => {
@@ -120,7 +128,9 @@ describe('templatefile and templatestring (Terraform docs)', () => {
   it('templatestring renders a template held in a reference, and refuses a template written in place', () => {
     const vars = { local: obj({ motd: 'Hello, ${name}!' }) };
     expect(run('templatestring(local.motd, { name = "ops" })', vars)).toBe('Hello, ops!');
-    expect(err('templatestring("Hello, ${name}!", { name = "ops" })', vars)).toMatch(/templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template/);
+    expect(err('templatestring("Hello, ${name}!", { name = "ops" })', vars)).toMatch(
+      /templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template/,
+    );
     expect(err('templatestring("plain", {})', vars)).toMatch(/does not support providing a literal template/);
   });
 
@@ -158,14 +168,22 @@ describe('yamlencode and yamldecode (Terraform docs)', () => {
 
   it('refuses a document whose aliases would multiply it (billion laughs)', () => {
     const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const r = evalSrc('yamldecode(doc)', { doc: laughs.join('\n') });
     expect(r.diagnostics).toHaveLength(1);
     expect(r.diagnostics[0].detail).toMatch(/aliases too often|Value too large|too expensive/);
   });
 
   it('round-trips through yamlencode and yamldecode', () => {
-    expect(run('yamldecode(yamlencode({a = [1, "two", true, null], b = {c = "multi\\nline"}}))')).toEqual({ a: [1, 'two', true, null], b: { c: 'multi\nline' } });
+    expect(run('yamldecode(yamlencode({a = [1, "two", true, null], b = {c = "multi\\nline"}}))')).toEqual({
+      a: [1, 'two', true, null],
+      b: { c: 'multi\nline' },
+    });
   });
 });
 
@@ -229,7 +247,7 @@ describe('set functions (Terraform docs)', () => {
     expect(err('setunion([1], [[1]])')).toBe('Error in function call: Call to function "setunion" failed: given sets must all have compatible element types.');
   });
 
-  it('setproduct gives every combination, keeping the lists\' order', () => {
+  it("setproduct gives every combination, keeping the lists' order", () => {
     expect(run('setproduct(["development", "staging", "production"], ["app1", "app2"])')).toEqual([
       ['development', 'app1'],
       ['development', 'app2'],
@@ -267,17 +285,27 @@ describe('date and time functions (Terraform docs)', () => {
   });
 
   it('formatdate quotes literals and refuses unknown verbs and bad timestamps', () => {
-    expect(run('formatdate("YYYY-MM-DD\'T\'hh \'o\'\'clock\' Z ZZZZZ", "2018-01-02T03:04:05+05:30")')).toBe("2018-01-02T03 o'clock +05:30 +05:30");
-    expect(err('formatdate("YYYYY", "2018-01-02T23:12:01Z")')).toBe('Invalid function argument: Invalid value for "format" parameter: invalid date format verb "YYYYY": year must either be "YY" or "YYYY".');
-    expect(err('formatdate("Q", "2018-01-02T23:12:01Z")')).toBe('Invalid function argument: Invalid value for "format" parameter: invalid date format verb "Q".');
-    expect(err('formatdate("YYYY", "2018-01-02")')).toBe('Invalid function argument: Invalid value for "time" parameter: not a valid RFC3339 timestamp: missing required time introducer \'T\'.');
+    expect(run("formatdate(\"YYYY-MM-DD'T'hh 'o''clock' Z ZZZZZ\", \"2018-01-02T03:04:05+05:30\")")).toBe("2018-01-02T03 o'clock +05:30 +05:30");
+    expect(err('formatdate("YYYYY", "2018-01-02T23:12:01Z")')).toBe(
+      'Invalid function argument: Invalid value for "format" parameter: invalid date format verb "YYYYY": year must either be "YY" or "YYYY".',
+    );
+    expect(err('formatdate("Q", "2018-01-02T23:12:01Z")')).toBe(
+      'Invalid function argument: Invalid value for "format" parameter: invalid date format verb "Q".',
+    );
+    expect(err('formatdate("YYYY", "2018-01-02")')).toBe(
+      'Invalid function argument: Invalid value for "time" parameter: not a valid RFC3339 timestamp: missing required time introducer \'T\'.',
+    );
   });
 
   it('timeadd adds a Go duration and keeps the offset', () => {
     expect(run('timeadd("2017-11-22T00:00:00Z", "10m")')).toBe('2017-11-22T00:10:00Z');
     expect(run('timeadd("2017-11-22T00:00:00-05:00", "-1h30m")')).toBe('2017-11-21T22:30:00-05:00');
-    expect(err('timeadd("2017-11-22T00:00:00Z", "10x")')).toBe('Invalid function argument: Invalid value for "duration" parameter: time: unknown unit "x" in duration "10x".');
-    expect(err('timeadd("2017-11-22T00:00:00Z", "10")')).toBe('Invalid function argument: Invalid value for "duration" parameter: time: missing unit in duration "10".');
+    expect(err('timeadd("2017-11-22T00:00:00Z", "10x")')).toBe(
+      'Invalid function argument: Invalid value for "duration" parameter: time: unknown unit "x" in duration "10x".',
+    );
+    expect(err('timeadd("2017-11-22T00:00:00Z", "10")')).toBe(
+      'Invalid function argument: Invalid value for "duration" parameter: time: missing unit in duration "10".',
+    );
     expect(err('timeadd("2017-11-22T00:00:00Z", "h")')).toBe('Invalid function argument: Invalid value for "duration" parameter: time: invalid duration "h".');
   });
 
@@ -376,7 +404,9 @@ describe('collection functions (Terraform docs)', () => {
       { a: '4', b: '5', c: '6' },
     ]);
     expect(run('csvdecode("name,note\\r\\n\\"x, y\\",\\"say \\"\\"hi\\"\\"\\"\\r\\n")')).toEqual([{ name: 'x, y', note: 'say "hi"' }]);
-    expect(err('csvdecode("a,b\\n1\\n")')).toBe('Invalid function argument: Invalid value for "str" parameter: CSV parse error on line 2: wrong number of fields.');
+    expect(err('csvdecode("a,b\\n1\\n")')).toBe(
+      'Invalid function argument: Invalid value for "str" parameter: CSV parse error on line 2: wrong number of fields.',
+    );
     expect(err('csvdecode("")')).toBe('Invalid function argument: Invalid value for "str" parameter: missing header line.');
   });
 });
@@ -400,4 +430,3 @@ describe('unknown and sensitive arguments to the new functions', () => {
     }
   });
 });
-

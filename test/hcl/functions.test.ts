@@ -88,7 +88,9 @@ describe('string functions', () => {
   });
 
   it('replace reports an invalid regular expression against the substring argument', () => {
-    expect(fails('replace', 'x', '/(/', 'y')).toBe('Invalid function argument: Invalid value for "substr" parameter: error parsing regexp: missing closing ): `(`.');
+    expect(fails('replace', 'x', '/(/', 'y')).toBe(
+      'Invalid function argument: Invalid value for "substr" parameter: error parsing regexp: missing closing ): `(`.',
+    );
   });
 
   it('substr counts characters, allows a negative offset and length -1', () => {
@@ -167,15 +169,11 @@ describe('format and formatlist', () => {
     expect(fails('format', '%s %s', 'a')).toBe(
       'Error in function call: Call to function "format" failed: not enough arguments for "%s" at 3: need index 2 but have 1 total.',
     );
-    expect(fails('format', 'hi', 'a')).toBe(
-      'Invalid function argument: Invalid value for "args" parameter: too many arguments; no verbs in format string.',
-    );
+    expect(fails('format', 'hi', 'a')).toBe('Invalid function argument: Invalid value for "args" parameter: too many arguments; no verbs in format string.');
     expect(fails('format', '%s', 'a', 'b')).toBe(
       'Invalid function argument: Invalid value for "args" parameter: too many arguments; only 1 used by format string.',
     );
-    expect(fails('format', '%z', 1)).toBe(
-      'Error in function call: Call to function "format" failed: unsupported format verb \'z\' in "%z" at offset 0.',
-    );
+    expect(fails('format', '%z', 1)).toBe('Error in function call: Call to function "format" failed: unsupported format verb \'z\' in "%z" at offset 0.');
     expect(fails('format', '%d', 1.5)).toBe(
       'Error in function call: Call to function "format" failed: unsupported value for "%d" at 0: an integer is required.',
     );
@@ -224,9 +222,7 @@ describe('collection functions', () => {
     expect(ok('merge')).toEqual({});
     expect(ok('merge', obj({ a: 1 }), UNKNOWN)).toBe(UNKNOWN);
     expect(ok('merge', obj({ a: UNKNOWN }))).toEqual({ a: UNKNOWN });
-    expect(fails('merge', obj({}), [1])).toBe(
-      'Invalid function argument: Invalid value for "maps" parameter: arguments must be maps or objects, got "tuple".',
-    );
+    expect(fails('merge', obj({}), [1])).toBe('Invalid function argument: Invalid value for "maps" parameter: arguments must be maps or objects, got "tuple".');
   });
 
   it('merge keeps keys named like Object.prototype members as plain keys', () => {
@@ -364,9 +360,7 @@ describe('conversion functions', () => {
     expect(ok('coalesce', '', 1)).toBe('1');
     expect(ok('coalesce', null, UNKNOWN, 'x')).toBe(UNKNOWN);
     expect(ok('coalesce', 'a', UNKNOWN)).toBe('a');
-    expect(fails('coalesce', null, '')).toBe(
-      'Error in function call: Call to function "coalesce" failed: no non-null, non-empty-string arguments.',
-    );
+    expect(fails('coalesce', null, '')).toBe('Error in function call: Call to function "coalesce" failed: no non-null, non-empty-string arguments.');
     expect(fails('coalesce', 1, true)).toMatch(/all arguments must have the same type/);
   });
 

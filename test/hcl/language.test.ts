@@ -42,7 +42,7 @@ describe('conditionals unify the types of their results', () => {
     expect(value('true ? {a = [1]} : {a = [2, 3]}')).toEqual({ a: [1] });
   });
 
-  it('reports types that cannot be unified, over both results, in HCL\'s words', () => {
+  it("reports types that cannot be unified, over both results, in HCL's words", () => {
     const src = 'true ? 1 : false';
     expect(diags(src)).toEqual([
       {
@@ -55,11 +55,11 @@ describe('conditionals unify the types of their results', () => {
       "The true and false result expressions must have consistent types. The 'true' value is tuple, but the 'false' value is object.",
     );
     expect(diags('true ? {a = 1} : {a = [1]}')[0].detail).toBe(
-      'The true and false result expressions must have consistent types. Type mismatch for object attribute "a": The \'true\' value is number, but the \'false\' value is tuple.',
+      "The true and false result expressions must have consistent types. Type mismatch for object attribute \"a\": The 'true' value is number, but the 'false' value is tuple.",
     );
   });
 
-  it('does not report errors of the result it did not choose, and keeps the condition\'s mark', () => {
+  it("does not report errors of the result it did not choose, and keeps the condition's mark", () => {
     expect(value('true ? 1 : var.nope', { var: obj({}) })).toBe(1);
     const r = evalSrc('var.s ? "a" : "b"', { var: obj({ s: sensitive(true) }) });
     expect(isSensitive(r.value)).toBe(true);
@@ -76,7 +76,8 @@ describe('object keys', () => {
     expect(diags(src, { var: obj({ greeting: 'hello' }) })).toEqual([
       {
         summary: 'Ambiguous attribute key',
-        detail: "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+        detail:
+          "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
         at: `${rangeOf(src, 'var.greeting').start.column}-${rangeOf(src, 'var.greeting').end.column}`,
       },
     ]);
@@ -90,7 +91,10 @@ describe('calls to unknown functions', () => {
   it('are errors that can() and try() do not hide', () => {
     for (const src of ['can(nosuchfn())', 'try(nosuchfn(), 1)', 'try(1, nosuchfn())', 'can(upper(nosuchfn("x")))']) {
       const d = diags(src);
-      expect(d.map((x) => x.summary), src).toEqual(['Call to unknown function']);
+      expect(
+        d.map((x) => x.summary),
+        src,
+      ).toEqual(['Call to unknown function']);
       expect(d[0].detail).toBe('There is no function named "nosuchfn".');
     }
   });
@@ -147,7 +151,8 @@ describe('numbers a double cannot hold', () => {
     expect(diags('9007199254740993')).toEqual([
       {
         summary: 'Number out of range',
-        detail: '9007199254740993 cannot be represented exactly: whole numbers are exact only up to 9007199254740992 (2^53). Write a smaller number, or a string if it is an identifier.',
+        detail:
+          '9007199254740993 cannot be represented exactly: whole numbers are exact only up to 9007199254740992 (2^53). Write a smaller number, or a string if it is an identifier.',
         at: '1-17',
       },
     ]);
@@ -212,7 +217,7 @@ describe('sensitive marks follow through unknown values', () => {
     expect(evalSrc('var.u ? null : null', vars).value).toBe(null);
   });
 
-  it('with an unknown left operand, && and || hold back the right operand\'s errors, as HCL does', () => {
+  it("with an unknown left operand, && and || hold back the right operand's errors, as HCL does", () => {
     expect(evalSrc('var.u && [][0]', vars).diagnostics).toEqual([]);
     expect(evalSrc('var.u || true', vars).value).toBe(true);
   });

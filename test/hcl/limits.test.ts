@@ -41,7 +41,10 @@ describe('the step budget', () => {
   });
 
   it('is not hidden by try() or can()', () => {
-    for (const src of ['can([for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]])', 'try([for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]], 1)']) {
+    for (const src of [
+      'can([for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]])',
+      'try([for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]], 1)',
+    ]) {
       expect(only(src).summary, src).toBe('Evaluation too expensive');
     }
   });

@@ -128,7 +128,10 @@ describe('expressions: heredocs', () => {
   it('refuses a closing marker on the last line without a newline, as hclsyntax does', () => {
     const r = parseHcl('x = <<EOT\nhi\nEOT', 't.hcl');
     expect(r.diagnostics.map((d) => [d.summary, d.detail])).toEqual([
-      ['Unclosed heredoc', 'The closing "EOT" marker is on the last line with no newline after it, so it does not end the heredoc. End the file with a newline.'],
+      [
+        'Unclosed heredoc',
+        'The closing "EOT" marker is on the last line with no newline after it, so it does not end the heredoc. End the file with a newline.',
+      ],
     ]);
     expect(parseHclExpression('<<EOT\nhi\nEOT', 'e').diagnostics.map((d) => d.summary)).toEqual(['Unclosed heredoc']);
     expect(parseHcl('x = <<EOT\nhi\nEOT\n', 't.hcl').diagnostics).toEqual([]);
@@ -215,15 +218,11 @@ describe('expressions: traversals, splats and calls', () => {
     expect(items).toEqual(['1:6-1:9@5-8', '1:6-1:8@5-7']);
   });
 
-  it('records a call\'s name, parentheses and expansion', () => {
+  it("records a call's name, parentheses and expansion", () => {
     const e = expr('join(",", xs...)');
     expect(e).toMatchObject({ kind: 'FunctionCall', name: 'join', expandFinal: true });
     if (e.kind !== 'FunctionCall') throw new Error();
-    expect([rng(e.nameRange), rng(e.openParenRange), rng(e.closeParenRange)]).toEqual([
-      '1:5-1:9@4-8',
-      '1:9-1:10@8-9',
-      '1:20-1:21@19-20',
-    ]);
+    expect([rng(e.nameRange), rng(e.openParenRange), rng(e.closeParenRange)]).toEqual(['1:5-1:9@4-8', '1:9-1:10@8-9', '1:20-1:21@19-20']);
   });
 });
 
@@ -265,12 +264,7 @@ describe('expressions: operators', () => {
   it('ranges a binary operator and its operands', () => {
     const e = expr('a + bc');
     if (e.kind !== 'Binary') throw new Error();
-    expect([rng(e.range), rng(e.opRange), rng(e.left.range), rng(e.right.range)]).toEqual([
-      '1:5-1:11@4-10',
-      '1:7-1:8@6-7',
-      '1:5-1:6@4-5',
-      '1:9-1:11@8-10',
-    ]);
+    expect([rng(e.range), rng(e.opRange), rng(e.left.range), rng(e.right.range)]).toEqual(['1:5-1:11@4-10', '1:7-1:8@6-7', '1:5-1:6@4-5', '1:9-1:11@8-10']);
   });
 });
 
@@ -452,7 +446,11 @@ describe('positions', () => {
         expect(n.range.start.byte).toBeGreaterThanOrEqual(item.range.start.byte);
         expect(n.range.end.byte).toBeLessThanOrEqual(item.range.end.byte);
         // ASCII file: the byte offset must agree with line and column.
-        const lineStart = src.split('\n').slice(0, n.range.start.line - 1).join('\n').length + (n.range.start.line > 1 ? 1 : 0);
+        const lineStart =
+          src
+            .split('\n')
+            .slice(0, n.range.start.line - 1)
+            .join('\n').length + (n.range.start.line > 1 ? 1 : 0);
         expect(lineStart + n.range.start.column - 1).toBe(n.range.start.byte);
       });
     }
@@ -472,16 +470,46 @@ describe('scanner', () => {
   it('splits templates into literal, interpolation and sequence-end tokens', () => {
     const { tokens } = scan('"a${b}c" <<EOT\nx${y}\nEOT\n', 't.hcl');
     expect(tokens.map((t) => t.type)).toEqual([
-      'OQuote', 'QuotedLit', 'TemplateInterp', 'Ident', 'TemplateSeqEnd', 'QuotedLit', 'CQuote',
-      'OHeredoc', 'StringLit', 'TemplateInterp', 'Ident', 'TemplateSeqEnd', 'StringLit', 'CHeredoc', 'Newline', 'EOF',
+      'OQuote',
+      'QuotedLit',
+      'TemplateInterp',
+      'Ident',
+      'TemplateSeqEnd',
+      'QuotedLit',
+      'CQuote',
+      'OHeredoc',
+      'StringLit',
+      'TemplateInterp',
+      'Ident',
+      'TemplateSeqEnd',
+      'StringLit',
+      'CHeredoc',
+      'Newline',
+      'EOF',
     ]);
   });
 
   it('scans operators greedily', () => {
     const { tokens } = scan('== != <= >= && || => ... :: < > ! ? : . , ~}', 't.hcl');
     expect(tokens.map((t) => t.type)).toEqual([
-      'EqualOp', 'NotEqual', 'LessThanEq', 'GreaterThanEq', 'And', 'Or', 'FatArrow', 'Ellipsis', 'DoubleColon',
-      'LessThan', 'GreaterThan', 'Bang', 'Question', 'Colon', 'Dot', 'Comma', 'TemplateSeqEnd', 'EOF',
+      'EqualOp',
+      'NotEqual',
+      'LessThanEq',
+      'GreaterThanEq',
+      'And',
+      'Or',
+      'FatArrow',
+      'Ellipsis',
+      'DoubleColon',
+      'LessThan',
+      'GreaterThan',
+      'Bang',
+      'Question',
+      'Colon',
+      'Dot',
+      'Comma',
+      'TemplateSeqEnd',
+      'EOF',
     ]);
   });
 
@@ -489,7 +517,13 @@ describe('scanner', () => {
     const { tokens } = scan('1.5 1. 2e3 4e', 't.hcl');
     const src = '1.5 1. 2e3 4e';
     expect(tokens.map((t) => `${t.type}:${src.slice(t.start, t.end)}`)).toEqual([
-      'Number:1.5', 'Number:1', 'Dot:.', 'Number:2e3', 'Number:4', 'Ident:e', 'EOF:',
+      'Number:1.5',
+      'Number:1',
+      'Dot:.',
+      'Number:2e3',
+      'Number:4',
+      'Ident:e',
+      'EOF:',
     ]);
   });
 });

@@ -26,7 +26,10 @@ export const lockFlags = {
  * For commands whose positional arguments are fixed (show, mv, pull, push, force-unlock). Every
  * argument sets ignoreStdin: oclif would otherwise read piped stdin into a missing argument.
  */
-export const dirArg = Args.string({ ignoreStdin: true, description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR})` });
+export const dirArg = Args.string({
+  ignoreStdin: true,
+  description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR})`,
+});
 
 /** For commands that take any number of addresses (list, rm), where a positional directory would be ambiguous. */
 export const dirFlags = {
@@ -61,13 +64,20 @@ export async function locateState(input: StateLocationInput): Promise<StateLocat
   const abs = path.resolve(input.cwd, dir);
   let names: string[];
   try {
-    names = fs.readdirSync(abs).filter((n) => n.endsWith('.hcl')).sort();
+    names = fs
+      .readdirSync(abs)
+      .filter((n) => n.endsWith('.hcl'))
+      .sort();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Without a configuration the state is where apply would put it by default, as in Terraform.
     if (code === 'ENOENT' && input.dir === undefined) return resolved();
     throw new UserError(
-      code === 'ENOENT' ? `The directory "${dir}" does not exist.` : code === 'ENOTDIR' ? `"${dir}" is a file, not a configuration directory.` : `Cannot read "${dir}": ${(err as Error).message}.`,
+      code === 'ENOENT'
+        ? `The directory "${dir}" does not exist.`
+        : code === 'ENOTDIR'
+          ? `"${dir}" is a file, not a configuration directory.`
+          : `Cannot read "${dir}": ${(err as Error).message}.`,
       ['Name the directory that holds your *.hcl files, or the state file itself with -state PATH.'],
     );
   }
@@ -93,7 +103,8 @@ export async function locateState(input: StateLocationInput): Promise<StateLocat
     }
   }
   // A file that does not parse might hold the drctl block: guessing the default could hit the wrong state.
-  if (errors.length > 0) return { diagnostics: errors, sources, message: `Cannot find the state path: the configuration in "${dir}" does not parse. Fix it, or pass -state PATH.` };
+  if (errors.length > 0)
+    return { diagnostics: errors, sources, message: `Cannot find the state path: the configuration in "${dir}" does not parse. Fix it, or pass -state PATH.` };
   if (!pathExpr) return resolved();
   if (referencesOf(pathExpr).length === 0) {
     const r = evaluate(pathExpr, { variables: {} });

@@ -1,19 +1,7 @@
 // How a function is called: its parameters, the checks and conversions made before it runs, and
 // the unknown and sensitive marks carried around it, so each implementation is the plain
 // computation; it throws FunctionError for a bad argument, never for anything else.
-import {
-  isObject,
-  markIf,
-  Sensitive,
-  toBoolValue,
-  toNumberValue,
-  toStringValue,
-  UNKNOWN,
-  Unknown,
-  unmark,
-  type ObjectValue,
-  type Value,
-} from '../value.js';
+import { isObject, markIf, Sensitive, toBoolValue, toNumberValue, toStringValue, UNKNOWN, Unknown, unmark, type ObjectValue, type Value } from '../value.js';
 import type { Expression } from '../ast.js';
 import { EvalBudget, LimitExceeded } from '../limits.js';
 
@@ -124,7 +112,10 @@ function scan(v: Value, budget: EvalBudget, out: Scan, depth: number): void {
 const CALL_STEPS = 10;
 
 export function tooDeep(budget: EvalBudget): LimitExceeded {
-  return new LimitExceeded('Value too deeply nested', `A value is nested more than ${budget.limits.maxValueDepth} levels deep (lists in lists, objects in objects).`);
+  return new LimitExceeded(
+    'Value too deeply nested',
+    `A value is nested more than ${budget.limits.maxValueDepth} levels deep (lists in lists, objects in objects).`,
+  );
 }
 
 /** Checks and converts the arguments, calls the function, and carries unknown and sensitive through. */

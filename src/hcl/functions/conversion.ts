@@ -1,16 +1,5 @@
 // Type conversion functions: to primitives and between collection kinds, as cty converts.
-import {
-  containsUnknown,
-  isObject,
-  objectValue,
-  toBoolValue,
-  toNumberValue,
-  toStringValue,
-  typeName,
-  UNKNOWN,
-  Unknown,
-  type Value,
-} from '../value.js';
+import { containsUnknown, isObject, objectValue, toBoolValue, toNumberValue, toStringValue, typeName, UNKNOWN, Unknown, type Value } from '../value.js';
 import { FunctionError, type HclFunction } from './call.js';
 import { any, quote, unify } from './args.js';
 import { compareSetElements, distinct } from './collections.js';
@@ -23,7 +12,10 @@ function convertCollection(v: Value, to: 'list' | 'set' | 'map'): Value {
     const keys = Object.keys(v);
     let vals: Value[];
     try {
-      vals = unify(keys.map((k) => v[k]), 'values');
+      vals = unify(
+        keys.map((k) => v[k]),
+        'values',
+      );
     } catch {
       throw new FunctionError(single, 0);
     }
@@ -86,7 +78,8 @@ export const conversionFunctions: Readonly<Record<string, HclFunction>> = Object
     impl: ([v], ctx) => {
       const c = toNumberValue(v);
       if (c.ok) return c.value;
-      if (typeof v === 'string' && /represented exactly|too large/.test(c.reason)) throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number: ${c.reason}`, 0);
+      if (typeof v === 'string' && /represented exactly|too large/.test(c.reason))
+        throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number: ${c.reason}`, 0);
       if (typeof v === 'string') {
         throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number; given string must be a decimal representation of a number`, 0);
       }

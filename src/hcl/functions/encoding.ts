@@ -1,13 +1,5 @@
 // Encoding functions: JSON (as Terraform writes it) and base64.
-import {
-  inexactNumber,
-  isObject,
-  numberToString,
-  objectValue,
-  Sensitive,
-  sortedKeys,
-  type Value,
-} from '../value.js';
+import { inexactNumber, isObject, numberToString, objectValue, Sensitive, sortedKeys, type Value } from '../value.js';
 import { FunctionError, tooDeep, type HclFunction } from './call.js';
 import type { EvalBudget } from '../limits.js';
 import { yamlDecode, yamlEncode } from './yaml.js';
@@ -30,7 +22,10 @@ export function jsonEncode(v: Value): string {
   if (typeof v === 'string') return goJsonString(v);
   if (Array.isArray(v)) return `[${v.map(jsonEncode).join(',')}]`;
   if (v instanceof Sensitive) return jsonEncode(v.value);
-  if (isObject(v)) return `{${sortedKeys(v).map((k) => `${goJsonString(k)}:${jsonEncode(v[k])}`).join(',')}}`;
+  if (isObject(v))
+    return `{${sortedKeys(v)
+      .map((k) => `${goJsonString(k)}:${jsonEncode(v[k])}`)
+      .join(',')}}`;
   throw new Error('bug: jsonEncode of an unknown value');
 }
 

@@ -60,10 +60,7 @@ export function readConfigFile(p: string, ctx: CallContext, arg: number, fn: str
   const where = locate(p, files, ctx, arg, fn);
   const name = quote(ctx, arg, p);
   const missing = () =>
-    new FunctionError(
-      `no file exists at ${name}; this function works only with files that are distributed as part of the configuration source code`,
-      arg,
-    );
+    new FunctionError(`no file exists at ${name}; this function works only with files that are distributed as part of the configuration source code`, arg);
   if (where.real === undefined) throw missing();
   const limit = ctx.budget.limits.maxFileBytes;
   try {
@@ -77,7 +74,10 @@ export function readConfigFile(p: string, ctx: CallContext, arg: number, fn: str
     if (code === 'ENOTREG') throw new FunctionError(`${name} ${WHAT[(e as { kind?: Exclude<FileKind, 'file'> }).kind ?? 'other'] ?? WHAT.other}`, arg);
     if (code === 'EFBIG') throw new FunctionError(`${name} is larger than ${limit.toLocaleString('en-US')} bytes, the limit for files read by functions`, arg);
     if (code === 'EILSEQ') {
-      throw new FunctionError(`contents of ${name} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead`, arg);
+      throw new FunctionError(
+        `contents of ${name} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead`,
+        arg,
+      );
     }
     throw new FunctionError(`failed to read ${name}: ${(e as Error).message}`, arg);
   }

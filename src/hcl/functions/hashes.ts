@@ -8,7 +8,9 @@ const digest = (algorithm: string, encoding: 'hex' | 'base64'): HclFunction => (
   cost: 100,
   impl: ([s], ctx) => {
     ctx.budget.step(Math.ceil((s as string).length / 8));
-    return createHash(algorithm).update(s as string, 'utf8').digest(encoding);
+    return createHash(algorithm)
+      .update(s as string, 'utf8')
+      .digest(encoding);
   },
 });
 

@@ -141,7 +141,11 @@ export function regexall(pattern: string, s: string, budget: EvalBudget): Value[
 }
 
 /** Go's Regexp.Expand for a replacement template: $1, ${1}, $name, ${name}, $$. */
-export function expandTemplate(template: string, captures: readonly (string | undefined)[], groups: Readonly<Record<string, string | undefined>> | undefined): string {
+export function expandTemplate(
+  template: string,
+  captures: readonly (string | undefined)[],
+  groups: Readonly<Record<string, string | undefined>> | undefined,
+): string {
   let out = '';
   let i = 0;
   while (i < template.length) {

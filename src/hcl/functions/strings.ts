@@ -71,9 +71,15 @@ function checkTemplateArg(e: Expression | undefined): void {
     );
   }
   const direct = (x: Expression): boolean =>
-    x.kind === 'Variable' || (x.kind === 'GetAttr' && direct(x.object)) || (x.kind === 'Index' && direct(x.collection)) || (x.kind === 'Splat' && direct(x.source));
+    x.kind === 'Variable' ||
+    (x.kind === 'GetAttr' && direct(x.object)) ||
+    (x.kind === 'Index' && direct(x.collection)) ||
+    (x.kind === 'Splat' && direct(x.source));
   if (!direct(e)) {
-    throw new FunctionError('invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax', 0);
+    throw new FunctionError(
+      'invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax',
+      0,
+    );
   }
 }
 
@@ -162,7 +168,8 @@ export const stringFunctions: Readonly<Record<string, HclFunction>> = Object.fre
       if (!ctx.renderTemplate) throw new FunctionError('templatestring() is not available here');
       const out = ctx.renderTemplate(template as string, '<templatestring argument>', vars, false);
       const c = toStringValue(out);
-      if (!c.ok || typeof c.value !== 'string') throw new FunctionError(`invalid template result: string required, but the result is ${describeValueType(out)}`);
+      if (!c.ok || typeof c.value !== 'string')
+        throw new FunctionError(`invalid template result: string required, but the result is ${describeValueType(out)}`);
       return c.value;
     },
   },

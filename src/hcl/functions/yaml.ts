@@ -116,7 +116,7 @@ class YamlWriter {
       if (line === '') {
         this.out += '\n';
         this.column = 0;
-      } else this.newline(indent), this.put(line);
+      } else (this.newline(indent), this.put(line));
     }
   }
 
@@ -229,7 +229,8 @@ export function yamlDecode(text: string, budget: EvalBudget): Value {
     js = (docs[0] as YamlDocument).toJS({ maxAliasCount: 100 });
   } catch (e) {
     const msg = (e as Error).message;
-    if (/alias/i.test(msg) && /count|resource|excessive/i.test(msg)) throw new FunctionError('the document uses aliases too often: they would multiply its size', 0);
+    if (/alias/i.test(msg) && /count|resource|excessive/i.test(msg))
+      throw new FunctionError('the document uses aliases too often: they would multiply its size', 0);
     throw new FunctionError(msg, 0);
   }
   return fromYaml(js, budget, 0);
