@@ -20,3 +20,4 @@ export {
 } from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { readStatePathSetting, type StatePathSetting } from './state-path.js';
+export { nodeConfigFs, readRegularFile } from './node-fs.js';

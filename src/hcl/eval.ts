@@ -18,7 +18,7 @@ import type {
   UnaryExpr,
   VariableExpr,
 } from './ast.js';
-import { type Diagnostic, errorDiag } from '../diag/types.js';
+import { type Diagnostic, errorDiag, spanRanges } from '../diag/types.js';
 import { didYouMean } from '../diag/suggest.js';
 import {
   UNKNOWN,
@@ -26,6 +26,9 @@ import {
   Unknown,
   compareStrings,
   containsUnknown,
+  EXACT_INTEGER_LIMIT,
+  inexactNumber,
+  inexactResult,
   describeValueType,
   getAttr,
   isObject,
@@ -40,19 +43,23 @@ import {
   type ObjectValue,
   type Value,
 } from './value.js';
-import { FunctionError, callFunction, standardFunctions, type HclFunction } from './functions/index.js';
+import { FunctionError, callFunction, standardFunctions, tooDeep, type CallEnv, type FileAccess, type HclFunction } from './functions/index.js';
+import { EvalBudget, LimitExceeded } from './limits.js';
+import { parseHclTemplate } from './parser.js';
+import { functionCallsOf, referencesOf } from './references.js';
 
-export interface Scope {
+export interface Scope extends FileAccess {
   /** Root names (`var`, `local`, `site`, `each`, `count`, …) and their values. */
   readonly variables: Readonly<Record<string, Value>>;
   /** Functions added to (or replacing) the standard library. */
   readonly functions?: Readonly<Record<string, HclFunction>>;
-  /** The configuration directory: file() reads only below it. */
-  readonly baseDir?: string;
-  /** Reads a file for file(); given an absolute path. */
-  readonly readFile?: (absPath: string) => string;
-  /** Resolves symlinks, so file() can refuse a link that points outside baseDir. */
-  readonly realPath?: (absPath: string) => string;
+  /**
+   * The work this evaluation may do (see limits.ts). A load passes one budget to every
+   * evaluation; without one, each evaluate() call gets the default limits to itself.
+   */
+  readonly budget?: EvalBudget;
+  /** The clock for timestamp(), in milliseconds since the epoch; without it timestamp() is an error. */
+  readonly now?: () => number;
 }
 
 export interface EvalResult {
@@ -60,10 +67,66 @@ export interface EvalResult {
   readonly diagnostics: Diagnostic[];
 }
 
+const TOP: Context = { bindings: undefined, item: undefined };
+
+/** What reporting an error costs, in steps (a key is built and looked up to report it once). */
+const ERROR_STEPS = 20;
+
+/** What one iteration of a `for` expression or template loop costs beyond its body, in steps. */
+const ITERATION_STEPS = 4;
+
 export function evaluate(expr: Expression, scope: Scope): EvalResult {
-  const run = new Evaluation(scope);
-  const value = run.eval(expr, { bindings: undefined, item: undefined });
-  return { value, diagnostics: run.diagnostics() };
+  const budget = scope.budget ?? new EvalBudget();
+  // A budget that ran out stays out: repeat its one report rather than adding more.
+  if (budget.exhausted) return { value: UNKNOWN, diagnostics: [limitDiagnostic(budget.exhausted, expr.range)] };
+  const run = new Evaluation(scope, budget);
+  try {
+    const value = run.eval(expr, TOP);
+    checkValueSize(value, budget);
+    return { value, diagnostics: run.diagnostics() };
+  } catch (e) {
+    const limit = asLimit(e, budget);
+    if (!limit) throw e;
+    limit.range ??= expr.range;
+    if (limit.exhausts) budget.exhausted ??= limit;
+    return { value: UNKNOWN, diagnostics: [...run.diagnostics(), limitDiagnostic(limit, expr.range)] };
+  }
+}
+
+function limitDiagnostic(limit: LimitExceeded, context: Range): Diagnostic {
+  return errorDiag(limit.summary, `${limit.detail} The limits are listed in docs/limits.md.`, limit.range ?? context, limit.range ? undefined : context);
+}
+
+/** A limit error, or the engine's own limits (deep recursion, giant strings) turned into one. */
+function asLimit(e: unknown, budget: EvalBudget): LimitExceeded | undefined {
+  if (e instanceof LimitExceeded) return e;
+  if (e instanceof RangeError) {
+    if (/call stack/i.test(e.message)) return tooDeep(budget);
+    if (/invalid (string|array) length/i.test(e.message)) {
+      return new LimitExceeded('Value too large', 'Evaluating this made a string or list larger than the engine can hold.');
+    }
+  }
+  return undefined;
+}
+
+/** A value leaving the evaluator has at most maxValueNodes nodes and maxValueDepth levels. */
+function checkValueSize(v: Value, budget: EvalBudget): void {
+  if (typeof v !== 'object' || v === null) return;
+  const { maxValueNodes, maxValueDepth } = budget.limits;
+  let nodes = 0;
+  const walk = (x: Value, depth: number): void => {
+    if (depth > maxValueDepth) throw tooDeep(budget);
+    if (++nodes > maxValueNodes) {
+      throw new LimitExceeded(
+        'Value too large',
+        `This value has more than ${maxValueNodes.toLocaleString('en-US')} elements in all (counting every element of every nested list and object), the limit.`,
+      );
+    }
+    if (x instanceof Sensitive) walk(x.value, depth);
+    else if (Array.isArray(x)) for (const e of x) walk(e, depth + 1);
+    else if (isObject(x)) for (const k in x) walk(x[k], depth + 1);
+  };
+  walk(v, 0);
 }
 
 /** Names bound by enclosing `for` expressions, innermost first. */
@@ -87,7 +150,13 @@ function strip(v: Value): [Value, boolean] {
 class Evaluation {
   private diags: Diagnostic[] = [];
   private seen = new Set<string>();
-  constructor(private readonly scope: Scope) {}
+  private readonly maxSteps: number;
+  constructor(
+    private readonly scope: Scope,
+    private readonly budget: EvalBudget,
+  ) {
+    this.maxSteps = budget.limits.maxSteps;
+  }
 
   private lookupFunction(name: string): HclFunction | undefined {
     const extra = this.scope.functions;
@@ -101,6 +170,8 @@ class Evaluation {
 
   /** Records an error once: a for or splat body failing the same way for every element says so once. */
   private error(summary: string, detail: string, subject: Range, context?: Range): Value {
+    // Reporting (and de-duplicating) costs more than evaluating: a loop failing a million times must too.
+    this.budget.step(ERROR_STEPS);
     const key = `${summary}\u0000${detail}\u0000${subject.filename}:${subject.start.byte}:${subject.end.byte}`;
     if (!this.seen.has(key)) {
       this.seen.add(key);
@@ -110,9 +181,19 @@ class Evaluation {
   }
 
   eval(expr: Expression, ctx: Context): Value {
+    // One step per expression visited: a plain counter, so the hot path stays cheap.
+    const budget = this.budget;
+    if (++budget.steps > this.maxSteps) budget.overrun(expr.range);
     switch (expr.kind) {
-      case 'Literal':
-        return expr.value;
+      case 'Literal': {
+        const v = expr.value;
+        // Numbers are doubles: a literal that would be rounded or overflow is refused, never changed.
+        if (typeof v === 'number' && !(v < EXACT_INTEGER_LIMIT) && expr.raw !== undefined) {
+          const why = inexactNumber(expr.raw, v);
+          if (why !== undefined) return this.error('Number out of range', `${why}. Write a smaller number, or a string if it is an identifier.`, expr.range);
+        }
+        return v;
+      }
       case 'Template':
         return this.template(expr, ctx);
       case 'TemplateWrap':
@@ -164,7 +245,7 @@ class Evaluation {
 
   private getAttr(expr: GetAttrExpr, ctx: Context): Value {
     const [obj, marked] = strip(this.eval(expr.object, ctx));
-    if (obj instanceof Unknown) return UNKNOWN;
+    if (obj instanceof Unknown) return markIf(UNKNOWN, marked);
     const name = expr.name;
     if (obj === null) {
       return this.error('Attempt to get attribute from null value', 'This value is null, so it does not have any attributes.', expr.nameRange, expr.range);
@@ -174,7 +255,7 @@ class Evaluation {
       if (v === undefined) {
         return this.error(
           'Unsupported attribute',
-          `This object does not have an attribute named "${name}".${didYouMean(name, Object.keys(obj))}`,
+          `This object does not have an attribute named "${name}".${this.suggest(name, Object.keys(obj))}`,
           expr.nameRange,
           expr.range,
         );
@@ -197,7 +278,7 @@ class Evaluation {
     const [coll, collMarked] = strip(this.eval(expr.collection, ctx));
     const [key, keyMarked] = strip(this.eval(expr.key, ctx));
     const marked = collMarked || keyMarked;
-    if (coll instanceof Unknown) return UNKNOWN;
+    if (coll instanceof Unknown) return markIf(UNKNOWN, marked);
     const subject = expr.key.range;
     if (coll === null) {
       return this.error('Attempt to index null value', 'This value is null, so it does not have any indices.', subject, expr.range);
@@ -206,7 +287,7 @@ class Evaluation {
       return this.error('Invalid index', "Can't use a null value as an indexing key.", subject, expr.range);
     }
     if (key instanceof Unknown) {
-      if (Array.isArray(coll) || isObject(coll)) return UNKNOWN;
+      if (Array.isArray(coll) || isObject(coll)) return markIf(UNKNOWN, marked);
     }
     const invalid = (why: string) =>
       this.error('Invalid index', `The given key does not identify an element in this collection value${why}`, subject, expr.range);
@@ -229,7 +310,7 @@ class Evaluation {
       const s = toStringValue(key);
       if (!s.ok || typeof s.value !== 'string') return invalid(': a string is required.');
       const v = getAttr(coll, s.value);
-      if (v === undefined) return invalid(`.${didYouMean(s.value, Object.keys(coll))}`);
+      if (v === undefined) return invalid(`.${this.suggest(s.value, Object.keys(coll))}`);
       return markIf(v, marked);
     }
     return this.error('Invalid index', `This value does not have any indices (it is ${describeValueType(coll)}).`, subject, expr.range);
@@ -237,7 +318,7 @@ class Evaluation {
 
   private splat(expr: SplatExpr, ctx: Context): Value {
     const [source, marked] = strip(this.eval(expr.source, ctx));
-    if (source instanceof Unknown) return UNKNOWN;
+    if (source instanceof Unknown) return markIf(UNKNOWN, marked);
     if (source === null) return markIf([], marked);
     // A splat on a single value treats it as a one-element list, as HCL does.
     const elems: readonly Value[] = Array.isArray(source) ? source : [source];
@@ -253,8 +334,19 @@ class Evaluation {
     let marked = false;
     for (const item of expr.items) {
       let key: Value;
-      if (item.key.kind === 'Variable') key = item.key.name;
-      else key = this.eval(item.key, ctx);
+      const k0 = item.key;
+      if (k0.kind === 'Variable') key = k0.name;
+      // A bare keyword is its name, as a bare identifier is: `{null = 1}` has a key "null".
+      else if (k0.kind === 'Literal' && (k0.value === null || typeof k0.value === 'boolean')) key = String(k0.value);
+      else if (isTraversal(k0)) {
+        this.error(
+          'Ambiguous attribute key',
+          "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+          k0.range,
+        );
+        unknown = true;
+        continue;
+      } else key = this.eval(k0, ctx);
       const value = this.eval(item.value, ctx);
       const [k, keyMarked] = strip(key);
       marked ||= keyMarked;
@@ -315,7 +407,9 @@ class Evaluation {
         continue;
       }
       out += s.value;
+      if (out.length > this.budget.limits.maxStringLength) this.budget.checkLength(out.length);
     }
+    if (out.length > 64) this.budget.string(out.length);
     return markIf(unknown ? UNKNOWN : out, marked);
   }
 
@@ -356,17 +450,25 @@ class Evaluation {
     const [coll, marked] = strip(this.eval(d.collection, ctx));
     const pairs = this.iterate(coll, d.collection.range, 'template');
     if (pairs === undefined) return markIf(UNKNOWN, marked);
-    let out = '';
+    // Pieces joined once at the end: appending to one string builds a rope whose nodes can
+    // take many times the memory of its characters, long before the length limit is reached.
+    const pieces: string[] = [];
+    let length = 0;
     let unknown = false;
     let innerMarked = false;
+    // An iteration costs several expression visits' worth of work (bindings, a new context).
+    this.budget.step(ITERATION_STEPS * pairs.length, d.collection.range);
     for (const [k, v] of pairs) {
       const r = this.template(d.body, { ...ctx, bindings: this.bind(ctx.bindings, d.keyVar, k, d.valueVar, v) });
       const [s, m] = strip(r);
       innerMarked ||= m;
-      if (typeof s === 'string') out += s;
-      else unknown = true;
+      if (typeof s === 'string') {
+        pieces.push(s);
+        // Stop before a string outgrows the limit, not after.
+        if ((length += s.length) > this.budget.limits.maxStringLength) this.budget.checkLength(length);
+      } else unknown = true;
     }
-    return markIf(unknown ? UNKNOWN : out, marked || innerMarked);
+    return markIf(unknown ? UNKNOWN : pieces.join(''), marked || innerMarked);
   }
 
   // --- for expressions -------------------------------------------------------------------------
@@ -399,6 +501,7 @@ class Evaluation {
     if (pairs === undefined) return markIf(UNKNOWN, collMarked);
     let marked = collMarked;
     let unknown = false;
+    this.budget.step(ITERATION_STEPS * pairs.length, expr.range);
     const tuple: Value[] = [];
     const groups = new Map<string, Value[]>();
     const single = new Map<string, Value>();
@@ -503,6 +606,13 @@ class Evaluation {
       // The left operand alone decides `false && …` and `true || …`; HCL then ignores the right.
       const left = this.operand(this.eval(expr.left, ctx), toBoolValue, 'left', expr.left.range, expr.range);
       if (left.value === (op === '||')) return markIf(left.value, left.marked);
+      if (left.value instanceof Unknown) {
+        // The left may still decide once known, so (as HCL does) the right's errors wait until then.
+        const { value: r, diags } = this.attempt(expr.right, ctx);
+        if (diags.length) return markIf(UNKNOWN, left.marked);
+        const right = this.operand(r, toBoolValue, 'right', expr.right.range, expr.range);
+        return markIf(right.value === (op === '||') ? right.value : UNKNOWN, left.marked || right.marked);
+      }
       const right = this.operand(this.eval(expr.right, ctx), toBoolValue, 'right', expr.right.range, expr.range);
       const marked = left.marked || right.marked;
       if (right.value === (op === '||')) return markIf(right.value, marked);
@@ -517,11 +627,18 @@ class Evaluation {
     const b = right.value as number;
     switch (op) {
       case '+':
-        return markIf(a + b, marked);
       case '-':
-        return markIf(a - b, marked);
-      case '*':
-        return markIf(a * b, marked);
+      case '*': {
+        const n = op === '+' ? a + b : op === '-' ? a - b : a * b;
+        // Past 2^53 a double rounds whole numbers, and past 1.8e308 it overflows: say so.
+        if (!(Math.abs(n) < EXACT_INTEGER_LIMIT)) {
+          const why = inexactResult(a, b, op, n);
+          if (why !== undefined) {
+            return this.error('Operation failed', `Error during operation: ${why}.`, expr.range);
+          }
+        }
+        return markIf(n, marked);
+      }
       case '/':
       case '%':
         if (b === 0) {
@@ -533,6 +650,8 @@ class Evaluation {
           );
           return UNKNOWN;
         }
+        if (!Number.isFinite(a / b))
+          return this.error('Operation failed', 'Error during operation: the result is too large: numbers go up to about 1.8e308.', expr.range);
         return markIf(op === '/' ? a / b : a % b, marked);
       case '<':
         return markIf(a < b, marked);
@@ -548,12 +667,31 @@ class Evaluation {
   private conditional(expr: ConditionalExpr, ctx: Context): Value {
     const cond = this.condition(expr.condition, ctx, 'conditional');
     if (cond.value === undefined) {
-      // Still evaluate both branches so mistakes in them are reported now, not after apply.
-      this.eval(expr.trueExpr, ctx);
-      this.eval(expr.falseExpr, ctx);
-      return markIf(UNKNOWN, cond.marked);
+      // Still evaluate both branches so mistakes in them are reported now, not after apply. The
+      // result may be either, so it carries the marks of both (a secret stays a secret).
+      const [t, tm] = strip(this.eval(expr.trueExpr, ctx));
+      const [f, fm] = strip(this.eval(expr.falseExpr, ctx));
+      const marked = cond.marked || tm || fm || this.hasMark(t) || this.hasMark(f);
+      return markIf(t === null && f === null ? null : UNKNOWN, marked);
     }
-    return markIf(this.eval(cond.value ? expr.trueExpr : expr.falseExpr, ctx), cond.marked);
+    // As in HCL, both results are evaluated for their types (the other branch's errors stay
+    // silent) and the chosen one is converted to the type both unify to: `true ? 1 : "a"` is "1".
+    const chosen = cond.value ? expr.trueExpr : expr.falseExpr;
+    const other = cond.value ? expr.falseExpr : expr.trueExpr;
+    const value = this.eval(chosen, ctx);
+    const { value: otherValue, diags } = this.attempt(other, ctx);
+    if (diags.length > 0) return markIf(value, cond.marked);
+    const [t, f] = cond.value ? [value, otherValue] : [otherValue, value];
+    const unified = unifyPair(t, f, this.budget);
+    if (typeof unified === 'string') {
+      return this.error(
+        'Inconsistent conditional result types',
+        `The true and false result expressions must have consistent types. ${unified}.`,
+        spanRanges(expr.trueExpr.range, expr.falseExpr.range),
+        expr.range,
+      );
+    }
+    return markIf(convertTo(value, unified), cond.marked);
   }
 
   // --- function calls --------------------------------------------------------------------------
@@ -580,6 +718,18 @@ class Evaluation {
         ? this.error('Not enough function arguments', detail, expr.closeParenRange, expr.range)
         : this.error('Too many function arguments', detail, expr.args[1].range, expr.range);
     }
+    // A call to a function that does not exist is a mistake in the configuration, not a
+    // failure try() or can() may catch (as in Terraform, where it is found before evaluation).
+    let unknownFn = false;
+    for (const arg of expr.args) {
+      for (const c of functionCallsOf(arg)) {
+        if (!this.lookupFunction(c.name) && c.name !== 'try' && c.name !== 'can') {
+          this.unknownFunction(c);
+          unknownFn = true;
+        }
+      }
+    }
+    if (unknownFn) return UNKNOWN;
     const failures: Diagnostic[] = [];
     for (const arg of expr.args) {
       const { value, diags } = this.attempt(arg, ctx);
@@ -603,16 +753,104 @@ class Evaluation {
     );
   }
 
+  /** Whether any part of `v` is sensitive, paying a step per node walked. */
+  private hasMark(v: Value): boolean {
+    this.budget.step();
+    if (v instanceof Sensitive) return true;
+    if (Array.isArray(v)) return v.some((e) => this.hasMark(e));
+    if (isObject(v)) {
+      for (const k in v) if (this.hasMark(v[k])) return true;
+    }
+    return false;
+  }
+
+  /** A "Did you mean" over `names`, paid for: each candidate is compared with the name. */
+  private suggest(name: string, names: readonly string[]): string {
+    this.budget.step(names.length * (1 + Math.ceil(name.length / 4)));
+    return didYouMean(name, names);
+  }
+
+  private unknownFunction(expr: FunctionCallExpr): Value {
+    return this.error(
+      'Call to unknown function',
+      `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.scope.functions ?? {}), ...Object.keys(standardFunctions), 'try', 'can'])}`,
+      expr.nameRange,
+      expr.range,
+    );
+  }
+
+  /**
+   * templatefile() and templatestring(): the text parsed as a template and evaluated with only
+   * `vars` in scope, on this evaluation's budget. A template may not call templatefile() or
+   * templatestring() itself (nor, for templatestring, the file functions), as in Terraform.
+   */
+  private renderTemplate(source: string, filename: string, vars: ObjectValue, allowFiles: boolean): Value {
+    this.budget.step(Math.ceil(source.length / 4));
+    const parsed = parseHclTemplate(source, filename);
+    if (parsed.diagnostics.length) throw new FunctionError(`invalid template: ${describeDiagnostics(parsed.diagnostics)}`);
+    for (const name of Object.keys(vars)) {
+      if (!/^[\p{L}_][\p{L}\p{N}_-]*$/u.test(name)) {
+        throw new FunctionError(
+          `invalid template variable name ${JSON.stringify(name)}: must start with a letter, followed by zero or more letters, digits, and underscores`,
+          1,
+        );
+      }
+    }
+    for (const ref of referencesOf(parsed.expr)) {
+      if (!Object.hasOwn(vars, ref.root)) {
+        const r = ref.range;
+        throw new FunctionError(
+          `vars map does not contain key ${JSON.stringify(ref.root)}, referenced at ${r.filename}:${r.start.line},${r.start.column}-${r.end.column}`,
+          1,
+        );
+      }
+    }
+    const refuse =
+      (why: (name: string) => string) =>
+      (name: string): HclFunction => ({
+        params: [],
+        variadic: { name: 'args', type: 'any', allowNull: true, allowUnknown: true },
+        impl: () => {
+          throw new FunctionError(why(name));
+        },
+      });
+    const functions: Record<string, HclFunction> = { ...this.scope.functions };
+    for (const name of ['templatefile', 'templatestring'])
+      functions[name] = refuse((n) => `cannot recursively call ${n} from inside another template function`)(name);
+    if (!allowFiles) {
+      for (const name of ['file', 'fileexists', 'fileset', 'templatefile']) {
+        if (name !== 'templatefile')
+          functions[name] = refuse(
+            (n) =>
+              `cannot use filesystem access functions like ${n} in templatestring templates; consider passing the function result as a template variable instead`,
+          )(name);
+      }
+    }
+    const inner = new Evaluation({ ...this.scope, variables: vars, functions }, this.budget);
+    const value = inner.eval(parsed.expr, TOP);
+    const errors = inner.diagnostics().filter((d) => d.severity === 'error');
+    if (errors.length) throw new FunctionError(describeDiagnostics(errors));
+    if (value === null) throw new FunctionError('the result of the template is null, which is not a valid result');
+    return value;
+  }
+
   private call(expr: FunctionCallExpr, ctx: Context): Value {
     const fn = this.lookupFunction(expr.name);
     if (!fn && (expr.name === 'try' || expr.name === 'can')) return this.tryOrCan(expr, ctx);
-    if (!fn) {
-      return this.error(
-        'Call to unknown function',
-        `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.scope.functions ?? {}), ...Object.keys(standardFunctions), 'try', 'can'])}`,
-        expr.nameRange,
-        expr.range,
-      );
+    if (!fn) return this.unknownFunction(expr);
+    if (fn.checkSyntax) {
+      try {
+        fn.checkSyntax(expr.args);
+      } catch (e) {
+        if (!(e instanceof FunctionError)) throw e;
+        const param = fn.params[e.arg ?? 0];
+        return this.error(
+          'Invalid function argument',
+          `Invalid value for "${param?.name ?? 'argument'}" parameter: ${e.message}.`,
+          expr.args[e.arg ?? 0]?.range ?? expr.range,
+          expr.range,
+        );
+      }
     }
     const args: Value[] = [];
     const ranges: Range[] = [];
@@ -672,8 +910,18 @@ class Evaluation {
       );
     }
     try {
-      return markIf(callFunction(fn, args, this.scope), marked);
+      const env: CallEnv = {
+        files: this.scope,
+        budget: this.budget,
+        now: this.scope.now,
+        renderTemplate: (source, filename, vars, allowFiles) => this.renderTemplate(source, filename, vars, allowFiles),
+      };
+      return markIf(callFunction(fn, args, env), marked);
     } catch (e) {
+      if (e instanceof LimitExceeded) {
+        e.range ??= expr.range;
+        throw e;
+      }
       if (!(e instanceof FunctionError)) throw e;
       if (e.arg !== undefined && e.arg < args.length) {
         const param = e.arg < fn.params.length ? fn.params[e.arg] : (fn.variadic ?? fn.params[fn.params.length - 1]);
@@ -682,6 +930,28 @@ class Evaluation {
       return this.error('Error in function call', `Call to function "${expr.name}" failed: ${e.message}.`, expr.range);
     }
   }
+}
+
+/** Diagnostics as Terraform quotes them inside a function error: `file:line,col-col: summary; detail`. */
+function describeDiagnostics(diags: readonly Diagnostic[]): string {
+  return diags
+    .map((d) => {
+      const r = d.subject;
+      const at = r ? `${r.filename}:${r.start.line},${r.start.column}-${r.end.line === r.start.line ? r.end.column : `${r.end.line},${r.end.column}`}: ` : '';
+      return `${at}${d.summary}; ${d.detail ?? ''}`.trim();
+    })
+    .join(', and ');
+}
+
+/** `a.b`, `a[0]`, `a["k"]`: a reference written as an object key, which HCL refuses as ambiguous. */
+function isTraversal(e: Expression): boolean {
+  if (e.kind === 'GetAttr') return e.object.kind === 'Variable' || isTraversal(e.object);
+  if (e.kind === 'Index') {
+    const k = e.key;
+    const literal = k.kind === 'Literal' || (k.kind === 'Template' && k.parts.every((p) => p.kind === 'Literal'));
+    return literal && (e.collection.kind === 'Variable' || isTraversal(e.collection));
+  }
+  return false;
 }
 
 /** Deep equality that can be decided before everything is known; undefined when it can't. */
@@ -712,4 +982,135 @@ function equality(a: Value, b: Value): boolean | undefined {
     return result;
   }
   return valueEquals(a, b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type unification for conditionals, after cty's UnifyUnsafe: values carry no declared types
+// here, so a value's type is its shape. Null and unknown values fit any type.
+
+type Shape =
+  | { readonly k: 'dynamic' }
+  | { readonly k: 'string' | 'number' | 'bool' }
+  | { readonly k: 'tuple'; readonly elems: readonly Shape[] }
+  | { readonly k: 'object'; readonly attrs: ReadonlyMap<string, Shape> }
+  | { readonly k: 'list' | 'map'; readonly of: Shape };
+
+const DYNAMIC: Shape = { k: 'dynamic' };
+const PRIMS: Record<string, Shape> = { string: { k: 'string' }, number: { k: 'number' }, bool: { k: 'bool' } };
+
+function shapeOf(v: Value, budget: EvalBudget): Shape {
+  budget.step();
+  if (v instanceof Sensitive) return shapeOf(v.value, budget);
+  if (v === null || v instanceof Unknown) return DYNAMIC;
+  if (Array.isArray(v)) return { k: 'tuple', elems: v.map((e) => shapeOf(e, budget)) };
+  if (isObject(v)) return { k: 'object', attrs: new Map(Object.keys(v).map((k) => [k, shapeOf(v[k], budget)])) };
+  return PRIMS[typeof v === 'boolean' ? 'bool' : (typeof v as 'string' | 'number')];
+}
+
+function friendly(s: Shape): string {
+  switch (s.k) {
+    case 'list':
+    case 'map':
+      return `${s.k} of ${friendly(s.of)}`;
+    case 'dynamic':
+      return 'dynamic';
+    default:
+      return s.k;
+  }
+}
+
+/** The one shape both fit, or undefined. */
+function unifyShapes(a: Shape, b: Shape): Shape | undefined {
+  if (a.k === 'dynamic') return b;
+  if (b.k === 'dynamic') return a;
+  const prim = (s: Shape) => s.k === 'string' || s.k === 'number' || s.k === 'bool';
+  if (prim(a) && prim(b)) {
+    if (a.k === b.k) return a;
+    return a.k === 'string' || b.k === 'string' ? PRIMS.string : undefined;
+  }
+  const seq = (s: Shape) => s.k === 'tuple' || s.k === 'list';
+  const rec = (s: Shape) => s.k === 'object' || s.k === 'map';
+  if (a.k === 'tuple' && b.k === 'tuple' && a.elems.length === b.elems.length) {
+    const elems: Shape[] = [];
+    for (let i = 0; i < a.elems.length; i++) {
+      const u = unifyShapes(a.elems[i], b.elems[i]);
+      if (!u) return undefined;
+      elems.push(u);
+    }
+    return { k: 'tuple', elems };
+  }
+  if (a.k === 'object' && b.k === 'object' && a.attrs.size === b.attrs.size && [...a.attrs.keys()].every((k) => b.attrs.has(k))) {
+    const attrs = new Map<string, Shape>();
+    for (const [k, s] of a.attrs) {
+      const u = unifyShapes(s, b.attrs.get(k)!);
+      if (!u) return undefined;
+      attrs.set(k, u);
+    }
+    return { k: 'object', attrs };
+  }
+  // Sequences of different lengths become a list, records with different attributes a map,
+  // when all their elements unify to one type.
+  const members = (s: Shape): Shape[] =>
+    s.k === 'tuple' ? [...s.elems] : s.k === 'object' ? [...s.attrs.values()] : s.k === 'list' || s.k === 'map' ? [s.of] : [];
+  if ((seq(a) && seq(b)) || (rec(a) && rec(b))) {
+    let of: Shape = DYNAMIC;
+    for (const m of [...members(a), ...members(b)]) {
+      const u = unifyShapes(of, m);
+      if (!u) return undefined;
+      of = u;
+    }
+    return { k: seq(a) ? 'list' : 'map', of };
+  }
+  return undefined;
+}
+
+/** Why two shapes don't unify, in HCL's words. */
+function describeMismatch(t: Shape, f: Shape): string {
+  if (t.k === 'object' && f.k === 'object') {
+    const tk = [...t.attrs.keys()].sort(compareStrings);
+    const fk = [...f.attrs.keys()].sort(compareStrings);
+    for (const name of tk) {
+      if (!f.attrs.has(name)) return `The 'true' value includes object attribute "${name}", which is absent in the 'false' value`;
+      const ta = t.attrs.get(name)!;
+      const fa = f.attrs.get(name)!;
+      if (!unifyShapes(ta, fa)) return `Type mismatch for object attribute "${name}": ${describeMismatch(ta, fa)}`;
+    }
+    for (const name of fk) if (!t.attrs.has(name)) return `The 'false' value includes object attribute "${name}", which is absent in the 'true' value`;
+  }
+  if (t.k === 'tuple' && f.k === 'tuple') {
+    if (t.elems.length !== f.elems.length) return `The 'true' tuple has length ${t.elems.length}, but the 'false' tuple has length ${f.elems.length}`;
+    for (let i = 0; i < t.elems.length; i++) {
+      if (!unifyShapes(t.elems[i], f.elems[i])) return `Type mismatch for tuple element ${i}: ${describeMismatch(t.elems[i], f.elems[i])}`;
+    }
+  }
+  const tn = friendly(t);
+  const fn = friendly(f);
+  if (tn === fn) return 'The true and false result types are not the same';
+  return `The 'true' value is ${tn}, but the 'false' value is ${fn}`;
+}
+
+/** The shape both results unify to, or why they don't. */
+function unifyPair(t: Value, f: Value, budget: EvalBudget): Shape | string {
+  // Same primitive kinds (the usual case) need no walk.
+  if (typeof t === typeof f && (typeof t === 'string' || typeof t === 'number' || typeof t === 'boolean')) return DYNAMIC;
+  const ts = shapeOf(t, budget);
+  const fs = shapeOf(f, budget);
+  return unifyShapes(ts, fs) ?? describeMismatch(ts, fs);
+}
+
+/** Converts a value to a unified shape: only primitives change (a number or bool to a string). */
+function convertTo(v: Value, s: Shape): Value {
+  if (s.k === 'dynamic' || v === null || v instanceof Unknown) return v;
+  if (v instanceof Sensitive) return markIf(convertTo(v.value, s), true);
+  if (s.k === 'string') return typeof v === 'string' ? v : ((toStringValue(v) as { value: Value }).value ?? v);
+  if (Array.isArray(v)) {
+    if (s.k === 'tuple') return v.map((e, i) => convertTo(e, s.elems[i] ?? DYNAMIC));
+    if (s.k === 'list') return v.map((e) => convertTo(e, s.of));
+    return v;
+  }
+  if (isObject(v)) {
+    if (s.k === 'object') return objectValue(Object.keys(v).map((k) => [k, convertTo(v[k], s.attrs.get(k) ?? DYNAMIC)]));
+    if (s.k === 'map') return objectValue(Object.keys(v).map((k) => [k, convertTo(v[k], s.of)]));
+  }
+  return v;
 }
