@@ -78,19 +78,49 @@ export function slowestFirst<T>(items: readonly T[], seconds: (item: T) => numbe
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parallelism: number, opts: PredictOptions = {}): RecoveryPrediction {
+/** What a prediction needs to know about the VMs and volume groups a plan names. */
+export interface RecoveryLookup {
+  bootSeconds(vm: string): number | undefined;
+  /** An orderly (planned) shutdown of the VM at the source. */
+  shutdownSeconds(vm: string): number | undefined;
+  volumeGroups(vm: string): readonly string[];
+  /** The volume group's size in GB, or undefined when it is unknown. */
+  volumeGroupGb(vg: string): number | undefined;
+}
+
+/** A recovery group as a prediction sees it (the configuration's, or the one state records). */
+export interface PredictedGroupInput {
+  readonly name: string;
+  readonly vms: readonly string[];
+  readonly manual?: string;
+  readonly postCheck?: string;
+  readonly postCheckSeconds?: number;
+  readonly manualSeconds?: number;
+}
+
+/**
+ * The prediction from a plan's groups and lookups: the one computation behind the configuration's
+ * prediction and the one a plan makes of what state records (the RTO before a change).
+ */
+export function predictRecovery(
+  address: string,
+  planGroups: readonly PredictedGroupInput[],
+  lookup: RecoveryLookup,
+  parallelism: number,
+  targetSeconds?: number,
+  opts: PredictOptions = {},
+): RecoveryPrediction {
   const kind = opts.kind ?? 'move';
   const built = kind === 'drill' ? () => true : (opts.built ?? (() => true));
   const manualSteps = kind !== 'drill' && opts.manualSteps !== false;
   const vgs = new Set<string>();
   let builds = 0;
-  const groups: GroupPrediction[] = plan.groups.map((g) => {
+  const groups: GroupPrediction[] = planGroups.map((g) => {
     const boots = g.vms.map((a) => {
-      const vm = config.vms.get(a);
-      for (const vg of vm?.volumeGroups ?? []) vgs.add(vg);
+      for (const vg of lookup.volumeGroups(a)) vgs.add(vg);
       const build = built(a) ? VM_BUILD_SECONDS : 0;
       if (build) builds++;
-      return build + (vm?.bootSeconds ?? 0);
+      return build + (lookup.bootSeconds(a) ?? 0);
     });
     const bootSeconds = makespan(
       slowestFirst(boots, (s) => s),
@@ -111,27 +141,23 @@ export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parall
   });
   let storageSwitchSeconds = 0;
   for (const addr of vgs) {
-    const vg = config.volumeGroups.get(addr);
-    if (!vg) continue;
-    const gb = vg.volumes.reduce((s, v) => s + v.sizeGb, 0);
+    const gb = lookup.volumeGroupGb(addr);
+    if (gb === undefined) continue;
     storageSwitchSeconds = Math.max(storageSwitchSeconds, volumeGroupSwitchSeconds(gb));
   }
   // Shutdowns run in reverse plan order, a group's VMs in the order listed, parallelism at a time.
   const shutdownSeconds =
     kind === 'drill'
       ? 0
-      : [...plan.groups].reverse().reduce((sum, g) => {
-          const stops = g.vms.map((a) => {
-            const vm = config.vms.get(a);
-            return opts.unplanned ? IMMEDIATE_SHUTDOWN_SECONDS : vm ? vmShutdownSeconds(vm) : 0;
-          });
+      : [...planGroups].reverse().reduce((sum, g) => {
+          const stops = g.vms.map((a) => (opts.unplanned ? IMMEDIATE_SHUTDOWN_SECONDS : (lookup.shutdownSeconds(a) ?? 0)));
           return sum + makespan(stops, parallelism);
         }, 0);
   const cloneSeconds = kind === 'drill' ? VOLUME_CLONE_SECONDS * vgs.size : 0;
   const switchSeconds = kind === 'drill' ? 0 : storageSwitchSeconds;
   const totalSeconds = round1(shutdownSeconds + switchSeconds + cloneSeconds + groups.reduce((s, g) => s + g.seconds, 0));
   return {
-    plan: plan.address,
+    plan: address,
     kind,
     shutdownSeconds,
     storageSwitchSeconds: switchSeconds,
@@ -139,6 +165,22 @@ export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parall
     built: builds,
     groups,
     totalSeconds,
-    targetSeconds: plan.rtoSeconds,
+    targetSeconds,
   };
+}
+
+export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parallelism: number, opts: PredictOptions = {}): RecoveryPrediction {
+  const lookup: RecoveryLookup = {
+    bootSeconds: (vm) => config.vms.get(vm)?.bootSeconds,
+    shutdownSeconds: (vm) => {
+      const v = config.vms.get(vm);
+      return v ? vmShutdownSeconds(v) : undefined;
+    },
+    volumeGroups: (vm) => config.vms.get(vm)?.volumeGroups ?? [],
+    volumeGroupGb: (vg) => {
+      const g = config.volumeGroups.get(vg);
+      return g ? g.volumes.reduce((s, v) => s + v.sizeGb, 0) : undefined;
+    },
+  };
+  return predictRecovery(plan.address, plan.groups, lookup, parallelism, plan.rtoSeconds, opts);
 }

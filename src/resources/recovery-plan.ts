@@ -17,6 +17,9 @@ export function desiredRecoveryPlan(p: RecoveryPlan): DesiredResource {
           timeout: g.timeoutSeconds === undefined ? undefined : formatDuration(g.timeoutSeconds),
           post_check: g.postCheck,
           manual: g.manual,
+          // What the predicted RTO counts for them, so a plan can compare with what state records.
+          post_check_time: g.postCheckSeconds === undefined ? undefined : formatDuration(g.postCheckSeconds),
+          manual_time: g.manualSeconds === undefined ? undefined : formatDuration(g.manualSeconds),
         }),
       ),
     }),

@@ -4,8 +4,11 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, predictRecoveryPlan } from '../../src/config/index.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
+import { desiredResources } from '../../src/plan/desired.js';
+import { recordedRecoverySeconds } from '../../src/plan/forecast.js';
+import type { StateResource } from '../../src/state/types.js';
 
 const PLANS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../plans');
 
@@ -26,5 +29,17 @@ describe('the shipped example', () => {
     // The checks exist and speak for the example: a plan with a target and a drill with a limit.
     expect([...r.config!.recoveryPlans.values()].some((p) => p.rtoSeconds !== undefined)).toBe(true);
     expect([...r.config!.drills.values()].some((d) => d.pass.maxRtoSeconds !== undefined)).toBe(true);
+  });
+
+  it('predicts the same RTO from what an apply records as from the configuration (post_check and manual times included)', () => {
+    const config = r.config!;
+    const recorded = desiredResources(config).map(
+      (d) => ({ address: d.address, type: d.type, name: d.name, attributes: d.attributes }) as unknown as StateResource,
+    );
+    for (const plan of config.recoveryPlans.values()) {
+      const predicted = predictRecoveryPlan(plan, config, 10);
+      expect(predicted.groups.some((g) => g.manualSeconds > 0)).toBe(true);
+      expect(recordedRecoverySeconds(plan.address, recorded, 10)).toBe(predicted.totalSeconds);
+    }
   });
 });
