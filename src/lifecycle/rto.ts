@@ -3,8 +3,8 @@
 // scale of real time, while drctl's own work (requests, polling, state writes, post_checks) and a
 // person at a manual step take real time. So the clock keeps, for each step of the run, its real
 // duration and its waits on the cloud, each with the operation's duration on the cloud's own
-// clock where the cloud says (a task's dates, a VM's), and puts the run back together with each
-// operation at its model time and everything else at real time:
+// clock where the cloud says (a task's dates, a VM's, a clone's volumes'), and puts the run back
+// together with each operation at its model time and everything else at real time:
 //
 //   step  = real time of the step + Σ operations (model time − the real time it took at the scale)
 //   RTO   = real time from the first step to recovery
