@@ -173,9 +173,9 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
       expect(r.stderr, args.join(' ')).not.toContain(server.password);
     }
     // Nothing was written over it, and the versions kept are intact.
-    const [after] = await query<{ data: Buffer; version: number }>(connStr, "select data, version from tamper.states where workspace = 'default'");
+    const [after] = await query<{ data: Buffer; version: string }>(connStr, "select data, version from tamper.states where workspace = 'default'");
     expect(after.data.equals(flipped)).toBe(true);
-    expect(after.version).toBe(2);
+    expect(Number(after.version)).toBe(2); // a bigint column: pg returns it as a string
     const v1 = JSON.parse(expectCode(await drctl(cwd, ['state', 'pull', '-serial', '1'], env), 0, 'pull -serial 1').stdout) as { serial: number };
     expect(v1.serial).toBe(1);
 
@@ -199,12 +199,12 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
     for (const [where, text] of texts) for (const s of secrets) for (const f of forms(s)) if (text.includes(f)) found.push(`${where} holds a secret`);
     return found;
   }
-  /** The example, storing state in PostgreSQL through conn_str_env, encrypted with a passphrase. */
-  function secretsDir(): { cwd: string; env: Record<string, string>; secrets: string[] } {
+  /** The example, storing state in PostgreSQL (a schema of its own) through conn_str_env, encrypted with a fresh passphrase. */
+  function secretsDir(schema: string): { cwd: string; env: Record<string, string>; secrets: string[] } {
     const cwd = exampleDir();
     const main = path.join(cwd, 'plans/main.hcl');
     const text = fs.readFileSync(main, 'utf8');
-    const replaced = text.replace(/backend "local" \{[^}]*\}/, 'backend "pg" {\n    conn_str_env = "TEAM_PG"\n    schema       = "secrets"\n  }');
+    const replaced = text.replace(/backend "local" \{[^}]*\}/, `backend "pg" {\n    conn_str_env = "TEAM_PG"\n    schema       = "${schema}"\n  }`);
     expect(replaced).not.toBe(text);
     fs.writeFileSync(main, replaced);
     const passphrase = `pass-${randomBytes(12).toString('hex')}`;
@@ -216,7 +216,7 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
   }
 
   it('secrets scan: no command prints, logs or stores the database password or the passphrase (state, plans, run records, events, plain and JSON output, the database)', async () => {
-    const { cwd, env, secrets } = secretsDir();
+    const { cwd, env, secrets } = secretsDir('secrets');
     const texts: Array<[string, string]> = [];
     const run = async (args: string[], code = 0, more: Record<string, string> = {}) => {
       const r = expectCode(await drctl(cwd, args, { ...env, ...more }, { timeoutMs: 600_000 }), code, args.join(' '));
@@ -252,7 +252,12 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
     expect(filesUnder(path.join(cwd, '.drctl/events')).length).toBeGreaterThan(0);
     for (const table of ['states', 'state_versions', 'journal', 'locks', 'documents', 'audit', 'meta']) {
       for (const row of await query(connStr, `select * from secrets.${table}`)) {
-        texts.push([`secrets.${table}`, JSON.stringify(row, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('latin1') : v))]);
+        texts.push([
+          `secrets.${table}`,
+          JSON.stringify(row, (_k, v: unknown) =>
+            v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('latin1') : v,
+          ),
+        ]);
       }
     }
     expect(texts.length).toBeGreaterThan(50);
@@ -263,7 +268,7 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
 
   it('secrets scan of the live terminal view (Ink, in tmux): an apply and a drill draw no secret', async (ctx) => {
     need(ctx, TMUX);
-    const { cwd, env, secrets } = secretsDir();
+    const { cwd, env, secrets } = secretsDir('secrets_tui');
     const socket = `drctl-team-${process.pid}`;
     const capture = path.join(cwd, 'terminal.out');
     // The tmux server starts with this environment, so the secrets reach drctl through it, not argv.
@@ -281,7 +286,12 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
       expect(screen).toContain('exit=0');
       const raw = fs.readFileSync(capture).toString('latin1');
       expect(raw).toContain('\u001b['); // the live view drew (escape sequences), not plain lines
-      expect(findings(secrets, [['terminal bytes', raw], ['terminal screen', screen]])).toEqual([]);
+      expect(
+        findings(secrets, [
+          ['terminal bytes', raw],
+          ['terminal screen', screen],
+        ]),
+      ).toEqual([]);
     } finally {
       tmux('kill-server');
     }
