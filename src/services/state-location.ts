@@ -4,7 +4,7 @@
 // DRCTL_ENCRYPTION applied there (state/open.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readStatePathSetting } from '../config/index.js';
+import { nodeConfigFs, readStatePathSetting } from '../config/index.js';
 import { UserError, type Diagnostic } from '../diag/index.js';
 import type { StorageSettingsInput } from '../state/index.js';
 import { loadForEngine } from './config.js';
@@ -32,7 +32,7 @@ export type StorageLocation =
  * is named), as before backends and encryption.
  */
 export function locateStorage(input: StateLocationInput): StorageLocation {
-  const ctx = { cwd: input.cwd, env: input.env, fs: { readdir: fs.readdirSync, readFile: fs.readFileSync } };
+  const ctx = { cwd: input.cwd, env: input.env, fs: nodeConfigFs };
   const named = input.statePath !== undefined || !!input.env.DRCTL_STATE;
   const defaults = { settings: {} };
   const dir = input.dir ?? DEFAULT_CONFIG_DIR;
@@ -55,7 +55,7 @@ export function locateStorage(input: StateLocationInput): StorageLocation {
   // Files are named as the user wrote the directory, and read from the working directory.
   const setting = readStatePathSetting(dir, {
     readdir: (d) => fs.readdirSync(path.resolve(input.cwd, d)),
-    readFile: (f) => fs.readFileSync(path.resolve(input.cwd, f)),
+    readFile: (f) => nodeConfigFs.readFile(path.resolve(input.cwd, f)),
   });
   if (setting.kind === 'path') {
     return { settings: { backend: setting.path === undefined && !setting.block ? { type: 'local', implicit: true } : { type: 'local', path: setting.path } } };

@@ -86,8 +86,14 @@ describe('every guarded command, run by a user without its permission (real proc
           const r = await drctl(cwd, args, as(`u-${permission}`));
           const what = `drctl ${args.join(' ')} as u-${permission}`;
           expect(r.code, `${what}\n${r.stderr}`).toBe(1);
-          const scope = ['access'].includes(args[0]) ? 'every workspace' : args[0] === 'workspace' && args[1] !== 'list' ? `workspace "${args[2]}"` : 'workspace "default"';
-          expect(r.stderr, what).toContain(`Error: Permission "${permission}" denied in ${scope}: "u-${permission}" has the role "no-${permission}" there, and none grants "${permission}".`);
+          const scope = ['access'].includes(args[0])
+            ? 'every workspace'
+            : args[0] === 'workspace' && args[1] !== 'list'
+              ? `workspace "${args[2]}"`
+              : 'workspace "default"';
+          expect(r.stderr, what).toContain(
+            `Error: Permission "${permission}" denied in ${scope}: "u-${permission}" has the role "no-${permission}" there, and none grants "${permission}".`,
+          );
           expect(r.stderr, what).toContain(`Ask an admin to grant "u-${permission}" a role with "${permission}"`);
         }),
       );

@@ -189,7 +189,9 @@ describe('encrypted state through the CLI', () => {
     fs.writeFileSync(path.join(cwd, 'flipped.bin'), flipped);
     const tampered = await drctl(cwd, ['apply', 'flipped.bin'], env);
     expect(tampered.code).toBe(1);
-    expect(tampered.stderr).toContain('flipped.bin cannot be read: it was changed after it was written (the AES-GCM tag does not match); nothing of it was read');
+    expect(tampered.stderr).toContain(
+      'flipped.bin cannot be read: it was changed after it was written (the AES-GCM tag does not match); nothing of it was read',
+    );
     expect(fs.existsSync(path.join(cwd, 'state/drctl.drstate.json'))).toBe(false);
     // A plain plan made without encryption is refused where it is enforced.
     const plainDir = tenantDir();

@@ -29,7 +29,10 @@ export async function workspaceIsolation(cwd: string, extra: Record<string, stri
 
   // Each workspace holds its own state: its resources and its own cloud workspace.
   expect((await run(['state', 'list'], alice)).stdout).toBe('network.app\nsite.dr\nsite.home\nvm.n[0]\n');
-  const b = JSON.parse((await run(['state', 'pull'], alice)).stdout) as { lineage: string; resources: Array<{ address: string; attributes: { workspace?: string } }> };
+  const b = JSON.parse((await run(['state', 'pull'], alice)).stdout) as {
+    lineage: string;
+    resources: Array<{ address: string; attributes: { workspace?: string } }>;
+  };
   expect(b.resources.find((r) => r.address === 'site.home')?.attributes.workspace).toBe('b-dal13');
   const aEnv = as('alice', { DRCTL_WORKSPACE: 'tenant-a' });
   expect((await run(['state', 'list'], aEnv)).stdout).toBe('network.app\nsite.dr\nsite.home\nvm.n[0]\nvm.n[1]\n');
@@ -41,12 +44,19 @@ export async function workspaceIsolation(cwd: string, extra: Record<string, stri
   // Tenant isolation: bob operates tenant-a and nothing else.
   await run(['access', 'grant', 'bob', 'operator', '-workspace', 'tenant-a'], alice);
   expect((await run(['workspace', 'list'], bob)).stdout).toBe('  tenant-a\n');
-  for (const args of [['state', 'list'], ['state', 'pull'], ['state', 'history'], ['plan', '-var', 'tenant=b']]) {
+  for (const args of [
+    ['state', 'list'],
+    ['state', 'pull'],
+    ['state', 'history'],
+    ['plan', '-var', 'tenant=b'],
+  ]) {
     const denied = await run(args, as('bob', { DRCTL_WORKSPACE: 'tenant-b' }), 1);
     expect(denied.stderr).toContain('denied: "bob" has no access to workspace "tenant-b".');
     expect(denied.stdout).not.toContain('vm.n');
   }
-  expect((await run(['workspace', 'select', 'tenant-b'], bob, 1)).stderr).toContain('Permission "state-read" denied: "bob" has no access to workspace "tenant-b".');
+  expect((await run(['workspace', 'select', 'tenant-b'], bob, 1)).stderr).toContain(
+    'Permission "state-read" denied: "bob" has no access to workspace "tenant-b".',
+  );
   // A mistyped workspace is suggested from what bob may read only.
   const typo = await run(['state', 'list'], as('bob', { DRCTL_WORKSPACE: 'tenant-c' }), 1);
   expect(typo.stderr).toContain('The current workspace "tenant-c" (from DRCTL_WORKSPACE) does not exist');
@@ -82,5 +92,7 @@ export async function workspaceIsolation(cwd: string, extra: Record<string, stri
   );
   expectCode(await drctl(cwd, ['audit', 'verify'], alice), 0, 'audit verify');
   // bob may not read the audit (operator has no audit-read).
-  expect((await run(['audit', 'list'], as('bob', { DRCTL_WORKSPACE: 'tenant-a' }), 1)).stderr).toContain('Permission "audit-read" denied in workspace "tenant-a"');
+  expect((await run(['audit', 'list'], as('bob', { DRCTL_WORKSPACE: 'tenant-a' }), 1)).stderr).toContain(
+    'Permission "audit-read" denied in workspace "tenant-a"',
+  );
 }
