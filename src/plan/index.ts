@@ -36,4 +36,4 @@ export {
   type RunbookInput,
   type RunbookPhase,
 } from './runbook.js';
-export { decodePlanFile, encodePlanFile, type DecodedPlan } from './file.js';
+export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';
