@@ -257,6 +257,11 @@ export const SIM_SERVE_FLAG_SPECS = {
   'time-scale': { kind: 'string', description: 'Real seconds per simulated second: 1/600 makes a 5-minute boot take 0.5 s; 0 is instant.', default: '1/600' },
   seed: { kind: 'integer', description: 'Seed of the fault generator.', default: 1 },
   token: { kind: 'string', description: 'Bearer token clients must send (random when unset).' },
+  'api-key': {
+    kind: 'string',
+    description:
+      'The one API key its IAM stand-in exchanges for the token (else DRCTL_SIM_API_KEY; unset: any key). Admin routes take their own token, in sim.lock.',
+  },
   workspace: { kind: 'string', description: 'Create a workspace at start: id=location (e.g. erp-dal13=dal13). Repeatable.', multiple: true },
   fault: { kind: 'string', description: 'site-down=LOCATION, link-broken=VOLUME_GROUP, boot-fail=VM. Repeatable.', multiple: true },
   'fault-rate': { kind: 'string', description: 'Injected failure rates, e.g. 429=0.1,500=0.05,reset=0.05,slow=0.02.' },

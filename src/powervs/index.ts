@@ -15,6 +15,7 @@ export {
   resolveMachineType,
   drPartnerOf,
   knownLocations,
+  regionOfZone,
   type MachineType,
   type MachineLimits,
   type OsType,

@@ -118,7 +118,7 @@ function vmCloud(vm: VmState): JsonObject {
 
 export async function createVm(address: string, after: JsonObject, ctx: KindContext): Promise<Applied> {
   const spec = vmSpec(address, after, { site: str(after.site), lookup: ctx.lookup, volumeIds: vmVolumeIds(after, ctx.lookup) });
-  const vm = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec)) as VmState;
+  const vm = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec, address)) as VmState;
   return { id: vm.id, cloud: vmCloud(vm) };
 }
 
