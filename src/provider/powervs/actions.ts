@@ -149,7 +149,7 @@ export class DrActions {
    * SHUTOFF). A VM busy with an earlier operation is waited out and the action sent again; one
    * already where the action would take it is done.
    */
-  async power(ctx: Ctx, id: string, action: VmPowerAction, opts?: PowerOptions): Promise<void> {
+  async power(ctx: Ctx, id: string, action: VmPowerAction, opts?: PowerOptions & OperationOptions): Promise<void> {
     const path = `${this.base(ctx)}/pvm-instances/${enc(id)}/action`;
     const target = (s: VmState) => (action === 'start' ? s.ready : s.status === 'SHUTOFF');
     for (let attempt = 0; ; attempt++) {
@@ -166,6 +166,7 @@ export class DrActions {
       if (!vmBusy(s) || attempt >= BUSY_RETRIES) throw this.client.responseError(ctx, res, attempts);
       if (target(await this.waitVmIdle(ctx, s, opts))) return;
     }
+    if (opts?.wait === false) return;
     const goal = action === 'start' ? 'become ACTIVE and healthy' : 'shut off';
     await this.waitVm(ctx, id, target, goal, opts, (opts as PowerOptions | undefined)?.expectedMs ?? 0);
   }

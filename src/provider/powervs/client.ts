@@ -230,10 +230,11 @@ export class PowerVsClient {
     return (await this.getResponse(ctx, path, heldMs))?.body;
   }
 
+  /** The answer to a GET that must be there: a 404 is an error with the endpoint's own words. */
   async mustGet(ctx: Ctx, path: string, heldMs = 0): Promise<unknown> {
-    const body = await this.getJson(ctx, path, heldMs);
-    if (body === undefined) throw this.error(ctx, 'not_found', 'it does not exist', 404);
-    return body;
+    const { res, attempts } = await this.exchange(ctx, 'GET', path, undefined, heldMs);
+    if (!ok(res.status)) throw this.responseError(ctx, res, attempts);
+    return res.body;
   }
 
   async poll<T>(

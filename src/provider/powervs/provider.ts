@@ -92,6 +92,11 @@ export class PowerVsProvider implements Provider {
     this.client.close();
   }
 
+  /** Full-jitter exponential backoff of the n-th retry (tests). */
+  backoffMs(retry: number, retryAfterMs?: number): number {
+    return this.client.backoffMs(retry, retryAfterMs);
+  }
+
   /** Base URLs connected so far: one per region the calls reached. */
   connectedEndpoints(): string[] {
     return this.client.connectedEndpoints();
@@ -250,6 +255,7 @@ export class PowerVsProvider implements Provider {
     if (fromVolume) body.deploymentType = 'VMNoStorage';
     else if (spec.volumeIds?.length) body.volumeIDs = spec.volumeIds;
     if (spec.owner) body.userTags = spec.owner.tags;
+    let adopted = false;
     const vm = await this.createOnce(
       ctx,
       'vm',
@@ -259,11 +265,20 @@ export class PowerVsProvider implements Provider {
       `${this.client.base(ctx)}/pvm-instances`,
       body,
       async (b) => toVmState(Array.isArray(b) ? b[0] : b),
-      opts,
+      {
+        ...opts,
+        onAdopt: () => {
+          adopted = true;
+          opts?.onAdopt?.();
+        },
+      },
     );
     ctx.resource = `vm "${vm.name}"`;
-    // An adopted VM that failed to boot is the caller's to judge (it may start over).
-    if (vm.status === 'ERROR') return vm;
+    if (vm.status === 'ERROR') {
+      // An adopted VM that failed to boot is the caller's to judge (it may start over).
+      if (adopted) return vm;
+      throw this.client.error(ctx, 'boot_failed', `it went into ERROR${vm.fault ? `: ${vm.fault}` : ''}`);
+    }
     if (fromVolume) return this.actions.bootFromVolume(ctx, vm, spec.bootVolumeId!, spec.volumeIds ?? [spec.bootVolumeId!], opts);
     if (opts?.wait === false || vm.ready) return vm;
     return this.actions.waitVm(ctx, vm.id, (s) => s.ready, 'become ACTIVE and healthy', opts);
