@@ -44,7 +44,7 @@ export function checkConsistency(d: WorldData): string[] {
     if (a) {
       const peers = m.volumeIDs
         .map((v) => d.volumes[v]?.peerVolumeID)
-        .filter((p): p is string => p !== undefined && d.volumes[p]?.onboarded !== false)
+        .filter((p): p is string => p !== undefined && d.volumes[p]?.onboarded !== false && d.volumes[p]?.workspace === a.workspace)
         .sort();
       if (JSON.stringify(peers) !== JSON.stringify([...a.volumeIDs].sort()))
         problems.push(`consistency group ${cg.name}: aux side does not hold the onboarded copies of the primary side`);

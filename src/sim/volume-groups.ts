@@ -77,7 +77,8 @@ export function createVolumeGroup(w: WorldCore, wsId: string, body: Body): ApiRe
   const name = str(body, 'name', { max: 120 });
   const pairs = joinable(w, ws, ids);
   const auxWs = w.data.workspaces[pairs[0].aux.workspace];
-  if (pairs.some((p) => p.aux.workspace !== auxWs.id)) throw badRequest('all volumes of a group must replicate to the same workspace');
+  const locationOf = (v: VolumeRecord) => w.data.workspaces[v.workspace]?.location;
+  if (pairs.some((p) => locationOf(p.aux) !== auxWs.location)) throw badRequest('all volumes of a group must replicate to the same data centre');
   const masterId = w.newId();
   const cgName = `rccg-${masterId.replace(/-/g, '').slice(0, 4)}-${masterId.replace(/-/g, '').slice(-6)}`;
   const master: VolumeGroupRecord = {
@@ -121,9 +122,16 @@ export function createVolumeGroup(w: WorldCore, wsId: string, body: Body): ApiRe
 function createAuxGroup(w: WorldCore, ws: WorkspaceRecord, cgName: string, ids: readonly string[]): ApiResult {
   const now = w.now();
   const cg = w.data.consistencyGroups[cgName];
-  if (!cg || cg.auxWorkspace !== ws.id) throw notFound(`consistency group ${cgName} does not replicate to cloud instance ${ws.id}`);
+  // Its copies are in the storage of the partner data centre: any workspace there may take them.
+  if (!cg || w.data.workspaces[cg.auxWorkspace]?.location !== ws.location) {
+    throw notFound(
+      cg
+        ? `consistency group ${cgName} replicates to ${w.data.workspaces[cg.auxWorkspace]?.location ?? cg.auxWorkspace}, not to cloud instance ${ws.id} (${ws.location})`
+        : `no consistency group ${cgName} replicates to cloud instance ${ws.id} (${ws.location})`,
+    );
+  }
   if (cg.auxGroupID && w.data.volumeGroups[cg.auxGroupID])
-    throw conflict(`consistency group ${cgName} already has volume group ${cg.auxGroupID} in cloud instance ${ws.id}`);
+    throw conflict(`consistency group ${cgName} already has volume group ${cg.auxGroupID} in cloud instance ${cg.auxWorkspace}`);
   const master = w.data.volumeGroups[cg.masterGroupID];
   const expected = new Set((master?.volumeIDs ?? []).map((v) => w.data.volumes[v]?.peerVolumeID));
   const vols = ids.map((id) => {
@@ -132,7 +140,7 @@ function createAuxGroup(w: WorldCore, ws: WorkspaceRecord, cgName: string, ids: 
     return v;
   });
   const id = w.newId();
-  // Every onboarded copy of the consistency group belongs to it, named or not.
+  // Every copy of the consistency group onboarded here belongs to it, named or not.
   const members = Object.values(w.data.volumes).filter((v) => v.workspace === ws.id && v.onboarded !== false && expected.has(v.id));
   for (const v of vols) if (!members.includes(v)) members.push(v);
   const aux: VolumeGroupRecord = {
@@ -146,7 +154,8 @@ function createAuxGroup(w: WorldCore, ws: WorkspaceRecord, cgName: string, ids: 
     updatedMs: now,
   };
   w.put('volumeGroups', aux);
-  w.put('consistencyGroups', { ...cg, auxGroupID: id });
+  // The auxiliary side is in this workspace from now on.
+  w.put('consistencyGroups', { ...cg, auxGroupID: id, auxWorkspace: ws.id });
   for (const v of members) w.put('volumes', { ...v, groupID: id, updatedMs: now });
   w.event('volume-group.created', ws, { kind: 'volume-group', id, name: cgName }, { detail: { consistencyGroupName: cgName, auxiliary: true } });
   return { status: 202, body: { id, name: cgName, status: groupStatus(w, aux, now) } };
@@ -169,12 +178,14 @@ export function updateVolumeGroup(w: WorldCore, wsId: string, id: string, body: 
     return v;
   });
   const adding = joinable(w, ws, add);
-  if (cg && adding.some((p) => p.aux.workspace !== cg.auxWorkspace)) throw badRequest('all volumes of a group must replicate to the same workspace');
+  const auxLocation = cg ? w.data.workspaces[cg.auxWorkspace]?.location : undefined;
+  if (cg && adding.some((p) => w.data.workspaces[p.aux.workspace]?.location !== auxLocation))
+    throw badRequest('all volumes of a group must replicate to the same data centre');
   const removedIds = new Set(removing.map((v) => v.id));
   const removedAux = new Set(removing.map((v) => v.peerVolumeID).filter((x): x is string => !!x));
   w.put('volumeGroups', { ...g, volumeIDs: [...g.volumeIDs.filter((v) => !removedIds.has(v)), ...adding.map((p) => p.primary.id)], updatedMs: now });
-  // The auxiliary group holds the onboarded copies of its primaries.
-  const joiningAux = auxGroup ? adding.map((p) => p.aux).filter((a) => a.onboarded !== false) : [];
+  // The auxiliary group holds the copies of its primaries onboarded in its workspace.
+  const joiningAux = auxGroup ? adding.map((p) => p.aux).filter((a) => a.onboarded !== false && a.workspace === auxGroup.workspace) : [];
   if (auxGroup && (joiningAux.length || removedAux.size)) {
     w.put('volumeGroups', {
       ...auxGroup,

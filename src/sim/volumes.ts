@@ -73,7 +73,11 @@ function auxNameOf(vol: VolumeRecord): string {
   return `aux_${vol.name.slice(0, 100)}_${vol.id.replace(/-/g, '').slice(0, 8)}`;
 }
 
-/** Creates the auxiliary copy in the partner's storage (not yet in its workspace) and links the pair. */
+/**
+ * Creates the auxiliary copy in the partner data centre's storage and links the pair. It is not
+ * in any workspace until onboarded into one there; until then it is held under the first
+ * workspace of that data centre, hidden.
+ */
 function enableReplication(w: WorldCore, ws: WorkspaceRecord, vol: VolumeRecord, now: number): VolumeRecord {
   const partner = partnerWorkspace(w, ws);
   const auxId = w.newId();
@@ -202,8 +206,13 @@ export function onboardVolumes(w: WorldCore, wsId: string, body: Body): ApiResul
       const av = objectOf(a, 'AuxiliaryVolumeForOnboarding', `Volumes[${i}].auxiliaryVolumes[${j}]`);
       const auxName = str(av, 'auxVolumeName');
       input.push(auxName);
+      // The copy is in the storage of this data centre, whichever workspace it is to join.
       const aux = Object.values(w.data.volumes).find(
-        (v) => v.auxiliary && v.workspace === ws.id && v.auxVolumeName === auxName && w.data.volumes[v.peerVolumeID ?? '']?.workspace === source,
+        (v) =>
+          v.auxiliary &&
+          v.auxVolumeName === auxName &&
+          w.data.workspaces[v.workspace]?.location === ws.location &&
+          w.data.volumes[v.peerVolumeID ?? '']?.workspace === source,
       );
       if (!aux)
         return failures.push({ failureMessage: `no auxiliary volume ${auxName} of cloud instance ${source} is replicated to ${ws.id}`, volumes: [auxName] });
@@ -212,9 +221,10 @@ export function onboardVolumes(w: WorldCore, wsId: string, body: Body): ApiResul
       const primary = w.data.volumes[aux.peerVolumeID!];
       const master = primary?.groupID ? w.data.volumeGroups[primary.groupID] : undefined;
       const cg = master ? w.data.consistencyGroups[master.consistencyGroupName] : undefined;
-      const auxGroup = cg?.auxGroupID ? w.data.volumeGroups[cg.auxGroupID] : undefined;
+      const auxGroup = cg?.auxGroupID && cg.auxWorkspace === ws.id ? w.data.volumeGroups[cg.auxGroupID] : undefined;
       w.put('volumes', {
         ...aux,
+        workspace: ws.id,
         name,
         onboarded: true,
         readyMs: doneMs,

@@ -145,7 +145,11 @@ describe('connections', () => {
     await p.list('network', 'home');
     await p.list('network', 'dr');
     await p.list('network', 'other');
-    expect(paths).toEqual(['/dal/pcloud/v1/cloud-instances/g-home/networks', '/wdc/pcloud/v1/cloud-instances/g-dr/networks', '/dal/pcloud/v1/cloud-instances/g-other/networks']);
+    expect(paths).toEqual([
+      '/dal/pcloud/v1/cloud-instances/g-home/networks',
+      '/wdc/pcloud/v1/cloud-instances/g-dr/networks',
+      '/dal/pcloud/v1/cloud-instances/g-other/networks',
+    ]);
     expect(p.connectedEndpoints()).toEqual([`${srv.url}/dal`, `${srv.url}/wdc`]);
     await p.close();
   });

@@ -49,7 +49,10 @@ describe('PowerVS provider against the simulator over HTTP', () => {
       const grown = await p.update('volume', HOME, vol.id, { sizeGb: 200, name: 'crud-vol-big' });
       expect(grown).toMatchObject({ sizeGb: 200, name: 'crud-vol-big' });
       // Replication is switched through the volume's action, not an update.
-      expect(await p.update('volume', HOME, vol.id, { replicationEnabled: true })).toMatchObject({ replicationEnabled: true, auxVolumeName: expect.stringMatching(/^aux_/) });
+      expect(await p.update('volume', HOME, vol.id, { replicationEnabled: true })).toMatchObject({
+        replicationEnabled: true,
+        auxVolumeName: expect.stringMatching(/^aux_/),
+      });
       expect(await p.update('volume', HOME, vol.id, { replicationEnabled: false })).toMatchObject({ replicationEnabled: false });
       await p.delete('volume', HOME, vol.id);
       expect(await p.read('volume', HOME, vol.id)).toBeUndefined();
@@ -62,7 +65,14 @@ describe('PowerVS provider against the simulator over HTTP', () => {
       expect((await p.list('volume', DR)).some((v) => v.auxVolumeName === vol.auxVolumeName)).toBe(false);
       const owner = testOwner('volume_group.rep/aux');
       const [aux] = await p.onboardVolumes(DR, { sourceWorkspace: HOME, volumes: [{ auxVolumeName: vol.auxVolumeName!, name: 'rep-vol' }], tags: owner.tags });
-      expect(aux).toMatchObject({ name: 'rep-vol', auxiliary: true, sizeGb: 50, replicationEnabled: true, auxVolumeName: vol.auxVolumeName, userTags: owner.tags });
+      expect(aux).toMatchObject({
+        name: 'rep-vol',
+        auxiliary: true,
+        sizeGb: 50,
+        replicationEnabled: true,
+        auxVolumeName: vol.auxVolumeName,
+        userTags: owner.tags,
+      });
       // Onboarding again takes what is there.
       const [again] = await p.onboardVolumes(DR, { sourceWorkspace: HOME, volumes: [{ auxVolumeName: vol.auxVolumeName! }] });
       expect(again.id).toBe(aux.id);
@@ -179,7 +189,13 @@ describe('PowerVS provider against the simulator over HTTP', () => {
       const result = await p.cloneVolumes(ws, { name: 'drill1', volumeIds: [src.id], tags: ['drctl-drill:test'] });
       expect(result.clones).toEqual([{ sourceId: src.id, cloneId: expect.any(String) }]);
       const clone = await p.read('volume', ws, result.clones[0].cloneId);
-      expect(clone).toMatchObject({ name: expect.stringMatching(/^clone-drill1-\d{5}$/), sizeGb: 30, state: 'available', replicationEnabled: false, userTags: ['drctl-drill:test'] });
+      expect(clone).toMatchObject({
+        name: expect.stringMatching(/^clone-drill1-\d{5}$/),
+        sizeGb: 30,
+        state: 'available',
+        replicationEnabled: false,
+        userTags: ['drctl-drill:test'],
+      });
     });
 
     it('lists the replication partner of a workspace', async () => {

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds } from '../../src/powervs/index.js';
-import { ManualClock, parseFaultFlags, serveSimulator, SimulatorAdmin, STOCK_IMAGES, type SimulatorHandle, type SimulatorOptions } from '../../src/sim/index.js';
+import {
+  ManualClock,
+  parseFaultFlags,
+  serveSimulator,
+  SimulatorAdmin,
+  STOCK_IMAGES,
+  type SimulatorHandle,
+  type SimulatorOptions,
+} from '../../src/sim/index.js';
 import { ensureSimBuilt, simLock, spawnSim, waitExit } from './dist.js';
 
 let sims: SimulatorHandle[] = [];

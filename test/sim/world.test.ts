@@ -122,7 +122,9 @@ describe('VM lifecycle follows the timing model', () => {
     expect(fails(() => w.createVm('home', { ...vmBody(net), osType: 'aix' })).message).toBe(
       'unknown field "osType" in PVMInstanceCreate (it takes serverName, processors, procType, memory, sysType, imageID, storageType, networks, volumeIDs, userTags, deploymentType)',
     );
-    expect(fails(() => w.createVm('home', { ...vmBody(net), networks: [{ networkID: net, name: 'x' }] })).message).toContain('unknown field "networks[0].name" in PVMInstanceAddNetwork');
+    expect(fails(() => w.createVm('home', { ...vmBody(net), networks: [{ networkID: net, name: 'x' }] })).message).toContain(
+      'unknown field "networks[0].name" in PVMInstanceAddNetwork',
+    );
     expect(fails(() => w.createNetwork('home', { name: 'n', type: 'vlan', cidr: '10.9.0.0/24', vlan: 5 })).status).toBe(400);
     expect(fails(() => w.updateVolumeGroup('home', 'x', { name: 'renamed' })).message).toContain('unknown field "name" in VolumeGroupUpdate');
   });
@@ -205,7 +207,9 @@ describe('volume groups', () => {
   function onboarded(instant = false) {
     const r = replicated(instant);
     const { id } = r.w.onboardVolumes('dr', {
-      Volumes: [{ sourceCRN: CRN(r.w, 'home'), auxiliaryVolumes: [{ auxVolumeName: r.data.auxVolumeName, name: 'data' }, { auxVolumeName: r.log.auxVolumeName }] }],
+      Volumes: [
+        { sourceCRN: CRN(r.w, 'home'), auxiliaryVolumes: [{ auxVolumeName: r.data.auxVolumeName, name: 'data' }, { auxVolumeName: r.log.auxVolumeName }] },
+      ],
     }).body as J;
     const ids = (r.w.listVolumes('dr').body as J).volumes.map((v: J) => v.volumeID);
     const aux = r.w.createVolumeGroup('dr', { consistencyGroupName: r.cg, volumeIDs: ids }).body as J;
@@ -219,8 +223,9 @@ describe('volume groups', () => {
     expect(data.auxVolumeName).toMatch(/^aux_data_/);
     expect((w.listVolumes('dr').body as J).volumes).toEqual([]);
     expect(w.listVolumeGroups('dr').body).toEqual({ volumeGroups: [] });
-    const { id } = w.onboardVolumes('dr', { Volumes: [{ sourceCRN: CRN(w, 'home'), auxiliaryVolumes: [{ auxVolumeName: data.auxVolumeName, name: 'data' }, { auxVolumeName: 'aux_nope' }] }] })
-      .body as J;
+    const { id } = w.onboardVolumes('dr', {
+      Volumes: [{ sourceCRN: CRN(w, 'home'), auxiliaryVolumes: [{ auxVolumeName: data.auxVolumeName, name: 'data' }, { auxVolumeName: 'aux_nope' }] }],
+    }).body as J;
     expect(w.getOnboarding('dr', id).body).toMatchObject({ status: 'in-progress', inputVolumes: [data.auxVolumeName, 'aux_nope'] });
     clock.advanceSeconds(30);
     const done = w.getOnboarding('dr', id).body as J;
@@ -293,7 +298,9 @@ describe('volume groups', () => {
       networks: [{ networkID: drNet }],
       volumeIDs: aux.volumeIDs,
     };
-    expect(fails(() => w.createVm('dr', body)).message).toMatch(/cannot boot: volume "(data|aux_log_\w+)" is the read-only target of replication \(state consistent_copying\)/);
+    expect(fails(() => w.createVm('dr', body)).message).toMatch(
+      /cannot boot: volume "(data|aux_log_\w+)" is the read-only target of replication \(state consistent_copying\)/,
+    );
     w.volumeGroupAction('dr', aux.id, { stop: { access: true } });
     clock.advanceSeconds(volumeGroupSwitchSeconds(600));
     expect(w.createVm('dr', body).status).toBe(202);
