@@ -17,6 +17,10 @@ export interface DrBed {
   readonly sim: SimulatorHandle;
   readonly admin: SimulatorAdmin;
   readonly events: DrEvent[];
+  /** A PowerVS API call as a client sends it: under the workspace's region, with its CRN. */
+  api<T = unknown>(method: string, workspace: string, rel: string, body?: unknown): Promise<T>;
+  /** The lineage of the state (what drctl's identity tags carry). */
+  lineage(): string;
   ctx(extra?: Partial<DrContext>): DrContext;
   apply(): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +38,7 @@ export async function drBed(opts: { timeScale?: number; config?: string; files?:
       { id: 'erp-prod-wdc04', location: 'wdc04' },
     ],
   });
-  const admin = new SimulatorAdmin(sim.url, sim.token);
+  const admin = new SimulatorAdmin(sim.url, sim.adminToken);
   const events: DrEvent[] = [];
   const env: Record<string, string> = { DRCTL_SIM_TIME_SCALE: String(opts.timeScale ?? 0), DRCTL_VAR_ops_webhook: 'http://127.0.0.1:9/hook', ...opts.env };
   const ctx = (extra: Partial<DrContext> = {}): DrContext => ({
@@ -46,11 +50,25 @@ export async function drBed(opts: { timeScale?: number; config?: string; files?:
     drSink: (e) => events.push(e),
     ...extra,
   });
+  const api = async <T>(method: string, workspace: string, rel: string, body?: unknown): Promise<T> => {
+    const region = sim.world.data.workspaces[workspace].location.replace(/[0-9]+$/, '');
+    const res = await fetch(`${sim.url}/${region}/pcloud/v1/cloud-instances/${workspace}/${rel}`, {
+      method,
+      headers: { authorization: `Bearer ${sim.token}`, crn: sim.world.workspaceCrn(workspace), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${rel}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+  const lineage = () => (JSON.parse(fs.readFileSync(path.join(dir, 'state/erp.drstate.json'), 'utf8')) as { lineage: string }).lineage;
   return {
     dir,
     sim,
     admin,
     events,
+    api,
+    lineage,
     ctx,
     apply: async () => {
       const out = await applyService(
