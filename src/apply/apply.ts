@@ -143,6 +143,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       timeoutMs: inp.operationTimeoutMs,
       ownerOf: (id) => ownerOf(session, id, address),
       owner: (a, part) => ownership(session.lineage, a, part),
+      sites: () => session.resources.filter((r) => r.type === 'site'),
     };
     const fail = (e: unknown) => {
       const ms = inp.now() - t0;
@@ -159,11 +160,11 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       } else if (change.action === 'update') {
         applied = await updateResource(change.type, address, change.before!, change.after!, prior!, ctx);
       } else if (change.action === 'replace') {
-        await deleteResource(change.type, change.before!, prior!, ctx);
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
         await session.remove(address);
         applied = await createResource(change.type, address, change.after!, ctx);
       } else if (change.action === 'delete') {
-        await deleteResource(change.type, change.before!, prior!, ctx);
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
       }
       durable = applied
         ? session.upsert({

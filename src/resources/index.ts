@@ -77,10 +77,10 @@ export function updateResource(type: string, address: string, before: JsonObject
   }
 }
 
-export function deleteResource(type: string, before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
+export function deleteResource(type: string, address: string, before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
   switch (type) {
     case 'vm':
-      return vm.deleteVm(before, prior, ctx);
+      return vm.deleteVm(address, before, prior, ctx);
     case 'orchestrator':
       return orchestrator.deleteOrchestrator(before, prior, ctx);
     case 'network':

@@ -30,6 +30,8 @@ export interface KindContext {
   readonly ownerOf?: (cloudId: string) => string | undefined;
   /** The identity (user tags) of what this state creates for an address, or a part of it. */
   readonly owner: (address: string, part?: string) => Ownership;
+  /** The sites state records (a VM's copy at the other site is found through them). */
+  readonly sites?: () => readonly StateResource[];
 }
 
 /** What the cloud assigned to a resource: its id, and the `cloud` record state keeps. */

@@ -16,6 +16,8 @@ import type { ApiResult, World } from './world.js';
 /** One request and its answer, as a test observer sees it (contract tests). */
 export interface SimExchange {
   readonly method: string;
+  /** The path asked for, without the region prefix. */
+  readonly path: string;
   /** The route's path template (API or simulator-only); undefined when nothing matched. */
   readonly route?: string;
   readonly simOnly: boolean;
@@ -232,10 +234,11 @@ export function createSimServer(o: SimServerOptions): SimServer {
     const path = slash > 0 ? fullPath.slice(slash) : '/';
     if (!REGIONS.includes(region)) {
       await drain(req);
+      o.observe?.({ method, simOnly: false, params: {}, status: 404, responseBody: undefined, path: fullPath });
       return send(res, 404, errorBody(404, `no such route: ${fullPath} (the simulator serves each region under its prefix: /${REGIONS.join('/…, /')}/…)`));
     }
     const observed = (route: CompiledRoute | undefined, params: Params, status: number, requestBody: unknown, responseBody: unknown) =>
-      o.observe?.({ method, route: route?.path, simOnly: route !== undefined && simOnly.includes(route), region, params, requestBody, status, responseBody });
+      o.observe?.({ method, path, route: route?.path, simOnly: route !== undefined && simOnly.includes(route), region, params, requestBody, status, responseBody });
 
     let route: CompiledRoute | undefined;
     let match: RegExpExecArray | null = null;
@@ -253,6 +256,7 @@ export function createSimServer(o: SimServerOptions): SimServer {
     }
     if (!route || !match) {
       await drain(req);
+      o.observe?.({ method, simOnly: false, region, params: {}, status: methodMismatch ? 405 : 404, responseBody: undefined, path });
       if (methodMismatch) return send(res, 405, { ...errorBody(400, `${method} is not allowed on ${path}`), code: 405 });
       return send(res, 404, errorBody(404, `no such resource: ${path}`));
     }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimEvent } from '../../src/sim/index.js';
+import { serveSimulator, SimulatorAdmin, type SimExchange, type SimulatorHandle, type SimEvent } from '../../src/sim/index.js';
 import { applyService, type DrContext, type EngineContext } from '../../src/services/index.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 import type { DrEvent } from '../../src/lifecycle/events-log.js';
@@ -26,17 +26,29 @@ export interface DrBed {
   close(): Promise<void>;
 }
 
-export async function drBed(opts: { timeScale?: number; config?: string; files?: Record<string, string>; env?: Record<string, string> } = {}): Promise<DrBed> {
+export async function drBed(
+  opts: {
+    timeScale?: number;
+    config?: string;
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+    /** Sees every request the simulator answers (contract tests). */
+    observe?: (x: SimExchange) => void;
+    /** The simulator's workspaces, as id=location (default: the example's pair). */
+    workspaces?: readonly { id: string; location: string }[];
+  } = {},
+): Promise<DrBed> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-dr-'));
   fs.cpSync(path.join(ROOT, opts.config ?? 'plans'), path.join(dir, 'plans'), { recursive: true });
   for (const [rel, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(dir, 'plans', rel), text);
   const sim = await serveSimulator({
     dataDir: path.join(dir, '.drctl/sim'),
     timeScale: opts.timeScale ?? 0,
-    workspaces: [
+    workspaces: opts.workspaces ?? [
       { id: 'erp-prod-dal13', location: 'dal13' },
       { id: 'erp-prod-wdc04', location: 'wdc04' },
     ],
+    observe: opts.observe,
   });
   const admin = new SimulatorAdmin(sim.url, sim.adminToken);
   const events: DrEvent[] = [];
