@@ -177,6 +177,8 @@ export class PowerVsContract {
   problems(typeName: string, body: unknown): string[] {
     const v = this.validator(typeName);
     if (v(body)) return [];
-    return (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`);
+    return (v.errors ?? []).map(
+      (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`,
+    );
   }
 }
