@@ -88,6 +88,9 @@ export async function bundle(root, { ifStale = false } = {}) {
   // oclif's command manifest. Without it oclif loads every command class and describes its
   // flags on each start; with it, it reads one JSON file. Written from the bundle's commands.
   const { Config } = await import('@oclif/core');
+  // The root plugin reads an existing manifest despite ignoreManifest, so a command added since
+  // would never reach it: describe the commands from the bundle, with no manifest in the way.
+  rmSync(join(root, 'oclif.manifest.json'), { force: true });
   const config = await Config.load({ root, ignoreManifest: true });
   const manifest = config.plugins.get(config.pjson.name)?.manifest;
   if (!manifest || Object.keys(manifest.commands).length === 0) throw new Error('bundle: oclif found no commands to describe');

@@ -195,6 +195,18 @@ export const FORCE_UNLOCK_FLAG_SPECS = {
 } as const satisfies FlagSpecs;
 export const FORCE_UNLOCK_ARGS = [{ name: 'id', description: 'The lock id', required: true }, STATE_DIR_ARG] as const satisfies ArgSpecs;
 
+export const IMPORT_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  ...VAR_FLAG_SPECS,
+  ...LOCK_FLAG_SPECS,
+  state: { kind: 'string', description: 'State file path (overrides the drctl backend block).' },
+} as const satisfies FlagSpecs;
+export const IMPORT_ARGS = [
+  { name: 'address', description: 'Where the configuration declares the resource, e.g. vm.db01', required: true },
+  { name: 'id', description: 'Its id in the cloud (a PowerVS pvmInstanceID)', required: true },
+  DIR_ARG,
+] as const satisfies ArgSpecs;
+
 // ------------------------------------------------------------------------------- DR runs
 
 export const DR_FLAG_SPECS = {

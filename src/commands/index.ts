@@ -21,6 +21,7 @@ import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
+import ImportCommand from './import.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -43,4 +44,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   drill: Drill,
   cleanup: Cleanup,
   console: ConsoleCommand,
+  import: ImportCommand,
 };

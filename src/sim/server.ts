@@ -238,7 +238,17 @@ export function createSimServer(o: SimServerOptions): SimServer {
       return send(res, 404, errorBody(404, `no such route: ${fullPath} (the simulator serves each region under its prefix: /${REGIONS.join('/…, /')}/…)`));
     }
     const observed = (route: CompiledRoute | undefined, params: Params, status: number, requestBody: unknown, responseBody: unknown) =>
-      o.observe?.({ method, path, route: route?.path, simOnly: route !== undefined && simOnly.includes(route), region, params, requestBody, status, responseBody });
+      o.observe?.({
+        method,
+        path,
+        route: route?.path,
+        simOnly: route !== undefined && simOnly.includes(route),
+        region,
+        params,
+        requestBody,
+        status,
+        responseBody,
+      });
 
     let route: CompiledRoute | undefined;
     let match: RegExpExecArray | null = null;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STOCK_IMAGES } from '../../src/sim/index.js';
-import { applyService, type EngineContext } from '../../src/services/index.js';
+import { applyService, importService, planService, type EngineContext } from '../../src/services/index.js';
 import { drBed, type DrBed } from './harness.js';
 
 const HOME = 'erp-prod-dal13';
@@ -44,6 +44,7 @@ describe('ownership, not names', () => {
     expect(ldap.status).toBe('failed');
     expect(ldap.error).toContain('vm.ldap01 would be pvm-instance "ldap01"');
     expect(ldap.error).toContain(`(id ${hand.pvmInstanceID}) already exists there without this configuration's identity`);
+    expect(ldap.error).toContain(`drctl import 'vm.ldap01' ${hand.pvmInstanceID}`);
     // The only failure is that VM's create.
     expect(out.result!.failed).toBe(1);
     expect(out.result!.succeeded).toBeGreaterThan(0);
@@ -91,4 +92,39 @@ describe('ownership, not names', () => {
     expect(again.plan!.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.address}`)).toEqual([]);
     expect(again.plan!.changes.filter((c) => c.type === 'vm')).toHaveLength(30);
   }, 180_000);
+
+  it('an import takes a hand-made VM over explicitly: recorded as it is, then resized to the configuration in place', async () => {
+    bed = await drBed();
+    const net = await bed.api<{ networkID: string }>('POST', HOME, 'networks', { name: 'made-by-hand', type: 'vlan', cidr: '192.168.50.0/24' });
+    const rhel = STOCK_IMAGES.find((i) => i.os === 'rhel' && !i.empty)!;
+    const [hand] = await bed.api<Vm[]>('POST', HOME, 'pvm-instances', {
+      serverName: 'ldap01',
+      imageID: rhel.imageID,
+      processors: 1,
+      procType: 'shared',
+      memory: 4,
+      sysType: 's922',
+      networks: [{ networkID: net.networkID }],
+    });
+    const ctx = bed.ctx() as EngineContext;
+    const importOf = (address: string, id: string) => importService({ dir: 'plans', vars: [], address, id, lockTimeoutMs: 0 }, ctx);
+
+    // Refused with a reason: an address the configuration lacks, a kind import does not take, a VM not there.
+    await expect(importOf('vm.nope', hand.pvmInstanceID)).rejects.toThrow('The configuration has no resource vm.nope to import into.');
+    await expect(importOf('network.app', net.networkID)).rejects.toThrow('drctl import takes VMs (vm.NAME); network.app is a network.');
+    await expect(importOf('vm.ldap01', 'no-such-vm')).rejects.toThrow(`There is no VM no-such-vm in workspace ${HOME}`);
+
+    const done = await importOf('vm.ldap01', hand.pvmInstanceID);
+    expect(done.imported).toEqual({ address: 'vm.ldap01', id: hand.pvmInstanceID, workspace: HOME, name: 'ldap01' });
+    await expect(importOf('vm.ldap01', hand.pvmInstanceID)).rejects.toThrow(`vm.ldap01 is already in the state (id ${hand.pvmInstanceID})`);
+
+    // The plan takes it from what it is (4 GB) to the configuration (16 GB), in place.
+    const plan = (await planService({ dir: 'plans', vars: [], refresh: true, destroy: false, targets: [], replace: [] }, ctx)).plan!;
+    const ldap = plan.changes.find((c) => c.address === 'vm.ldap01')!;
+    expect(ldap).toMatchObject({ action: 'update', before: expect.objectContaining({ memory_gb: 4 }), after: expect.objectContaining({ memory_gb: 16 }) });
+
+    const out = await apply(bed, 'plans');
+    expect(out.result!.failed).toBe(0);
+    expect(await vmsNamed(bed, 'ldap01')).toEqual([expect.objectContaining({ pvmInstanceID: hand.pvmInstanceID, memory: 16 })]);
+  }, 120_000);
 });

@@ -211,7 +211,7 @@ describe('PowerVS provider against the simulator over HTTP', () => {
       expect(e).toMatchObject({ code: 'not_owned', resource: 'network "dup-net"', workspace: HOME });
       expect(e.message).toContain(`network.dup would be network "dup-net"`);
       expect(e.message).toContain(`id ${other.id}`);
-      expect(e.message).toContain(`drctl import 'network.dup' ${other.id}`);
+      expect(e.message).toContain('Rename or remove the network in the way, or give network.dup another name.');
       // Without an identity (as a person at the console would), PowerVS takes a second of the name.
       const twin = await p.create('network', HOME, { name: 'dup-net', type: 'vlan', cidr: '10.72.0.0/24' });
       expect(twin.id).not.toBe(other.id);

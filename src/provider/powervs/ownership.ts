@@ -84,7 +84,10 @@ export class Inventory {
       detail:
         `${owner.address} would be ${API_NAMES[kind]} "${name}", but ${full.length === 1 ? 'a' : full.length} ${API_NAMES[kind]}${full.length === 1 ? '' : 's'} of that name ` +
         `(id ${full.map((f) => f.id).join(', ')}) already ${full.length === 1 ? 'exists' : 'exist'} there without this configuration's identity (user tag ${owner.idTag}). ` +
-        `drctl adopts only what it created. To take ${full.length === 1 ? 'it' : 'one'} over, import it: drctl import '${owner.address}' ${other.id} (or an import block with to = ${owner.address} and id = "${other.id}"); or give ${owner.address} another name.`,
+        `drctl adopts only what it created. ` +
+        (kind === 'vm'
+          ? `To take ${full.length === 1 ? 'it' : 'one'} over, import it: drctl import '${owner.address}' ${other.id}; or give ${owner.address} another name.`
+          : `Rename or remove the ${API_NAMES[kind]} in the way, or give ${owner.address} another name.`),
     });
   }
 
