@@ -9,6 +9,7 @@ import { vmBootSeconds, vmBuildSeconds, vmShutdownSeconds } from '../../src/powe
 import {
   ManualClock,
   parseFaultFlags,
+  readRunningSimulator,
   serveSimulator,
   SimulatorAdmin,
   STOCK_IMAGES,
@@ -368,6 +369,46 @@ describe('standalone process', () => {
       sim.child.kill('SIGTERM');
       await waitExit(sim.child);
     }
+  });
+});
+
+describe('a simulator is bound to its directory, and its tokens do not outlive it', () => {
+  beforeAll(() => ensureSimBuilt(), 120_000);
+
+  it('a copy of the working directory does not join the original’s simulator, and drops the copied lock', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'drctl-simbind-'));
+    dirs.push(dir);
+    const data = path.join(dir, 'work/.drctl/sim');
+    const sim = await spawnSim(['--data-dir', data, '--time-scale', '0']);
+    try {
+      const { cp } = await import('node:fs/promises');
+      await cp(path.join(dir, 'work'), path.join(dir, 'copy'), { recursive: true });
+      const copied = path.join(dir, 'copy/.drctl/sim');
+      // The copy holds the original's lock (its pid is alive), but the lock was written for another directory.
+      expect(simLock(copied).pid).toBe(sim.child.pid);
+      expect(await readRunningSimulator(copied)).toBeUndefined();
+      expect(await readdir(copied)).not.toContain('sim.lock');
+      // The original still finds its own.
+      expect(await readRunningSimulator(data)).toMatchObject({ url: sim.url, pid: sim.child.pid });
+    } finally {
+      sim.child.kill('SIGTERM');
+      await waitExit(sim.child);
+    }
+  });
+
+  it('after a kill -9 the lock (with its tokens) is removed by the next reader, and a new simulator takes the directory', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'drctl-simkill-'));
+    dirs.push(dir);
+    const sim = await spawnSim(['--data-dir', dir, '--time-scale', '0']);
+    const token = simLock(dir).token;
+    sim.child.kill('SIGKILL');
+    await waitExit(sim.child);
+    expect(simLock(dir).token).toBe(token); // kill -9 runs no exit handler
+    expect(await readRunningSimulator(dir)).toBeUndefined();
+    expect(await readdir(dir)).not.toContain('sim.lock');
+    const again = await serveSimulator({ dataDir: dir, timeScale: 0 });
+    expect(await readRunningSimulator(dir)).toMatchObject({ pid: process.pid, url: again.url });
+    await again.close();
   });
 });
 
