@@ -22,6 +22,37 @@ export abstract class TemplateParser extends ParserCore {
   /** The expression grammar, inside `${ }` and directives. */
   protected abstract parseExpression(): Expression;
 
+  /**
+   * The head of a `for` expression or directive, `k, v in collection`, after the keyword; on a
+   * syntax error, the token and hclsyntax's wording for it (the caller reports and recovers).
+   */
+  protected parseForHead(
+    kind: 'expression' | 'directive',
+  ): { keyVar: string | undefined; valueVar: string; collection: Expression } | { failAt: Token; detail: string } {
+    const For = kind === 'expression' ? 'For expression' : 'For directive';
+    let t = this.peek();
+    if (t.type !== 'Ident') return { failAt: t, detail: `${For} requires variable name after 'for'.` };
+    this.next();
+    let keyVar: string | undefined;
+    let valueVar = this.text(t);
+    if (this.peek().type === 'Comma') {
+      this.next();
+      t = this.peek();
+      if (t.type !== 'Ident') return { failAt: t, detail: `${For} requires value variable name after comma.` };
+      this.next();
+      keyVar = valueVar;
+      valueVar = this.text(t);
+    }
+    t = this.peek();
+    if (!this.isKeyword(t, 'in')) {
+      const detail =
+        kind === 'expression' ? "For expression requires the 'in' keyword after its name declarations." : "For directive requires 'in' keyword after names.";
+      return { failAt: t, detail };
+    }
+    this.next();
+    return { keyVar, valueVar, collection: this.parseExpression() };
+  }
+
   /** A quoted string or heredoc: parts, strip markers, the `<<-` indent rule, directives. */
   protected parseTemplate(): Expression {
     // Fast path for the most common string: "text" with no escapes or sequences.
@@ -34,7 +65,7 @@ export abstract class TemplateParser extends ParserCore {
       if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) {
         this.i = i + 3;
         const p = this.positions;
-        return new TemplateNode(p, this.st[i], this.en[i + 2], [new LiteralNode(p, litStart, litEnd, raw)]);
+        return new TemplateNode(p, this.st[i], this.en[i + 2], [new LiteralNode(p, litStart, litEnd, nfc(raw))]);
       }
     }
     const open = this.next();
@@ -69,7 +100,7 @@ export abstract class TemplateParser extends ParserCore {
 
       if (t.type === 'QuotedLit' || t.type === 'StringLit') {
         this.i++;
-        let val = t.type === 'QuotedLit' ? this.decodeQuoted(t) : decodeHeredocText(this.text(t));
+        let val = nfc(t.type === 'QuotedLit' ? this.decodeQuoted(t) : decodeHeredocText(this.text(t)));
         if (ltrim) val = trimStartSpace(val);
         atoms.push({ k: 'lit', val, s: t.start, e: t.end });
         nextCanTrimPrev = true;
@@ -92,11 +123,12 @@ export abstract class TemplateParser extends ParserCore {
       if (heredoc) {
         const info = heredocInfo(this.text(open));
         const intro = this.positions.range(this.filename, open.start, open.start + (info.indented ? 3 : 2) + info.marker.length);
-        this.unclosedAtEof(
-          'Unclosed heredoc',
-          `There is no closing "${info.marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`,
-          intro,
-        );
+        const lastLine = this.src.slice(this.src.lastIndexOf('\n') + 1).trim();
+        const detail =
+          lastLine === info.marker
+            ? `The closing "${info.marker}" marker is on the last line with no newline after it, so it does not end the heredoc. End the file with a newline.`
+            : `There is no closing "${info.marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`;
+        this.unclosedAtEof('Unclosed heredoc', detail, intro);
       } else {
         const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
         if (t.type === 'EOF') this.eofReported = true;
@@ -202,23 +234,9 @@ export abstract class TemplateParser extends ParserCore {
           this.recoverTo('TemplateSeqEnd', !heredoc);
           return 'error';
         };
-        let t = this.peek();
-        if (t.type !== 'Ident') return failFor(t, "For directive requires variable name after 'for'.");
-        this.next();
-        let keyVar: string | undefined;
-        let valueVar = this.text(t);
-        if (this.peek().type === 'Comma') {
-          this.next();
-          t = this.peek();
-          if (t.type !== 'Ident') return failFor(t, 'For directive requires value variable name after comma.');
-          this.next();
-          keyVar = valueVar;
-          valueVar = this.text(t);
-        }
-        t = this.peek();
-        if (!this.isKeyword(t, 'in')) return failFor(t, "For directive requires 'in' keyword after names.");
-        this.next();
-        const coll = this.parseExpression();
+        const head = this.parseForHead('directive');
+        if ('failAt' in head) return failFor(head.failAt, head.detail);
+        const { keyVar, valueVar, collection: coll } = head;
         atom =
           keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, s: open.start, e: open.end } : { k: 'for', valueVar, coll, s: open.start, e: open.end };
         break;
@@ -436,10 +454,9 @@ export abstract class TemplateParser extends ParserCore {
     return out + src.slice(runStart, end);
   }
 
-  protected escapeError(t: Token, from: number, to: number, detail: string): void {
-    const start = posWithin(this.src, t, from);
-    const end = posWithin(this.src, t, to);
-    this.error('Invalid escape sequence', detail, { filename: this.filename, start, end });
+  protected escapeError(_t: Token, from: number, to: number, detail: string): void {
+    // The file's position table knows how many bytes each invalid UTF-8 byte's U+FFFD stands for.
+    this.error('Invalid escape sequence', detail, this.positions.span(from, to));
   }
 }
 
@@ -463,24 +480,16 @@ function isHex(c: number): boolean {
 }
 
 /** Position of a string offset inside a single-line token. */
-function posWithin(src: string, t: Token, at: number): Pos {
-  let column = t.range.start.column;
-  let byte = t.range.start.byte;
-  for (let k = t.start; k < at; k++) {
-    const c = src.charCodeAt(k);
-    if (c < 0x80) byte += 1;
-    else if (c < 0x800) byte += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && k + 1 < at) {
-      byte += 4;
-      k++;
-    } else byte += 3;
-    column++;
-  }
-  return { line: t.range.start.line, column, byte };
-}
-
 function formatPos(r: Range): string {
   return `${r.filename}:${r.start.line},${r.start.column}`;
+}
+
+/** Characters below U+0300 never change under NFC: only text with others is normalised. */
+const MAY_DENORMALISE = /[\u0300-\uffff]/;
+
+/** String literals are NFC-normalised, as cty normalises every string: "e\u0301" == "é". */
+function nfc(s: string): string {
+  return MAY_DENORMALISE.test(s) ? s.normalize('NFC') : s;
 }
 
 /** Heredoc text: only the `$${` and `%%{` escapes apply. */

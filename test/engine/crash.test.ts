@@ -251,7 +251,7 @@ const LANES = Math.max(1, Number(process.env.DRCTL_CRASH_LANES ?? 2));
 describe('kill -9 during apply', () => {
   it(
     `at ${POINTS} seeded points while creating ${VMS} VMs and a replicated volume group, names not unique: state always parses, a re-run converges with 0 duplicates, 0 orphans and no changes left`,
-    { timeout: 420_000 },
+    { timeout: 900_000 },
     async () => {
       const random = seeded(SEED);
       const points = Array.from({ length: POINTS }, (_, i) => ({ k: i + 1, fraction: random() }));
