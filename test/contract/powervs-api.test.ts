@@ -67,7 +67,7 @@ describe('the simulator against the spec, route by route and field by field', ()
   });
 
   it('the exchange check bites: a made-up taskID in an action answer, an undeclared status, a route outside the spec', () => {
-    const into = (): Checked => ({ exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, problems: [] });
+    const into = (): Checked => ({ exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, errors: 0, problems: [] });
     const action = '/pcloud/v1/cloud-instances/{cloud_instance_id}/pvm-instances/{pvm_instance_id}/action';
     const base = {
       method: 'POST',
@@ -86,6 +86,9 @@ describe('the simulator against the spec, route by route and field by field', ()
     const accepted = into();
     check({ ...base, status: 202, responseBody: {} }, accepted);
     expect(accepted.problems[0]).toContain('status 202 is not one the operation declares (200)');
+    const badError = into();
+    check({ ...base, status: 409, responseBody: { code: 409, description: 'busy', error: 'conflict', message: 'busy', taskID: 't' } }, badError);
+    expect(badError.problems).toEqual([`POST ${base.path} (409) error answer (Error): / must NOT have additional properties "taskID"`]);
     const invented = into();
     check({ ...base, route: '/pcloud/v2/cloud-instances/{cloud_instance_id}/volumes/clone-async', status: 202, responseBody: {} }, invented);
     expect(invented.problems[0]).toContain('is no operation of the spec');
@@ -98,6 +101,8 @@ interface Checked {
   readonly answers: number;
   readonly routes: Set<string>;
   readonly simOnly: number;
+  /** Failure answers checked against the Error model. */
+  readonly errors: number;
   readonly problems: string[];
 }
 
@@ -145,6 +150,10 @@ function check(x: SimExchange, into: Checked): void {
       } else for (const p of spec.problems(model, x.responseBody)) into.problems.push(`${where} answer (${model}): ${p}`);
       answered.add(`${x.method} ${x.route}`);
     }
+  } else if (x.status >= 400 && x.responseBody !== undefined) {
+    // Failures carry power-go-client's models.Error payload, and nothing else.
+    (into as { errors: number }).errors++;
+    for (const p of spec.problems('Error', x.responseBody)) into.problems.push(`${where} error answer (Error): ${p}`);
   }
 }
 
@@ -188,12 +197,12 @@ describe('a full DR cycle of the example estate, traced through the simulator', 
     expect((await apply(true)).result?.failed).toBe(0);
     step('end');
 
-    const checked: Checked = { exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, problems: [] };
+    const checked: Checked = { exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, errors: 0, problems: [] };
     for (const x of exchanges) check(x, checked);
     const perStep = steps.slice(0, -1).map((s, i) => `${s.step} ${steps[i + 1].from - s.from}`);
     const summary =
       `contract: ${checked.exchanges} exchanges (${perStep.join(', ')}); ${checked.routes.size} distinct API operations; ` +
-      `${checked.requests} request bodies and ${checked.answers} answers checked against their models; ${checked.simOnly} simulator-only (settled) reads`;
+      `${checked.requests} request bodies, ${checked.answers} answers and ${checked.errors} error answers checked against their models; ${checked.simOnly} simulator-only (settled) reads`;
     console.log(summary);
     console.log(`contract: operations exercised: ${[...checked.routes].sort().join('; ')}`);
     expect(checked.problems.slice(0, 20), summary).toEqual([]);
@@ -397,10 +406,10 @@ describe.each([
     await everyOperation(recording(rig.provider, called), new SimulatorAdmin(rig.sim.url, rig.sim.adminToken), settledReads ? 'h' : 'p');
     expect([...called].sort()).toEqual(Object.keys(EVERY_OPERATION).sort());
 
-    const checked: Checked = { exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, problems: [] };
+    const checked: Checked = { exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, errors: 0, problems: [] };
     for (const x of exchanges) check(x, checked);
     console.log(
-      `contract (provider, ${mode}): ${checked.exchanges} exchanges, ${checked.routes.size} distinct API operations, ${checked.requests} request bodies and ${checked.answers} answers checked; ${checked.simOnly} simulator-only reads`,
+      `contract (provider, ${mode}): ${checked.exchanges} exchanges, ${checked.routes.size} distinct API operations, ${checked.requests} request bodies, ${checked.answers} answers and ${checked.errors} error answers checked; ${checked.simOnly} simulator-only reads`,
     );
     expect(checked.problems.slice(0, 20)).toEqual([]);
     expect(checked.requests).toBeGreaterThan(20);
@@ -448,7 +457,7 @@ describe('the routes no provider operation calls, asked directly', () => {
     await ask('GET', `${CI}/pvm-instances`, HOME);
     await ask('GET', `${CI}/networks`, HOME);
 
-    const checked: Checked = { exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, problems: [] };
+    const checked: Checked = { exchanges: 0, requests: 0, answers: 0, routes: new Set(), simOnly: 0, errors: 0, problems: [] };
     for (const x of exchanges) check(x, checked);
     expect(checked.problems).toEqual([]);
   });
