@@ -11,6 +11,6 @@ export async function runShow(
   _exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const plan = await readPlanFile(args.file);
+  const { plan } = await readPlanFile(args.file, { cwd: term.cwd, env: term.env });
   await writePlan(term, plan, flags.json);
 }

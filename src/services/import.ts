@@ -4,7 +4,7 @@
 // the one way a VM made by hand, or by another tool, comes under a configuration. The resource
 // is read from the cloud and recorded at the address; the next plan shows what it takes to
 // make it match the configuration (a resize in place, or a replacement for what cannot change).
-import type { VarInput } from '../config/index.js';
+import type { DrConfig, VarInput } from '../config/index.js';
 import { UserError, type Diagnostic } from '../diag/index.js';
 import { eventEmitter, makePlan } from '../plan/index.js';
 import { cloudName } from '../resources/index.js';
@@ -13,7 +13,7 @@ import { connectCloud, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { EngineContext } from './context.js';
 import { userErrorOf } from './errors.js';
-import { backendFor, statePathOf } from './state-location.js';
+import { openWorkspace, type OpenWorkspace } from './workspace.js';
 import { DRCTL_VERSION } from './version.js';
 
 export interface ImportOptions {
@@ -40,9 +40,24 @@ export async function importService(opts: ImportOptions, ctx: EngineContext): Pr
   const loaded = loadForEngine(ctx, opts.dir, opts.vars);
   if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
   const config = loaded.config;
+  const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
+  try {
+    // Import writes state and reads the cloud, as an apply does.
+    await ws.allow(['apply', 'state-write'], 'import');
+    const imported = await ws.record(
+      'import',
+      () => importIn(ws, opts, ctx, config),
+      (i) => ({ outcome: 'ok', detail: `${i.address} = ${i.id} (${i.workspace})` }),
+    );
+    return { diagnostics: loaded.diagnostics, sources: loaded.sources, imported };
+  } finally {
+    await ws.close();
+  }
+}
+
+async function importIn(ws: OpenWorkspace, opts: ImportOptions, ctx: EngineContext, config: DrConfig): Promise<NonNullable<ImportOutcome['imported']>> {
   const { address, id } = opts;
-  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
-  const session = await openState(backend, { drctlVersion: DRCTL_VERSION, lock: { operation: 'import' }, lockTimeoutMs: opts.lockTimeoutMs }).catch(
+  const session = await openState(ws.backend(), { drctlVersion: DRCTL_VERSION, lock: { operation: 'import' }, lockTimeoutMs: opts.lockTimeoutMs }).catch(
     (e: unknown) => {
       throw userErrorOf(e);
     },
@@ -118,7 +133,7 @@ export async function importService(opts: ImportOptions, ctx: EngineContext): Pr
       dependencies: change.dependsOn,
       sensitiveAttributes: change.sensitiveAttributes,
     });
-    return { diagnostics: loaded.diagnostics, sources: loaded.sources, imported: { address, id, workspace, name: vm.name } };
+    return { address, id, workspace, name: vm.name };
   } finally {
     await cloud?.close().catch(() => undefined);
     await session.close();
