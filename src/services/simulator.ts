@@ -88,8 +88,8 @@ export async function simulatorStatus(opts: SimulatorStatusOptions): Promise<Sim
   const sim = await import('../sim/index.js');
   const dataDir = path.resolve(opts.cwd, opts.dataDir ?? (opts.env.DRCTL_SIM_DATA_DIR || '.drctl/sim'));
   const running = await sim.readRunningSimulator(dataDir);
-  if (running?.url && running.token) {
-    const s = await new sim.SimulatorAdmin(running.url, running.token).sync();
+  if (running?.url && running.adminToken) {
+    const s = await new sim.SimulatorAdmin(running.url, running.adminToken).sync();
     return { dataDir, servedBy: { pid: running.pid, url: running.url }, now: new Date(s.nowMs).toISOString(), timeScale: s.timeScale, groups: s.groups };
   }
   if (!fs.existsSync(path.join(dataDir, 'world.json')) && !fs.existsSync(path.join(dataDir, 'journal.jsonl')))

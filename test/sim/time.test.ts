@@ -14,6 +14,9 @@ const WS = [
   { id: 'home', location: 'dal13' },
   { id: 'dr', location: 'wdc04' },
 ];
+/** A provider on the simulator, with each workspace's zone (its CRN is built from the simulator's account). */
+const providerOn = (sim: Parameters<typeof providerConfigForSimulator>[0]) =>
+  new PowerVsProvider(providerConfigForSimulator(sim, { workspaces: { home: { id: 'home', zone: 'dal13' }, dr: { id: 'dr', zone: 'wdc04' } } }));
 
 let dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -64,7 +67,7 @@ describe('the simulated world keeps time between processes', () => {
     const dir = await tempDir();
     const scale = 1 / 600;
     const sim1 = await serveSimulator({ dataDir: dir, timeScale: scale, workspaces: WS });
-    const p1 = new PowerVsProvider(providerConfigForSimulator(sim1));
+    const p1 = providerOn(sim1);
     const id = await replicatedGroup(p1, 1000); // 1024 model seconds of first copy: 1.7 s real
     const first = await p1.replicationStatus('home', id);
     expect(first.state).toBe('inconsistent_copying');
@@ -75,7 +78,7 @@ describe('the simulated world keeps time between processes', () => {
 
     await sleep(2000); // 1200 model seconds at 1/600, with no process serving the world
     const sim2 = await serveSimulator({ dataDir: dir, timeScale: scale });
-    const p2 = new PowerVsProvider(providerConfigForSimulator(sim2));
+    const p2 = providerOn(sim2);
     const gapModelMs = (performance.now() - closedReal) / scale;
     expect(sim2.world.now() - closedModel).toBeGreaterThanOrEqual(gapModelMs * 0.95);
     expect((await p2.replicationStatus('home', id)).state).toBe('consistent_copying');
@@ -109,10 +112,10 @@ describe('sync progress with an ETA', () => {
     const dir = await tempDir();
     const clock = new ManualClock();
     const sim = await serveSimulator({ dataDir: dir, clock, workspaces: WS });
-    const p = new PowerVsProvider(providerConfigForSimulator(sim));
+    const p = providerOn(sim);
     await replicatedGroup(p, 1000); // 1024 model seconds
     clock.advanceSeconds(256);
-    const admin = new SimulatorAdmin(sim.url, sim.token);
+    const admin = new SimulatorAdmin(sim.url, sim.adminToken);
     const [copying] = (await admin.sync()).groups;
     expect(copying).toMatchObject({ volumeGroup: 'vg', from: 'dal13', to: 'wdc04', state: 'inconsistent_copying', activity: 'copying', etaSeconds: 768 });
     expect(copying.progress).toBeCloseTo(25, 0);
