@@ -87,6 +87,9 @@ export async function bundle(root, { ifStale = false } = {}) {
 
   // oclif's command manifest. Without it oclif loads every command class and describes its
   // flags on each start; with it, it reads one JSON file. Written from the bundle's commands.
+  // The old manifest goes first: oclif's root plugin reads one when it finds it (ignoreManifest
+  // does not reach the root plugin), and a command added since would be left out of the new one.
+  rmSync(join(root, 'oclif.manifest.json'), { force: true });
   const { Config } = await import('@oclif/core');
   const config = await Config.load({ root, ignoreManifest: true });
   const manifest = config.plugins.get(config.pjson.name)?.manifest;

@@ -21,6 +21,8 @@ import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
+import StateDiff from './state/diff.js';
+import CostCommand from './cost.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -43,4 +45,6 @@ export const COMMANDS: Record<string, Command.Class> = {
   drill: Drill,
   cleanup: Cleanup,
   console: ConsoleCommand,
+  'state:diff': StateDiff,
+  cost: CostCommand,
 };
