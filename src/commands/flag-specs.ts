@@ -322,3 +322,8 @@ export const JSON_OUTPUT_FLAG_SPECS = {
 export const GRAPH_OUTPUT_FLAG_SPECS = { ...GRAPH_FLAG_SPECS, ...JSON_OUTPUT_FLAG_SPECS } as const satisfies FlagSpecs;
 export const STATE_LIST_OUTPUT_FLAG_SPECS = { ...STATE_LIST_FLAG_SPECS, ...JSON_OUTPUT_FLAG_SPECS } as const satisfies FlagSpecs;
 export const STATE_SHOW_OUTPUT_FLAG_SPECS = { ...STATE_SHOW_FLAG_SPECS, ...JSON_OUTPUT_FLAG_SPECS } as const satisfies FlagSpecs;
+/** `state pull` prints the state file, which is JSON already: --json is accepted so every result-printing command takes it. */
+export const STATE_PULL_OUTPUT_FLAG_SPECS = {
+  ...STATE_PULL_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'The state is printed as JSON with or without it (schemas/state.schema.json).', default: false },
+} as const satisfies FlagSpecs;
