@@ -81,7 +81,9 @@ describe('one-shot JSON documents', () => {
   it('validate --json: a valid configuration, and one with errors (ranges included)', async () => {
     const w = plansDir();
     check('validate.schema.json', oneDocument(expectExit(await w.run(['validate', '--json']), 0).stdout), 'validate --json');
-    edit(w, 'plans/vms.hcl', (s) => s.replace('memory_gb    = 16', 'memory_gb    = "lots"').replace('os           = "rhel"', 'os           = "rhel"\n  colour = "blue"'));
+    edit(w, 'plans/vms.hcl', (s) =>
+      s.replace('memory_gb    = 16', 'memory_gb    = "lots"').replace('os           = "rhel"', 'os           = "rhel"\n  colour = "blue"'),
+    );
     const bad = oneDocument(expectExit(await w.run(['validate', '--json']), 1).stdout) as { valid: boolean; diagnostics: { range: unknown }[] };
     check('validate.schema.json', bad, 'validate --json with errors');
     expect(bad.valid).toBe(false);
@@ -99,13 +101,20 @@ describe('one-shot JSON documents', () => {
 
   it('graph --json, whole and for one recovery plan', async () => {
     const w = plansDir();
-    const all = oneDocument(expectExit(await w.run(['graph', '--json']), 0).stdout) as { resources: { address: string }[]; recovery_plans: { groups: unknown[] }[] };
+    const all = oneDocument(expectExit(await w.run(['graph', '--json']), 0).stdout) as {
+      resources: { address: string }[];
+      recovery_plans: { groups: unknown[] }[];
+    };
     check('graph.schema.json', all, 'graph --json');
     // The graph is of declarations: vm.web (count = 8) is one node.
     expect(all.resources).toHaveLength(24);
     expect(all.resources.map((r) => r.address)).toContain('vm.web');
     expect(all.recovery_plans[0].groups.length).toBeGreaterThan(1);
-    check('graph.schema.json', oneDocument(expectExit(await w.run(['graph', '--json', '--plan', 'erp', '--parallelism', '3']), 0).stdout), 'graph --json --plan');
+    check(
+      'graph.schema.json',
+      oneDocument(expectExit(await w.run(['graph', '--json', '--plan', 'erp', '--parallelism', '3']), 0).stdout),
+      'graph --json --plan',
+    );
   });
 
   it('cost --json', async () => {
@@ -128,7 +137,11 @@ describe('one-shot JSON documents', () => {
     w.write('copy.json', pulled);
     expectExit(await w.run(['state', 'rm', 'vm.web[7]']), 0);
     check('state-diff.schema.json', oneDocument(expectExit(await w.run(['state', 'diff', 'copy.json', STATE, '--json']), 2).stdout), 'state diff --json');
-    check('state-diff.schema.json', oneDocument(expectExit(await w.run(['state', 'diff', 'none.json', STATE, '--json']), 2).stdout), 'state diff --json from no state');
+    check(
+      'state-diff.schema.json',
+      oneDocument(expectExit(await w.run(['state', 'diff', 'none.json', STATE, '--json']), 2).stdout),
+      'state diff --json from no state',
+    );
   });
 });
 
