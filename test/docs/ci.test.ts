@@ -24,8 +24,8 @@ interface DrctlLine {
   readonly argv: readonly string[];
   /** `> FILE`: where stdout goes. */
   readonly stdoutTo?: string;
-  /** Exit codes the line lets through (`|| test $? -eq 2` adds 2). */
-  readonly ok: readonly number[];
+  /** Exit codes the line lets through (`|| test $? -eq 2` adds 2; `|| status=$?` lets any through). */
+  readonly ok: readonly number[] | 'any';
 }
 
 /**
@@ -35,11 +35,16 @@ interface DrctlLine {
  */
 function parseDrctlLine(text: string, vars: Readonly<Record<string, string>>): DrctlLine {
   let rest = text.trim();
-  let ok: number[] = [0];
+  let ok: number[] | 'any' = [0];
   const tolerated = /^(.*?)\s*\|\|\s*test \$\? -eq (\d+)$/.exec(rest);
+  const kept = /^(.*?)\s*\|\|\s*[A-Za-z_]+=\$\?$/.exec(rest);
   if (tolerated) {
     rest = tolerated[1];
     ok = [0, Number(tolerated[2])];
+  } else if (kept) {
+    // `|| status=$?`: the job goes on, and ends later with that status.
+    rest = kept[1];
+    ok = 'any';
   }
   const words: string[] = [];
   let word: string | null = null;
@@ -266,7 +271,7 @@ async function runJob(w: Workdir, wf: Workflow, lines: readonly string[], extraE
     const r = await w.run(line.argv, { env, timeoutMs: 120_000 });
     if (line.stdoutTo) w.write(line.stdoutTo, r.stdout);
     last = { code: r.code ?? -1, stderr: r.stderr };
-    if (!line.ok.includes(last.code)) return last; // the job stops at a failing line, as `set -e` does
+    if (line.ok !== 'any' && !line.ok.includes(last.code)) return last; // the job stops at a failing line, as `set -e` does
   }
   return last;
 }
