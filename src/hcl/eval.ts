@@ -6,7 +6,6 @@ import type {
   ConditionalExpr,
   Expression,
   ForExpr,
-  FunctionCallExpr,
   GetAttrExpr,
   IndexExpr,
   ObjectExpr,
@@ -25,7 +24,6 @@ import {
   Sensitive,
   Unknown,
   compareStrings,
-  containsUnknown,
   EXACT_INTEGER_LIMIT,
   inexactNumber,
   inexactResult,
@@ -38,15 +36,15 @@ import {
   toNumberValue,
   toStringValue,
   typeName,
-  valueEquals,
   type Conversion,
   type ObjectValue,
   type Value,
 } from './value.js';
-import { FunctionError, callFunction, standardFunctions, tooDeep, type CallEnv, type FileAccess, type HclFunction } from './functions/index.js';
+import { standardFunctions, tooDeep, type FileAccess, type HclFunction } from './functions/index.js';
 import { EvalBudget, LimitExceeded } from './limits.js';
-import { parseHclTemplate } from './parser.js';
-import { functionCallsOf, referencesOf } from './references.js';
+import { callExpr } from './eval-calls.js';
+import { strip, TOP, type Binding, type Context } from './eval-context.js';
+import { convertTo, equality, isTraversal, unifyPair } from './eval-shapes.js';
 
 export interface Scope extends FileAccess {
   /** Root names (`var`, `local`, `site`, `each`, `count`, …) and their values. */
@@ -66,8 +64,6 @@ export interface EvalResult {
   readonly value: Value;
   readonly diagnostics: Diagnostic[];
 }
-
-const TOP: Context = { bindings: undefined, item: undefined };
 
 /** What reporting an error costs, in steps (a key is built and looked up to report it once). */
 const ERROR_STEPS = 20;
@@ -129,36 +125,19 @@ function checkValueSize(v: Value, budget: EvalBudget): void {
   walk(v, 0);
 }
 
-/** Names bound by enclosing `for` expressions, innermost first. */
-interface Binding {
-  readonly name: string;
-  readonly value: Value;
-  readonly parent: Binding | undefined;
-}
-
-interface Context {
-  readonly bindings: Binding | undefined;
-  /** The current element of the innermost splat (what SplatItemExpr stands for). */
-  readonly item: { readonly value: Value } | undefined;
-}
-
-/** Splits a value into its unmarked form and whether it was sensitive (shallow). */
-function strip(v: Value): [Value, boolean] {
-  return v instanceof Sensitive ? [v.value, true] : [v, false];
-}
-
-class Evaluation {
-  private diags: Diagnostic[] = [];
-  private seen = new Set<string>();
+/** One evaluation (diagnostics, budget); the function-call half lives in eval-calls.ts. */
+export class Evaluation {
+  diags: Diagnostic[] = [];
+  seen = new Set<string>();
   private readonly maxSteps: number;
   constructor(
-    private readonly scope: Scope,
-    private readonly budget: EvalBudget,
+    readonly scope: Scope,
+    readonly budget: EvalBudget,
   ) {
     this.maxSteps = budget.limits.maxSteps;
   }
 
-  private lookupFunction(name: string): HclFunction | undefined {
+  lookupFunction(name: string): HclFunction | undefined {
     const extra = this.scope.functions;
     if (extra && Object.hasOwn(extra, name)) return extra[name];
     return Object.hasOwn(standardFunctions, name) ? standardFunctions[name] : undefined;
@@ -169,7 +148,7 @@ class Evaluation {
   }
 
   /** Records an error once: a for or splat body failing the same way for every element says so once. */
-  private error(summary: string, detail: string, subject: Range, context?: Range): Value {
+  error(summary: string, detail: string, subject: Range, context?: Range): Value {
     // Reporting (and de-duplicating) costs more than evaluating: a loop failing a million times must too.
     this.budget.step(ERROR_STEPS);
     const key = `${summary}\u0000${detail}\u0000${subject.filename}:${subject.start.byte}:${subject.end.byte}`;
@@ -210,7 +189,7 @@ class Evaluation {
         if (!ctx.item) throw new Error('bug: splat item outside a splat expression');
         return ctx.item.value;
       case 'FunctionCall':
-        return this.call(expr, ctx);
+        return callExpr(this, expr, ctx);
       case 'Tuple':
         return expr.items.map((item) => this.eval(item, ctx));
       case 'Object':
@@ -694,10 +673,24 @@ class Evaluation {
     return markIf(convertTo(value, unified), cond.marked);
   }
 
-  // --- function calls --------------------------------------------------------------------------
+  /** Whether any part of `v` is sensitive, paying a step per node walked. */
+  private hasMark(v: Value): boolean {
+    this.budget.step();
+    if (v instanceof Sensitive) return true;
+    if (Array.isArray(v)) return v.some((e) => this.hasMark(e));
+    if (isObject(v)) {
+      for (const k in v) if (this.hasMark(v[k])) return true;
+    }
+    return false;
+  }
+  /** A "Did you mean" over `names`, paid for: each candidate is compared with the name. */
+  private suggest(name: string, names: readonly string[]): string {
+    this.budget.step(names.length * (1 + Math.ceil(name.length / 4)));
+    return didYouMean(name, names);
+  }
 
   /** Evaluates `expr` with its diagnostics kept apart, for try() and can(). */
-  private attempt(expr: Expression, ctx: Context): { value: Value; diags: Diagnostic[] } {
+  attempt(expr: Expression, ctx: Context): { value: Value; diags: Diagnostic[] } {
     const [diags, seen] = [this.diags, this.seen];
     this.diags = [];
     this.seen = new Set();
@@ -709,408 +702,8 @@ class Evaluation {
     }
   }
 
-  /** try() and can() see their arguments' errors instead of values, so they are part of the evaluator. */
-  private tryOrCan(expr: FunctionCallExpr, ctx: Context): Value {
-    const isCan = expr.name === 'can';
-    if (expr.args.length === 0 || (isCan && expr.args.length > 1) || expr.expandFinal) {
-      const detail = isCan ? 'Function "can" expects 1 argument(s): can(expression).' : 'Function "try" expects at least 1 argument(s): try(expressions...).';
-      return expr.args.length === 0 || expr.expandFinal
-        ? this.error('Not enough function arguments', detail, expr.closeParenRange, expr.range)
-        : this.error('Too many function arguments', detail, expr.args[1].range, expr.range);
-    }
-    // A call to a function that does not exist is a mistake in the configuration, not a
-    // failure try() or can() may catch (as in Terraform, where it is found before evaluation).
-    let unknownFn = false;
-    for (const arg of expr.args) {
-      for (const c of functionCallsOf(arg)) {
-        if (!this.lookupFunction(c.name) && c.name !== 'try' && c.name !== 'can') {
-          this.unknownFunction(c);
-          unknownFn = true;
-        }
-      }
-    }
-    if (unknownFn) return UNKNOWN;
-    const failures: Diagnostic[] = [];
-    for (const arg of expr.args) {
-      const { value, diags } = this.attempt(arg, ctx);
-      if (diags.some((d) => d.severity === 'error')) {
-        failures.push(...diags);
-        if (isCan) return false;
-        continue;
-      }
-      // An unknown result might still fail once known, so the outcome is unknown too.
-      if (containsUnknown(value)) return UNKNOWN;
-      return isCan ? true : value;
-    }
-    const lines = failures.map((d) => {
-      const at = d.subject ? ` (at ${d.subject.filename}:${d.subject.start.line},${d.subject.start.column}-${d.subject.end.column})` : '';
-      return `- ${d.summary}${at}\n  ${d.detail ?? ''}`;
-    });
-    return this.error(
-      'Error in function call',
-      `Call to function "try" failed: no expression succeeded:\n${lines.join('\n')}\n\nAt least one expression must produce a successful result.`,
-      expr.range,
-    );
+  /** A fresh evaluation over `scope` on this one's budget (templatefile and templatestring). */
+  spawn(scope: Scope): Evaluation {
+    return new Evaluation(scope, this.budget);
   }
-
-  /** Whether any part of `v` is sensitive, paying a step per node walked. */
-  private hasMark(v: Value): boolean {
-    this.budget.step();
-    if (v instanceof Sensitive) return true;
-    if (Array.isArray(v)) return v.some((e) => this.hasMark(e));
-    if (isObject(v)) {
-      for (const k in v) if (this.hasMark(v[k])) return true;
-    }
-    return false;
-  }
-
-  /** A "Did you mean" over `names`, paid for: each candidate is compared with the name. */
-  private suggest(name: string, names: readonly string[]): string {
-    this.budget.step(names.length * (1 + Math.ceil(name.length / 4)));
-    return didYouMean(name, names);
-  }
-
-  private unknownFunction(expr: FunctionCallExpr): Value {
-    return this.error(
-      'Call to unknown function',
-      `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.scope.functions ?? {}), ...Object.keys(standardFunctions), 'try', 'can'])}`,
-      expr.nameRange,
-      expr.range,
-    );
-  }
-
-  /**
-   * templatefile() and templatestring(): the text parsed as a template and evaluated with only
-   * `vars` in scope, on this evaluation's budget. A template may not call templatefile() or
-   * templatestring() itself (nor, for templatestring, the file functions), as in Terraform.
-   */
-  private renderTemplate(source: string, filename: string, vars: ObjectValue, allowFiles: boolean): Value {
-    this.budget.step(Math.ceil(source.length / 4));
-    const parsed = parseHclTemplate(source, filename);
-    if (parsed.diagnostics.length) throw new FunctionError(`invalid template: ${describeDiagnostics(parsed.diagnostics)}`);
-    for (const name of Object.keys(vars)) {
-      if (!/^[\p{L}_][\p{L}\p{N}_-]*$/u.test(name)) {
-        throw new FunctionError(
-          `invalid template variable name ${JSON.stringify(name)}: must start with a letter, followed by zero or more letters, digits, and underscores`,
-          1,
-        );
-      }
-    }
-    for (const ref of referencesOf(parsed.expr)) {
-      if (!Object.hasOwn(vars, ref.root)) {
-        const r = ref.range;
-        throw new FunctionError(
-          `vars map does not contain key ${JSON.stringify(ref.root)}, referenced at ${r.filename}:${r.start.line},${r.start.column}-${r.end.column}`,
-          1,
-        );
-      }
-    }
-    const refuse =
-      (why: (name: string) => string) =>
-      (name: string): HclFunction => ({
-        params: [],
-        variadic: { name: 'args', type: 'any', allowNull: true, allowUnknown: true },
-        impl: () => {
-          throw new FunctionError(why(name));
-        },
-      });
-    const functions: Record<string, HclFunction> = { ...this.scope.functions };
-    for (const name of ['templatefile', 'templatestring'])
-      functions[name] = refuse((n) => `cannot recursively call ${n} from inside another template function`)(name);
-    if (!allowFiles) {
-      for (const name of ['file', 'fileexists', 'fileset', 'templatefile']) {
-        if (name !== 'templatefile')
-          functions[name] = refuse(
-            (n) =>
-              `cannot use filesystem access functions like ${n} in templatestring templates; consider passing the function result as a template variable instead`,
-          )(name);
-      }
-    }
-    const inner = new Evaluation({ ...this.scope, variables: vars, functions }, this.budget);
-    const value = inner.eval(parsed.expr, TOP);
-    const errors = inner.diagnostics().filter((d) => d.severity === 'error');
-    if (errors.length) throw new FunctionError(describeDiagnostics(errors));
-    if (value === null) throw new FunctionError('the result of the template is null, which is not a valid result');
-    return value;
-  }
-
-  private call(expr: FunctionCallExpr, ctx: Context): Value {
-    const fn = this.lookupFunction(expr.name);
-    if (!fn && (expr.name === 'try' || expr.name === 'can')) return this.tryOrCan(expr, ctx);
-    if (!fn) return this.unknownFunction(expr);
-    if (fn.checkSyntax) {
-      try {
-        fn.checkSyntax(expr.args);
-      } catch (e) {
-        if (!(e instanceof FunctionError)) throw e;
-        const param = fn.params[e.arg ?? 0];
-        return this.error(
-          'Invalid function argument',
-          `Invalid value for "${param?.name ?? 'argument'}" parameter: ${e.message}.`,
-          expr.args[e.arg ?? 0]?.range ?? expr.range,
-          expr.range,
-        );
-      }
-    }
-    const args: Value[] = [];
-    const ranges: Range[] = [];
-    let marked = false;
-    let unknown = false;
-    expr.args.forEach((a, i) => {
-      const v = this.eval(a, ctx);
-      if (!(expr.expandFinal && i === expr.args.length - 1)) {
-        args.push(v);
-        ranges.push(a.range);
-        return;
-      }
-      const [list, m] = strip(v);
-      marked ||= m;
-      if (list instanceof Unknown) {
-        unknown = true;
-        return;
-      }
-      if (!Array.isArray(list)) {
-        this.error(
-          'Invalid expanding argument value',
-          list === null
-            ? 'The expanding argument (indicated by ...) must not be null.'
-            : `The expanding argument (indicated by ...) must be of a tuple, list, or set type, but it is ${describeValueType(list)}.`,
-          a.range,
-          expr.range,
-        );
-        unknown = true;
-        return;
-      }
-      for (const e of list) {
-        args.push(e);
-        ranges.push(a.range);
-      }
-    });
-    if (unknown) return markIf(UNKNOWN, marked);
-
-    const required = fn.params.filter((p) => !p.optional).length;
-    const max = fn.variadic ? Infinity : fn.params.length;
-    const signature = fn.params.map((p) => (p.optional ? `[${p.name}]` : p.name)).concat(fn.variadic ? [`${fn.variadic.name}...`] : []);
-    if (args.length < required) {
-      const missing = fn.params[args.length];
-      const qual = fn.variadic || required < fn.params.length ? ' at least' : '';
-      return this.error(
-        'Not enough function arguments',
-        `Function "${expr.name}" expects${qual} ${required} argument(s): ${expr.name}(${signature.join(', ')}). Missing value for "${missing.name}".`,
-        expr.closeParenRange,
-        expr.range,
-      );
-    }
-    if (args.length > max) {
-      return this.error(
-        'Too many function arguments',
-        `Function "${expr.name}" expects only ${max} argument(s): ${expr.name}(${signature.join(', ')}).`,
-        ranges[max],
-        expr.range,
-      );
-    }
-    try {
-      const env: CallEnv = {
-        files: this.scope,
-        budget: this.budget,
-        now: this.scope.now,
-        renderTemplate: (source, filename, vars, allowFiles) => this.renderTemplate(source, filename, vars, allowFiles),
-      };
-      return markIf(callFunction(fn, args, env), marked);
-    } catch (e) {
-      if (e instanceof LimitExceeded) {
-        e.range ??= expr.range;
-        throw e;
-      }
-      if (!(e instanceof FunctionError)) throw e;
-      if (e.arg !== undefined && e.arg < args.length) {
-        const param = e.arg < fn.params.length ? fn.params[e.arg] : (fn.variadic ?? fn.params[fn.params.length - 1]);
-        return this.error('Invalid function argument', `Invalid value for "${param.name}" parameter: ${e.message}.`, ranges[e.arg], expr.range);
-      }
-      return this.error('Error in function call', `Call to function "${expr.name}" failed: ${e.message}.`, expr.range);
-    }
-  }
-}
-
-/** Diagnostics as Terraform quotes them inside a function error: `file:line,col-col: summary; detail`. */
-function describeDiagnostics(diags: readonly Diagnostic[]): string {
-  return diags
-    .map((d) => {
-      const r = d.subject;
-      const at = r ? `${r.filename}:${r.start.line},${r.start.column}-${r.end.line === r.start.line ? r.end.column : `${r.end.line},${r.end.column}`}: ` : '';
-      return `${at}${d.summary}; ${d.detail ?? ''}`.trim();
-    })
-    .join(', and ');
-}
-
-/** `a.b`, `a[0]`, `a["k"]`: a reference written as an object key, which HCL refuses as ambiguous. */
-function isTraversal(e: Expression): boolean {
-  if (e.kind === 'GetAttr') return e.object.kind === 'Variable' || isTraversal(e.object);
-  if (e.kind === 'Index') {
-    const k = e.key;
-    const literal = k.kind === 'Literal' || (k.kind === 'Template' && k.parts.every((p) => p.kind === 'Literal'));
-    return literal && (e.collection.kind === 'Variable' || isTraversal(e.collection));
-  }
-  return false;
-}
-
-/** Deep equality that can be decided before everything is known; undefined when it can't. */
-function equality(a: Value, b: Value): boolean | undefined {
-  if (a instanceof Sensitive) a = a.value;
-  if (b instanceof Sensitive) b = b.value;
-  if (a instanceof Unknown || b instanceof Unknown) return undefined;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    let result: boolean | undefined = true;
-    for (let i = 0; i < a.length; i++) {
-      const e = equality(a[i], b[i]);
-      if (e === false) return false;
-      if (e === undefined) result = undefined;
-    }
-    return result;
-  }
-  if (isObject(a) || isObject(b)) {
-    if (!isObject(a) || !isObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length || !ka.every((k) => Object.hasOwn(b, k))) return false;
-    let result: boolean | undefined = true;
-    for (const k of ka) {
-      const e = equality(a[k], b[k]);
-      if (e === false) return false;
-      if (e === undefined) result = undefined;
-    }
-    return result;
-  }
-  return valueEquals(a, b);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Type unification for conditionals, after cty's UnifyUnsafe: values carry no declared types
-// here, so a value's type is its shape. Null and unknown values fit any type.
-
-type Shape =
-  | { readonly k: 'dynamic' }
-  | { readonly k: 'string' | 'number' | 'bool' }
-  | { readonly k: 'tuple'; readonly elems: readonly Shape[] }
-  | { readonly k: 'object'; readonly attrs: ReadonlyMap<string, Shape> }
-  | { readonly k: 'list' | 'map'; readonly of: Shape };
-
-const DYNAMIC: Shape = { k: 'dynamic' };
-const PRIMS: Record<string, Shape> = { string: { k: 'string' }, number: { k: 'number' }, bool: { k: 'bool' } };
-
-function shapeOf(v: Value, budget: EvalBudget): Shape {
-  budget.step();
-  if (v instanceof Sensitive) return shapeOf(v.value, budget);
-  if (v === null || v instanceof Unknown) return DYNAMIC;
-  if (Array.isArray(v)) return { k: 'tuple', elems: v.map((e) => shapeOf(e, budget)) };
-  if (isObject(v)) return { k: 'object', attrs: new Map(Object.keys(v).map((k) => [k, shapeOf(v[k], budget)])) };
-  return PRIMS[typeof v === 'boolean' ? 'bool' : (typeof v as 'string' | 'number')];
-}
-
-function friendly(s: Shape): string {
-  switch (s.k) {
-    case 'list':
-    case 'map':
-      return `${s.k} of ${friendly(s.of)}`;
-    case 'dynamic':
-      return 'dynamic';
-    default:
-      return s.k;
-  }
-}
-
-/** The one shape both fit, or undefined. */
-function unifyShapes(a: Shape, b: Shape): Shape | undefined {
-  if (a.k === 'dynamic') return b;
-  if (b.k === 'dynamic') return a;
-  const prim = (s: Shape) => s.k === 'string' || s.k === 'number' || s.k === 'bool';
-  if (prim(a) && prim(b)) {
-    if (a.k === b.k) return a;
-    return a.k === 'string' || b.k === 'string' ? PRIMS.string : undefined;
-  }
-  const seq = (s: Shape) => s.k === 'tuple' || s.k === 'list';
-  const rec = (s: Shape) => s.k === 'object' || s.k === 'map';
-  if (a.k === 'tuple' && b.k === 'tuple' && a.elems.length === b.elems.length) {
-    const elems: Shape[] = [];
-    for (let i = 0; i < a.elems.length; i++) {
-      const u = unifyShapes(a.elems[i], b.elems[i]);
-      if (!u) return undefined;
-      elems.push(u);
-    }
-    return { k: 'tuple', elems };
-  }
-  if (a.k === 'object' && b.k === 'object' && a.attrs.size === b.attrs.size && [...a.attrs.keys()].every((k) => b.attrs.has(k))) {
-    const attrs = new Map<string, Shape>();
-    for (const [k, s] of a.attrs) {
-      const u = unifyShapes(s, b.attrs.get(k)!);
-      if (!u) return undefined;
-      attrs.set(k, u);
-    }
-    return { k: 'object', attrs };
-  }
-  // Sequences of different lengths become a list, records with different attributes a map,
-  // when all their elements unify to one type.
-  const members = (s: Shape): Shape[] =>
-    s.k === 'tuple' ? [...s.elems] : s.k === 'object' ? [...s.attrs.values()] : s.k === 'list' || s.k === 'map' ? [s.of] : [];
-  if ((seq(a) && seq(b)) || (rec(a) && rec(b))) {
-    let of: Shape = DYNAMIC;
-    for (const m of [...members(a), ...members(b)]) {
-      const u = unifyShapes(of, m);
-      if (!u) return undefined;
-      of = u;
-    }
-    return { k: seq(a) ? 'list' : 'map', of };
-  }
-  return undefined;
-}
-
-/** Why two shapes don't unify, in HCL's words. */
-function describeMismatch(t: Shape, f: Shape): string {
-  if (t.k === 'object' && f.k === 'object') {
-    const tk = [...t.attrs.keys()].sort(compareStrings);
-    const fk = [...f.attrs.keys()].sort(compareStrings);
-    for (const name of tk) {
-      if (!f.attrs.has(name)) return `The 'true' value includes object attribute "${name}", which is absent in the 'false' value`;
-      const ta = t.attrs.get(name)!;
-      const fa = f.attrs.get(name)!;
-      if (!unifyShapes(ta, fa)) return `Type mismatch for object attribute "${name}": ${describeMismatch(ta, fa)}`;
-    }
-    for (const name of fk) if (!t.attrs.has(name)) return `The 'false' value includes object attribute "${name}", which is absent in the 'true' value`;
-  }
-  if (t.k === 'tuple' && f.k === 'tuple') {
-    if (t.elems.length !== f.elems.length) return `The 'true' tuple has length ${t.elems.length}, but the 'false' tuple has length ${f.elems.length}`;
-    for (let i = 0; i < t.elems.length; i++) {
-      if (!unifyShapes(t.elems[i], f.elems[i])) return `Type mismatch for tuple element ${i}: ${describeMismatch(t.elems[i], f.elems[i])}`;
-    }
-  }
-  const tn = friendly(t);
-  const fn = friendly(f);
-  if (tn === fn) return 'The true and false result types are not the same';
-  return `The 'true' value is ${tn}, but the 'false' value is ${fn}`;
-}
-
-/** The shape both results unify to, or why they don't. */
-function unifyPair(t: Value, f: Value, budget: EvalBudget): Shape | string {
-  // Same primitive kinds (the usual case) need no walk.
-  if (typeof t === typeof f && (typeof t === 'string' || typeof t === 'number' || typeof t === 'boolean')) return DYNAMIC;
-  const ts = shapeOf(t, budget);
-  const fs = shapeOf(f, budget);
-  return unifyShapes(ts, fs) ?? describeMismatch(ts, fs);
-}
-
-/** Converts a value to a unified shape: only primitives change (a number or bool to a string). */
-function convertTo(v: Value, s: Shape): Value {
-  if (s.k === 'dynamic' || v === null || v instanceof Unknown) return v;
-  if (v instanceof Sensitive) return markIf(convertTo(v.value, s), true);
-  if (s.k === 'string') return typeof v === 'string' ? v : ((toStringValue(v) as { value: Value }).value ?? v);
-  if (Array.isArray(v)) {
-    if (s.k === 'tuple') return v.map((e, i) => convertTo(e, s.elems[i] ?? DYNAMIC));
-    if (s.k === 'list') return v.map((e) => convertTo(e, s.of));
-    return v;
-  }
-  if (isObject(v)) {
-    if (s.k === 'object') return objectValue(Object.keys(v).map((k) => [k, convertTo(v[k], s.attrs.get(k) ?? DYNAMIC)]));
-    if (s.k === 'map') return objectValue(Object.keys(v).map((k) => [k, convertTo(v[k], s.of)]));
-  }
-  return v;
 }
