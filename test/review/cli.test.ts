@@ -120,7 +120,7 @@ describe('drctl show plan.bin', () => {
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(md.indexOf('#### Summary'));
     expect(md).toContain('> **This plan replaces 1 resource.**');
-    expect(md).toContain('> - `-/+` `vm.ldap01` will be replaced: `machine_type` forces replacement');
+    expect(md).toContain('> - `-/+` `vm.ldap01` must be replaced: `machine_type` forces replacement');
   });
 
   it('-limit shares the comment (a smaller budget drops details and says how to see them); -limit alone is refused', async () => {
