@@ -12,7 +12,7 @@ export async function runShow(
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
   checkMarkdownLimit(flags);
-  const plan = await readPlanFile(args.file);
+  const { plan } = await readPlanFile(args.file, { cwd: term.cwd, env: term.env });
   if (flags.markdown) return writePlanMarkdown(term, plan, { limit: flags.limit, file: args.file });
   await writePlan(term, plan, flags.json);
 }

@@ -25,4 +25,4 @@ export { desiredResources, type DesiredResource } from './desired.js';
 export { applyMoves, changedAttributes, cloudRecord, diffResources, jsonEqual, managedAttributes, selectTargets, type DiffOptions } from './diff.js';
 export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
-export { decodePlanFile, encodePlanFile, type DecodedPlan } from './file.js';
+export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';
