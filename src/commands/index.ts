@@ -23,6 +23,7 @@ import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
 import StateDiff from './state/diff.js';
 import CostCommand from './cost.js';
+import ImportCommand from './import.js';
 import StateHistory from './state/history.js';
 import WorkspaceList from './workspace/list.js';
 import WorkspaceShow from './workspace/show.js';
@@ -60,6 +61,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   console: ConsoleCommand,
   'state:diff': StateDiff,
   cost: CostCommand,
+  import: ImportCommand,
   'state:history': StateHistory,
   'workspace:list': WorkspaceList,
   'workspace:show': WorkspaceShow,

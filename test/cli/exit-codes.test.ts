@@ -55,6 +55,7 @@ const NOT_YET_IN_TABLE: ReadonlySet<string> = new Set([
   'access revoke',
   'access push',
   'access token',
+  'import',
 ]);
 
 // --------------------------------------------------------------------------------- workdirs

@@ -253,6 +253,7 @@ const JSON_OUTPUTS: Readonly<Record<string, JsonOutput>> = {
   'access revoke': { pending: 'confirms in a line' },
   'access push': { pending: 'confirms in a line' },
   'access token': { pending: 'prints a token' },
+  import: { exempt: 'changes the state (takes a VM under the configuration) and confirms in a line; state show --json reads the result' },
 };
 
 function cliCommands(): Map<string, { flags: Record<string, unknown> }> {
