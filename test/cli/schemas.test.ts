@@ -107,7 +107,7 @@ describe('one-shot JSON documents', () => {
     };
     check('graph.schema.json', all, 'graph --json');
     // The graph is of declarations: vm.web (count = 8) is one node.
-    expect(all.resources).toHaveLength(24);
+    expect(all.resources).toHaveLength(23); // the example's notification is commented out (issue 13, Seen 10)
     expect(all.resources.map((r) => r.address)).toContain('vm.web');
     expect(all.recovery_plans[0].groups.length).toBeGreaterThan(1);
     check(
@@ -125,7 +125,7 @@ describe('one-shot JSON documents', () => {
     const w = keep(cloneWorkdir(applied));
     const list = oneDocument(expectExit(await w.run(['state', 'list', '--json']), 0).stdout) as { addresses: string[] };
     check('state-list.schema.json', list, 'state list --json');
-    expect(list.addresses).toHaveLength(44);
+    expect(list.addresses).toHaveLength(43);
     check('state-list.schema.json', oneDocument(expectExit(await w.run(['state', 'list', 'vm.app', '--json']), 0).stdout), 'state list vm.app --json');
     for (const address of ['vm.db01', 'network.app', 'orchestrator.ksys', 'site.home']) {
       check('state-show.schema.json', oneDocument(expectExit(await w.run(['state', 'show', address, '--json']), 0).stdout), `state show ${address} --json`);
@@ -148,7 +148,7 @@ describe('one-shot JSON documents', () => {
 describe('the apply -json stream, line by line', () => {
   it('a first apply of a saved plan: every change started and done, state persisted', () => {
     const types = checkEvents(firstApplyStream, 'apply plan.bin -json');
-    expect(types.filter((t) => t === 'resource.done')).toHaveLength(44);
+    expect(types.filter((t) => t === 'resource.done')).toHaveLength(43);
     expect(types).toContain('apply.start');
     expect(types.at(-1)).toBe('apply.done');
   });

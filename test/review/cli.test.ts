@@ -88,7 +88,7 @@ describe('drctl show plan.bin', () => {
     expectWellFormedComment(md);
     expect(md.startsWith('<!-- drctl plan -->\n### drctl plan: 0 to add, 1 to change, 0 to destroy\n')).toBe(true);
     expect(md).toContain('| `vm` | 0 | 1 | 0 | 0 |');
-    expect(md).toContain('| `recovery_plan.erp` | 27m34s | 45m | unchanged | within target |');
+    expect(md).toContain('| `recovery_plan.erp` | 56m34s | 1h | unchanged | within target |');
     // The cost delta per site, with the figure the JSON plan carries.
     expect(json.cost.delta_usd).toBe(88.88);
     expect(md).toContain('| `site.home` | $53,190.81 | $53,279.69 | +$88.88 |');
