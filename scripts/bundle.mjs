@@ -87,6 +87,9 @@ export async function bundle(root, { ifStale = false } = {}) {
 
   // oclif's command manifest. Without it oclif loads every command class and describes its
   // flags on each start; with it, it reads one JSON file. Written from the bundle's commands.
+  // Config.load reads an existing manifest despite ignoreManifest, so a new command would never
+  // reach it: the old one goes first (a drctl starting meanwhile loads the commands instead).
+  rmSync(join(root, 'oclif.manifest.json'), { force: true });
   const { Config } = await import('@oclif/core');
   const config = await Config.load({ root, ignoreManifest: true });
   const manifest = config.plugins.get(config.pjson.name)?.manifest;

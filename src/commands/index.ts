@@ -21,6 +21,9 @@ import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
+import VersionCommand from './version.js';
+import DestroyCommand from './destroy.js';
+import OutputCommand from './output.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -43,4 +46,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   drill: Drill,
   cleanup: Cleanup,
   console: ConsoleCommand,
+  version: VersionCommand,
+  destroy: DestroyCommand,
+  output: OutputCommand,
 };

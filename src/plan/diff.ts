@@ -178,7 +178,7 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
 export function selectTargets(changes: readonly PlannedChange[], targets: readonly string[]): PlannedChange[] {
   if (targets.length === 0) return [...changes];
   const by = new Map(changes.map((c) => [c.address, c]));
-  const matches = (addr: string, t: string) => addr === t || addr.startsWith(`${t}[`);
+  const matches = targetMatches;
   const keep = new Set<string>();
   const stack = changes.filter((c) => targets.some((t) => matches(c.address, t))).map((c) => c.address);
   while (stack.length) {
@@ -188,4 +188,20 @@ export function selectTargets(changes: readonly PlannedChange[], targets: readon
     for (const n of by.get(a)?.dependsOn ?? []) if (!keep.has(n)) stack.push(n);
   }
   return changes.filter((c) => keep.has(c.address));
+}
+
+/** Whether -target `t` selects `address`: the address itself, or every instance of a counted resource. */
+export function targetMatches(address: string, t: string): boolean {
+  return address === t || address.startsWith(`${t}[`);
+}
+
+/** The -target values that select none of `addresses` (desired and recorded), each with the closest address, if any. */
+export function unmatchedTargets(
+  targets: readonly string[],
+  addresses: Iterable<string>,
+): { readonly target: string; readonly candidates: readonly string[] }[] {
+  const all = [...new Set(addresses)];
+  const bases = all.map((a) => a.replace(/\[[^\]]*\]$/, ''));
+  const candidates = [...new Set([...all, ...bases])].sort();
+  return targets.filter((t) => !all.some((a) => targetMatches(a, t))).map((target) => ({ target, candidates }));
 }

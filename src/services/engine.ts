@@ -5,9 +5,33 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DrConfig, VarInput } from '../config/index.js';
-import { diagnosticsToJson, UserError, type Diagnostic } from '../diag/index.js';
-import { openState, readState, StateMissingError, type DrState, type StateSession, type LocalFileBackend } from '../state/index.js';
-import { decodePlanFile, encodePlanFile, eventEmitter, hasChanges, makePlan, withRolesHeld, type Plan, type PlanInputs } from '../plan/index.js';
+import { diagnosticsToJson, suggestName, UserError, type Diagnostic } from '../diag/index.js';
+import {
+  LocalFileBackend as LocalFileBackendClass,
+  openState,
+  pullState,
+  readState,
+  showState,
+  StateMissingError,
+  StateUnusableError,
+  type DrState,
+  type StateSession,
+  type StateView,
+  type LocalFileBackend,
+} from '../state/index.js';
+import {
+  decodePlanFile,
+  desiredResources,
+  encodePlanFile,
+  looksLikePlanFile,
+  eventEmitter,
+  hasChanges,
+  makePlan,
+  unmatchedTargets,
+  withRolesHeld,
+  type Plan,
+  type PlanInputs,
+} from '../plan/index.js';
 import { applyPlan, type ApplyResult } from '../apply/index.js';
 import type { DeclarativeMoveResult } from '../lifecycle/index.js';
 import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
@@ -29,6 +53,10 @@ export interface PlanOptions {
   readonly out?: string;
   /** Override the state path of the settings block (`-state`). */
   readonly statePath?: string;
+  /** Take the state lock while planning (default true; `-lock=false` skips it, as in Terraform). */
+  readonly lock?: boolean;
+  /** How long plan waits for another run's lock (apply has its own, required). */
+  readonly planLockTimeoutMs?: number;
 }
 
 export interface PlanOutcome {
@@ -50,6 +78,24 @@ async function readStateOrNull(backend: LocalFileBackend): Promise<DrState | nul
 function checkParallelism(n: number | undefined): number | undefined {
   if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UserError(`-parallelism must be a whole number of at least 1; got ${n}.`);
   return n;
+}
+
+/**
+ * -target must name something: a resource of the configuration or the state (an address, or a
+ * counted resource with all its instances). Otherwise the plan would quietly say "No changes".
+ */
+function checkTargets(targets: readonly string[], config: DrConfig, state: readonly { readonly address: string }[]): void {
+  if (!targets.length) return;
+  const addresses = [...desiredResources(config).map((d) => d.address), ...state.map((r) => r.address)];
+  const unmatched = unmatchedTargets(targets, addresses);
+  if (!unmatched.length) return;
+  const lines = unmatched.map(({ target, candidates }) => {
+    const s = suggestName(target, candidates);
+    return `-target ${target} matches no resource in the configuration or the state.${s ? ` Did you mean "${s}"?` : ''}`;
+  });
+  throw new UserError(lines.length === 1 ? lines[0] : `${lines.length} -target addresses match nothing:\n  ${lines.join('\n  ')}`, [
+    'A target is a resource address (vm.db01), or a counted resource for all its instances (vm.app). List what the state holds with: drctl state list',
+  ]);
 }
 
 function planInputs(
@@ -83,11 +129,20 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   const config = loaded.config;
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  // As Terraform: a plan holds the lock, so it never reads a state an apply is half-way through.
+  const grant =
+    opts.lock === false
+      ? undefined
+      : await backend.lock({ operation: 'plan' }, { timeoutMs: opts.planLockTimeoutMs ?? 0 }).catch(async (e: unknown) => {
+          await backend.close();
+          throw userErrorOf(e);
+        });
   try {
     const state = await readStateOrNull(backend);
     const emit = eventEmitter(ctx.sink, ctx.now);
     let cloud: CloudConnection | undefined;
     try {
+      checkTargets(opts.targets, config, state?.resources ?? []);
       if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
       if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan));
@@ -96,6 +151,7 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
       await cloud?.close();
     }
   } finally {
+    if (grant) await backend.unlock(grant.lock.id).catch(() => undefined);
     await backend.close();
   }
 }
@@ -112,18 +168,51 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
-export function readPlanFile(file: string): Plan {
-  let bytes: Uint8Array;
+function readFileForUser(file: string, what: string): Uint8Array {
   try {
-    bytes = fs.readFileSync(file);
+    return fs.readFileSync(file);
   } catch (e) {
-    throw new UserError(`Cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, [
-      'Make one with: drctl plan -out plan.bin',
-    ]);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`The ${what} ${file} does not exist.`, ['Make a plan file with: drctl plan -out plan.bin']);
+    if (code === 'EISDIR') throw new UserError(`${file} is a directory, not a ${what}.`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new UserError(`Cannot read the ${what} ${file}: permission denied.`, ['Check its permissions, or run drctl as a user who may read it.']);
+    throw new UserError(`Cannot read the ${what} ${file}: ${(e as Error).message}.`);
   }
+}
+
+export function readPlanFile(file: string): Plan {
+  const bytes = readFileForUser(file, 'plan file');
   const decoded = decodePlanFile(bytes);
   if (!decoded.ok) throw new UserError(`${file} cannot be applied: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
   return decoded.plan;
+}
+
+export type ShownFile = { readonly kind: 'plan'; readonly plan: Plan } | { readonly kind: 'state'; readonly view: StateView; readonly json: string };
+
+/** `drctl show FILE`: a saved plan, or a state file (as `terraform show` reads either); anything else says what it is not. */
+export async function readShownFile(file: string): Promise<ShownFile> {
+  const bytes = readFileForUser(file, 'file');
+  if (looksLikePlanFile(bytes)) {
+    const decoded = decodePlanFile(bytes);
+    if (!decoded.ok)
+      throw new UserError(`${file} is a drctl plan file, but cannot be read: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
+    return { kind: 'plan', plan: decoded.plan };
+  }
+  const backend = new LocalFileBackendClass(file);
+  try {
+    const view = await showState(backend);
+    return { kind: 'state', view, json: (await pullState(backend)).text };
+  } catch (e) {
+    if (e instanceof StateUnusableError && ['encoding', 'syntax', 'not-an-object', 'not-drctl', 'unknown-format'].includes(e.reason)) {
+      throw new UserError(`${file} is not a drctl plan file or state file.`, [
+        'drctl show reads a plan saved with drctl plan -out FILE, or a state file; with no file it shows the current state.',
+      ]);
+    }
+    throw userErrorOf(e);
+  } finally {
+    await backend.close();
+  }
 }
 
 export interface ApplyOptions extends PlanOptions {
@@ -192,7 +281,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   const backend = backendFor(statePathOf(config, ctx, opts.statePath));
   const session = await openState(backend, {
     drctlVersion: DRCTL_VERSION,
-    lock: { operation: opts.operation ?? 'apply' },
+    lock: opts.lock === false ? false : { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
     signal: opts.signal,
   }).catch((e: unknown) => {
@@ -202,6 +291,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
   let cloud: CloudConnection | undefined;
   try {
+    if (!saved) checkTargets(opts.targets, config, session.resources);
     cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
     let plan: Plan;
     if (saved) {

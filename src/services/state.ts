@@ -11,6 +11,10 @@ import {
   pushState,
   removeFromState,
   showStateResource,
+  showState,
+  readOutputs,
+  type DrState,
+  type StateView,
   type ListOptions,
   type ListResult,
   type LockInfo,
@@ -39,6 +43,10 @@ export interface StateTarget {
   readonly location: string;
   list(opts: ListOptions): Promise<ListResult>;
   show(address: string): Promise<ShowResult>;
+  /** The whole state as text (`drctl show` without a plan file). */
+  showAll(): Promise<StateView>;
+  /** The outputs the last apply recorded (`drctl output`). */
+  outputs(): Promise<{ readonly outputs: DrState['outputs']; readonly warnings: readonly string[] }>;
   remove(addresses: readonly string[], opts: LockedChange): Promise<RemoveResult>;
   move(from: string, to: string, opts: LockedChange): Promise<MoveResult>;
   pull(): Promise<PullResult>;
@@ -67,6 +75,8 @@ function stateTarget(backend: LocalFileBackend): StateTarget {
     location: backend.location,
     list: (opts) => asUserErrors(() => listState(backend, opts)),
     show: (address) => asUserErrors(() => showStateResource(backend, address)),
+    showAll: () => asUserErrors(() => showState(backend)),
+    outputs: () => asUserErrors(() => readOutputs(backend)),
     remove: (addresses, opts) => asUserErrors(() => removeFromState(backend, addresses, { ...opts, drctlVersion: DRCTL_VERSION })),
     move: (from, to, opts) => asUserErrors(() => moveInState(backend, from, to, { ...opts, drctlVersion: DRCTL_VERSION })),
     pull: () => asUserErrors(() => pullState(backend)),

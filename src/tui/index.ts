@@ -14,6 +14,8 @@ export const views = {
   /** The Ink live view (its worker loads ink in the background). */
   live: () => import('./views/live-view.js'),
   graph: () => import('./views/graph.js'),
+  /** Output values: after apply, and `drctl output`. */
+  outputs: () => import('./views/outputs.js'),
   /** The verify report as text. */
   verify: () => import('./views/verify.js'),
   /** DR events as progress events (site badges, RPO gauges, groups). */

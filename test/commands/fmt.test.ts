@@ -236,9 +236,10 @@ describe('drctl fmt (in-process)', () => {
   it('rejects an unknown flag instead of reading it as a path', async () => {
     const file = put('a.hcl', UNFORMATTED);
     const run = await drctlFmt('-chek', dir);
-    // oclif's usage error (its exit code, 2, is the same for every drctl command).
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('Nonexistent flag: --chek');
+    // A usage error in drctl's words, with the flag it probably meant.
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('drctl fmt has no flag -chek.');
+    expect(run.stderr).toContain('Did you mean -check');
     expect(fs.readFileSync(file, 'utf8')).toBe(UNFORMATTED);
   });
 });

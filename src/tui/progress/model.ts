@@ -149,7 +149,9 @@ export class ProgressStore {
   private place: PlaceResource;
   private title: string;
   private phase: Phase = 'starting';
-  private readonly startedAt: number;
+  /** Moved forward by the time spent paused (at a prompt), so elapsed times leave it out. */
+  private startedAt: number;
+  private pausedAt: number | undefined;
   private total = 0;
   private expected = new Map<string, number>();
   private done = 0;
@@ -192,6 +194,18 @@ export class ProgressStore {
 
   setTitle(title: string): void {
     this.title = title;
+    this.changed();
+  }
+
+  /** The run waits for a person (an approval prompt): elapsed time stops until resume(). */
+  pause(): void {
+    this.pausedAt ??= this.opts.now();
+  }
+
+  resume(): void {
+    if (this.pausedAt === undefined) return;
+    this.startedAt += this.opts.now() - this.pausedAt;
+    this.pausedAt = undefined;
     this.changed();
   }
 
@@ -431,14 +445,14 @@ export class ProgressStore {
         done: g.done,
         failed: g.failed,
         skipped: g.skipped,
-        running: [...g.running.values()],
+        running: [...g.running.values()].sort((a, b) => compareInstances(a.address, b.address)),
       });
     }
     return {
       title: this.title,
       phase: this.phase,
       startedAt: this.startedAt,
-      now: this.opts.now(),
+      now: this.pausedAt ?? this.opts.now(),
       total: this.total,
       done: this.done,
       failed: this.failed,
@@ -457,3 +471,17 @@ export class ProgressStore {
 }
 
 export { seconds as formatElapsed };
+
+/**
+ * Addresses as people count: `vm.web[8]` before `vm.web[12]`. A local comparator (the plan's
+ * shared one lives in plan/); instances of one resource compare by number, the rest by text.
+ */
+export function compareInstances(a: string, b: string): number {
+  const ma = /^(.*)\[(\d+)\]$/.exec(a);
+  const mb = /^(.*)\[(\d+)\]$/.exec(b);
+  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
+  const ka = ma ? ma[1] : a;
+  const kb = mb ? mb[1] : b;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
