@@ -1,6 +1,8 @@
 // The one mapping from domain errors to the errors a user fixes: a held lock, a lock id that is
 // not the current lock's, an unusable state file, no state. Each becomes a UserError with what
 // to do next (printed without a stack trace); anything else is returned as it is (a bug).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UserError } from '../diag/index.js';
 import { LockHeldError, LockMismatchError, StateMissingError, StateUnusableError } from '../state/index.js';
 
@@ -24,8 +26,15 @@ export function userErrorOf(err: unknown): unknown {
     );
   }
   if (err instanceof StateUnusableError) {
-    const at = err.pos ? `${err.location}:${err.pos.line}:${err.pos.column}` : err.location;
-    return new UserError(`Unusable state at ${at}: ${err.summary}.`, [err.detail]);
+    // Framed as a configuration error is: the file, the line, a caret under the fault.
+    const shown = shownPath(err.location);
+    const d = err.toDiagnostic();
+    const subject = d.subject && { ...d.subject, filename: shown };
+    const source = subject ? readForFrame(err.location) : undefined;
+    return new UserError(`Unusable state at ${shown}: ${err.summary}.`, [], 1, {
+      diagnostics: [{ ...d, detail: subject ? d.detail : `The state file is ${shown}.\n${d.detail ?? ''}`.trim(), subject }],
+      sources: source === undefined || !subject ? undefined : new Map([[shown, source]]),
+    });
   }
   if (err instanceof StateMissingError) {
     return new UserError(`No state file at ${err.location}; run drctl apply first.`, [
@@ -33,6 +42,22 @@ export function userErrorOf(err: unknown): unknown {
     ]);
   }
   return err;
+}
+
+/** A path as the user would type it from here: relative when it is under the working directory. */
+function shownPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+/** The text of a (corrupt) state file for its code frame; none when it cannot be read or is huge. */
+function readForFrame(file: string): string | undefined {
+  try {
+    if (fs.statSync(file).size > 16 * 1024 * 1024) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `work`, turning the domain errors above into user errors. */
