@@ -69,7 +69,10 @@ class Slots {
 }
 
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // A file-system failure (recording the change in state on a full disk) names its file.
+  const file = (e as NodeJS.ErrnoException).path;
+  return typeof file === 'string' && !e.message.includes(file) ? `${e.message} (${file})` : e.message;
 }
 
 /**

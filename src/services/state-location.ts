@@ -19,8 +19,25 @@ export function statePathOf(config: DrConfig | undefined, ctx: Pick<EngineContex
 
 /** The local state backend at `file`, its directory made first (a new workspace has none). */
 export function backendFor(file: string): LocalFileBackend {
+  checkNotDirectory(file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return new LocalFileBackend(file);
+}
+
+/** A state path must name a file: a directory there (`-state state`) is the user's to fix, said plainly. */
+export function checkNotDirectory(file: string): void {
+  let isDir = false;
+  try {
+    isDir = fs.statSync(file).isDirectory();
+  } catch {
+    return; // missing (a new state) or unreadable: the read that follows says which
+  }
+  if (isDir) {
+    const shown = path.relative(process.cwd(), file) || file;
+    throw new UserError(`The state path ${shown} is a directory, not a state file.`, [
+      `Name the state file itself, e.g. -state ${path.join(shown, 'drctl.drstate.json')} (or fix DRCTL_STATE, or the drctl block's backend path).`,
+    ]);
+  }
 }
 
 export interface StateLocationInput {

@@ -27,7 +27,7 @@ import {
 } from '../state/index.js';
 import type { Diagnostic } from '../diag/index.js';
 import { asUserErrors } from './errors.js';
-import { locateState, type StateLocationInput } from './state-location.js';
+import { checkNotDirectory, locateState, type StateLocationInput } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
 
 export interface LockedChange {
@@ -67,6 +67,7 @@ export interface StateNotFound {
 export function findState(input: StateLocationInput): { readonly target: StateTarget } | StateNotFound {
   const where = locateState(input);
   if (!('path' in where)) return where;
+  checkNotDirectory(where.path);
   return { target: stateTarget(new LocalFileBackend(where.path)) };
 }
 
