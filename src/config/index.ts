@@ -5,3 +5,4 @@ export { predictRecoveryPlan, makespan, type RecoveryPrediction, type GroupPredi
 export { estimateMonthlyCost, coreMonthlyUsd, type CostEstimate } from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { readStatePathSetting, type StatePathSetting } from './state-path.js';
+export { cloudName, orchestratorCloudNames, volumeCloudName } from './cloud-names.js';

@@ -1,7 +1,7 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
 import { isRedacted, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
-import { FORCE_NEW, type DesiredResource } from '../resources/index.js';
+import { attachmentsOf, replacementsOf, type DesiredResource } from '../resources/index.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
 import type { Action } from './actions.js';
 
@@ -116,14 +116,16 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
     let action: Action = changed.length ? 'update' : 'no-op';
     let reason: ActionReason | undefined;
     let replaceAttributes: string[] | undefined;
-    const forcing = changed.length ? changed.filter((k) => (FORCE_NEW[d.type] ?? []).includes(k)) : changed;
+    let replaceReasons: string[] | undefined;
+    const forcing = changed.length ? replacementsOf(d.type, before, d.attributes, changed) : [];
     if (opts.deletedOutside?.has(d.address)) {
       action = 'replace';
       reason = 'replace_because_deleted_outside';
     } else if (forcing.length) {
       action = 'replace';
       reason = 'replace_because_cannot_update';
-      replaceAttributes = forcing;
+      replaceAttributes = [...new Set(forcing.map((f) => f.attribute))].sort();
+      replaceReasons = forcing.map((f) => f.reason);
     } else if (replace.has(d.address)) {
       action = 'replace';
       reason = 'replace_by_request';
@@ -140,8 +142,10 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       prior: priorRef,
       actionReason: reason,
       replaceAttributes,
+      ...(replaceReasons ? { replaceReasons } : {}),
     });
   }
+  replaceAttached(changes);
   // Who depends on whom in state, for delete ordering (an index: a destroy of thousands stays linear).
   const stateDependents = new Map<string, string[]>();
   for (const o of state) {
@@ -169,6 +173,30 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
     });
   }
   return changes.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/**
+ * A VM attached to a network or volume group that is replaced is replaced with it: its network
+ * interface or volumes go with the old object, and drctl cannot attach the new one to a running
+ * VM. Without this, apply would fail to delete a network still in use (HTTP 409).
+ */
+function replaceAttached(changes: PlannedChange[]): void {
+  const replaced = new Set<string>();
+  for (const c of changes) if (c.action === 'replace' && (c.type === 'network' || c.type === 'volume_group')) replaced.add(c.address);
+  if (replaced.size === 0) return;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i];
+    if ((c.action !== 'update' && c.action !== 'no-op') || !c.after) continue;
+    const hits = attachmentsOf(c.type, c.after).filter((a) => replaced.has(a.address));
+    if (!hits.length) continue;
+    changes[i] = {
+      ...c,
+      action: 'replace',
+      actionReason: 'replace_because_cannot_update',
+      replaceAttributes: [...new Set([...(c.replaceAttributes ?? []), ...hits.map((h) => h.attribute)])].sort(),
+      replaceReasons: [...(c.replaceReasons ?? []), ...hits.map((h) => `${h.address} is replaced, and drctl cannot attach a running VM to the new one`)],
+    };
+  }
 }
 
 /**

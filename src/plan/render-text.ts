@@ -106,7 +106,9 @@ export function renderChange(c: PlannedChange, color = false): string {
   const paint = (code: string, s: string) => (color && code ? code + s + C.reset : s);
   const glyph = ACTION_GLYPH[c.action];
   const reason = c.actionReason && REASON_TEXT[c.actionReason] ? ` ${REASON_TEXT[c.actionReason]}` : '';
-  let text = `${paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)}\n${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {\n`;
+  // Why a replacement cannot be an update, one line per cause (what PowerVS or drctl cannot do in place).
+  const why = (c.replaceReasons ?? []).map((r) => `  # (${r})\n`).join('');
+  let text = `${paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)}\n${why}${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {\n`;
   for (const l of attributeLines(c)) {
     const code = l.glyph === '+' ? C.green : l.glyph === '-' ? C.red : l.glyph === '~' ? C.yellow : '';
     text += `    ${paint(code, l.glyph)} ${l.text}\n`;
