@@ -89,14 +89,9 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
       engineContext(sink),
     ).finally(() => ink?.stop());
     lines.flush();
-    term.stderr.write(
-      renderDiagnosticsText(
-        outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan),
-        outcome.sources,
-        term.color,
-        term.width,
-      ),
-    );
+    // Warnings too, as Terraform's apply prints them: production running where the
+    // configuration does not say is one (plan/declarative.ts roleDisagreements).
+    term.stderr.write(renderDiagnosticsText(outcome.diagnostics, outcome.sources, term.color, term.width));
     if (!outcome.plan) exit(1);
     if (outcome.cancelled) {
       term.stdout.write('\nApply cancelled.\n');

@@ -34,6 +34,6 @@ export {
   unmatchedTargets,
   type DiffOptions,
 } from './diff.js';
-export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';
+export { declarativeRunbooks, roleChanges, roleDisagreements, withRolesHeld, type RunbookState } from './declarative.js';
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
 export { decodePlanFile, encodePlanFile, looksLikePlanFile, type DecodedPlan } from './file.js';

@@ -136,7 +136,9 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   for (const m of plan.moves) out.push(`  # ${m.from} has moved to ${m.to}`, '');
   const changes = plan.changes.filter((c) => c.action !== 'no-op');
   if (changes.length === 0 && plan.moves.length === 0) {
-    out.push('No changes. Your DR configuration matches the recorded state.', '');
+    // A warning (production running elsewhere than configured) qualifies "No changes".
+    const warned = plan.diagnostics.some((d) => d.severity === 'warning' && /^Production runs at/.test(d.summary));
+    out.push(`No changes. Your DR configuration matches the recorded state${warned ? ', but not where production runs: see the warning above' : ''}.`, '');
   } else if (changes.length) {
     out.push('drctl will perform the following actions:', '');
     for (const c of changes) out.push(renderChange(c, color), '');

@@ -27,6 +27,7 @@ import {
   eventEmitter,
   hasChanges,
   makePlan,
+  roleDisagreements,
   unmatchedTargets,
   withRolesHeld,
   type Plan,
@@ -146,7 +147,8 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
       if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
       if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan));
-      return { plan, config, diagnostics: loaded.diagnostics, sources: loaded.sources };
+      const told = opts.destroy ? [] : roleDisagreements(config, state, plan.runbooks);
+      return { plan, config, diagnostics: [...loaded.diagnostics, ...told], sources: loaded.sources };
     } finally {
       await cloud?.close();
     }
@@ -307,6 +309,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
         outputs: {},
       };
       plan = await makePlan(planInputs(opts, config, state, cloud.provider, parallelism, emit, diagnostics));
+      if (!opts.destroy) diagnostics = [...diagnostics, ...roleDisagreements(config, state, plan.runbooks)];
       if (opts.approve && hasChanges(plan) && !(await opts.approve(plan))) {
         return { plan, config, diagnostics, sources, cancelled: true };
       }
