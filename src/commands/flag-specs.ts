@@ -211,7 +211,11 @@ export const DR_FLAG_SPECS = {
   state: { kind: 'string', description: 'State file path (overrides the drctl backend block).' },
   'lock-timeout': { kind: 'string', description: "Wait this long for another run's state lock, e.g. 30s.", default: '0s' },
   parallelism: { kind: 'integer', description: 'VMs booted at once inside a group (default: the drctl block, or 10).', min: 1 },
-  json: { kind: 'boolean', description: 'One JSON event per line on stdout, then the run record.', default: false },
+  json: {
+    kind: 'boolean',
+    description: 'One JSON object per line on stdout: the events, then one result with the report or record (schemas/dr-run.schema.json).',
+    default: false,
+  },
 } as const satisfies FlagSpecs;
 
 export const APPROVAL_FLAG_SPECS = {
