@@ -8,22 +8,39 @@
 
 /** Folder → the folders it may import by value (besides itself). */
 const ALLOWED = {
-  cli: ['commands', 'services', 'diag'],
+  cli: ['commands', 'services', 'review', 'diag'],
   // Commands choose a view: the tui's, or a plan renderer (plan/render-*.ts).
-  commands: ['services', 'tui', 'plan', 'config', 'diag'],
-  services: ['tui', 'apply', 'plan', 'lifecycle', 'resources', 'config', 'state', 'graph', 'access', 'audit', 'provider', 'sim', 'powervs', 'hcl', 'diag'],
+  commands: ['services', 'tui', 'plan', 'config', 'review', 'diag'],
+  services: [
+    'tui',
+    'apply',
+    'plan',
+    'lifecycle',
+    'resources',
+    'config',
+    'state',
+    'graph',
+    'access',
+    'audit',
+    'provider',
+    'sim',
+    'powervs',
+    'hcl',
+    'review',
+    'diag',
+  ],
   // The views draw plans and configurations; they never run the engine.
-  tui: ['plan', 'config', 'graph', 'powervs', 'diag'],
-  apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag'],
+  tui: ['plan', 'config', 'graph', 'powervs', 'review', 'diag'],
+  apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
   // plan derives, it never executes: no apply, no lifecycle.
-  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'diag'],
+  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'review', 'diag'],
   // lifecycle reaches apply only through services (injected), never by import.
-  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag'],
-  resources: ['config', 'state', 'graph', 'provider', 'powervs', 'diag'],
-  config: ['graph', 'powervs', 'hcl', 'diag'],
-  state: ['diag'],
-  access: ['state', 'diag'],
-  audit: ['state', 'diag'],
+  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
+  resources: ['config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
+  config: ['graph', 'powervs', 'hcl', 'review', 'diag'],
+  state: ['review', 'diag'],
+  access: ['state', 'review', 'diag'],
+  audit: ['state', 'review', 'diag'],
   // The bottom floor imports nothing of ours, but for the diagnostic vocabulary (diag: the
   // Diagnostic data type, ranges, did-you-mean), which the HCL parser reports in.
   graph: [],
@@ -32,6 +49,9 @@ const ALLOWED = {
   powervs: [],
   hcl: ['diag'],
   diag: [],
+  // Value diffs, their text layout, the display order of addresses, markdown helpers: shared by
+  // plans, state diffs and views, so it sits at the bottom and imports nothing of ours.
+  review: [],
 };
 
 const folders = Object.keys(ALLOWED);

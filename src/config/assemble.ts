@@ -50,6 +50,7 @@ export function decodeResourcesIntoConfig(
   outputs: Map<string, Output>,
   decls: ReadonlyMap<string, Declaration>,
   ctx: EvalContext,
+  sensitiveStrings: ReadonlySet<string>,
 ): DrConfig | undefined {
   const resolveRefs = (refs: readonly StaticRef[], what: string): string[] | undefined => {
     const out: string[] = [];
@@ -99,6 +100,7 @@ export function decodeResourcesIntoConfig(
     drills: new Map(),
     notifications: new Map(),
     moves: decodeMoves(decls, ctx.diags),
+    sensitiveStrings,
   } satisfies DrConfig & MutableConfig;
   const before = ctx.diags.length;
   for (const decoded of ctx.decoded.values()) {

@@ -2,7 +2,23 @@
 export { loadConfig, type ConfigFs, type LoadOptions, type LoadResult, type VarInput, type Declaration } from './load.js';
 export type * from './model.js';
 export { predictRecoveryPlan, makespan, type RecoveryPrediction, type GroupPrediction } from './recovery.js';
-export { estimateMonthlyCost, coreMonthlyUsd, type CostEstimate } from './cost.js';
+export {
+  costBreakdown,
+  compareCosts,
+  formatUsd,
+  formatUsdDelta,
+  COST_DIMENSIONS,
+  type BilledResource,
+  type CostBreakdown,
+  type CostChange,
+  type CostDimension,
+  type CostItem,
+  type ResourceCost,
+  type SiteCost,
+  type SiteCostChange,
+  type TierCost,
+} from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { readStatePathSetting, type StatePathSetting } from './state-path.js';
 export { cloudName, orchestratorCloudNames, volumeCloudName } from './cloud-names.js';
+export { nodeConfigFs, readRegularFile } from './node-fs.js';

@@ -15,7 +15,9 @@ import { readSettings } from './settings.js';
 import { evaluateDeclarations } from './evaluate.js';
 import { decodeResourcesIntoConfig } from './assemble.js';
 import { validateConfig } from './validate.js';
-import type { DrConfig } from './model.js';
+import type { DrConfig, Output, Variable } from './model.js';
+import { DEFAULT_LIMITS, EvalBudget, type EvalLimits } from '../hcl/limits.js';
+import { sensitiveLeaves, type Value } from '../hcl/value.js';
 
 export type { ConfigFs } from './sources.js';
 export type { VarInput } from './variable-values.js';
@@ -27,6 +29,10 @@ export interface LoadOptions {
   readonly fs: ConfigFs;
   readonly vars?: readonly VarInput[];
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The clock for timestamp(), in milliseconds since the epoch (the system clock by default). */
+  readonly now?: () => number;
+  /** Evaluation limits (docs/limits.md); the defaults unless a test needs others. */
+  readonly limits?: EvalLimits;
 }
 
 export interface LoadResult {
@@ -59,6 +65,9 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     scopeValues: new Map(),
     decoded: new Map(),
     counts: new Map(),
+    budget: new EvalBudget(opts.limits ?? DEFAULT_LIMITS),
+    now: opts.now ?? (() => Date.now()),
+    sensitiveStrings: new Set(),
   };
   const variables = evaluateVariables(decls, checked, opts, ctx);
   // As in Terraform, bad input values stop the load: every use of them would only fail again.
@@ -67,7 +76,7 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const { locals, outputs } = evaluateDeclarations(decls, checked, graph, ctx);
   if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
 
-  const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx);
+  const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx, collectSensitive(variables, locals, outputs, ctx));
   if (!config) return { diagnostics: dedupe(diags), sources, graph };
   validateConfig(config, diags);
   return { config: hasErrors(diags) ? undefined : config, diagnostics: dedupe(diags), sources, graph };
@@ -82,4 +91,18 @@ function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Every sensitive leaf the load met: in variables, locals, outputs and resource arguments. */
+function collectSensitive(
+  variables: ReadonlyMap<string, Variable>,
+  locals: ReadonlyMap<string, Value>,
+  outputs: ReadonlyMap<string, Output>,
+  ctx: EvalContext,
+): ReadonlySet<string> {
+  const out = ctx.sensitiveStrings;
+  for (const v of variables.values()) sensitiveLeaves(v.value, out);
+  for (const v of locals.values()) sensitiveLeaves(v, out);
+  for (const o of outputs.values()) sensitiveLeaves(o.value, out);
+  return out;
 }

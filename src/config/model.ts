@@ -216,6 +216,12 @@ export interface DrConfig {
   readonly notifications: ReadonlyMap<string, Notification>;
   /** `moved { from = vm.old  to = vm.new }`: renames applied to state before planning. */
   readonly moves: readonly MovedBlock[];
+  /**
+   * The text of every sensitive value: strings (and numbers, as decimal text) from sensitive
+   * variables and everything computed from them, in variables, locals, outputs and resource
+   * arguments. What a redaction layer replaces with "(sensitive value)" in anything drctl writes.
+   */
+  readonly sensitiveStrings: ReadonlySet<string>;
 }
 
 export interface MovedBlock {
