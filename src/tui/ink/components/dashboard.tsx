@@ -105,7 +105,9 @@ export function Dashboard({ status, width, color, now = Date.now }: DashboardPro
           {fit(`! ${p}`, width)}
         </Text>
       ))}
-      {status.readAt ? <Text {...dimProps(color)}>{fit(`Read ${whenText(status.readAt, wall)}; refreshes on its own, and when a .hcl file changes.`, width)}</Text> : null}
+      {status.readAt ? (
+        <Text {...dimProps(color)}>{fit(`Read ${whenText(status.readAt, wall)}; refreshes on its own, and when a .hcl file changes.`, width)}</Text>
+      ) : null}
     </Box>
   );
 }

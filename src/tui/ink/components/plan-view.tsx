@@ -3,7 +3,7 @@
 // ends with g and G; long lines pan sideways with ←/→ (or wrap, for the events); / searches,
 // n and N go to the next and previous match.
 import { useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type Key } from 'ink';
 import { dimProps } from '../theme.js';
 
 export interface PlanViewProps {
@@ -19,6 +19,10 @@ export interface PlanViewProps {
   readonly wrap?: boolean;
   /** Told when the pager takes every key (typing a search) and when it gives them back. */
   readonly onCapture?: (capturing: boolean) => void;
+  /** Open at the top (a plan) or at the end (a log, newest last). */
+  readonly start?: 'top' | 'end';
+  /** Where a screen that owns the keyboard routes keys to this pager (instead of its own subscription). */
+  readonly keyRoute?: { current: ((input: string, key: Key) => void) | undefined };
 }
 
 export function scrollBy(offset: number, delta: number, lines: number, height: number): number {
@@ -56,19 +60,25 @@ export function sliceVisible(line: string, start: number): string {
   return coloured ? out + '\u001b[0m' : out;
 }
 
-/** Lines cut to `width` columns at spaces where they can be (for text without colour codes). */
+/** Lines cut to `width` columns, at spaces where they can be; continuation lines start indented (text without colour codes). */
 export function wrapLines(lines: readonly string[], width: number): string[] {
-  if (width <= 0) return [...lines];
+  if (width <= 4) return [...lines];
   const out: string[] = [];
   for (const line of lines) {
     let rest = line;
-    while (rest.length > width) {
-      const space = rest.lastIndexOf(' ', width);
-      const cut = space > width / 3 ? space : width;
-      out.push(rest.slice(0, cut));
-      rest = (space > width / 3 ? rest.slice(cut + 1) : rest.slice(cut)).replace(/^ +/, '  ');
+    let prefix = '';
+    for (;;) {
+      const room = width - prefix.length;
+      if (rest.length <= room) {
+        out.push(prefix + rest);
+        break;
+      }
+      const space = rest.lastIndexOf(' ', room);
+      const cut = space > room / 3 ? space : room;
+      out.push(prefix + rest.slice(0, cut));
+      rest = rest.slice(cut).replace(/^ /, '');
+      prefix = '  ';
     }
-    out.push(rest);
   }
   return out;
 }
@@ -86,10 +96,13 @@ export function matchingLines(lines: readonly string[], query: string): number[]
 
 const PAN = 8;
 
-export function PlanView({ text, width, height, color, footer, wrap = false, onCapture }: PlanViewProps) {
+export function PlanView({ text, width, height, color, footer, wrap = false, onCapture, start = 'top', keyRoute }: PlanViewProps) {
   const raw = text.replace(/\n$/, '').split('\n');
   const lines = wrap ? wrapLines(raw.map(stripAnsi), Math.max(10, width)) : raw;
-  const [offset, setOffset] = useState(0);
+  // Infinity follows the end as lines arrive (a log opened at its end, or after G).
+  const [wanted, setOffset] = useState(() => (start === 'end' ? Infinity : 0));
+  // Text that shrinks (wrap turned off, a shorter plan) never leaves the window past its end.
+  const offset = scrollBy(0, wanted, lines.length, height);
   const [column, setColumn] = useState(0);
   // Typed search text (while typing, every key is the pager's), and the committed query.
   const [typing, setTyping] = useState<string | undefined>(undefined);
@@ -130,8 +143,10 @@ export function PlanView({ text, width, height, color, footer, wrap = false, onC
     }
     setTyped(t);
   };
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key) => {
     if (typed.current !== undefined) {
+      // Ink marks a lone Esc as meta too: it ends the search before other modified keys are dropped.
+      if (key.escape) return setTyped(undefined);
       if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
       return typeKeys(input, key);
     }
@@ -145,13 +160,19 @@ export function PlanView({ text, width, height, color, footer, wrap = false, onC
     else if (key.pageDown || input === ' ') d = page;
     else if (key.pageUp) d = -page;
     else if (input === 'g') d = -lines.length;
-    else if (input === 'G') d = lines.length;
+    else if (input === 'G') return setOffset(Infinity);
     else if (input === 'n') return next(offset, 1, matches);
     else if (input === 'N') return next(offset, -1, matches);
     else if (!wrap && (key.rightArrow || input === 'l')) return setColumn((c) => c + PAN);
     else if (!wrap && (key.leftArrow || input === 'h')) return setColumn((c) => Math.max(0, c - PAN));
-    if (d) setOffset((o) => scrollBy(o, d, lines.length, height));
-  });
+    if (d) setOffset((o) => scrollBy(scrollBy(0, o, lines.length, height), d, lines.length, height));
+  };
+  // The handler of the latest render, set as it renders: a key pressed right after a frame (before
+  // the subscription is renewed) acts on what is on screen, and the moment the pager appears too.
+  const latest = useRef(onKey);
+  latest.current = onKey;
+  useInput((input, key) => latest.current(input, key), { isActive: !keyRoute });
+  if (keyRoute) keyRoute.current = onKey;
   const shown = lines.slice(offset, offset + height);
   const last = Math.min(lines.length, offset + height);
   const at = matches.findIndex((i) => i >= offset && i < last);
@@ -160,7 +181,7 @@ export function PlanView({ text, width, height, color, footer, wrap = false, onC
       ? `/${typing}`
       : [
           `lines ${lines.length ? offset + 1 : 0}–${last} of ${lines.length}`,
-          query ? (matches.length ? `"${query}": match ${at < 0 ? '–' : at + 1} of ${matches.length}` : `"${query}": no match`) : '',
+          query ? (matches.length ? `"${query}": match ${at < 0 ? '–' : at + 1} of ${matches.length} (n/N)` : `"${query}": no match`) : '',
           column ? `from column ${column + 1}` : '',
           footer ?? '',
         ]
