@@ -102,7 +102,8 @@ export function ConsoleApp({
         } catch (e) {
           setMessage({ text: `Status: ${(e as Error).message}`, tone: 'bad' });
         }
-      } while (again.current);
+        // A run that started meanwhile reads the status itself when it ends.
+      } while (again.current && !busy.current);
     };
     inflight.current = readAll().finally(() => (inflight.current = undefined));
     return inflight.current;
@@ -136,6 +137,12 @@ export function ConsoleApp({
     return () => clearInterval(timer);
   }, [clockMs, screen.kind]);
 
+  /**
+   * Resolves once no status read is in flight. A run waits for it: both talk to the cloud, and
+   * the embedded simulator's directory takes one user at a time.
+   */
+  const afterStatus = () => (inflight.current ?? Promise.resolve()).catch(() => undefined);
+
   /** A sink that feeds the live store and keeps the events log in the plain view's words. */
   const sinkFor = (store: ProgressStore) => {
     const pending: string[] = [];
@@ -162,8 +169,8 @@ export function ConsoleApp({
     setScreen({ kind: 'planning', store, thenApply });
     setMessage(undefined);
     busy.current = true;
-    services
-      .plan(sinkFor(store))
+    afterStatus()
+      .then(() => services.plan(sinkFor(store)))
       .then((r) => setScreen({ kind: 'review', plan: r.plan, text: r.text, thenApply }))
       .catch((e: unknown) => {
         setScreen({ kind: 'dashboard' });
@@ -193,7 +200,8 @@ export function ConsoleApp({
     setMessage(undefined);
     setScreen({ kind: 'run', store });
     append([`— ${title}`]);
-    run(sinkFor(store), controller.signal)
+    afterStatus()
+      .then(() => run(sinkFor(store), controller.signal))
       .catch((e: unknown): RunResult => ({ ok: false, summary: (e as Error).message }))
       .then((result) => {
         store.end();
