@@ -38,12 +38,12 @@ async function keys(session: string, ...k: string[]) {
   await new Promise((r) => setTimeout(r, 150));
 }
 
-function start(session: string, args: string): string {
+function start(session: string, args: string, columns = 100): string {
   const dir = plansCopy();
   dirs.push(dir);
   // A user's shell: no CI marker (Ink draws only the last frame under CI), no colour, instant sim.
   const cmd = `env -u CI -u FORCE_COLOR NO_COLOR=1 DRCTL_SIM_TIME_SCALE=0 DRCTL_CONSOLE_REFRESH=0 ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}; echo "exit=$?"; sleep 30`;
-  const r = tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', '-c', dir, cmd);
+  const r = tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', '40', '-c', dir, cmd);
   expect(r.status, r.stderr).toBe(0);
   return dir;
 }
@@ -78,6 +78,35 @@ describe('drctl console in a terminal (tmux)', () => {
     const gone = await waitFor('c1', /exit=0/);
     // The alternate screen is gone: the shell's screen is back, without the console on it.
     expect(gone).not.toContain('drctl console ·');
+  }, 90_000);
+
+  it('in 80 columns: the key bar fits, q closes events and help, and an edited .hcl file updates the dashboard on its own', async (ctx) => {
+    need(ctx, TMUX);
+    // DRCTL_CONSOLE_REFRESH=0: no periodic refresh, so only watching the directory can show the edit.
+    const dir = start('c4', 'console', 80);
+    const dash = await waitFor('c4', /44 changes pending \(p to plan\)/);
+    const bar = dash.trimEnd().split('\n').at(-1)!;
+    expect(bar.length).toBeLessThanOrEqual(80);
+    expect(bar).not.toContain('…');
+    for (const k of ['p:plan', 'a:apply', 'v:verify', 'd:drill', 'f:failover', 'b:failback', 'e:events', '?:help', 'q:quit']) expect(bar).toContain(k);
+
+    await keys('c4', 'e');
+    await waitFor('c4', /No events yet/);
+    await keys('c4', 'q');
+    await waitFor('c4', /44 changes pending/);
+    await keys('c4', '?');
+    await waitFor('c4', /Plan review and events/);
+    await keys('c4', 'q');
+    await waitFor('c4', /44 changes pending/);
+
+    const file = path.join(dir, 'plans/variables.hcl');
+    const before = fs.readFileSync(file, 'utf8');
+    const after = before.replace(/(variable "web_count" \{\s*type\s*= number\s*default\s*= )8/, '$19');
+    expect(after).not.toBe(before);
+    fs.writeFileSync(file, after);
+    await waitFor('c4', /45 changes pending \(p to plan\)/);
+    await keys('c4', 'q');
+    await waitFor('c4', /exit=0/);
   }, 90_000);
 
   it('`drctl console` opens the same console', async (ctx) => {
