@@ -117,6 +117,17 @@ describe('drctl console in a terminal (tmux)', () => {
     await waitFor('c2', /exit=0/);
   }, 60_000);
 
+  it('plan on a TTY leaves no live frame behind: the plan, and no "0/0 done" line before it', async (ctx) => {
+    need(ctx, TMUX);
+    start('c5', 'plan plans');
+    await waitFor('c5', /exit=0/);
+    // The whole history, scrolled-off lines included: a leftover frame would sit above the plan.
+    const all = tmux('capture-pane', '-p', '-S', '-', '-t', 'c5').stdout;
+    expect(all).toMatch(/^drctl will perform the following actions:$/m);
+    expect(all).toContain('Plan: 44 to add, 0 to change, 0 to destroy.');
+    expect(all).not.toMatch(/\d+\/\d+ done/);
+  }, 60_000);
+
   it('draws apply progress live with Ink on a TTY and leaves the finished lines on screen', async (ctx) => {
     need(ctx, TMUX);
     start('c3', 'apply plans -auto-approve');

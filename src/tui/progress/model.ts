@@ -6,6 +6,7 @@
 // by extensions: `(draft, event) => handled`. The DR commands add theirs without touching this file.
 import type { Action, EngineEvent } from '../../plan/index.js';
 import { placeByType, type PlaceResource } from './placement.js';
+import { compareAddressesForDisplay } from '../../review/address-order.js';
 
 /** Any event with a type; the engine's are typed, the rest are handled by extensions. */
 export type ProgressEvent = EngineEvent | { readonly type: string; readonly t?: number; readonly [key: string]: unknown };
@@ -445,7 +446,7 @@ export class ProgressStore {
         done: g.done,
         failed: g.failed,
         skipped: g.skipped,
-        running: [...g.running.values()].sort((a, b) => compareInstances(a.address, b.address)),
+        running: [...g.running.values()].sort((a, b) => compareAddressesForDisplay(a.address, b.address)),
       });
     }
     return {
@@ -471,17 +472,3 @@ export class ProgressStore {
 }
 
 export { seconds as formatElapsed };
-
-/**
- * Addresses as people count: `vm.web[8]` before `vm.web[12]`. A local comparator (the plan's
- * shared one lives in plan/); instances of one resource compare by number, the rest by text.
- */
-export function compareInstances(a: string, b: string): number {
-  const ma = /^(.*)\[(\d+)\]$/.exec(a);
-  const mb = /^(.*)\[(\d+)\]$/.exec(b);
-  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
-  const ka = ma ? ma[1] : a;
-  const kb = mb ? mb[1] : b;
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
