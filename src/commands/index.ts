@@ -24,6 +24,19 @@ import ConsoleCommand from './console.js';
 import VersionCommand from './version.js';
 import DestroyCommand from './destroy.js';
 import OutputCommand from './output.js';
+import StateHistory from './state/history.js';
+import WorkspaceList from './workspace/list.js';
+import WorkspaceShow from './workspace/show.js';
+import WorkspaceNew from './workspace/new.js';
+import WorkspaceSelect from './workspace/select.js';
+import WorkspaceDelete from './workspace/delete.js';
+import AuditVerify from './audit/verify.js';
+import AuditList from './audit/list.js';
+import AccessShow from './access/show.js';
+import AccessGrant from './access/grant.js';
+import AccessRevoke from './access/revoke.js';
+import AccessPush from './access/push.js';
+import AccessToken from './access/token.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -49,4 +62,17 @@ export const COMMANDS: Record<string, Command.Class> = {
   version: VersionCommand,
   destroy: DestroyCommand,
   output: OutputCommand,
+  'state:history': StateHistory,
+  'workspace:list': WorkspaceList,
+  'workspace:show': WorkspaceShow,
+  'workspace:new': WorkspaceNew,
+  'workspace:select': WorkspaceSelect,
+  'workspace:delete': WorkspaceDelete,
+  'audit:verify': AuditVerify,
+  'audit:list': AuditList,
+  'access:show': AccessShow,
+  'access:grant': AccessGrant,
+  'access:revoke': AccessRevoke,
+  'access:push': AccessPush,
+  'access:token': AccessToken,
 };

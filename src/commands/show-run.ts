@@ -24,8 +24,8 @@ export async function runShow(
     writeWarnings(term, view.warnings);
     return void term.stdout.write(view.text);
   }
-  const shown = await readShownFile(args.file);
-  if (shown.kind === 'plan') return writePlan(term, shown.plan, flags.json);
+  const shown = await readShownFile(args.file, { cwd: term.cwd, env: term.env });
+  if (shown.kind === 'plan') return void (await writePlan(term, shown.plan, flags.json));
   writeWarnings(term, shown.view.warnings);
   term.stdout.write(flags.json ? shown.json : shown.view.text);
 }

@@ -36,4 +36,4 @@ export {
 } from './diff.js';
 export { declarativeRunbooks, roleChanges, roleDisagreements, withRolesHeld, type RunbookState } from './declarative.js';
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
-export { decodePlanFile, encodePlanFile, looksLikePlanFile, type DecodedPlan } from './file.js';
+export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, looksLikePlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';

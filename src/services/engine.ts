@@ -7,6 +7,10 @@ import * as path from 'node:path';
 import type { DrConfig, VarInput } from '../config/index.js';
 import { diagnosticsToJson, suggestName, UserError, type Diagnostic } from '../diag/index.js';
 import {
+  encryptionSettingsFor,
+  isEncrypted,
+  KeyConfigError,
+  keyringFrom,
   LocalFileBackend as LocalFileBackendClass,
   openState,
   pullState,
@@ -15,14 +19,17 @@ import {
   StateMissingError,
   StateUnusableError,
   type DrState,
+  type Keyring,
+  type StateBackend,
   type StateSession,
   type StateView,
-  type LocalFileBackend,
 } from '../state/index.js';
 import {
   decodePlanFile,
+  decryptPlanFile,
   desiredResources,
   encodePlanFile,
+  encryptPlanFile,
   looksLikePlanFile,
   eventEmitter,
   hasChanges,
@@ -39,8 +46,9 @@ import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext, EngineContext } from './context.js';
 import { userErrorOf } from './errors.js';
-import { backendFor, statePathOf } from './state-location.js';
+import { locateStorage } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
+import { openWorkspace, type OpenWorkspace, type Verdict } from './workspace.js';
 
 export interface PlanOptions {
   readonly dir: string;
@@ -67,7 +75,7 @@ export interface PlanOutcome {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-async function readStateOrNull(backend: LocalFileBackend): Promise<DrState | null> {
+async function readStateOrNull(backend: StateBackend): Promise<DrState | null> {
   try {
     return (await readState(backend)).state;
   } catch (e) {
@@ -129,24 +137,28 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
   const config = loaded.config;
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
-  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
+  const backend = ws.backend();
   // As Terraform: a plan holds the lock, so it never reads a state an apply is half-way through.
   const grant =
     opts.lock === false
       ? undefined
       : await backend.lock({ operation: 'plan' }, { timeoutMs: opts.planLockTimeoutMs ?? 0 }).catch(async (e: unknown) => {
           await backend.close();
+          await ws.close();
           throw userErrorOf(e);
         });
   try {
-    const state = await readStateOrNull(backend);
     const emit = eventEmitter(ctx.sink, ctx.now);
+    for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
+    await ws.allow(['plan', 'state-read'], 'plan');
+    const state = await readStateOrNull(backend);
     let cloud: CloudConnection | undefined;
     try {
       checkTargets(opts.targets, config, state?.resources ?? []);
       if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
-      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan));
+      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), await planFileBytes(plan, ws.keyring));
       const told = opts.destroy ? [] : roleDisagreements(config, state, plan.runbooks);
       return { plan, config, diagnostics: [...loaded.diagnostics, ...told], sources: loaded.sources };
     } finally {
@@ -155,7 +167,14 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   } finally {
     if (grant) await backend.unlock(grant.lock.id).catch(() => undefined);
     await backend.close();
+    await ws.close();
   }
+}
+
+/** A saved plan's bytes: encrypted with the state's primary key when encryption is on. */
+async function planFileBytes(plan: Plan, keyring: Keyring | null): Promise<Uint8Array> {
+  const bytes = encodePlanFile(plan);
+  return keyring ? encryptPlanFile(bytes, keyring) : bytes;
 }
 
 export function writeFileAtomic(file: string, bytes: Uint8Array): void {
@@ -170,9 +189,10 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
-function readFileForUser(file: string, what: string): Uint8Array {
+/** `file` as the user named it (in messages), read from `cwd`. */
+function readFileForUser(file: string, what: string, cwd: string): Uint8Array {
   try {
-    return fs.readFileSync(file);
+    return fs.readFileSync(path.resolve(cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`The ${what} ${file} does not exist.`, ['Make a plan file with: drctl plan -out plan.bin']);
@@ -183,25 +203,72 @@ function readFileForUser(file: string, what: string): Uint8Array {
   }
 }
 
-export function readPlanFile(file: string): Plan {
-  const bytes = readFileForUser(file, 'plan file');
+export interface SavedPlan {
+  readonly plan: Plan;
+  /** Whether the file was encrypted (a plain one is refused where encryption is enforced). */
+  readonly encrypted: boolean;
+}
+
+/**
+ * A saved plan file, decrypted when it is encrypted. The key comes from DRCTL_ENCRYPTION, else
+ * from the encryption block of the configuration in plans/ (the file names its configuration
+ * only inside the ciphertext). A plain file is refused when those settings enforce encryption.
+ */
+export async function readPlanFile(file: string, ctx: Pick<EngineContext, 'cwd' | 'env'> = { cwd: process.cwd(), env: process.env }): Promise<SavedPlan> {
+  let bytes = readFileForUser(file, 'plan file', ctx.cwd);
+  const encrypted = isEncrypted(bytes);
+  const keyring = await planKeyring(ctx, encrypted);
+  if (keyring) {
+    const opened = await decryptPlanFile(bytes, keyring);
+    if (!opened.ok) throw new UserError(`${file} cannot be read: ${opened.reason}`, ['Make a new plan with: drctl plan -out plan.bin']);
+    bytes = opened.bytes;
+  }
   const decoded = decodePlanFile(bytes);
   if (!decoded.ok) throw new UserError(`${file} cannot be applied: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
-  return decoded.plan;
+  return { plan: decoded.plan, encrypted };
+}
+
+/** The keys a plan file is opened with; null when none are configured (an encrypted file then fails to decode, saying so). */
+async function planKeyring(ctx: Pick<EngineContext, 'cwd' | 'env'>, encrypted: boolean): Promise<Keyring | null> {
+  let settings;
+  try {
+    settings = encryptionSettingsFor(undefined, ctx.env);
+  } catch (err) {
+    if (err instanceof KeyConfigError) throw new UserError(err.message, err.nextSteps);
+    throw err;
+  }
+  if (!settings) {
+    try {
+      const where = locateStorage({ dir: undefined, statePath: undefined, cwd: ctx.cwd, env: ctx.env });
+      settings = 'settings' in where ? where.settings.encryption : undefined;
+    } catch (err) {
+      // plans/ is not readable: a plain plan needs no key, an encrypted one says it needs one.
+      if (!(err instanceof UserError)) throw err;
+    }
+  }
+  if (!settings) return null;
+  if (!encrypted && !settings.enforced) return null; // no key needed: spares a passphrase's derivation
+  try {
+    return (await keyringFrom(settings, { env: ctx.env, cwd: ctx.cwd })).keyring;
+  } catch (err) {
+    if (err instanceof KeyConfigError) throw new UserError(err.message, err.nextSteps);
+    throw err;
+  }
 }
 
 export type ShownFile = { readonly kind: 'plan'; readonly plan: Plan } | { readonly kind: 'state'; readonly view: StateView; readonly json: string };
 
 /** `drctl show FILE`: a saved plan, or a state file (as `terraform show` reads either); anything else says what it is not. */
-export async function readShownFile(file: string): Promise<ShownFile> {
-  const bytes = readFileForUser(file, 'file');
+export async function readShownFile(file: string, ctx: Pick<EngineContext, 'cwd' | 'env'> = { cwd: process.cwd(), env: process.env }): Promise<ShownFile> {
+  const bytes = readFileForUser(file, 'file', ctx.cwd);
+  if (isEncrypted(bytes)) return { kind: 'plan', plan: (await readPlanFile(file, ctx)).plan };
   if (looksLikePlanFile(bytes)) {
     const decoded = decodePlanFile(bytes);
     if (!decoded.ok)
       throw new UserError(`${file} is a drctl plan file, but cannot be read: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
     return { kind: 'plan', plan: decoded.plan };
   }
-  const backend = new LocalFileBackendClass(file);
+  const backend = new LocalFileBackendClass(path.resolve(ctx.cwd, file));
   try {
     const view = await showState(backend);
     return { kind: 'state', view, json: (await pullState(backend)).text };
@@ -264,10 +331,10 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   let config: DrConfig | undefined;
   let diagnostics: readonly Diagnostic[] = [];
   let sources: ReadonlyMap<string, string> = new Map();
-  let saved: Plan | undefined;
+  let saved: SavedPlan | undefined;
   if (opts.planFile) {
-    saved = readPlanFile(path.resolve(ctx.cwd, opts.planFile));
-    const loaded = loadForEngine(ctx, saved.configDir, opts.vars);
+    saved = await readPlanFile(opts.planFile, ctx);
+    const loaded = loadForEngine(ctx, saved.plan.configDir, opts.vars);
     config = loaded.config;
     diagnostics = loaded.diagnostics;
     sources = loaded.sources;
@@ -280,8 +347,40 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     sources = loaded.sources;
   }
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
-  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
-  const session = await openState(backend, {
+  const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
+  try {
+    const emit = eventEmitter(ctx.sink, ctx.now);
+    for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
+    await ws.allow(['apply', 'state-read'], 'apply');
+    if (saved && !saved.encrypted && ws.keyring?.enforced) {
+      throw new UserError(`${opts.planFile} is not encrypted, and this configuration enforces encryption at rest.`, [
+        'Make a new plan with drctl plan -out plan.bin (it is written encrypted).',
+      ]);
+    }
+    const run = { config, diagnostics, sources, saved: saved?.plan, parallelism, emit };
+    return await ws.record('apply', () => applyIn(ws, opts, ctx, run), applyVerdict);
+  } finally {
+    await ws.close();
+  }
+}
+
+/** The apply itself, in the opened workspace: lock, plan (or the saved plan), approve, apply, persist. */
+async function applyIn(
+  ws: OpenWorkspace,
+  opts: ApplyOptions,
+  ctx: EngineContext & Partial<Pick<DrContext, 'drSink' | 'wall' | 'timeScale'>>,
+  run: {
+    readonly config: DrConfig;
+    readonly diagnostics: readonly Diagnostic[];
+    readonly sources: ReadonlyMap<string, string>;
+    readonly saved?: Plan;
+    readonly parallelism: number;
+    readonly emit: ReturnType<typeof eventEmitter>;
+  },
+): Promise<ApplyOutcome> {
+  const { config, sources, saved, parallelism, emit } = run;
+  let diagnostics = run.diagnostics;
+  const session = await openState(ws.backend(), {
     drctlVersion: DRCTL_VERSION,
     lock: opts.lock === false ? false : { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
@@ -289,7 +388,6 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
-  const emit = eventEmitter(ctx.sink, ctx.now);
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
   let cloud: CloudConnection | undefined;
   try {
@@ -340,4 +438,18 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     await cloud?.close().catch(() => undefined);
     await session.close();
   }
+}
+
+/** How an apply ended, for the audit log. */
+function applyVerdict(outcome: ApplyOutcome): Verdict {
+  if (outcome.cancelled) return { outcome: 'interrupted', detail: 'not approved; nothing changed' };
+  const r = outcome.result;
+  if (!r) return { outcome: 'failed' };
+  const s = outcome.plan?.summary;
+  const counts = `${r.succeeded} done, ${r.failed} failed${s ? ` (plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy)` : ''}; state serial ${r.serial}`;
+  const moves = (outcome.moves ?? []).map((m) => `${m.runbook.kind} ${m.ok ? 'ok' : (m.move?.record?.outcome ?? 'failed')}`).join(', ');
+  const detail = moves ? `${counts}; ${moves}` : counts;
+  if (r.interrupted || outcome.moves?.some((m) => m.move?.record?.outcome === 'interrupted')) return { outcome: 'interrupted', detail };
+  if (r.failed > 0 || outcome.moves?.some((m) => !m.ok)) return { outcome: 'failed', detail };
+  return { outcome: 'ok', detail };
 }
