@@ -139,6 +139,12 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
   const backend = ws.backend();
+  // Allowed first: a user who may not plan neither waits for nor takes the lock.
+  await ws.allow(['plan', 'state-read'], 'plan').catch(async (e: unknown) => {
+    await backend.close();
+    await ws.close();
+    throw e;
+  });
   // As Terraform: a plan holds the lock, so it never reads a state an apply is half-way through.
   const grant =
     opts.lock === false
@@ -151,7 +157,6 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   try {
     const emit = eventEmitter(ctx.sink, ctx.now);
     for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
-    await ws.allow(['plan', 'state-read'], 'plan');
     const state = await readStateOrNull(backend);
     let cloud: CloudConnection | undefined;
     try {

@@ -31,6 +31,8 @@ export function userErrorOf(err: unknown): unknown {
     );
   }
   if (err instanceof StateUnusableError) {
+    // A fault with no place in the text (a failed integrity check, an unknown format) is one line.
+    if (!err.pos) return new UserError(`Unusable state at ${err.location}: ${err.summary}.`, [err.detail]);
     // Framed as a configuration error is: the file, the line, a caret under the fault.
     const shown = shownPath(err.location);
     const d = err.toDiagnostic();

@@ -148,12 +148,13 @@ describe('a full disk', () => {
   it('fails the changes it cannot record and ends in a diagnostic, the state as its last write left it (injected ENOSPC)', async () => {
     const w = await applied();
     const before = w.read(STATE);
-    // The disk fills up once the lock is taken: recording the change and the new state both fail.
+    // The disk fills up once the lock is taken (two writes under state/ since the workspace store
+    // opens it): recording the change and the new state both fail.
     const r = await withFault(w, ['apply', w.config, '-auto-approve', '-replace', 'vm.n[0]'], {
       code: 'ENOSPC',
       ops: ['write'],
       match: `${path.sep}state${path.sep}`,
-      after: 1,
+      after: 2,
     });
     expect(r.stderr).toMatch(/vm\.n\[0\]: Failed after \d+ms: ENOSPC: [^\n]*\(\S*state\/many\.drstate\.json\.journal\)/);
     expectDiagnostic(r, /Cannot write state\/many\.drstate\.json: no space left on the device \(ENOSPC\)\./, /Free space on the disk that holds state/);
