@@ -5,7 +5,7 @@ import { Graph, walk, type WalkOutcome } from '../graph/index.js';
 import type { Provider } from '../provider/index.js';
 import type { JsonObject, StateSession } from '../state/index.js';
 import type { EventInput, Plan, PlannedChange } from '../plan/index.js';
-import { createResource, deleteResource, updateResource, type Applied, type KindContext } from '../resources/index.js';
+import { createResource, deleteResource, ownership, updateResource, type Applied, type KindContext } from '../resources/index.js';
 
 export interface ApplyInputs {
   readonly plan: Plan;
@@ -158,6 +158,9 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
 
   emit({ type: 'apply.start', total: work.length, parallelism: inp.parallelism });
   const started = inp.now();
+  // What is created carries the state's lineage in its identity tags: the lineage must be on
+  // storage before the first create, or a run killed right after it leaves orphans.
+  if (work.some((c) => c.action === 'create' || c.action === 'replace')) await session.persistLineage();
   await recordMoves(plan, session);
   const elapsed = new Map<string, number>();
   const startedAt = new Map<string, number>();
@@ -195,7 +198,9 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       lookup: (a) => session.resource(a),
       progress: (message) => emit({ type: 'resource.progress', address, message }),
       timeoutMs: inp.operationTimeoutMs,
-      ownerOf: (cloudId) => ownerOf(session, cloudId, address),
+      ownerOf: (id) => ownerOf(session, id, address),
+      owner: (a, part) => ownership(session.lineage, a, part),
+      sites: () => session.resources.filter((r) => r.type === 'site'),
     };
     const fail = (e: unknown) => {
       const ms = inp.now() - t0;
@@ -209,13 +214,13 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
     try {
       const prior: Applied | undefined = change.prior ? { id: change.prior.id, cloud: change.prior.cloud } : undefined;
       if (part === 'destroy') {
-        await deleteResource(change.type, change.before!, prior!, ctx);
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
       } else if (change.action === 'create' || part === 'create') {
         applied = await createResource(change.type, address, change.after!, ctx);
       } else if (change.action === 'update') {
         applied = await updateResource(change.type, address, change.before!, change.after!, prior!, ctx);
       } else if (change.action === 'delete') {
-        await deleteResource(change.type, change.before!, prior!, ctx);
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
       }
       durable = applied
         ? session.upsert({

@@ -24,6 +24,7 @@ import ConsoleCommand from './console.js';
 import VersionCommand from './version.js';
 import DestroyCommand from './destroy.js';
 import OutputCommand from './output.js';
+import ImportCommand from './import.js';
 import StateHistory from './state/history.js';
 import WorkspaceList from './workspace/list.js';
 import WorkspaceShow from './workspace/show.js';
@@ -62,6 +63,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   version: VersionCommand,
   destroy: DestroyCommand,
   output: OutputCommand,
+  import: ImportCommand,
   'state:history': StateHistory,
   'workspace:list': WorkspaceList,
   'workspace:show': WorkspaceShow,

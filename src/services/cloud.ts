@@ -1,6 +1,8 @@
 // Connecting to the cloud: the embedded simulator by default (started in-process on loopback,
 // or the one already serving the same data directory), or a PowerVS endpoint. This is the one
 // place that connects the engine to a cloud: plan, apply and the DR runs receive the Provider.
+// Either way each site's workspace is named by its GUID (or CRN) and zone, so the provider
+// sends every request to the region of the site's data centre with the workspace's CRN.
 import * as path from 'node:path';
 import type { DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
@@ -55,12 +57,15 @@ export function timeScaleOf(config: DrConfig, env: Readonly<Record<string, strin
 
 export async function connectCloud(config: DrConfig, opts: ConnectOptions): Promise<CloudConnection> {
   // Loaded on connecting: a plan of a configuration with no state yet never loads the client.
-  const { PowerVsProvider, providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/index.js');
+  const { PowerVsProvider, parseWorkspaceCrn, providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/index.js');
   const endpoint = endpointOf(config, opts.env);
   if (endpoint !== 'embedded') {
-    const workspaces: Record<string, { id: string; zone?: string }> = {};
+    const workspaces: Record<string, { id: string; zone?: string; crn?: string }> = {};
     for (const site of config.sites.values()) {
-      workspaces[site.workspace] = { id: config.settings.workspaces[site.workspace] ?? site.workspace, zone: site.location };
+      // The drctl block's workspaces map a workspace name to its GUID or its CRN.
+      const given = config.settings.workspaces[site.workspace] ?? site.workspace;
+      const crn = parseWorkspaceCrn(given);
+      workspaces[site.workspace] = crn ? { id: crn.id, zone: crn.zone, crn: given } : { id: given, zone: site.location };
     }
     // The endpoint chosen above wins over the provider's own reading of DRCTL_POWERVS_ENDPOINT.
     const r = providerConfigFromEnv({ ...opts.env, DRCTL_POWERVS_ENDPOINT: endpoint }, { endpoint, region: config.settings.region, workspaces });
@@ -76,16 +81,23 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   const dataDir = path.resolve(opts.cwd, opts.env.DRCTL_SIM_DATA_DIR || '.drctl/sim');
   const timeScale = simTimeScale(opts.env, sim.DEFAULT_TIME_SCALE);
   const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
+  // The simulator's workspaces are named by their names; their zones pick the region.
+  const refs = Object.fromEntries(workspaces.map((w) => [w.id, { id: w.id, zone: w.location }]));
   const running = await sim.readRunningSimulator(dataDir);
-  if (running?.url && running.token) {
+  if (running?.url && running.token && running.adminToken) {
     // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
     // it was given; create this configuration's, as the embedded one does at start.
-    for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.token, w);
-    const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale: running.timeScale ?? timeScale }));
+    for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.adminToken, w);
+    const provider = new PowerVsProvider(
+      providerConfigForSimulator(
+        { url: running.url, token: running.token, account: running.account, timeScale: running.timeScale ?? timeScale },
+        { workspaces: refs },
+      ),
+    );
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
   const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
-  const provider = new PowerVsProvider(providerConfigForSimulator(handle));
+  const provider = new PowerVsProvider(providerConfigForSimulator(handle, { workspaces: refs }));
   return {
     provider,
     description: `embedded simulator at ${handle.url}`,
@@ -101,7 +113,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
  * PUT /admin/workspaces/{id} on a running simulator. Plain node:http on a connection that is
  * closed after: fetch would keep its socket pool, and the process, alive for a quarter second.
  */
-async function ensureSimulatorWorkspace(url: string, token: string, w: { id: string; location: string; name: string }): Promise<void> {
+async function ensureSimulatorWorkspace(url: string, adminToken: string, w: { id: string; location: string; name: string }): Promise<void> {
   const http = await import('node:http');
   const body = JSON.stringify({ location: w.location, name: w.name });
   return new Promise((resolve, reject) => {
@@ -110,7 +122,7 @@ async function ensureSimulatorWorkspace(url: string, token: string, w: { id: str
       {
         method: 'PUT',
         agent: false,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         let text = '';
