@@ -21,6 +21,8 @@ export function engineOptions(flags: ParsedFlags<typeof ENGINE_FLAG_SPECS>, argv
     replace: flags.replace ?? [],
     parallelism: flags.parallelism,
     statePath: flags.state,
+    lock: flags.lock !== 'false',
+    planLockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
   };
 }
 

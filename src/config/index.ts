@@ -20,4 +20,5 @@ export {
 } from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { readStatePathSetting, type StatePathSetting } from './state-path.js';
+export { cloudName, orchestratorCloudNames, volumeCloudName } from './cloud-names.js';
 export { nodeConfigFs, readRegularFile } from './node-fs.js';

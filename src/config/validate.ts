@@ -10,6 +10,7 @@ import { nameProblem } from './body.js';
 import { elementPath } from './decode.js';
 import { predictRecoveryPlan } from './recovery.js';
 import type { DrConfig, Site } from './model.js';
+import { validatePlacement } from './validate-placement.js';
 
 export const KNOWN_EVENTS = [
   'move.started',
@@ -35,6 +36,7 @@ export function validateConfig(config: DrConfig, diags: Diagnostic[]): void {
   validateDrills(config, diags);
   validateOrchestrators(config, diags);
   validateNotifications(config, diags);
+  validatePlacement(config, diags);
 }
 
 /** Where an argument's value is written, or the block header when it was not written. */

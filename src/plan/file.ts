@@ -11,6 +11,12 @@ export function encodePlanFile(plan: Plan): Uint8Array {
   return Buffer.concat([Buffer.from(MAGIC, 'utf8'), body]);
 }
 
+/** Whether `bytes` begin as a plan file does (a damaged plan still does; a state file never). */
+export function looksLikePlanFile(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, MAGIC.length));
+  return isEncrypted(Buffer.from(bytes)) || buf.equals(Buffer.from(MAGIC, 'utf8'));
+}
+
 export type DecodedPlan = { ok: true; plan: Plan } | { ok: false; reason: string };
 
 export function decodePlanFile(bytes: Uint8Array): DecodedPlan {

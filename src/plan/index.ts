@@ -22,7 +22,18 @@ export {
 export { eventEmitter, type EngineEvent, type EngineEventType, type EventInput, type EventSink } from './events.js';
 export { makePlan, refreshState, listingReader, mapLimit, type PlanInputs, type RefreshResult } from './make.js';
 export { desiredResources, type DesiredResource } from './desired.js';
-export { applyMoves, changedAttributes, cloudRecord, diffResources, jsonEqual, managedAttributes, selectTargets, type DiffOptions } from './diff.js';
-export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';
+export {
+  applyMoves,
+  changedAttributes,
+  cloudRecord,
+  diffResources,
+  jsonEqual,
+  managedAttributes,
+  selectTargets,
+  targetMatches,
+  unmatchedTargets,
+  type DiffOptions,
+} from './diff.js';
+export { declarativeRunbooks, roleChanges, roleDisagreements, withRolesHeld, type RunbookState } from './declarative.js';
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
-export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';
+export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, looksLikePlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';

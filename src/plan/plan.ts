@@ -29,6 +29,8 @@ export interface PlannedChange {
   readonly actionReason?: ActionReason;
   /** The attributes that force a replacement. */
   readonly replaceAttributes?: readonly string[];
+  /** Why they cannot change in place, in words (one per cause), for the plan's reader. */
+  readonly replaceReasons?: readonly string[];
   readonly sensitiveAttributes: readonly string[];
 }
 

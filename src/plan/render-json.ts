@@ -24,6 +24,7 @@ function changeJson(c: PlannedChange): JsonObject {
   };
   if (c.actionReason) out.action_reason = c.actionReason;
   if (c.replaceAttributes?.length) out.replace_paths = [...c.replaceAttributes];
+  if (c.replaceReasons?.length) out.replace_reasons = [...c.replaceReasons];
   return out;
 }
 

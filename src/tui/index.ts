@@ -1,7 +1,18 @@
 // The views: the plain line view and --json, the Ink live view and console, diagnostics and
 // graphs. Each is loaded when it is first drawn (a loader per view, not a re-export): ink loads
 // only when an Ink view is chosen, and a run that draws no view loads none.
-export type { ConsoleServices, DashboardStatus, DrActionName, DrillResult, DrRequest, PlanResult, RunResult, SiteStatus, Sink } from './console/services.js';
+export type {
+  ConsoleServices,
+  DashboardStatus,
+  DrActionName,
+  DrillResult,
+  DrRequest,
+  PlanResult,
+  RunResult,
+  RunSummary,
+  SiteStatus,
+  Sink,
+} from './console/services.js';
 export type { ProgressEvent, RpoReading } from './progress/model.js';
 export type { LiveView } from './views/live-view.js';
 
@@ -14,6 +25,8 @@ export const views = {
   /** The Ink live view (its worker loads ink in the background). */
   live: () => import('./views/live-view.js'),
   graph: () => import('./views/graph.js'),
+  /** Output values: after apply, and `drctl output`. */
+  outputs: () => import('./views/outputs.js'),
   /** The verify report as text. */
   verify: () => import('./views/verify.js'),
   /** DR events as progress events (site badges, RPO gauges, groups). */
