@@ -8,19 +8,36 @@
 
 /** Folder → the folders it may import by value (besides itself). */
 const ALLOWED = {
-  cli: ['commands', 'services', 'diag'],
+  cli: ['commands', 'services', 'diag', 'redact'],
   // Commands choose a view: the tui's, or a plan renderer (plan/render-*.ts).
-  commands: ['services', 'tui', 'plan', 'config', 'diag'],
-  services: ['tui', 'apply', 'plan', 'lifecycle', 'resources', 'config', 'state', 'graph', 'access', 'audit', 'provider', 'sim', 'powervs', 'hcl', 'diag'],
+  commands: ['services', 'tui', 'plan', 'config', 'diag', 'redact'],
+  services: [
+    'tui',
+    'apply',
+    'plan',
+    'lifecycle',
+    'resources',
+    'config',
+    'state',
+    'graph',
+    'access',
+    'audit',
+    'provider',
+    'sim',
+    'powervs',
+    'hcl',
+    'diag',
+    'redact',
+  ],
   // The views draw plans and configurations; they never run the engine.
   tui: ['plan', 'config', 'graph', 'powervs', 'diag'],
   apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag'],
   // plan derives, it never executes: no apply, no lifecycle.
-  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'diag'],
+  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'diag', 'redact'],
   // lifecycle reaches apply only through services (injected), never by import.
-  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag'],
+  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag', 'redact'],
   resources: ['config', 'state', 'graph', 'provider', 'powervs', 'diag'],
-  config: ['graph', 'powervs', 'hcl', 'diag'],
+  config: ['graph', 'powervs', 'hcl', 'diag', 'redact'],
   state: ['diag'],
   access: ['state', 'diag'],
   audit: ['state', 'diag'],
@@ -32,6 +49,8 @@ const ALLOWED = {
   powervs: [],
   hcl: ['diag'],
   diag: [],
+  // Redaction (secrets out of everything drctl writes): a leaf the floors that write output import.
+  redact: [],
 };
 
 const folders = Object.keys(ALLOWED);

@@ -60,7 +60,7 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
                 return answer === 'yes';
               },
       },
-      engineContext(sink),
+      engineContext(sink, term),
     ).finally(() => ink?.stop());
     lines.flush();
     term.stderr.write(

@@ -23,7 +23,7 @@ export function drEventLine(e: DrEvent, color: boolean): string | undefined {
 export function drContext(term: Terminal, json: boolean): DrContext {
   const out = json ? term.stdout : term.stderr;
   return {
-    ...engineContext(() => undefined),
+    ...engineContext(() => undefined, term),
     drSink: (e) => {
       if (json) out.write(JSON.stringify(e) + '\n');
       else {
@@ -66,7 +66,14 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
   }
   // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
   const [{ startLiveView }, dr] = await Promise.all([views.live(), views.drProgress()]);
-  const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, dr: true });
+  const view = startLiveView({
+    stream: process.stderr,
+    color: term.color,
+    title,
+    env: process.env,
+    dr: true,
+    redact: term.redactor && ((v) => term.redactor!.data(v)),
+  });
   const aside = async <T>(prompt: () => Promise<T>): Promise<T> => {
     await view.pause();
     try {
@@ -76,7 +83,7 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
     }
   };
   return {
-    ctx: { ...engineContext(() => undefined), drSink: (e) => view.sink(dr.drEvent(e)) },
+    ctx: { ...engineContext(() => undefined, term), drSink: (e) => view.sink(dr.drEvent(e)) },
     live: true,
     aside,
     approval: (inner) => async (rb) => {

@@ -26,6 +26,21 @@ export function varInputsFromArgv(argv: readonly string[]): VarInput[] {
 }
 
 export const nodeConfigFs: ConfigFs = {
+  scriptKind: (file) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      return 'missing';
+    }
+    if (!st.isFile()) return 'not-a-file';
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return 'executable';
+    } catch {
+      return 'not-executable';
+    }
+  },
   readdir: (dir) => fs.readdirSync(dir),
   readFile: (file) => fs.readFileSync(file),
   realPath: (file) => fs.realpathSync(file),

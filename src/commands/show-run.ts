@@ -11,6 +11,7 @@ export async function runShow(
   _exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const plan = await readPlanFile(args.file);
+  const { planForDisplay } = await import('../plan/index.js');
+  const plan = planForDisplay(await readPlanFile(args.file));
   await writePlan(term, plan, flags.json);
 }

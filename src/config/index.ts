@@ -5,3 +5,6 @@ export { predictRecoveryPlan, makespan, type RecoveryPrediction, type GroupPredi
 export { estimateMonthlyCost, coreMonthlyUsd, type CostEstimate } from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { readStatePathSetting, type StatePathSetting } from './state-path.js';
+export { webhookProblem, refusedAddress, refusedHost, type WebhookProblem } from './webhook.js';
+export { scriptProblem, POST_CHECK_RESERVED } from './scripts.js';
+export type { ScriptKind } from './sources.js';

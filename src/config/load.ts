@@ -15,6 +15,8 @@ import { readSettings } from './settings.js';
 import { evaluateDeclarations } from './evaluate.js';
 import { decodeResourcesIntoConfig } from './assemble.js';
 import { validateConfig } from './validate.js';
+import { collectSensitiveStrings } from './secrets.js';
+import { checkScripts } from './scripts.js';
 import type { DrConfig } from './model.js';
 
 export type { ConfigFs } from './sources.js';
@@ -67,9 +69,11 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const { locals, outputs } = evaluateDeclarations(decls, checked, graph, ctx);
   if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
 
-  const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx);
+  const sensitiveStrings = collectSensitiveStrings(variables, locals, outputs, ctx.decoded.values());
+  const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx, sensitiveStrings);
   if (!config) return { diagnostics: dedupe(diags), sources, graph };
   validateConfig(config, diags);
+  checkScripts(config, fs, diags);
   return { config: hasErrors(diags) ? undefined : config, diagnostics: dedupe(diags), sources, graph };
 }
 

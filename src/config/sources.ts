@@ -7,11 +7,16 @@ import { type Diagnostic, errorDiag } from '../diag/types.js';
 
 /** The files a load may read; tests and commands pass node:fs-backed or in-memory versions. */
 export interface ConfigFs {
+  /** What a post_check path holds (symlinks followed), so validate names a missing or non-executable script (absent: not checked). */
+  scriptKind?(file: string): ScriptKind;
   readdir(dir: string): string[];
   readFile(file: string): Uint8Array;
   /** Resolves symlinks (absolute path in, absolute path out), so file() can refuse a link out of the directory. */
   realPath?(file: string): string;
 }
+
+/** What is at a script path: a file drctl may execute, one it may not, something else, or nothing. */
+export type ScriptKind = 'executable' | 'not-executable' | 'not-a-file' | 'missing';
 
 const utf8 = new TextDecoder('utf-8');
 

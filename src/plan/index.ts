@@ -20,9 +20,18 @@ export {
   type RecoveryForecast,
 } from './plan.js';
 export { eventEmitter, type EngineEvent, type EngineEventType, type EventInput, type EventSink } from './events.js';
-export { makePlan, refreshState, listingReader, costOfState, mapLimit, type PlanInputs, type RefreshResult } from './make.js';
+export { makePlan, refreshState, listingReader, costOfState, mapLimit, outputsJson, type PlanInputs, type RefreshResult } from './make.js';
 export { desiredResources, type DesiredResource } from './desired.js';
 export { applyMoves, changedAttributes, cloudRecord, diffResources, jsonEqual, managedAttributes, selectTargets, type DiffOptions } from './diff.js';
 export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
-export { decodePlanFile, encodePlanFile, type DecodedPlan } from './file.js';
+export {
+  decodePlanFile,
+  encodePlanFile,
+  planForDisplay,
+  planForFile,
+  restorePlanSecrets,
+  type DecodedPlan,
+  type PlanFileOptions,
+  type RestoredPlan,
+} from './file.js';

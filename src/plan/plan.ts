@@ -4,7 +4,8 @@ import type { Action } from './actions.js';
 import type { JsonObject } from '../state/index.js';
 import type { DiagnosticJson } from '../diag/index.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: sensitive values are keyed hashes in the file (file.ts), filled in from the configuration at apply. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type ActionReason =
   | 'replace_because_cannot_update'
@@ -115,6 +116,8 @@ export interface Plan {
   readonly diagnostics: readonly DiagnosticJson[];
   /** Declarative moves (a site's role flipped); absent when there are none. */
   readonly runbooks?: readonly PlannedRunbook[];
+  /** In a saved plan: the key its sensitive values are hashed with (file.ts). Absent in memory. */
+  readonly sensitiveKey?: string;
 }
 
 export function summarize(changes: readonly PlannedChange[]): PlanSummary {

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
+import type { Redactor } from '../redact/index.js';
 import { UserError } from '../diag/index.js';
 
 export interface CloudConnection {
@@ -17,6 +18,8 @@ export interface CloudConnection {
 export interface ConnectOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Learns the simulator's token, so nothing written shows it. */
+  readonly redactor?: Redactor;
 }
 
 /** The endpoint in effect: DRCTL_ENDPOINT overrides the settings block; "embedded" is the default. */
@@ -63,6 +66,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
   const running = await sim.readRunningSimulator(dataDir);
   if (running?.url && running.token) {
+    opts.redactor?.learn([running.token]);
     // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
     // it was given; create this configuration's, as the embedded one does at start.
     for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.token, w);
@@ -70,6 +74,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
   const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
+  opts.redactor?.learn([handle.token]);
   const provider = new PowerVsProvider(providerConfigForSimulator(handle));
   return {
     provider,

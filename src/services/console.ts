@@ -18,6 +18,7 @@ import {
 } from '../tui/index.js';
 import { SITE_KEY } from '../resources/index.js';
 import type { DrContext, EngineContext } from './context.js';
+import type { Redactor } from '../redact/index.js';
 
 type DrProgress = Awaited<ReturnType<typeof views.drProgress>>;
 
@@ -29,6 +30,8 @@ export interface RealServicesOptions {
   readonly color: boolean;
   readonly width: () => number;
   readonly now?: () => number;
+  /** The terminal's redactor: the console's runs hide what it hides. */
+  readonly redactor?: Redactor;
 }
 
 function lifecycleValue(snapshot: unknown): string | undefined {
@@ -78,7 +81,7 @@ export function lastDrill(runsDir: string): DrillResult | undefined {
 /** The console's services over the real engine, in the directory `dir` under `cwd`. */
 export function realConsoleServices(opts: RealServicesOptions): ConsoleServices {
   const now = opts.now ?? (() => performance.now());
-  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'] });
+  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'], redactor: opts.redactor });
   const planOptions = { dir: opts.dir, vars: [], refresh: true, destroy: false, targets: [], replace: [] } as const;
   // The DR runs through the same services as `drctl verify|drill|failover|failback`; their events
   // reach the live view as `dr.*` progress events.

@@ -22,6 +22,7 @@ import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext } from './context.js';
 import { userErrorOf } from './errors.js';
+import { redactorFor } from './redaction.js';
 import { backendFor, statePathOf } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
 
@@ -51,17 +52,19 @@ export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promis
   const loaded = loadForEngine(ctx, opts.dir, opts.vars);
   if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
   const config = loaded.config;
+  const redactor = redactorFor(ctx, config);
   const state = await openState(backendFor(statePathOf(config, ctx, opts.statePath)), {
     drctlVersion: DRCTL_VERSION,
     lock: opts.lock === false ? false : { operation: opts.operation },
     lockTimeoutMs: opts.lockTimeoutMs ?? 0,
     signal: opts.signal,
+    redact: (v) => redactor.data(v),
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
   let cloud: CloudConnection;
   try {
-    cloud = ctx.connect ? await ctx.connect(config) : await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+    cloud = ctx.connect ? await ctx.connect(config) : await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
   } catch (e) {
     await state.close();
     throw e;
@@ -74,6 +77,7 @@ export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promis
     timeScale: timeScaleOf(config, ctx.env, ctx.timeScale),
     ctx,
     drctlDir: drctlDirOf(ctx.cwd),
+    redactor,
     close: async () => {
       await cloud.close().catch(() => undefined);
       await state.close();

@@ -7,13 +7,26 @@ import * as path from 'node:path';
 import type { DrConfig, VarInput } from '../config/index.js';
 import { diagnosticsToJson, UserError, type Diagnostic } from '../diag/index.js';
 import { openState, readState, StateMissingError, type DrState, type StateSession, type LocalFileBackend } from '../state/index.js';
-import { decodePlanFile, encodePlanFile, eventEmitter, hasChanges, makePlan, withRolesHeld, type Plan, type PlanInputs } from '../plan/index.js';
+import {
+  decodePlanFile,
+  desiredResources,
+  encodePlanFile,
+  eventEmitter,
+  hasChanges,
+  makePlan,
+  outputsJson,
+  restorePlanSecrets,
+  withRolesHeld,
+  type Plan,
+  type PlanInputs,
+} from '../plan/index.js';
 import { applyPlan, type ApplyResult } from '../apply/index.js';
 import type { DeclarativeMoveResult } from '../lifecycle/index.js';
 import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext, EngineContext } from './context.js';
 import { userErrorOf } from './errors.js';
+import { redacting, redactorFor } from './redaction.js';
 import { backendFor, statePathOf } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
 
@@ -83,14 +96,15 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   const config = loaded.config;
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  const redactor = redactorFor(ctx, config);
   try {
     const state = await readStateOrNull(backend);
-    const emit = eventEmitter(ctx.sink, ctx.now);
+    const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
     let cloud: CloudConnection | undefined;
     try {
-      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
-      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan));
+      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan, { redact: (v) => redactor.data(v) }));
       return { plan, config, diagnostics: loaded.diagnostics, sources: loaded.sources };
     } finally {
       await cloud?.close();
@@ -181,6 +195,10 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     diagnostics = loaded.diagnostics;
     sources = loaded.sources;
     if (!config) return { diagnostics, sources };
+    // The file holds keyed hashes of its sensitive values: the configuration supplies them.
+    const restored = restorePlanSecrets(saved, new Map(desiredResources(config).map((d) => [d.address, d.attributes])), outputsJson(config));
+    if (!restored.ok) throw new UserError(`${opts.planFile} cannot be applied: ${restored.reason}.`, ['Or make a new plan with: drctl plan -out plan.bin']);
+    saved = restored.plan;
   } else {
     const loaded = loadForEngine(ctx, opts.dir, opts.vars);
     if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
@@ -190,19 +208,21 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   }
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  const redactor = redactorFor(ctx, config);
   const session = await openState(backend, {
     drctlVersion: DRCTL_VERSION,
     lock: { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
     signal: opts.signal,
+    redact: (v) => redactor.data(v),
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
-  const emit = eventEmitter(ctx.sink, ctx.now);
+  const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
   let cloud: CloudConnection | undefined;
   try {
-    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
     let plan: Plan;
     if (saved) {
       checkPlanMatchesState(saved, session, opts.planFile!);
@@ -241,6 +261,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
       ctx,
       emit,
       signal: opts.signal,
+      redactor,
     });
     return { plan, config, diagnostics, sources, result, moves };
   } finally {
