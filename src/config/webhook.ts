@@ -41,34 +41,33 @@ function ipv6Groups(s: string): number[] | undefined {
   return [...head, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...rest];
 }
 
-/** Why an IP address is refused as a webhook target (link-local or a metadata service), or undefined. */
+/** Why an IP address is refused as a webhook target, as a phrase ("a link-local address, …"), or undefined. */
 export function refusedAddress(address: string): string | undefined {
   const v4 = ipv4Parts(address);
   if (v4) {
-    if (v4[0] === 169 && v4[1] === 254) return `${address} is a link-local address, where cloud metadata services answer`;
-    const known = METADATA_ADDRESSES[address];
-    return known ? `${address} is ${known}` : undefined;
+    if (v4[0] === 169 && v4[1] === 254) return 'a link-local address, where cloud metadata services answer';
+    return METADATA_ADDRESSES[address];
   }
   const g = ipv6Groups(address);
   if (!g) return undefined;
-  if ((g[0] & 0xffc0) === 0xfe80) return `${address} is a link-local IPv6 address`;
+  if ((g[0] & 0xffc0) === 0xfe80) return 'a link-local IPv6 address';
   const known = METADATA_ADDRESSES[g.map((x) => x.toString(16)).join(':')];
-  if (known) return `${address} is ${known}`;
+  if (known) return known;
   // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) forms of a refused IPv4 address.
   const embedsV4 =
     (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) || (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0));
   if (embedsV4) {
     const v4text = `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`;
     const inner = refusedAddress(v4text);
-    if (inner) return `${address} is ${v4text} in IPv6 form (${inner.replace(/^\S+ is /, '')})`;
+    if (inner) return `${v4text} in IPv6 form, ${inner}`;
   }
   return undefined;
 }
 
-/** Why a host (a name or an address, as a URL's hostname) is refused as a webhook target, or undefined. */
+/** Why a host (a name or an address, as a URL's hostname) is refused as a webhook target, as a phrase, or undefined. */
 export function refusedHost(hostname: string): string | undefined {
   const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (METADATA_NAMES.has(host)) return `${host} is the name of a cloud metadata service`;
+  if (METADATA_NAMES.has(host)) return 'the name of a cloud metadata service';
   return refusedAddress(host.replace(/^\[|\]$/g, ''));
 }
 
@@ -95,7 +94,7 @@ export function webhookProblem(url: string, allowLinkLocal: boolean, shown = `"$
   if (refused) {
     return {
       summary: 'Webhook address refused',
-      detail: `The webhook ${shown} posts to ${refused}: a request there can read the machine's cloud credentials. If this really is your notification endpoint, set allow_link_local = true in the notification block.`,
+      detail: `The webhook ${shown} posts to ${u.hostname}, ${refused}: a request there can read the machine's cloud credentials. If this really is your notification endpoint, set allow_link_local = true in the notification block.`,
     };
   }
   return undefined;

@@ -12,7 +12,7 @@ export interface NotifyOptions {
   readonly attempts?: number;
   readonly baseDelayMs?: number;
   readonly timeoutMs?: number;
-  /** A target gave up: the notification's address, its URL and why. */
+  /** A target gave up: its URL and notification ("https://… of notification.ops"), and why. */
   readonly onGiveUp?: (target: string, error: string) => void;
 }
 
@@ -37,7 +37,10 @@ function guardedLookup(hostname: string, options: dns.LookupOptions, callback: (
     if (err) return callback(err);
     for (const a of addresses) {
       const why = refusedAddress(a.address);
-      if (why) return callback(Object.assign(new Error(`${hostname} resolves to ${why}; refused (allow_link_local = true allows it)`), { code: 'ELINKLOCAL' }));
+      if (why)
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to ${a.address}, ${why}: refused (allow_link_local = true allows it)`), { code: 'ELINKLOCAL' }),
+        );
     }
     if (options.all) return callback(null, addresses);
     if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }));
@@ -96,7 +99,7 @@ export function webhookNotifier(targets: readonly Target[], opts: NotifyOptions 
       }
     }
     counts.failed++;
-    opts.onGiveUp?.(`${t.address} (${t.webhook})`, problem ? problem.summary : last);
+    opts.onGiveUp?.(`${t.webhook} of ${t.address}`, problem ? problem.summary : last);
   };
   const notifier = ((e: DrEvent) => {
     for (const t of targets) {

@@ -61,7 +61,7 @@ export function openRunChannel(dr: DrSession, run: string): RunChannel {
   const wall = dr.ctx.wall ?? (() => new Date());
   let log: EventLog | undefined;
   const notifier = webhookNotifier([...dr.config.notifications.values()], {
-    // The notification's address names it: its URL may hold a secret.
+    // The message names the URL as it is: the event is redacted on its way out (below).
     onGiveUp: (target, error) =>
       log?.emit({ name: 'run.step', severity: 'warning', subject: 'notification', message: `webhook ${target} gave up: ${error} (the run goes on)` }),
   });
