@@ -32,7 +32,7 @@ export function wants(n: Pick<Notification, 'events'>, e: DrEvent): boolean {
 }
 
 /** dns.lookup, refusing a name that resolves to a link-local or metadata address (DNS rebinding included). */
-function guardedLookup(hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void): void {
+export function guardedLookup(hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void): void {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err);
     for (const a of addresses) {
