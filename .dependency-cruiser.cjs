@@ -30,7 +30,7 @@ const ALLOWED = {
     'redact',
   ],
   // The views draw plans and configurations; they never run the engine.
-  tui: ['plan', 'config', 'graph', 'powervs', 'diag'],
+  tui: ['plan', 'config', 'graph', 'powervs', 'diag', 'redact'],
   apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag'],
   // plan derives, it never executes: no apply, no lifecycle.
   plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'diag', 'redact'],

@@ -22,7 +22,7 @@ export interface PlanFileOptions {
 const markerKey = (sensitiveKey: string) => `plan:${sensitiveKey}`;
 
 function maskChange(c: PlannedChange, key: string): PlannedChange {
-  if (c.sensitiveAttributes.length === 0) return c;
+  if (!c.sensitiveAttributes?.length) return c;
   const mask = (side: JsonObject | null): JsonObject | null => {
     let out = side;
     for (const p of c.sensitiveAttributes)
@@ -37,7 +37,7 @@ export function planForFile(plan: Plan, opts: PlanFileOptions = {}): Plan {
   const sensitiveKey = randomBytes(16).toString('hex');
   const key = markerKey(sensitiveKey);
   const outputs: Record<string, JsonValue> = {};
-  for (const [name, o] of Object.entries(plan.outputs)) {
+  for (const [name, o] of Object.entries(plan.outputs ?? {})) {
     const out = o as { value?: JsonValue; sensitive?: boolean } | null;
     outputs[name] = out?.sensitive
       ? { value: redact(key, `output.${name}`, '', out.value ?? null) as unknown as JsonValue, sensitive: true }
@@ -47,7 +47,7 @@ export function planForFile(plan: Plan, opts: PlanFileOptions = {}): Plan {
   return {
     ...plan,
     changes: plan.changes.map((c) => maskChange(c, key)),
-    outputs,
+    ...(plan.outputs ? { outputs } : {}),
     drift: r(plan.drift),
     diagnostics: r(plan.diagnostics),
     ...(plan.runbooks ? { runbooks: r(plan.runbooks) } : {}),

@@ -45,15 +45,23 @@ async function webhook(): Promise<{ url: string; bodies: string[] }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
 }
 
-/** The console in tmux: every distinct screen while it shows the dashboard, a plan, verify, a drill and the events. */
-async function consoleFrames(dir: string): Promise<string[]> {
-  const socket = `drctl-scan-${process.pid}`;
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+let terminals = 0;
+
+/** drctl in a real terminal (tmux): every distinct screen while `drive` presses keys and waits. */
+async function terminalFrames(
+  dir: string,
+  args: string,
+  drive: (until: (p: RegExp, ms?: number) => Promise<string>, key: (...k: string[]) => Promise<void>) => Promise<void>,
+): Promise<string[]> {
+  // A tmux server of its own each time: a new session on a server still shutting down fails.
+  const socket = `drctl-scan-${process.pid}-${++terminals}`;
+  const tmux = (...a: string[]) => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
   const env = Object.entries(ENV)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const cmd = `env -u CI -u FORCE_COLOR NO_COLOR=1 DRCTL_SIM_TIME_SCALE=0 DRCTL_CONSOLE_REFRESH=0 ${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} console plans; echo "exit=$?"; sleep 30`;
-  expect(tmux('new-session', '-d', '-s', 'scan', '-x', '120', '-y', '45', '-c', dir, cmd).status).toBe(0);
+  const cmd = `env -u CI -u FORCE_COLOR NO_COLOR=1 DRCTL_SIM_TIME_SCALE=0 DRCTL_CONSOLE_REFRESH=0 ${env} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}; echo "exit=$?"; sleep 30`;
+  const started = tmux('new-session', '-d', '-s', 'scan', '-x', '120', '-y', '45', '-c', dir, cmd);
+  expect(started.status, `tmux: ${started.stderr}`).toBe(0);
   const frames = new Set<string>();
   const until = async (pattern: RegExp, ms = 60_000) => {
     const end = Date.now() + ms;
@@ -70,6 +78,16 @@ async function consoleFrames(dir: string): Promise<string[]> {
     await new Promise((r) => setTimeout(r, 200));
   };
   try {
+    await drive(until, key);
+  } finally {
+    tmux('kill-server');
+  }
+  return [...frames];
+}
+
+/** The console (dashboard, a plan, verify, a drill, the events), then the live views of a drill and a failover and failback. */
+async function consoleFrames(dir: string): Promise<string[]> {
+  const console = await terminalFrames(dir, 'console plans', async (until, key) => {
     await until(/drctl console · plans/);
     await key('p');
     await until(/No changes|Plan: \d+ to add/);
@@ -86,10 +104,11 @@ async function consoleFrames(dir: string): Promise<string[]> {
     await key('q');
     await key('q');
     await until(/exit=\d+/);
-  } finally {
-    tmux('kill-server');
-  }
-  return [...frames];
+  });
+  const live: string[] = [];
+  for (const args of ['drill -auto-approve', 'failover -auto-approve', 'failback -auto-approve'])
+    live.push(...(await terminalFrames(dir, args, async (until) => void (await until(/exit=0/, 120_000)))));
+  return [...console, ...live];
 }
 
 describe('the secrets scan', () => {
