@@ -8,9 +8,9 @@
 
 /** Folder → the folders it may import by value (besides itself). */
 const ALLOWED = {
-  cli: ['commands', 'services', 'diag', 'redact'],
+  cli: ['commands', 'services', 'review', 'diag', 'redact'],
   // Commands choose a view: the tui's, or a plan renderer (plan/render-*.ts).
-  commands: ['services', 'tui', 'plan', 'config', 'diag', 'redact'],
+  commands: ['services', 'tui', 'plan', 'config', 'review', 'diag', 'redact'],
   services: [
     'tui',
     'apply',
@@ -26,21 +26,22 @@ const ALLOWED = {
     'sim',
     'powervs',
     'hcl',
+    'review',
     'diag',
     'redact',
   ],
   // The views draw plans and configurations; they never run the engine.
-  tui: ['plan', 'config', 'graph', 'powervs', 'diag', 'redact'],
-  apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag'],
+  tui: ['plan', 'config', 'graph', 'powervs', 'review', 'diag', 'redact'],
+  apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
   // plan derives, it never executes: no apply, no lifecycle.
-  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'diag', 'redact'],
+  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'review', 'diag', 'redact'],
   // lifecycle reaches apply only through services (injected), never by import.
-  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'diag', 'redact'],
-  resources: ['config', 'state', 'graph', 'provider', 'powervs', 'diag'],
-  config: ['graph', 'powervs', 'hcl', 'diag', 'redact'],
-  state: ['diag'],
-  access: ['state', 'diag'],
-  audit: ['state', 'diag'],
+  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag', 'redact'],
+  resources: ['config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
+  config: ['graph', 'powervs', 'hcl', 'review', 'diag', 'redact'],
+  state: ['review', 'diag'],
+  access: ['state', 'review', 'diag'],
+  audit: ['state', 'review', 'diag'],
   // The bottom floor imports nothing of ours, but for the diagnostic vocabulary (diag: the
   // Diagnostic data type, ranges, did-you-mean), which the HCL parser reports in.
   graph: [],
@@ -49,6 +50,9 @@ const ALLOWED = {
   powervs: [],
   hcl: ['diag'],
   diag: [],
+  // Value diffs, their text layout, the display order of addresses, markdown helpers: shared by
+  // plans, state diffs and views, so it sits at the bottom and imports nothing of ours.
+  review: [],
   // Redaction (secrets out of everything drctl writes): a leaf the floors that write output import.
   redact: [],
 };

@@ -1,7 +1,6 @@
 // Inputs shared by the commands that load configuration: the directory argument, -var and
 // -var-file (kept in command-line order, since later ones win), and node:fs access.
-import * as fs from 'node:fs';
-import type { ConfigFs, VarInput } from '../config/index.js';
+import type { VarInput } from '../config/index.js';
 
 /** -var and -var-file in the order given: oclif keeps each flag's values but not their interleaving. */
 export function varInputsFromArgv(argv: readonly string[]): VarInput[] {
@@ -25,23 +24,5 @@ export function varInputsFromArgv(argv: readonly string[]): VarInput[] {
   return out;
 }
 
-export const nodeConfigFs: ConfigFs = {
-  scriptKind: (file) => {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch {
-      return 'missing';
-    }
-    if (!st.isFile()) return 'not-a-file';
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return 'executable';
-    } catch {
-      return 'not-executable';
-    }
-  },
-  readdir: (dir) => fs.readdirSync(dir),
-  readFile: (file) => fs.readFileSync(file),
-  realPath: (file) => fs.realpathSync(file),
-};
+// Reads never block on a FIFO and are size-limited: see config/node-fs.ts.
+export { nodeConfigFs } from '../config/node-fs.js';

@@ -3,7 +3,7 @@
 import type { Expression } from '../hcl/ast.js';
 import { evaluate, type Scope } from '../hcl/eval.js';
 import { referencesOf } from '../hcl/references.js';
-import { isUnknown, objectValue, sensitive as markSensitive, UNKNOWN, type Value } from '../hcl/value.js';
+import { isUnknown, objectValue, sensitive as markSensitive, sensitiveLeaves, UNKNOWN, type Value } from '../hcl/value.js';
 import { type Diagnostic, errorDiag } from '../diag/types.js';
 import type { Graph } from '../graph/graph.js';
 import { topologicalOrder } from '../graph/waves.js';
@@ -70,7 +70,7 @@ interface SharedArg {
 export function convertAttrs(
   body: CheckedBody,
   schema: BlockSchema,
-  ctx: { diags: Diagnostic[] },
+  ctx: { diags: Diagnostic[]; sensitiveStrings?: Set<string> },
   owner: string,
   scope: Scope,
   sensitiveOut?: Set<string>,
@@ -95,12 +95,20 @@ export function convertAttrs(
   return out;
 }
 
-function convertArg(name: string, expr: Expression, s: AttrSchema, ctx: { diags: Diagnostic[] }, owner: string, scope: Scope): SharedArg {
+function convertArg(
+  name: string,
+  expr: Expression,
+  s: AttrSchema,
+  ctx: { diags: Diagnostic[]; sensitiveStrings?: Set<string> },
+  owner: string,
+  scope: Scope,
+): SharedArg {
   const r = evaluate(expr, scope);
   if (r.diagnostics.length) {
     ctx.diags.push(...r.diagnostics);
     return { value: undefined, sensitive: false };
   }
+  if (ctx.sensitiveStrings && typeof r.value === 'object' && r.value !== null) sensitiveLeaves(r.value, ctx.sensitiveStrings);
   if (r.value === null && !s.required) return { value: undefined, sensitive: false };
   const marks = { sensitive: false };
   const value = convertValue(r.value, s.type, { diags: ctx.diags, what: `argument "${name}" of ${owner}`, range: expr.range, marks, expr });

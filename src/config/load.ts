@@ -15,9 +15,10 @@ import { readSettings } from './settings.js';
 import { evaluateDeclarations } from './evaluate.js';
 import { decodeResourcesIntoConfig } from './assemble.js';
 import { validateConfig } from './validate.js';
-import { collectSensitiveStrings } from './secrets.js';
 import { checkScripts } from './scripts.js';
-import type { DrConfig } from './model.js';
+import type { DrConfig, Output, Variable } from './model.js';
+import { DEFAULT_LIMITS, EvalBudget, type EvalLimits } from '../hcl/limits.js';
+import { sensitiveLeaves, type Value } from '../hcl/value.js';
 
 export type { ConfigFs } from './sources.js';
 export type { VarInput } from './variable-values.js';
@@ -29,6 +30,10 @@ export interface LoadOptions {
   readonly fs: ConfigFs;
   readonly vars?: readonly VarInput[];
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The clock for timestamp(), in milliseconds since the epoch (the system clock by default). */
+  readonly now?: () => number;
+  /** Evaluation limits (docs/limits.md); the defaults unless a test needs others. */
+  readonly limits?: EvalLimits;
 }
 
 export interface LoadResult {
@@ -61,6 +66,9 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     scopeValues: new Map(),
     decoded: new Map(),
     counts: new Map(),
+    budget: new EvalBudget(opts.limits ?? DEFAULT_LIMITS),
+    now: opts.now ?? (() => Date.now()),
+    sensitiveStrings: new Set(),
   };
   const variables = evaluateVariables(decls, checked, opts, ctx);
   // As in Terraform, bad input values stop the load: every use of them would only fail again.
@@ -69,8 +77,7 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const { locals, outputs } = evaluateDeclarations(decls, checked, graph, ctx);
   if (hasErrors(diags)) return { diagnostics: dedupe(diags), sources, graph };
 
-  const sensitiveStrings = collectSensitiveStrings(variables, locals, outputs, ctx.decoded.values());
-  const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx, sensitiveStrings);
+  const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx, collectSensitive(variables, locals, outputs, ctx));
   if (!config) return { diagnostics: dedupe(diags), sources, graph };
   validateConfig(config, diags);
   checkScripts(config, fs, diags);
@@ -86,4 +93,18 @@ function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Every sensitive leaf the load met: in variables, locals, outputs and resource arguments. */
+function collectSensitive(
+  variables: ReadonlyMap<string, Variable>,
+  locals: ReadonlyMap<string, Value>,
+  outputs: ReadonlyMap<string, Output>,
+  ctx: EvalContext,
+): Set<string> {
+  const out = ctx.sensitiveStrings;
+  for (const v of variables.values()) sensitiveLeaves(v.value, out);
+  for (const v of locals.values()) sensitiveLeaves(v, out);
+  for (const o of outputs.values()) sensitiveLeaves(o.value, out);
+  return out;
 }

@@ -37,13 +37,30 @@ export function makespan(durations: readonly number[], parallelism: number): num
   return end;
 }
 
-export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parallelism: number): RecoveryPrediction {
+/** What a prediction needs to know about the VMs and volume groups a plan names. */
+export interface RecoveryLookup {
+  bootSeconds(vm: string): number | undefined;
+  volumeGroups(vm: string): readonly string[];
+  /** The volume group's size in GB, or undefined when it is unknown. */
+  volumeGroupGb(vg: string): number | undefined;
+}
+
+/**
+ * The prediction from a plan's groups and lookups: the one computation behind the configuration's
+ * prediction and the one a plan makes of what state records (the RTO before a change).
+ */
+export function predictRecovery(
+  address: string,
+  planGroups: readonly { readonly name: string; readonly vms: readonly string[]; readonly manual?: string }[],
+  lookup: RecoveryLookup,
+  parallelism: number,
+  targetSeconds?: number,
+): RecoveryPrediction {
   const vgs = new Set<string>();
-  const groups: GroupPrediction[] = plan.groups.map((g) => {
+  const groups: GroupPrediction[] = planGroups.map((g) => {
     const boots = g.vms.map((a) => {
-      const vm = config.vms.get(a);
-      for (const vg of vm?.volumeGroups ?? []) vgs.add(vg);
-      return vm?.bootSeconds ?? 0;
+      for (const vg of lookup.volumeGroups(a)) vgs.add(vg);
+      return lookup.bootSeconds(a) ?? 0;
     });
     return {
       name: g.name,
@@ -55,11 +72,22 @@ export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parall
   });
   let storageSwitchSeconds = 0;
   for (const addr of vgs) {
-    const vg = config.volumeGroups.get(addr);
-    if (!vg) continue;
-    const gb = vg.volumes.reduce((s, v) => s + v.sizeGb, 0);
+    const gb = lookup.volumeGroupGb(addr);
+    if (gb === undefined) continue;
     storageSwitchSeconds = Math.max(storageSwitchSeconds, volumeGroupSwitchSeconds(gb));
   }
   const totalSeconds = Math.round((storageSwitchSeconds + groups.reduce((s, g) => s + g.seconds, 0)) * 10) / 10;
-  return { plan: plan.address, storageSwitchSeconds, groups, totalSeconds, targetSeconds: plan.rtoSeconds };
+  return { plan: address, storageSwitchSeconds, groups, totalSeconds, targetSeconds };
+}
+
+export function predictRecoveryPlan(plan: RecoveryPlan, config: DrConfig, parallelism: number): RecoveryPrediction {
+  const lookup: RecoveryLookup = {
+    bootSeconds: (vm) => config.vms.get(vm)?.bootSeconds,
+    volumeGroups: (vm) => config.vms.get(vm)?.volumeGroups ?? [],
+    volumeGroupGb: (vg) => {
+      const g = config.volumeGroups.get(vg);
+      return g ? g.volumes.reduce((s, v) => s + v.sizeGb, 0) : undefined;
+    },
+  };
+  return predictRecovery(plan.address, plan.groups, lookup, parallelism, plan.rtoSeconds);
 }

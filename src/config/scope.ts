@@ -3,12 +3,13 @@
 import * as path from 'node:path';
 import type { Scope } from '../hcl/eval.js';
 import type { Value } from '../hcl/value.js';
+import type { EvalBudget } from '../hcl/limits.js';
 import type { Diagnostic } from '../diag/types.js';
 import { RESOURCE_BLOCK_TYPES } from './schema.js';
 import type { DecodedAttrs } from './decode.js';
 import type { ConfigFs } from './sources.js';
 
-const utf8 = new TextDecoder('utf-8');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface EvalContext {
   readonly dir: string;
@@ -22,6 +23,12 @@ export interface EvalContext {
   readonly decoded: Map<string, DecodedAttrs>;
   /** Counted block address → instance count. */
   readonly counts: Map<string, number>;
+  /** The work every evaluation of this load shares (limits.ts). */
+  readonly budget: EvalBudget;
+  /** The clock for timestamp(), in milliseconds since the epoch. */
+  readonly now: () => number;
+  /** The text of every sensitive value met so far (sensitiveLeaves), for the redaction layer. */
+  readonly sensitiveStrings: Set<string>;
 }
 
 export function setScope(ctx: EvalContext, root: string, name: string, value: Value): void {
@@ -42,15 +49,29 @@ export function scopeFor(ctx: EvalContext, extra?: Readonly<Record<string, Value
     // evaluator looks names up with Object.hasOwn, so the prototype's names are never seen.
     const variables: Record<string, Value> = {};
     for (const root of ['var', 'local', ...RESOURCE_BLOCK_TYPES]) variables[root] = rootObject(ctx, root);
+    // file() and friends resolve to absolute paths; the ConfigFs reads paths in the form `dir` was given.
+    const inDir = (abs: string) => path.join(ctx.dir, path.relative(path.resolve(ctx.dir), abs));
+    const fs = ctx.fs;
     ctx.scope = {
       variables,
       baseDir: ctx.dir,
-      // file() resolves to an absolute path; the ConfigFs reads paths in the form `dir` was given.
-      readFile: (abs: string) => utf8.decode(ctx.fs.readFile(path.join(ctx.dir, path.relative(path.resolve(ctx.dir), abs)))),
-      realPath: ctx.fs.realPath && ((abs: string) => ctx.fs.realPath!(abs)),
+      budget: ctx.budget,
+      now: ctx.now,
+      readFile: (abs: string, maxBytes: number) => {
+        const bytes = fs.readFile(inDir(abs), maxBytes);
+        if (bytes.length > maxBytes) throw Object.assign(new Error('file too large'), { code: 'EFBIG' });
+        try {
+          return utf8.decode(bytes);
+        } catch {
+          throw Object.assign(new Error('not UTF-8'), { code: 'EILSEQ' });
+        }
+      },
+      realPath: fs.realPath && ((abs: string) => fs.realPath!(abs)),
+      stat: fs.stat && ((abs: string) => fs.stat!(inDir(abs))),
+      readdir: (abs: string) => fs.readdir(inDir(abs)),
     };
   }
   const base = ctx.scope;
   if (!extra) return base;
-  return { variables: Object.assign({}, base.variables, extra), baseDir: base.baseDir, readFile: base.readFile, realPath: base.realPath };
+  return { ...base, variables: Object.assign({}, base.variables, extra) };
 }

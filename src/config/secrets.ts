@@ -1,25 +1,10 @@
-// What the configuration knows is secret, for the redaction layer (src/redact): the text of every
-// sensitive value (DrConfig.sensitiveStrings), and arguments holding URL credentials, which are
-// marked sensitive here so state keeps their keyed hash and plans show "(sensitive value)".
-import { isObject, Sensitive, type Value } from '../hcl/value.js';
+// What the configuration knows is secret, besides sensitive values (collected during evaluation
+// into DrConfig.sensitiveStrings, load.ts): arguments holding URL credentials are marked
+// sensitive here, so state keeps their keyed hash and plans show "(sensitive value)", and their
+// text joins sensitiveStrings for the redaction layer (src/redact).
 import { hasUrlCredentials, urlCredentials } from '../redact/index.js';
 import type { Plain } from './convert.js';
 import type { DecodedAttrs } from './decode.js';
-import type { Output, Variable } from './model.js';
-
-/** The strings (and numbers, as text) of `v` that sit under a sensitive mark. */
-export function sensitiveValueStrings(v: Value, into: Set<string>): Set<string> {
-  const walk = (x: Value, marked: boolean, depth: number): void => {
-    if (depth > 1000) return; // values are bounded far below this
-    if (x instanceof Sensitive) return walk(x.value, true, depth + 1);
-    if (Array.isArray(x)) for (const e of x) walk(e, marked, depth + 1);
-    else if (isObject(x)) for (const k of Object.keys(x)) walk(x[k], marked, depth + 1);
-    else if (marked && typeof x === 'string' && x !== '') into.add(x);
-    else if (marked && typeof x === 'number') into.add(String(x));
-  };
-  walk(v, false, 0);
-  return into;
-}
 
 function plainStrings(v: Plain | undefined, into: Set<string>, depth = 0): void {
   if (v === undefined || v === null || depth > 1000) return;
@@ -54,28 +39,4 @@ export function markUrlCredentials(d: DecodedAttrs, secrets: Set<string>): Decod
   for (const name of Object.keys(d.attrs)) check(name, d.attrs[name]);
   for (const blocks of Object.values(d.nested)) for (const b of blocks) for (const name of Object.keys(b)) check(name, b[name]);
   return marked ? { ...d, sensitive: marked } : d;
-}
-
-/**
- * The text of every sensitive value of a load: in variables, locals, outputs, and the arguments
- * of resources that were marked sensitive (by a sensitive input, or by URL credentials).
- */
-export function collectSensitiveStrings(
-  variables: ReadonlyMap<string, Variable>,
-  locals: ReadonlyMap<string, Value>,
-  outputs: ReadonlyMap<string, Output>,
-  decoded: Iterable<DecodedAttrs>,
-  into: Set<string> = new Set(),
-): Set<string> {
-  for (const v of variables.values()) sensitiveValueStrings(v.value, into);
-  for (const v of locals.values()) sensitiveValueStrings(v, into);
-  for (const o of outputs.values()) sensitiveValueStrings(o.value, into);
-  for (const d of decoded) {
-    if (d.sensitive.size === 0) continue;
-    for (const name of d.sensitive) {
-      plainStrings(d.attrs[name], into);
-      for (const blocks of Object.values(d.nested)) for (const b of blocks) plainStrings(b[name], into);
-    }
-  }
-  return into;
 }

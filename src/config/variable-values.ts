@@ -3,7 +3,7 @@
 import type { Attribute, Range } from '../hcl/ast.js';
 import { parseHcl, parseHclBytes } from '../hcl/parser.js';
 import { evaluate, type Scope } from '../hcl/eval.js';
-import { isUnknown, objectValue, sensitive as markSensitive, type Value } from '../hcl/value.js';
+import { inexactNumber, isUnknown, objectValue, sensitive as markSensitive, type Value } from '../hcl/value.js';
 import { type Diagnostic, errorDiag } from '../diag/types.js';
 import type { CheckedBody } from './body.js';
 import {
@@ -21,6 +21,8 @@ import {
 import type { Variable } from './model.js';
 import type { Declaration } from './declarations.js';
 import { setScope, type EvalContext } from './scope.js';
+import { MAX_SOURCE_BYTES, unreadable } from './sources.js';
+import { MAX_DEPTH } from '../hcl/parse-core.js';
 
 /** Variable inputs in command-line order: later ones win, as in Terraform. */
 export type VarInput = { readonly kind: 'var'; readonly arg: string } | { readonly kind: 'file'; readonly path: string };
@@ -83,12 +85,15 @@ export function evaluateVariables(
 
   // Inputs: environment first, then -var-file and -var in command-line order.
   const inputs: RawVarValue[] = [...varsFromEnv(opts.env ?? {})];
+  const diagsBeforeInputs = diags.length;
   for (const input of opts.vars ?? []) {
     if (input.kind === 'var') {
       const v = parseVarArg(input.arg, diags);
       if (v) inputs.push(v);
     } else inputs.push(...readVarFile(input.path, ctx));
   }
+  // A variables file that could not be read may have held any value: "no value" would mislead.
+  const inputsFailed = diags.slice(diagsBeforeInputs).some((d) => d.severity === 'error');
   const given = new Map<string, RawVarValue>();
   for (const v of inputs) {
     if (!declared.has(v.name)) {
@@ -104,7 +109,7 @@ export function evaluateVariables(
     const input = given.get(name);
     let value: Value;
     if (input) {
-      const raw = typeof input.raw === 'string' ? parseRawVar(input.raw, decl.type, input, diags) : input.raw.value;
+      const raw = typeof input.raw === 'string' ? parseRawVar(input.raw, decl.type, input, diags, ctx) : input.raw.value;
       if (raw === undefined) continue;
       const r = convertToVarType(raw, decl.type);
       if ('error' in r) {
@@ -120,8 +125,8 @@ export function evaluateVariables(
       value = r.value;
     } else if (decl.default !== undefined) {
       value = decl.default;
-    } else if (decl.badDefault) {
-      continue; // the invalid default was reported; "no value" would say it again.
+    } else if (decl.badDefault || inputsFailed) {
+      continue; // the invalid default or the unreadable input was reported; "no value" would mislead.
     } else {
       diags.push(
         errorDiag(
@@ -144,7 +149,7 @@ export function evaluateVariables(
   return out;
 }
 
-function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diagnostic[]): Value | undefined {
+function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diagnostic[], ctx: EvalContext): Value | undefined {
   // As Terraform does: primitive types take the text as it is; complex ones parse it as HCL.
   if (type.kind === 'string' || type.kind === 'number' || type.kind === 'bool' || type.kind === 'any') return raw;
   const where = input.source.kind === 'env' ? input.source.name : '<value for var.' + input.name + '>';
@@ -159,12 +164,14 @@ function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diag
     );
     return undefined;
   }
-  const r = evaluate(attr.expr, { variables: Object.create(null) });
+  // Functions run here too, under the load's limits: a -var is as untrusted as a file.
+  const r = evaluate(attr.expr, { variables: Object.create(null), budget: ctx.budget, now: ctx.now });
   if (r.diagnostics.length) {
+    const first = r.diagnostics[0];
     diags.push(
       errorDiag(
         'Invalid value for input variable',
-        `The value for variable "${input.name}" from ${describeSource(input.source)} must be a constant: ${r.diagnostics[0].summary}.`,
+        `The value for variable "${input.name}" from ${describeSource(input.source)} must be a constant: ${first.summary}${first.detail?.includes('docs/limits.md') ? `. ${first.detail.replace(/\.$/, '')}` : ''}.`,
       ),
     );
     return undefined;
@@ -175,12 +182,14 @@ function parseRawVar(raw: string, type: VarType, input: RawVarValue, diags: Diag
 function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
   let bytes: Uint8Array;
   try {
-    bytes = ctx.fs.readFile(file);
+    bytes = ctx.fs.readFile(file, MAX_SOURCE_BYTES);
+    if (bytes.length > MAX_SOURCE_BYTES) throw Object.assign(new Error('file too large'), { code: 'EFBIG' });
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
     ctx.diags.push(
       errorDiag(
         'Cannot read variables file',
-        `Reading the -var-file "${file}" failed: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}. Check the path.`,
+        code === 'ENOENT' ? `Reading the -var-file "${file}" failed: no such file. Check the path.` : `${unreadable(file, e)} Check the -var-file path.`,
       ),
     );
     return [];
@@ -188,6 +197,22 @@ function readVarFile(file: string, ctx: EvalContext): RawVarValue[] {
   const out: RawVarValue[] = [];
   if (file.endsWith('.json')) {
     const text = utf8.decode(bytes);
+    // JSON.parse copes with deep nesting, but everything after it recurses; and it rounds big
+    // numbers silently. Refuse both here, where the file and line can still be named.
+    const problem = checkJsonText(text, MAX_DEPTH);
+    if (problem !== undefined) {
+      const at = positionIn(text, file, problem.at);
+      ctx.diags.push(
+        errorDiag(
+          problem.why === undefined ? 'Variables file too deeply nested' : 'Number out of range',
+          problem.why === undefined
+            ? `${file} nests lists and objects more than ${MAX_DEPTH} levels deep here. Values this deep are refused (docs/limits.md); flatten the structure.`
+            : `${problem.why}. Write a smaller number, or a string if it is an identifier.`,
+          { filename: file, start: at, end: at },
+        ),
+      );
+      return [];
+    }
     let obj: unknown;
     try {
       obj = JSON.parse(text);
@@ -241,7 +266,7 @@ function checkValidations(d: Declaration, body: CheckedBody | undefined, value: 
     const cond = v.body.items.find((i): i is Attribute => i.kind === 'Attribute' && i.name === 'condition');
     const msg = v.body.items.find((i): i is Attribute => i.kind === 'Attribute' && i.name === 'error_message');
     if (!cond) continue;
-    const scope: Scope = { variables: objectValue([['var', objectValue([[d.name, value]])]]) };
+    const scope: Scope = { variables: objectValue([['var', objectValue([[d.name, value]])]]), budget: ctx.budget, now: ctx.now };
     const r = evaluate(cond.expr, scope);
     if (r.diagnostics.length) {
       ctx.diags.push(...r.diagnostics);
@@ -264,4 +289,39 @@ function checkValidations(d: Declaration, body: CheckedBody | undefined, value: 
       );
     }
   }
+}
+
+/** Where JSON text first nests deeper than `max` or has a number a double cannot hold exactly. */
+function checkJsonText(text: string, max: number): { at: number; why?: string } | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* backslash */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return { at: i };
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+    else if ((c >= 48 && c <= 57) || c === 45 /* - */) {
+      let j = i + 1;
+      while (j < text.length && /[0-9eE.+-]/.test(text[j])) j++;
+      const raw = text.slice(i, j);
+      const why = inexactNumber(raw, Number(raw));
+      if (why !== undefined) return { at: i, why };
+      i = j - 1;
+    }
+  }
+  return undefined;
+}
+
+/** Line, column (in characters) and UTF-8 byte offset of string offset `at`. */
+function positionIn(text: string, _file: string, at: number): { line: number; column: number; byte: number } {
+  const before = text.slice(0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  let line = 1;
+  for (let k = before.indexOf('\n'); k >= 0; k = before.indexOf('\n', k + 1)) line++;
+  return { line, column: [...before.slice(lineStart)].length + 1, byte: Buffer.byteLength(before) };
 }

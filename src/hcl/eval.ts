@@ -6,7 +6,6 @@ import type {
   ConditionalExpr,
   Expression,
   ForExpr,
-  FunctionCallExpr,
   GetAttrExpr,
   IndexExpr,
   ObjectExpr,
@@ -18,14 +17,16 @@ import type {
   UnaryExpr,
   VariableExpr,
 } from './ast.js';
-import { type Diagnostic, errorDiag } from '../diag/types.js';
+import { type Diagnostic, errorDiag, spanRanges } from '../diag/types.js';
 import { didYouMean } from '../diag/suggest.js';
 import {
   UNKNOWN,
   Sensitive,
   Unknown,
   compareStrings,
-  containsUnknown,
+  EXACT_INTEGER_LIMIT,
+  inexactNumber,
+  inexactResult,
   describeValueType,
   getAttr,
   isObject,
@@ -35,24 +36,28 @@ import {
   toNumberValue,
   toStringValue,
   typeName,
-  valueEquals,
   type Conversion,
   type ObjectValue,
   type Value,
 } from './value.js';
-import { FunctionError, callFunction, standardFunctions, type HclFunction } from './functions/index.js';
+import { standardFunctions, tooDeep, type FileAccess, type HclFunction } from './functions/index.js';
+import { EvalBudget, LimitExceeded } from './limits.js';
+import { callExpr } from './eval-calls.js';
+import { strip, TOP, type Binding, type Context } from './eval-context.js';
+import { convertTo, equality, isTraversal, unifyPair } from './eval-shapes.js';
 
-export interface Scope {
+export interface Scope extends FileAccess {
   /** Root names (`var`, `local`, `site`, `each`, `count`, …) and their values. */
   readonly variables: Readonly<Record<string, Value>>;
   /** Functions added to (or replacing) the standard library. */
   readonly functions?: Readonly<Record<string, HclFunction>>;
-  /** The configuration directory: file() reads only below it. */
-  readonly baseDir?: string;
-  /** Reads a file for file(); given an absolute path. */
-  readonly readFile?: (absPath: string) => string;
-  /** Resolves symlinks, so file() can refuse a link that points outside baseDir. */
-  readonly realPath?: (absPath: string) => string;
+  /**
+   * The work this evaluation may do (see limits.ts). A load passes one budget to every
+   * evaluation; without one, each evaluate() call gets the default limits to itself.
+   */
+  readonly budget?: EvalBudget;
+  /** The clock for timestamp(), in milliseconds since the epoch; without it timestamp() is an error. */
+  readonly now?: () => number;
 }
 
 export interface EvalResult {
@@ -60,36 +65,79 @@ export interface EvalResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** What reporting an error costs, in steps (a key is built and looked up to report it once). */
+const ERROR_STEPS = 20;
+
+/** What one iteration of a `for` expression or template loop costs beyond its body, in steps. */
+const ITERATION_STEPS = 4;
+
 export function evaluate(expr: Expression, scope: Scope): EvalResult {
-  const run = new Evaluation(scope);
-  const value = run.eval(expr, { bindings: undefined, item: undefined });
-  return { value, diagnostics: run.diagnostics() };
+  const budget = scope.budget ?? new EvalBudget();
+  // A budget that ran out stays out: repeat its one report rather than adding more.
+  if (budget.exhausted) return { value: UNKNOWN, diagnostics: [limitDiagnostic(budget.exhausted, expr.range)] };
+  const run = new Evaluation(scope, budget);
+  try {
+    const value = run.eval(expr, TOP);
+    checkValueSize(value, budget);
+    return { value, diagnostics: run.diagnostics() };
+  } catch (e) {
+    const limit = asLimit(e, budget);
+    if (!limit) throw e;
+    limit.range ??= expr.range;
+    if (limit.exhausts) budget.exhausted ??= limit;
+    return { value: UNKNOWN, diagnostics: [...run.diagnostics(), limitDiagnostic(limit, expr.range)] };
+  }
 }
 
-/** Names bound by enclosing `for` expressions, innermost first. */
-interface Binding {
-  readonly name: string;
-  readonly value: Value;
-  readonly parent: Binding | undefined;
+function limitDiagnostic(limit: LimitExceeded, context: Range): Diagnostic {
+  return errorDiag(limit.summary, `${limit.detail} The limits are listed in docs/limits.md.`, limit.range ?? context, limit.range ? undefined : context);
 }
 
-interface Context {
-  readonly bindings: Binding | undefined;
-  /** The current element of the innermost splat (what SplatItemExpr stands for). */
-  readonly item: { readonly value: Value } | undefined;
+/** A limit error, or the engine's own limits (deep recursion, giant strings) turned into one. */
+function asLimit(e: unknown, budget: EvalBudget): LimitExceeded | undefined {
+  if (e instanceof LimitExceeded) return e;
+  if (e instanceof RangeError) {
+    if (/call stack/i.test(e.message)) return tooDeep(budget);
+    if (/invalid (string|array) length/i.test(e.message)) {
+      return new LimitExceeded('Value too large', 'Evaluating this made a string or list larger than the engine can hold.');
+    }
+  }
+  return undefined;
 }
 
-/** Splits a value into its unmarked form and whether it was sensitive (shallow). */
-function strip(v: Value): [Value, boolean] {
-  return v instanceof Sensitive ? [v.value, true] : [v, false];
+/** A value leaving the evaluator has at most maxValueNodes nodes and maxValueDepth levels. */
+function checkValueSize(v: Value, budget: EvalBudget): void {
+  if (typeof v !== 'object' || v === null) return;
+  const { maxValueNodes, maxValueDepth } = budget.limits;
+  let nodes = 0;
+  const walk = (x: Value, depth: number): void => {
+    if (depth > maxValueDepth) throw tooDeep(budget);
+    if (++nodes > maxValueNodes) {
+      throw new LimitExceeded(
+        'Value too large',
+        `This value has more than ${maxValueNodes.toLocaleString('en-US')} elements in all (counting every element of every nested list and object), the limit.`,
+      );
+    }
+    if (x instanceof Sensitive) walk(x.value, depth);
+    else if (Array.isArray(x)) for (const e of x) walk(e, depth + 1);
+    else if (isObject(x)) for (const k in x) walk(x[k], depth + 1);
+  };
+  walk(v, 0);
 }
 
-class Evaluation {
-  private diags: Diagnostic[] = [];
-  private seen = new Set<string>();
-  constructor(private readonly scope: Scope) {}
+/** One evaluation (diagnostics, budget); the function-call half lives in eval-calls.ts. */
+export class Evaluation {
+  diags: Diagnostic[] = [];
+  seen = new Set<string>();
+  private readonly maxSteps: number;
+  constructor(
+    readonly scope: Scope,
+    readonly budget: EvalBudget,
+  ) {
+    this.maxSteps = budget.limits.maxSteps;
+  }
 
-  private lookupFunction(name: string): HclFunction | undefined {
+  lookupFunction(name: string): HclFunction | undefined {
     const extra = this.scope.functions;
     if (extra && Object.hasOwn(extra, name)) return extra[name];
     return Object.hasOwn(standardFunctions, name) ? standardFunctions[name] : undefined;
@@ -100,7 +148,9 @@ class Evaluation {
   }
 
   /** Records an error once: a for or splat body failing the same way for every element says so once. */
-  private error(summary: string, detail: string, subject: Range, context?: Range): Value {
+  error(summary: string, detail: string, subject: Range, context?: Range): Value {
+    // Reporting (and de-duplicating) costs more than evaluating: a loop failing a million times must too.
+    this.budget.step(ERROR_STEPS);
     const key = `${summary}\u0000${detail}\u0000${subject.filename}:${subject.start.byte}:${subject.end.byte}`;
     if (!this.seen.has(key)) {
       this.seen.add(key);
@@ -110,9 +160,19 @@ class Evaluation {
   }
 
   eval(expr: Expression, ctx: Context): Value {
+    // One step per expression visited: a plain counter, so the hot path stays cheap.
+    const budget = this.budget;
+    if (++budget.steps > this.maxSteps) budget.overrun(expr.range);
     switch (expr.kind) {
-      case 'Literal':
-        return expr.value;
+      case 'Literal': {
+        const v = expr.value;
+        // Numbers are doubles: a literal that would be rounded or overflow is refused, never changed.
+        if (typeof v === 'number' && !(v < EXACT_INTEGER_LIMIT) && expr.raw !== undefined) {
+          const why = inexactNumber(expr.raw, v);
+          if (why !== undefined) return this.error('Number out of range', `${why}. Write a smaller number, or a string if it is an identifier.`, expr.range);
+        }
+        return v;
+      }
       case 'Template':
         return this.template(expr, ctx);
       case 'TemplateWrap':
@@ -129,7 +189,7 @@ class Evaluation {
         if (!ctx.item) throw new Error('bug: splat item outside a splat expression');
         return ctx.item.value;
       case 'FunctionCall':
-        return this.call(expr, ctx);
+        return callExpr(this, expr, ctx);
       case 'Tuple':
         return expr.items.map((item) => this.eval(item, ctx));
       case 'Object':
@@ -164,7 +224,7 @@ class Evaluation {
 
   private getAttr(expr: GetAttrExpr, ctx: Context): Value {
     const [obj, marked] = strip(this.eval(expr.object, ctx));
-    if (obj instanceof Unknown) return UNKNOWN;
+    if (obj instanceof Unknown) return markIf(UNKNOWN, marked);
     const name = expr.name;
     if (obj === null) {
       return this.error('Attempt to get attribute from null value', 'This value is null, so it does not have any attributes.', expr.nameRange, expr.range);
@@ -174,7 +234,7 @@ class Evaluation {
       if (v === undefined) {
         return this.error(
           'Unsupported attribute',
-          `This object does not have an attribute named "${name}".${didYouMean(name, Object.keys(obj))}`,
+          `This object does not have an attribute named "${name}".${this.suggest(name, Object.keys(obj))}`,
           expr.nameRange,
           expr.range,
         );
@@ -197,7 +257,7 @@ class Evaluation {
     const [coll, collMarked] = strip(this.eval(expr.collection, ctx));
     const [key, keyMarked] = strip(this.eval(expr.key, ctx));
     const marked = collMarked || keyMarked;
-    if (coll instanceof Unknown) return UNKNOWN;
+    if (coll instanceof Unknown) return markIf(UNKNOWN, marked);
     const subject = expr.key.range;
     if (coll === null) {
       return this.error('Attempt to index null value', 'This value is null, so it does not have any indices.', subject, expr.range);
@@ -206,7 +266,7 @@ class Evaluation {
       return this.error('Invalid index', "Can't use a null value as an indexing key.", subject, expr.range);
     }
     if (key instanceof Unknown) {
-      if (Array.isArray(coll) || isObject(coll)) return UNKNOWN;
+      if (Array.isArray(coll) || isObject(coll)) return markIf(UNKNOWN, marked);
     }
     const invalid = (why: string) =>
       this.error('Invalid index', `The given key does not identify an element in this collection value${why}`, subject, expr.range);
@@ -229,7 +289,7 @@ class Evaluation {
       const s = toStringValue(key);
       if (!s.ok || typeof s.value !== 'string') return invalid(': a string is required.');
       const v = getAttr(coll, s.value);
-      if (v === undefined) return invalid(`.${didYouMean(s.value, Object.keys(coll))}`);
+      if (v === undefined) return invalid(`.${this.suggest(s.value, Object.keys(coll))}`);
       return markIf(v, marked);
     }
     return this.error('Invalid index', `This value does not have any indices (it is ${describeValueType(coll)}).`, subject, expr.range);
@@ -237,7 +297,7 @@ class Evaluation {
 
   private splat(expr: SplatExpr, ctx: Context): Value {
     const [source, marked] = strip(this.eval(expr.source, ctx));
-    if (source instanceof Unknown) return UNKNOWN;
+    if (source instanceof Unknown) return markIf(UNKNOWN, marked);
     if (source === null) return markIf([], marked);
     // A splat on a single value treats it as a one-element list, as HCL does.
     const elems: readonly Value[] = Array.isArray(source) ? source : [source];
@@ -253,8 +313,19 @@ class Evaluation {
     let marked = false;
     for (const item of expr.items) {
       let key: Value;
-      if (item.key.kind === 'Variable') key = item.key.name;
-      else key = this.eval(item.key, ctx);
+      const k0 = item.key;
+      if (k0.kind === 'Variable') key = k0.name;
+      // A bare keyword is its name, as a bare identifier is: `{null = 1}` has a key "null".
+      else if (k0.kind === 'Literal' && (k0.value === null || typeof k0.value === 'boolean')) key = String(k0.value);
+      else if (isTraversal(k0)) {
+        this.error(
+          'Ambiguous attribute key',
+          "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+          k0.range,
+        );
+        unknown = true;
+        continue;
+      } else key = this.eval(k0, ctx);
       const value = this.eval(item.value, ctx);
       const [k, keyMarked] = strip(key);
       marked ||= keyMarked;
@@ -315,7 +386,9 @@ class Evaluation {
         continue;
       }
       out += s.value;
+      if (out.length > this.budget.limits.maxStringLength) this.budget.checkLength(out.length);
     }
+    if (out.length > 64) this.budget.string(out.length);
     return markIf(unknown ? UNKNOWN : out, marked);
   }
 
@@ -356,17 +429,25 @@ class Evaluation {
     const [coll, marked] = strip(this.eval(d.collection, ctx));
     const pairs = this.iterate(coll, d.collection.range, 'template');
     if (pairs === undefined) return markIf(UNKNOWN, marked);
-    let out = '';
+    // Pieces joined once at the end: appending to one string builds a rope whose nodes can
+    // take many times the memory of its characters, long before the length limit is reached.
+    const pieces: string[] = [];
+    let length = 0;
     let unknown = false;
     let innerMarked = false;
+    // An iteration costs several expression visits' worth of work (bindings, a new context).
+    this.budget.step(ITERATION_STEPS * pairs.length, d.collection.range);
     for (const [k, v] of pairs) {
       const r = this.template(d.body, { ...ctx, bindings: this.bind(ctx.bindings, d.keyVar, k, d.valueVar, v) });
       const [s, m] = strip(r);
       innerMarked ||= m;
-      if (typeof s === 'string') out += s;
-      else unknown = true;
+      if (typeof s === 'string') {
+        pieces.push(s);
+        // Stop before a string outgrows the limit, not after.
+        if ((length += s.length) > this.budget.limits.maxStringLength) this.budget.checkLength(length);
+      } else unknown = true;
     }
-    return markIf(unknown ? UNKNOWN : out, marked || innerMarked);
+    return markIf(unknown ? UNKNOWN : pieces.join(''), marked || innerMarked);
   }
 
   // --- for expressions -------------------------------------------------------------------------
@@ -399,6 +480,7 @@ class Evaluation {
     if (pairs === undefined) return markIf(UNKNOWN, collMarked);
     let marked = collMarked;
     let unknown = false;
+    this.budget.step(ITERATION_STEPS * pairs.length, expr.range);
     const tuple: Value[] = [];
     const groups = new Map<string, Value[]>();
     const single = new Map<string, Value>();
@@ -503,6 +585,13 @@ class Evaluation {
       // The left operand alone decides `false && …` and `true || …`; HCL then ignores the right.
       const left = this.operand(this.eval(expr.left, ctx), toBoolValue, 'left', expr.left.range, expr.range);
       if (left.value === (op === '||')) return markIf(left.value, left.marked);
+      if (left.value instanceof Unknown) {
+        // The left may still decide once known, so (as HCL does) the right's errors wait until then.
+        const { value: r, diags } = this.attempt(expr.right, ctx);
+        if (diags.length) return markIf(UNKNOWN, left.marked);
+        const right = this.operand(r, toBoolValue, 'right', expr.right.range, expr.range);
+        return markIf(right.value === (op === '||') ? right.value : UNKNOWN, left.marked || right.marked);
+      }
       const right = this.operand(this.eval(expr.right, ctx), toBoolValue, 'right', expr.right.range, expr.range);
       const marked = left.marked || right.marked;
       if (right.value === (op === '||')) return markIf(right.value, marked);
@@ -517,11 +606,18 @@ class Evaluation {
     const b = right.value as number;
     switch (op) {
       case '+':
-        return markIf(a + b, marked);
       case '-':
-        return markIf(a - b, marked);
-      case '*':
-        return markIf(a * b, marked);
+      case '*': {
+        const n = op === '+' ? a + b : op === '-' ? a - b : a * b;
+        // Past 2^53 a double rounds whole numbers, and past 1.8e308 it overflows: say so.
+        if (!(Math.abs(n) < EXACT_INTEGER_LIMIT)) {
+          const why = inexactResult(a, b, op, n);
+          if (why !== undefined) {
+            return this.error('Operation failed', `Error during operation: ${why}.`, expr.range);
+          }
+        }
+        return markIf(n, marked);
+      }
       case '/':
       case '%':
         if (b === 0) {
@@ -533,6 +629,8 @@ class Evaluation {
           );
           return UNKNOWN;
         }
+        if (!Number.isFinite(a / b))
+          return this.error('Operation failed', 'Error during operation: the result is too large: numbers go up to about 1.8e308.', expr.range);
         return markIf(op === '/' ? a / b : a % b, marked);
       case '<':
         return markIf(a < b, marked);
@@ -548,18 +646,51 @@ class Evaluation {
   private conditional(expr: ConditionalExpr, ctx: Context): Value {
     const cond = this.condition(expr.condition, ctx, 'conditional');
     if (cond.value === undefined) {
-      // Still evaluate both branches so mistakes in them are reported now, not after apply.
-      this.eval(expr.trueExpr, ctx);
-      this.eval(expr.falseExpr, ctx);
-      return markIf(UNKNOWN, cond.marked);
+      // Still evaluate both branches so mistakes in them are reported now, not after apply. The
+      // result may be either, so it carries the marks of both (a secret stays a secret).
+      const [t, tm] = strip(this.eval(expr.trueExpr, ctx));
+      const [f, fm] = strip(this.eval(expr.falseExpr, ctx));
+      const marked = cond.marked || tm || fm || this.hasMark(t) || this.hasMark(f);
+      return markIf(t === null && f === null ? null : UNKNOWN, marked);
     }
-    return markIf(this.eval(cond.value ? expr.trueExpr : expr.falseExpr, ctx), cond.marked);
+    // As in HCL, both results are evaluated for their types (the other branch's errors stay
+    // silent) and the chosen one is converted to the type both unify to: `true ? 1 : "a"` is "1".
+    const chosen = cond.value ? expr.trueExpr : expr.falseExpr;
+    const other = cond.value ? expr.falseExpr : expr.trueExpr;
+    const value = this.eval(chosen, ctx);
+    const { value: otherValue, diags } = this.attempt(other, ctx);
+    if (diags.length > 0) return markIf(value, cond.marked);
+    const [t, f] = cond.value ? [value, otherValue] : [otherValue, value];
+    const unified = unifyPair(t, f, this.budget);
+    if (typeof unified === 'string') {
+      return this.error(
+        'Inconsistent conditional result types',
+        `The true and false result expressions must have consistent types. ${unified}.`,
+        spanRanges(expr.trueExpr.range, expr.falseExpr.range),
+        expr.range,
+      );
+    }
+    return markIf(convertTo(value, unified), cond.marked);
   }
 
-  // --- function calls --------------------------------------------------------------------------
+  /** Whether any part of `v` is sensitive, paying a step per node walked. */
+  private hasMark(v: Value): boolean {
+    this.budget.step();
+    if (v instanceof Sensitive) return true;
+    if (Array.isArray(v)) return v.some((e) => this.hasMark(e));
+    if (isObject(v)) {
+      for (const k in v) if (this.hasMark(v[k])) return true;
+    }
+    return false;
+  }
+  /** A "Did you mean" over `names`, paid for: each candidate is compared with the name. */
+  private suggest(name: string, names: readonly string[]): string {
+    this.budget.step(names.length * (1 + Math.ceil(name.length / 4)));
+    return didYouMean(name, names);
+  }
 
   /** Evaluates `expr` with its diagnostics kept apart, for try() and can(). */
-  private attempt(expr: Expression, ctx: Context): { value: Value; diags: Diagnostic[] } {
+  attempt(expr: Expression, ctx: Context): { value: Value; diags: Diagnostic[] } {
     const [diags, seen] = [this.diags, this.seen];
     this.diags = [];
     this.seen = new Set();
@@ -571,145 +702,8 @@ class Evaluation {
     }
   }
 
-  /** try() and can() see their arguments' errors instead of values, so they are part of the evaluator. */
-  private tryOrCan(expr: FunctionCallExpr, ctx: Context): Value {
-    const isCan = expr.name === 'can';
-    if (expr.args.length === 0 || (isCan && expr.args.length > 1) || expr.expandFinal) {
-      const detail = isCan ? 'Function "can" expects 1 argument(s): can(expression).' : 'Function "try" expects at least 1 argument(s): try(expressions...).';
-      return expr.args.length === 0 || expr.expandFinal
-        ? this.error('Not enough function arguments', detail, expr.closeParenRange, expr.range)
-        : this.error('Too many function arguments', detail, expr.args[1].range, expr.range);
-    }
-    const failures: Diagnostic[] = [];
-    for (const arg of expr.args) {
-      const { value, diags } = this.attempt(arg, ctx);
-      if (diags.some((d) => d.severity === 'error')) {
-        failures.push(...diags);
-        if (isCan) return false;
-        continue;
-      }
-      // An unknown result might still fail once known, so the outcome is unknown too.
-      if (containsUnknown(value)) return UNKNOWN;
-      return isCan ? true : value;
-    }
-    const lines = failures.map((d) => {
-      const at = d.subject ? ` (at ${d.subject.filename}:${d.subject.start.line},${d.subject.start.column}-${d.subject.end.column})` : '';
-      return `- ${d.summary}${at}\n  ${d.detail ?? ''}`;
-    });
-    return this.error(
-      'Error in function call',
-      `Call to function "try" failed: no expression succeeded:\n${lines.join('\n')}\n\nAt least one expression must produce a successful result.`,
-      expr.range,
-    );
+  /** A fresh evaluation over `scope` on this one's budget (templatefile and templatestring). */
+  spawn(scope: Scope): Evaluation {
+    return new Evaluation(scope, this.budget);
   }
-
-  private call(expr: FunctionCallExpr, ctx: Context): Value {
-    const fn = this.lookupFunction(expr.name);
-    if (!fn && (expr.name === 'try' || expr.name === 'can')) return this.tryOrCan(expr, ctx);
-    if (!fn) {
-      return this.error(
-        'Call to unknown function',
-        `There is no function named "${expr.name}".${didYouMean(expr.name, [...Object.keys(this.scope.functions ?? {}), ...Object.keys(standardFunctions), 'try', 'can'])}`,
-        expr.nameRange,
-        expr.range,
-      );
-    }
-    const args: Value[] = [];
-    const ranges: Range[] = [];
-    let marked = false;
-    let unknown = false;
-    expr.args.forEach((a, i) => {
-      const v = this.eval(a, ctx);
-      if (!(expr.expandFinal && i === expr.args.length - 1)) {
-        args.push(v);
-        ranges.push(a.range);
-        return;
-      }
-      const [list, m] = strip(v);
-      marked ||= m;
-      if (list instanceof Unknown) {
-        unknown = true;
-        return;
-      }
-      if (!Array.isArray(list)) {
-        this.error(
-          'Invalid expanding argument value',
-          list === null
-            ? 'The expanding argument (indicated by ...) must not be null.'
-            : `The expanding argument (indicated by ...) must be of a tuple, list, or set type, but it is ${describeValueType(list)}.`,
-          a.range,
-          expr.range,
-        );
-        unknown = true;
-        return;
-      }
-      for (const e of list) {
-        args.push(e);
-        ranges.push(a.range);
-      }
-    });
-    if (unknown) return markIf(UNKNOWN, marked);
-
-    const required = fn.params.filter((p) => !p.optional).length;
-    const max = fn.variadic ? Infinity : fn.params.length;
-    const signature = fn.params.map((p) => (p.optional ? `[${p.name}]` : p.name)).concat(fn.variadic ? [`${fn.variadic.name}...`] : []);
-    if (args.length < required) {
-      const missing = fn.params[args.length];
-      const qual = fn.variadic || required < fn.params.length ? ' at least' : '';
-      return this.error(
-        'Not enough function arguments',
-        `Function "${expr.name}" expects${qual} ${required} argument(s): ${expr.name}(${signature.join(', ')}). Missing value for "${missing.name}".`,
-        expr.closeParenRange,
-        expr.range,
-      );
-    }
-    if (args.length > max) {
-      return this.error(
-        'Too many function arguments',
-        `Function "${expr.name}" expects only ${max} argument(s): ${expr.name}(${signature.join(', ')}).`,
-        ranges[max],
-        expr.range,
-      );
-    }
-    try {
-      return markIf(callFunction(fn, args, this.scope), marked);
-    } catch (e) {
-      if (!(e instanceof FunctionError)) throw e;
-      if (e.arg !== undefined && e.arg < args.length) {
-        const param = e.arg < fn.params.length ? fn.params[e.arg] : (fn.variadic ?? fn.params[fn.params.length - 1]);
-        return this.error('Invalid function argument', `Invalid value for "${param.name}" parameter: ${e.message}.`, ranges[e.arg], expr.range);
-      }
-      return this.error('Error in function call', `Call to function "${expr.name}" failed: ${e.message}.`, expr.range);
-    }
-  }
-}
-
-/** Deep equality that can be decided before everything is known; undefined when it can't. */
-function equality(a: Value, b: Value): boolean | undefined {
-  if (a instanceof Sensitive) a = a.value;
-  if (b instanceof Sensitive) b = b.value;
-  if (a instanceof Unknown || b instanceof Unknown) return undefined;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    let result: boolean | undefined = true;
-    for (let i = 0; i < a.length; i++) {
-      const e = equality(a[i], b[i]);
-      if (e === false) return false;
-      if (e === undefined) result = undefined;
-    }
-    return result;
-  }
-  if (isObject(a) || isObject(b)) {
-    if (!isObject(a) || !isObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length || !ka.every((k) => Object.hasOwn(b, k))) return false;
-    let result: boolean | undefined = true;
-    for (const k of ka) {
-      const e = equality(a[k], b[k]);
-      if (e === false) return false;
-      if (e === undefined) result = undefined;
-    }
-    return result;
-  }
-  return valueEquals(a, b);
 }

@@ -198,6 +198,11 @@ export interface ScanOptions {
   readonly quotedInterpEndsAtNewline?: boolean;
   /** Leave comments out of the stream (the parser has no use for them). */
   readonly skipComments?: boolean;
+  /**
+   * Read the whole source as template text (templatefile()'s files): the stream starts with a
+   * zero-width heredoc opener whose marker never matches, closed at the end of the text.
+   */
+  readonly template?: boolean;
 }
 
 // Character codes used by the scanner.
@@ -551,6 +556,11 @@ export function scanTokens(source: string, filename: string, options: ScanOption
 
   let i = 0;
   if (n > 0 && src.charCodeAt(0) === BOM) i = 1; // a byte order mark is not content
+  const template: HeredocFrame | undefined = options.template ? { mode: Mode.Heredoc, marker: '', startOfLine: false } : undefined;
+  if (template) {
+    push(T.OHeredoc, i, i);
+    stack.push(template);
+  }
 
   while (i < n) {
     const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
@@ -811,6 +821,7 @@ export function scanTokens(source: string, filename: string, options: ScanOption
     i = invalidRun(i);
   }
 
+  if (template && stack[stack.length - 1] === template) push(T.CHeredoc, n, n);
   push(T.EOF, n, n);
   return { count, types, starts, ends, positions, diagnostics };
 
@@ -969,12 +980,11 @@ export function scanTokens(source: string, filename: string, options: ScanOption
   }
 
   function scanHeredoc(start: number, frame: HeredocFrame): number {
-    if (frame.startOfLine) {
-      // Is this line the closing marker (surrounding spaces allowed)?
-      // Unlike hclsyntax, a marker on the last line needs no newline after it.
-      let eol = src.indexOf('\n', start);
-      if (eol < 0) eol = n;
-      {
+    if (frame.startOfLine && frame.marker !== '') {
+      // Is this line the closing marker (surrounding spaces allowed)? As in hclsyntax, only
+      // when a newline ends it: a marker on a last line without one leaves the heredoc open.
+      const eol = src.indexOf('\n', start);
+      if (eol >= 0) {
         let a = start;
         let b = eol;
         if (b > a && src.charCodeAt(b - 1) === CR) b--;

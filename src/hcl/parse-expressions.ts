@@ -125,6 +125,8 @@ export abstract class ExpressionParser extends TemplateParser {
           this.error('Invalid number literal', `"${raw}" is not a valid number. Write numbers like 42, 3.14 or 1e6.`, p.span(start, end));
           return new InvalidNode(p, start, end);
         }
+        // A literal too big for a double is valid syntax (HCL's numbers are arbitrary precision):
+        // the evaluator refuses its value, so formatting and the JSON form still see the digits.
         return new NumberNode(p, start, end, value, raw);
       }
       const after = this.peekType();

@@ -34,7 +34,7 @@ export abstract class TemplateParser extends ParserCore {
       if (raw.indexOf('\\') < 0 && raw.indexOf('$${') < 0 && raw.indexOf('%%{') < 0) {
         this.i = i + 3;
         const p = this.positions;
-        return new TemplateNode(p, this.st[i], this.en[i + 2], [new LiteralNode(p, litStart, litEnd, raw)]);
+        return new TemplateNode(p, this.st[i], this.en[i + 2], [new LiteralNode(p, litStart, litEnd, nfc(raw))]);
       }
     }
     const open = this.next();
@@ -69,7 +69,7 @@ export abstract class TemplateParser extends ParserCore {
 
       if (t.type === 'QuotedLit' || t.type === 'StringLit') {
         this.i++;
-        let val = t.type === 'QuotedLit' ? this.decodeQuoted(t) : decodeHeredocText(this.text(t));
+        let val = nfc(t.type === 'QuotedLit' ? this.decodeQuoted(t) : decodeHeredocText(this.text(t)));
         if (ltrim) val = trimStartSpace(val);
         atoms.push({ k: 'lit', val, s: t.start, e: t.end });
         nextCanTrimPrev = true;
@@ -92,11 +92,12 @@ export abstract class TemplateParser extends ParserCore {
       if (heredoc) {
         const info = heredocInfo(this.text(open));
         const intro = this.positions.range(this.filename, open.start, open.start + (info.indented ? 3 : 2) + info.marker.length);
-        this.unclosedAtEof(
-          'Unclosed heredoc',
-          `There is no closing "${info.marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`,
-          intro,
-        );
+        const lastLine = this.src.slice(this.src.lastIndexOf('\n') + 1).trim();
+        const detail =
+          lastLine === info.marker
+            ? `The closing "${info.marker}" marker is on the last line with no newline after it, so it does not end the heredoc. End the file with a newline.`
+            : `There is no closing "${info.marker}" marker for this heredoc before the end of the file. Put the marker alone on its own line to end the heredoc.`;
+        this.unclosedAtEof('Unclosed heredoc', detail, intro);
       } else {
         const subject: Range = { filename: this.filename, start: open.range.start, end: t.range.start };
         if (t.type === 'EOF') this.eofReported = true;
@@ -436,10 +437,9 @@ export abstract class TemplateParser extends ParserCore {
     return out + src.slice(runStart, end);
   }
 
-  protected escapeError(t: Token, from: number, to: number, detail: string): void {
-    const start = posWithin(this.src, t, from);
-    const end = posWithin(this.src, t, to);
-    this.error('Invalid escape sequence', detail, { filename: this.filename, start, end });
+  protected escapeError(_t: Token, from: number, to: number, detail: string): void {
+    // The file's position table knows how many bytes each invalid UTF-8 byte's U+FFFD stands for.
+    this.error('Invalid escape sequence', detail, this.positions.span(from, to));
   }
 }
 
@@ -463,24 +463,16 @@ function isHex(c: number): boolean {
 }
 
 /** Position of a string offset inside a single-line token. */
-function posWithin(src: string, t: Token, at: number): Pos {
-  let column = t.range.start.column;
-  let byte = t.range.start.byte;
-  for (let k = t.start; k < at; k++) {
-    const c = src.charCodeAt(k);
-    if (c < 0x80) byte += 1;
-    else if (c < 0x800) byte += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && k + 1 < at) {
-      byte += 4;
-      k++;
-    } else byte += 3;
-    column++;
-  }
-  return { line: t.range.start.line, column, byte };
-}
-
 function formatPos(r: Range): string {
   return `${r.filename}:${r.start.line},${r.start.column}`;
+}
+
+/** Characters below U+0300 never change under NFC: only text with others is normalised. */
+const MAY_DENORMALISE = /[\u0300-\uffff]/;
+
+/** String literals are NFC-normalised, as cty normalises every string: "e\u0301" == "é". */
+function nfc(s: string): string {
+  return MAY_DENORMALISE.test(s) ? s.normalize('NFC') : s;
 }
 
 /** Heredoc text: only the `$${` and `%%{` escapes apply. */

@@ -44,6 +44,24 @@ export function parseHclExpression(source: string, filename: string): { expr: Ex
   return { expr, diagnostics: all.length > 1 ? inSourceOrder(all) : all };
 }
 
+/**
+ * Parse a whole text as a template, as hclsyntax.ParseTemplate does for templatefile(): literal
+ * text with `${…}` and `%{…}` sequences; only `$${` and `%%{` are escapes.
+ */
+export function parseHclTemplate(source: string, filename: string): { expr: Expression; diagnostics: Diagnostic[] } {
+  const scanned = scanTokens(source, filename, { skipComments: true, template: true });
+  const parser = new Parser(source, filename, scanned);
+  let expr: Expression;
+  try {
+    expr = parser.parseStandaloneTemplate();
+  } catch (err) {
+    parser.internalError(err);
+    expr = new InvalidNode(scanned.positions, source.length, source.length);
+  }
+  const all = [...scanned.diagnostics, ...parser.diags];
+  return { expr, diagnostics: all.length > 1 ? inSourceOrder(all) : all };
+}
+
 /** Problems whose cause may be a quoted string that a newline should have ended. */
 const QUOTED_STRING_TROUBLE = new Set([
   'Unclosed template interpolation sequence',
@@ -92,6 +110,10 @@ class Parser extends ExpressionParser {
   parseFile(): Body {
     const items = this.parseBodyItems(undefined);
     return new FileBodyNode(this.positions, 0, this.en[this.n - 1], items, { filename: this.filename, source: this.src });
+  }
+
+  parseStandaloneTemplate(): Expression {
+    return this.parseTemplate();
   }
 
   parseStandaloneExpression(): Expression {

@@ -1,7 +1,7 @@
 // Finds what an expression refers to, without evaluating it: every static traversal such as
 // `vm.db01.site` (a name followed by attribute and literal-index steps), so the config layer can
 // build the dependency graph before any value is known.
-import type { Expression, Range, TemplatePart } from './ast.js';
+import type { Expression, FunctionCallExpr, Range, TemplatePart } from './ast.js';
 
 export interface Reference {
   /** The root name: `var`, `local`, `vm`, … */
@@ -154,4 +154,66 @@ function walkPart(part: TemplatePart, bound: Bound | undefined, out: Reference[]
   } else {
     walk(part, bound, out);
   }
+}
+
+/** Every function call in an expression (and in its templates), in source order. */
+export function functionCallsOf(expr: Expression): FunctionCallExpr[] {
+  const out: FunctionCallExpr[] = [];
+  const visit = (e: Expression | TemplatePart): void => {
+    switch (e.kind) {
+      case 'FunctionCall':
+        out.push(e);
+        e.args.forEach(visit);
+        return;
+      case 'GetAttr':
+        return visit(e.object);
+      case 'Index':
+        visit(e.collection);
+        return visit(e.key);
+      case 'Template':
+        return e.parts.forEach(visit);
+      case 'TemplateWrap':
+        return visit(e.wrapped);
+      case 'TemplateIf':
+        visit(e.condition);
+        visit(e.then);
+        if (e.else) visit(e.else);
+        return;
+      case 'TemplateFor':
+        visit(e.collection);
+        return visit(e.body);
+      case 'Splat':
+        visit(e.source);
+        return visit(e.each);
+      case 'Tuple':
+        return e.items.forEach(visit);
+      case 'Object':
+        for (const item of e.items) {
+          visit(item.key);
+          visit(item.value);
+        }
+        return;
+      case 'Unary':
+        return visit(e.operand);
+      case 'Binary':
+        visit(e.left);
+        return visit(e.right);
+      case 'Conditional':
+        visit(e.condition);
+        visit(e.trueExpr);
+        return visit(e.falseExpr);
+      case 'For':
+        visit(e.collection);
+        if (e.keyExpr) visit(e.keyExpr);
+        visit(e.valueExpr);
+        if (e.condition) visit(e.condition);
+        return;
+      case 'Parens':
+        return visit(e.expr);
+      default:
+        return;
+    }
+  };
+  visit(expr);
+  return out;
 }

@@ -119,6 +119,26 @@ export function unmark(v: Value): Value {
   return v;
 }
 
+/**
+ * The secrets inside a value: every string leaf under a sensitive mark, and every number leaf
+ * there as its decimal text (bools and null say nothing worth hiding). A redaction layer replaces
+ * these wherever drctl writes text; empty when nothing in `v` is sensitive.
+ */
+export function sensitiveLeaves(v: Value, into: Set<string> = new Set()): Set<string> {
+  const walk = (x: Value, marked: boolean, depth: number): void => {
+    if (depth > 1000) return; // values are bounded far below this; never recurse without end
+    if (x instanceof Sensitive) return walk(x.value, true, depth + 1);
+    if (Array.isArray(x)) {
+      for (const e of x) walk(e, marked, depth + 1);
+    } else if (isObject(x)) {
+      for (const k of Object.keys(x)) walk(x[k], marked, depth + 1);
+    } else if (marked && typeof x === 'string' && x !== '') into.add(x);
+    else if (marked && typeof x === 'number') into.add(numberToString(x));
+  };
+  walk(v, false, 0);
+  return into;
+}
+
 export function containsSensitive(v: Value): boolean {
   if (v instanceof Sensitive) return true;
   if (Array.isArray(v)) return v.some(containsSensitive);
@@ -203,7 +223,38 @@ const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 export function parseNumber(s: string): number | undefined {
   if (!DECIMAL.test(s)) return undefined;
   const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) && inexactNumber(s, n) === undefined ? n : undefined;
+}
+
+/** 2^53: every whole number up to it is exact in a double; above it, not every one. */
+export const EXACT_INTEGER_LIMIT = 9007199254740992;
+
+/**
+ * Why the decimal text `raw` cannot be held exactly as the double `n`, or undefined when it can.
+ * Numbers are doubles here (cty's are arbitrary precision), so a literal too large for one, or a
+ * whole number above 2^53 that would round, is refused rather than silently changed. Fractions
+ * below 2^53 round as floating point always does. Cheap for the usual small numbers.
+ */
+export function inexactNumber(raw: string, n: number): string | undefined {
+  const abs = Math.abs(n);
+  if (abs < EXACT_INTEGER_LIMIT) return undefined;
+  if (!Number.isFinite(n)) return `${raw} is too large: numbers go up to about 1.8e308`;
+  // A whole number written out in digits must come out exactly; one written with a fraction
+  // or an exponent (1.5e30) is a floating-point quantity, and rounds as one.
+  const m = /^[-+]?(\d+)$/.exec(raw);
+  if (!m || BigInt(m[1]) === BigInt(abs)) return undefined;
+  return `${raw} cannot be represented exactly: whole numbers are exact only up to 9007199254740992 (2^53)`;
+}
+
+/** Why the whole-number result of `a op b` was rounded (it passed 2^53), or undefined when exact. */
+export function inexactResult(a: number, b: number, op: '+' | '-' | '*', n: number): string | undefined {
+  if (Math.abs(n) < EXACT_INTEGER_LIMIT) return undefined;
+  if (!Number.isFinite(n)) return 'the result is too large: numbers go up to about 1.8e308';
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return undefined;
+  const x = BigInt(a);
+  const y = BigInt(b);
+  const exact = op === '+' ? x + y : op === '-' ? x - y : x * y;
+  return exact === BigInt(n) ? undefined : `the result ${exact} cannot be represented exactly: whole numbers are exact only up to 9007199254740992 (2^53)`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,7 +286,9 @@ export function toNumberValue(v: Value): Conversion {
     if (typeof x === 'number') return { ok: true, value: x };
     if (typeof x === 'string') {
       const n = parseNumber(x);
-      return n === undefined ? { ok: false, reason: 'a number is required' } : { ok: true, value: n };
+      if (n !== undefined) return { ok: true, value: n };
+      const inexact = DECIMAL.test(x) ? inexactNumber(x, Number(x)) : undefined;
+      return { ok: false, reason: inexact ?? 'a number is required' };
     }
     return { ok: false, reason: 'number required' };
   });

@@ -2,6 +2,7 @@
 // every replace and delete. Pure: no provider, no files.
 import { attributeAt, isRedacted, replaceAttributePath, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
 import { FORCE_NEW, type DesiredResource } from '../resources/index.js';
+import { compareAddressesForDisplay } from '../review/index.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
 import type { Action } from './actions.js';
 
@@ -188,7 +189,8 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       sensitiveAttributes: r.sensitiveAttributes,
     });
   }
-  return changes.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  // Read by people: `vm.web[8]` before `vm.web[12]`.
+  return changes.sort((a, b) => compareAddressesForDisplay(a.address, b.address));
 }
 
 /**

@@ -20,7 +20,7 @@ export {
   type RecoveryForecast,
 } from './plan.js';
 export { eventEmitter, type EngineEvent, type EngineEventType, type EventInput, type EventSink } from './events.js';
-export { makePlan, refreshState, listingReader, costOfState, mapLimit, outputsJson, type PlanInputs, type RefreshResult } from './make.js';
+export { makePlan, refreshState, listingReader, mapLimit, outputsJson, type PlanInputs, type RefreshResult } from './make.js';
 export { desiredResources, type DesiredResource } from './desired.js';
 export { applyMoves, changedAttributes, cloudRecord, diffResources, jsonEqual, managedAttributes, selectTargets, type DiffOptions } from './diff.js';
 export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';

@@ -1,16 +1,17 @@
 // Making a plan: rename per `moved`, refresh what state tracks (in parallel, bounded), diff the
 // desired resources against it, and forecast recovery time and cost. Returns a Plan (plain data).
 import * as path from 'node:path';
-import { coreMonthlyUsd, estimateMonthlyCost, predictRecoveryPlan, type DrConfig } from '../config/index.js';
-import { STORAGE_TIERS, type StorageTier } from '../powervs/index.js';
+import { compareCosts, costBreakdown, predictRecoveryPlan, type DrConfig } from '../config/index.js';
 import type { Provider, ResourceKind } from '../provider/index.js';
 import type { DrState, JsonObject, JsonValue, StateResource } from '../state/index.js';
+import { compareAddressesForDisplay } from '../review/index.js';
 // Direct, not the hcl facade: that also brings the formatter and the hcl2json converter, which
 // the plan/apply fast bundle (a measured start-up) leaves out.
 import { containsSensitive, unmark, valueToJson } from '../hcl/value.js';
 import type { DiagnosticJson } from '../diag/index.js';
 import { refreshResource } from '../resources/index.js';
 import { desiredResources } from './desired.js';
+import { recordedRecoverySeconds } from './forecast.js';
 import { applyMoves, diffResources, jsonEqual, managedAttributes, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
@@ -121,24 +122,8 @@ export async function refreshState(
     emit({ type: 'refresh.done', address: r.address, drift: 'changed' });
     return { ...r, attributes: { ...r.attributes, ...Object.fromEntries(changedKeys.map((k) => [k, observed.attributes[k]])), cloud: observed.cloud } };
   });
-  drift.sort((a, b) => (a.address < b.address ? -1 : 1));
+  drift.sort((a, b) => compareAddressesForDisplay(a.address, b.address));
   return { resources: refreshed, drift, deletedOutside };
-}
-
-/** The monthly cost of what state holds, with the same rates as the configuration estimate. */
-export function costOfState(resources: readonly StateResource[]): number {
-  let usd = 0;
-  for (const r of resources) {
-    if (r.type === 'vm' && typeof r.attributes.processors === 'number') usd += coreMonthlyUsd(r.attributes.processors);
-    if (r.type === 'volume_group' && Array.isArray(r.attributes.volumes)) {
-      for (const v of r.attributes.volumes) {
-        const vo = v as JsonObject;
-        const tier = STORAGE_TIERS[vo.tier as StorageTier];
-        if (tier && typeof vo.size_gb === 'number') usd += vo.size_gb * 2 * tier.usdPerGbMonth;
-      }
-    }
-  }
-  return Math.round(usd * 100) / 100;
 }
 
 /**
@@ -181,8 +166,8 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
   });
   const changes = selectTargets(all, inp.targets);
   const summary = summarize(changes);
-  const after = inp.destroy ? 0 : estimateMonthlyCost(config).totalUsd;
-  const before = costOfState(resources);
+  // One computation for both sides: what state holds against what the configuration asks for.
+  const cost = compareCosts(costBreakdown(resources), inp.destroy ? null : costBreakdown(desired));
   const parallelism = config.settings.parallelism ?? inp.parallelism;
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -199,9 +184,15 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
       ? []
       : [...config.recoveryPlans.values()].map((p) => {
           const pr = predictRecoveryPlan(p, config, parallelism);
-          return { plan: p.address, predictedSeconds: pr.totalSeconds, targetSeconds: p.rtoSeconds };
+          const previous = recordedRecoverySeconds(p.address, resources, parallelism);
+          return {
+            plan: p.address,
+            predictedSeconds: pr.totalSeconds,
+            targetSeconds: p.rtoSeconds,
+            ...(previous === undefined ? {} : { previousSeconds: previous }),
+          };
         }),
-    cost: { beforeUsd: before, afterUsd: after, deltaUsd: Math.round((after - before) * 100) / 100 },
+    cost: { beforeUsd: cost.beforeUsd, afterUsd: cost.afterUsd, deltaUsd: cost.deltaUsd, sites: cost.sites },
     targets: [...inp.targets],
     outputs: inp.destroy ? {} : outputsJson(config),
     errored: false,

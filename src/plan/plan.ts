@@ -3,6 +3,7 @@
 import type { Action } from './actions.js';
 import type { JsonObject } from '../state/index.js';
 import type { DiagnosticJson } from '../diag/index.js';
+import type { SiteCostChange } from '../config/index.js';
 
 /** 2: sensitive values are keyed hashes in the file (file.ts), filled in from the configuration at apply. */
 export const PLAN_FORMAT_VERSION = 2;
@@ -58,6 +59,7 @@ export interface RecoveryForecast {
   readonly plan: string;
   readonly predictedSeconds: number;
   readonly targetSeconds?: number;
+  /** The same prediction for what state records (absent when state has no such plan). */
   readonly previousSeconds?: number;
 }
 
@@ -65,6 +67,8 @@ export interface CostForecast {
   readonly beforeUsd: number;
   readonly afterUsd: number;
   readonly deltaUsd: number;
+  /** Per site (config/cost.ts); absent in plans saved before it was recorded. */
+  readonly sites?: readonly SiteCostChange[];
 }
 
 /** One phase of a planned move's runbook (as runbook.ts computes it). */

@@ -1,8 +1,11 @@
 // The plan as text, in Terraform's shape: a block per change with per-attribute diffs, drift
 // reported apart from intended changes, then "Plan: …", the predicted RTO and the cost delta.
-import { diffLines } from 'diff';
-import { canonicalJson, type JsonObject, type JsonValue } from '../state/index.js';
-import { formatDuration } from '../config/index.js';
+import { diffAttributes, valuesEqual } from '../review/value-diff.js';
+import type { JsonValue } from '../state/json.js';
+import { bodyLines, terraformLayout, type DiffLine } from '../review/value-text.js';
+import { isRedacted } from '../state/sensitive.js';
+import { formatDuration } from '../config/duration.js';
+import { formatUsd, formatUsdDelta } from '../config/cost.js';
 import { ACTION_GLYPH, ACTION_PHRASE, type Action } from './actions.js';
 import type { Drift, Plan, PlannedChange, PlannedRunbook } from './plan.js';
 
@@ -15,80 +18,13 @@ export interface TextOptions {
 const C = { green: '\u001b[32m', yellow: '\u001b[33m', red: '\u001b[31m', cyan: '\u001b[36m', bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m' };
 const ACTION_COLOR: Readonly<Record<Action, string>> = { create: C.green, update: C.yellow, replace: C.red, delete: C.red, 'no-op': '' };
 
-const SENSITIVE = '(sensitive value)';
-
-/** "$8,262.36". Not toLocaleString: its first call loads ICU data, a noticeable share of a small plan. */
-function usd(n: number): string {
-  const [whole, cents] = Math.abs(n).toFixed(2).split('.');
-  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
-}
-
-function literal(v: JsonValue | undefined, indent: string): string {
-  if (v === undefined || v === null) return 'null';
-  if (typeof v === 'string')
-    return v.includes('\n')
-      ? `<<-EOT\n${v
-          .split('\n')
-          .map((l) => `${indent}    ${l}`)
-          .join('\n')}\n${indent}EOT`
-      : JSON.stringify(v);
-  if (typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    if (v.every((x) => x === null || typeof x !== 'object')) {
-      const one = `[${v.map((x) => literal(x, indent)).join(', ')}]`;
-      if (one.length <= 80) return one;
-    }
-    return `[\n${v.map((x) => `${indent}    ${literal(x, indent + '    ')},`).join('\n')}\n${indent}]`;
-  }
-  const keys = Object.keys(v).sort();
-  if (keys.length === 0) return '{}';
-  const width = Math.max(...keys.map((k) => k.length));
-  return `{\n${keys.map((k) => `${indent}    ${k.padEnd(width)} = ${literal((v as JsonObject)[k], indent + '    ')}`).join('\n')}\n${indent}}`;
-}
-
-interface Line {
-  readonly glyph: string;
-  readonly text: string;
-}
-
-function attributeLines(c: PlannedChange): Line[] {
-  const before = c.before ?? {};
-  const after = c.after ?? {};
-  // A create or delete shows one side; thousands of them make up most large plans.
-  const keys =
-    c.action === 'create'
-      ? Object.keys(after).sort()
-      : c.action === 'delete'
-        ? Object.keys(before).sort()
-        : [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  let width = 0;
-  for (const k of keys) if (k.length > width) width = k.length;
-  const sensitive = c.sensitiveAttributes.length ? new Set(c.sensitiveAttributes) : undefined;
-  const show = (k: string, v: JsonValue | undefined) => (sensitive?.has(k) ? SENSITIVE : literal(v, '      '));
-  const out: Line[] = [];
-  let unchanged = 0;
-  for (const k of keys) {
-    const b = before[k];
-    const a = after[k];
-    const name = k.padEnd(width);
-    const forces = c.replaceAttributes?.includes(k) ? ' # forces replacement' : '';
-    if (c.action === 'create') out.push({ glyph: '+', text: `${name} = ${show(k, a)}` });
-    else if (c.action === 'delete') out.push({ glyph: '-', text: `${name} = ${show(k, b)}` });
-    else if (b === undefined) out.push({ glyph: '+', text: `${name} = ${show(k, a)}${forces}` });
-    else if (a === undefined) out.push({ glyph: '-', text: `${name} = ${show(k, b)}${forces}` });
-    else if (canonicalJson(b) === canonicalJson(a)) unchanged++;
-    else if (typeof b === 'string' && typeof a === 'string' && (b.includes('\n') || a.includes('\n')) && !sensitive?.has(k)) {
-      out.push({ glyph: '~', text: `${name} = <<-EOT${forces}` });
-      for (const part of diffLines(b, a)) {
-        const g = part.added ? '+' : part.removed ? '-' : ' ';
-        for (const l of part.value.replace(/\n$/, '').split('\n')) out.push({ glyph: g, text: `    ${l}` });
-      }
-      out.push({ glyph: ' ', text: '  EOT' });
-    } else out.push({ glyph: '~', text: `${name} = ${show(k, b)} -> ${show(k, a)}${forces}` });
-  }
-  if (unchanged) out.push({ glyph: ' ', text: `# (${unchanged} unchanged attribute${unchanged === 1 ? '' : 's'} hidden)` });
-  return out;
+/** The body of a change, element by element (review/value-text.ts lays it out as Terraform does). */
+function changeLines(c: PlannedChange): DiffLine[] {
+  const diff = diffAttributes(c.action === 'create' ? null : c.before, c.action === 'delete' ? null : c.after, {
+    sensitivePaths: c.sensitiveAttributes,
+    isSensitiveValue: isRedacted,
+  });
+  return bodyLines(diff, { forcesReplacement: c.replaceAttributes });
 }
 
 function blockHeader(c: PlannedChange): string {
@@ -107,21 +43,25 @@ export function renderChange(c: PlannedChange, color = false): string {
   const glyph = ACTION_GLYPH[c.action];
   const reason = c.actionReason && REASON_TEXT[c.actionReason] ? ` ${REASON_TEXT[c.actionReason]}` : '';
   let text = `${paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)}\n${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {\n`;
-  for (const l of attributeLines(c)) {
-    const code = l.glyph === '+' ? C.green : l.glyph === '-' ? C.red : l.glyph === '~' ? C.yellow : '';
-    text += `    ${paint(code, l.glyph)} ${l.text}\n`;
-  }
+  for (const l of terraformLayout(changeLines(c), color ? paintGlyph : undefined)) text += l + '\n';
   return text + '    }';
 }
 
+const GLYPH_COLOR: Readonly<Record<string, string>> = { '+': C.green, '-': C.red, '~': C.yellow, '-/+': C.red };
+const paintGlyph = (glyph: string, s: string) => (GLYPH_COLOR[glyph] ? GLYPH_COLOR[glyph] + s + C.reset : s);
+
 function renderDrift(d: Drift): string {
   if (d.kind === 'deleted') return `  # ${d.address} has been deleted outside drctl`;
-  const lines = [`  # ${d.address} has changed outside drctl`];
+  // Only what changed, each element by element.
+  const recorded: Record<string, JsonValue> = {};
+  const observed: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(d.observed ?? {})) {
-    const was = d.recorded[k];
-    if (canonicalJson(was ?? null) !== canonicalJson(v)) lines.push(`      ~ ${k} = ${literal(was, '      ')} -> ${literal(v, '      ')}`);
+    if (valuesEqual(d.recorded[k], v)) continue;
+    if (d.recorded[k] !== undefined) recorded[k] = d.recorded[k];
+    observed[k] = v;
   }
-  return lines.join('\n');
+  const lines = terraformLayout(bodyLines(diffAttributes(recorded, observed, { isSensitiveValue: isRedacted })));
+  return [`  # ${d.address} has changed outside drctl`, ...lines].join('\n');
 }
 
 export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
@@ -145,10 +85,10 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   for (const r of plan.recovery) {
     const target =
       r.targetSeconds === undefined ? '' : ` (target ${formatDuration(r.targetSeconds)}${r.predictedSeconds > r.targetSeconds ? ', EXCEEDED' : ''})`;
-    out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}`);
+    const was = r.previousSeconds !== undefined && r.previousSeconds !== r.predictedSeconds ? `, was ${formatDuration(r.previousSeconds)}` : '';
+    out.push(`Predicted RTO: ${r.plan} ${formatDuration(r.predictedSeconds)}${target}${was}`);
   }
-  const sign = plan.cost.deltaUsd > 0 ? '+' : plan.cost.deltaUsd < 0 ? '-' : '±';
-  out.push(`Monthly cost: ${usd(plan.cost.beforeUsd)} -> ${usd(plan.cost.afterUsd)} (${sign}${usd(plan.cost.deltaUsd)})`);
+  out.push(`Monthly cost: ${formatUsd(plan.cost.beforeUsd)} -> ${formatUsd(plan.cost.afterUsd)} (${formatUsdDelta(plan.cost.deltaUsd)})`);
   return out.join('\n') + '\n';
 }
 

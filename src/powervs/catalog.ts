@@ -61,6 +61,25 @@ export const STORAGE_TIER_NAMES: readonly StorageTier[] = ['tier0', 'tier1', 'ti
 export const DR_USD_PER_CORE_HOUR = 0.06849;
 export const HOURS_PER_MONTH = 730;
 
+/**
+ * PowerVS bills a VM's cores by host type and processor mode. Illustrative list prices: IBM
+ * publishes no fixed rates (its estimator quotes per region and agreement), so these keep the
+ * catalogue's ordering (capped < shared uncapped < dedicated; enterprise hosts above scale-out)
+ * at magnitudes of IBM's worked example. docs/language.md says so.
+ */
+export const CORE_USD_PER_HOUR: Readonly<Record<MachineType, Readonly<Record<ProcType, number>>>> = {
+  s922: { capped: 0.11, shared: 0.14, dedicated: 0.28 },
+  e980: { capped: 0.19, shared: 0.24, dedicated: 0.48 },
+  e1080: { capped: 0.21, shared: 0.27, dedicated: 0.54 },
+};
+
+/**
+ * Memory, per GB-hour, on every host type. From IBM's pricing example ("Pricing for Power Virtual
+ * Server", monthly usage): 8 GB more on the same VM raised it from $250.57 to $339.45 a month,
+ * $11.11 per GB-month over 730 hours.
+ */
+export const MEMORY_USD_PER_GB_HOUR = 0.015219;
+
 /** Replication pairs data centres one to one. */
 export const DR_LOCATION_PAIRS: readonly (readonly [string, string])[] = [
   ['dal13', 'wdc04'],

@@ -11,6 +11,8 @@ export {
   STORAGE_TIER_NAMES,
   DR_USD_PER_CORE_HOUR,
   HOURS_PER_MONTH,
+  CORE_USD_PER_HOUR,
+  MEMORY_USD_PER_GB_HOUR,
   DR_LOCATION_PAIRS,
   resolveMachineType,
   drPartnerOf,

@@ -2,7 +2,7 @@
 // { path }`, then state/drctl.drstate.json (relative paths from the working directory).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readStatePathSetting, type DrConfig } from '../config/index.js';
+import { nodeConfigFs, readStatePathSetting, type DrConfig } from '../config/index.js';
 import { UserError, type Diagnostic } from '../diag/index.js';
 import { LocalFileBackend } from '../state/index.js';
 import type { EngineContext } from './context.js';
@@ -41,7 +41,7 @@ export type StateLocation =
  * read (config/state-path.ts); a backend path that uses variables loads the whole configuration.
  */
 export function locateState(input: StateLocationInput): StateLocation {
-  const ctx = { cwd: input.cwd, env: input.env, fs: { readdir: fs.readdirSync, readFile: fs.readFileSync } };
+  const ctx = { cwd: input.cwd, env: input.env, fs: nodeConfigFs };
   const resolved = (p?: string) => ({ path: statePathOf(undefined, ctx, p) });
   if (input.statePath !== undefined) return resolved(input.statePath);
   if (input.env.DRCTL_STATE) return resolved();
@@ -66,7 +66,7 @@ export function locateState(input: StateLocationInput): StateLocation {
   // Files are named as the user wrote the directory, and read from the working directory.
   const setting = readStatePathSetting(dir, {
     readdir: (d) => fs.readdirSync(path.resolve(input.cwd, d)),
-    readFile: (f) => fs.readFileSync(path.resolve(input.cwd, f)),
+    readFile: (f) => nodeConfigFs.readFile(path.resolve(input.cwd, f)),
   });
   if (setting.kind === 'path') return resolved(setting.path);
   if (setting.kind === 'error') {

@@ -115,3 +115,5 @@ export {
   type OpenedStore,
   type StoreTarget,
 } from './open.js';
+// The state diff (diff.ts, render-diff.ts, sources.ts) is imported by path: test children load
+// this facade from transpiled files, where review/'s npm dependencies do not resolve.

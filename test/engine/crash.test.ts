@@ -201,7 +201,7 @@ async function runLane(lane: number, points: ReadonlyArray<{ k: number; fraction
 const LANES = Math.max(1, Number(process.env.DRCTL_CRASH_LANES ?? 2));
 
 describe('kill -9 during apply', () => {
-  it(`at ${POINTS} seeded points while creating ${VMS} VMs: state always parses and a re-run converges`, { timeout: 420_000 }, async () => {
+  it(`at ${POINTS} seeded points while creating ${VMS} VMs: state always parses and a re-run converges`, { timeout: 900_000 }, async () => {
     const random = seeded(SEED);
     const points = Array.from({ length: POINTS }, (_, i) => ({ k: i + 1, fraction: random() }));
     const lanes = await Promise.all(

@@ -22,7 +22,9 @@ describe('expressions: literals', () => {
     ['1.5e3', '1500'],
     ['2E-2', '0.02'],
     ['1e+2', '100'],
+    ['9007199254740992', '9007199254740992'],
     ['12345678901234567890', '12345678901234567000'],
+    ['1e22', '1e+22'],
     ['true', 'true'],
     ['false', 'false'],
     ['null', 'null'],
@@ -123,8 +125,16 @@ describe('expressions: heredocs', () => {
     expect(rng((body.items[1] as Attribute).range)).toBe('4:1-4:6@17-22');
   });
 
-  it('accepts a closing marker on the last line without a newline', () => {
-    expect(sexpr(parseHclExpression('<<EOT\nhi\nEOT', 'e').expr)).toBe('(heredoc EOT "hi\\n")');
+  it('refuses a closing marker on the last line without a newline, as hclsyntax does', () => {
+    const r = parseHcl('x = <<EOT\nhi\nEOT', 't.hcl');
+    expect(r.diagnostics.map((d) => [d.summary, d.detail])).toEqual([
+      [
+        'Unclosed heredoc',
+        'The closing "EOT" marker is on the last line with no newline after it, so it does not end the heredoc. End the file with a newline.',
+      ],
+    ]);
+    expect(parseHclExpression('<<EOT\nhi\nEOT', 'e').diagnostics.map((d) => d.summary)).toEqual(['Unclosed heredoc']);
+    expect(parseHcl('x = <<EOT\nhi\nEOT\n', 't.hcl').diagnostics).toEqual([]);
   });
 
   it('reads CRLF line endings in heredocs', () => {

@@ -69,7 +69,7 @@ beforeAll(async () => {
     { cwd: tmp, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined },
   );
   expect(r.result?.failed).toBe(0);
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   sim?.kill('SIGTERM');

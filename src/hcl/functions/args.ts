@@ -1,5 +1,5 @@
 // Shared by the families: parameter declarations and the checks of argument shapes.
-import { describeValueType, isObject, typeName, type ObjectValue, type Value } from '../value.js';
+import { describeValueType, isObject, toStringValue, typeName, type ObjectValue, type Value } from '../value.js';
 import { FunctionError, type CallContext, type FunctionParam } from './call.js';
 
 export const str = (name: string, extra: Partial<FunctionParam> = {}): FunctionParam => ({ name, type: 'string', ...extra });
@@ -25,4 +25,20 @@ export function tupleArg(v: Value, arg: number, what = 'a list or tuple is requi
 export function objectArg(v: Value, arg: number, message: string): ObjectValue {
   if (!isObject(v)) throw new FunctionError(message.replace('%s', typeName(v)), arg);
   return v;
+}
+
+/** The single type that values unify to, converting primitives to it, as cty's unification does. */
+export function unify(values: readonly Value[], what: string): Value[] {
+  const kinds = new Set<string>();
+  for (const v of values) {
+    const t = typeName(v);
+    if (t !== 'null' && t !== 'unknown') kinds.add(t);
+  }
+  if (kinds.size <= 1) return [...values];
+  const primitive = [...kinds].every((k) => k === 'string' || k === 'number' || k === 'bool');
+  if (!primitive || !kinds.has('string')) throw new FunctionError(`all ${what} must have the same type`);
+  return values.map((v) => {
+    const c = toStringValue(v);
+    return c.ok ? c.value : v;
+  });
 }

@@ -12,10 +12,11 @@ import {
   UNKNOWN,
   Unknown,
   valueEquals,
+  Sensitive,
   type Value,
 } from '../value.js';
 import { FunctionError, type HclFunction } from './call.js';
-import { any, num, objectArg, quote, str, tupleArg, wholeNumber } from './args.js';
+import { any, num, objectArg, quote, str, tupleArg, unify, wholeNumber } from './args.js';
 import { jsonEncode } from './encoding.js';
 
 function flatten(list: readonly Value[]): Value[] | undefined {
@@ -40,9 +41,30 @@ export function compareSetElements(a: Value, b: Value): number {
   return compareStrings(jsonEncode(a), jsonEncode(b));
 }
 
+/** A key that equal elements share (for sets and lookups without quadratic comparisons). */
+export function elementKey(v: Value): string {
+  if (v instanceof Sensitive) return elementKey(v.value);
+  switch (typeof v) {
+    case 'string':
+      return `s${v}`;
+    case 'number':
+      return `n${v}`;
+    case 'boolean':
+      return v ? 'bt' : 'bf';
+    default:
+      return v === null ? 'z' : `j${jsonEncode(v)}`;
+  }
+}
+
 export function distinct(list: readonly Value[]): Value[] {
+  const seen = new Set<string>();
   const out: Value[] = [];
-  for (const v of list) if (!out.some((o) => valueEquals(o, v))) out.push(v);
+  for (const v of list) {
+    const k = elementKey(v);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(v);
+  }
   return out;
 }
 
@@ -293,6 +315,63 @@ export const collectionFunctions: Readonly<Record<string, HclFunction>> = Object
   },
   alltrue: { params: [any('list')], impl: ([list]) => boolsOf(list).every((b) => b) },
   anytrue: { params: [any('list')], impl: ([list]) => boolsOf(list).some((b) => b) },
+  chunklist: {
+    params: [any('list', { allowUnknown: true }), num('size')],
+    marks: 'shallow',
+    impl: ([list, size], ctx) => {
+      const n = wholeNumber(size, 1);
+      if (n < 0) throw new FunctionError('the size argument must be positive', 1);
+      if (list instanceof Unknown) return UNKNOWN;
+      const elems = tupleArg(list, 0, 'a list is required');
+      if (elems.length === 0) return [];
+      if (n === 0) return [elems];
+      const out: Value[] = [];
+      for (let i = 0; i < elems.length; i += n) out.push(elems.slice(i, i + n));
+      ctx.budget.step(elems.length);
+      return out;
+    },
+  },
+  matchkeys: {
+    params: [any('values'), any('keys'), any('searchset')],
+    marks: 'shallow',
+    impl: ([vs, ks, ss], ctx) => {
+      const values = tupleArg(vs, 0, 'a list is required');
+      const keys = tupleArg(ks, 1, 'a list is required');
+      const search = tupleArg(ss, 2, 'a list is required');
+      if (values.length !== keys.length) throw new FunctionError('length of keys and values should be equal');
+      let both: Value[];
+      try {
+        both = unify([...keys, ...search], 'elements');
+      } catch {
+        throw new FunctionError('keys and searchset must be of the same type');
+      }
+      const wanted = new Set(both.slice(keys.length).map(elementKey));
+      ctx.budget.step(keys.length + search.length);
+      return values.filter((_, i) => wanted.has(elementKey(both[i])));
+    },
+  },
+  transpose: {
+    params: [any('values')],
+    impl: ([m], ctx) => {
+      const o = objectArg(m, 0, 'input must be a map of lists of strings');
+      const out = new Map<string, string[]>();
+      for (const k of sortedKeys(o)) {
+        const list = o[k];
+        if (list === null) throw new FunctionError('input must not contain null list', 0);
+        if (!Array.isArray(list)) throw new FunctionError('input must be a map of lists of strings', 0);
+        ctx.budget.step(list.length);
+        for (const e of list) {
+          if (e === null) throw new FunctionError('input list must not contain null string', 0);
+          const c = toStringValue(e);
+          if (!c.ok || typeof c.value !== 'string') throw new FunctionError('input must be a map of lists of strings', 0);
+          const to = out.get(c.value);
+          if (to) to.push(k);
+          else out.set(c.value, [k]);
+        }
+      }
+      return objectValue([...out.keys()].sort(compareStrings).map((k) => [k, out.get(k)!]));
+    },
+  },
   sum: {
     params: [any('list')],
     impl: ([list]) => {

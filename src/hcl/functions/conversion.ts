@@ -1,24 +1,8 @@
 // Type conversion functions: to primitives and between collection kinds, as cty converts.
 import { containsUnknown, isObject, objectValue, toBoolValue, toNumberValue, toStringValue, typeName, UNKNOWN, Unknown, type Value } from '../value.js';
 import { FunctionError, type HclFunction } from './call.js';
-import { any, quote } from './args.js';
+import { any, quote, unify } from './args.js';
 import { compareSetElements, distinct } from './collections.js';
-
-/** The single type that values unify to, converting primitives to it, as cty's unification does. */
-function unify(values: readonly Value[], what: string): Value[] {
-  const kinds = new Set<string>();
-  for (const v of values) {
-    const t = typeName(v);
-    if (t !== 'null' && t !== 'unknown') kinds.add(t);
-  }
-  if (kinds.size <= 1) return [...values];
-  const primitive = [...kinds].every((k) => k === 'string' || k === 'number' || k === 'bool');
-  if (!primitive || !kinds.has('string')) throw new FunctionError(`all ${what} must have the same type`);
-  return values.map((v) => {
-    const c = toStringValue(v);
-    return c.ok ? c.value : v;
-  });
-}
 
 function convertCollection(v: Value, to: 'list' | 'set' | 'map'): Value {
   if (v === null || v instanceof Unknown) return v;
@@ -94,6 +78,8 @@ export const conversionFunctions: Readonly<Record<string, HclFunction>> = Object
     impl: ([v], ctx) => {
       const c = toNumberValue(v);
       if (c.ok) return c.value;
+      if (typeof v === 'string' && /represented exactly|too large/.test(c.reason))
+        throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number: ${c.reason}`, 0);
       if (typeof v === 'string') {
         throw new FunctionError(`cannot convert ${quote(ctx, 0, v)} to number; given string must be a decimal representation of a number`, 0);
       }

@@ -10,8 +10,22 @@ import { conversionFunctions } from './conversion.js';
 import { encodingFunctions } from './encoding.js';
 import { networkFunctions } from './networks.js';
 import { fileFunctions } from './files.js';
+import { setFunctions } from './sets.js';
+import { hashFunctions } from './hashes.js';
+import { datetimeFunctions } from './datetime.js';
+import { sensitivityFunctions } from './sensitivity.js';
 
-export { FunctionError, callFunction, type CallContext, type FileAccess, type FunctionParam, type HclFunction } from './call.js';
+export {
+  FunctionError,
+  callFunction,
+  tooDeep,
+  type CallContext,
+  type CallEnv,
+  type FileAccess,
+  type FileKind,
+  type FunctionParam,
+  type HclFunction,
+} from './call.js';
 
 /**
  * The families by name, in the order their functions are listed (a "did you mean" suggestion
@@ -23,8 +37,12 @@ export const FUNCTION_FAMILIES: Readonly<Record<string, Readonly<Record<string, 
   numbers: numberFunctions,
   conversion: conversionFunctions,
   encoding: encodingFunctions,
+  sets: setFunctions,
   networks: networkFunctions,
   files: fileFunctions,
+  hashes: hashFunctions,
+  datetime: datetimeFunctions,
+  sensitivity: sensitivityFunctions,
 });
 
 /** Terraform's standard functions by name. */

@@ -131,12 +131,14 @@ function cidrnetmask(prefixText: string): string {
 export const networkFunctions: Readonly<Record<string, HclFunction>> = Object.freeze({
   cidrsubnet: {
     params: [str('prefix'), num('newbits'), num('netnum')],
+    cost: 200,
     impl: ([p, nb, nn]) => cidrsubnet(p as string, nb, nn),
   },
-  cidrhost: { params: [str('prefix'), num('hostnum')], impl: ([p, h]) => cidrhost(p as string, h) },
-  cidrnetmask: { params: [str('prefix')], impl: ([p]) => cidrnetmask(p as string) },
+  cidrhost: { params: [str('prefix'), num('hostnum')], cost: 200, impl: ([p, h]) => cidrhost(p as string, h) },
+  cidrnetmask: { params: [str('prefix')], cost: 200, impl: ([p]) => cidrnetmask(p as string) },
   cidrsubnets: {
     params: [str('prefix')],
+    cost: 200,
     variadic: num('newbits'),
     impl: ([p, ...newbits]) => {
       const base = parseCidr(p as string, 0);

@@ -1,10 +1,11 @@
 // String functions: case, trimming, splitting and joining, substrings, replace (with Go
 // regular expressions), and format/formatlist (whose printf engine is format.ts).
 import { UNKNOWN, Unknown, describeValueType, isObject, toStringValue } from '../value.js';
-import { FunctionError, type HclFunction } from './call.js';
+import type { Expression } from '../ast.js';
+import { FunctionError, type CallContext, type HclFunction } from './call.js';
 import { any, num, str, tupleArg, wholeNumber } from './args.js';
 import { graphemes, mapRunes, title, TRIM_SPACE } from './unicode.js';
-import { expandTemplate, goRegExp } from './regexp.js';
+import { compilePattern, regex, regexall, replaceAll } from './regexp.js';
 import { formatCall, formatlist } from './format.js';
 
 const strings1 = (f: (s: string) => string): HclFunction => ({ params: [str('str')], impl: ([s]) => f(s as string) });
@@ -22,21 +23,14 @@ function substr(s: string, offset: number, length: number): string {
   return (length < 0 ? rest : rest.slice(0, length)).join('');
 }
 
-function replace(s: string, substring: string, replacement: string): string {
+function replace(s: string, substring: string, replacement: string, ctx: CallContext): string {
   if (substring.length > 1 && substring.startsWith('/') && substring.endsWith('/')) {
-    let re: RegExp;
-    try {
-      re = goRegExp(substring.slice(1, -1), true);
-    } catch (e) {
-      throw new FunctionError(`invalid regular expression: ${(e as Error).message}`, 1);
-    }
-    // The callback gets (match, ...captures, offset, input[, groups]).
-    return s.replace(re, (...m: unknown[]) => {
-      const last = m[m.length - 1];
-      const groups = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
-      const captures = m.slice(0, groups ? -3 : -2) as (string | undefined)[];
-      return expandTemplate(replacement, captures, groups);
-    });
+    const re = compilePattern(substring.slice(1, -1), ctx.budget, 1);
+    return replaceAll(re, s, replacement, ctx.budget);
+  }
+  if (substring === '') {
+    // Go's strings.Replace with an empty old string inserts the new one around every character.
+    return Array.from(s).reduce((acc, c) => acc + c + replacement, replacement);
   }
   return s.split(substring).join(replacement);
 }
@@ -53,6 +47,40 @@ function trimSet(s: string, cutset: string, left: boolean, right: boolean): stri
   if (left) while (a < b && cut.has(chars[a])) a++;
   if (right) while (b > a && cut.has(chars[b - 1])) b--;
   return chars.slice(a, b).join('');
+}
+
+/**
+ * templatestring() renders a template kept elsewhere, so its first argument must be a reference
+ * (`local.t`, `var.t[0]`), not a template written in place, as Terraform requires.
+ */
+function checkTemplateArg(e: Expression | undefined): void {
+  if (!e) return;
+  if (e.kind === 'TemplateWrap') {
+    throw new FunctionError(
+      'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to treat the inner expression as template syntax, write the reference expression directly without any template interpolation syntax',
+      0,
+    );
+  }
+  if (e.kind === 'Template') {
+    const literal = e.parts.length === 1 && e.parts[0].kind === 'Literal';
+    throw new FunctionError(
+      literal
+        ? 'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead'
+        : 'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, consider using a plain template string expression',
+      0,
+    );
+  }
+  const direct = (x: Expression): boolean =>
+    x.kind === 'Variable' ||
+    (x.kind === 'GetAttr' && direct(x.object)) ||
+    (x.kind === 'Index' && direct(x.collection)) ||
+    (x.kind === 'Splat' && direct(x.source));
+  if (!direct(e)) {
+    throw new FunctionError(
+      'invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax',
+      0,
+    );
+  }
 }
 
 /** String functions. */
@@ -127,7 +155,23 @@ export const stringFunctions: Readonly<Record<string, HclFunction>> = Object.fre
   split: { params: [str('separator'), str('str')], impl: ([sep, s]) => split(sep as string, s as string) },
   replace: {
     params: [str('str'), str('substr'), str('replace')],
-    impl: ([s, sub, rep]) => replace(s as string, sub as string, rep as string),
+    impl: ([s, sub, rep], ctx) => replace(s as string, sub as string, rep as string, ctx),
+  },
+  strcontains: { params: [str('str'), str('substr')], impl: ([s, sub]) => (s as string).includes(sub as string) },
+  regex: { params: [str('pattern'), str('string')], impl: ([p, s], ctx) => regex(p as string, s as string, ctx.budget) },
+  regexall: { params: [str('pattern'), str('string')], impl: ([p, s], ctx) => regexall(p as string, s as string, ctx.budget) },
+  templatestring: {
+    params: [str('template'), any('vars')],
+    checkSyntax: (args) => checkTemplateArg(args[0]),
+    impl: ([template, vars], ctx) => {
+      if (!isObject(vars)) throw new FunctionError('invalid vars value: must be a map', 1);
+      if (!ctx.renderTemplate) throw new FunctionError('templatestring() is not available here');
+      const out = ctx.renderTemplate(template as string, '<templatestring argument>', vars, false);
+      const c = toStringValue(out);
+      if (!c.ok || typeof c.value !== 'string')
+        throw new FunctionError(`invalid template result: string required, but the result is ${describeValueType(out)}`);
+      return c.value;
+    },
   },
   substr: {
     params: [str('str'), num('offset'), num('length')],
