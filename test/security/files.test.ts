@@ -37,8 +37,8 @@ describe('plan files and state', () => {
     const show = await drctl(['show', 'plan.bin'], dir, env);
     const showJson = await drctl(['show', 'plan.bin', '-json'], dir, env);
     expect(show.stdout).toContain('webhook = (sensitive value)');
-    // A group's sensitive argument, inside the groups list (the text renderer quotes it).
-    expect(show.stdout).toMatch(/post_check_env = "\(sensitive value\)"/);
+    // A group's sensitive argument, inside the groups list (element-level layout, as Terraform).
+    expect(show.stdout).toMatch(/\+ post_check_env\s+= \(sensitive value\)\n/);
     expect(showJson.stdout).not.toContain('hmac_sha256');
     const apply = await drctl(['apply', 'plan.bin'], dir, env);
     expect(apply.code, apply.stderr).toBe(0);
