@@ -31,7 +31,7 @@ const ALLOWED = {
     'redact',
   ],
   // The views draw plans and configurations; they never run the engine.
-  tui: ['plan', 'config', 'graph', 'powervs', 'review', 'diag', 'redact'],
+  tui: ['plan', 'config', 'graph', 'powervs', 'review', 'diag'],
   apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
   // plan derives, it never executes: no apply, no lifecycle.
   plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'review', 'diag', 'redact'],
