@@ -472,24 +472,10 @@ export abstract class ExpressionParser extends TemplateParser {
       const close = this.recoverTo(closeType);
       return new InvalidNode(this.positions, open.start, (close ?? this.prevToken()).end);
     };
+    const head = this.parseForHead('expression');
+    if ('failAt' in head) return fail(head.failAt, head.detail);
+    const { keyVar, valueVar, collection } = head;
     let t = this.peek();
-    if (t.type !== 'Ident') return fail(t, "For expression requires variable name after 'for'.");
-    this.next();
-    let keyVar: string | undefined;
-    let valueVar = this.text(t);
-    if (this.peek().type === 'Comma') {
-      this.next();
-      t = this.peek();
-      if (t.type !== 'Ident') return fail(t, 'For expression requires value variable name after comma.');
-      this.next();
-      keyVar = valueVar;
-      valueVar = this.text(t);
-    }
-    t = this.peek();
-    if (!this.isKeyword(t, 'in')) return fail(t, "For expression requires the 'in' keyword after its name declarations.");
-    this.next();
-    const collection = this.parseExpression();
-    t = this.peek();
     if (t.type !== 'Colon') return fail(t, 'For expression requires a colon after the collection expression.');
     this.next();
     let keyExpr: Expression | undefined;

@@ -22,6 +22,37 @@ export abstract class TemplateParser extends ParserCore {
   /** The expression grammar, inside `${ }` and directives. */
   protected abstract parseExpression(): Expression;
 
+  /**
+   * The head of a `for` expression or directive, `k, v in collection`, after the keyword; on a
+   * syntax error, the token and hclsyntax's wording for it (the caller reports and recovers).
+   */
+  protected parseForHead(
+    kind: 'expression' | 'directive',
+  ): { keyVar: string | undefined; valueVar: string; collection: Expression } | { failAt: Token; detail: string } {
+    const For = kind === 'expression' ? 'For expression' : 'For directive';
+    let t = this.peek();
+    if (t.type !== 'Ident') return { failAt: t, detail: `${For} requires variable name after 'for'.` };
+    this.next();
+    let keyVar: string | undefined;
+    let valueVar = this.text(t);
+    if (this.peek().type === 'Comma') {
+      this.next();
+      t = this.peek();
+      if (t.type !== 'Ident') return { failAt: t, detail: `${For} requires value variable name after comma.` };
+      this.next();
+      keyVar = valueVar;
+      valueVar = this.text(t);
+    }
+    t = this.peek();
+    if (!this.isKeyword(t, 'in')) {
+      const detail =
+        kind === 'expression' ? "For expression requires the 'in' keyword after its name declarations." : "For directive requires 'in' keyword after names.";
+      return { failAt: t, detail };
+    }
+    this.next();
+    return { keyVar, valueVar, collection: this.parseExpression() };
+  }
+
   /** A quoted string or heredoc: parts, strip markers, the `<<-` indent rule, directives. */
   protected parseTemplate(): Expression {
     // Fast path for the most common string: "text" with no escapes or sequences.
@@ -203,23 +234,9 @@ export abstract class TemplateParser extends ParserCore {
           this.recoverTo('TemplateSeqEnd', !heredoc);
           return 'error';
         };
-        let t = this.peek();
-        if (t.type !== 'Ident') return failFor(t, "For directive requires variable name after 'for'.");
-        this.next();
-        let keyVar: string | undefined;
-        let valueVar = this.text(t);
-        if (this.peek().type === 'Comma') {
-          this.next();
-          t = this.peek();
-          if (t.type !== 'Ident') return failFor(t, 'For directive requires value variable name after comma.');
-          this.next();
-          keyVar = valueVar;
-          valueVar = this.text(t);
-        }
-        t = this.peek();
-        if (!this.isKeyword(t, 'in')) return failFor(t, "For directive requires 'in' keyword after names.");
-        this.next();
-        const coll = this.parseExpression();
+        const head = this.parseForHead('directive');
+        if ('failAt' in head) return failFor(head.failAt, head.detail);
+        const { keyVar, valueVar, collection: coll } = head;
         atom =
           keyVar !== undefined ? { k: 'for', keyVar, valueVar, coll, s: open.start, e: open.end } : { k: 'for', valueVar, coll, s: open.start, e: open.end };
         break;
