@@ -41,8 +41,10 @@ export async function bundle(root, { ifStale = false } = {}) {
     define: { 'process.env.NODE_ENV': '"production"', __DRCTL_VERSION__: JSON.stringify(version) },
     // Bundled CommonJS (oclif and its dependencies) calls require() for Node's own modules.
     banner: { js: "import { createRequire as __drctlRequire } from 'node:module'; const require = __drctlRequire(import.meta.url);" },
-    // oclif reads tsconfig with typescript only in development (ts-node).
-    external: ['typescript'],
+    // oclif reads tsconfig with typescript only in development (ts-node). The PostgreSQL driver
+    // is loaded from node_modules only when a pg backend connects: bundled, it would add a
+    // quarter of a megabyte to the plan/apply fast bundle that every local run loads.
+    external: ['typescript', 'pg'],
     // Ink connects to React DevTools only under DEV=true; the package is not installed.
     plugins: [devtoolsStub],
     legalComments: 'none',
@@ -88,6 +90,8 @@ export async function bundle(root, { ifStale = false } = {}) {
   // oclif's command manifest. Without it oclif loads every command class and describes its
   // flags on each start; with it, it reads one JSON file. Written from the bundle's commands.
   const { Config } = await import('@oclif/core');
+  // oclif reads an existing manifest even with ignoreManifest, and would describe the old commands again.
+  rmSync(join(root, 'oclif.manifest.json'), { force: true });
   const config = await Config.load({ root, ignoreManifest: true });
   const manifest = config.plugins.get(config.pjson.name)?.manifest;
   if (!manifest || Object.keys(manifest.commands).length === 0) throw new Error('bundle: oclif found no commands to describe');

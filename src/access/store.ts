@@ -3,7 +3,7 @@
 // into "no policy, everything allowed".
 
 import { UserError } from '../diag/errors.js';
-import { EncryptionError } from '../state/encryption.js';
+import { EncryptionError, isEncrypted } from '../state/encryption.js';
 import type { StateStore } from '../state/store.js';
 import { assertAllowed, check, type Decision } from './check.js';
 import { resolveIdentity, type Identity, type IdentityInput } from './identity.js';
@@ -29,6 +29,11 @@ export async function readPolicy(store: StateStore): Promise<Policy | null> {
     throw err;
   }
   if (bytes === null) return null;
+  if (isEncrypted(bytes))
+    throw new PolicyUnusableError(
+      store.location,
+      'it is encrypted, and no encryption key is configured (the encryption block of the drctl settings, or DRCTL_ENCRYPTION)',
+    );
   try {
     return parsePolicy(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {

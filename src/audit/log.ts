@@ -44,6 +44,15 @@ export class AuditLogDamagedError extends Error {
   }
 }
 
+/**
+ * Throws AuditLogDamagedError when the next record could not be chained onto the log, so a
+ * service can refuse to start what it could not record (reads the last record only).
+ */
+export async function assertAuditWritable(storage: AuditStorage): Promise<void> {
+  const last = await storage.last();
+  if (last !== null) lastLink(last);
+}
+
 /** The seq and hash the next record continues from. */
 function lastLink(bytes: Uint8Array): { seq: number; hash: string } {
   try {

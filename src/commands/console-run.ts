@@ -3,7 +3,7 @@ import type { CONSOLE_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { nodeConfigFs } from './inputs.js';
 import { UserError } from '../diag/index.js';
-import { realConsoleServices } from '../services/index.js';
+import { checkConsoleAccess, realConsoleServices } from '../services/index.js';
 import { views } from '../tui/index.js';
 
 export async function runConsoleCommand(
@@ -13,6 +13,8 @@ export async function runConsoleCommand(
   exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
+  // Access first: a denied user learns that, not that a terminal is missing.
+  await checkConsoleAccess({ cwd: process.cwd(), dir: args.dir, env: process.env });
   if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) {
     throw new UserError('The console needs an interactive terminal.', [
       'For scripts and CI use the commands: drctl plan, drctl apply -auto-approve, drctl state list.',

@@ -176,7 +176,10 @@ export const STATE_MV_ARGS = [
   STATE_DIR_ARG,
 ] as const satisfies ArgSpecs;
 
-export const STATE_PULL_FLAG_SPECS = STATE_FLAG_SPECS;
+export const STATE_PULL_FLAG_SPECS = {
+  ...STATE_FLAG_SPECS,
+  serial: { kind: 'integer', description: 'Print the stored version with this serial instead of the latest (drctl state history lists them).', min: 0 },
+} as const satisfies FlagSpecs;
 export const STATE_PULL_ARGS = [STATE_DIR_ARG] as const satisfies ArgSpecs;
 
 export const STATE_PUSH_FLAG_SPECS = {
@@ -262,6 +265,65 @@ export const SIM_SERVE_FLAG_SPECS = {
   'fault-rate': { kind: 'string', description: 'Injected failure rates, e.g. 429=0.1,500=0.05,reset=0.05,slow=0.02.' },
   'slow-ms': { kind: 'integer', description: 'Delay of a "slow" response, in ms.', min: 0 },
 } as const satisfies FlagSpecs;
+
+// ------------------------------------------------------------------------------- teams: workspaces, history, audit, access
+
+/** Commands that act on the store rather than one state file: its configuration directory is a flag. */
+export const STORE_FLAG_SPECS = {
+  ...STATE_FLAG_SPECS,
+  ...DIR_FLAG_SPECS,
+} as const satisfies FlagSpecs;
+
+export const STATE_HISTORY_ARGS = [STATE_DIR_ARG] as const satisfies ArgSpecs;
+export const STATE_HISTORY_FLAG_SPECS = {
+  ...STATE_FLAG_SPECS,
+  limit: { kind: 'integer', description: 'At most this many versions, newest first.', default: 100, min: 1 },
+  json: { kind: 'boolean', description: 'Print the versions as JSON.', default: false },
+} as const satisfies FlagSpecs;
+
+export const WORKSPACE_LIST_FLAG_SPECS = STORE_FLAG_SPECS;
+export const WORKSPACE_SHOW_FLAG_SPECS = STORE_FLAG_SPECS;
+export const WORKSPACE_NEW_FLAG_SPECS = STORE_FLAG_SPECS;
+export const WORKSPACE_SELECT_FLAG_SPECS = STORE_FLAG_SPECS;
+export const WORKSPACE_DELETE_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  ...LOCK_FLAG_SPECS,
+  force: { kind: 'boolean', description: 'Delete the workspace even if it still holds state (drctl forgets those resources).', default: false },
+} as const satisfies FlagSpecs;
+export const WORKSPACE_NAME_ARGS = [{ name: 'name', description: 'The workspace name', required: true }] as const satisfies ArgSpecs;
+
+export const AUDIT_VERIFY_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  anchor: { kind: 'string', description: 'A head printed by an earlier verify, SEQ:HASH, kept elsewhere: finds removed newest records.' },
+  json: { kind: 'boolean', description: 'Print {ok, count, head, problem} as JSON.', default: false },
+} as const satisfies FlagSpecs;
+
+export const AUDIT_LIST_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  limit: { kind: 'integer', description: 'Only the newest this many records.', min: 1 },
+  workspace: { kind: 'string', description: 'Only the records of this workspace.' },
+  json: { kind: 'boolean', description: 'One JSON record per line, as stored.', default: false },
+} as const satisfies FlagSpecs;
+
+export const ACCESS_SHOW_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print the policy document (needs policy-write).', default: false },
+} as const satisfies FlagSpecs;
+
+export const ACCESS_GRANT_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  workspace: { kind: 'string', description: 'The workspace of the grant, or * for every workspace (default: the current one).' },
+} as const satisfies FlagSpecs;
+export const ACCESS_GRANT_ARGS = [
+  { name: 'user', description: 'The user name (DRCTL_USER, or the token owner)', required: true },
+  { name: 'role', description: 'admin, operator, monitor, or a custom role of the policy', required: true },
+] as const satisfies ArgSpecs;
+
+export const ACCESS_PUSH_FLAG_SPECS = STORE_FLAG_SPECS;
+export const ACCESS_PUSH_ARGS = [{ name: 'file', description: 'The policy document (JSON), or - to read stdin', required: true }] as const satisfies ArgSpecs;
+
+export const ACCESS_TOKEN_FLAG_SPECS = STORE_FLAG_SPECS;
+export const ACCESS_TOKEN_ARGS = [{ name: 'user', description: 'The user the new token identifies', required: true }] as const satisfies ArgSpecs;
 
 // ------------------------------------------------------------------------------- parsed types
 

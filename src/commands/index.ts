@@ -21,6 +21,19 @@ import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
+import StateHistory from './state/history.js';
+import WorkspaceList from './workspace/list.js';
+import WorkspaceShow from './workspace/show.js';
+import WorkspaceNew from './workspace/new.js';
+import WorkspaceSelect from './workspace/select.js';
+import WorkspaceDelete from './workspace/delete.js';
+import AuditVerify from './audit/verify.js';
+import AuditList from './audit/list.js';
+import AccessShow from './access/show.js';
+import AccessGrant from './access/grant.js';
+import AccessRevoke from './access/revoke.js';
+import AccessPush from './access/push.js';
+import AccessToken from './access/token.js';
 
 export const COMMANDS: Record<string, Command.Class> = {
   validate: Validate,
@@ -43,4 +56,17 @@ export const COMMANDS: Record<string, Command.Class> = {
   drill: Drill,
   cleanup: Cleanup,
   console: ConsoleCommand,
+  'state:history': StateHistory,
+  'workspace:list': WorkspaceList,
+  'workspace:show': WorkspaceShow,
+  'workspace:new': WorkspaceNew,
+  'workspace:select': WorkspaceSelect,
+  'workspace:delete': WorkspaceDelete,
+  'audit:verify': AuditVerify,
+  'audit:list': AuditList,
+  'access:show': AccessShow,
+  'access:grant': AccessGrant,
+  'access:revoke': AccessRevoke,
+  'access:push': AccessPush,
+  'access:token': AccessToken,
 };

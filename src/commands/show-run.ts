@@ -12,6 +12,6 @@ export async function runShow(
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const { planForDisplay } = await import('../plan/index.js');
-  const plan = planForDisplay(await readPlanFile(args.file));
-  await writePlan(term, plan, flags.json);
+  const { plan } = await readPlanFile(args.file, { cwd: term.cwd, env: term.env });
+  await writePlan(term, planForDisplay(plan), flags.json);
 }

@@ -12,9 +12,12 @@ import type { Diagnostic } from '../diag/index.js';
 import type { ConfigFs } from './load.js';
 
 export type StatePathSetting =
-  /** The path as written (undefined: the drctl block names none). */
-  | { readonly kind: 'path'; readonly path: string | undefined }
-  /** The path uses variables or locals: only the whole configuration can say what it is. */
+  /** The path as written (undefined: the drctl block names none); `block`: a `backend "local"` block is written. */
+  | { readonly kind: 'path'; readonly path: string | undefined; readonly block?: boolean }
+  /**
+   * The path uses variables or locals, or the block has a pg backend or an encryption block
+   * (settings evaluated with variables): only the whole configuration can say what they are.
+   */
   | { readonly kind: 'needs-config' }
   | {
       readonly kind: 'error';
@@ -32,6 +35,9 @@ export function readStatePathSetting(dir: string, fs: Pick<ConfigFs, 'readdir' |
   const sources = new Map<string, string>();
   const errors: Diagnostic[] = [];
   let pathExpr: Expression | undefined;
+  // A pg backend or an encryption block needs their settings evaluated: the whole configuration.
+  let otherStorage = false;
+  let localBlock = false;
   for (const name of names) {
     const file = path.join(dir, name);
     const bytes = fs.readFile(file);
@@ -41,19 +47,22 @@ export function readStatePathSetting(dir: string, fs: Pick<ConfigFs, 'readdir' |
     for (const item of parsed.body.items) {
       if (item.kind !== 'Block' || item.type !== 'drctl') continue;
       for (const inner of item.body.items) {
+        if (inner.kind === 'Block' && (inner.type === 'encryption' || (inner.type === 'backend' && inner.labels[0]?.value !== 'local'))) otherStorage = true;
         if (inner.kind !== 'Block' || inner.type !== 'backend' || inner.labels[0]?.value !== 'local') continue;
+        localBlock = true;
         for (const attr of inner.body.items) if (attr.kind === 'Attribute' && attr.name === 'path') pathExpr = attr.expr;
       }
     }
   }
   // A file that does not parse might hold the drctl block: guessing the default could hit the wrong state.
   if (errors.length > 0) return { kind: 'error', problem: 'does-not-parse', diagnostics: errors, sources };
-  if (!pathExpr) return { kind: 'path', path: undefined };
+  if (otherStorage) return { kind: 'needs-config' };
+  if (!pathExpr) return { kind: 'path', path: undefined, block: localBlock };
   if (referencesOf(pathExpr).length === 0) {
     const r = evaluate(pathExpr, { variables: {} });
     const errs = r.diagnostics.filter((d) => d.severity === 'error');
     if (errs.length > 0) return { kind: 'error', problem: 'invalid-path', diagnostics: errs, sources };
-    if (typeof r.value === 'string') return { kind: 'path', path: r.value };
+    if (typeof r.value === 'string') return { kind: 'path', path: r.value, block: true };
   }
   return { kind: 'needs-config' };
 }

@@ -27,11 +27,14 @@ export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } fr
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
 export {
   decodePlanFile,
+  decryptPlanFile,
   encodePlanFile,
+  encryptPlanFile,
   planForDisplay,
   planForFile,
   restorePlanSecrets,
   type DecodedPlan,
+  type DecryptedPlanFile,
   type PlanFileOptions,
   type RestoredPlan,
 } from './file.js';

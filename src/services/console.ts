@@ -17,6 +17,7 @@ import {
   type Sink,
 } from '../tui/index.js';
 import { SITE_KEY } from '../resources/index.js';
+import { UserError } from '../diag/index.js';
 import type { DrContext, EngineContext } from './context.js';
 import type { Redactor } from '../redact/index.js';
 
@@ -78,6 +79,25 @@ export function lastDrill(runsDir: string): DrillResult | undefined {
   return best?.r;
 }
 
+/**
+ * `drctl console` may start: the identity has "console" in the current workspace (each key then
+ * needs the permission of what it runs, checked by that service). A denial is recorded.
+ */
+export async function checkConsoleAccess(opts: Pick<RealServicesOptions, 'cwd' | 'dir' | 'env'>): Promise<void> {
+  const { locateStorage } = await import('./state-location.js');
+  const { openWorkspace } = await import('./workspace.js');
+  // A console opened where there is no configuration yet still checks against the default store.
+  const dir = fs.existsSync(path.resolve(opts.cwd, opts.dir)) ? opts.dir : undefined;
+  const where = locateStorage({ dir, statePath: undefined, cwd: opts.cwd, env: opts.env });
+  if (!('settings' in where)) throw new UserError(where.message);
+  const ws = await openWorkspace(where.settings, { cwd: opts.cwd, env: opts.env });
+  try {
+    await ws.allow(['console'], 'console');
+  } finally {
+    await ws.close();
+  }
+}
+
 /** The console's services over the real engine, in the directory `dir` under `cwd`. */
 export function realConsoleServices(opts: RealServicesOptions): ConsoleServices {
   const now = opts.now ?? (() => performance.now());
@@ -91,7 +111,7 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
   return {
     async status() {
       const { loadForEngine } = await import('./config.js');
-      const { statePathOf } = await import('./state-location.js');
+      const { openWorkspace } = await import('./workspace.js');
       const problems: string[] = [];
       const loaded = loadForEngine(
         ctx(() => undefined),
@@ -103,19 +123,27 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
         const errors = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
         return { configDir: opts.dir, sites: [], volumeGroups: [], resources: 0, problems: errors.length ? errors : ['The configuration has errors.'] };
       }
-      const { LocalFileBackend, readState, StateMissingError } = await import('../state/index.js');
-      const file = statePathOf(
-        config,
-        ctx(() => undefined),
-      );
+      const { readState, StateMissingError } = await import('../state/index.js');
       let state: Awaited<ReturnType<typeof readState>>['state'] | undefined;
-      const backend = new LocalFileBackend(file);
       try {
-        state = (await readState(backend)).state;
+        const ws = await openWorkspace(config.settings, { cwd: opts.cwd, env: opts.env });
+        try {
+          // Checked without an audit record: the dashboard refreshes every few seconds.
+          const decision = ws.access.check('state-read', ws.name);
+          if (!decision.allowed) problems.push(`State: ${decision.message}`);
+          else {
+            const backend = ws.backend();
+            try {
+              state = (await readState(backend)).state;
+            } finally {
+              await backend.close();
+            }
+          }
+        } finally {
+          await ws.close();
+        }
       } catch (e) {
         if (!(e instanceof StateMissingError)) problems.push(`State: ${(e as Error).message}`);
-      } finally {
-        await backend.close();
       }
       // DR runs keep one site machine for the pair (key "sites"): its context says where
       // production runs now, which is what the dashboard must show after a failover.

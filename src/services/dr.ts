@@ -1,8 +1,9 @@
 // The DR runs the commands and the console call: failover, failback, drill, cleanup, verify.
 // Each opens what a run works in (the configuration, the state locked for the run, the cloud),
 // hands that session to the run in lifecycle/, and closes it again.
-import type { VarInput } from '../config/index.js';
+import type { DrConfig, VarInput } from '../config/index.js';
 import type { Diagnostic } from '../diag/index.js';
+import type { Permission } from '../access/index.js';
 import { openState } from '../state/index.js';
 import {
   drctlDirOf,
@@ -23,8 +24,8 @@ import { loadForEngine } from './config.js';
 import type { DrContext } from './context.js';
 import { userErrorOf } from './errors.js';
 import { redactorFor } from './redaction.js';
-import { backendFor, statePathOf } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
+import { openWorkspace, type OpenWorkspace, type Verdict } from './workspace.js';
 
 export interface DrRunOptions {
   readonly dir: string;
@@ -35,7 +36,10 @@ export interface DrRunOptions {
 }
 
 export interface DrOpenOptions extends DrRunOptions {
+  /** The run's name in locks and the audit log: failover, failback, drill, cleanup, verify. */
   readonly operation: string;
+  /** What the identity needs in the workspace (besides reading its state). */
+  readonly permission: Permission;
   readonly signal?: AbortSignal;
   /** Read-only runs (verify) take no lock. */
   readonly lock?: boolean;
@@ -47,13 +51,10 @@ export interface DrOpened {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-/** Loads the configuration, opens (and locks) the state, and connects the cloud. */
-export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promise<DrOpened> {
-  const loaded = loadForEngine(ctx, opts.dir, opts.vars);
-  if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
-  const config = loaded.config;
+/** Opens (and locks) the workspace's state and connects the cloud; the caller checked access. */
+async function openDrSession(opts: DrOpenOptions, ctx: DrContext, ws: OpenWorkspace, config: DrConfig): Promise<DrSession> {
   const redactor = redactorFor(ctx, config);
-  const state = await openState(backendFor(statePathOf(config, ctx, opts.statePath)), {
+  const state = await openState(ws.backend(), {
     drctlVersion: DRCTL_VERSION,
     lock: opts.lock === false ? false : { operation: opts.operation },
     lockTimeoutMs: opts.lockTimeoutMs ?? 0,
@@ -69,7 +70,7 @@ export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promis
     await state.close();
     throw e;
   }
-  const dr: DrSession = {
+  return {
     config,
     state,
     provider: cloud.provider,
@@ -83,22 +84,47 @@ export async function openDrSession(opts: DrOpenOptions, ctx: DrContext): Promis
       await state.close();
     },
   };
-  return { dr, diagnostics: loaded.diagnostics, sources: loaded.sources };
 }
 
-/** Opens a session for `operation`, runs `run` on it, and closes it. */
+/**
+ * Loads the configuration, opens the workspace and checks the run's permission, then opens a
+ * session for `operation`, runs `run` on it and closes it; the run is recorded in the audit log
+ * with the outcome `verdict` tells.
+ */
 async function withDrSession<T extends object>(
   opts: DrOpenOptions,
   ctx: DrContext,
   run: (dr: DrSession) => Promise<T>,
+  verdict: (result: T) => Verdict,
 ): Promise<Omit<DrOpened, 'dr'> & Partial<T>> {
-  const opened = await openDrSession(opts, ctx);
-  if (!opened.dr) return { diagnostics: opened.diagnostics, sources: opened.sources } as Omit<DrOpened, 'dr'> & Partial<T>;
+  const loaded = loadForEngine(ctx, opts.dir, opts.vars);
+  if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources } as Omit<DrOpened, 'dr'> & Partial<T>;
+  const ws = await openWorkspace(loaded.config.settings, ctx, { statePath: opts.statePath });
   try {
-    return { diagnostics: opened.diagnostics, sources: opened.sources, ...(await run(opened.dr)) };
+    await ws.allow([opts.permission, 'state-read'], opts.operation);
+    const result = await ws.record(
+      opts.operation,
+      async () => {
+        const dr = await openDrSession(opts, ctx, ws, loaded.config!);
+        try {
+          return await run(dr);
+        } finally {
+          await dr.close();
+        }
+      },
+      verdict,
+    );
+    return { diagnostics: loaded.diagnostics, sources: loaded.sources, ...result };
   } finally {
-    await opened.dr.close();
+    await ws.close();
   }
+}
+
+/** A DR run's outcome word (failed, needs-attention, interrupted, cancelled, …) as the audit log's. */
+function drVerdict(outcome: string | undefined, detail: string): Verdict {
+  if (outcome === undefined) return { outcome: 'failed', detail };
+  if (/interrupt|cancel/.test(outcome)) return { outcome: 'interrupted', detail };
+  return { outcome: /^(succeeded|passed|forced|nothing-to-do|ok|ready)$/.test(outcome) ? 'ok' : 'failed', detail };
 }
 
 export interface FailoverOptions extends DrRunOptions, Omit<MoveOptions, 'kind'> {}
@@ -111,7 +137,17 @@ export interface MoveServiceOutcome extends Omit<DrOpened, 'dr'> {
 
 /** `drctl failover` and `drctl failback`: move production to the other site (lifecycle/move.ts). */
 export function moveService(kind: 'failover' | 'failback', opts: FailoverOptions, ctx: DrContext): Promise<MoveServiceOutcome> {
-  return withDrSession({ ...opts, operation: kind, signal: opts.signal }, ctx, async (dr) => ({ move: await runMove(dr, { ...opts, kind }) }));
+  return withDrSession(
+    { ...opts, operation: kind, permission: kind, signal: opts.signal },
+    ctx,
+    async (dr) => ({ move: await runMove(dr, { ...opts, kind }) }),
+    ({ move }) => {
+      if (move.cancelled) return { outcome: 'interrupted', detail: 'not approved; nothing moved' };
+      const r = move.record;
+      if (!r) return { outcome: move.ok ? 'ok' : 'failed', detail: move.message ?? '' };
+      return drVerdict(r.outcome, `run ${r.run}: ${r.outcome}, ${r.from} → ${r.to}`);
+    },
+  );
 }
 
 /** `drctl failover`: planned by default; --unplanned when the active site is gone. */
@@ -134,7 +170,15 @@ export interface DrillOutcome extends Omit<DrOpened, 'dr'> {
 
 /** `drctl drill`: a rehearsal on clones at the standby site, always cleaned up (lifecycle/drill-run.ts). */
 export function drillService(opts: DrillOptions, ctx: DrContext): Promise<DrillOutcome> {
-  return withDrSession({ ...opts, operation: 'drill', signal: opts.signal }, ctx, (dr) => runDrill(dr, opts));
+  return withDrSession(
+    { ...opts, operation: 'drill', permission: 'drill', signal: opts.signal },
+    ctx,
+    (dr) => runDrill(dr, opts),
+    (out) =>
+      out.cancelled && !out.record
+        ? { outcome: 'interrupted', detail: 'not approved; nothing run' }
+        : drVerdict(out.record?.outcome, `drill ${out.record?.drill ?? ''}: ${out.record?.outcome ?? 'no record'}`),
+  );
 }
 
 export interface CleanupOutcome extends Omit<DrOpened, 'dr'> {
@@ -144,7 +188,15 @@ export interface CleanupOutcome extends Omit<DrOpened, 'dr'> {
 
 /** `drctl cleanup`: removes drill leftovers at both sites; idempotent. */
 export function cleanupService(opts: DrRunOptions, ctx: DrContext): Promise<CleanupOutcome> {
-  return withDrSession({ ...opts, operation: 'cleanup' }, ctx, (dr) => runCleanup(dr));
+  return withDrSession(
+    { ...opts, operation: 'cleanup', permission: 'drill' },
+    ctx,
+    (dr) => runCleanup(dr),
+    ({ result }) => {
+      const r = result.removed;
+      return { outcome: 'ok', detail: `removed ${r.vms.length} VM(s), ${r.volumes.length} volume(s), ${r.networks.length} network(s)` };
+    },
+  );
 }
 
 export interface VerifyOutcome extends Omit<DrOpened, 'dr'> {
@@ -153,7 +205,12 @@ export interface VerifyOutcome extends Omit<DrOpened, 'dr'> {
 
 /** `drctl verify`: DR readiness, read-only (no lock). */
 export function verifyService(opts: DrRunOptions, ctx: DrContext): Promise<VerifyOutcome> {
-  return withDrSession({ ...opts, operation: 'verify', lock: false }, ctx, async (dr) => ({
-    report: await verifyEstate({ config: dr.config, state: dr.state, provider: dr.provider }),
-  }));
+  return withDrSession(
+    { ...opts, operation: 'verify', permission: 'verify', lock: false },
+    ctx,
+    async (dr) => ({
+      report: await verifyEstate({ config: dr.config, state: dr.state, provider: dr.provider }),
+    }),
+    ({ report }) => ({ outcome: report.ready ? 'ok' : 'failed', detail: report.ready ? 'ready' : 'not ready' }),
+  );
 }

@@ -6,11 +6,25 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DrConfig, VarInput } from '../config/index.js';
 import { diagnosticsToJson, UserError, type Diagnostic } from '../diag/index.js';
-import { openState, readState, StateMissingError, type DrState, type StateSession, type LocalFileBackend } from '../state/index.js';
+import {
+  encryptionSettingsFor,
+  isEncrypted,
+  KeyConfigError,
+  keyringFrom,
+  openState,
+  readState,
+  StateMissingError,
+  type DrState,
+  type Keyring,
+  type StateBackend,
+  type StateSession,
+} from '../state/index.js';
 import {
   decodePlanFile,
+  decryptPlanFile,
   desiredResources,
   encodePlanFile,
+  encryptPlanFile,
   eventEmitter,
   hasChanges,
   makePlan,
@@ -26,9 +40,11 @@ import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext, EngineContext } from './context.js';
 import { userErrorOf } from './errors.js';
+import type { Redactor } from '../redact/index.js';
 import { redacting, redactorFor } from './redaction.js';
-import { backendFor, statePathOf } from './state-location.js';
+import { locateStorage } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
+import { openWorkspace, type OpenWorkspace, type Verdict } from './workspace.js';
 
 export interface PlanOptions {
   readonly dir: string;
@@ -51,7 +67,7 @@ export interface PlanOutcome {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-async function readStateOrNull(backend: LocalFileBackend): Promise<DrState | null> {
+async function readStateOrNull(backend: StateBackend): Promise<DrState | null> {
   try {
     return (await readState(backend)).state;
   } catch (e) {
@@ -95,23 +111,33 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
   const config = loaded.config;
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
-  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
+  const backend = ws.backend();
   const redactor = redactorFor(ctx, config);
   try {
-    const state = await readStateOrNull(backend);
     const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
+    for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
+    await ws.allow(['plan', 'state-read'], 'plan');
+    const state = await readStateOrNull(backend);
     let cloud: CloudConnection | undefined;
     try {
       if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
-      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), encodePlanFile(plan, { redact: (v) => redactor.data(v) }));
+      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), await planFileBytes(plan, ws.keyring, redactor));
       return { plan, config, diagnostics: loaded.diagnostics, sources: loaded.sources };
     } finally {
       await cloud?.close();
     }
   } finally {
     await backend.close();
+    await ws.close();
   }
+}
+
+/** A saved plan's bytes (no secret in them, plan/file.ts): encrypted with the state's primary key when encryption is on. */
+async function planFileBytes(plan: Plan, keyring: Keyring | null, redactor: Redactor): Promise<Uint8Array> {
+  const bytes = encodePlanFile(plan, { redact: (v) => redactor.data(v) });
+  return keyring ? encryptPlanFile(bytes, keyring) : bytes;
 }
 
 export function writeFileAtomic(file: string, bytes: Uint8Array): void {
@@ -126,18 +152,64 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
-export function readPlanFile(file: string): Plan {
+export interface SavedPlan {
+  readonly plan: Plan;
+  /** Whether the file was encrypted (a plain one is refused where encryption is enforced). */
+  readonly encrypted: boolean;
+}
+
+/**
+ * A saved plan file, decrypted when it is encrypted. The key comes from DRCTL_ENCRYPTION, else
+ * from the encryption block of the configuration in plans/ (the file names its configuration
+ * only inside the ciphertext). A plain file is refused when those settings enforce encryption.
+ */
+export async function readPlanFile(file: string, ctx: Pick<EngineContext, 'cwd' | 'env'> = { cwd: process.cwd(), env: process.env }): Promise<SavedPlan> {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = fs.readFileSync(path.resolve(ctx.cwd, file));
   } catch (e) {
     throw new UserError(`Cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, [
       'Make one with: drctl plan -out plan.bin',
     ]);
   }
+  const encrypted = isEncrypted(bytes);
+  const keyring = await planKeyring(ctx, encrypted);
+  if (keyring) {
+    const opened = await decryptPlanFile(bytes, keyring);
+    if (!opened.ok) throw new UserError(`${file} cannot be read: ${opened.reason}`, ['Make a new plan with: drctl plan -out plan.bin']);
+    bytes = opened.bytes;
+  }
   const decoded = decodePlanFile(bytes);
   if (!decoded.ok) throw new UserError(`${file} cannot be applied: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
-  return decoded.plan;
+  return { plan: decoded.plan, encrypted };
+}
+
+/** The keys a plan file is opened with; null when none are configured (an encrypted file then fails to decode, saying so). */
+async function planKeyring(ctx: Pick<EngineContext, 'cwd' | 'env'>, encrypted: boolean): Promise<Keyring | null> {
+  let settings;
+  try {
+    settings = encryptionSettingsFor(undefined, ctx.env);
+  } catch (err) {
+    if (err instanceof KeyConfigError) throw new UserError(err.message, err.nextSteps);
+    throw err;
+  }
+  if (!settings) {
+    try {
+      const where = locateStorage({ dir: undefined, statePath: undefined, cwd: ctx.cwd, env: ctx.env });
+      settings = 'settings' in where ? where.settings.encryption : undefined;
+    } catch (err) {
+      // plans/ is not readable: a plain plan needs no key, an encrypted one says it needs one.
+      if (!(err instanceof UserError)) throw err;
+    }
+  }
+  if (!settings) return null;
+  if (!encrypted && !settings.enforced) return null; // no key needed: spares a passphrase's derivation
+  try {
+    return (await keyringFrom(settings, { env: ctx.env, cwd: ctx.cwd })).keyring;
+  } catch (err) {
+    if (err instanceof KeyConfigError) throw new UserError(err.message, err.nextSteps);
+    throw err;
+  }
 }
 
 export interface ApplyOptions extends PlanOptions {
@@ -187,18 +259,18 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   let config: DrConfig | undefined;
   let diagnostics: readonly Diagnostic[] = [];
   let sources: ReadonlyMap<string, string> = new Map();
-  let saved: Plan | undefined;
+  let saved: SavedPlan | undefined;
   if (opts.planFile) {
-    saved = readPlanFile(path.resolve(ctx.cwd, opts.planFile));
-    const loaded = loadForEngine(ctx, saved.configDir, opts.vars);
+    saved = await readPlanFile(opts.planFile, ctx);
+    const loaded = loadForEngine(ctx, saved.plan.configDir, opts.vars);
     config = loaded.config;
     diagnostics = loaded.diagnostics;
     sources = loaded.sources;
     if (!config) return { diagnostics, sources };
     // The file holds keyed hashes of its sensitive values: the configuration supplies them.
-    const restored = restorePlanSecrets(saved, new Map(desiredResources(config).map((d) => [d.address, d.attributes])), outputsJson(config));
+    const restored = restorePlanSecrets(saved.plan, new Map(desiredResources(config).map((d) => [d.address, d.attributes])), outputsJson(config));
     if (!restored.ok) throw new UserError(`${opts.planFile} cannot be applied: ${restored.reason}.`, ['Or make a new plan with: drctl plan -out plan.bin']);
-    saved = restored.plan;
+    saved = { ...saved, plan: restored.plan };
   } else {
     const loaded = loadForEngine(ctx, opts.dir, opts.vars);
     if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
@@ -207,9 +279,42 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     sources = loaded.sources;
   }
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
-  const backend = backendFor(statePathOf(config, ctx, opts.statePath));
+  const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
   const redactor = redactorFor(ctx, config);
-  const session = await openState(backend, {
+  try {
+    const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
+    for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
+    await ws.allow(['apply', 'state-read'], 'apply');
+    if (saved && !saved.encrypted && ws.keyring?.enforced) {
+      throw new UserError(`${opts.planFile} is not encrypted, and this configuration enforces encryption at rest.`, [
+        'Make a new plan with drctl plan -out plan.bin (it is written encrypted).',
+      ]);
+    }
+    const run = { config, diagnostics, sources, saved: saved?.plan, parallelism, emit, redactor };
+    return await ws.record('apply', () => applyIn(ws, opts, ctx, run), applyVerdict);
+  } finally {
+    await ws.close();
+  }
+}
+
+/** The apply itself, in the opened workspace: lock, plan (or the saved plan), approve, apply, persist. */
+async function applyIn(
+  ws: OpenWorkspace,
+  opts: ApplyOptions,
+  ctx: EngineContext & Partial<Pick<DrContext, 'drSink' | 'wall' | 'timeScale'>>,
+  run: {
+    readonly config: DrConfig;
+    readonly diagnostics: readonly Diagnostic[];
+    readonly sources: ReadonlyMap<string, string>;
+    readonly saved?: Plan;
+    readonly parallelism: number;
+    readonly emit: ReturnType<typeof eventEmitter>;
+    /** The run's redactor (it knows the configuration's secrets): state snapshots, the cloud's token, a move's records. */
+    readonly redactor: Redactor;
+  },
+): Promise<ApplyOutcome> {
+  const { config, diagnostics, sources, saved, parallelism, emit, redactor } = run;
+  const session = await openState(ws.backend(), {
     drctlVersion: DRCTL_VERSION,
     lock: { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
@@ -218,7 +323,6 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
-  const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
   let cloud: CloudConnection | undefined;
   try {
@@ -268,4 +372,18 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     await cloud?.close().catch(() => undefined);
     await session.close();
   }
+}
+
+/** How an apply ended, for the audit log. */
+function applyVerdict(outcome: ApplyOutcome): Verdict {
+  if (outcome.cancelled) return { outcome: 'interrupted', detail: 'not approved; nothing changed' };
+  const r = outcome.result;
+  if (!r) return { outcome: 'failed' };
+  const s = outcome.plan?.summary;
+  const counts = `${r.succeeded} done, ${r.failed} failed${s ? ` (plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy)` : ''}; state serial ${r.serial}`;
+  const moves = (outcome.moves ?? []).map((m) => `${m.runbook.kind} ${m.ok ? 'ok' : (m.move?.record?.outcome ?? 'failed')}`).join(', ');
+  const detail = moves ? `${counts}; ${moves}` : counts;
+  if (r.interrupted || outcome.moves?.some((m) => m.move?.record?.outcome === 'interrupted')) return { outcome: 'interrupted', detail };
+  if (r.failed > 0 || outcome.moves?.some((m) => !m.ok)) return { outcome: 'failed', detail };
+  return { outcome: 'ok', detail };
 }

@@ -2,7 +2,8 @@
 // not the current lock's, an unusable state file, no state. Each becomes a UserError with what
 // to do next (printed without a stack trace); anything else is returned as it is (a bug).
 import { UserError } from '../diag/index.js';
-import { LockHeldError, LockMismatchError, StateMissingError, StateUnusableError } from '../state/index.js';
+import { EncryptionError, LockHeldError, LockMismatchError, PgBackendError, StateMissingError, StateUnusableError } from '../state/index.js';
+import { AuditLogDamagedError } from '../audit/index.js';
 
 export function userErrorOf(err: unknown): unknown {
   if (err instanceof LockHeldError) {
@@ -31,6 +32,19 @@ export function userErrorOf(err: unknown): unknown {
     return new UserError(`No state file at ${err.location}; run drctl apply first.`, [
       'If the state lives elsewhere, pass -state PATH (or set DRCTL_STATE), or the configuration directory whose drctl block names it.',
     ]);
+  }
+  if (err instanceof PgBackendError) {
+    // Already free of the connection string and its password (state/pg/conn.ts).
+    if (err.name === 'PgPoolerError' || err.name === 'PgLockLostError') return new UserError(err.message); // they say what to do
+    return new UserError(err.message, [
+      err.code === '28P01' || err.code === '28000'
+        ? 'Check the user and password of the connection string (DRCTL_PG_CONN_STR, conn_str_env, ~/.pgpass or PGPASSWORD).'
+        : 'Check that PostgreSQL is reachable with the configured connection string (DRCTL_PG_CONN_STR or the backend "pg" block).',
+    ]);
+  }
+  if (err instanceof EncryptionError) return new UserError(`${err.summary}.`, [err.detail]);
+  if (err instanceof AuditLogDamagedError) {
+    return new UserError(`${err.message} Until then drctl runs nothing it would have to record.`, ['drctl audit verify names the damaged record.']);
   }
   return err;
 }

@@ -63,6 +63,10 @@ export const verifyService = async (...a: Args<typeof Dr.verifyService>): Promis
 /** The state a state command means (by -state, DRCTL_STATE or the drctl block), or why it cannot be told. */
 export const findState = async (...a: Args<typeof State.findState>): Promise<Result<typeof State.findState>> => (await import('./state.js')).findState(...a);
 
+/** `drctl console` may start here (the "console" permission), or throws the denial. */
+export const checkConsoleAccess = async (...a: Args<typeof Console.checkConsoleAccess>): Promise<Result<typeof Console.checkConsoleAccess>> =>
+  (await import('./console.js')).checkConsoleAccess(...a);
+
 export const realConsoleServices = async (...a: Args<typeof Console.realConsoleServices>): Promise<Result<typeof Console.realConsoleServices>> =>
   (await import('./console.js')).realConsoleServices(...a);
 
@@ -75,3 +79,42 @@ export const formatTargets = async (...a: Args<typeof Fmt.formatTargets>): Promi
 export const serveStandaloneSimulator = async (
   ...a: Args<typeof Simulator.serveStandaloneSimulator>
 ): Promise<Result<typeof Simulator.serveStandaloneSimulator>> => (await import('./simulator.js')).serveStandaloneSimulator(...a);
+
+// Teams: workspaces, the audit log and the access policy, over whichever store is configured.
+import type * as Workspaces from './workspaces.js';
+import type * as AuditLog from './audit.js';
+import type * as AccessPolicy from './access.js';
+export type { HistoryEntry, HistoryResult } from './state.js';
+export type { SavedPlan } from './engine.js';
+export type { StorageNotFound } from './workspace.js';
+export type { WorkspaceListing, DeleteWorkspaceRequest } from './workspaces.js';
+export type { AuditVerifyOutcome, AuditListing } from './audit.js';
+export type { AccessView, GrantRequest } from './access.js';
+
+export const listWorkspacesService = async (...a: Args<typeof Workspaces.listWorkspacesService>): Promise<Result<typeof Workspaces.listWorkspacesService>> =>
+  (await import('./workspaces.js')).listWorkspacesService(...a);
+export const currentWorkspaceService = async (
+  ...a: Args<typeof Workspaces.currentWorkspaceService>
+): Promise<Result<typeof Workspaces.currentWorkspaceService>> => (await import('./workspaces.js')).currentWorkspaceService(...a);
+export const newWorkspaceService = async (...a: Args<typeof Workspaces.newWorkspaceService>): Promise<Result<typeof Workspaces.newWorkspaceService>> =>
+  (await import('./workspaces.js')).newWorkspaceService(...a);
+export const selectWorkspaceService = async (...a: Args<typeof Workspaces.selectWorkspaceService>): Promise<Result<typeof Workspaces.selectWorkspaceService>> =>
+  (await import('./workspaces.js')).selectWorkspaceService(...a);
+export const deleteWorkspaceService = async (...a: Args<typeof Workspaces.deleteWorkspaceService>): Promise<Result<typeof Workspaces.deleteWorkspaceService>> =>
+  (await import('./workspaces.js')).deleteWorkspaceService(...a);
+
+export const verifyAuditService = async (...a: Args<typeof AuditLog.verifyAuditService>): Promise<Result<typeof AuditLog.verifyAuditService>> =>
+  (await import('./audit.js')).verifyAuditService(...a);
+export const listAuditService = async (...a: Args<typeof AuditLog.listAuditService>): Promise<Result<typeof AuditLog.listAuditService>> =>
+  (await import('./audit.js')).listAuditService(...a);
+
+export const showAccessService = async (...a: Args<typeof AccessPolicy.showAccessService>): Promise<Result<typeof AccessPolicy.showAccessService>> =>
+  (await import('./access.js')).showAccessService(...a);
+export const grantAccessService = async (...a: Args<typeof AccessPolicy.grantAccessService>): Promise<Result<typeof AccessPolicy.grantAccessService>> =>
+  (await import('./access.js')).grantAccessService(...a);
+export const revokeAccessService = async (...a: Args<typeof AccessPolicy.revokeAccessService>): Promise<Result<typeof AccessPolicy.revokeAccessService>> =>
+  (await import('./access.js')).revokeAccessService(...a);
+export const pushPolicyService = async (...a: Args<typeof AccessPolicy.pushPolicyService>): Promise<Result<typeof AccessPolicy.pushPolicyService>> =>
+  (await import('./access.js')).pushPolicyService(...a);
+export const newTokenService = async (...a: Args<typeof AccessPolicy.newTokenService>): Promise<Result<typeof AccessPolicy.newTokenService>> =>
+  (await import('./access.js')).newTokenService(...a);

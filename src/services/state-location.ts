@@ -1,27 +1,15 @@
-// Where the state lives: -state, then DRCTL_STATE, then the drctl block's `backend "local"
-// { path }`, then state/drctl.drstate.json (relative paths from the working directory).
+// Where the state lives, for commands that have no loaded configuration (state, workspace,
+// audit and access commands): the storage settings of the drctl block (`backend`, `encryption`),
+// which services/workspace.ts turns into a store, with -state, DRCTL_STATE, DRCTL_PG_CONN_STR and
+// DRCTL_ENCRYPTION applied there (state/open.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { nodeConfigFs, readStatePathSetting, type DrConfig } from '../config/index.js';
+import { nodeConfigFs, readStatePathSetting } from '../config/index.js';
 import { UserError, type Diagnostic } from '../diag/index.js';
-import { LocalFileBackend } from '../state/index.js';
-import type { EngineContext } from './context.js';
+import type { StorageSettingsInput } from '../state/index.js';
 import { loadForEngine } from './config.js';
 
 export const DEFAULT_CONFIG_DIR = 'plans';
-const DEFAULT_STATE_PATH = 'state/drctl.drstate.json';
-
-/** The absolute state path of a loaded configuration (or of none), with `override` as -state. */
-export function statePathOf(config: DrConfig | undefined, ctx: Pick<EngineContext, 'cwd' | 'env'>, override?: string): string {
-  const p = override ?? ctx.env.DRCTL_STATE ?? (config?.settings.backend.type === 'local' ? config.settings.backend.path : undefined) ?? DEFAULT_STATE_PATH;
-  return path.resolve(ctx.cwd, p);
-}
-
-/** The local state backend at `file`, its directory made first (a new workspace has none). */
-export function backendFor(file: string): LocalFileBackend {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new LocalFileBackend(file);
-}
 
 export interface StateLocationInput {
   /** The configuration directory, undefined when the user named none. */
@@ -32,20 +20,21 @@ export interface StateLocationInput {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export type StateLocation =
-  | { readonly path: string }
+export type StorageLocation =
+  | { readonly settings: StorageSettingsInput }
   | { readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string>; readonly message: string };
 
 /**
- * The absolute state path for a state command, with apply's precedence. Only the drctl block is
- * read (config/state-path.ts); a backend path that uses variables loads the whole configuration.
+ * The storage settings for a state command, with apply's precedence. Only the drctl block is
+ * read (config/state-path.ts) while it holds at most a literal `backend "local" { path }`; a pg
+ * backend, an encryption block or a path that uses variables loads the whole configuration.
+ * With -state or DRCTL_STATE a configuration that cannot be read is passed over (the state file
+ * is named), as before backends and encryption.
  */
-export function locateState(input: StateLocationInput): StateLocation {
+export function locateStorage(input: StateLocationInput): StorageLocation {
   const ctx = { cwd: input.cwd, env: input.env, fs: nodeConfigFs };
-  const resolved = (p?: string) => ({ path: statePathOf(undefined, ctx, p) });
-  if (input.statePath !== undefined) return resolved(input.statePath);
-  if (input.env.DRCTL_STATE) return resolved();
-
+  const named = input.statePath !== undefined || !!input.env.DRCTL_STATE;
+  const defaults = { settings: {} };
   const dir = input.dir ?? DEFAULT_CONFIG_DIR;
   const abs = path.resolve(input.cwd, dir);
   try {
@@ -53,7 +42,7 @@ export function locateState(input: StateLocationInput): StateLocation {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Without a configuration the state is where apply would put it by default, as in Terraform.
-    if (code === 'ENOENT' && input.dir === undefined) return resolved();
+    if ((code === 'ENOENT' && input.dir === undefined) || named) return defaults;
     throw new UserError(
       code === 'ENOENT'
         ? `The directory "${dir}" does not exist.`
@@ -68,24 +57,28 @@ export function locateState(input: StateLocationInput): StateLocation {
     readdir: (d) => fs.readdirSync(path.resolve(input.cwd, d)),
     readFile: (f) => nodeConfigFs.readFile(path.resolve(input.cwd, f)),
   });
-  if (setting.kind === 'path') return resolved(setting.path);
+  if (setting.kind === 'path') {
+    return { settings: { backend: setting.path === undefined && !setting.block ? { type: 'local', implicit: true } : { type: 'local', path: setting.path } } };
+  }
   if (setting.kind === 'error') {
+    if (named) return defaults;
     return {
       diagnostics: setting.diagnostics,
       sources: setting.sources,
       message:
         setting.problem === 'does-not-parse'
-          ? `Cannot find the state path: the configuration in "${dir}" does not parse. Fix it, or pass -state PATH.`
-          : `Cannot find the state path: the backend path in "${dir}" is not valid.`,
+          ? `Cannot find the state: the configuration in "${dir}" does not parse. Fix it, or pass -state PATH.`
+          : `Cannot find the state: the backend path in "${dir}" is not valid.`,
     };
   }
   const loaded = loadForEngine(ctx, dir, []);
   if (!loaded.config) {
+    if (named) return defaults;
     return {
       diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'),
       sources: loaded.sources,
-      message: `Cannot find the state path: the backend path in "${dir}" depends on the configuration, which does not load (variables can be set with DRCTL_VAR_name). Or pass -state PATH.`,
+      message: `Cannot find the state: the drctl block's backend or encryption settings in "${dir}" depend on the configuration, which does not load (variables can be set with DRCTL_VAR_name). Or pass -state PATH.`,
     };
   }
-  return { path: statePathOf(loaded.config, ctx) };
+  return { settings: loaded.config.settings };
 }

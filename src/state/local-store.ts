@@ -164,6 +164,21 @@ class LocalAuditStorage implements AuditStorage {
     }
     return records; // a torn tail (no newline) is not a record
   }
+
+  async last(): Promise<Uint8Array | null> {
+    let file: FileHandle;
+    try {
+      file = await open(this.path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      return (await tail(file)).last;
+    } finally {
+      await file.close();
+    }
+  }
 }
 
 /** The last complete line of an open file, reading backwards in chunks (the log can be long). */

@@ -17,10 +17,10 @@ import { UserError } from '../diag/errors.js';
 import { hasHistory, type JournalRecords, type LockGrant, type LockOptions, type LockRequest, type SnapshotMeta, type StateBackend, type StateHistory, type StateVersion } from './backend.js';
 import type { LockInfo } from './errors.js';
 import { EncryptedStateStore } from './encrypted.js';
-import { KeyConfigError } from './encryption.js';
+import { KeyConfigError, type Keyring } from './encryption.js';
 import { encryptionSettingsFor, keyringFrom, type EncryptionSettings, type KeyringInput } from './keys.js';
 import { LocalStateStore } from './local-store.js';
-import type { Connect } from './pg/conn.js';
+import { secretsOf, type Connect } from './pg/conn.js';
 import type { StateStore } from './store.js';
 import { checkWorkspaceName } from './workspaces.js';
 
@@ -51,6 +51,13 @@ export interface OpenedStore {
   /** E.g. a key file other users can read. */
   readonly warnings: readonly string[];
   readonly encrypted: boolean;
+  /** The keys, for what is encrypted beside state (saved plan files); null without encryption. */
+  readonly keyring: Keyring | null;
+  /**
+   * Values that must never be written anywhere (the connection string and its password, the
+   * passphrases in use), for scrubbing free text such as an audit record's detail.
+   */
+  readonly secrets: readonly string[];
 }
 
 /** Which backend the settings and environment choose, without opening anything. */
@@ -110,7 +117,18 @@ export async function openStateStore(settings: StorageSettingsInput, env: Readon
     const { PgStateStore } = await import('./pg/store.js');
     store = new PgStateStore({ connStr: target.connStr, schema: target.schema, env, user: options.user, connect: options.connect });
   }
-  return { store: keyring ? new EncryptedStateStore(store, keyring) : store, warnings, encrypted: keyring !== null };
+  const secrets = new Set<string>(target.kind === 'pg' ? secretsOf(target.connStr, env) : []);
+  for (const source of encryption ? [encryption, ...(encryption.fallbacks ?? [])] : []) {
+    const passphrase = source.passphraseEnv !== undefined ? env[source.passphraseEnv] : undefined;
+    if (passphrase) secrets.add(passphrase);
+  }
+  return {
+    store: keyring ? new EncryptedStateStore(store, keyring) : store,
+    warnings,
+    encrypted: keyring !== null,
+    keyring,
+    secrets: [...secrets].sort((a, b) => b.length - a.length),
+  };
 }
 
 export interface OpenBackendOptions extends OpenStoreOptions {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LockRequest, StateBackend } from './backend.js';
 import { StateMissingError, StateUnusableError, type LockInfo } from './errors.js';
+import { isEncrypted, isEncryptedText } from './encryption.js';
 import { parseState, serializeState, stateContentKey, STATE_FORMAT_VERSION } from './format.js';
 import { encodeJournalEntry, encodeJournalHeader, foldJournal, type JournalEntry } from './journal.js';
 import { canonicalJson, toJsonValue, type JsonObject, type JsonValue } from './json.js';
@@ -28,6 +29,16 @@ export interface ReadStateResult {
   readonly warnings: readonly string[];
 }
 
+/** Encrypted bytes reached a reader without keys (an EncryptedBackend decrypts before this). */
+function noKey(location: string): StateUnusableError {
+  return new StateUnusableError(
+    'wrong-key',
+    location,
+    'Encrypted, and no encryption key is configured',
+    'Configure the key it was written with: the encryption block of the drctl settings, or DRCTL_ENCRYPTION.',
+  );
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
@@ -41,6 +52,7 @@ export async function readState(backend: StateBackend): Promise<ReadStateResult>
   let snapshot: DrState | null = null;
   let formatVersion: number | null = null;
   if (bytes) {
+    if (isEncrypted(bytes)) throw noKey(backend.location);
     let text: string;
     try {
       text = utf8.decode(bytes);
@@ -53,6 +65,7 @@ export async function readState(backend: StateBackend): Promise<ReadStateResult>
     formatVersion = parsed.formatVersion;
   }
   const journal = await backend.readJournal();
+  if (journal.records.some(isEncryptedText)) throw noKey(`${backend.location} (journal)`);
   const present = journal.records.length > 0 || journal.incompleteTail;
   if (!snapshot && !present) throw new StateMissingError(backend.location);
   const fold = foldJournal(

@@ -17,6 +17,8 @@ export interface AuditStorage {
   append(next: (last: Uint8Array | null) => Uint8Array): Promise<Uint8Array>;
   /** Every record, oldest first. */
   read(): Promise<readonly Uint8Array[]>;
+  /** The newest complete record, or null when the log is empty (without reading the whole log). */
+  last(): Promise<Uint8Array | null>;
 }
 
 export interface BackendIdentity {

@@ -3,7 +3,7 @@
 // embedded simulator); a second process holds the lock for the contention tests.
 // The CLI is bin/drctl.js over dist/ (npm test builds it); DRCTL_CLI points at another build.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -157,7 +157,7 @@ describe('state list', () => {
     expect(none.stderr).toContain('Did you mean "vm.app"?');
   });
 
-  it('fails with a clear error when there is no state file, in every command that needs one, creating nothing', async () => {
+  it('fails with a clear error when there is no state file, in every command that needs one, creating no state (the failed changes are audited)', async () => {
     const cwd = workdir();
     for (const args of [['list'], ['show', 'vm.db01'], ['pull'], ['rm', 'vm.db01'], ['mv', 'vm.a', 'vm.b']]) {
       const r = await drctl(cwd, ['state', ...args]);
@@ -165,7 +165,16 @@ describe('state list', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`No state file at ${join(cwd, STATE_REL)}; run drctl apply first`);
     }
-    expect(existsSync(join(cwd, 'state'))).toBe(false);
+    // Only the audit log, with the two attempted changes recorded as failed.
+    expect(readdirSync(join(cwd, 'state'))).toEqual(['drctl.audit.jsonl']);
+    const records = readFileSync(join(cwd, 'state', 'drctl.audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.action, r.outcome])).toEqual([
+      ['state rm', 'failed'],
+      ['state mv', 'failed'],
+    ]);
   });
 
   it('takes the state path from -state over DRCTL_STATE over the drctl block, and from -dir', async () => {

@@ -1,15 +1,16 @@
 // `drctl state list`'s body.
 import type { ParsedFlags, STATE_LIST_FLAG_SPECS } from '../flag-specs.js';
 import { processTerminal, type Exit } from '../terminal.js';
-import { stateTargetFor, writeWarnings } from './location.js';
+import { withStateTarget, writeWarnings } from './location.js';
 
 export async function runStateList(args: { readonly patterns: readonly string[] }, flags: ParsedFlags<typeof STATE_LIST_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const state = await stateTargetFor(term, flags.dir, flags.state);
-  const result = await state.list({ patterns: args.patterns, id: flags.id });
-  writeWarnings(term, result.warnings);
-  for (const u of result.unmatched) {
-    term.stderr.write(`Warning: nothing in the state matches ${u.pattern}.${u.suggestion ? ` Did you mean "${u.suggestion}"?` : ''}\n`);
-  }
-  term.stdout.write(result.addresses.map((a) => `${a}\n`).join(''));
+  await withStateTarget(term, flags.dir, flags.state, async (state) => {
+    const result = await state.list({ patterns: args.patterns, id: flags.id });
+    writeWarnings(term, result.warnings);
+    for (const u of result.unmatched) {
+      term.stderr.write(`Warning: nothing in the state matches ${u.pattern}.${u.suggestion ? ` Did you mean "${u.suggestion}"?` : ''}\n`);
+    }
+    term.stdout.write(result.addresses.map((a) => `${a}\n`).join(''));
+  });
 }

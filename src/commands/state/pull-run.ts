@@ -1,12 +1,13 @@
 // `drctl state pull`'s body.
 import type { ParsedArgs, ParsedFlags, STATE_PULL_ARGS, STATE_PULL_FLAG_SPECS } from '../flag-specs.js';
 import { processTerminal, type Exit } from '../terminal.js';
-import { stateTargetFor, writeWarnings } from './location.js';
+import { withStateTarget, writeWarnings } from './location.js';
 
 export async function runStatePull(args: ParsedArgs<typeof STATE_PULL_ARGS>, flags: ParsedFlags<typeof STATE_PULL_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const state = await stateTargetFor(term, args.dir, flags.state);
-  const result = await state.pull();
-  writeWarnings(term, result.warnings);
-  term.stdout.write(result.text);
+  await withStateTarget(term, args.dir, flags.state, async (state) => {
+    const result = await state.pull({ serial: flags.serial });
+    writeWarnings(term, result.warnings);
+    term.stdout.write(result.text);
+  });
 }

@@ -3,7 +3,7 @@ import { STATE_PULL_ARGS, STATE_PULL_FLAG_SPECS, type ParsedArgs, type ParsedFla
 
 export default class StatePull extends DrctlCommand {
   static override summary = 'Print the state file to stdout, as drctl stores it.';
-  static override examples = ['<%= config.bin %> state pull > backup.drstate.json'];
+  static override examples = ['<%= config.bin %> state pull > backup.drstate.json', '<%= config.bin %> state pull -serial 3 > serial3.drstate.json'];
   static override args = oclifArgs(STATE_PULL_ARGS);
   static override flags = oclifFlags(STATE_PULL_FLAG_SPECS);
 

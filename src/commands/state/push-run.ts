@@ -4,7 +4,7 @@ import type { ParsedArgs, ParsedFlags, STATE_PUSH_ARGS, STATE_PUSH_FLAG_SPECS } 
 import { processTerminal, type Exit } from '../terminal.js';
 import { lockTimeoutMs } from '../engine.js';
 import { UserError } from '../../diag/index.js';
-import { stateTargetFor, writeWarnings } from './location.js';
+import { withStateTarget, writeWarnings } from './location.js';
 
 export async function runStatePush(args: ParsedArgs<typeof STATE_PUSH_ARGS>, flags: ParsedFlags<typeof STATE_PUSH_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
@@ -17,14 +17,15 @@ export async function runStatePush(args: ParsedArgs<typeof STATE_PUSH_ARGS>, fla
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`Cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
   }
-  const state = await stateTargetFor(term, args.dir, flags.state);
-  const r = await state.push(text, source, { force: flags.force, lockTimeoutMs: timeout });
-  writeWarnings(term, r.warnings);
-  term.stdout.write(
-    r.written
-      ? `Pushed ${source} to ${state.location}: serial ${r.serial}, ${r.resources} resource${r.resources === 1 ? '' : 's'}.\n`
-      : `The state at ${state.location} already holds this content (serial ${r.serial}); nothing was written.\n`,
-  );
+  await withStateTarget(term, args.dir, flags.state, async (state) => {
+    const r = await state.push(text, source, { force: flags.force, lockTimeoutMs: timeout });
+    writeWarnings(term, r.warnings);
+    term.stdout.write(
+      r.written
+        ? `Pushed ${source} to ${state.location}: serial ${r.serial}, ${r.resources} resource${r.resources === 1 ? '' : 's'}.\n`
+        : `The state at ${state.location} already holds this content (serial ${r.serial}); nothing was written.\n`,
+    );
+  });
 }
 
 async function readStdin(): Promise<string> {

@@ -1,12 +1,13 @@
 // `drctl state show`'s body.
 import type { ParsedArgs, ParsedFlags, STATE_SHOW_ARGS, STATE_SHOW_FLAG_SPECS } from '../flag-specs.js';
 import { processTerminal, type Exit } from '../terminal.js';
-import { stateTargetFor, writeWarnings } from './location.js';
+import { withStateTarget, writeWarnings } from './location.js';
 
 export async function runStateShow(args: ParsedArgs<typeof STATE_SHOW_ARGS>, flags: ParsedFlags<typeof STATE_SHOW_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const state = await stateTargetFor(term, args.dir, flags.state);
-  const result = await state.show(args.address);
-  writeWarnings(term, result.warnings);
-  term.stdout.write(result.text);
+  await withStateTarget(term, args.dir, flags.state, async (state) => {
+    const result = await state.show(args.address);
+    writeWarnings(term, result.warnings);
+    term.stdout.write(result.text);
+  });
 }

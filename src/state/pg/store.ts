@@ -100,4 +100,9 @@ class PgAuditStorage implements AuditStorage {
     const rows = await this.db.query(`select record from ${this.db.s}.audit order by seq`);
     return rows.map((r) => r.record as Buffer);
   }
+
+  async last(): Promise<Uint8Array | null> {
+    const rows = await this.db.query(`select record from ${this.db.s}.audit order by seq desc limit 1`);
+    return (rows[0]?.record as Buffer | undefined) ?? null;
+  }
 }
