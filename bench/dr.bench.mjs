@@ -174,7 +174,7 @@ async function failover(dir, scale, bootOf) {
       // The simulator's model clock runs at 1/scale from an origin: calibrate it (before the
       // run starts) by the midpoint of a clock request, then read its event log before it closes.
       const lock = JSON.parse(readFileSync(join(dir, '.drctl/sim/sim.lock'), 'utf8'));
-      const admin = new SimulatorAdmin(lock.url, lock.token);
+      const admin = new SimulatorAdmin(lock.url, lock.adminToken);
       const samples = [];
       for (let i = 0; i < 5; i++) {
         const a = performance.now();

@@ -5,7 +5,7 @@ import { Graph, walk, type WalkOutcome } from '../graph/index.js';
 import type { Provider } from '../provider/index.js';
 import type { JsonObject, StateSession } from '../state/index.js';
 import type { EventInput, Plan, PlannedChange } from '../plan/index.js';
-import { createResource, deleteResource, updateResource, type Applied, type KindContext } from '../resources/index.js';
+import { createResource, deleteResource, ownership, updateResource, type Applied, type KindContext } from '../resources/index.js';
 
 export interface ApplyInputs {
   readonly plan: Plan;
@@ -112,6 +112,9 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
 
   emit({ type: 'apply.start', total: work.length, parallelism: inp.parallelism });
   const started = inp.now();
+  // What is created carries the state's lineage in its identity tags: the lineage must be on
+  // storage before the first create, or a run killed right after it leaves orphans.
+  if (work.some((c) => c.action === 'create' || c.action === 'replace')) await session.persistLineage();
   await recordMoves(plan, session);
   const elapsed = new Map<string, number>();
   const results: ResourceResult[] = [];
@@ -139,6 +142,8 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       progress: (message) => emit({ type: 'resource.progress', address, message }),
       timeoutMs: inp.operationTimeoutMs,
       ownerOf: (id) => ownerOf(session, id, address),
+      owner: (a, part) => ownership(session.lineage, a, part),
+      sites: () => session.resources.filter((r) => r.type === 'site'),
     };
     const fail = (e: unknown) => {
       const ms = inp.now() - t0;
@@ -155,11 +160,11 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       } else if (change.action === 'update') {
         applied = await updateResource(change.type, address, change.before!, change.after!, prior!, ctx);
       } else if (change.action === 'replace') {
-        await deleteResource(change.type, change.before!, prior!, ctx);
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
         await session.remove(address);
         applied = await createResource(change.type, address, change.after!, ctx);
       } else if (change.action === 'delete') {
-        await deleteResource(change.type, change.before!, prior!, ctx);
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
       }
       durable = applied
         ? session.upsert({

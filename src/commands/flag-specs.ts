@@ -198,6 +198,18 @@ export const FORCE_UNLOCK_FLAG_SPECS = {
 } as const satisfies FlagSpecs;
 export const FORCE_UNLOCK_ARGS = [{ name: 'id', description: 'The lock id', required: true }, STATE_DIR_ARG] as const satisfies ArgSpecs;
 
+export const IMPORT_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  ...VAR_FLAG_SPECS,
+  ...LOCK_FLAG_SPECS,
+  state: { kind: 'string', description: 'State file path (overrides the drctl backend block).' },
+} as const satisfies FlagSpecs;
+export const IMPORT_ARGS = [
+  { name: 'address', description: 'Where the configuration declares the resource, e.g. vm.db01', required: true },
+  { name: 'id', description: 'Its id in the cloud (a PowerVS pvmInstanceID)', required: true },
+  DIR_ARG,
+] as const satisfies ArgSpecs;
+
 // ------------------------------------------------------------------------------- DR runs
 
 export const DR_FLAG_SPECS = {
@@ -260,6 +272,11 @@ export const SIM_SERVE_FLAG_SPECS = {
   'time-scale': { kind: 'string', description: 'Real seconds per simulated second: 1/600 makes a 5-minute boot take 0.5 s; 0 is instant.', default: '1/600' },
   seed: { kind: 'integer', description: 'Seed of the fault generator.', default: 1 },
   token: { kind: 'string', description: 'Bearer token clients must send (random when unset).' },
+  'api-key': {
+    kind: 'string',
+    description:
+      'The one API key its IAM stand-in exchanges for the token (else DRCTL_SIM_API_KEY; unset: any key). Admin routes take their own token, in sim.lock.',
+  },
   workspace: { kind: 'string', description: 'Create a workspace at start: id=location (e.g. erp-dal13=dal13). Repeatable.', multiple: true },
   fault: { kind: 'string', description: 'site-down=LOCATION, link-broken=VOLUME_GROUP, boot-fail=VM. Repeatable.', multiple: true },
   'fault-rate': { kind: 'string', description: 'Injected failure rates, e.g. 429=0.1,500=0.05,reset=0.05,slow=0.02.' },

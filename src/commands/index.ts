@@ -21,6 +21,7 @@ import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
+import ImportCommand from './import.js';
 import StateHistory from './state/history.js';
 import WorkspaceList from './workspace/list.js';
 import WorkspaceShow from './workspace/show.js';
@@ -56,6 +57,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   drill: Drill,
   cleanup: Cleanup,
   console: ConsoleCommand,
+  import: ImportCommand,
   'state:history': StateHistory,
   'workspace:list': WorkspaceList,
   'workspace:show': WorkspaceShow,

@@ -13,6 +13,7 @@ import { startLifecycle, stateName, until } from './runner.js';
 import { choosePlan, cloudName, groupAt, planVolumeGroups, SITE_KEY, sitePair, vmSpecAt, workspaceOf, type GroupCache } from './estate.js';
 import { newRunId, openRunChannel, writeRunRecord, type DrSession } from './session.js';
 import { DRILL_PREFIX, removeDrillLeftovers } from './cleanup.js';
+import { drillOwnership, drillTag } from '../resources/index.js';
 import { runPostCheck } from './move.js';
 
 export interface DrillRunOptions {
@@ -75,6 +76,9 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   const ws = workspaceOf(config, at);
   const prefix = `${DRILL_PREFIX}${chosen.name}`.slice(0, 24);
   const run = newRunId('drill', wall());
+  // What the drill makes carries its identity: found again by it (never by a name), and removed by it.
+  const tag = drillTag(session.lineage);
+  const owner = (key: string) => drillOwnership(session.lineage, run, key);
   const cache: GroupCache = new Map();
   const vgs = planVolumeGroups(
     config,
@@ -105,7 +109,7 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   // A drill interrupted earlier (kill -9) is cleaned up before a new one starts.
   if (session.lifecycle(key) !== undefined || siteState === 'drilling' || siteState === 'cleaning-up') {
     emit({ name: 'run.step', severity: 'warning', subject: key, message: 'an earlier drill was interrupted; cleaning up its leftovers first' });
-    await removeDrillLeftovers(provider, [ws], prefix);
+    await removeDrillLeftovers(provider, [ws], tag);
     await session.setLifecycle(key, undefined);
     if (stateName(site.actor.getSnapshot()) === 'drilling') site.actor.send({ type: 'DRILL_ENDED' });
     if (stateName(site.actor.getSnapshot()) === 'cleaning-up') site.actor.send({ type: 'CLEANED' });
@@ -129,12 +133,23 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
         const net = config.networks.get(n);
         const sub = network === 'test' ? net?.test : net?.subnets[network];
         if (!sub) throw new Error(`${n} has no "${network}" subnet to boot drill clones on`);
-        const created = await provider.create('network', ws, { name: `${prefix}-${cloudName(n)}`, type: 'vlan', cidr: sub.cidr, gateway: sub.gateway });
+        const created = await provider.create('network', ws, {
+          name: `${prefix}-${cloudName(n)}`,
+          type: 'vlan',
+          cidr: sub.cidr,
+          gateway: sub.gateway,
+          owner: owner(n),
+        });
         netIds[n] = created.id;
       }
       for (const vg of vgs) {
         const g = await groupAt(provider, config, session, vg, at, cache);
-        const res = await provider.cloneVolumes(ws, { name: `${prefix}-${cloudName(vg)}`, volumeIds: g.volumeIds }, { timeoutMs: realMs(600) });
+        // Unreplicated clones of the auxiliary copies, known by what the clone task returns.
+        const res = await provider.cloneVolumes(
+          ws,
+          { name: `${prefix}-${cloudName(vg)}`, volumeIds: g.volumeIds, tags: owner(vg).tags },
+          { timeoutMs: realMs(600) },
+        );
         for (const c of res.clones) cloneOf.set(c.sourceId, c.cloneId);
         emit({ name: 'run.step', subject: vg, message: `cloned ${res.clones.length} volume(s) of ${vg}` });
       }
@@ -156,9 +171,12 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
             const networkIds = (config.vms.get(vm)?.networks ?? []).map((n) => netIds[n]).filter(Boolean);
             emit({ name: 'VM_BOOTUP_STARTED', subject: vm, message: `booting the clone of ${vm} on the ${network} network` });
             try {
-              await provider.create('vm', ws, vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds }), {
-                timeoutMs: realMs(g.timeoutSeconds ?? 3600),
-              });
+              await provider.create(
+                'vm',
+                ws,
+                vmSpecAt(config, session, vm, at, volumeIds, { name: `${prefix}-${cloudName(vm)}`.slice(0, 47), networkIds, owner: owner(vm) }),
+                { timeoutMs: realMs(g.timeoutSeconds ?? 3600) },
+              );
             } catch (e) {
               emit({ name: 'VM_BOOTUP_FAILED', subject: vm, message: `${vm}: ${e instanceof Error ? e.message : String(e)}` });
               throw e;
@@ -197,7 +215,7 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
       if (chosen.drill?.pass.requirePostChecks && groupsDone.some((g) => g.postCheck && !g.postCheck.ok)) throw new Error('a post_check failed');
     }),
     cleanup: fromPromise<void, { drill: string }>(async () => {
-      const r = await removeDrillLeftovers(provider, [ws], prefix);
+      const r = await removeDrillLeftovers(provider, [ws], tag);
       cleaned = { vms: r.removed.vms.length, volumes: r.removed.volumes.length, networks: r.removed.networks.length };
     }),
   };

@@ -4,10 +4,10 @@
 // where things are. What a resource type itself knows (names, specs, the site pair) is its
 // resources/ module's; it is re-exported here as the runs' vocabulary.
 import type { DrConfig, RecoveryPlan } from '../config/index.js';
-import type { Provider, ReplicationStatus, VmSpec, VolumeGroupState } from '../provider/index.js';
+import type { Ownership, Provider, ReplicationStatus, VmSpec, VolumeGroupState } from '../provider/index.js';
 import type { StateResource } from '../state/index.js';
 import { UserError } from '../diag/index.js';
-import { auxVolumeName, cloudName, volumeIdsOf, vmSpec, workspaceOf } from '../resources/index.js';
+import { auxOf, cloudName, consistencyGroupOf, ownership, vmSpec, workspaceOf } from '../resources/index.js';
 
 export { cloudName, planVolumeGroups, siteKey, sitePair, stateSitePair, workspaceOf, SITE_KEY, type SitePair } from '../resources/index.js';
 
@@ -46,9 +46,10 @@ export function homePlacement(state: EstateState, vm: string): Record<string, st
 export type GroupCache = Map<string, string>;
 
 /**
- * The volume group objects of a `volume_group` resource on a given site's side. The auxiliary
- * side is found through its volumes (`aux_<volume name>`), so it is found even when the primary
- * site does not answer.
+ * The volume group of a `volume_group` resource on a given site's side. The primary side is the
+ * group state records; the other side is the group of the same consistency group there, found by
+ * the consistency group's name (state keeps it), so it is found even when the primary site does
+ * not answer.
  */
 export async function groupAt(
   provider: Provider,
@@ -61,20 +62,32 @@ export async function groupAt(
   const r = requireResource(state, vg);
   const primarySite = typeof r.attributes.site === 'string' ? r.attributes.site : '';
   const ws = workspaceOf(config, site);
-  const known = site === primarySite ? r.id : cache?.get(`${vg}@${site}`);
+  const cloud = (r.attributes.cloud ?? {}) as Record<string, never>;
+  const known = site === primarySite ? r.id : (cache?.get(`${vg}@${site}`) ?? auxOf(cloud)?.group_id);
   if (known) {
     const g = await provider.read('volume_group', ws, known);
-    if (g) return g;
+    if (g) {
+      cache?.set(`${vg}@${site}`, g.id);
+      return g;
+    }
     if (site === primarySite) throw new Error(`volume group ${cloudName(vg)} is gone from ${ws}`);
   }
-  const volumeNames = Object.keys(volumeIdsOf(r)).map((n) => auxVolumeName(vg, n));
-  const volumes = await provider.list('volume', ws);
-  const aux = volumes.find((v) => volumeNames.includes(v.name) && v.groupId);
-  if (!aux?.groupId) throw new Error(`no auxiliary copy of volume group ${cloudName(vg)} in ${ws}`);
-  const g = await provider.read('volume_group', ws, aux.groupId);
-  if (!g) throw new Error(`no auxiliary copy of volume group ${cloudName(vg)} in ${ws}`);
+  const cg = consistencyGroupOf(r);
+  if (!cg)
+    throw new Error(`the auxiliary side of volume group ${cloudName(vg)} is not set up in ${ws}: run drctl apply (it onboards the replicated volumes there)`);
+  const g = await provider.findVolumeGroup(ws, cg);
+  if (!g) throw new Error(`no volume group of consistency group ${cg} (${cloudName(vg)}) in ${ws}: run drctl apply (it onboards the replicated volumes there)`);
   cache?.set(`${vg}@${site}`, g.id);
   return g;
+}
+
+/**
+ * The identity of VM `vm` at `site`: the one apply made at its own site, or the copy a DR run
+ * made at the other (tagged with that site).
+ */
+export function vmOwnerAt(state: EstateState & { readonly lineage: string }, vm: string, site: string): Ownership {
+  const home = requireResource(state, vm).attributes.site;
+  return site === home ? ownership(state.lineage, vm) : ownership(state.lineage, vm, site);
 }
 
 export async function replicationAt(
@@ -96,8 +109,9 @@ export function vmSpecAt(
   vm: string,
   site: string,
   volumeIds: readonly string[],
-  opts: { name?: string; networkIds?: readonly string[] } = {},
+  opts: { name?: string; networkIds?: readonly string[]; owner?: Ownership } = {},
 ): VmSpec {
   const r = requireResource(state, vm);
-  return vmSpec(vm, r.attributes, { site, lookup: (a) => state.resource(a), volumeIds, name: opts.name, networkIds: opts.networkIds });
+  const spec = vmSpec(vm, r.attributes, { site, lookup: (a) => state.resource(a), volumeIds, name: opts.name, networkIds: opts.networkIds });
+  return opts.owner ? { ...spec, owner: opts.owner } : spec;
 }

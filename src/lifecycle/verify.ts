@@ -4,10 +4,10 @@ import { MACHINE_TYPES, STORAGE_TIERS } from '../powervs/index.js';
 import { formatDuration, type DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
 import type { JsonValue } from '../state/index.js';
-import { networkIdAt } from '../resources/index.js';
+import { drillTag, networkIdAt } from '../resources/index.js';
 import { SITE_BUSY_STATES, type SiteState } from './site.js';
 import { planVolumeGroups, replicationAt, SITE_KEY, siteKey, sitePair, workspaceOf, type EstateState } from './estate.js';
-import { DRILL_PREFIX } from './cleanup.js';
+import { drillLeftovers } from './cleanup.js';
 
 export interface VerifyCheck {
   readonly name: 'replication' | 'capacity' | 'networks' | 'machine-types' | 'stale-clones' | 'lifecycle';
@@ -25,7 +25,7 @@ export interface VerifyReport {
 
 export interface VerifyInput {
   readonly config: DrConfig;
-  readonly state: EstateState & { lifecycle(key: string): JsonValue | undefined };
+  readonly state: EstateState & { lifecycle(key: string): JsonValue | undefined; readonly lineage: string };
   readonly provider: Provider;
 }
 
@@ -112,8 +112,8 @@ export async function verifyEstate({ config, state, provider }: VerifyInput): Pr
   for (const site of [active, standby]) {
     const ws = workspaceOf(config, site);
     try {
-      const [vols, machines, nets] = await Promise.all([provider.list('volume', ws), provider.list('vm', ws), provider.list('network', ws)]);
-      const stale = [...vols, ...machines, ...nets].filter((x) => x.name.startsWith(DRILL_PREFIX)).map((x) => x.name);
+      const left = await drillLeftovers(provider, ws, drillTag(state.lineage));
+      const stale = [...left.volumes, ...left.vms, ...left.networks].map((x) => x.name);
       checks.push({
         name: 'stale-clones',
         subject: site,

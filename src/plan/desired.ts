@@ -30,7 +30,9 @@ export function desiredResources(config: DrConfig): DesiredResource[] {
   for (const p of config.replicationPolicies.values()) out.push(desiredReplicationPolicy(p));
   for (const n of config.networks.values()) out.push(desiredNetwork(n, config, workspaceOf));
   const placement = volumeGroupPlacement(config);
-  for (const g of config.volumeGroups.values()) out.push(desiredVolumeGroup(g, placement, activeSite, workspaceOf));
+  // A DR configuration pairs two sites: a group's auxiliary copies live at the other one.
+  const otherSite = (site: string) => [...config.sites.keys()].find((s) => s !== site);
+  for (const g of config.volumeGroups.values()) out.push(desiredVolumeGroup(g, placement, activeSite, workspaceOf, otherSite));
   for (const vm of config.vms.values()) out.push(desiredVm(vm, workspaceOf));
   for (const o of config.orchestrators.values()) out.push(desiredOrchestrator(o, config, workspaceOf));
   for (const p of config.recoveryPlans.values()) out.push(desiredRecoveryPlan(p));

@@ -105,3 +105,12 @@ export function drPartnerOf(location: string): string | undefined {
 export function knownLocations(): string[] {
   return DR_LOCATION_PAIRS.flat().sort();
 }
+
+/**
+ * The region of a data centre, as IBM's Go client derives it (power-go-client ibmpisession,
+ * costructRegionFromZone): the zone without its trailing number, so dal13 → dal, wdc04 → wdc.
+ * Each region has its own API endpoint, https://<region>.power-iaas.cloud.ibm.com.
+ */
+export function regionOfZone(zone: string): string {
+  return zone.includes('-') ? zone.replace(/-[0-9]+$/, '') : zone.replace(/[0-9]+$/, '');
+}

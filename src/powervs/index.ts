@@ -17,6 +17,7 @@ export {
   resolveMachineType,
   drPartnerOf,
   knownLocations,
+  regionOfZone,
   type MachineType,
   type MachineLimits,
   type OsType,

@@ -15,6 +15,8 @@ export type ProviderErrorCode =
   | 'network'
   | 'boot_failed'
   | 'operation_failed'
+  /** A resource of the name drctl would create exists, and is not drctl's (no identity tag). */
+  | 'not_owned'
   | 'config';
 
 export interface ProviderErrorInit {

@@ -14,8 +14,18 @@ import * as orchestrator from './orchestrator.js';
 export { cloudName, siteKey, type Applied, type DesiredResource, type KindContext, type Observed, type RefreshContext } from './kind.js';
 export { desiredSite, sitePair, stateSitePair, workspaceOf, SITE_KEY, type SitePair } from './site.js';
 export { desiredNetwork, networkIdAt, networkSpec } from './network.js';
-export { auxVolumeName, volumeName, volumeSpec } from './volume.js';
-export { desiredVolumeGroup, planVolumeGroups, volumeGroupPlacement, volumeIdsOf, type VolumeGroupPlacement } from './volume-group.js';
+export { volumeName, volumeSpec } from './volume.js';
+export {
+  auxOf,
+  consistencyGroupOf,
+  desiredVolumeGroup,
+  planVolumeGroups,
+  volumeGroupPlacement,
+  volumeIdsOf,
+  type AuxRecord,
+  type VolumeGroupPlacement,
+} from './volume-group.js';
+export { drillOwnership, drillTag, idTag, ownership } from './identity.js';
 export { desiredVm, vmSpec, vmVolumeIds, VM_DEFAULTS, type VmPlacement } from './vm.js';
 export { desiredOrchestrator, orchestratorNetworkAt } from './orchestrator.js';
 export { desiredReplicationPolicy } from './replication-policy.js';
@@ -44,7 +54,7 @@ export function createResource(type: string, address: string, after: JsonObject,
     case 'orchestrator':
       return orchestrator.createOrchestrator(address, after, ctx);
     case 'network':
-      return network.createNetwork(after, ctx);
+      return network.createNetwork(address, after, ctx);
     case 'volume_group':
       return volumeGroup.createVolumeGroup(address, after, ctx);
     default:
@@ -59,7 +69,7 @@ export function updateResource(type: string, address: string, before: JsonObject
     case 'vm':
       return vm.updateVm(before, after, prior, ctx);
     case 'network':
-      return network.updateNetwork(before, after, prior, ctx);
+      return network.updateNetwork(address, before, after, prior, ctx);
     case 'volume_group':
       return volumeGroup.updateVolumeGroup(address, before, after, prior, ctx);
     default:
@@ -67,10 +77,10 @@ export function updateResource(type: string, address: string, before: JsonObject
   }
 }
 
-export function deleteResource(type: string, before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
+export function deleteResource(type: string, address: string, before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
   switch (type) {
     case 'vm':
-      return vm.deleteVm(before, prior, ctx);
+      return vm.deleteVm(address, before, prior, ctx);
     case 'orchestrator':
       return orchestrator.deleteOrchestrator(before, prior, ctx);
     case 'network':

@@ -3,7 +3,7 @@
 // name of an address, and creating with adoption of what an interrupted run left behind.
 import type { ResourceType } from '../config/index.js';
 import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
-import type { Provider, ResourceKind, VmState } from '../provider/index.js';
+import type { Ownership, Provider, ResourceKind, VmState } from '../provider/index.js';
 // Direct, not the facade: the facade loads the PowerVS client, which a plan without state never needs.
 import { isProviderError } from '../provider/errors.js';
 
@@ -28,6 +28,10 @@ export interface KindContext {
   readonly timeoutMs?: number;
   /** The address of another resource whose state holds this cloud id, if any. */
   readonly ownerOf?: (cloudId: string) => string | undefined;
+  /** The identity (user tags) of what this state creates for an address, or a part of it. */
+  readonly owner: (address: string, part?: string) => Ownership;
+  /** The sites state records (a VM's copy at the other site is found through them). */
+  readonly sites?: () => readonly StateResource[];
 }
 
 /** What the cloud assigned to a resource: its id, and the `cloud` record state keeps. */
@@ -83,45 +87,38 @@ export function resourceDeps(deps: readonly string[], extra: readonly (string | 
 }
 
 /**
- * Creates, or adopts an object of the same name left by an interrupted run. Never adopts one
- * that state already records for another address (a `moved` resource keeps its cloud name, so
- * a new block with the old name would otherwise take over the moved VM).
+ * Creates a resource for `address`, or adopts the one an interrupted run made for it: the
+ * provider looks it up by the address's identity tag before it sends the create (and before any
+ * retry), and refuses one of the same name that lacks the tag (someone else's: import it). Never
+ * adopts one that state already records for another address (a `moved` resource keeps its cloud
+ * name and its old tags, so a new block with the old address would otherwise take it over).
  */
 export async function createOrAdopt<K extends ResourceKind>(
   ctx: KindContext,
   kind: K,
   workspace: string,
   spec: Parameters<Provider['create']>[2] & { name: string },
-): Promise<Awaited<ReturnType<Provider['read']>>> {
-  const create = () => ctx.provider.create(kind, workspace, spec as never, { timeoutMs: ctx.timeoutMs });
-  const adopt = async (existing: Awaited<ReturnType<Provider['read']>> & { id: string }) => {
-    const owner = ctx.ownerOf?.(existing.id);
-    if (owner) {
-      throw new Error(
-        `a ${kind} named "${spec.name}" already exists in ${workspace}, and it is ${owner} in state (renamed by a moved block?). Give this resource another name.`,
-      );
-    }
-    // What a failed create left behind (a VM that never booted) is not worth keeping: start over.
-    if (kind === 'vm' && (existing as VmState).status === 'ERROR') {
-      ctx.progress(`the existing vm "${spec.name}" is in ERROR (an earlier attempt failed); deleting it and creating it again`);
-      await ctx.provider.delete(kind, workspace, existing.id, { missingOk: true, timeoutMs: ctx.timeoutMs });
-      return create();
-    }
-    ctx.progress(`adopted the existing ${kind} "${spec.name}" (an interrupted run created it)`);
-    return existing;
-  };
-  // PowerVS lets two networks share a name, so a create cannot be refused as a duplicate: look
-  // first, or a run killed between create and state write leaves an orphan network behind.
-  if (kind === 'network') {
-    const existing = await ctx.provider.findByName(kind, workspace, spec.name);
-    if (existing) return adopt(existing);
+  address: string,
+  part?: string,
+): Promise<Awaited<ReturnType<Provider['read']>> & { id: string }> {
+  const owned = { ...spec, owner: ctx.owner(address, part) };
+  let adopted = false;
+  const create = () => ctx.provider.create(kind, workspace, owned as never, { timeoutMs: ctx.timeoutMs, onAdopt: () => (adopted = true) });
+  const made = (await create()) as Awaited<ReturnType<Provider['read']>> & { id: string };
+  if (!adopted) return made;
+  const holder = ctx.ownerOf?.(made.id);
+  if (holder) {
+    throw new Error(
+      `${address} would adopt the ${kind} "${spec.name}" (${made.id}) in ${workspace}, but state records it as ${holder} (renamed by a moved block?). Give this resource another name.`,
+    );
   }
-  try {
-    return await create();
-  } catch (e) {
-    if (!isProviderError(e, 'conflict')) throw e;
-    const existing = await ctx.provider.findByName(kind, workspace, spec.name);
-    if (!existing) throw e;
-    return adopt(existing);
+  // What a failed create left behind (a VM that never booted) is not worth keeping: start over.
+  if (kind === 'vm' && (made as VmState).status === 'ERROR') {
+    ctx.progress(`the ${kind} "${spec.name}" an earlier attempt made is in ERROR; deleting it and creating it again`);
+    await ctx.provider.delete(kind, workspace, made.id, { missingOk: true, timeoutMs: ctx.timeoutMs });
+    adopted = false;
+    return (await create()) as Awaited<ReturnType<Provider['read']>> & { id: string };
   }
+  ctx.progress(`adopted the ${kind} "${spec.name}" an interrupted run created (it carries this state's identity)`);
+  return made;
 }

@@ -58,17 +58,17 @@ export function networkIdAt(network: StateResource | undefined, key: string): st
   return typeof id === 'string' ? id : undefined;
 }
 
-async function createAt(ctx: KindContext, after: JsonObject, s: JsonObject): Promise<string> {
-  return ((await createOrAdopt(ctx, 'network', str(s.workspace), networkSpec(after, s))) as NetworkState).id;
+async function createAt(ctx: KindContext, address: string, site: string, after: JsonObject, s: JsonObject): Promise<string> {
+  return ((await createOrAdopt(ctx, 'network', str(s.workspace), networkSpec(after, s), address, site)) as NetworkState).id;
 }
 
-export async function createNetwork(after: JsonObject, ctx: KindContext): Promise<Applied> {
+export async function createNetwork(address: string, after: JsonObject, ctx: KindContext): Promise<Applied> {
   const ids: Record<string, string> = {};
-  for (const [site, sub] of Object.entries(obj(after.subnets))) ids[site] = await createAt(ctx, after, obj(sub));
+  for (const [site, sub] of Object.entries(obj(after.subnets))) ids[site] = await createAt(ctx, address, site, after, obj(sub));
   return { id: Object.values(ids).join(','), cloud: { ids } };
 }
 
-export async function updateNetwork(before: JsonObject, after: JsonObject, prior: Applied, ctx: KindContext): Promise<Applied> {
+export async function updateNetwork(address: string, before: JsonObject, after: JsonObject, prior: Applied, ctx: KindContext): Promise<Applied> {
   const ids = { ...(obj(prior.cloud.ids) as Record<string, string>) };
   const beforeSubs = obj(before.subnets);
   const afterSubs = obj(after.subnets);
@@ -76,10 +76,10 @@ export async function updateNetwork(before: JsonObject, after: JsonObject, prior
     const s = obj(sub);
     const old = obj(beforeSubs[site]);
     if (!ids[site]) {
-      ids[site] = await createAt(ctx, after, s);
+      ids[site] = await createAt(ctx, address, site, after, s);
     } else if (old.cidr !== s.cidr) {
       await ctx.provider.delete('network', str(old.workspace), ids[site], { missingOk: true });
-      ids[site] = await createAt(ctx, after, s);
+      ids[site] = await createAt(ctx, address, site, after, s);
     } else if (old.name !== s.name) {
       await ctx.provider.update('network', str(s.workspace), ids[site], { name: str(s.name) });
     }

@@ -67,14 +67,17 @@ export async function createOrchestrator(address: string, after: JsonObject, ctx
     storageTier: str(after.tier) as VmSpec['storageTier'],
     networkIds: networkAtSite(after.network, after.site),
   };
-  const primary = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec)) as VmState;
+  const primary = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec, address)) as VmState;
   const cloud: Record<string, JsonValue> = { id: primary.id };
   if (after.standby_workspace) {
-    const standby = (await createOrAdopt(ctx, 'vm', str(after.standby_workspace), {
-      ...spec,
-      name: `${spec.name}-standby`,
-      networkIds: networkAtSite(after.standby_network, after.standby_site),
-    })) as VmState;
+    const standby = (await createOrAdopt(
+      ctx,
+      'vm',
+      str(after.standby_workspace),
+      { ...spec, name: `${spec.name}-standby`, networkIds: networkAtSite(after.standby_network, after.standby_site) },
+      address,
+      'standby',
+    )) as VmState;
     cloud.standby_id = standby.id;
   }
   return { id: primary.id, cloud };

@@ -118,7 +118,7 @@ function vmCloud(vm: VmState): JsonObject {
 
 export async function createVm(address: string, after: JsonObject, ctx: KindContext): Promise<Applied> {
   const spec = vmSpec(address, after, { site: str(after.site), lookup: ctx.lookup, volumeIds: vmVolumeIds(after, ctx.lookup) });
-  const vm = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec)) as VmState;
+  const vm = (await createOrAdopt(ctx, 'vm', str(after.workspace), spec, address)) as VmState;
   return { id: vm.id, cloud: vmCloud(vm) };
 }
 
@@ -134,8 +134,21 @@ export async function updateVm(before: JsonObject, after: JsonObject, prior: App
   return { id: prior.id, cloud: vm ? vmCloud(vm) : prior.cloud };
 }
 
-export async function deleteVm(before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
+/**
+ * Deletes the VM, and the copy a DR run made of it at the other site (found by its identity:
+ * the address and that site), which would otherwise be left holding the replicated volumes.
+ */
+export async function deleteVm(address: string, before: JsonObject, prior: Applied, ctx: KindContext): Promise<void> {
   await ctx.provider.delete('vm', str(before.workspace), prior.id, { missingOk: true, timeoutMs: ctx.timeoutMs });
+  for (const site of ctx.sites?.() ?? []) {
+    const ws = str(site.attributes.workspace);
+    if (site.address === str(before.site) || !ws) continue;
+    const copy = await ctx.provider.findOwned('vm', ws, cloudName(address), ctx.owner(address, site.address).idTag);
+    if (copy) {
+      ctx.progress(`deleting its copy at ${site.address} (${ws}), made by a DR run`);
+      await ctx.provider.delete('vm', ws, copy.id, { missingOk: true, timeoutMs: ctx.timeoutMs });
+    }
+  }
 }
 
 export async function refreshVm(r: StateResource, ctx: RefreshContext): Promise<Observed | undefined> {

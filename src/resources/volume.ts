@@ -1,7 +1,8 @@
 // A volume: one disk of a volume group, replicated with it. Volumes have no block of their own:
 // a volume group's `volumes` list declares them, and its state keeps their ids under
-// `cloud.volume_ids` by volume name. PowerVS names the auxiliary copy at the other site
-// `aux_<name>`.
+// `cloud.volume_ids` by volume name. Each is replication-enabled: PowerVS keeps its auxiliary
+// copy in the partner data centre, named in the volume's `auxVolumeName`, and the copy joins the
+// partner workspace only when onboarded there (volume-group.ts does that).
 import type { JsonObject } from '../state/index.js';
 import type { VolumeSpec, VolumeState } from '../provider/index.js';
 import { cloudName, createOrAdopt, num, str, type KindContext } from './kind.js';
@@ -9,11 +10,6 @@ import { cloudName, createOrAdopt, num, str, type KindContext } from './kind.js'
 /** The cloud name of volume `volume` of group `group`: `volume_group.erp_db`, "data" → "erp_db-data". */
 export function volumeName(group: string, volume: string): string {
   return `${cloudName(group)}-${volume}`;
-}
-
-/** The name of its auxiliary copy at the other site. */
-export function auxVolumeName(group: string, volume: string): string {
-  return `aux_${volumeName(group, volume)}`;
 }
 
 /** The provider spec of one entry of a volume group's `volumes` (state attributes). */
@@ -27,8 +23,8 @@ export function volumeSpec(group: string, volume: JsonObject, shareable: boolean
   };
 }
 
-export async function createVolume(ctx: KindContext, workspace: string, group: string, volume: JsonObject, shareable: boolean): Promise<string> {
-  return ((await createOrAdopt(ctx, 'volume', workspace, volumeSpec(group, volume, shareable))) as VolumeState).id;
+export async function createVolume(ctx: KindContext, workspace: string, group: string, volume: JsonObject, shareable: boolean): Promise<VolumeState> {
+  return (await createOrAdopt(ctx, 'volume', workspace, volumeSpec(group, volume, shareable), group, str(volume.name))) as VolumeState;
 }
 
 /** Volumes grow in place. */

@@ -1,6 +1,8 @@
 // Connecting to the cloud: the embedded simulator by default (started in-process on loopback,
 // or the one already serving the same data directory), or a PowerVS endpoint. This is the one
 // place that connects the engine to a cloud: plan, apply and the DR runs receive the Provider.
+// Either way each site's workspace is named by its GUID (or CRN) and zone, so the provider
+// sends every request to the region of the site's data centre with the workspace's CRN.
 import * as path from 'node:path';
 import type { DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
@@ -18,7 +20,7 @@ export interface CloudConnection {
 export interface ConnectOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Learns the simulator's token, so nothing written shows it. */
+  /** Learns the simulator's tokens (API and admin), so nothing written shows them. */
   readonly redactor?: Redactor;
 }
 
@@ -40,12 +42,15 @@ export function timeScaleOf(config: DrConfig, env: Readonly<Record<string, strin
 
 export async function connectCloud(config: DrConfig, opts: ConnectOptions): Promise<CloudConnection> {
   // Loaded on connecting: a plan of a configuration with no state yet never loads the client.
-  const { PowerVsProvider, providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/index.js');
+  const { PowerVsProvider, parseWorkspaceCrn, providerConfigForSimulator, providerConfigFromEnv } = await import('../provider/index.js');
   const endpoint = endpointOf(config, opts.env);
   if (endpoint !== 'embedded') {
-    const workspaces: Record<string, { id: string; zone?: string }> = {};
+    const workspaces: Record<string, { id: string; zone?: string; crn?: string }> = {};
     for (const site of config.sites.values()) {
-      workspaces[site.workspace] = { id: config.settings.workspaces[site.workspace] ?? site.workspace, zone: site.location };
+      // The drctl block's workspaces map a workspace name to its GUID or its CRN.
+      const given = config.settings.workspaces[site.workspace] ?? site.workspace;
+      const crn = parseWorkspaceCrn(given);
+      workspaces[site.workspace] = crn ? { id: crn.id, zone: crn.zone, crn: given } : { id: given, zone: site.location };
     }
     const r = providerConfigFromEnv(opts.env, { endpoint, region: config.settings.region, workspaces });
     if (!r.config) {
@@ -64,18 +69,25 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
     throw new UserError(`DRCTL_SIM_TIME_SCALE must be a number of real seconds per model second (0 for instant); got "${scaleText}".`);
   }
   const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
+  // The simulator's workspaces are named by their names; their zones pick the region.
+  const refs = Object.fromEntries(workspaces.map((w) => [w.id, { id: w.id, zone: w.location }]));
   const running = await sim.readRunningSimulator(dataDir);
-  if (running?.url && running.token) {
-    opts.redactor?.learn([running.token]);
+  if (running?.url && running.token && running.adminToken) {
+    opts.redactor?.learn([running.token, running.adminToken]);
     // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
     // it was given; create this configuration's, as the embedded one does at start.
-    for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.token, w);
-    const provider = new PowerVsProvider(providerConfigForSimulator({ url: running.url, token: running.token, timeScale: running.timeScale ?? timeScale }));
+    for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.adminToken, w);
+    const provider = new PowerVsProvider(
+      providerConfigForSimulator(
+        { url: running.url, token: running.token, account: running.account, timeScale: running.timeScale ?? timeScale },
+        { workspaces: refs },
+      ),
+    );
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
   const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
-  opts.redactor?.learn([handle.token]);
-  const provider = new PowerVsProvider(providerConfigForSimulator(handle));
+  opts.redactor?.learn([handle.token, handle.adminToken]);
+  const provider = new PowerVsProvider(providerConfigForSimulator(handle, { workspaces: refs }));
   return {
     provider,
     description: `embedded simulator at ${handle.url}`,
@@ -91,7 +103,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
  * PUT /admin/workspaces/{id} on a running simulator. Plain node:http on a connection that is
  * closed after: fetch would keep its socket pool, and the process, alive for a quarter second.
  */
-async function ensureSimulatorWorkspace(url: string, token: string, w: { id: string; location: string; name: string }): Promise<void> {
+async function ensureSimulatorWorkspace(url: string, adminToken: string, w: { id: string; location: string; name: string }): Promise<void> {
   const http = await import('node:http');
   const body = JSON.stringify({ location: w.location, name: w.name });
   return new Promise((resolve, reject) => {
@@ -100,7 +112,7 @@ async function ensureSimulatorWorkspace(url: string, token: string, w: { id: str
       {
         method: 'PUT',
         agent: false,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         let text = '';

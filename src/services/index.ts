@@ -15,6 +15,7 @@ import type * as Console from './console.js';
 import type * as Config from './config.js';
 import type * as Fmt from './fmt.js';
 import type * as Simulator from './simulator.js';
+import type * as Import from './import.js';
 
 export { DRCTL_VERSION } from './version.js';
 export type { EngineContext, DrContext } from './context.js';
@@ -37,6 +38,7 @@ export type { RealServicesOptions } from './console.js';
 export type { FmtOptions, FmtTerminal } from './fmt.js';
 export type { StandaloneSimulator, StandaloneSimulatorOptions } from './simulator.js';
 export type { CloudConnection, ConnectOptions } from './cloud.js';
+export type { ImportOptions, ImportOutcome } from './import.js';
 
 type Args<F> = F extends (...args: infer A) => unknown ? A : never;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
@@ -79,6 +81,10 @@ export const formatTargets = async (...a: Args<typeof Fmt.formatTargets>): Promi
 export const serveStandaloneSimulator = async (
   ...a: Args<typeof Simulator.serveStandaloneSimulator>
 ): Promise<Result<typeof Simulator.serveStandaloneSimulator>> => (await import('./simulator.js')).serveStandaloneSimulator(...a);
+
+/** `drctl import ADDRESS ID`: takes a resource drctl did not make under the configuration, explicitly. */
+export const importService = async (...a: Args<typeof Import.importService>): Promise<Result<typeof Import.importService>> =>
+  (await import('./import.js')).importService(...a);
 
 // Teams: workspaces, the audit log and the access policy, over whichever store is configured.
 import type * as Workspaces from './workspaces.js';

@@ -10,6 +10,8 @@ export interface StandaloneSimulatorOptions {
   readonly timeScale: number;
   readonly seed: number;
   readonly token?: string;
+  /** When set, the IAM stand-in exchanges only this API key for the token. */
+  readonly apiKey?: string;
   /** Workspaces to create at start, as `id=location`. */
   readonly workspaces: readonly string[];
   /** `--fault` values (site-down=LOCATION, link-broken=VOLUME_GROUP, boot-fail=VM). */
@@ -48,6 +50,7 @@ export async function serveStandaloneSimulator(opts: StandaloneSimulatorOptions)
       timeScale: opts.timeScale,
       seed: opts.seed,
       token: opts.token,
+      apiKey: opts.apiKey,
       workspaces,
       faults,
     });

@@ -1,5 +1,6 @@
 // A small client for the simulator's admin endpoints: faults, the event log, workspaces,
-// replication tuning and the consistency check. Tests and `drctl sim` use it.
+// replication tuning and the consistency check. Tests and `drctl sim` use it, with the admin
+// token (not the API token: /admin/* refuses that).
 
 import type { FaultSpec } from './faults.js';
 import type { SimEvent } from './records.js';
@@ -9,13 +10,13 @@ export type SimEventView = SimEvent;
 export class SimulatorAdmin {
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    private readonly adminToken: string,
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.url + path, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${this.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -32,8 +33,11 @@ export class SimulatorAdmin {
   log(sinceSeq = 0): Promise<SimEvent[]> {
     return this.call<{ events: SimEvent[] }>('GET', `/admin/log?since=${sinceSeq}`).then((r) => r.events);
   }
-  ensureWorkspace(id: string, location: string, name?: string): Promise<void> {
-    return this.call('PUT', `/admin/workspaces/${encodeURIComponent(id)}`, { location, name }).then(() => undefined);
+  ensureWorkspace(id: string, location: string, name?: string): Promise<{ id: string; location: string; crn: string }> {
+    return this.call('PUT', `/admin/workspaces/${encodeURIComponent(id)}`, { location, name });
+  }
+  workspaces(): Promise<{ id: string; name: string; location: string; crn: string }[]> {
+    return this.call<{ workspaces: { id: string; name: string; location: string; crn: string }[] }>('GET', '/admin/workspaces').then((r) => r.workspaces);
   }
   tuneReplication(volumeGroup: string, tuning: { changeRateMBps?: number; cyclePeriodSeconds?: number; bandwidthMBps?: number }): Promise<void> {
     return this.call('PUT', `/admin/replication/${encodeURIComponent(volumeGroup)}`, tuning).then(() => undefined);

@@ -9,15 +9,8 @@ export function checkConsistency(d: WorldData): string[] {
   const wsOk = (ws: string, what: string) => {
     if (!d.workspaces[ws]) problems.push(`${what} is in unknown workspace ${ws}`);
   };
-  const names = new Set<string>();
-  const unique = (c: string, ws: string, name: string) => {
-    const k = `${c}|${ws}|${name}`;
-    if (names.has(k)) problems.push(`two ${c} named "${name}" in ${ws}`);
-    names.add(k);
-  };
   for (const vm of Object.values(d.vms)) {
     wsOk(vm.workspace, `vm ${vm.serverName}`);
-    unique('vms', vm.workspace, vm.serverName);
     for (const n of vm.networks)
       if (d.networks[n.networkID]?.workspace !== vm.workspace) problems.push(`vm ${vm.serverName} uses missing network ${n.networkID}`);
     for (const v of vm.volumeIDs)
@@ -25,7 +18,6 @@ export function checkConsistency(d: WorldData): string[] {
   }
   for (const v of Object.values(d.volumes)) {
     wsOk(v.workspace, `volume ${v.name}`);
-    unique('volumes', v.workspace, v.name);
     for (const p of v.pvmInstanceIDs) if (!d.vms[p]?.volumeIDs.includes(v.id)) problems.push(`volume ${v.name} lists vm ${p} that does not list it back`);
     if (v.groupID && !d.volumeGroups[v.groupID]?.volumeIDs.includes(v.id)) problems.push(`volume ${v.name} names group ${v.groupID} that does not hold it`);
     if (v.peerVolumeID) {
@@ -36,25 +28,30 @@ export function checkConsistency(d: WorldData): string[] {
   }
   for (const g of Object.values(d.volumeGroups)) {
     wsOk(g.workspace, `volume group ${g.name}`);
-    unique('volumeGroups', g.workspace, g.name);
     for (const v of g.volumeIDs) if (d.volumes[v]?.groupID !== g.id) problems.push(`volume group ${g.name} holds volume ${v} that does not name it`);
     const cg = d.consistencyGroups[g.consistencyGroupName];
-    if (!cg || ![cg.masterGroupID, cg.auxGroupID].includes(g.id)) problems.push(`volume group ${g.name} has no consistency group`);
+    if (!cg || (cg.masterGroupID !== g.id && cg.auxGroupID !== g.id)) problems.push(`volume group ${g.name} has no consistency group`);
   }
   for (const cg of Object.values(d.consistencyGroups)) {
     const m = d.volumeGroups[cg.masterGroupID];
-    const a = d.volumeGroups[cg.auxGroupID];
-    if (!m || !a) {
-      problems.push(`consistency group ${cg.name} lacks a side`);
+    if (!m) {
+      problems.push(`consistency group ${cg.name} lacks its primary side`);
       continue;
     }
-    const peers = m.volumeIDs.map((v) => d.volumes[v]?.peerVolumeID).sort();
-    if (JSON.stringify(peers) !== JSON.stringify([...a.volumeIDs].sort()))
-      problems.push(`consistency group ${cg.name}: aux side does not mirror the primary side`);
+    // The auxiliary side, once created, holds exactly the onboarded copies of the primaries.
+    const a = cg.auxGroupID ? d.volumeGroups[cg.auxGroupID] : undefined;
+    if (cg.auxGroupID && !a) problems.push(`consistency group ${cg.name} names a missing auxiliary group`);
+    if (a) {
+      const peers = m.volumeIDs
+        .map((v) => d.volumes[v]?.peerVolumeID)
+        .filter((p): p is string => p !== undefined && d.volumes[p]?.onboarded !== false && d.volumes[p]?.workspace === a.workspace)
+        .sort();
+      if (JSON.stringify(peers) !== JSON.stringify([...a.volumeIDs].sort()))
+        problems.push(`consistency group ${cg.name}: aux side does not hold the onboarded copies of the primary side`);
+    }
   }
   for (const n of Object.values(d.networks)) {
     wsOk(n.workspace, `network ${n.name}`);
-    unique('networks', n.workspace, n.name);
   }
   for (let i = 1; i < d.events.length; i++) if (d.events[i].seq <= d.events[i - 1].seq) problems.push(`event log out of order at ${d.events[i].seq}`);
   return problems;

@@ -1,8 +1,9 @@
 // Runs the simulator as its own process:
 //   node dist/sim/main.js [--port N] [--host H] [--data-dir DIR] [--time-scale S] [--seed N]
-//     [--token T] [--api-key K] [--workspace id=location ...] [--fault kind=value ...]
+//     [--token T] [--admin-token T] [--api-key K] [--workspace id=location ...] [--fault kind=value ...]
 //     [--fault-rate 429=0.1,500=0.05,reset=0.05,slow=0.02] [--slow-ms N] [--compact-bytes N]
-// Prints "listening on http://127.0.0.1:PORT" and serves until SIGTERM or SIGINT.
+// Prints "listening on http://127.0.0.1:PORT" and serves until SIGTERM or SIGINT. The API key
+// also comes from DRCTL_SIM_API_KEY: when set, IAM hands a token to that key only.
 
 import { parseArgs } from 'node:util';
 import { parseFaultFlags } from './faults.js';
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       'time-scale': { type: 'string' },
       seed: { type: 'string' },
       token: { type: 'string' },
+      'admin-token': { type: 'string' },
       'api-key': { type: 'string' },
       workspace: { type: 'string', multiple: true },
       fault: { type: 'string', multiple: true },
@@ -45,7 +47,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     timeScale: number('time-scale', values['time-scale']),
     seed: number('seed', values.seed),
     token: values.token ?? process.env.DRCTL_SIM_TOKEN,
-    apiKey: values['api-key'],
+    adminToken: values['admin-token'] ?? process.env.DRCTL_SIM_ADMIN_TOKEN,
+    apiKey: values['api-key'] ?? (process.env.DRCTL_SIM_API_KEY || undefined),
     workspaces,
     compactBytes: number('compact-bytes', values['compact-bytes']),
     faults: parseFaultFlags(values.fault ?? [], values['fault-rate'], number('slow-ms', values['slow-ms'])),

@@ -3,7 +3,7 @@
 import { intToIp, ipToInt, parseCidr, tryParseCidr } from './addresses.js';
 import { badRequest, conflict } from './errors.js';
 import type { NetworkRecord } from './records.js';
-import { enumOf, num, optStrings, str, type Body } from './request.js';
+import { enumOf, num, only, optStrings, str, userTags, type Body } from './request.js';
 import type { ApiResult, WorldCore } from './world-core.js';
 
 export function listNetworks(w: WorldCore, wsId: string): ApiResult {
@@ -29,10 +29,11 @@ export function getNetwork(w: WorldCore, wsId: string, id: string): ApiResult {
 
 export function createNetwork(w: WorldCore, wsId: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'NetworkCreate');
   const now = w.now();
   const name = str(body, 'name', { max: 120 });
-  const type = enumOf(body, 'type', ['vlan', 'pub-vlan'] as const, 'vlan');
-  if (w.nameTaken('networks', ws.id, name)) throw conflict(`a network named "${name}" already exists in cloud instance ${ws.id}`);
+  const type = enumOf(body, 'type', ['vlan', 'pub-vlan'] as const, undefined);
+  const tags = userTags(body);
   const existing = w.membersOf('networks', ws.id);
   const vlanID = existing.reduce((m, n) => Math.max(m, n.vlanID), 99) + 1;
   let cidr: string;
@@ -50,7 +51,19 @@ export function createNetwork(w: WorldCore, wsId: string, body: Body): ApiResult
   if (g === undefined || g <= base || g >= base + size - 1) throw badRequest(`gateway ${gateway} is not inside ${cidr}`);
   const dnsServers = optStrings(body, 'dnsServers') ?? ['127.0.0.1'];
   const mtu = body.mtu === undefined ? 1450 : num(body, 'mtu', { min: 1450, max: 9000 });
-  const net: NetworkRecord = { id: w.newId(), workspace: ws.id, name, type, cidr, gateway, dnsServers, vlanID, mtu, createdMs: now };
+  const net: NetworkRecord = {
+    id: w.newId(),
+    workspace: ws.id,
+    name,
+    type,
+    cidr,
+    gateway,
+    dnsServers,
+    vlanID,
+    mtu,
+    ...(tags ? { userTags: tags } : {}),
+    createdMs: now,
+  };
   w.put('networks', net);
   w.event('network.created', ws, { kind: 'network', id: net.id, name }, { detail: { cidr, type } });
   return { status: 201, body: networkView(w, net) };
@@ -58,11 +71,10 @@ export function createNetwork(w: WorldCore, wsId: string, body: Body): ApiResult
 
 export function updateNetwork(w: WorldCore, wsId: string, id: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'NetworkUpdate');
   const net = w.findIn('networks', ws.id, id, 'network');
   const name = body.name === undefined ? net.name : str(body, 'name', { max: 120 });
-  if (name !== net.name && w.nameTaken('networks', ws.id, name)) throw conflict(`a network named "${name}" already exists in cloud instance ${ws.id}`);
   const dnsServers = optStrings(body, 'dnsServers') ?? net.dnsServers;
-  if (body.cidr !== undefined && body.cidr !== net.cidr) throw badRequest(`the cidr of network "${net.name}" cannot change; replace the network`);
   const next = { ...net, name, dnsServers };
   w.put('networks', next);
   w.event('network.updated', ws, { kind: 'network', id: net.id, name });
@@ -94,6 +106,7 @@ function networkView(w: WorldCore, n: NetworkRecord): Body {
     mtu: n.mtu,
     ipAddressRanges: [{ startingIPAddress: intToIp(base + 2), endingIPAddress: intToIp(base + size - 2) }],
     ipAddressMetrics: { available: total - used, used, total, utilization: total ? Math.round((used / total) * 100) : 0 },
+    ...(n.userTags ? { userTags: n.userTags } : {}),
   };
 }
 

@@ -5,21 +5,20 @@
 import {
   IMMEDIATE_SHUTDOWN_SECONDS,
   MACHINE_TYPE_NAMES,
-  OS_TYPES,
   PROC_TYPES,
   STORAGE_TIER_NAMES,
   VM_BUILD_SECONDS,
   vmBootSeconds,
   vmBuildSeconds,
   vmShutdownSeconds,
-  type OsType,
 } from '../powervs/index.js';
 import { badRequest, conflict } from './errors.js';
 import { iso } from './iso-time.js';
 import { claimIp, nextIp } from './networks.js';
 import type { PowerPhase, VmRecord } from './records.js';
 import { phaseAt, replicationView } from './replication.js';
-import { enumOf, num, optStrings, str, type Body } from './request.js';
+import { stockImage } from './images.js';
+import { enumOf, num, objectOf, only, optStrings, str, userTags, type Body } from './request.js';
 import type { ApiResult, WorldCore } from './world-core.js';
 
 const VM_ACTIONS = ['start', 'stop', 'immediate-shutdown', 'hard-reboot', 'soft-reboot', 'reset-state'] as const;
@@ -35,7 +34,7 @@ interface VmState {
 export function listVms(w: WorldCore, wsId: string): ApiResult {
   const ws = w.workspace(wsId);
   const now = w.now();
-  return { status: 200, body: { pvmInstances: w.membersOf('vms', ws.id).map((vm) => vmView(w, vm, now)) } };
+  return { status: 200, body: { pvmInstances: w.membersOf('vms', ws.id).map((vm) => vmReference(w, vm, now)) } };
 }
 
 export function getVm(w: WorldCore, wsId: string, id: string): ApiResult {
@@ -43,28 +42,42 @@ export function getVm(w: WorldCore, wsId: string, id: string): ApiResult {
   return { status: 200, body: vmView(w, w.findIn('vms', ws.id, id, 'pvm-instance'), w.now()) };
 }
 
+/** PowerVS's deployment type for a VM with no boot volume of its own, booted from an attached one. */
+export const VM_NO_STORAGE = 'VMNoStorage';
+
 export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'PVMInstanceCreate');
   const now = w.now();
   const serverName = str(body, 'serverName', { max: 47 });
-  const procType = enumOf(body, 'procType', PROC_TYPES, 'shared');
+  const procType = enumOf(body, 'procType', PROC_TYPES, undefined);
   const processors = num(body, 'processors', { min: 0.25, max: 240 });
   if (procType === 'dedicated' && !Number.isInteger(processors)) throw badRequest('processors must be a whole number for procType dedicated');
   const memory = num(body, 'memory', { min: 2, max: 32768 });
   const sysType = enumOf(body, 'sysType', MACHINE_TYPE_NAMES, 's922');
   const imageID = str(body, 'imageID');
-  const osType = osTypeOf(body, imageID);
+  const image = stockImage(imageID);
+  if (!image) throw badRequest(`imageID ${imageID} is not an image of cloud instance ${ws.id} (list them with GET stock-images)`);
+  const deploymentType = body.deploymentType === undefined ? undefined : enumOf(body, 'deploymentType', [VM_NO_STORAGE] as const, undefined);
+  if (image.empty !== (deploymentType === VM_NO_STORAGE)) {
+    throw badRequest(
+      image.empty
+        ? `image ${image.name} has no storage: it deploys only with deploymentType ${VM_NO_STORAGE}`
+        : `deploymentType ${VM_NO_STORAGE} needs one of the -EMPTY images (AIX-EMPTY, IBMI-EMPTY, RHEL-EMPTY, SLES-EMPTY)`,
+    );
+  }
   const storageType = enumOf(body, 'storageType', STORAGE_TIER_NAMES, 'tier1');
+  const tags = userTags(body);
   const networksIn = body.networks;
   if (!Array.isArray(networksIn) || networksIn.length === 0) throw badRequest('networks must list at least one {networkID}');
   const volumeIDs = optStrings(body, 'volumeIDs') ?? [];
-  if (w.nameTaken('vms', ws.id, serverName)) throw conflict(`a pvm-instance named "${serverName}" already exists in cloud instance ${ws.id}`);
 
   const taken = new Set<string>();
   const networks = networksIn.map((n, i) => {
-    if (typeof n !== 'object' || n === null || typeof (n as Body).networkID !== 'string') throw badRequest(`networks[${i}].networkID must be a string`);
-    const net = w.findIn('networks', ws.id, (n as Body).networkID as string, 'network');
-    const want = (n as Body).ipAddress;
+    const nb = objectOf(n, 'PVMInstanceAddNetwork', `networks[${i}]`);
+    if (typeof nb.networkID !== 'string') throw badRequest(`networks[${i}].networkID must be a string`);
+    const net = w.findIn('networks', ws.id, nb.networkID, 'network');
+    const want = nb.ipAddress;
     const ipAddress = typeof want === 'string' && want ? claimIp(w, net, want, taken) : nextIp(w, net, taken);
     return { networkID: net.id, ipAddress };
   });
@@ -79,11 +92,19 @@ export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
     now,
   );
 
-  const shape = { machineType: sysType, os: osType, memoryGb: memory, processors };
-  const bootFails = w.takeBootFailure(serverName);
-  const power: PowerPhase = bootFails
-    ? { kind: 'build', sinceMs: now, buildEndMs: now + w.dur(VM_BUILD_SECONDS), readyMs: now + w.dur(vmBuildSeconds(shape)), bootFails }
-    : { kind: 'build', sinceMs: now, buildEndMs: now + w.dur(VM_BUILD_SECONDS), readyMs: now + w.dur(vmBuildSeconds(shape)) };
+  const shape = { machineType: sysType, os: image.os, memoryGb: memory, processors };
+  const buildEndMs = now + w.dur(VM_BUILD_SECONDS);
+  let power: PowerPhase;
+  let bootFails = false;
+  if (deploymentType === VM_NO_STORAGE) {
+    // Built, not booted: nothing to boot from until a boot volume is attached.
+    power = { kind: 'off', sinceMs: now, readyMs: buildEndMs, buildEndMs };
+  } else {
+    bootFails = w.takeBootFailure(serverName);
+    power = bootFails
+      ? { kind: 'build', sinceMs: now, buildEndMs, readyMs: now + w.dur(vmBuildSeconds(shape)), bootFails }
+      : { kind: 'build', sinceMs: now, buildEndMs, readyMs: now + w.dur(vmBuildSeconds(shape)) };
+  }
   const vm: VmRecord = {
     id: w.newId(),
     workspace: ws.id,
@@ -92,11 +113,13 @@ export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
     procType,
     memory,
     sysType,
-    osType,
+    osType: image.os,
     imageID,
     storageType,
     networks,
     volumeIDs: volumes.map((v) => v.id),
+    ...(deploymentType ? { deploymentType } : {}),
+    ...(tags ? { userTags: tags } : {}),
     createdMs: now,
     updatedMs: now,
     power,
@@ -110,6 +133,7 @@ export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
     {
       effectiveAtMs: power.readyMs,
       outcome: bootFails ? 'failed' : 'completed',
+      ...(deploymentType ? { detail: { deploymentType } } : {}),
     },
   );
   return { status: 202, body: [vmView(w, vm, now)] };
@@ -117,14 +141,12 @@ export function createVm(w: WorldCore, wsId: string, body: Body): ApiResult {
 
 export function updateVm(w: WorldCore, wsId: string, id: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'PVMInstanceUpdate');
   const vm = w.findIn('vms', ws.id, id, 'pvm-instance');
   const now = w.now();
   const state = vmState(vm.power, now);
   if (state.busy) throw conflict(`pvm-instance "${vm.serverName}" is ${state.busy}; try again when it settles`);
   const serverName = body.serverName === undefined ? vm.serverName : str(body, 'serverName', { max: 47 });
-  if (serverName !== vm.serverName && w.nameTaken('vms', ws.id, serverName)) {
-    throw conflict(`a pvm-instance named "${serverName}" already exists in cloud instance ${ws.id}`);
-  }
   const procType = body.procType === undefined ? vm.procType : enumOf(body, 'procType', PROC_TYPES, vm.procType);
   const processors = body.processors === undefined ? vm.processors : num(body, 'processors', { min: 0.25, max: 240 });
   if (procType === 'dedicated' && !Number.isInteger(processors)) throw badRequest('processors must be a whole number for procType dedicated');
@@ -132,7 +154,7 @@ export function updateVm(w: WorldCore, wsId: string, id: string, body: Body): Ap
   const next: VmRecord = { ...vm, serverName, procType, processors, memory, updatedMs: now };
   w.put('vms', next);
   w.event('vm.updated', ws, { kind: 'pvm-instance', id: vm.id, name: serverName });
-  return { status: 202, body: vmView(w, next, now) };
+  return { status: 202, body: { serverName, processors, procType, memory } };
 }
 
 export function deleteVm(w: WorldCore, wsId: string, id: string): ApiResult {
@@ -148,20 +170,52 @@ export function deleteVm(w: WorldCore, wsId: string, id: string): ApiResult {
   return { status: 200, body: {} };
 }
 
+/**
+ * Attaches volumes to a VM (v2 pvm-instances/{id}/volumes), optionally naming its boot volume:
+ * how a VMNoStorage VM gets the replicated boot volume it starts from.
+ */
+export function attachVolumes(w: WorldCore, wsId: string, id: string, body: Body): ApiResult {
+  const ws = w.workspace(wsId);
+  only(body, 'VolumesAttach');
+  const vm = w.findIn('vms', ws.id, id, 'pvm-instance');
+  const now = w.now();
+  const ids = optStrings(body, 'volumeIDs');
+  if (!ids || ids.length === 0) throw badRequest('volumeIDs must list at least one volume');
+  const boot = body.bootVolumeID === undefined ? undefined : str(body, 'bootVolumeID');
+  if (boot !== undefined && !ids.includes(boot) && !vm.volumeIDs.includes(boot)) throw badRequest(`bootVolumeID ${boot} is neither attached nor in volumeIDs`);
+  const state = vmState(vm.power, now);
+  if (state.busy) throw conflict(`pvm-instance "${vm.serverName}" is ${state.busy}; try again when it settles`);
+  const adding = ids.filter((v) => !vm.volumeIDs.includes(v)).map((v) => w.findIn('volumes', ws.id, v, 'volume'));
+  for (const v of adding) if (v.pvmInstanceIDs.length > 0 && !v.shareable) throw conflict(`volume "${v.name}" is already attached to another pvm-instance`);
+  const next: VmRecord = { ...vm, volumeIDs: [...vm.volumeIDs, ...adding.map((v) => v.id)], ...(boot ? { bootVolumeID: boot } : {}), updatedMs: now };
+  w.put('vms', next);
+  for (const v of adding) w.put('volumes', { ...v, pvmInstanceIDs: [...v.pvmInstanceIDs, vm.id], updatedMs: now });
+  w.event(
+    'vm.updated',
+    ws,
+    { kind: 'pvm-instance', id: vm.id, name: vm.serverName },
+    { detail: { attached: adding.map((v) => v.id), bootVolumeID: boot ?? null } },
+  );
+  return { status: 202, body: { summary: `${adding.length} volume(s) attached to pvm-instance ${vm.serverName}` } };
+}
+
 export function vmAction(w: WorldCore, wsId: string, id: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'PVMInstanceAction');
   const vm = w.findIn('vms', ws.id, id, 'pvm-instance');
   const action = enumOf(body, 'action', VM_ACTIONS, undefined);
   const now = w.now();
   const state = vmState(vm.power, now);
   const who = `pvm-instance "${vm.serverName}"`;
   const shape = { machineType: vm.sysType, os: vm.osType, memoryGb: vm.memory, processors: vm.processors };
+  const bootable = vm.deploymentType !== VM_NO_STORAGE || vm.bootVolumeID !== undefined;
   let power: PowerPhase;
   let eventType: string;
   switch (action) {
     case 'start':
       if (state.busy) throw conflict(`${who} is ${state.busy}`);
       if (state.status === 'ACTIVE') throw conflict(`${who} is already running`);
+      if (!bootable) throw conflict(`${who} has no boot volume: attach one (bootVolumeID) before starting it`);
       assertWritable(w, vm.serverName, vm.volumeIDs, now);
       power = bootPhase(w, vm, now, vmBootSeconds(shape));
       eventType = 'vm.start';
@@ -193,27 +247,24 @@ export function vmAction(w: WorldCore, wsId: string, id: string, body: Body): Ap
       break;
   }
   w.put('vms', { ...vm, power, updatedMs: now });
-  const outcome = power.bootFails ? 'failed' : 'completed';
-  const task = w.task(ws, {
-    component: 'pvm-instance',
-    componentID: vm.id,
-    componentName: vm.serverName,
-    operation: action,
-    doneMs: power.readyMs,
-    outcome,
-    statusDetail: power.bootFails ? `${vm.serverName} failed to boot` : `${action} of ${vm.serverName}`,
-  });
   w.event(
     eventType,
     ws,
     { kind: 'pvm-instance', id: vm.id, name: vm.serverName },
     {
       effectiveAtMs: power.readyMs,
-      outcome,
+      outcome: power.bootFails ? 'failed' : 'completed',
       detail: { action },
     },
   );
-  return { status: 202, body: { taskID: task.id, summary: `${action} of pvm-instance ${vm.serverName} accepted` } };
+  // PowerVS answers a VM action with 200 and an empty object: no task; the VM's status tells.
+  return { status: 200, body: {} };
+}
+
+/** Model ms until the VM is out of transition (built, booted or shut off); 0 when it is. */
+export function vmSettleDueMs(w: WorldCore, wsId: string, id: string): number {
+  const vm = w.findIn('vms', w.workspace(wsId).id, id, 'pvm-instance');
+  return Math.max(0, vm.power.readyMs - w.now());
 }
 
 /**
@@ -245,7 +296,16 @@ function bootPhase(w: WorldCore, vm: VmRecord, now: number, seconds: number): Po
   return bootFails ? { kind: 'on', sinceMs: now, readyMs, bootFails } : { kind: 'on', sinceMs: now, readyMs };
 }
 
-function vmView(w: WorldCore, vm: VmRecord, now: number): Body {
+function networksOf(w: WorldCore, vm: VmRecord): Body[] {
+  return vm.networks.map((n) => ({
+    networkID: n.networkID,
+    networkName: w.data.networks[n.networkID]?.name,
+    ipAddress: n.ipAddress,
+    type: 'fixed',
+  }));
+}
+
+function common(w: WorldCore, vm: VmRecord, now: number): Body {
   const state = vmState(vm.power, now);
   const view: Body = {
     pvmInstanceID: vm.id,
@@ -256,19 +316,13 @@ function vmView(w: WorldCore, vm: VmRecord, now: number): Body {
     sysType: vm.sysType,
     osType: vm.osType,
     imageID: vm.imageID,
+    diskSize: stockImage(vm.imageID)?.sizeGb ?? 0,
     storageType: vm.storageType,
     status: state.status,
     // No `...(cond ? {…} : {})`: V8 builds a spread slowly, and a list builds thousands of these.
     health: state.busy ? { status: state.health, lastUpdate: iso(now), reason: state.busy } : { status: state.health, lastUpdate: iso(now) },
     progress: state.progress,
-    networks: vm.networks.map((n) => ({
-      networkID: n.networkID,
-      networkName: w.data.networks[n.networkID]?.name,
-      ipAddress: n.ipAddress,
-      type: 'fixed',
-    })),
-    networkIDs: vm.networks.map((n) => n.networkID),
-    volumeIDs: vm.volumeIDs,
+    networks: networksOf(w, vm),
     creationDate: iso(vm.createdMs),
     updatedDate: iso(vm.updatedMs),
   };
@@ -276,24 +330,31 @@ function vmView(w: WorldCore, vm: VmRecord, now: number): Body {
   return view;
 }
 
+/** PVMInstance: one VM as GET pvm-instances/{id} answers it. */
+export function vmView(w: WorldCore, vm: VmRecord, now: number): Body {
+  const view = common(w, vm, now);
+  view.networkIDs = vm.networks.map((n) => n.networkID);
+  view.volumeIDs = vm.volumeIDs;
+  if (vm.deploymentType) view.deploymentType = vm.deploymentType;
+  if (vm.userTags) view.userTags = vm.userTags;
+  return view;
+}
+
+/** PVMInstanceReference: one item of the list, which carries neither volumes, network ids nor tags. */
+function vmReference(w: WorldCore, vm: VmRecord, now: number): Body {
+  const view = common(w, vm, now);
+  view.href = `/pcloud/v1/cloud-instances/${vm.workspace}/pvm-instances/${vm.id}`;
+  return view;
+}
+
 // ---- derived VM state ---------------------------------------------------------------
 
 function vmState(p: PowerPhase, t: number): VmState {
   const progress = p.readyMs > p.sinceMs ? Math.min(100, Math.floor(((t - p.sinceMs) / (p.readyMs - p.sinceMs)) * 100)) : 100;
-  if (p.kind === 'build' && p.buildEndMs !== undefined && t < p.buildEndMs) return { status: 'BUILD', health: 'PENDING', progress, busy: 'building' };
+  if (p.buildEndMs !== undefined && t < p.buildEndMs) return { status: 'BUILD', health: 'PENDING', progress, busy: 'building' };
   if (p.kind === 'off') {
     return t < p.readyMs ? { status: 'ACTIVE', health: 'WARNING', progress, busy: 'stopping' } : { status: 'SHUTOFF', health: 'CRITICAL', progress: 100 };
   }
   if (t < p.readyMs) return { status: 'ACTIVE', health: 'WARNING', progress, busy: 'booting' };
   return p.bootFails ? { status: 'ERROR', health: 'CRITICAL', progress: 100 } : { status: 'ACTIVE', health: 'OK', progress: 100 };
-}
-
-/** The OS comes from `osType`, or from the stock image name (e.g. "7300-01-01" is AIX in PowerVS; here a prefix). */
-function osTypeOf(body: Body, imageID: string): OsType {
-  if (body.osType !== undefined) return enumOf(body, 'osType', OS_TYPES, undefined);
-  // IBM's stock images: "7300-02-02" (AIX 7.3), "IBMi-75-03", "RHEL9-SP4", "SLES15-SP6".
-  const stock = /^7[1-3]\d\d-/.test(imageID) ? 'aix' : undefined;
-  const m = stock ? [stock, stock] : /^(aix|ibmi|rhel|sles)/i.exec(imageID);
-  if (!m) throw badRequest(`imageID "${imageID}" does not name an OS (aix, ibmi, rhel, sles); give osType`);
-  return m[1].toLowerCase() as OsType;
 }

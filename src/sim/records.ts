@@ -31,16 +31,23 @@ export interface VmNetworkRecord {
 export interface VmRecord {
   readonly id: string;
   readonly workspace: string;
+  /** Not unique: PowerVS lets two VMs of a workspace share a name. */
   readonly serverName: string;
   readonly processors: number;
   readonly procType: ProcType;
   readonly memory: number;
   readonly sysType: MachineType;
+  /** The operating system of the image it was created from. */
   readonly osType: OsType;
   readonly imageID: string;
   readonly storageType: StorageTier;
   readonly networks: readonly VmNetworkRecord[];
   readonly volumeIDs: readonly string[];
+  /** The volume it boots from: set by an attach with bootVolumeID (VMNoStorage), else none. */
+  readonly bootVolumeID?: string;
+  /** VMNoStorage: created without a boot volume, shut off, to boot from one attached later. */
+  readonly deploymentType?: string;
+  readonly userTags?: readonly string[];
   readonly createdMs: number;
   readonly updatedMs: number;
   readonly power: PowerPhase;
@@ -56,12 +63,22 @@ export interface VolumeRecord {
   readonly replicationEnabled: boolean;
   /** True for the copy held in the paired site. */
   readonly auxiliary: boolean;
+  /**
+   * An auxiliary copy exists in the partner's storage from the start, but is part of that
+   * workspace (listed, usable) only once onboarded there: false until then. Absent on primaries.
+   */
+  readonly onboarded?: boolean;
+  /** The storage name of an auxiliary copy (the primary's `auxVolumeName`). */
+  readonly auxVolumeName?: string;
+  readonly bootable?: boolean;
+  readonly userTags?: readonly string[];
   /** The other half of a replicated pair (aux id for a primary, primary id for an aux). */
   readonly peerVolumeID?: string;
   readonly groupID?: string;
   readonly pvmInstanceIDs: readonly string[];
   /** Clones are usable from this time on. */
   readonly readyMs: number;
+  /** The volume a clone was made from (the simulator's own bookkeeping; never shown). */
   readonly clonedFrom?: string;
   readonly createdMs: number;
   readonly updatedMs: number;
@@ -101,7 +118,8 @@ export interface ConsistencyGroupRecord {
   readonly masterWorkspace: string;
   readonly auxWorkspace: string;
   readonly masterGroupID: string;
-  readonly auxGroupID: string;
+  /** The volume group of the auxiliary side, once created there by consistency-group name. */
+  readonly auxGroupID?: string;
   readonly cyclePeriodSeconds: number;
   readonly changeRateMBps: number;
   readonly bandwidthMBps: number;
@@ -121,22 +139,25 @@ export interface NetworkRecord {
   readonly dnsServers: readonly string[];
   readonly vlanID: number;
   readonly mtu: number;
+  readonly userTags?: readonly string[];
   readonly createdMs: number;
 }
 
+/** Asynchronous work the API reports on through its own route: a clone task or an onboarding. */
 export interface TaskRecord {
   readonly id: string;
   readonly workspace: string;
-  readonly component: 'pvm-instance' | 'volume-group' | 'volume';
-  readonly componentID: string;
-  readonly componentName: string;
-  readonly operation: string;
+  readonly operation: 'clone' | 'onboarding';
+  readonly description: string;
   readonly createdMs: number;
   readonly doneMs: number;
   readonly outcome: 'completed' | 'failed';
-  readonly statusDetail: string;
   /** Clone tasks: source → clone volume ids. */
   readonly clones?: readonly { readonly source: string; readonly clone: string }[];
+  /** Onboardings: the auxiliary volume names asked for, those onboarded (ids), and failures. */
+  readonly inputVolumes?: readonly string[];
+  readonly onboarded?: readonly string[];
+  readonly failures?: readonly { readonly failureMessage: string; readonly volumes: readonly string[] }[];
 }
 
 /** One line of the ordered event log that DR tests read (boot order, never active twice). */

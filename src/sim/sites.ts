@@ -1,33 +1,40 @@
-// Data centres that PowerVS Global Replication Services pairs 1:1 (IBM's published list).
-// Kept as data so a new pair is one line.
+// Data centres that PowerVS Global Replication Services pairs 1:1 (IBM's published list), and
+// the region each belongs to. Kept as data so a new pair is one line.
+import { regionOfZone } from '../powervs/index.js';
 
 export interface LocationInfo {
   readonly location: string;
+  /** The API region serving it: the data centre without its number (dal13 → dal). */
   readonly region: string;
 }
 
-export const LOCATIONS: readonly LocationInfo[] = [
-  { location: 'dal10', region: 'us-south' },
-  { location: 'dal12', region: 'us-south' },
-  { location: 'dal13', region: 'us-south' },
-  { location: 'wdc04', region: 'us-east' },
-  { location: 'wdc06', region: 'us-east' },
-  { location: 'wdc07', region: 'us-east' },
-  { location: 'mad02', region: 'eu-es' },
-  { location: 'mad04', region: 'eu-es' },
-  { location: 'fra04', region: 'eu-de' },
-  { location: 'fra05', region: 'eu-de' },
-  { location: 'tok04', region: 'jp-tok' },
-  { location: 'osa21', region: 'jp-osa' },
-  { location: 'lon04', region: 'lon' },
-  { location: 'lon06', region: 'lon' },
-  { location: 'syd04', region: 'syd' },
-  { location: 'syd05', region: 'syd' },
-  { location: 'sao01', region: 'sao' },
-  { location: 'sao04', region: 'sao' },
-  { location: 'mon01', region: 'mon' },
-  { location: 'tor01', region: 'tor' },
-];
+const ZONES = [
+  'dal10',
+  'dal12',
+  'dal13',
+  'wdc04',
+  'wdc06',
+  'wdc07',
+  'mad02',
+  'mad04',
+  'fra04',
+  'fra05',
+  'tok04',
+  'osa21',
+  'lon04',
+  'lon06',
+  'syd04',
+  'syd05',
+  'sao01',
+  'sao04',
+  'mon01',
+  'tor01',
+] as const;
+
+export const LOCATIONS: readonly LocationInfo[] = ZONES.map((location) => ({ location, region: regionOfZone(location) }));
+
+/** Every region the simulator serves, each under its own path prefix (`/<region>/pcloud/…`). */
+export const REGIONS: readonly string[] = [...new Set(LOCATIONS.map((l) => l.region))].sort();
 
 /** Replication pairs, each listed once. */
 export const REPLICATION_PAIRS: readonly (readonly [string, string])[] = [

@@ -1,14 +1,14 @@
 // Durable storage of the simulated world in a directory:
 //   world.json     snapshot (written to a temp file, fsynced, renamed, directory fsynced)
 //   journal.jsonl  one line per committed change: {"seq":N,"ops":[...]}
-//   sim.lock       the process that owns the directory, and its URL
+//   sim.lock       the process that owns the directory, its URL and tokens (mode 0600, removed on exit)
 // A change is acknowledged only after its journal line is fsynced. Concurrent requests share
 // one write and one fsync (group commit), which is what lets the simulator take thousands of
 // writes a second and still survive kill -9. On open, the snapshot is loaded and the journal
 // replayed; a torn last line (the crash hit mid-write) is cut off.
 
 import { hostname } from 'node:os';
-import { promises as fsp, constants as fsc } from 'node:fs';
+import { promises as fsp, constants as fsc, realpathSync, statSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { applyOp, emptyWorld, type JournalEntry, type WorldData } from './records.js';
 
@@ -24,8 +24,18 @@ export interface StoreOptions {
 export interface LockInfo {
   readonly pid: number;
   readonly host: string;
+  /**
+   * The directory the lock was written for (its real path and device:inode): a lock that a copy
+   * of a working directory carries along names the original, and is not this directory's.
+   */
+  readonly dataDir?: string;
+  readonly dirId?: string;
   readonly url?: string;
   readonly token?: string;
+  /** The admin token (/admin/*): separate from the API token. */
+  readonly adminToken?: string;
+  /** The account in the simulated workspaces' CRNs. */
+  readonly account?: string;
   /** The time scale the owner runs at, so joining clients can pace their polling. */
   readonly timeScale?: number;
   readonly startedAt: string;
@@ -168,17 +178,51 @@ export class WorldStore {
     await fsp.rm(path.join(this.dir, LOCK), { force: true });
   }
 
-  /** Records where the owning process serves, for other drctl processes to find. */
-  async advertise(url: string, token: string, timeScale: number): Promise<void> {
-    const info: LockInfo = { pid: process.pid, host: hostname(), url, token, timeScale, startedAt: new Date().toISOString() };
-    await writeFileAtomic(path.join(this.dir, LOCK), JSON.stringify(info, null, 2) + '\n', { durable: false });
+  /** Records where the owning process serves, for other drctl processes to find; only its owner can read it. */
+  async advertise(serving: { url: string; token: string; adminToken: string; account: string; timeScale: number }): Promise<void> {
+    const info: LockInfo = { ...lockIdentity(this.dir), ...serving, startedAt: new Date().toISOString() };
+    await writeFileAtomic(path.join(this.dir, LOCK), JSON.stringify(info, null, 2) + '\n', { durable: false, mode: 0o600 });
+  }
+
+  /** Removes the lock at once, if it is still this process's (a process exit handler: no awaiting there). */
+  releaseLockSync(): void {
+    const file = path.join(this.dir, LOCK);
+    try {
+      const info = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+      if (info.pid === process.pid && info.host === hostname()) rmSync(file, { force: true });
+    } catch {
+      // gone already, or not ours to judge
+    }
   }
 }
 
-/** The running simulator that owns `dir`, if its process is alive on this host. */
+/** This process, and the directory a lock it writes in `dir` is for. */
+function lockIdentity(dir: string): Pick<LockInfo, 'pid' | 'host' | 'dataDir' | 'dirId'> {
+  const st = statSync(dir);
+  return { pid: process.pid, host: hostname(), dataDir: realpathSync(dir), dirId: `${st.dev}:${st.ino}` };
+}
+
+/** The lock was written for this very directory, not carried here by a copy of another one. */
+function boundTo(info: LockInfo, dir: string): boolean {
+  try {
+    const me = lockIdentity(dir);
+    return info.dataDir === me.dataDir && info.dirId === me.dirId;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The running simulator that owns `dir`: its lock was written for this directory (a copied
+ * working directory does not use the original's simulator) by a process alive on this host. A
+ * lock that fails that is stale, and is removed, so its token does not stay on disk.
+ */
 export async function readRunningSimulator(dir: string): Promise<LockInfo | undefined> {
   const info = await readLock(dir);
-  return info && info.host === hostname() && processAlive(info.pid) ? info : undefined;
+  if (!info) return undefined;
+  if (info.host === hostname() && boundTo(info, dir) && processAlive(info.pid)) return info;
+  if (info.host === hostname() && info.url) await fsp.rm(path.join(dir, LOCK), { force: true }).catch(() => undefined);
+  return undefined;
 }
 
 async function readLock(dir: string): Promise<LockInfo | undefined> {
@@ -200,11 +244,11 @@ function processAlive(pid: number): boolean {
 
 async function takeLock(dir: string): Promise<void> {
   const file = path.join(dir, LOCK);
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const info: LockInfo = { ...lockIdentity(dir), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       // No fsync: a lock only matters while its process lives, and a crash ends both.
-      const fh = await fsp.open(file, 'wx');
+      const fh = await fsp.open(file, 'wx', 0o600);
       await fh.writeFile(JSON.stringify(info, null, 2) + '\n');
       await fh.close();
       return;
@@ -215,10 +259,12 @@ async function takeLock(dir: string): Promise<void> {
       // alive only if the lock was written since this process started (not a reused pid).
       const processStartMs = Date.now() - process.uptime() * 1000;
       const ours = holder?.pid === process.pid && Date.parse(holder.startedAt) >= processStartMs - 1000;
-      if (holder && holder.host === hostname() && (ours || (holder.pid !== process.pid && processAlive(holder.pid)))) {
+      // A lock copied along with the directory names the original: it holds nothing here.
+      const here = holder !== undefined && (holder.dataDir === undefined || boundTo(holder, dir));
+      if (holder && here && holder.host === hostname() && (ours || (holder.pid !== process.pid && processAlive(holder.pid)))) {
         throw new DataDirInUseError(dir, holder);
       }
-      if (holder && holder.host !== hostname()) throw new DataDirInUseError(dir, holder);
+      if (holder && here && holder.host !== hostname()) throw new DataDirInUseError(dir, holder);
       await fsp.rm(file, { force: true });
     }
   }
@@ -270,10 +316,11 @@ async function replayJournal(file: string, world: WorldData): Promise<{ goodByte
 }
 
 /** Temp file and rename: readers see the old content or the new. `durable: false` skips the fsyncs. */
-export async function writeFileAtomic(file: string, content: string, opts: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, opts: { durable?: boolean; mode?: number } = {}): Promise<void> {
   const durable = opts.durable ?? true;
   const tmp = `${file}.${process.pid}.tmp`;
-  const fh = await fsp.open(tmp, 'w');
+  await fsp.rm(tmp, { force: true });
+  const fh = await fsp.open(tmp, 'w', opts.mode ?? 0o666);
   try {
     await fh.writeFile(content);
     if (durable) await fh.sync();

@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound } from './errors.js';
 import { iso } from './iso-time.js';
 import type { ConsistencyGroupRecord, ReplicationPhase, VolumeGroupRecord, VolumeRecord, WorkspaceRecord } from './records.js';
 import { copySeconds, phaseAt, replicationView, type ReplicationView } from './replication.js';
-import { num, optStrings, str, type Body } from './request.js';
+import { num, objectOf, only, optStrings, str, type Body } from './request.js';
 import type { ApiResult, WorldCore } from './world-core.js';
 
 /** Replication defaults: a 5-minute cycle over a 10 Gbps link. */
@@ -22,9 +22,20 @@ export function listVolumeGroups(w: WorldCore, wsId: string): ApiResult {
   return { status: 200, body: { volumeGroups: w.membersOf('volumeGroups', ws.id).map((g) => groupView(w, g, now)) } };
 }
 
+export function listVolumeGroupDetails(w: WorldCore, wsId: string): ApiResult {
+  const ws = w.workspace(wsId);
+  const now = w.now();
+  return { status: 200, body: { volumeGroups: w.membersOf('volumeGroups', ws.id).map((g) => detailsView(w, g, now)) } };
+}
+
 export function getVolumeGroup(w: WorldCore, wsId: string, id: string): ApiResult {
   const ws = w.workspace(wsId);
   return { status: 200, body: groupView(w, w.findIn('volumeGroups', ws.id, id, 'volume-group'), w.now()) };
+}
+
+export function getVolumeGroupDetails(w: WorldCore, wsId: string, id: string): ApiResult {
+  const ws = w.workspace(wsId);
+  return { status: 200, body: detailsView(w, w.findIn('volumeGroups', ws.id, id, 'volume-group'), w.now()) };
 }
 
 function groupMb(w: WorldCore, cg: ConsistencyGroupRecord): number {
@@ -49,21 +60,27 @@ function joinable(w: WorldCore, ws: WorkspaceRecord, ids: readonly string[]): { 
   });
 }
 
+/**
+ * POST volume-groups. With `name`: a new group of replication-enabled primaries, which makes a
+ * new consistency group in storage. With `consistencyGroupName` instead: the auxiliary side of an
+ * existing consistency group, in the partner workspace, from its onboarded auxiliary volumes.
+ */
 export function createVolumeGroup(w: WorldCore, wsId: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'VolumeGroupCreate');
+  const ids = optStrings(body, 'volumeIDs');
+  if (!ids || ids.length === 0) throw badRequest('volumeIDs must list at least one volume');
+  if (new Set(ids).size !== ids.length) throw badRequest('volumeIDs lists a volume twice');
+  if (body.name !== undefined && body.consistencyGroupName !== undefined) throw badRequest('give name or consistencyGroupName, not both');
+  if (body.consistencyGroupName !== undefined) return createAuxGroup(w, ws, str(body, 'consistencyGroupName'), ids);
   const now = w.now();
   const name = str(body, 'name', { max: 120 });
-  const ids = optStrings(body, 'volumeIDs');
-  if (!ids || ids.length === 0) throw badRequest('volumeIDs must list at least one replication-enabled volume');
-  if (new Set(ids).size !== ids.length) throw badRequest('volumeIDs lists a volume twice');
-  if (w.nameTaken('volumeGroups', ws.id, name)) throw conflict(`a volume group named "${name}" already exists in cloud instance ${ws.id}`);
   const pairs = joinable(w, ws, ids);
   const auxWs = w.data.workspaces[pairs[0].aux.workspace];
-  if (pairs.some((p) => p.aux.workspace !== auxWs.id)) throw badRequest('all volumes of a group must replicate to the same workspace');
+  const locationOf = (v: VolumeRecord) => w.data.workspaces[v.workspace]?.location;
+  if (pairs.some((p) => locationOf(p.aux) !== auxWs.location)) throw badRequest('all volumes of a group must replicate to the same data centre');
   const masterId = w.newId();
-  const auxId = w.newId();
   const cgName = `rccg-${masterId.replace(/-/g, '').slice(0, 4)}-${masterId.replace(/-/g, '').slice(-6)}`;
-  if (w.nameTaken('volumeGroups', auxWs.id, cgName)) throw conflict(`a volume group named "${cgName}" already exists in cloud instance ${auxWs.id}`);
   const master: VolumeGroupRecord = {
     id: masterId,
     workspace: ws.id,
@@ -74,23 +91,12 @@ export function createVolumeGroup(w: WorldCore, wsId: string, body: Body): ApiRe
     createdMs: now,
     updatedMs: now,
   };
-  const aux: VolumeGroupRecord = {
-    id: auxId,
-    workspace: auxWs.id,
-    name: cgName,
-    auxiliary: true,
-    consistencyGroupName: cgName,
-    volumeIDs: pairs.map((p) => p.aux.id),
-    createdMs: now,
-    updatedMs: now,
-  };
   const totalMb = pairs.reduce((mb, p) => mb + p.primary.size * 1024, 0);
   const cg: ConsistencyGroupRecord = {
     name: cgName,
     masterWorkspace: ws.id,
     auxWorkspace: auxWs.id,
     masterGroupID: masterId,
-    auxGroupID: auxId,
     cyclePeriodSeconds: DEFAULT_CYCLE_PERIOD_SECONDS,
     changeRateMBps: DEFAULT_CHANGE_RATE_MBPS,
     bandwidthMBps: DEFAULT_BANDWIDTH_MBPS,
@@ -106,49 +112,84 @@ export function createVolumeGroup(w: WorldCore, wsId: string, body: Body): ApiRe
     ],
   };
   w.put('volumeGroups', master);
-  w.put('volumeGroups', aux);
   w.put('consistencyGroups', cg);
-  for (const p of pairs) {
-    w.put('volumes', { ...p.primary, groupID: masterId, updatedMs: now });
-    w.put('volumes', { ...p.aux, groupID: auxId, updatedMs: now });
-  }
+  for (const p of pairs) w.put('volumes', { ...p.primary, groupID: masterId, updatedMs: now });
   w.event('volume-group.created', ws, { kind: 'volume-group', id: masterId, name }, { detail: { consistencyGroupName: cgName, auxWorkspace: auxWs.id } });
   reconcileLinks(w);
-  return { status: 202, body: groupView(w, master, now) };
+  return { status: 202, body: { id: masterId, name, status: groupStatus(w, master, now) } };
+}
+
+function createAuxGroup(w: WorldCore, ws: WorkspaceRecord, cgName: string, ids: readonly string[]): ApiResult {
+  const now = w.now();
+  const cg = w.data.consistencyGroups[cgName];
+  // Its copies are in the storage of the partner data centre: any workspace there may take them.
+  if (!cg || w.data.workspaces[cg.auxWorkspace]?.location !== ws.location) {
+    throw notFound(
+      cg
+        ? `consistency group ${cgName} replicates to ${w.data.workspaces[cg.auxWorkspace]?.location ?? cg.auxWorkspace}, not to cloud instance ${ws.id} (${ws.location})`
+        : `no consistency group ${cgName} replicates to cloud instance ${ws.id} (${ws.location})`,
+    );
+  }
+  if (cg.auxGroupID && w.data.volumeGroups[cg.auxGroupID])
+    throw conflict(`consistency group ${cgName} already has volume group ${cg.auxGroupID} in cloud instance ${cg.auxWorkspace}`);
+  const master = w.data.volumeGroups[cg.masterGroupID];
+  const expected = new Set((master?.volumeIDs ?? []).map((v) => w.data.volumes[v]?.peerVolumeID));
+  const vols = ids.map((id) => {
+    const v = w.findIn('volumes', ws.id, id, 'volume');
+    if (!v.auxiliary || !expected.has(v.id)) throw badRequest(`volume "${v.name}" is not an auxiliary volume of consistency group ${cgName}`);
+    return v;
+  });
+  const id = w.newId();
+  // Every copy of the consistency group onboarded here belongs to it, named or not.
+  const members = Object.values(w.data.volumes).filter((v) => v.workspace === ws.id && v.onboarded !== false && expected.has(v.id));
+  for (const v of vols) if (!members.includes(v)) members.push(v);
+  const aux: VolumeGroupRecord = {
+    id,
+    workspace: ws.id,
+    name: cgName,
+    auxiliary: true,
+    consistencyGroupName: cgName,
+    volumeIDs: members.map((v) => v.id),
+    createdMs: now,
+    updatedMs: now,
+  };
+  w.put('volumeGroups', aux);
+  // The auxiliary side is in this workspace from now on.
+  w.put('consistencyGroups', { ...cg, auxGroupID: id, auxWorkspace: ws.id });
+  for (const v of members) w.put('volumes', { ...v, groupID: id, updatedMs: now });
+  w.event('volume-group.created', ws, { kind: 'volume-group', id, name: cgName }, { detail: { consistencyGroupName: cgName, auxiliary: true } });
+  return { status: 202, body: { id, name: cgName, status: groupStatus(w, aux, now) } };
 }
 
 export function updateVolumeGroup(w: WorldCore, wsId: string, id: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'VolumeGroupUpdate');
   const g = w.findIn('volumeGroups', ws.id, id, 'volume-group');
   const now = w.now();
   const cg = w.data.consistencyGroups[g.consistencyGroupName];
   if (cg && replicationView(cg, now, w.instant).updating) throw conflict(`volume group "${g.name}" is updating; try again when it settles`);
-  const name = body.name === undefined ? g.name : str(body, 'name', { max: 120 });
-  if (name !== g.name && w.nameTaken('volumeGroups', ws.id, name)) throw conflict(`a volume group named "${name}" already exists in cloud instance ${ws.id}`);
   const add = optStrings(body, 'addVolumes') ?? [];
   const remove = optStrings(body, 'removeVolumes') ?? [];
   if ((add.length || remove.length) && g.auxiliary) throw badRequest(`volume group "${g.name}" is the auxiliary side; change its volumes on the primary side`);
-  const other = cg ? w.data.volumeGroups[g.auxiliary ? cg.masterGroupID : cg.auxGroupID] : undefined;
+  const auxGroup = cg?.auxGroupID ? w.data.volumeGroups[cg.auxGroupID] : undefined;
   const removing = remove.map((r) => {
     const v = w.findIn('volumes', ws.id, r, 'volume');
     if (v.groupID !== g.id) throw badRequest(`volume "${v.name}" is not in volume group "${g.name}"`);
     return v;
   });
   const adding = joinable(w, ws, add);
-  if (other && adding.some((p) => p.aux.workspace !== other.workspace)) throw badRequest('all volumes of a group must replicate to the same workspace');
+  const auxLocation = cg ? w.data.workspaces[cg.auxWorkspace]?.location : undefined;
+  if (cg && adding.some((p) => w.data.workspaces[p.aux.workspace]?.location !== auxLocation))
+    throw badRequest('all volumes of a group must replicate to the same data centre');
   const removedIds = new Set(removing.map((v) => v.id));
   const removedAux = new Set(removing.map((v) => v.peerVolumeID).filter((x): x is string => !!x));
-  const next: VolumeGroupRecord = {
-    ...g,
-    name,
-    volumeIDs: [...g.volumeIDs.filter((v) => !removedIds.has(v)), ...adding.map((p) => p.primary.id)],
-    updatedMs: now,
-  };
-  w.put('volumeGroups', next);
-  if (other && (add.length || remove.length)) {
+  w.put('volumeGroups', { ...g, volumeIDs: [...g.volumeIDs.filter((v) => !removedIds.has(v)), ...adding.map((p) => p.primary.id)], updatedMs: now });
+  // The auxiliary group holds the copies of its primaries onboarded in its workspace.
+  const joiningAux = auxGroup ? adding.map((p) => p.aux).filter((a) => a.onboarded !== false && a.workspace === auxGroup.workspace) : [];
+  if (auxGroup && (joiningAux.length || removedAux.size)) {
     w.put('volumeGroups', {
-      ...other,
-      volumeIDs: [...other.volumeIDs.filter((v) => !removedAux.has(v)), ...adding.map((p) => p.aux.id)],
+      ...auxGroup,
+      volumeIDs: [...auxGroup.volumeIDs.filter((v) => !removedAux.has(v)), ...joiningAux.map((a) => a.id)],
       updatedMs: now,
     });
   }
@@ -156,56 +197,62 @@ export function updateVolumeGroup(w: WorldCore, wsId: string, id: string, body: 
     const { groupID: _a, ...rest } = v;
     w.put('volumes', { ...rest, updatedMs: now });
     const aux = v.peerVolumeID ? w.data.volumes[v.peerVolumeID] : undefined;
-    if (aux) {
+    if (aux?.groupID) {
       const { groupID: _b, ...auxRest } = aux;
       w.put('volumes', { ...auxRest, updatedMs: now });
     }
   }
-  for (const p of adding) {
-    w.put('volumes', { ...p.primary, groupID: g.id, updatedMs: now });
-    if (other) w.put('volumes', { ...p.aux, groupID: other.id, updatedMs: now });
-  }
-  w.event('volume-group.updated', ws, { kind: 'volume-group', id: g.id, name }, { detail: { added: add, removed: remove } });
-  return { status: 202, body: groupView(w, next, now) };
+  for (const p of adding) w.put('volumes', { ...p.primary, groupID: g.id, updatedMs: now });
+  for (const a of joiningAux) w.put('volumes', { ...a, groupID: auxGroup!.id, updatedMs: now });
+  w.event('volume-group.updated', ws, { kind: 'volume-group', id: g.id, name: g.name }, { detail: { added: add, removed: remove } });
+  return { status: 202, body: {} };
 }
 
+/**
+ * DELETE volume-groups/{id}. The primary side must be empty; it takes the consistency group and
+ * the auxiliary side with it. The auxiliary side alone leaves the workspace (its volumes stay).
+ */
 export function deleteVolumeGroup(w: WorldCore, wsId: string, id: string): ApiResult {
   const ws = w.workspace(wsId);
   const g = w.findIn('volumeGroups', ws.id, id, 'volume-group');
   const now = w.now();
-  if (g.volumeIDs.length) throw conflict(`volume group "${g.name}" still holds ${g.volumeIDs.length} volume(s); remove them first`);
   const cg = w.data.consistencyGroups[g.consistencyGroupName];
   if (cg && replicationView(cg, now, w.instant).updating) throw conflict(`volume group "${g.name}" is updating; try again when it settles`);
-  // Both sides of the consistency group go together.
-  if (cg) {
-    const other = w.data.volumeGroups[g.auxiliary ? cg.masterGroupID : cg.auxGroupID];
-    if (other) {
-      for (const vid of other.volumeIDs) {
-        const v = w.data.volumes[vid];
-        if (v) {
-          const { groupID: _g, ...rest } = v;
-          w.put('volumes', { ...rest, updatedMs: now });
-        }
+  if (!g.auxiliary && g.volumeIDs.length) throw conflict(`volume group "${g.name}" still holds ${g.volumeIDs.length} volume(s); remove them first`);
+  const auxGroup = cg?.auxGroupID ? w.data.volumeGroups[cg.auxGroupID] : undefined;
+  const dropAux = g.auxiliary ? g : auxGroup;
+  if (dropAux) {
+    for (const vid of dropAux.volumeIDs) {
+      const v = w.data.volumes[vid];
+      if (v?.groupID) {
+        const { groupID: _g, ...rest } = v;
+        w.put('volumes', { ...rest, updatedMs: now });
       }
-      w.del('volumeGroups', other.id);
     }
-    w.del('consistencyGroups', cg.name);
+    w.del('volumeGroups', dropAux.id);
   }
-  w.del('volumeGroups', g.id);
+  if (cg) {
+    if (g.auxiliary) {
+      const { auxGroupID: _x, ...rest } = cg;
+      w.put('consistencyGroups', rest);
+    } else w.del('consistencyGroups', cg.name);
+  }
+  if (!g.auxiliary) w.del('volumeGroups', g.id);
   w.event('volume-group.deleted', ws, { kind: 'volume-group', id: g.id, name: g.name });
-  return { status: 200, body: {} };
+  return { status: 202, body: {} };
 }
 
 export function volumeGroupAction(w: WorldCore, wsId: string, id: string, body: Body): ApiResult {
   const ws = w.workspace(wsId);
+  only(body, 'VolumeGroupAction');
   const g = w.findIn('volumeGroups', ws.id, id, 'volume-group');
   const cg = w.data.consistencyGroups[g.consistencyGroupName];
   if (!cg) throw conflict(`volume group "${g.name}" has no consistency group`);
-  const keys = Object.keys(body).filter((k) => ['start', 'stop', 'reset'].includes(k));
+  const keys = Object.keys(body);
   if (keys.length !== 1) throw badRequest('the action body must hold exactly one of start, stop or reset');
   const action = keys[0] as 'start' | 'stop' | 'reset';
-  const arg = body[action];
-  if (typeof arg !== 'object' || arg === null) throw badRequest(`${action} must be an object`);
+  const model = action === 'start' ? 'VolumeGroupActionStart' : action === 'stop' ? 'VolumeGroupActionStop' : 'VolumeGroupActionReset';
+  const arg = objectOf(body[action], model, action);
   const now = w.now();
   const view = replicationView(cg, now, w.instant);
   const phase = phaseAt(cg, now);
@@ -217,27 +264,28 @@ export function volumeGroupAction(w: WorldCore, wsId: string, id: string, body: 
   let detail: Record<string, unknown> = {};
 
   if (action === 'reset') {
+    if (arg.status !== 'available') throw badRequest('reset.status must be "available"');
     if (!view.error) throw conflict(`${who} is not in error state; reset applies only to a group in error`);
     const { error: _e, ...rest } = phase;
     next = { ...rest, sinceMs: now };
   } else if (view.error) {
     throw conflict(`${who} is in error state (${view.error}); reset it first`);
   } else if (action === 'stop') {
-    const access = (arg as Body).access;
-    if (access !== undefined && typeof access !== 'boolean') throw badRequest('stop.access must be true or false');
+    if (typeof arg.access !== 'boolean') throw badRequest('stop.access is required: true or false');
+    const access = arg.access;
     if (!view.enabled) throw conflict(`${who} is not replicating (state ${view.state}); it cannot be stopped`);
     next = {
       sinceMs: effective,
       enabled: false,
-      access: access === true,
+      access,
       primaryRole: phase.primaryRole,
       syncStartMs: effective,
       syncMs: 0,
       ...(view.freezeMs !== undefined ? { frozenAtMs: view.freezeMs } : {}),
     };
-    detail = { access: access === true, freezeTime: view.freezeMs !== undefined ? iso(view.freezeMs) : null, lagSeconds: view.lagSeconds ?? null };
+    detail = { access, freezeTime: view.freezeMs !== undefined ? iso(view.freezeMs) : null, lagSeconds: view.lagSeconds ?? null };
   } else {
-    const source = (arg as Body).source;
+    const source = arg.source;
     if (source !== 'master' && source !== 'aux') throw badRequest('start.source must be "master" or "aux"');
     if (view.enabled) throw conflict(`${who} is already replicating (state ${view.state}); stop it before starting it again`);
     detail = { source };
@@ -260,17 +308,20 @@ export function volumeGroupAction(w: WorldCore, wsId: string, id: string, body: 
   const phases = [...prunePhases(cg, now), next].sort((a, b) => a.sinceMs - b.sinceMs);
   w.put('consistencyGroups', { ...cg, phases });
   const doneMs = action === 'reset' ? now : effective;
-  const task = w.task(ws, {
-    component: 'volume-group',
-    componentID: g.id,
-    componentName: g.name,
-    operation: action,
-    doneMs,
-    outcome,
-    statusDetail: outcome === 'failed' ? `${action} of ${g.name} failed: the remote copy link is down` : `${action} of ${g.name}`,
-  });
   w.event(`volume-group.${action}`, ws, { kind: 'volume-group', id: g.id, name: g.name }, { effectiveAtMs: doneMs, outcome, detail });
-  return { status: 202, body: { taskID: task.id, summary: `${action} of volume group ${g.name} accepted` } };
+  // PowerVS answers 202 and an empty object: the group's status (updating, then available or
+  // error) is what a client follows.
+  return { status: 202, body: {} };
+}
+
+/** Model ms until the group is no longer updating; 0 when it is not. */
+export function groupSettleDueMs(w: WorldCore, wsId: string, id: string): number {
+  const g = w.findIn('volumeGroups', w.workspace(wsId).id, id, 'volume-group');
+  const cg = w.data.consistencyGroups[g.consistencyGroupName];
+  if (!cg) return 0;
+  const now = w.now();
+  const pending = cg.phases.filter((p) => p.sinceMs > now).map((p) => p.sinceMs);
+  return pending.length ? Math.min(...pending) - now : 0;
 }
 
 /** Drops phases wholly in the past, keeping the one in force at `now`. */
@@ -294,16 +345,25 @@ export function storageDetails(w: WorldCore, wsId: string, id: string): ApiResul
       cyclingMode: 'multi',
       numOfvols: g.volumeIDs.length,
       primaryRole: v.primaryRole,
-      replicationState: v.state,
+      replicationType: 'global',
       state: v.state,
-      progress: v.progress,
-      freezeTime: v.freezeMs !== undefined ? iso(v.freezeMs) : null,
-      lagSeconds: v.lagSeconds ?? null,
-      remoteCopyRelationshipNames: g.volumeIDs.map((vid) => rcName(vid)),
+      sync: v.enabled && v.freezeMs !== undefined ? 'in_sync' : 'out_of_sync',
+      remoteCopyRelationshipNames: g.volumeIDs.map((vid) => rcName(masterOf(w, vid))),
     },
   };
 }
 
+/** The primary volume id of a pair, from either side. */
+function masterOf(w: WorldCore, volumeId: string): string {
+  const v = w.data.volumes[volumeId];
+  return v?.auxiliary && v.peerVolumeID ? v.peerVolumeID : volumeId;
+}
+
+/**
+ * Per volume, the Global Mirror relationship: names, state, progress and freeze time (the time
+ * the auxiliary copy is consistent as of). PowerVS reports no lag: a client computes it as the
+ * answer's Date minus the freeze time.
+ */
 export function remoteCopyRelationships(w: WorldCore, wsId: string, id: string): ApiResult {
   const ws = w.workspace(wsId);
   const g = w.findIn('volumeGroups', ws.id, id, 'volume-group');
@@ -315,25 +375,26 @@ export function remoteCopyRelationships(w: WorldCore, wsId: string, id: string):
     const peer = vol?.peerVolumeID ? w.data.volumes[vol.peerVolumeID] : undefined;
     const master = vol?.auxiliary ? peer : vol;
     const aux = vol?.auxiliary ? vol : peer;
-    return {
-      id: master?.id ?? vid,
-      name: rcName(master?.id ?? vid),
+    const masterId = master?.id ?? vid;
+    const rel: Body = {
+      name: rcName(masterId),
+      remoteCopyID: rcId(masterId),
       masterVolumeName: master?.name,
-      auxVolumeName: aux?.name,
+      auxVolumeName: aux?.auxVolumeName,
       masterChangedVolumeName: master ? `chg_${master.name}` : undefined,
-      auxChangedVolumeName: aux ? `chg_${aux.name}` : undefined,
+      auxChangedVolumeName: aux?.auxVolumeName ? `chg_${aux.auxVolumeName}` : undefined,
       consistencyGroupName: g.consistencyGroupName,
       copyType: 'global',
       cyclingMode: 'multi',
       primaryRole: v?.primaryRole,
       state: v?.state,
-      progress: v?.progress,
-      sync: v && v.enabled && v.lagSeconds !== undefined ? 'in_sync' : 'out_of_sync',
-      freezeTime: v?.freezeMs !== undefined ? iso(v.freezeMs) : null,
-      lagSeconds: v?.lagSeconds ?? null,
+      progress: v ? Math.floor(v.progress) : 0,
+      sync: v && v.enabled && v.freezeMs !== undefined ? 'in_sync' : 'out_of_sync',
     };
+    if (v?.freezeMs !== undefined) rel.freezeTime = iso(v.freezeMs);
+    return rel;
   });
-  return { status: 200, body: { volumeGroupID: g.id, remoteCopyRelationships: relationships } };
+  return { status: 200, body: { id: g.id, remoteCopyRelationships: relationships } };
 }
 
 /** Adjusts the replication model of a group (admin): change rate, cycle period, bandwidth. */
@@ -341,7 +402,7 @@ export function tuneReplication(w: WorldCore, nameOrGroup: string, body: Body): 
   const cg =
     w.data.consistencyGroups[nameOrGroup] ??
     Object.values(w.data.consistencyGroups).find((c) =>
-      [c.masterGroupID, c.auxGroupID].some((gid) => gid === nameOrGroup || w.data.volumeGroups[gid]?.name === nameOrGroup),
+      [c.masterGroupID, c.auxGroupID].some((gid) => gid !== undefined && (gid === nameOrGroup || w.data.volumeGroups[gid]?.name === nameOrGroup)),
     );
   if (!cg) throw notFound(`volume group ${nameOrGroup} not found`);
   const pick = (k: 'changeRateMBps' | 'cyclePeriodSeconds' | 'bandwidthMBps', min: number) => (body[k] === undefined ? cg[k] : num(body, k, { min, max: 1e9 }));
@@ -355,6 +416,13 @@ export function tuneReplication(w: WorldCore, nameOrGroup: string, body: Body): 
   return next;
 }
 
+function groupStatus(w: WorldCore, g: VolumeGroupRecord, now: number): string {
+  const cg = w.data.consistencyGroups[g.consistencyGroupName];
+  const v = cg ? replicationView(cg, now, w.instant) : undefined;
+  return v?.error ? 'error' : v?.updating ? 'updating' : 'available';
+}
+
+/** VolumeGroup: no member list (that is the details' answer). */
 function groupView(w: WorldCore, g: VolumeGroupRecord, now: number): Body {
   const cg = w.data.consistencyGroups[g.consistencyGroupName];
   const v: ReplicationView | undefined = cg ? replicationView(cg, now, w.instant) : undefined;
@@ -362,23 +430,25 @@ function groupView(w: WorldCore, g: VolumeGroupRecord, now: number): Body {
   return {
     id: g.id,
     name: g.name,
-    status: v?.error ? 'error' : v?.updating ? 'updating' : 'available',
-    statusDescription: { errors: v?.error ? [{ errorCode: 'pcloud.error.volumeGroup.action', message: v.error }] : [] },
+    status: groupStatus(w, g, now),
+    statusDescription: { errors: v?.error ? [{ key: 'pcloud.error.volumeGroup.action', message: v.error, volIDs: [...g.volumeIDs] }] : [] },
     replicationStatus: v?.enabled === false ? 'disabled' : 'enabled',
     consistencyGroupName: g.consistencyGroupName,
     auxiliary: g.auxiliary,
-    volumeIDs: g.volumeIDs,
     replicationSites: otherWs ? [otherWs.location] : [],
-    creationDate: iso(g.createdMs),
-    updateDate: iso(g.updatedMs),
   };
+}
+
+/** VolumeGroupDetails: the group and its member volumes. */
+function detailsView(w: WorldCore, g: VolumeGroupRecord, now: number): Body {
+  return { ...groupView(w, g, now), volumeIDs: [...g.volumeIDs] };
 }
 
 // ---- the replication link ----------------------------------------------------------
 
 function linkShouldBeDown(w: WorldCore, cg: ConsistencyGroupRecord): boolean {
   const broken = w.faults.linksBroken ?? [];
-  const names = [cg.name, w.data.volumeGroups[cg.masterGroupID]?.name, w.data.volumeGroups[cg.auxGroupID]?.name];
+  const names = [cg.name, w.data.volumeGroups[cg.masterGroupID]?.name, cg.auxGroupID ? w.data.volumeGroups[cg.auxGroupID]?.name : undefined];
   if (names.some((n) => n !== undefined && broken.includes(n))) return true;
   const down = (w.faults.sitesDown ?? []).map((s) => s.location);
   const locs = [w.data.workspaces[cg.masterWorkspace]?.location, w.data.workspaces[cg.auxWorkspace]?.location];
@@ -424,4 +494,8 @@ export function reconcileLinks(w: WorldCore): void {
 
 function rcName(volumeId: string): string {
   return `rcrel-${volumeId.replace(/-/g, '').slice(0, 12)}`;
+}
+
+function rcId(volumeId: string): string {
+  return volumeId.replace(/-/g, '').slice(0, 16).toUpperCase();
 }

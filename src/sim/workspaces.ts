@@ -3,7 +3,7 @@
 
 import { badRequest, conflict } from './errors.js';
 import type { WorkspaceRecord } from './records.js';
-import { isKnownLocation, pairedLocation, REPLICATION_PAIRS, regionOf } from './sites.js';
+import { isKnownLocation, pairedLocation, REPLICATION_PAIRS } from './sites.js';
 import { reconcileLinks } from './volume-groups.js';
 import type { ApiResult, WorldCore } from './world-core.js';
 
@@ -25,21 +25,9 @@ export function listWorkspaces(w: WorldCore): WorkspaceRecord[] {
   return Object.values(w.data.workspaces);
 }
 
-export function getWorkspace(w: WorldCore, id: string): ApiResult {
-  const ws = w.workspace(id);
-  return {
-    status: 200,
-    body: {
-      cloudInstanceID: ws.id,
-      name: ws.name,
-      enabled: true,
-      initialized: true,
-      region: regionOf(ws.location),
-      location: ws.location,
-      capabilities: ['power-vpn-connections', 'replication'],
-      pvmInstances: w.membersOf('vms', ws.id).map((vm) => ({ pvmInstanceID: vm.id, serverName: vm.serverName })),
-    },
-  };
+/** The CRN PowerVS gives a workspace, which clients send in the CRN header of every request to it. */
+export function workspaceCrnOf(w: WorldCore, ws: WorkspaceRecord): string {
+  return `crn:v1:bluemix:public:power-iaas:${ws.location}:a/${w.account}:${ws.id}::`;
 }
 
 export function disasterRecoveryLocation(w: WorldCore, wsId: string): ApiResult {

@@ -28,10 +28,15 @@ import {
 
 export interface WorldOptions {
   readonly clock: Clock;
+  /** The IBM Cloud account the simulated workspaces belong to (it is in their CRNs). */
+  readonly account?: string;
   /** Time scale 0: operations settle at once and replication has no lag. */
   readonly instant: boolean;
   readonly newId?: () => string;
 }
+
+/** The account simulated workspaces belong to unless told otherwise (32 hex digits, as IBM's). */
+export const SIM_ACCOUNT = '5ad2a8f5a1b94e0c9d3e7f6a4b2c1d00';
 
 export interface ApiResult {
   readonly status: number;
@@ -49,12 +54,13 @@ export class WorldCore {
   /** Where the next address search starts, per network (memory only; a restart rescans). */
   readonly ipCursor = new Map<string, number>();
   readonly newId: () => string;
+  readonly account: string;
   /** Time scale 0: operations settle at once and replication has no lag. */
   readonly instant: boolean;
   private readonly clock: Clock;
   private opNow: number | undefined;
   private pending: JournalOp[] = [];
-  private readonly names = new Map<string, string>();
+  /** Ids per collection and workspace: what a list answers. Names are not indexed: they are not unique. */
   private readonly members = new Map<string, Set<string>>();
 
   constructor(
@@ -64,6 +70,7 @@ export class WorldCore {
     this.clock = opts.clock;
     this.instant = opts.instant;
     this.newId = opts.newId ?? randomUUID;
+    this.account = opts.account ?? SIM_ACCOUNT;
     for (const c of COLLECTIONS) for (const rec of Object.values(data[c])) this.index(c, rec, true);
   }
 
@@ -121,18 +128,12 @@ export class WorldCore {
   private index(c: CollectionName, rec: Collections[CollectionName], add: boolean): void {
     if (c === 'tasks' || c === 'consistencyGroups' || c === 'workspaces') return;
     const r = rec as VmRecord | VolumeRecord | VolumeGroupRecord | NetworkRecord;
-    const name = 'serverName' in r ? r.serverName : r.name;
-    const nameKey = `${c}\u0000${r.workspace}\u0000${name}`;
     const memberKey = `${c}\u0000${r.workspace}`;
     let set = this.members.get(memberKey);
     if (!set) this.members.set(memberKey, (set = new Set()));
-    if (add) {
-      this.names.set(nameKey, r.id);
-      set.add(r.id);
-    } else {
-      if (this.names.get(nameKey) === r.id) this.names.delete(nameKey);
-      set.delete(r.id);
-    }
+    // An auxiliary copy not yet onboarded lives in the partner's storage, not in its workspace.
+    if (add && (r as VolumeRecord).onboarded !== false) set.add(r.id);
+    else set.delete(r.id);
     if (c === 'vms') {
       for (const n of (r as VmRecord).networks) {
         let ips = this.usedIps.get(n.networkID);
@@ -148,10 +149,6 @@ export class WorldCore {
     if (!ids) return [];
     const table = this.data[c] as Record<string, Collections[C]>;
     return [...ids].map((id) => table[id]);
-  }
-
-  nameTaken(c: CollectionName, ws: string, name: string): string | undefined {
-    return this.names.get(`${c}\u0000${ws}\u0000${name}`);
   }
 
   event(
@@ -196,15 +193,10 @@ export class WorldCore {
     return ws;
   }
 
-  /** A record of the workspace by id or by name, or a 404 naming `what` was looked for. */
-  findIn<C extends Listed>(c: C, ws: string, idOrName: string, what: string): Collections[C] {
-    const table = this.data[c] as Record<string, Collections[C]>;
-    let rec = table[idOrName];
-    if (!rec || rec.workspace !== ws) {
-      const id = this.nameTaken(c, ws, idOrName);
-      rec = id ? table[id] : (undefined as unknown as Collections[C]);
-    }
-    if (!rec) throw notFound(`${what} ${idOrName} not found in cloud instance ${ws}`);
+  /** A record of the workspace by id (names are not unique, so never by name), or a 404 naming `what`. */
+  findIn<C extends Listed>(c: C, ws: string, id: string, what: string): Collections[C] {
+    const rec = (this.data[c] as Record<string, Collections[C]>)[id];
+    if (!rec || rec.workspace !== ws || (rec as VolumeRecord).onboarded === false) throw notFound(`${what} ${id} not found in cloud instance ${ws}`);
     return rec;
   }
 

@@ -5,20 +5,23 @@
 // timestamps when read, so a manual clock makes every transition deterministic.
 //
 // World is the one face the server and tests call. The operations live one file per API
-// collection (workspaces, pvm-instances, volumes, volume-groups, networks, tasks), each a set
-// of functions of the shared core (world-core.ts: time, journal, indexes, events, faults).
+// collection (workspaces, stock images, pvm-instances, volumes, volume-groups, networks), each a
+// set of functions of the shared core (world-core.ts: time, journal, indexes, events, faults).
 
 import { checkConsistency } from './consistency.js';
 import type { FaultSpec } from './faults.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
-import { createVm, deleteVm, getVm, listVms, updateVm, vmAction } from './pvm-instances.js';
+import { getStockImage, listStockImages } from './images.js';
+import { attachVolumes, createVm, deleteVm, getVm, listVms, updateVm, vmAction, vmSettleDueMs } from './pvm-instances.js';
 import type { ConsistencyGroupRecord, JournalEntry, SimEvent, WorkspaceRecord, WorldData } from './records.js';
 import type { Body } from './request.js';
-import { getTask, taskDueInMs, taskWorkspace } from './tasks.js';
 import {
   createVolumeGroup,
   deleteVolumeGroup,
   getVolumeGroup,
+  getVolumeGroupDetails,
+  groupSettleDueMs,
+  listVolumeGroupDetails,
   listVolumeGroups,
   reconcileLinks,
   remoteCopyRelationships,
@@ -27,8 +30,20 @@ import {
   updateVolumeGroup,
   volumeGroupAction,
 } from './volume-groups.js';
-import { cloneVolumes, createVolume, deleteVolume, getCloneTask, getVolume, listVolumes, updateVolume } from './volumes.js';
-import { disasterRecoveryLocation, disasterRecoveryLocations, ensureWorkspace, getWorkspace, listWorkspaces } from './workspaces.js';
+import {
+  cloneVolumes,
+  createVolume,
+  deleteVolume,
+  getCloneTask,
+  getOnboarding,
+  getVolume,
+  listOnboardings,
+  listVolumes,
+  onboardVolumes,
+  updateVolume,
+  volumeAction,
+} from './volumes.js';
+import { disasterRecoveryLocation, disasterRecoveryLocations, ensureWorkspace, listWorkspaces, workspaceCrnOf } from './workspaces.js';
 import { WorldCore, type ApiResult, type WorldOptions } from './world-core.js';
 
 export { iso } from './iso-time.js';
@@ -91,8 +106,13 @@ export class World {
     return listWorkspaces(this.core);
   }
 
-  getWorkspace(id: string): ApiResult {
-    return getWorkspace(this.core, id);
+  /** The CRN a client sends with every request to this workspace. */
+  workspaceCrn(id: string): string {
+    return workspaceCrnOf(this.core, this.core.workspace(id));
+  }
+
+  get account(): string {
+    return this.core.account;
   }
 
   disasterRecoveryLocation(wsId: string): ApiResult {
@@ -101,6 +121,16 @@ export class World {
 
   disasterRecoveryLocations(): ApiResult {
     return disasterRecoveryLocations();
+  }
+
+  // ---- stock images -------------------------------------------------------------------
+
+  listStockImages(wsId: string): ApiResult {
+    return listStockImages(this.core, wsId);
+  }
+
+  getStockImage(wsId: string, id: string): ApiResult {
+    return getStockImage(this.core, wsId, id);
   }
 
   // ---- pvm-instances ------------------------------------------------------------------
@@ -129,6 +159,15 @@ export class World {
     return vmAction(this.core, wsId, id, body);
   }
 
+  attachVolumes(wsId: string, id: string, body: Body): ApiResult {
+    return attachVolumes(this.core, wsId, id, body);
+  }
+
+  /** Model ms until the VM is out of transition (0 when it is). */
+  vmSettleDueMs(wsId: string, id: string): number {
+    return vmSettleDueMs(this.core, wsId, id);
+  }
+
   // ---- volumes ------------------------------------------------------------------------
 
   listVolumes(wsId: string): ApiResult {
@@ -151,6 +190,22 @@ export class World {
     return deleteVolume(this.core, wsId, id);
   }
 
+  volumeAction(wsId: string, id: string, body: Body): ApiResult {
+    return volumeAction(this.core, wsId, id, body);
+  }
+
+  onboardVolumes(wsId: string, body: Body): ApiResult {
+    return onboardVolumes(this.core, wsId, body);
+  }
+
+  getOnboarding(wsId: string, id: string): ApiResult {
+    return getOnboarding(this.core, wsId, id);
+  }
+
+  listOnboardings(wsId: string): ApiResult {
+    return listOnboardings(this.core, wsId);
+  }
+
   cloneVolumes(wsId: string, body: Body): ApiResult {
     return cloneVolumes(this.core, wsId, body);
   }
@@ -167,6 +222,19 @@ export class World {
 
   getVolumeGroup(wsId: string, id: string): ApiResult {
     return getVolumeGroup(this.core, wsId, id);
+  }
+
+  getVolumeGroupDetails(wsId: string, id: string): ApiResult {
+    return getVolumeGroupDetails(this.core, wsId, id);
+  }
+
+  listVolumeGroupDetails(wsId: string): ApiResult {
+    return listVolumeGroupDetails(this.core, wsId);
+  }
+
+  /** Model ms until the group is no longer updating (0 when it is not). */
+  groupSettleDueMs(wsId: string, id: string): number {
+    return groupSettleDueMs(this.core, wsId, id);
   }
 
   createVolumeGroup(wsId: string, body: Body): ApiResult {
@@ -220,21 +288,7 @@ export class World {
     return deleteNetwork(this.core, wsId, id);
   }
 
-  // ---- tasks, log, checks -------------------------------------------------------------
-
-  getTask(id: string): ApiResult {
-    return getTask(this.core, id);
-  }
-
-  /** Model ms until a task settles (0 once it has); undefined for an unknown task. */
-  taskDueInMs(id: string): number | undefined {
-    return taskDueInMs(this.core, id);
-  }
-
-  /** Workspace a task belongs to (for site-down checks). */
-  taskWorkspace(id: string): string | undefined {
-    return taskWorkspace(this.core, id);
-  }
+  // ---- log, checks -------------------------------------------------------------------
 
   events(sinceSeq = 0): SimEvent[] {
     return this.data.events.filter((e) => e.seq > sinceSeq);

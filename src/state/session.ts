@@ -300,6 +300,24 @@ export class StateSession {
     return this.enqueue(() => this.compact());
   }
 
+  /**
+   * Writes a new, still empty state's file, so its lineage is durable before anything is made in
+   * the cloud in its name (resources carry it in their identity tags): a run killed right after
+   * its first create leaves a state that the next run continues, not a new lineage. A state
+   * already on storage (file or journal) is left as it is.
+   */
+  persistLineage(): Promise<void> {
+    this.assertOpen();
+    return this.enqueue(async () => {
+      if (this.baseKey !== null || this.journalStarted || this.journalOnStorage) return;
+      const current = this.state;
+      const next: DrState = { ...current, serial: this.base.serial + 1, drctlVersion: this.drctlVersion };
+      await this.backend.write(encoder.encode(serializeState(next)));
+      this.base = next;
+      this.baseKey = stateContentKey(current);
+    });
+  }
+
   /** Resolves once every change so far is durable. */
   flush(): Promise<void> {
     return this.enqueue(async () => undefined);

@@ -1,7 +1,10 @@
-// kill -9 of `drctl apply` at 50 seeded points while it creates 300 VMs. After every kill: the
-// state (if any) parses, and a re-run of apply converges to exactly 300 VMs in the cloud, each
-// recorded once in state: no duplicates (a VM created twice), none orphaned (a VM the cloud has
-// and state does not), none lost.
+// kill -9 of `drctl apply` at 30 seeded points while it creates 300 VMs, a replicated volume group
+// (its volumes, its copies onboarded at the DR site and the group there) and a VM on it. The
+// simulator, like PowerVS, takes any number of resources of one name, so nothing but drctl's
+// identity tags stands between a re-run and a duplicate. After every kill: the state (if any)
+// parses, and a re-run of apply converges to exactly what the configuration declares, each
+// object recorded once in state: no duplicates (an object created twice), none orphaned (an
+// object the cloud has and state does not), none lost, and the plan after it is empty.
 //
 // Each kill point starts from nothing: a fresh directory (no state) and its own workspaces in
 // the cloud. The cloud is a simulator process shared by a group of five points (drctl finds it
@@ -14,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, expectExit, parseStateFile, readStateWithJournal, seeded, startSimulator, workdir, type SimProcess, type Workdir } from './harness.js';
 
 const VMS = 300;
-const POINTS = Number(process.env.DRCTL_CRASH_POINTS ?? 50);
+const POINTS = Number(process.env.DRCTL_CRASH_POINTS ?? 30);
 const SEED = Number(process.env.DRCTL_CRASH_SEED ?? 20240605);
 const STATE = 'state/crash.drstate.json';
 // Real seconds per model second: a VM build takes a few tens of milliseconds, so an apply of 300
@@ -46,6 +49,28 @@ network "app" {
   type = "private"
   home = { cidr = "10.10.0.0/21", name = "crash-app-dal13" }
   dr   = { cidr = "10.20.0.0/21", name = "crash-app-wdc04" }
+}
+
+replication_policy "gold" {
+  type = "global"
+  rpo  = "15m"
+  tier = "tier1"
+}
+
+volume_group "data" {
+  policy  = replication_policy.gold
+  volumes = [{ name = "d0", size_gb = 10 }, { name = "d1", size_gb = 20 }]
+}
+
+vm "db" {
+  site          = site.home
+  machine_type  = "s922"
+  processors    = 1
+  proc_type     = "shared"
+  memory_gb     = 8
+  os            = "aix"
+  networks      = [network.app]
+  volume_groups = [volume_group.data]
 }
 
 vm "n" {
@@ -94,20 +119,42 @@ function pointDir(point: number, simDir: string): Workdir {
   return w;
 }
 
-/** After a re-run: no changes left, and the cloud holds exactly the 300 VMs state records. */
+/** The ids in a list answer, sorted. */
+const idsOf = (items: readonly Record<string, unknown>[], key: string) => items.map((i) => String(i[key])).sort();
+
+/**
+ * After a re-run: no changes left, and the cloud holds exactly what state records, at both sites
+ * and of every kind: VMs, volumes (and the onboarded copies), volume groups (both sides), networks.
+ */
 async function expectConverged(w: Workdir, sim: SimProcess, point: number, what: string): Promise<void> {
   expectExit(await w.run(['plan', w.config, '-detailed-exitcode']), 0, `${what}: plan after the re-run`);
   const st = await parseStateFile(w.file(STATE));
   expect(fs.existsSync(w.file(`${STATE}.journal`)), `${what}: journal left after a clean run`).toBe(false);
-  const vms = await sim.listVms(`crash${point}-dal13`);
+  const home = `crash${point}-dal13`;
+  const dr = `crash${point}-wdc04`;
+  const vms = await sim.listVms(home);
   const names = vms.map((v) => v.serverName);
   expect(new Set(names).size, `${what}: duplicate VM names in the cloud`).toBe(names.length);
-  expect(names.sort(), `${what}: VMs in the cloud`).toEqual(Array.from({ length: VMS }, (_, i) => `n-${i}`).sort());
+  expect(names.sort(), `${what}: VMs in the cloud`).toEqual([...Array.from({ length: VMS }, (_, i) => `n-${i}`), 'db'].sort());
   const stateVms = st.resources.filter((r) => r.type === 'vm');
-  expect(stateVms, `${what}: VMs in state`).toHaveLength(VMS);
+  expect(stateVms, `${what}: VMs in state`).toHaveLength(VMS + 1);
   expect(stateVms.map((r) => r.id).sort(), `${what}: state and cloud disagree on VM ids`).toEqual(vms.map((v) => v.pvmInstanceID).sort());
-  for (const ws of [`crash${point}-dal13`, `crash${point}-wdc04`]) {
-    const networks = (await sim.call<{ networks: unknown[] }>('GET', `/pcloud/v1/cloud-instances/${ws}/networks`)).networks;
+  expect(await sim.listVms(dr), `${what}: VMs at the DR site`).toEqual([]);
+  const group = st.resources.find((r) => r.address === 'volume_group.data')!;
+  const cloud = group.attributes.cloud as { id: string; volume_ids: Record<string, string>; aux: { group_id: string; volume_ids: Record<string, string> } };
+  const get = <T>(ws: string, what: string) => sim.call<T>('GET', `/pcloud/v1/cloud-instances/${ws}/${what}`);
+  const homeVolumes = (await get<{ volumes: Record<string, unknown>[] }>(home, 'volumes')).volumes;
+  const drVolumes = (await get<{ volumes: Record<string, unknown>[] }>(dr, 'volumes')).volumes;
+  expect(idsOf(homeVolumes, 'volumeID'), `${what}: volumes at home`).toEqual(Object.values(cloud.volume_ids).sort());
+  expect(idsOf(drVolumes, 'volumeID'), `${what}: onboarded copies at the DR site`).toEqual(Object.values(cloud.aux.volume_ids).sort());
+  expect(idsOf((await get<{ volumeGroups: Record<string, unknown>[] }>(home, 'volume-groups')).volumeGroups, 'id'), `${what}: groups at home`).toEqual([
+    cloud.id,
+  ]);
+  expect(idsOf((await get<{ volumeGroups: Record<string, unknown>[] }>(dr, 'volume-groups')).volumeGroups, 'id'), `${what}: groups at the DR site`).toEqual([
+    cloud.aux.group_id,
+  ]);
+  for (const ws of [home, dr]) {
+    const networks = (await get<{ networks: unknown[] }>(ws, 'networks')).networks;
     expect(networks, `${what}: networks in ${ws}`).toHaveLength(1);
   }
 }
@@ -127,7 +174,8 @@ async function calibrate(lane: number, simDir: string, sim: SimProcess): Promise
     await new Promise((r) => setTimeout(r, 5));
   }
   const measured = expectExit(await run.result, 0, `lane ${lane}: measured apply`);
-  expect(measured.stderr.match(/Creation complete/g)).toHaveLength(VMS + 3);
+  // 300 VMs, db, the network, the site pair, the policy and the volume group.
+  expect(measured.stderr.match(/Creation complete/g)).toHaveLength(VMS + 6);
   await expectConverged(w, sim, 1000 + lane, `lane ${lane}: measured apply`);
   w.remove();
   const end = measured.ms;
@@ -201,25 +249,29 @@ async function runLane(lane: number, points: ReadonlyArray<{ k: number; fraction
 const LANES = Math.max(1, Number(process.env.DRCTL_CRASH_LANES ?? 2));
 
 describe('kill -9 during apply', () => {
-  it(`at ${POINTS} seeded points while creating ${VMS} VMs: state always parses and a re-run converges`, { timeout: 900_000 }, async () => {
-    const random = seeded(SEED);
-    const points = Array.from({ length: POINTS }, (_, i) => ({ k: i + 1, fraction: random() }));
-    const lanes = await Promise.all(
-      Array.from({ length: LANES }, (_, lane) =>
-        runLane(
-          lane,
-          points.filter((p) => (p.k - 1) % LANES === lane),
+  it(
+    `at ${POINTS} seeded points while creating ${VMS} VMs and a replicated volume group, names not unique: state always parses, a re-run converges with 0 duplicates, 0 orphans and no changes left`,
+    { timeout: 900_000 },
+    async () => {
+      const random = seeded(SEED);
+      const points = Array.from({ length: POINTS }, (_, i) => ({ k: i + 1, fraction: random() }));
+      const lanes = await Promise.all(
+        Array.from({ length: LANES }, (_, lane) =>
+          runLane(
+            lane,
+            points.filter((p) => (p.k - 1) % LANES === lane),
+          ),
         ),
-      ),
-    );
-    const outcomes = lanes.flatMap((l) => l.outcomes);
+      );
+      const outcomes = lanes.flatMap((l) => l.outcomes);
 
-    expect(outcomes).toHaveLength(POINTS);
-    // The kills landed all through the apply, not just before or after it.
-    const summary = `${lanes.map((l) => l.span).join('; ')}; kills (delay:VMs reported created): ${outcomes.map((o) => `${o.delay}ms:${o.created}`).join(' ')}`;
-    if (process.env.DRCTL_CRASH_VERBOSE) console.log(summary);
-    // Where a kill lands depends on how busy the machine is, so only ask that some landed mid-way;
-    // on a quiet machine most do (DRCTL_CRASH_VERBOSE=1 prints where each one landed).
-    expect(outcomes.filter((o) => o.created > 0 && o.created < VMS).length, summary).toBeGreaterThanOrEqual(Math.ceil(POINTS / 20));
-  });
+      expect(outcomes).toHaveLength(POINTS);
+      // The kills landed all through the apply, not just before or after it.
+      const summary = `${lanes.map((l) => l.span).join('; ')}; kills (delay:VMs reported created): ${outcomes.map((o) => `${o.delay}ms:${o.created}`).join(' ')}`;
+      if (process.env.DRCTL_CRASH_VERBOSE) console.log(summary);
+      // Where a kill lands depends on how busy the machine is, so only ask that some landed mid-way;
+      // on a quiet machine most do (DRCTL_CRASH_VERBOSE=1 prints where each one landed).
+      expect(outcomes.filter((o) => o.created > 0 && o.created < VMS).length, summary).toBeGreaterThanOrEqual(Math.ceil(POINTS / 20));
+    },
+  );
 });

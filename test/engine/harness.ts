@@ -139,7 +139,12 @@ export interface PvmInstance {
 export interface SimProcess {
   readonly url: string;
   readonly token: string;
+  readonly adminToken: string;
   readonly child: ChildProcess;
+  /**
+   * One request as a PowerVS client sends it: a workspace path goes to the workspace's region
+   * (`/<region>/pcloud/…`) with its CRN; `/admin/…` takes the admin token.
+   */
   call<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T>;
   listVms(workspace: string): Promise<PvmInstance[]>;
   stop(): Promise<void>;
@@ -170,19 +175,31 @@ export async function startSimulator(dataDir: string, opts: { timeScale?: number
     });
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const call = async <T>(method: string, urlPath: string, body?: unknown): Promise<T> => {
-    const res = await fetch(url + urlPath, {
+  const { adminToken } = JSON.parse(fs.readFileSync(path.join(dataDir, 'sim.lock'), 'utf8')) as { adminToken: string };
+  const send = async <T>(method: string, target: string, headers: Record<string, string>, body?: unknown): Promise<T> => {
+    const res = await fetch(url + target, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`simulator ${method} ${urlPath}: ${res.status} ${text}`);
+    if (!res.ok) throw new Error(`simulator ${method} ${target}: ${res.status} ${text}`);
     return JSON.parse(text) as T;
+  };
+  const call = async <T>(method: string, urlPath: string, body?: unknown): Promise<T> => {
+    if (urlPath.startsWith('/admin/')) return send<T>(method, urlPath, { authorization: `Bearer ${adminToken}` }, body);
+    const ws = /\/cloud-instances\/([^/]+)/.exec(urlPath)?.[1];
+    if (!ws) return send<T>(method, `/dal${urlPath}`, { authorization: `Bearer ${token}` }, body);
+    const known = (
+      await send<{ workspaces: { id: string; location: string; crn: string }[] }>('GET', '/admin/workspaces', { authorization: `Bearer ${adminToken}` })
+    ).workspaces.find((w) => w.id === decodeURIComponent(ws));
+    if (!known) throw new Error(`simulator has no workspace ${ws}`);
+    return send<T>(method, `/${known.location.replace(/[0-9]+$/, '')}${urlPath}`, { authorization: `Bearer ${token}`, crn: known.crn }, body);
   };
   return {
     url,
     token,
+    adminToken,
     child,
     call,
     listVms: async (workspace) =>

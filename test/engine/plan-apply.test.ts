@@ -167,7 +167,9 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     );
     const clash = await w.run(['apply', w.config, '-auto-approve']);
     expect(clash.code).toBe(1);
-    expect(clash.stdout).toContain('vm.jump01: a vm named "jump01" already exists in basic-dal13, and it is vm.bastion in state');
+    // It still carries vm.jump01's identity tag (that is what it was made as), and state says whose it is now.
+    expect(clash.stdout).toContain('vm.jump01 would adopt the vm "jump01"');
+    expect(clash.stdout).toContain('in basic-dal13, but state records it as vm.bastion');
     const afterClash = await parseStateFile(w.file(STATE));
     expect(afterClash.resources.map((r) => r.address)).not.toContain('vm.jump01');
     expect(afterClash.resources.filter((r) => r.id === vmId).map((r) => r.address)).toEqual(['vm.bastion']);
@@ -298,7 +300,7 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect((await w.run(['apply', w.config, '-auto-approve'])).code).toBe(1);
     await sim.call('PUT', '/admin/faults', {});
     const fixed = expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
-    expect(fixed.stderr).toContain('vm.web[0]: the existing vm "web-0" is in ERROR');
+    expect(fixed.stderr).toContain('vm.web[0]: the vm "web-0" an earlier attempt made is in ERROR');
     const vms = await sim.listVms(HOME);
     expect(vms.filter((v) => v.serverName === 'web-0').map((v) => v.status)).toEqual(['ACTIVE']);
     expect(vms).toHaveLength(8);

@@ -69,7 +69,8 @@ function stateRoles(bed: DrBed): Record<string, unknown> {
 
 /** name → "ACTIVE"/"SHUTOFF"… of every VM in a workspace, as the simulator reports it. */
 async function vmsAt(bed: DrBed, workspace: string): Promise<Record<string, string>> {
-  const provider = new PowerVsProvider(providerConfigForSimulator(bed.sim));
+  const zones = Object.fromEntries(Object.values(bed.sim.world.data.workspaces).map((w) => [w.id, { id: w.id, zone: w.location }]));
+  const provider = new PowerVsProvider(providerConfigForSimulator(bed.sim, { workspaces: zones }));
   try {
     const vms = await provider.list('vm', workspace);
     return Object.fromEntries(vms.map((v) => [v.name, v.ready ? 'ready' : v.status]).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drBed, bootOrder, splitBrains, type DrBed } from './harness.js';
 import { cleanupService, drillService, failbackService, failoverService, verifyService } from '../../src/services/index.js';
+import { drillTag } from '../../src/resources/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 
@@ -66,13 +67,15 @@ describe('the example estate on the simulator', () => {
     expect(drill.record!.failure).toBeUndefined();
     expect(drill.record!.outcome).toBe('passed');
     expect(drill.record!.cleanup.volumes).toBeGreaterThan(0);
-    const vols = (await Promise.all(
-      WS.map((w) =>
-        fetch(`${bed.sim.url}/pcloud/v1/cloud-instances/${w}/volumes`, { headers: { authorization: `Bearer ${bed.sim.token}` } }).then((r) => r.json()),
-      ),
-    )) as { volumes: { name: string }[] }[];
-    const leftovers = vols.flatMap((v) => v.volumes.map((x) => x.name)).filter((n) => n.startsWith('drill-'));
-    expect(leftovers).toEqual([]);
+    // Nothing a drill made is left: no volume carries the drill's tag (its clones are named by
+    // the cloud, clone-drill-…), no VM or network carries drill- in its name.
+    const tag = drillTag(bed.lineage());
+    for (const w of WS) {
+      const vols = await bed.api<{ volumes: { name: string; userTags?: string[] }[] }>('GET', w, 'volumes');
+      expect(vols.volumes.filter((v) => v.userTags?.includes(tag) || v.name.includes('drill-'))).toEqual([]);
+      const vms = await bed.api<{ pvmInstances: { serverName: string }[] }>('GET', w, 'pvm-instances');
+      expect(vms.pvmInstances.filter((v) => v.serverName.startsWith('drill-'))).toEqual([]);
+    }
 
     const seq = (await bed.admin.log()).at(-1)?.seq ?? 0;
     const fo = await failoverService(opts, bed.ctx());
@@ -109,18 +112,18 @@ describe('the example estate on the simulator', () => {
     expect(delivered.some((d) => d.event.name === 'VM_BOOTUP_STARTED')).toBe(false);
   }, 90_000);
 
-  it('cleanup is idempotent and removes leftovers verify complains about', async () => {
-    const h = { authorization: `Bearer ${bed.sim.token}`, 'content-type': 'application/json' };
-    await fetch(`${bed.sim.url}/pcloud/v1/cloud-instances/${WS[1]}/volumes`, {
-      method: 'POST',
-      headers: h,
-      body: JSON.stringify({ name: 'drill-stale-x', size: 10, diskType: 'tier1' }),
-    });
+  it('cleanup is idempotent and removes the leftovers verify complains about: what a drill of this state made, and nothing else', async () => {
+    // A clone left by a drill killed mid-way (it carries the drill tag), and a volume someone
+    // else made with a drill-like name (no tag): only the first is drctl's to remove.
+    await bed.api('POST', WS[1], 'volumes', { name: 'clone-drill-stale-x-00001', size: 10, diskType: 'tier1', userTags: [drillTag(bed.lineage())] });
+    const foreign = await bed.api<{ volumeID: string }>('POST', WS[1], 'volumes', { name: 'drill-not-ours', size: 10, diskType: 'tier1' });
     const v = await verifyService(opts, bed.ctx());
     expect(v.report!.ready).toBe(false);
-    expect(v.report!.checks.find((c) => c.name === 'stale-clones' && !c.ok)?.message).toContain('drill-stale-x');
+    expect(v.report!.checks.find((c) => c.name === 'stale-clones' && !c.ok)?.message).toContain('clone-drill-stale-x-00001');
     const c1 = await cleanupService(opts, bed.ctx());
-    expect(c1.result!.removed.volumes).toEqual(['drill-stale-x']);
+    expect(c1.result!.removed.volumes).toEqual(['clone-drill-stale-x-00001']);
+    expect(await bed.api('GET', WS[1], `volumes/${foreign.volumeID}`)).toMatchObject({ name: 'drill-not-ours' });
+    await bed.api('DELETE', WS[1], `volumes/${foreign.volumeID}`);
     const c2 = await cleanupService(opts, bed.ctx());
     expect(c2.result!.removed).toEqual({ vms: [], volumes: [], networks: [] });
     expect((await verifyService(opts, bed.ctx())).report!.ready).toBe(true);

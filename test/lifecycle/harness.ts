@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveSimulator, SimulatorAdmin, type SimulatorHandle, type SimEvent } from '../../src/sim/index.js';
+import { serveSimulator, SimulatorAdmin, type SimExchange, type SimulatorHandle, type SimEvent } from '../../src/sim/index.js';
 import { applyService, type DrContext, type EngineContext } from '../../src/services/index.js';
 import { nodeConfigFs } from '../../src/commands/inputs.js';
 import type { DrEvent } from '../../src/lifecycle/events-log.js';
@@ -17,24 +17,40 @@ export interface DrBed {
   readonly sim: SimulatorHandle;
   readonly admin: SimulatorAdmin;
   readonly events: DrEvent[];
+  /** A PowerVS API call as a client sends it: under the workspace's region, with its CRN. */
+  api<T = unknown>(method: string, workspace: string, rel: string, body?: unknown): Promise<T>;
+  /** The lineage of the state (what drctl's identity tags carry). */
+  lineage(): string;
   ctx(extra?: Partial<DrContext>): DrContext;
   apply(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function drBed(opts: { timeScale?: number; config?: string; files?: Record<string, string>; env?: Record<string, string> } = {}): Promise<DrBed> {
+export async function drBed(
+  opts: {
+    timeScale?: number;
+    config?: string;
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+    /** Sees every request the simulator answers (contract tests). */
+    observe?: (x: SimExchange) => void;
+    /** The simulator's workspaces, as id=location (default: the example's pair). */
+    workspaces?: readonly { id: string; location: string }[];
+  } = {},
+): Promise<DrBed> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-dr-'));
   fs.cpSync(path.join(ROOT, opts.config ?? 'plans'), path.join(dir, 'plans'), { recursive: true });
   for (const [rel, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(dir, 'plans', rel), text);
   const sim = await serveSimulator({
     dataDir: path.join(dir, '.drctl/sim'),
     timeScale: opts.timeScale ?? 0,
-    workspaces: [
+    workspaces: opts.workspaces ?? [
       { id: 'erp-prod-dal13', location: 'dal13' },
       { id: 'erp-prod-wdc04', location: 'wdc04' },
     ],
+    observe: opts.observe,
   });
-  const admin = new SimulatorAdmin(sim.url, sim.token);
+  const admin = new SimulatorAdmin(sim.url, sim.adminToken);
   const events: DrEvent[] = [];
   const env: Record<string, string> = { DRCTL_SIM_TIME_SCALE: String(opts.timeScale ?? 0), DRCTL_VAR_ops_webhook: 'http://127.0.0.1:9/hook', ...opts.env };
   const ctx = (extra: Partial<DrContext> = {}): DrContext => ({
@@ -46,11 +62,25 @@ export async function drBed(opts: { timeScale?: number; config?: string; files?:
     drSink: (e) => events.push(e),
     ...extra,
   });
+  const api = async <T>(method: string, workspace: string, rel: string, body?: unknown): Promise<T> => {
+    const region = sim.world.data.workspaces[workspace].location.replace(/[0-9]+$/, '');
+    const res = await fetch(`${sim.url}/${region}/pcloud/v1/cloud-instances/${workspace}/${rel}`, {
+      method,
+      headers: { authorization: `Bearer ${sim.token}`, crn: sim.world.workspaceCrn(workspace), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${rel}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+  const lineage = () => (JSON.parse(fs.readFileSync(path.join(dir, 'state/erp.drstate.json'), 'utf8')) as { lineage: string }).lineage;
   return {
     dir,
     sim,
     admin,
     events,
+    api,
+    lineage,
     ctx,
     apply: async () => {
       const out = await applyService(

@@ -63,7 +63,10 @@ beforeAll(async () => {
       if (u && t) resolve({ url: u[1], token: t[1] });
     });
   });
-  admin = new SimulatorAdmin(url, token);
+  // The admin routes take their own token, which the simulator keeps in its (owner-only) lock.
+  const lock = JSON.parse(fs.readFileSync(path.join(tmp, '.drctl/sim/sim.lock'), 'utf8')) as { adminToken: string };
+  expect(token).not.toBe(lock.adminToken);
+  admin = new SimulatorAdmin(url, lock.adminToken);
   const r = await applyService(
     { dir: 'plans', vars: [], refresh: false, destroy: false, targets: [], replace: [], lockTimeoutMs: 0 },
     { cwd: tmp, env, fs: nodeConfigFs, now: () => performance.now(), sink: () => undefined },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatorAdmin } from '../../src/sim/index.js';
-import { HOME, startRig, type Rig } from './harness.js';
+import { HOME, startRig, testOwner, type Rig } from './harness.js';
 
 describe('provider under injected faults', () => {
   let rig: Rig | undefined;
@@ -13,13 +13,22 @@ describe('provider under injected faults', () => {
     rig = await startRig({ seed: 42 }, { retry: { maxAttempts: 14, baseDelayMs: 2, maxDelayMs: 50 }, maxConcurrency: 16 });
     const p = rig.provider;
     const net = await p.create('network', HOME, { name: 'fault-net', type: 'vlan', cidr: '10.1.0.0/22' });
-    const admin = new SimulatorAdmin(rig.sim.url, rig.sim.token);
+    const admin = new SimulatorAdmin(rig.sim.url, rig.sim.adminToken);
     await admin.setFaults({ rates: { '429': 0.07, '500': 0.07, reset: 0.06 } });
 
     const names = Array.from({ length: 200 }, (_, i) => `vm-${String(i).padStart(3, '0')}`);
     const created = await Promise.all(
       names.map((name) =>
-        p.create('vm', HOME, { name, machineType: 's922', processors: 1, procType: 'shared', memoryGb: 4, os: 'rhel', networkIds: [net.id] }),
+        p.create('vm', HOME, {
+          name,
+          machineType: 's922',
+          processors: 1,
+          procType: 'shared',
+          memoryGb: 4,
+          os: 'rhel',
+          networkIds: [net.id],
+          owner: testOwner(`vm.${name}`),
+        }),
       ),
     );
     await admin.setFaults({});
@@ -37,7 +46,8 @@ describe('provider under injected faults', () => {
     expect(await admin.consistency()).toEqual({ ok: true, problems: [] });
 
     // Faults really happened, including writes that failed after their change was committed:
-    // without the look-up before a retried create, those end in 409s or duplicates.
+    // without the look-up by identity before a retried create, those end in duplicates (PowerVS
+    // takes a second VM of the same name).
     const stats = rig.sim.stats;
     const injected = stats.injected['429'] + stats.injected['500'] + stats.injected.reset;
     expect(injected / stats.requests).toBeGreaterThan(0.1);
@@ -71,11 +81,12 @@ describe('provider under injected faults', () => {
     rig = await startRig({ faults: { bootFail: ['doomed'] } });
     const p = rig.provider;
     const net = await p.create('network', HOME, { name: 'bf-net', type: 'vlan', cidr: '10.2.0.0/24' });
+    const owner = testOwner('vm.doomed');
     const e = await p
-      .create('vm', HOME, { name: 'doomed', machineType: 's922', processors: 1, procType: 'shared', memoryGb: 4, os: 'sles', networkIds: [net.id] })
+      .create('vm', HOME, { name: 'doomed', machineType: 's922', processors: 1, procType: 'shared', memoryGb: 4, os: 'sles', networkIds: [net.id], owner })
       .catch((x: unknown) => x as Error);
     expect(e).toMatchObject({ code: 'boot_failed', resource: 'vm "doomed"' });
     expect((e as Error).message).toContain('failed to boot');
-    expect((await p.findByName('vm', HOME, 'doomed'))?.status).toBe('ERROR');
+    expect((await p.findOwned('vm', HOME, 'doomed', owner.idTag))?.status).toBe('ERROR');
   });
 });

@@ -3,7 +3,7 @@
 // tree may be mid-edit).
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -54,6 +54,11 @@ export function ensureSimBuilt(): void {
 export interface SimProcess {
   readonly child: ChildProcess;
   readonly url: string;
+}
+
+/** What a simulator process wrote to its lock: where it serves, its tokens and account. */
+export function simLock(dataDir: string): { url: string; token: string; adminToken: string; account: string; pid: number } {
+  return JSON.parse(readFileSync(path.join(dataDir, 'sim.lock'), 'utf8'));
 }
 
 /** Spawns `node dist/sim/main.js args…` and waits for its "listening on" line. */

@@ -21,6 +21,7 @@ export async function runSimServe(
     timeScale,
     seed: flags.seed,
     token: flags.token,
+    apiKey: flags['api-key'] ?? (process.env.DRCTL_SIM_API_KEY || undefined),
     workspaces: flags.workspace ?? [],
     faults: flags.fault ?? [],
     faultRate: flags['fault-rate'],

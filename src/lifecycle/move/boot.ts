@@ -2,7 +2,7 @@
 // the group's post_check and manual step, after which the next group may boot.
 import type { RecoveryGroup } from '../../config/model.js';
 import { ProviderError } from '../../provider/errors.js';
-import { cloudName, groupAt, vmSpecAt, workspaceOf } from '../estate.js';
+import { cloudName, groupAt, vmOwnerAt, vmSpecAt, workspaceOf } from '../estate.js';
 import type { StepInput } from '../workgroup.js';
 import type { MoveRun } from './context.js';
 import { driveVm } from './drive.js';
@@ -15,13 +15,19 @@ export async function bootVm(run: MoveRun, input: StepInput): Promise<{ id: stri
   const ws = workspaceOf(config, input.to);
   const known = input.placement[input.to];
   if (known && (await startAndSettle(run, ws, known, input.vm))) return { id: known };
-  const vm = await provider.findByName('vm', ws, cloudName(input.vm));
+  // Names are not unique: the copy at this site is the one carrying its identity.
+  const owner = vmOwnerAt(run.session, input.vm, input.to);
+  const vm = await provider.findOwned('vm', ws, cloudName(input.vm), owner.idTag);
   if (!vm) {
-    // First move to this site: build the VM there from the replicated (auxiliary) volumes.
+    // First move to this site: build the VM there, attached to the replicated volumes (the
+    // auxiliary copies onboarded there, writable since the storage switch).
     const volumeIds: string[] = [];
     for (const vg of config.vms.get(input.vm)?.volumeGroups ?? [])
       volumeIds.push(...(await groupAt(provider, config, run.session, vg, input.to, run.cache)).volumeIds);
-    const created = await provider.create('vm', ws, vmSpecAt(config, run.session, input.vm, input.to, volumeIds), { timeoutMs: run.realMs(3600) });
+    const created = await provider.create('vm', ws, vmSpecAt(config, run.session, input.vm, input.to, volumeIds, { owner }), {
+      timeoutMs: run.realMs(3600),
+      onWait: (message) => run.emit({ name: 'run.step', subject: input.vm, message }),
+    });
     return { id: created.id };
   }
   if (!vm.ready) await startAndSettle(run, ws, vm.id, input.vm);
@@ -37,7 +43,11 @@ export async function bootVm(run: MoveRun, input: StepInput): Promise<{ id: stri
 async function startAndSettle(run: MoveRun, ws: string, id: string, vm: string): Promise<boolean> {
   const modelSeconds = run.config.vms.get(vm)?.bootSeconds ?? 0;
   try {
-    await run.provider.powerVm(ws, id, 'start', { expectedMs: modelSeconds * 1000 * run.scale, timeoutMs: run.realMs(3600) });
+    await run.provider.powerVm(ws, id, 'start', {
+      expectedMs: modelSeconds * 1000 * run.scale,
+      timeoutMs: run.realMs(3600),
+      onWait: (message) => run.emit({ name: 'run.step', subject: vm, message }),
+    });
     return true;
   } catch (e) {
     if (e instanceof ProviderError && e.code === 'not_found') return false;

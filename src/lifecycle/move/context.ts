@@ -84,6 +84,14 @@ export interface MoveRun extends Preflight {
 export const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
+ * The progress callback for calls that may meet a resource still busy with an earlier operation
+ * (a group updating, a VM booting): the wait is shown as a step of the run, never a failure.
+ */
+export function waiting(run: Pick<MoveRun, 'emit'>, subject: string): (message: string) => void {
+  return (msg) => run.emit({ name: 'run.step', subject, message: `waiting: ${msg}` });
+}
+
+/**
  * Starts the run: opens its event log, persists its progress (continued from an earlier
  * attempt of the same run) and announces it.
  */

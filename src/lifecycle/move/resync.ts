@@ -1,7 +1,7 @@
 // Failback's first phase: fence the copies an unplanned move left running at the target, then
 // resynchronise every volume group from the site production runs at, before anything moves.
 import { replicationAt, workspaceOf } from '../estate.js';
-import { message, siteSend, type MoveRun } from './context.js';
+import { message, siteSend, waiting, type MoveRun } from './context.js';
 
 /** Fences and resyncs; false (the site lifecycle in needs-attention) when that failed. */
 export async function resync(run: MoveRun): Promise<boolean> {
@@ -25,19 +25,22 @@ async function fenceAndResync(run: MoveRun): Promise<void> {
     const found = id ? await provider.read('vm', toWs, id) : undefined;
     if (found && found.status !== 'SHUTOFF') {
       emit({ name: 'SPLIT_BRAIN_PREVENTED', subject: vm, message: `${vm} was still running at ${to} (left by an unplanned move); stopping it before resync` });
-      await provider.stopVm(toWs, found.id, { immediate: true });
+      await provider.stopVm(toWs, found.id, { immediate: true, onWait: waiting(run, vm) });
     }
   }
   const fromWs = workspaceOf(config, from);
   for (const vg of run.vgs) {
     let { group, status } = await replicationAt(provider, config, session, vg, from, run.cache);
     const fromRole = group.auxiliary ? 'aux' : 'master';
+    const wait = { timeoutMs: run.realMs(3600), onWait: waiting(run, vg) };
+    // The failover's reversal may still be under way: wait it out, it is what resync starts with.
+    if (status.status === 'updating') status = await provider.settleVolumeGroup(fromWs, group.id, wait);
     if (status.status === 'error') status = await provider.resetVolumeGroup(fromWs, group.id);
     if (status.replicationEnabled && status.primaryRole !== fromRole) {
-      await provider.stopVolumeGroup(fromWs, group.id, true, { timeoutMs: run.realMs(1800) });
+      await provider.stopVolumeGroup(fromWs, group.id, true, { ...wait, timeoutMs: run.realMs(1800) });
       status = await provider.replicationStatus(fromWs, group.id);
     }
-    if (!status.replicationEnabled) status = await provider.startVolumeGroup(fromWs, group.id, fromRole, { timeoutMs: run.realMs(3600) });
+    if (!status.replicationEnabled) status = await provider.startVolumeGroup(fromWs, group.id, fromRole, wait);
     const deadline = Date.now() + run.realMs(3600);
     while (status.state !== 'consistent_copying') {
       if (Date.now() > deadline) throw new Error(`${vg} did not reach consistent_copying (state ${status.state})`);

@@ -1,6 +1,6 @@
 // The last phase: replication of each volume group restarted the other way, target → source.
 import { replicationAt, workspaceOf } from '../estate.js';
-import { message, type MoveRun } from './context.js';
+import { message, waiting, type MoveRun } from './context.js';
 
 /**
  * Starts replication of a volume group from the target (once per run). A failure is reported
@@ -13,8 +13,10 @@ export async function reverse(run: MoveRun, vg: string): Promise<void> {
   try {
     let { group, status } = await replicationAt(provider, config, run.session, vg, to, run.cache);
     const role = group.auxiliary ? 'aux' : 'master';
+    const wait = { timeoutMs: run.realMs(1800), onWait: waiting(run, vg) };
+    if (status.status === 'updating') status = await provider.settleVolumeGroup(ws, group.id, wait);
     if (status.status === 'error') status = await provider.resetVolumeGroup(ws, group.id);
-    if (!status.replicationEnabled) await provider.startVolumeGroup(ws, group.id, role, { timeoutMs: run.realMs(1800) });
+    if (!status.replicationEnabled) await provider.startVolumeGroup(ws, group.id, role, wait);
     emit({ name: 'REPLICATION_REVERSED', subject: vg, message: `${vg} now replicates ${to} → ${from}` });
     progress.done[`reverse ${vg}`] = true;
     await run.saveProgress();

@@ -2,7 +2,7 @@
 // unplanned move the probe that decides whether the source site is there to shut down at all.
 import { IMMEDIATE_SHUTDOWN_SECONDS, vmShutdownSeconds } from '../../powervs/index.js';
 import { ProviderError } from '../../provider/errors.js';
-import { cloudName, workspaceOf } from '../estate.js';
+import { cloudName, vmOwnerAt, workspaceOf } from '../estate.js';
 import type { StepInput } from '../workgroup.js';
 import { message, type MoveRun } from './context.js';
 import { settleVm } from './settle.js';
@@ -12,12 +12,18 @@ export async function shutdownVm(run: MoveRun, input: StepInput): Promise<void> 
   const { config, provider, unplanned } = run;
   const ws = workspaceOf(config, input.from);
   const id = input.placement[input.from];
-  const vm = id ? await provider.read('vm', ws, id) : await provider.findByName('vm', ws, cloudName(input.vm));
+  const vm = id
+    ? await provider.read('vm', ws, id)
+    : await provider.findOwned('vm', ws, cloudName(input.vm), vmOwnerAt(run.session, input.vm, input.from).idTag);
   if (!vm || vm.status === 'SHUTOFF') return;
   const spec = config.vms.get(input.vm);
   const modelSeconds = unplanned ? IMMEDIATE_SHUTDOWN_SECONDS : spec ? vmShutdownSeconds(spec) : 60;
   try {
-    await provider.powerVm(ws, vm.id, unplanned ? 'immediate-shutdown' : 'stop', { expectedMs: modelSeconds * 1000 * run.scale, timeoutMs: run.realMs(3600) });
+    await provider.powerVm(ws, vm.id, unplanned ? 'immediate-shutdown' : 'stop', {
+      expectedMs: modelSeconds * 1000 * run.scale,
+      timeoutMs: run.realMs(3600),
+      onWait: (message) => run.emit({ name: 'run.step', subject: input.vm, message }),
+    });
   } catch (e) {
     // Already stopping (an earlier attempt's request landed): wait for it like any other.
     if (!(e instanceof ProviderError && e.code === 'conflict')) throw e;

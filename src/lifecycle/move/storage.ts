@@ -3,7 +3,7 @@
 // workgroup machine records it (its storage step), paced so the boots are not held up.
 import { replicationAt, workspaceOf } from '../estate.js';
 import type { StepInput } from '../workgroup.js';
-import { message, type MoveRun } from './context.js';
+import { message, waiting, type MoveRun } from './context.js';
 import { driveVm } from './drive.js';
 
 /** Stops replication of a volume group with access at `target`, after `first` (once per run). */
@@ -15,6 +15,8 @@ export async function switchGroup(run: MoveRun, vg: string, target: string, firs
       const ws = workspaceOf(config, target);
       let { group, status } = await replicationAt(provider, config, run.session, vg, target, run.cache);
       await first;
+      // An action still under way (the reversal that ended the last move) is waited out.
+      if (status.status === 'updating') status = await provider.settleVolumeGroup(ws, group.id, { timeoutMs: run.realMs(3600), onWait: waiting(run, vg) });
       if (status.status === 'error') status = await provider.resetVolumeGroup(ws, group.id);
       if (!status.replicationEnabled) return; // already stopped with access by an earlier attempt
       emit({
@@ -27,7 +29,7 @@ export async function switchGroup(run: MoveRun, vg: string, target: string, firs
       // The lag at the switch is written while the switch runs, not before it: the boots wait
       // for the switch, and the write is durable long before the switch ends.
       const saved = run.saveProgress();
-      await provider.stopVolumeGroup(ws, group.id, true, { timeoutMs: run.realMs(1800) });
+      await provider.stopVolumeGroup(ws, group.id, true, { timeoutMs: run.realMs(1800), onWait: waiting(run, vg) });
       await saved;
       emit({ name: 'VG_REVERSAL_COMPLETED', subject: vg, message: `${vg} writable at ${target}` });
     })();

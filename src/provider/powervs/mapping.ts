@@ -1,5 +1,5 @@
 // PowerVS JSON → the provider's typed states. Tolerant of missing fields: a real endpoint
-// returns more (and sometimes less) than the simulator.
+// returns more (and sometimes less) than the simulator, and list items carry less than reads.
 
 import type { NetworkState, ReplicationStatus, VmState, VolumeGroupState, VolumeState } from '../types.js';
 
@@ -32,6 +32,7 @@ export function toVmState(b: unknown): VmState {
     networks,
     volumeIds: strings(j.volumeIDs),
     fault: s(obj(j.fault).message),
+    ...(Array.isArray(j.userTags) ? { userTags: strings(j.userTags) } : {}),
   };
 }
 
@@ -51,7 +52,9 @@ export function toVolumeState(b: unknown): VolumeState {
     primaryRole: s(j.primaryRole),
     mirroringState: s(j.mirroringState),
     groupId: s(j.groupID),
+    consistencyGroupName: s(j.consistencyGroupName),
     attachedTo: strings(j.pvmInstanceIDs),
+    ...(Array.isArray(j.userTags) ? { userTags: strings(j.userTags) } : {}),
   };
 }
 
@@ -79,14 +82,33 @@ export function toNetworkState(b: unknown): NetworkState {
     gateway: s(j.gateway),
     dnsServers: strings(j.dnsServers),
     vlanId: n(j.vlanID),
+    ...(Array.isArray(j.userTags) ? { userTags: strings(j.userTags) } : {}),
   };
 }
 
-export function toReplicationStatus(group: VolumeGroupState, details: unknown, relationships: unknown): ReplicationStatus {
+/**
+ * A group's replication from its three reads: the group (status), its storage details (state,
+ * role, cycle) and its remote-copy relationships (per volume: state, progress, freeze time). Lag
+ * is not a field of PowerVS: it is the cloud's time, `nowMs` (the relationships answer's Date),
+ * minus the oldest freeze time.
+ */
+export function toReplicationStatus(group: VolumeGroupState, details: unknown, relationships: unknown, nowMs: number | undefined): ReplicationStatus {
   const d = obj(details);
   const rels = Array.isArray(obj(relationships).remoteCopyRelationships) ? (obj(relationships).remoteCopyRelationships as unknown[]) : [];
-  const state = s(d.replicationState) ?? s(d.state) ?? 'unknown';
-  const lag = n(d.lagSeconds) ?? maxLag(rels);
+  let freezeMs: number | undefined;
+  let freezeTime: string | undefined;
+  let progress: number | undefined;
+  for (const r of rels) {
+    const j = obj(r);
+    const f = s(j.freezeTime);
+    const ms = f === undefined ? NaN : Date.parse(f);
+    if (Number.isFinite(ms) && (freezeMs === undefined || ms < freezeMs)) {
+      freezeMs = ms;
+      freezeTime = f;
+    }
+    const p = n(j.progress);
+    if (p !== undefined) progress = Math.min(progress ?? 100, p);
+  }
   return {
     volumeGroupId: group.id,
     name: group.name,
@@ -94,32 +116,17 @@ export function toReplicationStatus(group: VolumeGroupState, details: unknown, r
     status: group.status,
     auxiliary: group.auxiliary,
     replicationEnabled: group.replicationStatus === 'enabled',
-    state,
+    state: s(d.state) ?? 'unknown',
     primaryRole: s(d.primaryRole) ?? 'master',
     cyclePeriodSeconds: n(d.cyclePeriodSeconds),
-    progress: n(d.progress),
-    freezeTime: s(d.freezeTime) ?? s(obj(rels[0]).freezeTime),
-    lagSeconds: lag,
+    progress,
+    freezeTime,
+    lagSeconds: freezeMs !== undefined && nowMs !== undefined ? Math.max(0, (nowMs - freezeMs) / 1000) : undefined,
     volumes: rels.map((r) => {
       const j = obj(r);
-      return {
-        masterVolumeName: s(j.masterVolumeName),
-        auxVolumeName: s(j.auxVolumeName),
-        state: s(j.state),
-        freezeTime: s(j.freezeTime),
-        lagSeconds: n(j.lagSeconds),
-      };
+      return { masterVolumeName: s(j.masterVolumeName), auxVolumeName: s(j.auxVolumeName), state: s(j.state), freezeTime: s(j.freezeTime) };
     }),
   };
-}
-
-function maxLag(rels: unknown[]): number | undefined {
-  let lag: number | undefined;
-  for (const r of rels) {
-    const l = n(obj(r).lagSeconds);
-    if (l !== undefined) lag = Math.max(lag ?? 0, l);
-  }
-  return lag;
 }
 
 /** The message a PowerVS error body carries. */
