@@ -89,6 +89,9 @@ export async function bundle(root, { ifStale = false } = {}) {
 
   // oclif's command manifest. Without it oclif loads every command class and describes its
   // flags on each start; with it, it reads one JSON file. Written from the bundle's commands.
+  // The old manifest goes first: oclif's root plugin reads one when it finds it (ignoreManifest
+  // does not reach the root plugin), and a command added since would be left out of the new one.
+  rmSync(join(root, 'oclif.manifest.json'), { force: true });
   const { Config } = await import('@oclif/core');
   // oclif reads an existing manifest even with ignoreManifest, and would describe the old commands again.
   rmSync(join(root, 'oclif.manifest.json'), { force: true });

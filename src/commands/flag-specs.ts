@@ -366,3 +366,43 @@ export type ParsedArgs<T extends ArgSpecs> = {
 
 export type PlanFlags = ParsedFlags<typeof PLAN_FLAG_SPECS>;
 export type ApplyFlags = ParsedFlags<typeof APPLY_FLAG_SPECS>;
+
+// ------------------------------------------------------------------------------- review: markdown, state diff, cost, --json
+
+/** What --markdown output takes: GitHub's comment limit, or a smaller share of one comment. */
+export const MARKDOWN_FLAG_SPECS = {
+  markdown: { kind: 'boolean', description: 'Print a pull-request comment in markdown (within --limit characters).', default: false, exclusive: ['json'] },
+  limit: { kind: 'integer', description: 'With --markdown: the most characters the comment may have (default 65000, within GitHub’s limit).', min: 1000 },
+} as const satisfies FlagSpecs;
+
+/** `drctl show`, with the markdown comment of a saved plan. */
+export const SHOW_OUTPUT_FLAG_SPECS = { ...SHOW_FLAG_SPECS, ...MARKDOWN_FLAG_SPECS } as const satisfies FlagSpecs;
+
+export const STATE_DIFF_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  ...MARKDOWN_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print the diff as JSON (schemas/state-diff.schema.json).', default: false },
+} as const satisfies FlagSpecs;
+export const STATE_DIFF_ARGS = [
+  { name: 'old', description: 'The state before: a file, or git:REF:PATH (e.g. git:main:state/erp.drstate.json)', required: true },
+  { name: 'new', description: 'The state after: a file, or git:REF:PATH', required: true },
+] as const satisfies ArgSpecs;
+
+export const COST_FLAG_SPECS = {
+  ...COMMON_FLAG_SPECS,
+  ...VAR_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print the estimate as JSON (schemas/cost.schema.json).', default: false },
+} as const satisfies FlagSpecs;
+
+/** --json for commands that print results as text. */
+export const JSON_OUTPUT_FLAG_SPECS = {
+  json: { kind: 'boolean', description: 'Machine output: JSON on stdout (see schemas/).', default: false },
+} as const satisfies FlagSpecs;
+export const GRAPH_OUTPUT_FLAG_SPECS = { ...GRAPH_FLAG_SPECS, ...JSON_OUTPUT_FLAG_SPECS } as const satisfies FlagSpecs;
+export const STATE_LIST_OUTPUT_FLAG_SPECS = { ...STATE_LIST_FLAG_SPECS, ...JSON_OUTPUT_FLAG_SPECS } as const satisfies FlagSpecs;
+export const STATE_SHOW_OUTPUT_FLAG_SPECS = { ...STATE_SHOW_FLAG_SPECS, ...JSON_OUTPUT_FLAG_SPECS } as const satisfies FlagSpecs;
+/** `state pull` prints the state file, which is JSON already: --json is accepted so every result-printing command takes it. */
+export const STATE_PULL_OUTPUT_FLAG_SPECS = {
+  ...STATE_PULL_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'The state is printed as JSON with or without it (schemas/state.schema.json).', default: false },
+} as const satisfies FlagSpecs;

@@ -1,5 +1,5 @@
 // `drctl graph`'s body: load the configuration and print its graph, recovery order or waves.
-import type { GRAPH_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
+import type { GRAPH_OUTPUT_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { nodeConfigFs, varInputsFromArgv } from './inputs.js';
 import { loadConfiguration } from '../services/index.js';
@@ -7,7 +7,7 @@ import { views } from '../tui/index.js';
 
 export async function runGraph(
   args: { readonly dir: string },
-  flags: ParsedFlags<typeof GRAPH_FLAG_SPECS>,
+  flags: ParsedFlags<typeof GRAPH_OUTPUT_FLAG_SPECS>,
   argv: readonly string[],
   exit: Exit,
 ): Promise<void> {
@@ -19,7 +19,8 @@ export async function runGraph(
   if (!result.config || !result.graph) exit(1);
   const config = result.config!;
   const parallelism = flags.parallelism ?? config.settings.parallelism ?? 10;
-  if (flags.format === 'text') term.stdout.write(graphViews.renderRecoveryTree(config, parallelism, flags.plan));
+  if (flags.json) term.stdout.write(JSON.stringify(graphViews.graphToJson(result.graph!, config, parallelism, flags.plan)) + '\n');
+  else if (flags.format === 'text') term.stdout.write(graphViews.renderRecoveryTree(config, parallelism, flags.plan));
   else if (flags.format === 'waves') term.stdout.write(graphViews.renderWaves(result.graph!));
   else term.stdout.write(graphViews.renderDot(result.graph!));
 }

@@ -21,6 +21,8 @@ import Failback from './failback.js';
 import Drill from './drill.js';
 import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
+import StateDiff from './state/diff.js';
+import CostCommand from './cost.js';
 import ImportCommand from './import.js';
 import StateHistory from './state/history.js';
 import WorkspaceList from './workspace/list.js';
@@ -57,6 +59,8 @@ export const COMMANDS: Record<string, Command.Class> = {
   drill: Drill,
   cleanup: Cleanup,
   console: ConsoleCommand,
+  'state:diff': StateDiff,
+  cost: CostCommand,
   import: ImportCommand,
   'state:history': StateHistory,
   'workspace:list': WorkspaceList,

@@ -5,6 +5,7 @@
 import type { Terminal } from './terminal.js';
 import type { Plan } from '../plan/index.js';
 import type { LiveView } from '../tui/index.js';
+import { UserError } from '../diag/index.js';
 
 /**
  * On a terminal (and without --json) the live Ink view, started now: ink loads in its worker
@@ -31,4 +32,15 @@ export async function writePlan(term: Terminal, plan: Plan, json: boolean): Prom
     const { renderPlanText } = await import('../plan/render-text.js');
     term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }));
   }
+}
+
+/** A plan as a pull-request comment, within `limit` characters; a comment that leaves details out names `drctl show FILE` to see them. */
+export async function writePlanMarkdown(term: Terminal, plan: Plan, opts: { readonly limit?: number; readonly file: string }): Promise<void> {
+  const { renderPlanMarkdown } = await import('../plan/render-markdown.js');
+  term.stdout.write(renderPlanMarkdown(plan, { limit: opts.limit, fullPlanCommand: `drctl show ${opts.file}` }));
+}
+
+/** -limit sizes a markdown comment; alone it would be silently ignored. */
+export function checkMarkdownLimit(flags: { readonly markdown: boolean; readonly limit?: number }): void {
+  if (flags.limit !== undefined && !flags.markdown) throw new UserError('-limit sizes the markdown comment: use it with --markdown.');
 }

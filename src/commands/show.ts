@@ -1,14 +1,14 @@
 import { DrctlCommand, oclifArgs, oclifFlags } from './base.js';
-import { SHOW_ARGS, SHOW_FLAG_SPECS, type ParsedArgs, type ParsedFlags } from './flag-specs.js';
+import { SHOW_ARGS, SHOW_OUTPUT_FLAG_SPECS, type ParsedArgs, type ParsedFlags } from './flag-specs.js';
 
 export default class ShowCommand extends DrctlCommand {
   static override summary = 'Show a saved plan file as text or JSON.';
   static override args = oclifArgs(SHOW_ARGS);
-  static override flags = oclifFlags(SHOW_FLAG_SPECS);
+  static override flags = oclifFlags(SHOW_OUTPUT_FLAG_SPECS);
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ShowCommand);
     const { runShow } = await import('./show-run.js');
-    await runShow(args as ParsedArgs<typeof SHOW_ARGS>, flags as unknown as ParsedFlags<typeof SHOW_FLAG_SPECS>, this.argv, (code) => this.exit(code));
+    await runShow(args as ParsedArgs<typeof SHOW_ARGS>, flags as unknown as ParsedFlags<typeof SHOW_OUTPUT_FLAG_SPECS>, this.argv, (code) => this.exit(code));
   }
 }

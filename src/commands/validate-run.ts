@@ -17,7 +17,14 @@ export async function runValidate(
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
   if (flags.json) {
-    const out = { valid: errors === 0, error_count: errors, warning_count: warnings, diagnostics: diagnosticsToJson(result.diagnostics) };
+    // schemas/validate.schema.json: each diagnostic as the plan's (detail and range null when absent).
+    const diagnostics = diagnosticsToJson(result.diagnostics).map((d) => ({
+      severity: d.severity,
+      summary: d.summary,
+      detail: d.detail ?? null,
+      range: d.range ?? null,
+    }));
+    const out = { valid: errors === 0, error_count: errors, warning_count: warnings, diagnostics };
     term.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     term.stderr.write(renderDiagnosticsText(result.diagnostics, result.sources, term.color, term.width));

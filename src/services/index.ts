@@ -82,6 +82,15 @@ export const serveStandaloneSimulator = async (
   ...a: Args<typeof Simulator.serveStandaloneSimulator>
 ): Promise<Result<typeof Simulator.serveStandaloneSimulator>> => (await import('./simulator.js')).serveStandaloneSimulator(...a);
 
+// Review: state diffs and the cost estimate.
+import type * as Review from './review.js';
+export type { StateDiffOptions, StateDiffReport, CostOptions, CostOutcome } from './review.js';
+/** `drctl state diff OLD NEW`: each side a file or git:REF:PATH. */
+export const stateDiffService = async (...a: Args<typeof Review.stateDiffService>): Promise<Result<typeof Review.stateDiffService>> =>
+  (await import('./review.js')).stateDiffService(...a);
+/** `drctl cost [DIR]`: the configuration's monthly estimate. */
+export const costService = async (...a: Args<typeof Review.costService>): Promise<Result<typeof Review.costService>> =>
+  (await import('./review.js')).costService(...a);
 /** `drctl import ADDRESS ID`: takes a resource drctl did not make under the configuration, explicitly. */
 export const importService = async (...a: Args<typeof Import.importService>): Promise<Result<typeof Import.importService>> =>
   (await import('./import.js')).importService(...a);

@@ -20,4 +20,6 @@ export const views = {
   drProgress: () => import('./progress/dr.js'),
   /** The interactive console (ink). */
   console: () => import('./ink/console/start.js'),
+  /** The cost estimate as text and JSON (`drctl cost`). */
+  cost: () => import('./views/cost.js'),
 };

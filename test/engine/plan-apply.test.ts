@@ -320,6 +320,12 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect((await parseStateFile(w.file(STATE))).serial).toBe(st.serial);
     expect(fs.existsSync(w.file(`${STATE}.journal`))).toBe(false);
     expect(fs.existsSync(w.file(`${STATE}.lock`))).toBe(false);
+    // And `drctl state diff` of the two says so: equal, exit 0.
+    fs.writeFileSync(w.file('first.drstate.json'), first);
+    const diff = expectExit(await w.run(['state', 'diff', 'first.drstate.json', STATE]), 0, 'state diff');
+    expect(diff.stdout).toContain('No differences: the states are equal.');
+    const json = JSON.parse(expectExit(await w.run(['state', 'diff', 'first.drstate.json', STATE, '--json']), 0).stdout) as { equal: boolean };
+    expect(json.equal).toBe(true);
   });
 
   test('-detailed-exitcode: 2 with changes, 0 without, 1 on an error', async ({ scratch, expect }) => {

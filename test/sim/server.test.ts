@@ -474,7 +474,8 @@ describe('settled reads (the simulator-only long-poll)', () => {
     const took = performance.now() - t;
     expect(r.body).toMatchObject({ status: 'ACTIVE', health: { status: 'OK' } });
     expect(took).toBeGreaterThanOrEqual(vmBootSeconds(shape) * 1000 * scale - 1);
-    expect(took).toBeLessThan(vmBootSeconds(shape) * 1000 * scale + 400); // generous: a shared machine
+    // Answered at the boot's end, not at the hold's 20 s limit (wide: a loaded machine is slow, not wrong).
+    expect(took).toBeLessThan(10_000);
   });
 
   it('holds a read of an updating volume group until its action completes', async () => {

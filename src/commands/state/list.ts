@@ -1,5 +1,5 @@
 import { DrctlCommand, oclifArgs, oclifFlags } from '../base.js';
-import { STATE_LIST_ARGS, STATE_LIST_FLAG_SPECS, type ParsedFlags } from '../flag-specs.js';
+import { STATE_LIST_ARGS, STATE_LIST_OUTPUT_FLAG_SPECS, type ParsedFlags } from '../flag-specs.js';
 
 export default class StateList extends DrctlCommand {
   static override summary = 'List the resources in the state, one address per line.';
@@ -8,11 +8,11 @@ export default class StateList extends DrctlCommand {
   static override examples = ['<%= config.bin %> state list', '<%= config.bin %> state list vm', '<%= config.bin %> state list -id pvm-1234'];
   static override strict = false;
   static override args = oclifArgs(STATE_LIST_ARGS);
-  static override flags = oclifFlags(STATE_LIST_FLAG_SPECS);
+  static override flags = oclifFlags(STATE_LIST_OUTPUT_FLAG_SPECS);
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(StateList);
     const { runStateList } = await import('./list-run.js');
-    await runStateList({ patterns: argv as string[] }, flags as unknown as ParsedFlags<typeof STATE_LIST_FLAG_SPECS>, this.argv, (code) => this.exit(code));
+    await runStateList({ patterns: argv as string[] }, flags as unknown as ParsedFlags<typeof STATE_LIST_OUTPUT_FLAG_SPECS>, this.argv, (code) => this.exit(code));
   }
 }

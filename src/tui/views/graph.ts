@@ -78,3 +78,41 @@ export function renderRecoveryTree(config: DrConfig, parallelism: number, only?:
   if (out.length === 0) return only ? `No recovery_plan named "${only}".\n` : 'No recovery plans are declared.\n';
   return out.join('\n');
 }
+
+export const GRAPH_JSON_FORMAT_VERSION = '1.0';
+
+/**
+ * `drctl graph --json` (schemas/graph.schema.json): every resource with what it depends on, the
+ * creation waves, and each recovery plan's order with predicted durations — the three text
+ * formats in one document.
+ */
+export function graphToJson(graph: Graph<Declaration>, config: DrConfig, parallelism: number, only?: string): Record<string, unknown> {
+  const isResource = (id: string) => graph.get(id)?.kind === 'resource';
+  const ids = graph.nodes.filter(isResource).sort();
+  const plans = [...config.recoveryPlans.values()].filter((p) => !only || p.name === only);
+  return {
+    format_version: GRAPH_JSON_FORMAT_VERSION,
+    resources: ids.map((id) => ({ address: id, type: graph.get(id)!.type, dependencies: graph.dependencies(id).filter(isResource).sort() })),
+    waves: topologicalWaves(graph)
+      .map((wave) => wave.filter(isResource))
+      .filter((wave) => wave.length > 0),
+    recovery_plans: plans.map((plan) => {
+      const p = predictRecoveryPlan(plan, config, parallelism);
+      return {
+        plan: plan.address,
+        parallelism,
+        predicted_seconds: p.totalSeconds,
+        target_seconds: plan.rtoSeconds ?? null,
+        storage_switch_seconds: p.storageSwitchSeconds,
+        groups: p.groups.map((g, i) => ({
+          name: g.name,
+          vms: [...g.vms],
+          predicted_seconds: g.seconds,
+          timeout_seconds: plan.groups[i]?.timeoutSeconds ?? null,
+          post_check: plan.groups[i]?.postCheck ?? null,
+          manual: g.manual ?? null,
+        })),
+      };
+    }),
+  };
+}
