@@ -86,7 +86,7 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
                 return answer === 'yes';
               },
       },
-      engineContext(sink),
+      engineContext(sink, term),
     ).finally(() => ink?.stop());
     lines.flush();
     // Warnings too, as Terraform's apply prints them: production running where the

@@ -82,7 +82,7 @@ export function drJson(term: Terminal, command: DrCommandName, enabled: boolean)
 export function drContext(term: Terminal, json: boolean): DrContext {
   const out = json ? term.stdout : term.stderr;
   return {
-    ...engineContext(() => undefined),
+    ...engineContext(() => undefined, term),
     drSink: (e) => {
       if (json) out.write(drJsonEventLine(e));
       else {
@@ -125,7 +125,14 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
   }
   // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
   const [{ startLiveView }, dr] = await Promise.all([views.live(), views.drProgress()]);
-  const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, dr: true });
+  const view = startLiveView({
+    stream: process.stderr,
+    color: term.color,
+    title,
+    env: process.env,
+    dr: true,
+    redact: term.redactor && ((v) => term.redactor!.data(v)),
+  });
   const aside = async <T>(prompt: () => Promise<T>): Promise<T> => {
     await view.pause();
     try {
@@ -135,7 +142,7 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
     }
   };
   return {
-    ctx: { ...engineContext(() => undefined), drSink: (e) => view.sink(dr.drEvent(e)) },
+    ctx: { ...engineContext(() => undefined, term), drSink: (e) => view.sink(dr.drEvent(e)) },
     live: true,
     aside,
     approval: (inner) => async (rb) => {

@@ -9,7 +9,8 @@ export async function runFmt(
   _argv: readonly string[],
   exit: Exit,
 ): Promise<void> {
-  const term = processTerminal(flags['no-color']);
+  // fmt prints the user's own files (formatted, or as a diff): nothing to redact, nothing to alter.
+  const term = processTerminal(flags['no-color'], { redact: false });
   const code = await formatTargets(
     // Like every other command, plans/ when no path is given.
     {

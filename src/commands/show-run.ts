@@ -30,8 +30,11 @@ export async function runShow(
   }
   const shown = await readShownFile(args.file, { cwd: term.cwd, env: term.env });
   if (shown.kind === 'plan') {
-    if (flags.markdown) return writePlanMarkdown(term, shown.plan, { limit: flags.limit, file: args.file });
-    return void (await writePlan(term, shown.plan, flags.json));
+    // A saved plan holds keyed hashes of its sensitive values: every view shows "(sensitive value)".
+    const { planForDisplay } = await import('../plan/index.js');
+    const plan = planForDisplay(shown.plan);
+    if (flags.markdown) return writePlanMarkdown(term, plan, { limit: flags.limit, file: args.file });
+    return void (await writePlan(term, plan, flags.json));
   }
   if (flags.markdown)
     throw new UserError(`${args.file} is a state file: --markdown comments on a saved plan.`, [

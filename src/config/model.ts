@@ -110,7 +110,12 @@ export interface RecoveryGroup {
   readonly name: string;
   readonly vms: readonly string[];
   readonly timeoutSeconds?: number;
+  /** The post_check script: a path inside the configuration directory (run as a program, never through a shell). */
   readonly postCheck?: string;
+  /** Its arguments, as written after the path. */
+  readonly postCheckArgs?: readonly string[];
+  /** Variables added to its minimal environment (post_check_env): how a credential reaches it, by name. */
+  readonly postCheckEnv?: Readonly<Record<string, string>>;
   readonly manual?: string;
   readonly range: Range;
 }
@@ -137,6 +142,8 @@ export interface Drill extends Declared {
 export interface Notification extends Declared {
   readonly webhook: string;
   readonly events: readonly string[];
+  /** A link-local or cloud metadata address was allowed explicitly (allow_link_local = true). */
+  readonly allowLinkLocal?: boolean;
 }
 
 /** Where state is stored: `backend "local"` (the default) or `backend "pg"` ("postgres" is accepted too). */

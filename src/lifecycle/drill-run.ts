@@ -187,7 +187,13 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
         await Promise.all(Array.from({ length: Math.min(dr.parallelism, g.vms.length) }, worker));
         let postCheck: { ok: boolean; output: string } | undefined;
         if (g.postCheck) {
-          const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
+          const r = await runPostCheck(
+            config.dir,
+            g,
+            { run, site: at, kind: 'drill', drill: true, redact: dr.redactor },
+            realMs(g.timeoutSeconds ?? 900),
+            opts.signal,
+          );
           postCheck = { ok: r.ok, output: r.output.slice(-2000) };
           emit({
             name: r.ok ? 'POST_CHECK_PASSED' : 'POST_CHECK_FAILED',

@@ -1,6 +1,6 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
-import { isRedacted, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
+import { attributeAt, isRedacted, replaceAttributePath, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
 import { attachmentsOf, replacementsOf, type DesiredResource } from '../resources/index.js';
 import { compareAddressesForDisplay } from '../review/index.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
@@ -24,13 +24,27 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
  * State keeps a sensitive value as a keyed-hash marker. Where the marker stands for the desired
  * value, `before` takes that value, so nothing (diff, renderers, apply) sees a false change.
  */
-function unmaskMatching(before: JsonObject, after: JsonObject, lineage: string | undefined, addresses: readonly string[]): JsonObject {
+function unmaskMatching(
+  before: JsonObject,
+  after: JsonObject,
+  lineage: string | undefined,
+  addresses: readonly string[],
+  paths: readonly string[],
+): JsonObject {
   if (lineage === undefined) return before;
   let out: Record<string, JsonValue> | undefined;
   for (const k in before) {
     const v = before[k];
     if (typeof v !== 'object' || v === null || !isRedacted(v) || !hasOwn(after, k)) continue;
     if (addresses.some((a) => sensitiveValueMatches(lineage, a, k, v, after[k]))) (out ??= { ...before })[k] = after[k];
+  }
+  // Markers deeper in (a recovery group's sensitive argument: `groups.0.post_check_env`).
+  for (const p of paths) {
+    if (!p.includes('.')) continue;
+    const stored = attributeAt(out ?? before, p);
+    const want = attributeAt(after, p);
+    if (!isRedacted(stored) || want === undefined) continue;
+    if (addresses.some((a) => sensitiveValueMatches(lineage, a, p, stored, want))) out = replaceAttributePath(out ?? before, p, () => want);
   }
   return out ?? before;
 }
@@ -111,7 +125,13 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       });
       continue;
     }
-    const before = unmaskMatching(managedAttributes(prior), d.attributes, opts.lineage, [d.address, opts.movedFrom?.get(d.address) ?? d.address]);
+    const before = unmaskMatching(
+      managedAttributes(prior),
+      d.attributes,
+      opts.lineage,
+      [d.address, opts.movedFrom?.get(d.address) ?? d.address],
+      d.sensitiveAttributes,
+    );
     const priorRef = { id: prior.id, cloud: cloudRecord(prior), dependencies: prior.dependencies };
     const changed = changedAttributes(before, d.attributes);
     let action: Action = changed.length ? 'update' : 'no-op';

@@ -20,7 +20,7 @@ export {
   type RecoveryForecast,
 } from './plan.js';
 export { eventEmitter, type EngineEvent, type EngineEventType, type EventInput, type EventSink } from './events.js';
-export { makePlan, refreshState, listingReader, mapLimit, type PlanInputs, type RefreshResult } from './make.js';
+export { makePlan, refreshState, listingReader, mapLimit, outputsJson, type PlanInputs, type RefreshResult } from './make.js';
 export { desiredResources, type DesiredResource } from './desired.js';
 export {
   applyMoves,
@@ -36,4 +36,17 @@ export {
 } from './diff.js';
 export { declarativeRunbooks, roleChanges, roleDisagreements, withRolesHeld, type RunbookState } from './declarative.js';
 export { makeRunbook, renderRunbook, type ReplicationLag, type Runbook, type RunbookInput, type RunbookPhase } from './runbook.js';
-export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, looksLikePlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';
+export {
+  decodePlanFile,
+  decryptPlanFile,
+  encodePlanFile,
+  encryptPlanFile,
+  looksLikePlanFile,
+  planForDisplay,
+  planForFile,
+  restorePlanSecrets,
+  type DecodedPlan,
+  type DecryptedPlanFile,
+  type PlanFileOptions,
+  type RestoredPlan,
+} from './file.js';

@@ -7,7 +7,7 @@ import type { DrState, JsonObject, JsonValue, StateResource } from '../state/ind
 import { compareAddressesForDisplay } from '../review/index.js';
 // Direct, not the hcl facade: that also brings the formatter and the hcl2json converter, which
 // the plan/apply fast bundle (a measured start-up) leaves out.
-import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
+import { containsSensitive, unmark, valueToJson } from '../hcl/value.js';
 import { diagnosticsToJson, type DiagnosticJson } from '../diag/index.js';
 import { refreshResource } from '../resources/index.js';
 import { desiredResources } from './desired.js';
@@ -131,10 +131,11 @@ export async function refreshState(
  * attributes; the plan file is as secret as the configuration) so state can store its keyed
  * hash: state never holds it in plain text, and a changed secret is still told apart.
  */
-function outputsJson(config: DrConfig): JsonObject {
+export function outputsJson(config: DrConfig): JsonObject {
   const out: Record<string, JsonValue> = {};
   for (const [name, o] of config.outputs) {
-    out[name] = { value: valueToJson(unmark(o.value)) as JsonValue, sensitive: o.sensitive || isSensitive(o.value) };
+    // Sensitive anywhere inside (an object holding one sensitive value) is a sensitive output.
+    out[name] = { value: valueToJson(unmark(o.value)) as JsonValue, sensitive: o.sensitive || containsSensitive(o.value) };
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
+import type { Redactor } from '../redact/index.js';
 import { UserError } from '../diag/index.js';
 // Direct, not the powervs facade: plan and apply start from one bundle of what they reach.
 import { parseTimeScale } from '../powervs/time-scale.js';
@@ -21,6 +22,8 @@ export interface CloudConnection {
 export interface ConnectOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Learns the simulator's tokens (API and admin), so nothing written shows them. */
+  readonly redactor?: Redactor;
 }
 
 /**
@@ -85,6 +88,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   const refs = Object.fromEntries(workspaces.map((w) => [w.id, { id: w.id, zone: w.location }]));
   const running = await sim.readRunningSimulator(dataDir);
   if (running?.url && running.token && running.adminToken) {
+    opts.redactor?.learn([running.token, running.adminToken]);
     // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
     // it was given; create this configuration's, as the embedded one does at start.
     for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.adminToken, w);
@@ -97,6 +101,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
   const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
+  opts.redactor?.learn([handle.token, handle.adminToken]);
   const provider = new PowerVsProvider(providerConfigForSimulator(handle, { workspaces: refs }));
   return {
     provider,

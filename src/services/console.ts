@@ -20,6 +20,7 @@ import {
 import { SITE_KEY } from '../resources/index.js';
 import { UserError } from '../diag/index.js';
 import type { DrContext, EngineContext } from './context.js';
+import type { Redactor } from '../redact/index.js';
 
 type DrProgress = Awaited<ReturnType<typeof views.drProgress>>;
 
@@ -31,6 +32,8 @@ export interface RealServicesOptions {
   readonly color: boolean;
   readonly width: () => number;
   readonly now?: () => number;
+  /** The terminal's redactor: the console's runs hide what it hides. */
+  readonly redactor?: Redactor;
 }
 
 function lifecycleValue(snapshot: unknown): string | undefined {
@@ -161,7 +164,7 @@ export async function checkConsoleAccess(opts: Pick<RealServicesOptions, 'cwd' |
 /** The console's services over the real engine, in the directory `dir` under `cwd`. */
 export function realConsoleServices(opts: RealServicesOptions): ConsoleServices {
   const now = opts.now ?? (() => performance.now());
-  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'] });
+  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'], redactor: opts.redactor });
   const planOptions = { dir: opts.dir, vars: [], refresh: true, destroy: false, targets: [], replace: [] } as const;
   // The DR runs through the same services as `drctl verify|drill|failover|failback`; their events
   // reach the live view as `dr.*` progress events.

@@ -36,6 +36,8 @@ import {
   makePlan,
   roleDisagreements,
   unmatchedTargets,
+  outputsJson,
+  restorePlanSecrets,
   withRolesHeld,
   type Plan,
   type PlanInputs,
@@ -46,6 +48,8 @@ import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext, EngineContext } from './context.js';
 import { userErrorOf } from './errors.js';
+import type { Redactor } from '../redact/index.js';
+import { redacting, redactorFor } from './redaction.js';
 import { locateStorage } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
 import { openWorkspace, type OpenWorkspace, type Verdict } from './workspace.js';
@@ -139,6 +143,7 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
   const backend = ws.backend();
+  const redactor = redactorFor(ctx, config);
   // Allowed first: a user who may not plan neither waits for nor takes the lock.
   await ws.allow(['plan', 'state-read'], 'plan').catch(async (e: unknown) => {
     await backend.close();
@@ -155,15 +160,15 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
           throw userErrorOf(e);
         });
   try {
-    const emit = eventEmitter(ctx.sink, ctx.now);
+    const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
     for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
     const state = await readStateOrNull(backend);
     let cloud: CloudConnection | undefined;
     try {
       checkTargets(opts.targets, config, state?.resources ?? []);
-      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
-      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), await planFileBytes(plan, ws.keyring));
+      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), await planFileBytes(plan, ws.keyring, redactor));
       const told = opts.destroy ? [] : roleDisagreements(config, state, plan.runbooks);
       return { plan, config, diagnostics: [...loaded.diagnostics, ...told], sources: loaded.sources };
     } finally {
@@ -176,9 +181,9 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   }
 }
 
-/** A saved plan's bytes: encrypted with the state's primary key when encryption is on. */
-async function planFileBytes(plan: Plan, keyring: Keyring | null): Promise<Uint8Array> {
-  const bytes = encodePlanFile(plan);
+/** A saved plan's bytes (no secret in them, plan/file.ts): encrypted with the state's primary key when encryption is on. */
+async function planFileBytes(plan: Plan, keyring: Keyring | null, redactor: Redactor): Promise<Uint8Array> {
+  const bytes = encodePlanFile(plan, { redact: (v) => redactor.data(v) });
   return keyring ? encryptPlanFile(bytes, keyring) : bytes;
 }
 
@@ -344,6 +349,10 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     diagnostics = loaded.diagnostics;
     sources = loaded.sources;
     if (!config) return { diagnostics, sources };
+    // The file holds keyed hashes of its sensitive values: the configuration supplies them.
+    const restored = restorePlanSecrets(saved.plan, new Map(desiredResources(config).map((d) => [d.address, d.attributes])), outputsJson(config));
+    if (!restored.ok) throw new UserError(`${opts.planFile} cannot be applied: ${restored.reason}.`, ['Or make a new plan with: drctl plan -out plan.bin']);
+    saved = { ...saved, plan: restored.plan };
   } else {
     const loaded = loadForEngine(ctx, opts.dir, opts.vars);
     if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
@@ -353,8 +362,9 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   }
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
+  const redactor = redactorFor(ctx, config);
   try {
-    const emit = eventEmitter(ctx.sink, ctx.now);
+    const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
     for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
     await ws.allow(['apply', 'state-read'], 'apply');
     if (saved && !saved.encrypted && ws.keyring?.enforced) {
@@ -362,7 +372,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
         'Make a new plan with drctl plan -out plan.bin (it is written encrypted).',
       ]);
     }
-    const run = { config, diagnostics, sources, saved: saved?.plan, parallelism, emit };
+    const run = { config, diagnostics, sources, saved: saved?.plan, parallelism, emit, redactor };
     return await ws.record('apply', () => applyIn(ws, opts, ctx, run), applyVerdict);
   } finally {
     await ws.close();
@@ -381,15 +391,18 @@ async function applyIn(
     readonly saved?: Plan;
     readonly parallelism: number;
     readonly emit: ReturnType<typeof eventEmitter>;
+    /** The run's redactor (it knows the configuration's secrets): state snapshots, the cloud's token, a move's records. */
+    readonly redactor: Redactor;
   },
 ): Promise<ApplyOutcome> {
-  const { config, sources, saved, parallelism, emit } = run;
+  const { config, sources, saved, parallelism, emit, redactor } = run;
   let diagnostics = run.diagnostics;
   const session = await openState(ws.backend(), {
     drctlVersion: DRCTL_VERSION,
     lock: opts.lock === false ? false : { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
     signal: opts.signal,
+    redact: (v) => redactor.data(v),
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
@@ -397,7 +410,7 @@ async function applyIn(
   let cloud: CloudConnection | undefined;
   try {
     if (!saved) checkTargets(opts.targets, config, session.resources);
-    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
     let plan: Plan;
     if (saved) {
       checkPlanMatchesState(saved, session, opts.planFile!);
@@ -437,6 +450,7 @@ async function applyIn(
       ctx,
       emit,
       signal: opts.signal,
+      redactor,
     });
     return { plan, config, diagnostics, sources, result, moves };
   } finally {
