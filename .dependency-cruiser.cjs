@@ -8,9 +8,9 @@
 
 /** Folder → the folders it may import by value (besides itself). */
 const ALLOWED = {
-  cli: ['commands', 'services', 'review', 'diag'],
+  cli: ['commands', 'services', 'review', 'diag', 'redact'],
   // Commands choose a view: the tui's, or a plan renderer (plan/render-*.ts).
-  commands: ['services', 'tui', 'plan', 'config', 'review', 'diag'],
+  commands: ['services', 'tui', 'plan', 'config', 'review', 'diag', 'redact'],
   services: [
     'tui',
     'apply',
@@ -28,16 +28,17 @@ const ALLOWED = {
     'hcl',
     'review',
     'diag',
+    'redact',
   ],
   // The views draw plans and configurations; they never run the engine.
   tui: ['plan', 'config', 'graph', 'powervs', 'review', 'diag'],
   apply: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
   // plan derives, it never executes: no apply, no lifecycle.
-  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'review', 'diag'],
+  plan: ['resources', 'config', 'state', 'graph', 'provider', 'powervs', 'hcl', 'review', 'diag', 'redact'],
   // lifecycle reaches apply only through services (injected), never by import.
-  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
+  lifecycle: ['plan', 'resources', 'config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag', 'redact'],
   resources: ['config', 'state', 'graph', 'provider', 'powervs', 'review', 'diag'],
-  config: ['graph', 'powervs', 'hcl', 'review', 'diag'],
+  config: ['graph', 'powervs', 'hcl', 'review', 'diag', 'redact'],
   state: ['review', 'diag'],
   access: ['state', 'review', 'diag'],
   audit: ['state', 'review', 'diag'],
@@ -52,6 +53,8 @@ const ALLOWED = {
   // Value diffs, their text layout, the display order of addresses, markdown helpers: shared by
   // plans, state diffs and views, so it sits at the bottom and imports nothing of ours.
   review: [],
+  // Redaction (secrets out of everything drctl writes): a leaf the floors that write output import.
+  redact: [],
 };
 
 const folders = Object.keys(ALLOWED);

@@ -8,7 +8,9 @@ drctl {
   # same number, so raising it shortens wide groups (app, web) but not slow single VMs (IBM i).
   parallelism = 10
 
-  # State lives in a local JSON file; commit it, or move to a shared backend for a team.
+  # State lives in a local JSON file. Keep it out of git (state/ is in .gitignore: a committed
+  # copy goes stale with every apply, and two applies cannot be merged); for a team, move to
+  # the PostgreSQL backend (docs/state.md).
   backend "local" {
     path = "state/erp.drstate.json"
   }

@@ -69,7 +69,10 @@ class Slots {
 }
 
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // A file-system failure (recording the change in state on a full disk) names its file.
+  const file = (e as NodeJS.ErrnoException).path;
+  return typeof file === 'string' && !e.message.includes(file) ? `${e.message} (${file})` : e.message;
 }
 
 /**
@@ -103,12 +106,55 @@ async function recordMoves(plan: Plan, session: StateSession): Promise<void> {
   await Promise.all(writes);
 }
 
+/** The graph node that destroys a replaced resource's old object; the address's own node creates the new one. */
+const DESTROY = '\u0000destroy';
+const destroyNode = (address: string) => `${address}${DESTROY}`;
+const addressOf = (node: string) => (node.endsWith(DESTROY) ? node.slice(0, -DESTROY.length) : node);
+
+interface Step {
+  readonly change: PlannedChange;
+  /** whole: the change in one visit; destroy / create: the two halves of a replace. */
+  readonly part: 'whole' | 'destroy' | 'create';
+}
+
+/**
+ * The changes as a graph. A replace is two nodes, so that old objects go before what they
+ * depended on, and new ones come after (Terraform's destroy-then-create order): replacing a
+ * network and the VMs on it deletes the VMs, then the network, then creates the network, then
+ * the VMs. In one step each, the network's delete would meet its VMs still attached.
+ */
+export function applyGraph(work: readonly PlannedChange[]): Graph<Step> {
+  const graph = new Graph<Step>();
+  const by = new Map(work.map((c) => [c.address, c]));
+  for (const c of work) {
+    if (c.action === 'replace') {
+      graph.addNode(destroyNode(c.address), { change: c, part: 'destroy' });
+      graph.addNode(c.address, { change: c, part: 'create' });
+    } else graph.addNode(c.address, { change: c, part: 'whole' });
+  }
+  const edge = (from: string, to: string) => {
+    if (from !== to && graph.hasNode(from) && graph.hasNode(to)) graph.addEdge(from, to);
+  };
+  /** The node that removes `c`'s old object, if it removes one. */
+  const removal = (c: PlannedChange | undefined) => (c?.action === 'replace' ? destroyNode(c.address) : c?.action === 'delete' ? c.address : undefined);
+  for (const c of work) {
+    for (const d of c.dependsOn) edge(c.address, d);
+    if (c.action === 'replace') edge(c.address, destroyNode(c.address));
+    // An old object goes before the old objects it depended on.
+    const mine = removal(c);
+    if (mine)
+      for (const p of c.prior?.dependencies ?? []) {
+        const theirs = removal(by.get(p));
+        if (theirs) edge(theirs, mine);
+      }
+  }
+  return graph;
+}
+
 export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   const { plan, session, provider, emit } = inp;
   const work = plan.changes.filter((c) => c.action !== 'no-op');
-  const graph = new Graph<PlannedChange>();
-  for (const c of work) graph.addNode(c.address, c);
-  for (const c of work) for (const d of c.dependsOn) if (graph.hasNode(d) && d !== c.address) graph.addEdge(c.address, d);
+  const graph = applyGraph(work);
 
   emit({ type: 'apply.start', total: work.length, parallelism: inp.parallelism });
   const started = inp.now();
@@ -117,7 +163,10 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   if (work.some((c) => c.action === 'create' || c.action === 'replace')) await session.persistLineage();
   await recordMoves(plan, session);
   const elapsed = new Map<string, number>();
+  const startedAt = new Map<string, number>();
   const results: ResourceResult[] = [];
+  /** Addresses whose row has ended (done, failed or skipped): each ends once. */
+  const settled = new Set<string>();
 
   // -parallelism bounds cloud operations in flight. Waiting for a change to be durable in the
   // journal holds no slot, so the next operation overlaps that fsync instead of queueing behind it.
@@ -125,17 +174,25 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   const notStarted = new Set<string>();
   let inFlight = 0;
 
-  const visit = async (address: string, change: PlannedChange) => {
+  const visit = async (id: string, step: Step) => {
+    const { change, part } = step;
+    const address = change.address;
     await slots.acquire();
     if (inp.signal?.aborted) {
       slots.release();
-      notStarted.add(address);
-      emit({ type: 'resource.skipped', address, action: change.action, reason: 'cancelled by interrupt' });
+      notStarted.add(id);
+      if (!settled.has(address)) {
+        settled.add(address);
+        emit({ type: 'resource.skipped', address, action: change.action, reason: 'cancelled by interrupt' });
+      }
       return;
     }
     inFlight++;
-    const t0 = inp.now();
-    emit({ type: 'resource.start', address, action: change.action });
+    const t0 = startedAt.get(address) ?? inp.now();
+    if (!startedAt.has(address)) {
+      startedAt.set(address, t0);
+      emit({ type: 'resource.start', address, action: change.action });
+    }
     const ctx: KindContext = {
       provider,
       lookup: (a) => session.resource(a),
@@ -148,6 +205,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
     const fail = (e: unknown) => {
       const ms = inp.now() - t0;
       elapsed.set(address, ms);
+      settled.add(address);
       emit({ type: 'resource.failed', address, action: change.action, error: errorMessage(e), elapsedMs: Math.round(ms) });
       return e;
     };
@@ -155,14 +213,12 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
     let durable: Promise<void>;
     try {
       const prior: Applied | undefined = change.prior ? { id: change.prior.id, cloud: change.prior.cloud } : undefined;
-      if (change.action === 'create') {
+      if (part === 'destroy') {
+        await deleteResource(change.type, address, change.before!, prior!, ctx);
+      } else if (change.action === 'create' || part === 'create') {
         applied = await createResource(change.type, address, change.after!, ctx);
       } else if (change.action === 'update') {
         applied = await updateResource(change.type, address, change.before!, change.after!, prior!, ctx);
-      } else if (change.action === 'replace') {
-        await deleteResource(change.type, address, change.before!, prior!, ctx);
-        await session.remove(address);
-        applied = await createResource(change.type, address, change.after!, ctx);
       } else if (change.action === 'delete') {
         await deleteResource(change.type, address, change.before!, prior!, ctx);
       }
@@ -189,8 +245,13 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
     } catch (e) {
       throw fail(e);
     }
+    if (part === 'destroy') {
+      emit({ type: 'resource.progress', address, message: 'the old one is destroyed; the new one is created once what it needs is ready' });
+      return;
+    }
     const ms = inp.now() - t0;
     elapsed.set(address, ms);
+    settled.add(address);
     emit({ type: 'resource.done', address, action: change.action, id: applied?.id ?? '', elapsedMs: Math.round(ms) });
   };
 
@@ -202,18 +263,29 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
   };
   inp.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const walked = await walk(graph, (id, c) => visit(id, c), {
+  const walked = await walk(graph, (id, step) => visit(id, step), {
     // Every ready change may wait for a slot; the slots, not the walk, bound the work in flight.
-    parallelism: Math.max(1, work.length),
+    parallelism: Math.max(1, graph.nodes.length),
     signal: inp.signal,
     onSettled: (id, o) => {
-      const c = graph.get(id)!;
-      if (o.status === 'skipped') emit({ type: 'resource.skipped', address: id, action: c.action, reason: `upstream failed (${o.skippedBecause})` });
-      if (o.status === 'cancelled') emit({ type: 'resource.skipped', address: id, action: c.action, reason: 'cancelled by interrupt' });
+      const { change } = graph.get(id)!;
+      if (settled.has(change.address) || (o.status !== 'skipped' && o.status !== 'cancelled')) return;
+      settled.add(change.address);
+      const reason = o.status === 'skipped' ? `upstream failed (${addressOf(o.skippedBecause)})` : 'cancelled by interrupt';
+      emit({ type: 'resource.skipped', address: change.address, action: change.action, reason });
     },
   });
-  const outcomes = new Map([...walked].map(([id, o]) => [id, notStarted.has(id) ? CANCELLED : o]));
+  const outcomeOf = (id: string): WalkOutcome => (notStarted.has(id) ? CANCELLED : walked.get(id)!);
   inp.signal?.removeEventListener('abort', onAbort);
+  // A replace's outcome is its first half's, unless that succeeded.
+  const outcomes = new Map(
+    work.map((c) => {
+      const own = outcomeOf(c.address);
+      if (c.action !== 'replace') return [c.address, own];
+      const destroyed = outcomeOf(destroyNode(c.address));
+      return [c.address, destroyed.status === 'succeeded' ? own : destroyed];
+    }),
+  );
 
   let succeeded = 0;
   let failed = 0;
@@ -230,7 +302,7 @@ export async function applyPlan(inp: ApplyInputs): Promise<ApplyResult> {
       action: c.action,
       status: o.status,
       error: o.status === 'failed' ? errorMessage(o.error) : undefined,
-      skippedBecause: o.status === 'skipped' ? o.skippedBecause : undefined,
+      skippedBecause: o.status === 'skipped' ? addressOf(o.skippedBecause) : undefined,
       elapsedMs: elapsed.get(c.address),
     });
   }

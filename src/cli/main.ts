@@ -6,6 +6,7 @@ import { reportEscaped } from './escaped.js';
 
 /** Runs drctl with `args` (argv without node and script); `binUrl` locates package.json. */
 export async function main(args: readonly string[], binUrl: string): Promise<void> {
+  quietOnClosedPipe();
   try {
     // `drctl` alone on a terminal opens the console; without one (a pipe, CI) it prints help.
     // The console command alone, not the command table (commands/index.ts), which loads them all.
@@ -15,5 +16,18 @@ export async function main(args: readonly string[], binUrl: string): Promise<voi
     } else await (await import('./oclif-run.js')).runOclif(normalizeArgv(args), binUrl);
   } catch (err) {
     await reportEscaped(err);
+  }
+}
+
+/**
+ * A reader that closes the pipe early (`drctl --help | head`) ends the output, not the process
+ * with an error: drctl stops writing and exits with the code it has so far.
+ */
+export function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err && err.code === 'EPIPE') process.exit();
+      throw err;
+    });
   }
 }

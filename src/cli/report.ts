@@ -1,9 +1,17 @@
-// The one place that turns an escaped error into text and an exit code.
-import { isUserError } from '../diag/index.js';
+// The one place that turns an escaped error into text and an exit code. A user error prints in
+// the diagnostics' frame (`Error: summary`, a blank line, then where and what to do), coloured
+// as configuration errors are; a bug prints its stack and asks for a report.
+import { isUserError, renderDiagnostics } from '../diag/index.js';
 
 export interface ErrorReport {
   readonly text: string;
   readonly exitCode: number;
+}
+
+export interface ReportOptions {
+  readonly color?: boolean;
+  /** Wrap framed details at this width (0: no wrapping). */
+  readonly width?: number;
 }
 
 interface OclifLike {
@@ -12,20 +20,31 @@ interface OclifLike {
   code?: string;
 }
 
-/** A UserError as its message and next steps; flag errors as oclif's; anything else as a bug. */
-export function reportError(err: unknown, command = 'drctl'): ErrorReport {
+const RED_BOLD = '\u001b[1m\u001b[31m';
+const BOLD = '\u001b[1m';
+const RESET = '\u001b[0m';
+
+/** A UserError as its message (or frame) and next steps; oclif's own exits quietly; anything else as a bug. */
+export function reportError(err: unknown, command = 'drctl', opts: ReportOptions = {}): ErrorReport {
+  const color = opts.color === true;
+  const steps = (list: readonly string[]) => (list.length ? '\n\n' + list.map((s) => `  ${s}`).join('\n') : '');
   if (isUserError(err)) {
-    const steps = err.nextSteps.length ? '\n\n' + err.nextSteps.map((s) => `  ${s}`).join('\n') : '';
-    return { text: `Error: ${err.message}${steps}\n`, exitCode: err.exitCode };
+    if (err.frame && err.frame.diagnostics.length) {
+      const framed = renderDiagnostics(err.frame.diagnostics, { sources: err.frame.sources, color, width: opts.width ?? 0 }).replace(/\n$/, '');
+      return { text: `${framed}${steps(err.nextSteps)}\n`, exitCode: err.exitCode };
+    }
+    const label = color ? `${RED_BOLD}Error:${RESET} ${BOLD}${err.message}${RESET}` : `Error: ${err.message}`;
+    return { text: `${label}${steps(err.nextSteps)}\n`, exitCode: err.exitCode };
   }
   const o = (err ?? {}) as OclifLike;
   if (o.code === 'EEXIT' || (o.oclif && o.oclif.exit !== undefined && !o.message)) {
     return { text: '', exitCode: o.oclif?.exit ?? 0 };
   }
   if (o.oclif && typeof o.message === 'string') {
-    // Flag and argument errors: the user's to fix. Exit 1 as Terraform does, since 2 means
-    // "changes present" under -detailed-exitcode.
-    return { text: `Error: ${o.message}\n\n  See "${command} --help".\n`, exitCode: 1 };
+    // An oclif error the commands did not translate (cli/flag-errors.ts does the usual ones).
+    // Exit 1 as Terraform does, since 2 means "changes present" under -detailed-exitcode.
+    const text = o.message.replace(/\nSee more help with --help$/, '').replace(/\s*\n\t/g, ': ');
+    return { text: `${color ? `${RED_BOLD}Error:${RESET}` : 'Error:'} ${text}\n\n  See "${command} -help".\n`, exitCode: 1 };
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
   return {

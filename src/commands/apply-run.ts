@@ -10,6 +10,14 @@ import { UserError } from '../diag/index.js';
 import { startRunView } from './run-output.js';
 import { applyService } from '../services/engine.js';
 
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runApply(args: { readonly target: string }, flags: ApplyFlags, argv: readonly string[], exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const ink = await startRunView(term, flags.json, 'drctl apply');
@@ -18,7 +26,13 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
   const { plainView, jsonView, plainEventLine, batchedWriter } = await import('../tui/views/plain.js');
   // Not in plan/index.ts (see there): the renderer loads when a plan is drawn.
   const { renderPlanText } = await import('../plan/render-text.js');
-  const isPlanFile = fs.existsSync(args.target) && fs.statSync(args.target).isFile();
+  const target = statOf(args.target);
+  if (!target) {
+    throw new UserError(`${args.target} does not exist.`, [
+      'drctl apply takes a configuration directory (default: plans) or a plan file saved with drctl plan -out FILE.',
+    ]);
+  }
+  const isPlanFile = target.isFile();
   const interactive = process.stdin.isTTY === true && term.stderr.isTTY === true;
   if (!flags['auto-approve'] && !isPlanFile && !interactive) {
     throw new UserError('apply needs approval, and there is no terminal to ask on.', [
@@ -44,7 +58,19 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
         approve: isPlanFile
           ? undefined
           : flags['auto-approve']
-            ? ink && (async (plan) => (ink.setPlan(plan), true))
+            ? async (plan) => {
+                // As Terraform: the plan first, then the changes, even without a question between.
+                if (!flags.json) {
+                  lines.flush();
+                  await ink?.pause();
+                  term.stdout.write(renderPlanText(plan, { color: term.color, width: term.width }) + '\n');
+                }
+                if (ink) {
+                  ink.setPlan(plan);
+                  ink.resume();
+                }
+                return true;
+              }
             : async (plan) => {
                 lines.flush();
                 await ink?.pause();
@@ -60,17 +86,12 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
                 return answer === 'yes';
               },
       },
-      engineContext(sink),
+      engineContext(sink, term),
     ).finally(() => ink?.stop());
     lines.flush();
-    term.stderr.write(
-      renderDiagnosticsText(
-        outcome.diagnostics.filter((d) => d.severity === 'error' || !outcome.plan),
-        outcome.sources,
-        term.color,
-        term.width,
-      ),
-    );
+    // Warnings too, as Terraform's apply prints them: production running where the
+    // configuration does not say is one (plan/declarative.ts roleDisagreements).
+    term.stderr.write(renderDiagnosticsText(outcome.diagnostics, outcome.sources, term.color, term.width));
     if (!outcome.plan) exit(1);
     if (outcome.cancelled) {
       term.stdout.write('\nApply cancelled.\n');
@@ -97,6 +118,11 @@ export async function runApply(args: { readonly target: string }, flags: ApplyFl
         if (!m.ok) term.stdout.write(`${what} did not complete: ${m.error}\n  The roles in state are unchanged; fix the cause and apply again.\n`);
         else if (m.move?.record) term.stdout.write(`${what} succeeded (run ${m.move.record.run}); roles recorded. Record: ${m.move.recordFile}\n`);
         else term.stdout.write(`${what}: ${m.move?.message ?? m.runbook.note ?? 'nothing to move'}; roles recorded.\n`);
+      }
+      // As Terraform: the outputs last, once the apply has recorded them (not after a failure).
+      if (r.failed === 0 && !r.interrupted) {
+        const { renderOutputsAfterApply } = await import('../tui/views/outputs.js');
+        term.stdout.write(renderOutputsAfterApply(outcome.plan!.outputs as Record<string, { value: unknown; sensitive: boolean }>, term.color));
       }
     }
     if (r.interrupted || outcome.moves?.some((m) => m.move?.record?.outcome === 'interrupted')) exit(130);

@@ -1,7 +1,8 @@
 // What every drctl command shares: its oclif base class, and oclif's definitions of its
 // flags and arguments, made from the data in flag-specs.ts.
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Command, Flags, type Interfaces } from '@oclif/core';
 import type { ArgSpec, ArgSpecs, FlagSpec, FlagSpecs } from './flag-specs.js';
+import { translateParseError } from './flag-errors.js';
 
 /**
  * oclif's definition of a flag described in flag-specs.ts. A repeatable flag takes one value
@@ -50,5 +51,24 @@ export function oclifArgs(specs: ArgSpecs) {
   return out;
 }
 
-/** Every drctl command: its flags and arguments come from flag-specs.ts, its body from a *-run.ts module. */
-export abstract class DrctlCommand extends Command {}
+// oclif's FlagOutput and ArgOutput, which its index does not export.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Output = { [name: string]: any };
+
+/**
+ * Every drctl command: its flags and arguments come from flag-specs.ts, its body from a *-run.ts
+ * module. A flag or argument oclif refuses is reported in drctl's words (flag-errors.ts).
+ */
+export abstract class DrctlCommand extends Command {
+  protected override async parse<F extends Output, B extends Output, A extends Output>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (err) {
+      const id = (this.id ?? this.ctor.id ?? '').replaceAll(':', ' ');
+      throw translateParseError(err, id, Object.keys(options?.flags ?? this.ctor.flags ?? {}));
+    }
+  }
+}

@@ -2,7 +2,7 @@
 import type { CLEANUP_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { varInputsFromArgv } from './inputs.js';
-import { drContext } from './dr.js';
+import { drContext, drJson } from './dr.js';
 import { lockTimeoutMs } from './engine.js';
 import { cleanupService } from '../services/index.js';
 import { views } from '../tui/index.js';
@@ -14,26 +14,32 @@ export async function runCleanupCommand(
   exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  const { renderDiagnosticsText } = await views.diagnostics();
-  const out = await cleanupService(
-    { dir: args.dir, vars: varInputsFromArgv(argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) },
-    drContext(term, flags.json),
-  );
-  term.stderr.write(
-    renderDiagnosticsText(
-      out.diagnostics.filter((d) => d.severity === 'error'),
-      out.sources,
-      term.color,
-      term.width,
-    ),
-  );
-  if (!out.result) exit(1);
-  const r = out.result!.removed;
-  if (flags.json) term.stdout.write(JSON.stringify(out.result) + '\n');
-  else
-    term.stdout.write(
-      r.vms.length + r.volumes.length + r.networks.length === 0
-        ? 'No drill leftovers.\n'
-        : `Removed ${r.vms.length} VM(s), ${r.volumes.length} volume(s), ${r.networks.length} network(s).\n`,
+  const json = drJson(term, 'cleanup', flags.json);
+  await json.run(async () => {
+    const { renderDiagnosticsText } = await views.diagnostics();
+    const out = await cleanupService(
+      { dir: args.dir, vars: varInputsFromArgv(argv), statePath: flags.state, lockTimeoutMs: lockTimeoutMs(flags['lock-timeout']) },
+      drContext(term, flags.json),
     );
+    term.stderr.write(
+      renderDiagnosticsText(
+        out.diagnostics.filter((d) => d.severity === 'error'),
+        out.sources,
+        term.color,
+        term.width,
+      ),
+    );
+    if (!out.result) {
+      json.diagnostics(out.diagnostics.filter((d) => d.severity === 'error'));
+      json.result({ ok: false, exitCode: 1, summary: 'The configuration has errors: nothing was cleaned up.' });
+      exit(1);
+    }
+    const r = out.result!.removed;
+    const summary =
+      r.vms.length + r.volumes.length + r.networks.length === 0
+        ? 'No drill leftovers.'
+        : `Removed ${r.vms.length} VM(s), ${r.volumes.length} volume(s), ${r.networks.length} network(s).`;
+    if (flags.json) json.result({ ok: true, exitCode: 0, summary, data: out.result, recordFile: out.recordFile });
+    else term.stdout.write(summary + '\n');
+  });
 }

@@ -30,10 +30,12 @@ export async function runConsoleCommand(
     fs: nodeConfigFs,
     color: term.color,
     width: () => (process.stdout.columns || 80) - 1,
+    redactor: term.redactor,
   });
   const seconds = Number(process.env.DRCTL_CONSOLE_REFRESH ?? '10');
   const code = await runConsole(services, {
-    stdout: process.stdout,
+    // The terminal's stream: every frame goes through its redactor.
+    stdout: term.stdout as typeof process.stdout,
     stdin: process.stdin,
     color: term.color,
     refreshMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0,

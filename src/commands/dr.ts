@@ -5,7 +5,7 @@ import type { Terminal } from './terminal.js';
 import type { DrEvent, VerifyReport } from '../lifecycle/index.js';
 import type { Runbook } from '../plan/index.js';
 import type { DrContext } from '../services/index.js';
-import { UserError } from '../diag/index.js';
+import { diagnosticsToJson, isUserError, UserError, type Diagnostic } from '../diag/index.js';
 import { askLine, engineContext, isPromptCancelled } from './engine.js';
 import { views } from '../tui/index.js';
 
@@ -20,12 +20,71 @@ export function drEventLine(e: DrEvent, color: boolean): string | undefined {
   return color && SEVERITY[e.severity] ? SEVERITY[e.severity] + text + '\u001b[0m' : text;
 }
 
+/** The DR commands, as their --json result names them. */
+export type DrCommandName = 'verify' | 'drill' | 'failover' | 'failback' | 'cleanup';
+
+/**
+ * --json of every DR command, one shape (schemas/dr-run.schema.json): one JSON object per line
+ * on stdout, each with a `type`. The run's events (`event`), its errors (`diagnostic`), then
+ * exactly one `result`: the command, whether it succeeded, its exit code, a one-line summary,
+ * and its data (verify's report, the drill or move record, what cleanup removed).
+ */
+export interface DrJson {
+  diagnostics(diags: readonly Diagnostic[]): void;
+  result(r: { readonly ok: boolean; readonly exitCode: number; readonly summary: string; readonly data?: unknown; readonly recordFile?: string }): void;
+  /** An error escaping the command still ends the stream with a result (it is then reported as usual). */
+  fail(err: unknown): void;
+  /** Runs the command's body with fail() on what escapes it. */
+  run(body: () => Promise<void>): Promise<void>;
+}
+
+export function drJsonEventLine(e: DrEvent): string {
+  return JSON.stringify({ type: 'event', ...e }) + '\n';
+}
+
+export function drJson(term: Terminal, command: DrCommandName, enabled: boolean): DrJson {
+  let done = false;
+  const write = (o: unknown) => enabled && term.stdout.write(JSON.stringify(o) + '\n');
+  const json: DrJson = {
+    diagnostics: (diags) => {
+      for (const d of diagnosticsToJson(diags)) write({ type: 'diagnostic', ...d });
+    },
+    result: (r) => {
+      if (done) return;
+      done = true;
+      write({
+        type: 'result',
+        command,
+        ok: r.ok,
+        exit_code: r.exitCode,
+        summary: r.summary,
+        data: r.data ?? null,
+        ...(r.recordFile ? { record_file: r.recordFile } : {}),
+      });
+    },
+    fail: (err) => {
+      const o = err as { code?: string; message?: string } | undefined;
+      // An exit the command chose has its result written already.
+      if (o?.code !== 'EEXIT') json.result({ ok: false, exitCode: isUserError(err) ? err.exitCode : 1, summary: o?.message ?? String(err) });
+    },
+    run: async (body) => {
+      try {
+        await body();
+      } catch (err) {
+        json.fail(err);
+        throw err;
+      }
+    },
+  };
+  return json;
+}
+
 export function drContext(term: Terminal, json: boolean): DrContext {
   const out = json ? term.stdout : term.stderr;
   return {
-    ...engineContext(() => undefined),
+    ...engineContext(() => undefined, term),
     drSink: (e) => {
-      if (json) out.write(JSON.stringify(e) + '\n');
+      if (json) out.write(drJsonEventLine(e));
       else {
         const line = drEventLine(e, term.color);
         if (line) out.write(line + '\n');
@@ -66,7 +125,14 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
   }
   // Ink starts loading now (lazily, in the background) and overlaps the run's start-up.
   const [{ startLiveView }, dr] = await Promise.all([views.live(), views.drProgress()]);
-  const view = startLiveView({ stream: process.stderr, color: term.color, title, env: process.env, dr: true });
+  const view = startLiveView({
+    stream: process.stderr,
+    color: term.color,
+    title,
+    env: process.env,
+    dr: true,
+    redact: term.redactor && ((v) => term.redactor!.data(v)),
+  });
   const aside = async <T>(prompt: () => Promise<T>): Promise<T> => {
     await view.pause();
     try {
@@ -76,7 +142,7 @@ export async function drRunView(term: Terminal, json: boolean, title: string): P
     }
   };
   return {
-    ctx: { ...engineContext(() => undefined), drSink: (e) => view.sink(dr.drEvent(e)) },
+    ctx: { ...engineContext(() => undefined, term), drSink: (e) => view.sink(dr.drEvent(e)) },
     live: true,
     aside,
     approval: (inner) => async (rb) => {

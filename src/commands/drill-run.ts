@@ -2,7 +2,7 @@
 import type { DRILL_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { varInputsFromArgv } from './inputs.js';
-import { drRunView, runbookApproval } from './dr.js';
+import { drJson, drRunView, runbookApproval } from './dr.js';
 import { interruptController, lockTimeoutMs } from './engine.js';
 import { drillService } from '../services/index.js';
 import { views } from '../tui/index.js';
@@ -14,6 +14,7 @@ export async function runDrillCommand(
   exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
+  const json = drJson(term, 'drill', flags.json);
   const { renderRunbook, describeRto } = await import('../plan/index.js');
   const { renderDiagnosticsText } = await views.diagnostics();
   const view = await drRunView(term, flags.json, `drctl drill${flags.drill ? ` ${flags.drill}` : ''}`);
@@ -45,13 +46,20 @@ export async function runDrillCommand(
       ),
     );
     if (out.cancelled) {
-      term.stdout.write('Drill cancelled.\n');
+      json.result({ ok: false, exitCode: 1, summary: 'Drill cancelled.' });
+      if (!flags.json) term.stdout.write('Drill cancelled.\n');
       exit(1);
     }
     const r = out.record;
-    if (!r) exit(1);
-    if (flags.json) term.stdout.write(JSON.stringify(r) + '\n');
-    else {
+    if (!r) {
+      json.diagnostics(out.diagnostics.filter((d) => d.severity === 'error'));
+      json.result({ ok: false, exitCode: 1, summary: 'The configuration has errors: no drill was run.' });
+      exit(1);
+    }
+    if (flags.json) {
+      const code = r!.outcome === 'cancelled' ? 130 : r!.outcome === 'passed' ? 0 : 1;
+      json.result({ ok: code === 0, exitCode: code, summary: `Drill ${r!.drill} ${r!.outcome}.`, data: r, recordFile: out.recordFile });
+    } else {
       term.stdout.write(`\nDrill ${r!.drill} ${r!.outcome}${r!.failure ? ` (${r!.failure.step}: ${r!.failure.message})` : ''}.\n`);
       for (const g of r!.groups)
         term.stdout.write(
@@ -64,6 +72,9 @@ export async function runDrillCommand(
     }
     if (r!.outcome === 'cancelled') exit(130);
     if (r!.outcome !== 'passed') exit(1);
+  } catch (err) {
+    json.fail(err);
+    throw err;
   } finally {
     await view.stop();
     interrupt.dispose();

@@ -21,6 +21,8 @@ export function engineOptions(flags: ParsedFlags<typeof ENGINE_FLAG_SPECS>, argv
     replace: flags.replace ?? [],
     parallelism: flags.parallelism,
     statePath: flags.state,
+    lock: flags.lock !== 'false',
+    planLockTimeoutMs: lockTimeoutMs(flags['lock-timeout']),
   };
 }
 
@@ -30,8 +32,9 @@ export function lockTimeoutMs(text: string): number {
   return s * 1000;
 }
 
-export function engineContext(sink: (e: EngineEvent) => void): EngineContext {
-  return { cwd: process.cwd(), env: process.env, fs: nodeConfigFs, now: () => performance.now(), sink };
+/** A real process's engine context; `term` shares its redactor, so files and terminal hide the same secrets. */
+export function engineContext(sink: (e: EngineEvent) => void, term?: Pick<Terminal, 'redactor'>): EngineContext {
+  return { cwd: process.cwd(), env: process.env, fs: nodeConfigFs, now: () => performance.now(), sink, redactor: term?.redactor };
 }
 
 /**

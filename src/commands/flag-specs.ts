@@ -62,6 +62,12 @@ export const ENGINE_FLAG_SPECS = {
   'lock-timeout': { kind: 'string', description: "Wait this long for another run's state lock, e.g. 30s (default 0s: fail at once).", default: '0s' },
   state: { kind: 'string', description: 'State file path (overrides the drctl backend block).' },
   json: { kind: 'boolean', description: 'Machine output: JSON on stdout.', default: false },
+  lock: {
+    kind: 'string',
+    description: 'Hold the state lock while running (-lock=false skips it, as in Terraform).',
+    options: ['true', 'false'],
+    default: 'true',
+  },
 } as const satisfies FlagSpecs;
 
 export const PLAN_FLAG_SPECS = {
@@ -84,9 +90,13 @@ export const APPLY_ARG = { name: 'target', description: 'Directory of *.hcl file
 
 export const SHOW_FLAG_SPECS = {
   ...COMMON_FLAG_SPECS,
-  json: { kind: 'boolean', description: 'Print the plan as JSON.', default: false },
+  json: { kind: 'boolean', description: 'Print the plan (or the state) as JSON.', default: false },
+  state: { kind: 'string', description: 'Without a file: the state file to show (overrides DRCTL_STATE and the drctl backend block).' },
+  dir: { kind: 'string', description: 'Without a file: the directory of *.hcl files whose drctl block names the state (default: plans).' },
 } as const satisfies FlagSpecs;
-export const SHOW_ARGS = [{ name: 'file', description: 'A plan file from drctl plan -out', required: true, fromStdin: true }] as const satisfies ArgSpecs;
+export const SHOW_ARGS = [
+  { name: 'file', description: 'A plan file from drctl plan -out, or a state file (default: the current state)' },
+] as const satisfies ArgSpecs;
 
 // ------------------------------------------------------------------------------- the language
 
@@ -216,7 +226,11 @@ export const DR_FLAG_SPECS = {
   state: { kind: 'string', description: 'State file path (overrides the drctl backend block).' },
   'lock-timeout': { kind: 'string', description: "Wait this long for another run's state lock, e.g. 30s.", default: '0s' },
   parallelism: { kind: 'integer', description: 'VMs booted at once inside a group (default: the drctl block, or 10).', min: 1 },
-  json: { kind: 'boolean', description: 'One JSON event per line on stdout, then the run record.', default: false },
+  json: {
+    kind: 'boolean',
+    description: 'One JSON object per line on stdout: the events, then one result with the report or record (schemas/dr-run.schema.json).',
+    default: false,
+  },
 } as const satisfies FlagSpecs;
 
 export const APPROVAL_FLAG_SPECS = {
@@ -412,3 +426,20 @@ export const STATE_PULL_OUTPUT_FLAG_SPECS = {
   ...STATE_PULL_FLAG_SPECS,
   json: { kind: 'boolean', description: 'The state is printed as JSON with or without it (schemas/state.schema.json).', default: false },
 } as const satisfies FlagSpecs;
+// ------------------------------------------------------------------------------- version, destroy, output
+
+export const VERSION_FLAG_SPECS = {
+  json: { kind: 'boolean', description: 'Print {drctl_version, platform, node_version} as JSON.', default: false },
+} as const satisfies FlagSpecs;
+
+/** `drctl destroy` is `drctl apply -destroy`: apply's flags, but for -destroy itself. */
+export const DESTROY_FLAG_SPECS = (({ destroy: _destroy, ...rest }) => rest)(APPLY_FLAG_SPECS);
+export const DESTROY_ARG = DIR_ARG;
+
+export const OUTPUT_FLAG_SPECS = {
+  ...STATE_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print the outputs (or the one named) as JSON.', default: false },
+  raw: { kind: 'boolean', description: 'Print the named string output as it is, without quotes.', default: false },
+  dir: { kind: 'string', description: `Directory of *.hcl files whose drctl block names the state (default: ${DEFAULT_CONFIG_DIR}).` },
+} as const satisfies FlagSpecs;
+export const OUTPUT_ARGS = [{ name: 'name', description: 'The output to print (default: all of them)' }] as const satisfies ArgSpecs;

@@ -21,13 +21,13 @@ export function booleanFlagValues(argv: readonly string[]): string[] {
 export default class Fmt extends DrctlCommand {
   static override summary = 'Rewrite HCL files in the canonical style (like terraform fmt).';
   static override description =
-    'Formats the *.hcl files of the given directories (default: the current one) and the given files in place, ' +
+    'Formats the *.hcl files of the given directories (default: plans, as every drctl command reads) and the given files in place, ' +
     'printing the names of the files it changed. "-" formats standard input to standard output. ' +
     'Exit status: 0 on success, 1 on an error (a file with syntax errors is reported and left as it is), ' +
     '3 when -check finds input that is not formatted.';
   static override examples = [
     '<%= config.bin %> fmt',
-    '<%= config.bin %> fmt -recursive plans/',
+    '<%= config.bin %> fmt -recursive .',
     '<%= config.bin %> fmt -check -diff plans/',
     'cat site.hcl | <%= config.bin %> fmt -',
   ];

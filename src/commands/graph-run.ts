@@ -14,7 +14,7 @@ export async function runGraph(
   const { renderDiagnosticsText } = await views.diagnostics();
   const graphViews = await views.graph();
   const term = processTerminal(flags['no-color']);
-  const result = await loadConfiguration({ dir: args.dir, vars: varInputsFromArgv(argv) }, { fs: nodeConfigFs, env: process.env });
+  const result = await loadConfiguration({ dir: args.dir, vars: varInputsFromArgv(argv) }, { fs: nodeConfigFs, env: process.env, redactor: term.redactor });
   term.stderr.write(renderDiagnosticsText(result.diagnostics, result.sources, term.color, term.width));
   if (!result.config || !result.graph) exit(1);
   const config = result.config!;

@@ -24,6 +24,9 @@ import Cleanup from './cleanup.js';
 import ConsoleCommand from './console.js';
 import StateDiff from './state/diff.js';
 import CostCommand from './cost.js';
+import VersionCommand from './version.js';
+import DestroyCommand from './destroy.js';
+import OutputCommand from './output.js';
 import ImportCommand from './import.js';
 import StateHistory from './state/history.js';
 import WorkspaceList from './workspace/list.js';
@@ -63,6 +66,9 @@ export const COMMANDS: Record<string, Command.Class> = {
   console: ConsoleCommand,
   'state:diff': StateDiff,
   cost: CostCommand,
+  version: VersionCommand,
+  destroy: DestroyCommand,
+  output: OutputCommand,
   import: ImportCommand,
   'state:history': StateHistory,
   'workspace:list': WorkspaceList,

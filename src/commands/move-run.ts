@@ -3,7 +3,7 @@
 import type { FAILBACK_FLAG_SPECS, FAILOVER_FLAG_SPECS, ParsedFlags } from './flag-specs.js';
 import { processTerminal, type Exit } from './terminal.js';
 import { varInputsFromArgv } from './inputs.js';
-import { askManualStep, drRunView, interactive, runbookApproval } from './dr.js';
+import { askManualStep, drJson, drRunView, interactive, runbookApproval } from './dr.js';
 import { interruptController, lockTimeoutMs } from './engine.js';
 import { moveService } from '../services/index.js';
 import { views } from '../tui/index.js';
@@ -19,6 +19,7 @@ export async function runMoveCommand(
   exit: Exit,
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
+  const json = drJson(term, kind, flags.json);
   const { renderRunbook, describeRto } = await import('../plan/index.js');
   const { renderDiagnosticsText } = await views.diagnostics();
   const view = await drRunView(term, flags.json, `drctl ${kind}${flags.unplanned ? ' (unplanned)' : ''}`);
@@ -55,16 +56,30 @@ export async function runMoveCommand(
       ),
     );
     const move = out.move;
-    if (!move) exit(1);
-    if (move!.message) term.stdout.write(move!.message + '\n');
+    if (!move) {
+      json.diagnostics(out.diagnostics.filter((d) => d.severity === 'error'));
+      json.result({ ok: false, exitCode: 1, summary: `The configuration has errors: no ${kind} was run.` });
+      exit(1);
+    }
+    if (move!.message && !flags.json) term.stdout.write(move!.message + '\n');
     if (move!.cancelled) {
-      term.stdout.write(`${kind} cancelled.\n`);
+      json.result({ ok: false, exitCode: 1, summary: `${kind} cancelled.` });
+      if (!flags.json) term.stdout.write(`${kind} cancelled.\n`);
       exit(1);
     }
     const r = move!.record;
+    if (!r) json.result({ ok: move!.ok, exitCode: move!.ok ? 0 : 1, summary: move!.message ?? `${kind}: nothing to move.` });
     if (r) {
-      if (flags.json) term.stdout.write(JSON.stringify(r) + '\n');
-      else {
+      if (flags.json) {
+        const code = r.outcome === 'interrupted' ? 130 : move!.ok ? 0 : 1;
+        json.result({
+          ok: code === 0,
+          exitCode: code,
+          summary: `${kind} ${r.outcome}: ${r.from} → ${r.to} (run ${r.run}).`,
+          data: r,
+          recordFile: move!.recordFile,
+        });
+      } else {
         term.stdout.write(`\n${kind} ${r.outcome}: ${r.from} → ${r.to} (run ${r.run}).\n`);
         for (const g of r.groups)
           term.stdout.write(
@@ -80,6 +95,9 @@ export async function runMoveCommand(
       if (r.outcome === 'interrupted') exit(130);
       if (!move!.ok) exit(1);
     }
+  } catch (err) {
+    json.fail(err);
+    throw err;
   } finally {
     await view.stop();
     interrupt.dispose();

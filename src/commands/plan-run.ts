@@ -16,7 +16,7 @@ export async function runPlan(args: { readonly dir: string }, flags: PlanFlags, 
   const { plainView } = await import('../tui/views/plain.js');
   // Only a terminal gets lines cut to its width; a CI log keeps them whole (ids included).
   const view = flags.json ? () => undefined : ink ? ink.sink : plainView({ write: (l) => term.stderr.write(l), width: plainWidth(term), color: term.color });
-  const outcome = await planService({ dir: args.dir, ...engineOptions(flags, argv), out: flags.out }, engineContext(view)).finally(() => ink?.stop());
+  const outcome = await planService({ dir: args.dir, ...engineOptions(flags, argv), out: flags.out }, engineContext(view, term)).finally(() => ink?.stop());
   term.stderr.write(renderDiagnosticsText(outcome.diagnostics, outcome.sources, term.color, term.width));
   if (!outcome.plan) exit(1);
   const plan = outcome.plan!;

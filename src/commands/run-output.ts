@@ -14,7 +14,13 @@ import { UserError } from '../diag/index.js';
 export async function startRunView(term: Terminal, json: boolean, title: string): Promise<LiveView | undefined> {
   const { chooseEventView } = await import('../tui/views/choose.js');
   if (chooseEventView(term, json) !== 'ink') return undefined;
-  return (await import('../tui/views/live-view.js')).startLiveView({ stream: process.stderr, color: term.color, title, env: process.env });
+  return (await import('../tui/views/live-view.js')).startLiveView({
+    stream: process.stderr,
+    color: term.color,
+    title,
+    env: process.env,
+    redact: term.redactor && ((v) => term.redactor!.data(v)),
+  });
 }
 
 /** A plan on stdout: plan JSON (docs/plan-json.md) with --json, else Terraform-style text. The renderers are loaded here, not through plan/index.ts (see there). */

@@ -2,7 +2,7 @@ import { DrctlCommand, oclifArgs, oclifFlags } from './base.js';
 import { SHOW_ARGS, SHOW_OUTPUT_FLAG_SPECS, type ParsedArgs, type ParsedFlags } from './flag-specs.js';
 
 export default class ShowCommand extends DrctlCommand {
-  static override summary = 'Show a saved plan file as text or JSON.';
+  static override summary = 'Show a saved plan or a state file as text or JSON; with no file, the current state.';
   static override args = oclifArgs(SHOW_ARGS);
   static override flags = oclifFlags(SHOW_OUTPUT_FLAG_SPECS);
 

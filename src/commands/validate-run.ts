@@ -13,7 +13,7 @@ export async function runValidate(
 ): Promise<void> {
   const { diagnosticsToJson, renderDiagnosticsText } = await views.diagnostics();
   const term = processTerminal(flags['no-color']);
-  const result = await loadConfiguration({ dir: args.dir, vars: varInputsFromArgv(argv) }, { fs: nodeConfigFs, env: process.env });
+  const result = await loadConfiguration({ dir: args.dir, vars: varInputsFromArgv(argv) }, { fs: nodeConfigFs, env: process.env, redactor: term.redactor });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
   if (flags.json) {

@@ -8,6 +8,7 @@ import { decodeResource, type MutableConfig } from './decode.js';
 import type { DrConfig, MovedBlock, Output, Settings, Variable } from './model.js';
 import type { Declaration } from './declarations.js';
 import type { EvalContext } from './scope.js';
+import { markUrlCredentials } from './secrets.js';
 
 function decodeMoves(decls: ReadonlyMap<string, Declaration>, diags: Diagnostic[]): MovedBlock[] {
   const out: MovedBlock[] = [];
@@ -50,7 +51,7 @@ export function decodeResourcesIntoConfig(
   outputs: Map<string, Output>,
   decls: ReadonlyMap<string, Declaration>,
   ctx: EvalContext,
-  sensitiveStrings: ReadonlySet<string>,
+  sensitiveStrings: Set<string>,
 ): DrConfig | undefined {
   const resolveRefs = (refs: readonly StaticRef[], what: string): string[] | undefined => {
     const out: string[] = [];
@@ -104,7 +105,8 @@ export function decodeResourcesIntoConfig(
   } satisfies DrConfig & MutableConfig;
   const before = ctx.diags.length;
   for (const decoded of ctx.decoded.values()) {
-    decodeResource(decoded, config, ctx.diags, resolveRefs);
+    // URL credentials are secrets wherever they are written: marked sensitive like a sensitive input.
+    decodeResource(markUrlCredentials(decoded, sensitiveStrings), config, ctx.diags, resolveRefs);
   }
   return hasErrors(ctx.diags.slice(before)) ? undefined : config;
 }

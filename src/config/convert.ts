@@ -83,6 +83,8 @@ export function describeType(t: ArgType): string {
       return `a map of ${describeType(t.of).replace(/^an? /, '')}s`;
     case 'object':
       return `an object with ${Object.keys(t.attrs).join(', ')}`;
+    case 'command':
+      return 'a script path, or a list of a script path and its arguments';
     default:
       return 'a value';
   }
@@ -198,6 +200,17 @@ export function convertValue(raw: Value, t: ArgType, ctx: ConvertContext): Plain
         return undefined;
       }
       return v;
+    }
+    case 'command': {
+      // A program and its arguments, never a shell line: "scripts/check.sh" or ["scripts/check.sh", "--db", "ERP"].
+      const argv =
+        typeof v === 'string' ? [v] : Array.isArray(v) ? convertValue(v, { kind: 'list', of: { kind: 'string' } }, ctx) : mismatch(ctx, t, kindOf(v));
+      if (!Array.isArray(argv)) return undefined;
+      if (argv.length === 0 || argv[0] === '') {
+        ctx.diags.push(errorDiag('Invalid command', `${sentence(ctx.what)} needs a script path: ${describeType(t)}.`, ctx.range));
+        return undefined;
+      }
+      return argv;
     }
     case 'list': {
       if (!Array.isArray(v)) return mismatch(ctx, t, kindOf(v));

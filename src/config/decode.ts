@@ -269,11 +269,14 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
           }
           if (!ok) vms = [];
         }
+        const check = groupAttrs.post_check as string[] | undefined;
         groups.push({
           name: g.labels[0].value,
           vms,
           timeoutSeconds: groupAttrs.timeout as number | undefined,
-          postCheck: groupAttrs.post_check as string | undefined,
+          postCheck: check?.[0],
+          ...(check && check.length > 1 ? { postCheckArgs: check.slice(1) } : {}),
+          ...(groupAttrs.post_check_env ? { postCheckEnv: groupAttrs.post_check_env as Record<string, string> } : {}),
           postCheckSeconds: groupAttrs.post_check_time as number | undefined,
           manual: groupAttrs.manual as string | undefined,
           manualSeconds: groupAttrs.manual_time as number | undefined,
@@ -300,7 +303,11 @@ export function decodeResource(d: DecodedAttrs, config: MutableConfig, diags: Di
     }
     case 'notification': {
       if (typeof a.webhook !== 'string') return;
-      const n: Notification = entity<Notification>({ webhook: a.webhook, events: (a.events as string[] | undefined) ?? [] });
+      const n: Notification = entity<Notification>({
+        webhook: a.webhook,
+        events: (a.events as string[] | undefined) ?? [],
+        ...(a.allow_link_local === true ? { allowLinkLocal: true } : {}),
+      });
       config.notifications.set(d.address, n);
       return;
     }

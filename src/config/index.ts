@@ -20,4 +20,8 @@ export {
 } from './cost.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { readStatePathSetting, type StatePathSetting } from './state-path.js';
+export { cloudName, orchestratorCloudNames, volumeCloudName } from './cloud-names.js';
+export { webhookProblem, refusedAddress, refusedHost, type WebhookProblem } from './webhook.js';
+export { scriptProblem, POST_CHECK_RESERVED } from './scripts.js';
+export type { ScriptKind } from './sources.js';
 export { nodeConfigFs, readRegularFile } from './node-fs.js';

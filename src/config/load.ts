@@ -15,6 +15,7 @@ import { readSettings } from './settings.js';
 import { evaluateDeclarations } from './evaluate.js';
 import { decodeResourcesIntoConfig } from './assemble.js';
 import { validateConfig } from './validate.js';
+import { checkScripts } from './scripts.js';
 import type { DrConfig, Output, Variable } from './model.js';
 import { DEFAULT_LIMITS, EvalBudget, type EvalLimits } from '../hcl/limits.js';
 import { sensitiveLeaves, type Value } from '../hcl/value.js';
@@ -79,6 +80,7 @@ export function loadConfig(opts: LoadOptions): LoadResult {
   const config = decodeResourcesIntoConfig(dir, sources, settings, variables, locals, outputs, decls, ctx, collectSensitive(variables, locals, outputs, ctx));
   if (!config) return { diagnostics: dedupe(diags), sources, graph };
   validateConfig(config, diags);
+  checkScripts(config, fs, diags);
   return { config: hasErrors(diags) ? undefined : config, diagnostics: dedupe(diags), sources, graph };
 }
 
@@ -99,7 +101,7 @@ function collectSensitive(
   locals: ReadonlyMap<string, Value>,
   outputs: ReadonlyMap<string, Output>,
   ctx: EvalContext,
-): ReadonlySet<string> {
+): Set<string> {
   const out = ctx.sensitiveStrings;
   for (const v of variables.values()) sensitiveLeaves(v.value, out);
   for (const v of locals.values()) sensitiveLeaves(v, out);

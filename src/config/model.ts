@@ -110,9 +110,14 @@ export interface RecoveryGroup {
   readonly name: string;
   readonly vms: readonly string[];
   readonly timeoutSeconds?: number;
+  /** The post_check script: a path inside the configuration directory (run as a program, never through a shell). */
   readonly postCheck?: string;
   /** How long the post_check takes (post_check_time), for the predicted RTO; untimed when absent. */
   readonly postCheckSeconds?: number;
+  /** Its arguments, as written after the path. */
+  readonly postCheckArgs?: readonly string[];
+  /** Variables added to its minimal environment (post_check_env): how a credential reaches it, by name. */
+  readonly postCheckEnv?: Readonly<Record<string, string>>;
   readonly manual?: string;
   /** How long a person takes for the manual step (manual_time), for the predicted RTO; untimed when absent. */
   readonly manualSeconds?: number;
@@ -141,6 +146,8 @@ export interface Drill extends Declared {
 export interface Notification extends Declared {
   readonly webhook: string;
   readonly events: readonly string[];
+  /** A link-local or cloud metadata address was allowed explicitly (allow_link_local = true). */
+  readonly allowLinkLocal?: boolean;
 }
 
 /** Where state is stored: `backend "local"` (the default) or `backend "pg"` ("postgres" is accepted too). */

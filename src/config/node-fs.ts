@@ -4,7 +4,7 @@
 // file larger than the limit is refused before it is read.
 import * as fs from 'node:fs';
 import type { FileKind } from '../hcl/functions/index.js';
-import type { ConfigFs } from './sources.js';
+import type { ConfigFs, ScriptKind } from './sources.js';
 
 function kindOf(st: fs.Stats): FileKind {
   if (st.isFile()) return 'file';
@@ -45,7 +45,25 @@ export function readRegularFile(file: string, maxBytes = Infinity): Uint8Array {
   }
 }
 
+/** What a post_check path holds, symlinks followed (config/scripts.ts checks where it leads). */
+function scriptKind(file: string): ScriptKind {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return 'missing';
+  }
+  if (!st.isFile()) return 'not-a-file';
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return 'executable';
+  } catch {
+    return 'not-executable';
+  }
+}
+
 export const nodeConfigFs: ConfigFs = {
+  scriptKind,
   readdir: (dir) => fs.readdirSync(dir),
   readFile: (file, maxBytes) => readRegularFile(file, maxBytes),
   realPath: (file) => fs.realpathSync(file),

@@ -19,6 +19,8 @@ export type ArgType =
   | { readonly kind: 'refs'; readonly to: ResourceType }
   /** Static references to any resource, for depends_on. */
   | { readonly kind: 'anyRefs' }
+  /** A program and its arguments: a path, or a list of a path and arguments (post_check). Converts to a list of strings. */
+  | { readonly kind: 'command' }
   /** Evaluated, any type. */
   | { readonly kind: 'any' }
   /** A type constraint (variable "type"), read statically. */
@@ -206,7 +208,8 @@ export const BLOCK_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
         attrs: {
           vms: req({ kind: 'refs', to: 'vm' }),
           timeout: opt({ kind: 'duration' }),
-          post_check: opt(str()),
+          post_check: opt({ kind: 'command' }),
+          post_check_env: opt({ kind: 'map', of: str() }, 'Environment variables the post_check gets, by name'),
           post_check_time: opt({ kind: 'duration' }, 'How long the post_check takes, for the predicted RTO'),
           manual: opt(str()),
           manual_time: opt({ kind: 'duration' }, 'How long a person takes for the manual step, for the predicted RTO'),
@@ -236,6 +239,7 @@ export const BLOCK_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
     attrs: {
       webhook: req(str()),
       events: opt({ kind: 'list', of: str() }),
+      allow_link_local: opt({ kind: 'bool' }, 'Allow a link-local or cloud metadata address as the webhook'),
       depends_on: opt({ kind: 'anyRefs' }),
     },
   },

@@ -8,6 +8,8 @@ import type { FileKind } from '../hcl/functions/index.js';
 
 /** The files a load may read; tests and commands pass node:fs-backed (node-fs.ts) or in-memory versions. */
 export interface ConfigFs {
+  /** What a post_check path holds (symlinks followed), so validate names a missing or non-executable script (absent: not checked). */
+  scriptKind?(file: string): ScriptKind;
   readdir(dir: string): string[];
   /**
    * Reads a regular file. With `maxBytes`, a larger file is an error with code EFBIG; a path
@@ -19,6 +21,9 @@ export interface ConfigFs {
   /** What is at a path, following symlinks; undefined when nothing is (fileexists, fileset). */
   stat?(file: string): FileKind | undefined;
 }
+
+/** What is at a script path: a file drctl may execute, one it may not, something else, or nothing. */
+export type ScriptKind = 'executable' | 'not-executable' | 'not-a-file' | 'missing';
 
 /** The largest *.hcl file or variables file a load reads. */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;

@@ -9,7 +9,9 @@ import { formatDuration } from './duration.js';
 import { nameProblem } from './body.js';
 import { elementPath } from './decode.js';
 import { predictRecoveryPlan } from './recovery.js';
+import { webhookProblem } from './webhook.js';
 import type { DrConfig, Site } from './model.js';
+import { validatePlacement } from './validate-placement.js';
 
 export const KNOWN_EVENTS = [
   'move.started',
@@ -35,6 +37,7 @@ export function validateConfig(config: DrConfig, diags: Diagnostic[]): void {
   validateDrills(config, diags);
   validateOrchestrators(config, diags);
   validateNotifications(config, diags);
+  validatePlacement(config, diags);
 }
 
 /** Where an argument's value is written, or the block header when it was not written. */
@@ -560,23 +563,10 @@ function validateOrchestrators(config: DrConfig, diags: Diagnostic[]): void {
 
 function validateNotifications(config: DrConfig, diags: Diagnostic[]): void {
   for (const n of config.notifications.values()) {
-    let ok = false;
-    try {
-      const u = new URL(n.webhook);
-      ok = u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
-      diags.push(
-        errorDiag(
-          'Invalid webhook URL',
-          `The webhook "${n.webhook}" of notification "${n.name}" is not an http:// or https:// URL.`,
-          at(n, 'webhook'),
-          n.range,
-        ),
-      );
-    }
+    // A sensitive webhook (or one holding credentials) is not quoted back.
+    const shown = `${n.sensitive.includes('webhook') ? '(sensitive value)' : `"${n.webhook}"`} of notification "${n.name}"`;
+    const problem = webhookProblem(n.webhook, n.allowLinkLocal === true, shown);
+    if (problem) diags.push(errorDiag(problem.summary, problem.detail, at(n, 'webhook'), n.range));
     for (const [i, e] of n.events.entries()) {
       if (!(KNOWN_EVENTS as readonly string[]).includes(e)) {
         diags.push(

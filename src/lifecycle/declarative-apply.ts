@@ -5,6 +5,7 @@
 import type { DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
 import type { StateSession } from '../state/index.js';
+import type { Redactor } from '../redact/index.js';
 import { UserError } from '../diag/index.js';
 import { roleChanges, type EventInput, type Plan, type PlannedRunbook } from '../plan/index.js';
 import { runMove, type MoveOutcome } from './move.js';
@@ -21,6 +22,8 @@ export interface DeclarativeMoveInputs {
   readonly ctx: RunContext;
   readonly emit: (e: EventInput) => void;
   readonly signal?: AbortSignal;
+  /** Apply's redactor: the move's events and record hide what apply's output hides. */
+  readonly redactor: Redactor;
 }
 
 export interface DeclarativeMoveResult {
@@ -55,6 +58,7 @@ export async function runDeclarativeMoves(inp: DeclarativeMoveInputs): Promise<D
     timeScale: inp.timeScale,
     ctx,
     drctlDir: drctlDirOf(ctx.cwd),
+    redactor: inp.redactor,
     close: async () => undefined,
   };
   for (const rb of plan.runbooks ?? []) {

@@ -246,7 +246,13 @@ export async function runDrill(dr: DrSession, opts: DrillRunOptions): Promise<{ 
   async function groupCheck(g: RecoveryGroup): Promise<{ ok: boolean; output: string } | undefined> {
     let postCheck: { ok: boolean; output: string } | undefined;
     if (g.postCheck) {
-      const r = await runPostCheck(config.dir, g, { run, site: at, kind: 'drill', drill: true }, realMs(g.timeoutSeconds ?? 900), opts.signal);
+      const r = await runPostCheck(
+        config.dir,
+        g,
+        { run, site: at, kind: 'drill', drill: true, redact: dr.redactor },
+        realMs(g.timeoutSeconds ?? 900),
+        opts.signal,
+      );
       if (!r.ok && stopping) throw new RunInterrupted();
       postCheck = { ok: r.ok, output: r.output.slice(-2000) };
       emit({

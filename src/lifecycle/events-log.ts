@@ -34,8 +34,19 @@ export interface EventLog {
   close(): void;
 }
 
-/** Opens (appending to) the run's JSONL file; each line is written synchronously, so a kill -9 loses at most the line in flight. */
-export function openEventLog(dir: string, run: string, now: () => number, wall: () => Date, sinks: readonly DrEventSink[]): EventLog {
+/**
+ * Opens (appending to) the run's JSONL file; each line is written synchronously, so a kill -9
+ * loses at most the line in flight. `redact` hides secrets in each event before it is written
+ * or passed on.
+ */
+export function openEventLog(
+  dir: string,
+  run: string,
+  now: () => number,
+  wall: () => Date,
+  sinks: readonly DrEventSink[],
+  redact: (e: DrEvent) => DrEvent = (e) => e,
+): EventLog {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${run}.jsonl`);
   const fd = fs.openSync(file, 'a');
@@ -53,7 +64,7 @@ export function openEventLog(dir: string, run: string, now: () => number, wall: 
     bySeverity,
     emit(input) {
       const spec = input.name in KSYS_EVENTS ? KSYS_EVENTS[input.name as KsysEventName] : undefined;
-      const e: DrEvent = {
+      const e: DrEvent = redact({
         run,
         seq: ++seq,
         t: Math.round(now() - start),
@@ -61,7 +72,7 @@ export function openEventLog(dir: string, run: string, now: () => number, wall: 
         ...input,
         severity: input.severity ?? spec?.severity ?? 'info',
         ...(spec ? { topic: spec.topic } : {}),
-      };
+      });
       bySeverity[e.severity] = (bySeverity[e.severity] ?? 0) + 1;
       if (open) fs.writeSync(fd, JSON.stringify(e) + '\n');
       for (const s of sinks) s(e);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { DrConfig } from '../config/index.js';
 import type { StateSession } from '../state/index.js';
 import type { Provider } from '../provider/index.js';
+import type { Redactor } from '../redact/index.js';
 import { openEventLog, type DrEventSink, type EventLog } from './events-log.js';
 import { webhookNotifier, type Notifier } from './notify.js';
 
@@ -30,6 +31,8 @@ export interface DrSession {
   readonly timeScale: number;
   readonly ctx: RunContext;
   readonly drctlDir: string;
+  /** Hides the run's secrets (it knows the configuration's sensitive values) in its events, webhook bodies and records. */
+  readonly redactor: Redactor;
   close(): Promise<void>;
 }
 
@@ -49,17 +52,22 @@ export interface RunChannel {
   close(): Promise<void>;
 }
 
-/** The run's event log and notifications; a webhook that gives up becomes a warning event. */
+/**
+ * The run's event log and notifications; a webhook that gives up becomes a warning event. Every
+ * event is redacted once, as it is emitted: the log file, the webhook bodies and the live view
+ * all get the redacted event.
+ */
 export function openRunChannel(dr: DrSession, run: string): RunChannel {
   const wall = dr.ctx.wall ?? (() => new Date());
   let log: EventLog | undefined;
   const notifier = webhookNotifier([...dr.config.notifications.values()], {
-    onGiveUp: (url, error) =>
-      log?.emit({ name: 'run.step', severity: 'warning', subject: 'notification', message: `webhook ${url} gave up: ${error} (the run goes on)` }),
+    // The message names the URL as it is: the event is redacted on its way out (below).
+    onGiveUp: (target, error) =>
+      log?.emit({ name: 'run.step', severity: 'warning', subject: 'notification', message: `webhook ${target} gave up: ${error} (the run goes on)` }),
   });
   const sinks: DrEventSink[] = [notifier];
   if (dr.ctx.drSink) sinks.push(dr.ctx.drSink);
-  log = openEventLog(path.join(dr.drctlDir, 'events'), run, dr.ctx.now, wall, sinks);
+  log = openEventLog(path.join(dr.drctlDir, 'events'), run, dr.ctx.now, wall, sinks, (e) => dr.redactor.data(e));
   return {
     log,
     notifier,
@@ -70,13 +78,13 @@ export function openRunChannel(dr: DrSession, run: string): RunChannel {
   };
 }
 
-/** Writes the run record as `.drctl/runs/<run>.json` (atomically). */
+/** Writes the run record as `.drctl/runs/<run>.json` (atomically), redacted. */
 export function writeRunRecord(dr: DrSession, run: string, record: unknown): string {
   const dir = path.join(dr.drctlDir, 'runs');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${run}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify(dr.redactor.data(record), null, 2) + '\n');
   fs.renameSync(tmp, file);
   return file;
 }

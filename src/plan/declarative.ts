@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
 import { planVolumeGroups, SITE_KEY, stateSitePair } from '../resources/index.js';
 import { summarize, type Plan, type PlannedChange, type PlannedRunbook } from './plan.js';
 import { makeRunbook } from './runbook.js';
+import { warningDiag, type Diagnostic } from '../diag/index.js';
 
 interface SiteSnapshotJson {
   readonly value?: unknown;
@@ -128,4 +129,36 @@ export function withRolesHeld(plan: Plan): Plan {
 /** The site changes whose role a successful move lets state record. */
 export function roleChanges(plan: Plan): PlannedChange[] {
   return plan.changes.filter(roleChanged);
+}
+
+const MOVING = new Set(['failing-over', 'resyncing', 'failing-back', 'needs-attention']);
+
+/**
+ * Where production runs (the site lifecycle recorded by the last DR run) when the configuration
+ * says otherwise: after `drctl failover`, the HCL still names home as active and state's site
+ * records agree with it, so the plan would show "No changes" while production runs at the other
+ * site. The plan says so, at the role that disagrees, with what to do. None when they agree, or
+ * when the plan already carries the move (a flipped role).
+ */
+export function roleDisagreements(config: DrConfig, state: RunbookState | null, runbooks: readonly PlannedRunbook[] = []): Diagnostic[] {
+  if (!state || runbooks.length) return [];
+  const snap = state.lifecycles[SITE_KEY] as SiteSnapshotJson | undefined;
+  const running = snap?.context?.active;
+  const value = typeof snap?.value === 'string' ? snap.value : 'unknown';
+  const configured = [...config.sites.values()].find((s) => s.role === 'active');
+  if (!running || !configured || running === configured.address || !config.sites.has(running)) return [];
+  const there = config.sites.get(running)!;
+  const short = (a: string) => a.replace(/^site\./, '');
+  const unfinished = MOVING.has(value);
+  const detail = unfinished
+    ? `The last DR run left the site pair in "${value}" (production recorded at ${running}). Finish it first: run drctl failover or drctl failback again to resume, or pass -force-past to accept it.`
+    : `A DR run (drctl failover) moved production to ${running} (site lifecycle: ${value}), and this configuration still has role = "active" on site "${configured.name}". Apply changes nothing about it: it neither moves production back nor records the move. To keep production at ${short(running)}, set role = "active" on site "${there.name}" and role = "standby" on site "${configured.name}", then apply (it records the roles; nothing moves). To move production back, run drctl failback.`;
+  return [
+    warningDiag(
+      `Production runs at site "${there.name}", not where the configuration says`,
+      detail,
+      configured.attrRanges.role ?? configured.declRange,
+      configured.range,
+    ),
+  ];
 }

@@ -1,7 +1,7 @@
 // Desired resources against (refreshed) state: one action per address, with the reason for
 // every replace and delete. Pure: no provider, no files.
-import { isRedacted, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
-import { FORCE_NEW, type DesiredResource } from '../resources/index.js';
+import { attributeAt, isRedacted, replaceAttributePath, sensitiveValueMatches, type JsonObject, type JsonValue, type StateResource } from '../state/index.js';
+import { attachmentsOf, replacementsOf, type DesiredResource } from '../resources/index.js';
 import { compareAddressesForDisplay } from '../review/index.js';
 import type { ActionReason, Move, PlannedChange } from './plan.js';
 import type { Action } from './actions.js';
@@ -24,13 +24,27 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
  * State keeps a sensitive value as a keyed-hash marker. Where the marker stands for the desired
  * value, `before` takes that value, so nothing (diff, renderers, apply) sees a false change.
  */
-function unmaskMatching(before: JsonObject, after: JsonObject, lineage: string | undefined, addresses: readonly string[]): JsonObject {
+function unmaskMatching(
+  before: JsonObject,
+  after: JsonObject,
+  lineage: string | undefined,
+  addresses: readonly string[],
+  paths: readonly string[],
+): JsonObject {
   if (lineage === undefined) return before;
   let out: Record<string, JsonValue> | undefined;
   for (const k in before) {
     const v = before[k];
     if (typeof v !== 'object' || v === null || !isRedacted(v) || !hasOwn(after, k)) continue;
     if (addresses.some((a) => sensitiveValueMatches(lineage, a, k, v, after[k]))) (out ??= { ...before })[k] = after[k];
+  }
+  // Markers deeper in (a recovery group's sensitive argument: `groups.0.post_check_env`).
+  for (const p of paths) {
+    if (!p.includes('.')) continue;
+    const stored = attributeAt(out ?? before, p);
+    const want = attributeAt(after, p);
+    if (!isRedacted(stored) || want === undefined) continue;
+    if (addresses.some((a) => sensitiveValueMatches(lineage, a, p, stored, want))) out = replaceAttributePath(out ?? before, p, () => want);
   }
   return out ?? before;
 }
@@ -111,20 +125,28 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       });
       continue;
     }
-    const before = unmaskMatching(managedAttributes(prior), d.attributes, opts.lineage, [d.address, opts.movedFrom?.get(d.address) ?? d.address]);
+    const before = unmaskMatching(
+      managedAttributes(prior),
+      d.attributes,
+      opts.lineage,
+      [d.address, opts.movedFrom?.get(d.address) ?? d.address],
+      d.sensitiveAttributes,
+    );
     const priorRef = { id: prior.id, cloud: cloudRecord(prior), dependencies: prior.dependencies };
     const changed = changedAttributes(before, d.attributes);
     let action: Action = changed.length ? 'update' : 'no-op';
     let reason: ActionReason | undefined;
     let replaceAttributes: string[] | undefined;
-    const forcing = changed.length ? changed.filter((k) => (FORCE_NEW[d.type] ?? []).includes(k)) : changed;
+    let replaceReasons: string[] | undefined;
+    const forcing = changed.length ? replacementsOf(d.type, before, d.attributes, changed) : [];
     if (opts.deletedOutside?.has(d.address)) {
       action = 'replace';
       reason = 'replace_because_deleted_outside';
     } else if (forcing.length) {
       action = 'replace';
       reason = 'replace_because_cannot_update';
-      replaceAttributes = forcing;
+      replaceAttributes = [...new Set(forcing.map((f) => f.attribute))].sort();
+      replaceReasons = forcing.map((f) => f.reason);
     } else if (replace.has(d.address)) {
       action = 'replace';
       reason = 'replace_by_request';
@@ -141,8 +163,10 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
       prior: priorRef,
       actionReason: reason,
       replaceAttributes,
+      ...(replaceReasons ? { replaceReasons } : {}),
     });
   }
+  replaceAttached(changes);
   // Who depends on whom in state, for delete ordering (an index: a destroy of thousands stays linear).
   const stateDependents = new Map<string, string[]>();
   for (const o of state) {
@@ -174,13 +198,37 @@ export function diffResources(desired: readonly DesiredResource[], state: readon
 }
 
 /**
+ * A VM attached to a network or volume group that is replaced is replaced with it: its network
+ * interface or volumes go with the old object, and drctl cannot attach the new one to a running
+ * VM. Without this, apply would fail to delete a network still in use (HTTP 409).
+ */
+function replaceAttached(changes: PlannedChange[]): void {
+  const replaced = new Set<string>();
+  for (const c of changes) if (c.action === 'replace' && (c.type === 'network' || c.type === 'volume_group')) replaced.add(c.address);
+  if (replaced.size === 0) return;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i];
+    if ((c.action !== 'update' && c.action !== 'no-op') || !c.after) continue;
+    const hits = attachmentsOf(c.type, c.after).filter((a) => replaced.has(a.address));
+    if (!hits.length) continue;
+    changes[i] = {
+      ...c,
+      action: 'replace',
+      actionReason: 'replace_because_cannot_update',
+      replaceAttributes: [...new Set([...(c.replaceAttributes ?? []), ...hits.map((h) => h.attribute)])].sort(),
+      replaceReasons: [...(c.replaceReasons ?? []), ...hits.map((h) => `${h.address} is replaced, and drctl cannot attach a running VM to the new one`)],
+    };
+  }
+}
+
+/**
  * -target: the targets and everything they depend on; for a destroy, everything that depends on
  * them. Both are `dependsOn`: a delete's lists what must be deleted before it (its dependents).
  */
 export function selectTargets(changes: readonly PlannedChange[], targets: readonly string[]): PlannedChange[] {
   if (targets.length === 0) return [...changes];
   const by = new Map(changes.map((c) => [c.address, c]));
-  const matches = (addr: string, t: string) => addr === t || addr.startsWith(`${t}[`);
+  const matches = targetMatches;
   const keep = new Set<string>();
   const stack = changes.filter((c) => targets.some((t) => matches(c.address, t))).map((c) => c.address);
   while (stack.length) {
@@ -190,4 +238,20 @@ export function selectTargets(changes: readonly PlannedChange[], targets: readon
     for (const n of by.get(a)?.dependsOn ?? []) if (!keep.has(n)) stack.push(n);
   }
   return changes.filter((c) => keep.has(c.address));
+}
+
+/** Whether -target `t` selects `address`: the address itself, or every instance of a counted resource. */
+export function targetMatches(address: string, t: string): boolean {
+  return address === t || address.startsWith(`${t}[`);
+}
+
+/** The -target values that select none of `addresses` (desired and recorded), each with the closest address, if any. */
+export function unmatchedTargets(
+  targets: readonly string[],
+  addresses: Iterable<string>,
+): { readonly target: string; readonly candidates: readonly string[] }[] {
+  const all = [...new Set(addresses)];
+  const bases = all.map((a) => a.replace(/\[[^\]]*\]$/, ''));
+  const candidates = [...new Set([...all, ...bases])].sort();
+  return targets.filter((t) => !all.some((a) => targetMatches(a, t))).map((target) => ({ target, candidates }));
 }

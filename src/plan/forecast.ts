@@ -6,6 +6,7 @@ import { OS_SHUTDOWN_SECONDS, type OsType } from '../powervs/index.js';
 import type { StateResource } from '../state/types.js';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const postCheckPath = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '(sensitive value)');
 
 /** The recorded recovery plan's predicted seconds, or undefined when state has no such plan. */
 export function recordedRecoverySeconds(address: string, resources: readonly StateResource[], parallelism: number): number | undefined {
@@ -18,7 +19,8 @@ export function recordedRecoverySeconds(address: string, resources: readonly Sta
     return {
       name: String(o.name ?? ''),
       vms: strings(o.vms),
-      ...(typeof o.post_check === 'string' ? { postCheck: o.post_check, postCheckSeconds: seconds(o.post_check_time) } : {}),
+      // A path, a list of a path and its arguments, or a keyed hash when sensitive: any of them is a post_check.
+      ...(o.post_check !== undefined && o.post_check !== null ? { postCheck: postCheckPath(o.post_check), postCheckSeconds: seconds(o.post_check_time) } : {}),
       ...(typeof o.manual === 'string' ? { manual: o.manual, manualSeconds: seconds(o.manual_time) } : {}),
     };
   });

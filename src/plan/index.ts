@@ -20,10 +20,21 @@ export {
   type RecoveryForecast,
 } from './plan.js';
 export { eventEmitter, type EngineEvent, type EngineEventType, type EventInput, type EventSink } from './events.js';
-export { makePlan, refreshState, listingReader, mapLimit, type PlanInputs, type RefreshResult } from './make.js';
+export { makePlan, refreshState, listingReader, mapLimit, outputsJson, type PlanInputs, type RefreshResult } from './make.js';
 export { desiredResources, type DesiredResource } from './desired.js';
-export { applyMoves, changedAttributes, cloudRecord, diffResources, jsonEqual, managedAttributes, selectTargets, type DiffOptions } from './diff.js';
-export { declarativeRunbooks, roleChanges, withRolesHeld, type RunbookState } from './declarative.js';
+export {
+  applyMoves,
+  changedAttributes,
+  cloudRecord,
+  diffResources,
+  jsonEqual,
+  managedAttributes,
+  selectTargets,
+  targetMatches,
+  unmatchedTargets,
+  type DiffOptions,
+} from './diff.js';
+export { declarativeRunbooks, roleChanges, roleDisagreements, withRolesHeld, type RunbookState } from './declarative.js';
 export {
   makeRunbook,
   renderRunbook,
@@ -36,4 +47,17 @@ export {
   type RunbookInput,
   type RunbookPhase,
 } from './runbook.js';
-export { decodePlanFile, encodePlanFile, encryptPlanFile, decryptPlanFile, type DecodedPlan, type DecryptedPlanFile } from './file.js';
+export {
+  decodePlanFile,
+  decryptPlanFile,
+  encodePlanFile,
+  encryptPlanFile,
+  looksLikePlanFile,
+  planForDisplay,
+  planForFile,
+  restorePlanSecrets,
+  type DecodedPlan,
+  type DecryptedPlanFile,
+  type PlanFileOptions,
+  type RestoredPlan,
+} from './file.js';

@@ -7,15 +7,15 @@ import type { DrState, JsonObject, JsonValue, StateResource } from '../state/ind
 import { compareAddressesForDisplay } from '../review/index.js';
 // Direct, not the hcl facade: that also brings the formatter and the hcl2json converter, which
 // the plan/apply fast bundle (a measured start-up) leaves out.
-import { isSensitive, unmark, valueToJson } from '../hcl/value.js';
-import type { DiagnosticJson } from '../diag/index.js';
+import { containsSensitive, unmark, valueToJson } from '../hcl/value.js';
+import { diagnosticsToJson, type DiagnosticJson } from '../diag/index.js';
 import { refreshResource } from '../resources/index.js';
 import { desiredResources } from './desired.js';
 import { recordedRecoverySeconds } from './forecast.js';
 import { applyMoves, diffResources, jsonEqual, managedAttributes, selectTargets } from './diff.js';
 import type { EventInput } from './events.js';
 import { PLAN_FORMAT_VERSION, summarize, type Drift, type Plan } from './plan.js';
-import { declarativeRunbooks } from './declarative.js';
+import { declarativeRunbooks, roleDisagreements } from './declarative.js';
 
 export interface PlanInputs {
   readonly config: DrConfig;
@@ -131,10 +131,11 @@ export async function refreshState(
  * attributes; the plan file is as secret as the configuration) so state can store its keyed
  * hash: state never holds it in plain text, and a changed secret is still told apart.
  */
-function outputsJson(config: DrConfig): JsonObject {
+export function outputsJson(config: DrConfig): JsonObject {
   const out: Record<string, JsonValue> = {};
   for (const [name, o] of config.outputs) {
-    out[name] = { value: valueToJson(unmark(o.value)) as JsonValue, sensitive: o.sensitive || isSensitive(o.value) };
+    // Sensitive anywhere inside (an object holding one sensitive value) is a sensitive output.
+    out[name] = { value: valueToJson(unmark(o.value)) as JsonValue, sensitive: o.sensitive || containsSensitive(o.value) };
   }
   return out;
 }
@@ -200,6 +201,9 @@ export async function makePlan(inp: PlanInputs): Promise<Plan> {
   // A flipped site role is a move: the plan carries its runbook (absent when there is none).
   const runbooks = inp.destroy ? [] : declarativeRunbooks(config, inp.state, changes, parallelism);
   if (runbooks.length) (plan as { runbooks?: typeof runbooks }).runbooks = runbooks;
+  // Production running elsewhere than the configuration says is part of what the plan tells.
+  const disagreements = inp.destroy ? [] : roleDisagreements(config, inp.state, runbooks);
+  if (disagreements.length) (plan as { diagnostics: readonly DiagnosticJson[] }).diagnostics = [...plan.diagnostics, ...diagnosticsToJson(disagreements)];
   inp.emit({ type: 'plan.done', summary, changes: changes.filter((c) => c.action !== 'no-op').length });
   return plan;
 }

@@ -5,7 +5,8 @@ import type { JsonObject } from '../state/index.js';
 import type { DiagnosticJson } from '../diag/index.js';
 import type { SiteCostChange } from '../config/index.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: sensitive values are keyed hashes in the file (file.ts), filled in from the configuration at apply. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type ActionReason =
   | 'replace_because_cannot_update'
@@ -29,6 +30,8 @@ export interface PlannedChange {
   readonly actionReason?: ActionReason;
   /** The attributes that force a replacement. */
   readonly replaceAttributes?: readonly string[];
+  /** Why they cannot change in place, in words (one per cause), for the plan's reader. */
+  readonly replaceReasons?: readonly string[];
   readonly sensitiveAttributes: readonly string[];
 }
 
@@ -119,6 +122,8 @@ export interface Plan {
   readonly diagnostics: readonly DiagnosticJson[];
   /** Declarative moves (a site's role flipped); absent when there are none. */
   readonly runbooks?: readonly PlannedRunbook[];
+  /** In a saved plan: the key its sensitive values are hashed with (file.ts). Absent in memory. */
+  readonly sensitiveKey?: string;
 }
 
 export function summarize(changes: readonly PlannedChange[]): PlanSummary {

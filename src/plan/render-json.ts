@@ -1,15 +1,17 @@
 // The plan as JSON for machines (`drctl plan --json`, `drctl show --json`). The shape is
 // documented in docs/plan-json.md and pinned by schemas/plan.schema.json.
-import type { JsonObject, JsonValue } from '../state/index.js';
+import { replaceAttributePath, type JsonObject, type JsonValue } from '../state/index.js';
+import { SENSITIVE_VALUE } from '../redact/index.js';
 import { ACTION_JSON } from './actions.js';
 import type { Plan, PlannedChange } from './plan.js';
 
 export const PLAN_JSON_FORMAT_VERSION = '1.0';
 
+/** Sensitive attributes (top-level names, or paths like `groups.0.post_check_env`) as "(sensitive value)". */
 function redact(values: JsonObject | null, sensitive: readonly string[]): JsonObject | null {
   if (!values || sensitive.length === 0) return values;
-  const out: Record<string, JsonValue> = { ...values };
-  for (const k of sensitive) if (k in out) out[k] = '(sensitive)';
+  let out = values;
+  for (const p of sensitive) out = replaceAttributePath(out, p, () => SENSITIVE_VALUE);
   return out;
 }
 
@@ -24,6 +26,7 @@ function changeJson(c: PlannedChange): JsonObject {
   };
   if (c.actionReason) out.action_reason = c.actionReason;
   if (c.replaceAttributes?.length) out.replace_paths = [...c.replaceAttributes];
+  if (c.replaceReasons?.length) out.replace_reasons = [...c.replaceReasons];
   return out;
 }
 

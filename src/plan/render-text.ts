@@ -42,7 +42,9 @@ export function renderChange(c: PlannedChange, color = false): string {
   const paint = (code: string, s: string) => (color && code ? code + s + C.reset : s);
   const glyph = ACTION_GLYPH[c.action];
   const reason = c.actionReason && REASON_TEXT[c.actionReason] ? ` ${REASON_TEXT[c.actionReason]}` : '';
-  let text = `${paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)}\n${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {\n`;
+  // Why a replacement cannot be an update, one line per cause (what PowerVS or drctl cannot do in place).
+  const why = (c.replaceReasons ?? []).map((r) => `  # (${r})\n`).join('');
+  let text = `${paint(C.bold, `  # ${c.address} ${ACTION_PHRASE[c.action]}${reason}`)}\n${why}${paint(ACTION_COLOR[c.action], glyph.padStart(3))} ${blockHeader(c)} {\n`;
   for (const l of terraformLayout(changeLines(c), color ? paintGlyph : undefined)) text += l + '\n';
   return text + '    }';
 }
@@ -74,7 +76,9 @@ export function renderPlanText(plan: Plan, opts: TextOptions = {}): string {
   for (const m of plan.moves) out.push(`  # ${m.from} has moved to ${m.to}`, '');
   const changes = plan.changes.filter((c) => c.action !== 'no-op');
   if (changes.length === 0 && plan.moves.length === 0) {
-    out.push('No changes. Your DR configuration matches the recorded state.', '');
+    // A warning (production running elsewhere than configured) qualifies "No changes".
+    const warned = plan.diagnostics.some((d) => d.severity === 'warning' && /^Production runs at/.test(d.summary));
+    out.push(`No changes. Your DR configuration matches the recorded state${warned ? ', but not where production runs: see the warning above' : ''}.`, '');
   } else if (changes.length) {
     out.push('drctl will perform the following actions:', '');
     for (const c of changes) out.push(renderChange(c, color), '');

@@ -42,3 +42,4 @@ export {
   volumeGroupSwitchSeconds,
   type VmShape,
 } from './timing.js';
+export { parseTimeScale, formatTimeScale } from './time-scale.js';

@@ -45,6 +45,46 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   volume_group: volumeGroup.forceNew,
 };
 
+const FORCE_NEW_REASONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  site: site.forceNewReasons,
+  vm: vm.forceNewReasons,
+  orchestrator: orchestrator.forceNewReasons,
+  network: network.forceNewReasons,
+  volume_group: volumeGroup.forceNewReasons,
+};
+
+/** An attribute whose change the cloud (or drctl's provider) cannot make in place, and why. */
+export interface Replacement {
+  readonly attribute: string;
+  readonly reason: string;
+}
+
+/**
+ * Why changing `changed` (top-level attribute names that differ) cannot be made in place:
+ * empty when it can. Each type says what its update really does, so a plan never shows as an
+ * update what apply could only fail at (a network's CIDR, a shrinking volume).
+ */
+export function replacementsOf(type: string, before: JsonObject, after: JsonObject, changed: readonly string[]): Replacement[] {
+  const out: Replacement[] = [];
+  const forcing = FORCE_NEW[type];
+  if (forcing) {
+    for (const k of changed) {
+      if (forcing.includes(k)) out.push({ attribute: k, reason: FORCE_NEW_REASONS[type]?.[k] ?? `${k} cannot change in place` });
+    }
+  }
+  if (type === 'network' && changed.includes('subnets')) out.push(...network.networkReplacements(before, after));
+  if (type === 'volume_group' && (changed.includes('volumes') || changed.includes('shareable')))
+    out.push(...volumeGroup.volumeGroupReplacements(before, after));
+  return out;
+}
+
+/** The resources (networks, volume groups) a VM or orchestrator is attached to, by attribute. */
+export function attachmentsOf(type: string, attributes: JsonObject): { readonly attribute: string; readonly address: string }[] {
+  if (type === 'vm') return vm.vmAttachments(attributes);
+  if (type === 'orchestrator') return orchestrator.orchestratorAttachments(attributes);
+  return [];
+}
+
 // The dispatchers hand back the type's own promise (no async wrapper): refresh runs once per
 // resource in state.
 export function createResource(type: string, address: string, after: JsonObject, ctx: KindContext): Promise<Applied> {

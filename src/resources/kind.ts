@@ -56,11 +56,9 @@ export const num = (v: JsonValue | undefined): number => (typeof v === 'number' 
 export const obj = (v: JsonValue | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {});
 export const list = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-/** The name a resource has in PowerVS: `vm.app[3]` → "app-3". */
-export function cloudName(address: string): string {
-  const name = address.slice(address.indexOf('.') + 1);
-  return name.replace(/\[(\d+)\]$/, '-$1');
-}
+/** The name a resource has in PowerVS: `vm.app[3]` → "app-3" (config/cloud-names.ts, which validation checks too). */
+// Direct, not the config facade: one small module of names, not the loader.
+export { cloudName } from '../config/cloud-names.js';
 
 /** `site.home` → "home": the key of a site in subnets and cloud id maps. */
 export function siteKey(site: string): string {

@@ -16,8 +16,40 @@ import {
   type RefreshContext,
 } from './kind.js';
 
-/** A network's type cannot change in place. */
+/** A network's type cannot change in place; nor can a subnet's cidr or gateway (networkReplacements). */
 export const forceNew: readonly string[] = ['type'];
+
+export const forceNewReasons: Readonly<Record<string, string>> = {
+  type: 'PowerVS cannot turn a private network into a public one, or back',
+};
+
+/**
+ * What in `subnets` cannot change in place: PowerVS never changes a network's CIDR, and drctl
+ * changes only a subnet's name in place. A site's subnet added or removed is an update (its
+ * network is created or deleted); a changed CIDR or gateway replaces the network, and with it
+ * the VMs attached to it.
+ */
+export function networkReplacements(before: JsonObject, after: JsonObject): { readonly attribute: string; readonly reason: string }[] {
+  const out: { attribute: string; reason: string }[] = [];
+  const b = obj(before.subnets);
+  const a = obj(after.subnets);
+  for (const site of Object.keys(a).sort()) {
+    if (!(site in b)) continue;
+    const was = obj(b[site]);
+    const now = obj(a[site]);
+    if (str(was.cidr) !== str(now.cidr))
+      out.push({
+        attribute: 'subnets',
+        reason: `PowerVS cannot change a network's CIDR (${site}: ${str(was.cidr)} -> ${str(now.cidr)}); the network is created again`,
+      });
+    else if (str(was.gateway) !== str(now.gateway))
+      out.push({
+        attribute: 'subnets',
+        reason: `drctl cannot change a subnet's gateway in place (${site}: ${str(was.gateway) || 'default'} -> ${str(now.gateway) || 'default'}); the network is created again`,
+      });
+  }
+  return out;
+}
 
 export function desiredNetwork(n: Network, config: DrConfig, workspaceOf: (site: string) => string): DesiredResource {
   const subnets: Record<string, JsonValue> = {};

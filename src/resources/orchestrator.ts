@@ -5,7 +5,6 @@ import type { JsonObject, JsonValue, StateResource } from '../state/index.js';
 import type { VmSpec, VmState } from '../provider/index.js';
 import {
   clean,
-  cloudName,
   createOrAdopt,
   num,
   obj,
@@ -18,8 +17,30 @@ import {
   type RefreshContext,
 } from './kind.js';
 import { networkIdAt } from './network.js';
+// Direct, not the config facade: one small module of names, not the loader.
+import { orchestratorCloudNames } from '../config/cloud-names.js';
 
-export const forceNew: readonly string[] = ['site', 'workspace', 'machine_type', 'tier', 'standby_site'];
+export const forceNew: readonly string[] = ['site', 'workspace', 'machine_type', 'tier', 'standby_site', 'standby_workspace', 'network', 'standby_network'];
+
+/** Why each of forceNew replaces the orchestrator, as the plan says it. */
+export const forceNewReasons: Readonly<Record<string, string>> = {
+  site: 'the orchestrator VM cannot move to another site in place',
+  workspace: 'PowerVS cannot move a VM to another workspace',
+  machine_type: 'PowerVS cannot move a VM to another host type in place',
+  tier: "the storage tier of a VM's boot volume is chosen when it is created",
+  standby_site: 'the standby orchestrator cannot move to another site in place',
+  standby_workspace: 'PowerVS cannot move a VM to another workspace',
+  network: "drctl cannot attach or detach a running VM's networks",
+  standby_network: "drctl cannot attach or detach a running VM's networks",
+};
+
+/** The networks the orchestrator VMs are attached to: replacing one replaces the orchestrator. */
+export function orchestratorAttachments(a: JsonObject): { readonly attribute: string; readonly address: string }[] {
+  const out: { attribute: string; address: string }[] = [];
+  if (typeof a.network === 'string') out.push({ attribute: 'network', address: a.network });
+  if (typeof a.standby_network === 'string') out.push({ attribute: 'standby_network', address: a.standby_network });
+  return out;
+}
 
 /** The orchestrator VM needs an address: the first network (by name) with a subnet at its site. */
 export function orchestratorNetworkAt(config: DrConfig, site: string | undefined): string | undefined {
@@ -58,7 +79,7 @@ export async function createOrchestrator(address: string, after: JsonObject, ctx
     return id === undefined ? [] : [id];
   };
   const spec: VmSpec = {
-    name: `${cloudName(address)}-ksys`,
+    name: orchestratorCloudNames(address)[0],
     machineType: str(after.machine_type) as VmSpec['machineType'],
     processors: num(after.processors),
     procType: 'shared',
@@ -74,7 +95,7 @@ export async function createOrchestrator(address: string, after: JsonObject, ctx
       ctx,
       'vm',
       str(after.standby_workspace),
-      { ...spec, name: `${spec.name}-standby`, networkIds: networkAtSite(after.standby_network, after.standby_site) },
+      { ...spec, name: orchestratorCloudNames(address)[1], networkIds: networkAtSite(after.standby_network, after.standby_site) },
       address,
       'standby',
     )) as VmState;

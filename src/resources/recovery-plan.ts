@@ -15,7 +15,8 @@ export function desiredRecoveryPlan(p: RecoveryPlan): DesiredResource {
           name: g.name,
           vms: [...g.vms],
           timeout: g.timeoutSeconds === undefined ? undefined : formatDuration(g.timeoutSeconds),
-          post_check: g.postCheck,
+          post_check: g.postCheckArgs?.length ? [g.postCheck!, ...g.postCheckArgs] : g.postCheck,
+          post_check_env: g.postCheckEnv ? { ...g.postCheckEnv } : undefined,
           manual: g.manual,
           // What the predicted RTO counts for them, so a plan can compare with what state records.
           post_check_time: g.postCheckSeconds === undefined ? undefined : formatDuration(g.postCheckSeconds),
@@ -27,6 +28,10 @@ export function desiredRecoveryPlan(p: RecoveryPlan): DesiredResource {
       p.dependsOn,
       p.groups.flatMap((g) => g.vms),
     ),
-    sensitiveAttributes: p.sensitive,
+    // A sensitive argument of a group is marked on every group (the configuration marks them by
+    // name), as an attribute path state keeps a keyed hash at: `groups.0.post_check_env`.
+    sensitiveAttributes: p.sensitive.flatMap((n) => (GROUP_ARGUMENTS.has(n) ? p.groups.map((_, i) => `groups.${i}.${n}`) : [n])),
   };
 }
+
+const GROUP_ARGUMENTS = new Set(['vms', 'timeout', 'post_check', 'post_check_env', 'post_check_time', 'manual', 'manual_time']);

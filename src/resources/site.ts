@@ -9,6 +9,11 @@ import { clean, resourceDeps, type DesiredResource } from './kind.js';
 /** Changing one of these replaces the site (and with it, what lives in the workspace). */
 export const forceNew: readonly string[] = ['location', 'workspace'];
 
+export const forceNewReasons: Readonly<Record<string, string>> = {
+  location: 'a site is its data centre: another location is another site, and what runs there must be created again',
+  workspace: 'a site is its PowerVS workspace: another workspace is another site, and what runs there must be created again',
+};
+
 /** Where the site lifecycle's persisted snapshot lives in state. */
 export const SITE_KEY = 'sites';
 

@@ -28,6 +28,25 @@ import { volumeIdsOf } from './volume-group.js';
  */
 export const forceNew: readonly string[] = ['site', 'workspace', 'machine_type', 'os', 'image', 'networks', 'volume_groups'];
 
+/** Why each of forceNew replaces the VM, as the plan says it. */
+export const forceNewReasons: Readonly<Record<string, string>> = {
+  site: 'a VM moves to the other site only by a failover; in place, its site cannot change',
+  workspace: 'PowerVS cannot move a VM to another workspace',
+  machine_type: 'PowerVS cannot move a VM to another host type in place',
+  os: 'the operating system is installed when the VM is created',
+  image: 'the boot image is used only when the VM is created',
+  networks: "drctl cannot attach or detach a running VM's networks",
+  volume_groups: "drctl cannot attach or detach a running VM's volumes",
+};
+
+/** The networks and volume groups a VM is attached to: replacing one of them replaces the VM. */
+export function vmAttachments(a: JsonObject): { readonly attribute: string; readonly address: string }[] {
+  return [
+    ...list(a.networks).map((address) => ({ attribute: 'networks', address })),
+    ...list(a.volume_groups).map((address) => ({ attribute: 'volume_groups', address })),
+  ];
+}
+
 /**
  * Sizing a VM's state record lacks (hand-edited or pushed state; drctl always writes both):
  * the smallest VM PowerVS accepts, rather than a spec it would refuse.

@@ -23,8 +23,44 @@ import {
 } from './kind.js';
 import { createVolume, deleteVolume, resizeVolume } from './volume.js';
 
-/** A volume group cannot move between sites or workspaces in place. */
+/** A volume group cannot move between sites or workspaces in place; what its volumes allow is volumeGroupReplacements'. */
 export const forceNew: readonly string[] = ['site', 'workspace', 'aux_workspace'];
+
+export const forceNewReasons: Readonly<Record<string, string>> = {
+  site: "a volume group lives at its first VM's site, and PowerVS cannot move volumes to another site in place",
+  workspace: 'PowerVS cannot move volumes to another workspace',
+};
+
+/**
+ * What in `volumes` and `shareable` cannot change in place: a volume only grows in place.
+ * Shrinking one, another tier, or a volume added or removed replaces the group (drctl cannot
+ * attach a volume to, or detach one from, its running VMs), and with it the VMs that use it.
+ */
+export function volumeGroupReplacements(before: JsonObject, after: JsonObject): { readonly attribute: string; readonly reason: string }[] {
+  const out: { attribute: string; reason: string }[] = [];
+  const vols = (a: JsonObject) => new Map((Array.isArray(a.volumes) ? a.volumes : []).map((v) => [str(obj(v).name), obj(v)]));
+  const b = vols(before);
+  const a = vols(after);
+  for (const [name, now] of a) {
+    const was = b.get(name);
+    if (!was) {
+      out.push({ attribute: 'volumes', reason: `drctl cannot add a volume to running VMs (new volume "${name}")` });
+      continue;
+    }
+    if (num(now.size_gb) < num(was.size_gb))
+      out.push({ attribute: 'volumes', reason: `PowerVS cannot shrink a volume ("${name}": ${num(was.size_gb)} GB -> ${num(now.size_gb)} GB)` });
+    if (str(now.tier) !== str(was.tier))
+      out.push({
+        attribute: 'volumes',
+        reason: `drctl cannot move a replicated volume to another tier in place ("${name}": ${str(was.tier)} -> ${str(now.tier)})`,
+      });
+  }
+  for (const name of b.keys())
+    if (!a.has(name)) out.push({ attribute: 'volumes', reason: `drctl cannot detach a volume from running VMs (volume "${name}" removed)` });
+  if (before.shareable !== undefined && before.shareable !== after.shareable)
+    out.push({ attribute: 'shareable', reason: 'drctl cannot change whether volumes are shared by several VMs in place' });
+  return out;
+}
 
 export interface VolumeGroupPlacement {
   /** The site of each volume group's first VM. */

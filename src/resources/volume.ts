@@ -5,11 +5,13 @@
 // partner workspace only when onboarded there (volume-group.ts does that).
 import type { JsonObject } from '../state/index.js';
 import type { VolumeSpec, VolumeState } from '../provider/index.js';
-import { cloudName, createOrAdopt, num, str, type KindContext } from './kind.js';
+// Direct, not the config facade: one small module of names, not the loader.
+import { volumeCloudName } from '../config/cloud-names.js';
+import { createOrAdopt, num, str, type KindContext } from './kind.js';
 
 /** The cloud name of volume `volume` of group `group`: `volume_group.erp_db`, "data" → "erp_db-data". */
 export function volumeName(group: string, volume: string): string {
-  return `${cloudName(group)}-${volume}`;
+  return volumeCloudName(group, volume);
 }
 
 /** The provider spec of one entry of a volume group's `volumes` (state attributes). */

@@ -6,7 +6,10 @@
 import * as path from 'node:path';
 import type { DrConfig } from '../config/index.js';
 import type { Provider } from '../provider/index.js';
+import type { Redactor } from '../redact/index.js';
 import { UserError } from '../diag/index.js';
+// Direct, not the powervs facade: plan and apply start from one bundle of what they reach.
+import { parseTimeScale } from '../powervs/time-scale.js';
 
 export interface CloudConnection {
   readonly provider: Provider;
@@ -19,11 +22,30 @@ export interface CloudConnection {
 export interface ConnectOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Learns the simulator's tokens (API and admin), so nothing written shows them. */
+  readonly redactor?: Redactor;
 }
 
-/** The endpoint in effect: DRCTL_ENDPOINT overrides the settings block; "embedded" is the default. */
+/**
+ * The endpoint in effect: DRCTL_POWERVS_ENDPOINT (the provider's variable, docs/provider.md)
+ * overrides the settings block; DRCTL_ENDPOINT, its older name, is still read. "embedded" (the
+ * default) is the simulator.
+ */
 export function endpointOf(config: DrConfig, env: Readonly<Record<string, string | undefined>>): string {
-  return env.DRCTL_ENDPOINT || config.settings.endpoint || 'embedded';
+  return env.DRCTL_POWERVS_ENDPOINT?.trim() || env.DRCTL_ENDPOINT?.trim() || config.settings.endpoint || 'embedded';
+}
+
+/** DRCTL_SIM_TIME_SCALE (1/600, 0.01 or 0), or the simulator's default; a UserError when it cannot be read. */
+export function simTimeScale(env: Readonly<Record<string, string | undefined>>, fallback: number): number {
+  const text = env.DRCTL_SIM_TIME_SCALE;
+  if (text === undefined || text.trim() === '') return fallback;
+  const scale = parseTimeScale(text);
+  if (scale === undefined) {
+    throw new UserError(`DRCTL_SIM_TIME_SCALE "${text}" is not a time scale.`, [
+      'Write real seconds per model second: 1/600 (the default: a 5-minute boot takes 0.5 s), 0.01, or 0 for instant.',
+    ]);
+  }
+  return scale;
 }
 
 /**
@@ -33,8 +55,7 @@ export function endpointOf(config: DrConfig, env: Readonly<Record<string, string
 export function timeScaleOf(config: DrConfig, env: Readonly<Record<string, string | undefined>>, given?: number): number {
   if (given !== undefined) return given;
   if (endpointOf(config, env) !== 'embedded') return 1;
-  const t = env.DRCTL_SIM_TIME_SCALE;
-  return t === undefined || t === '' ? 1 / 600 : Number(t);
+  return simTimeScale(env, 1 / 600);
 }
 
 export async function connectCloud(config: DrConfig, opts: ConnectOptions): Promise<CloudConnection> {
@@ -49,10 +70,11 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
       const crn = parseWorkspaceCrn(given);
       workspaces[site.workspace] = crn ? { id: crn.id, zone: crn.zone, crn: given } : { id: given, zone: site.location };
     }
-    const r = providerConfigFromEnv(opts.env, { endpoint, region: config.settings.region, workspaces });
+    // The endpoint chosen above wins over the provider's own reading of DRCTL_POWERVS_ENDPOINT.
+    const r = providerConfigFromEnv({ ...opts.env, DRCTL_POWERVS_ENDPOINT: endpoint }, { endpoint, region: config.settings.region, workspaces });
     if (!r.config) {
       throw new UserError(`Cannot connect to ${endpoint}: ${r.diagnostics.map((d) => `${d.summary}. ${d.detail ?? ''}`).join(' ')}`, [
-        'For the embedded simulator, remove endpoint from the drctl block (or set DRCTL_ENDPOINT=embedded).',
+        'For the embedded simulator, remove endpoint from the drctl block (or set DRCTL_POWERVS_ENDPOINT=embedded).',
       ]);
     }
     const provider = new PowerVsProvider(r.config);
@@ -60,16 +82,13 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
   }
   const sim = await import('../sim/index.js');
   const dataDir = path.resolve(opts.cwd, opts.env.DRCTL_SIM_DATA_DIR || '.drctl/sim');
-  const scaleText = opts.env.DRCTL_SIM_TIME_SCALE;
-  const timeScale = scaleText === undefined || scaleText === '' ? sim.DEFAULT_TIME_SCALE : Number(scaleText);
-  if (!Number.isFinite(timeScale) || timeScale < 0) {
-    throw new UserError(`DRCTL_SIM_TIME_SCALE must be a number of real seconds per model second (0 for instant); got "${scaleText}".`);
-  }
+  const timeScale = simTimeScale(opts.env, sim.DEFAULT_TIME_SCALE);
   const workspaces = [...config.sites.values()].map((s) => ({ id: s.workspace, location: s.location, name: s.workspace }));
   // The simulator's workspaces are named by their names; their zones pick the region.
   const refs = Object.fromEntries(workspaces.map((w) => [w.id, { id: w.id, zone: w.location }]));
   const running = await sim.readRunningSimulator(dataDir);
   if (running?.url && running.token && running.adminToken) {
+    opts.redactor?.learn([running.token, running.adminToken]);
     // A simulator started on its own (node dist/sim/main.js, drctl sim) knows only the workspaces
     // it was given; create this configuration's, as the embedded one does at start.
     for (const w of workspaces) await ensureSimulatorWorkspace(running.url, running.adminToken, w);
@@ -82,6 +101,7 @@ export async function connectCloud(config: DrConfig, opts: ConnectOptions): Prom
     return { provider, description: `simulator at ${running.url} (pid ${running.pid})`, simulatorUrl: running.url, close: () => provider.close() };
   }
   const handle = await sim.serveSimulator({ dataDir, timeScale, workspaces });
+  opts.redactor?.learn([handle.token, handle.adminToken]);
   const provider = new PowerVsProvider(providerConfigForSimulator(handle, { workspaces: refs }));
   return {
     provider,

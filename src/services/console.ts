@@ -13,12 +13,14 @@ import {
   type DrRequest,
   type RpoReading,
   type RunResult,
+  type RunSummary,
   type SiteStatus,
   type Sink,
 } from '../tui/index.js';
 import { SITE_KEY } from '../resources/index.js';
 import { UserError } from '../diag/index.js';
 import type { DrContext, EngineContext } from './context.js';
+import type { Redactor } from '../redact/index.js';
 
 type DrProgress = Awaited<ReturnType<typeof views.drProgress>>;
 
@@ -30,6 +32,8 @@ export interface RealServicesOptions {
   readonly color: boolean;
   readonly width: () => number;
   readonly now?: () => number;
+  /** The terminal's redactor: the console's runs hide what it hides. */
+  readonly redactor?: Redactor;
 }
 
 function lifecycleValue(snapshot: unknown): string | undefined {
@@ -44,36 +48,98 @@ function lifecycleValue(snapshot: unknown): string | undefined {
   return undefined;
 }
 
-/** The newest drill record under .drctl/runs (written by DR runs), read leniently. */
-export function lastDrill(runsDir: string): DrillResult | undefined {
+/** The run records under .drctl/runs (written by DR runs), newest first, read leniently. */
+function runRecords(runsDir: string): { readonly file: string; readonly mtime: number; readonly j: Record<string, unknown> }[] {
   let files: string[];
   try {
     files = fs.readdirSync(runsDir).filter((f) => f.endsWith('.json'));
   } catch {
-    return undefined;
+    return [];
   }
-  let best: { mtime: number; r: DrillResult } | undefined;
+  const out: { file: string; mtime: number; j: Record<string, unknown> }[] = [];
   for (const f of files) {
     try {
       const file = path.join(runsDir, f);
       const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-      const kind = String(j.kind ?? j.type ?? j.operation ?? '');
-      if (!/drill/.test(kind) && !/drill/.test(f)) continue;
-      const mtime = fs.statSync(file).mtimeMs;
-      const result = String(j.result ?? j.status ?? j.outcome ?? (j.passed === true ? 'passed' : j.passed === false ? 'failed' : 'unknown'));
-      const rto = typeof j.rtoSeconds === 'number' ? j.rtoSeconds : typeof j.rto_seconds === 'number' ? j.rto_seconds : undefined;
-      const r: DrillResult = {
-        name: String(j.drill ?? j.name ?? f.replace(/\.json$/, '')),
-        result,
-        at: typeof j.finishedAt === 'string' ? j.finishedAt : typeof j.at === 'string' ? j.at : new Date(mtime).toISOString(),
-        rtoSeconds: rto,
-      };
-      if (!best || mtime > best.mtime) best = { mtime, r };
+      if (j && typeof j === 'object') out.push({ file: f, mtime: fs.statSync(file).mtimeMs, j });
     } catch {
-      // A half-written or foreign file is not a drill record.
+      // A half-written or foreign file is not a run record.
     }
   }
-  return best?.r;
+  return out.sort((a, b) => b.mtime - a.mtime);
+}
+
+const endedAt = (j: Record<string, unknown>, mtime: number) =>
+  typeof j.endedAt === 'string' ? j.endedAt : typeof j.finishedAt === 'string' ? j.finishedAt : typeof j.at === 'string' ? j.at : new Date(mtime).toISOString();
+
+/** The newest drill record under .drctl/runs (written by DR runs), read leniently. */
+export function lastDrill(runsDir: string): DrillResult | undefined {
+  for (const { file: f, mtime, j } of runRecords(runsDir)) {
+    const kind = String(j.kind ?? j.type ?? j.operation ?? '');
+    if (!/drill/.test(kind) && !/drill/.test(f)) continue;
+    const result = String(j.result ?? j.status ?? j.outcome ?? (j.passed === true ? 'passed' : j.passed === false ? 'failed' : 'unknown'));
+    const rtoRecord = j.rto as { achievedModelSeconds?: unknown } | undefined;
+    const rto =
+      typeof rtoRecord?.achievedModelSeconds === 'number'
+        ? rtoRecord.achievedModelSeconds
+        : typeof j.rtoSeconds === 'number'
+          ? j.rtoSeconds
+          : typeof j.rto_seconds === 'number'
+            ? j.rto_seconds
+            : undefined;
+    return { name: String(j.drill ?? j.name ?? f.replace(/\.json$/, '')), result, at: endedAt(j, mtime), rtoSeconds: rto };
+  }
+  return undefined;
+}
+
+/** The newest DR run of any kind (failover, failback, drill, cleanup) under .drctl/runs. */
+export function lastRun(runsDir: string): RunSummary | undefined {
+  const newest = runRecords(runsDir)[0];
+  if (!newest) return undefined;
+  const { j, mtime } = newest;
+  return {
+    kind: String(j.kind ?? 'run'),
+    outcome: String(j.outcome ?? j.result ?? 'unknown'),
+    at: endedAt(j, mtime),
+    ...(typeof j.from === 'string' ? { from: j.from } : {}),
+    ...(typeof j.to === 'string' ? { to: j.to } : {}),
+  };
+}
+
+/** Ready to move when every volume group copies consistently within its RPO; the reasons when not. */
+export function readinessOf(readings: readonly RpoReading[]): DashboardStatus['readiness'] {
+  if (readings.length === 0) return undefined;
+  const reasons: string[] = [];
+  for (const r of readings) {
+    if (r.state !== 'consistent_copying') reasons.push(`${r.volumeGroup} is ${r.state ?? 'in an unknown state'}`);
+    else if (r.lagSeconds !== undefined && r.rpoSeconds !== undefined && r.lagSeconds > r.rpoSeconds)
+      reasons.push(`${r.volumeGroup} lags ${Math.round(r.lagSeconds)}s, over its RPO of ${r.rpoSeconds}s`);
+  }
+  return { ready: reasons.length === 0, reasons };
+}
+
+/**
+ * Calls `onChange` (at most once per `settleMs`) when a *.hcl file in `dir` changes. A
+ * platform that cannot watch (no inotify left) simply never calls it: the periodic refresh
+ * still runs.
+ */
+export function watchConfigDir(dir: string, onChange: () => void, settleMs = 150): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let watcher: fs.FSWatcher | undefined;
+  try {
+    watcher = fs.watch(dir, { persistent: false }, (_event, name) => {
+      if (name !== null && !String(name).endsWith('.hcl')) return;
+      clearTimeout(timer);
+      timer = setTimeout(onChange, settleMs);
+    });
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    return () => undefined;
+  }
+  return () => {
+    clearTimeout(timer);
+    watcher?.close();
+  };
 }
 
 /**
@@ -98,7 +164,7 @@ export async function checkConsoleAccess(opts: Pick<RealServicesOptions, 'cwd' |
 /** The console's services over the real engine, in the directory `dir` under `cwd`. */
 export function realConsoleServices(opts: RealServicesOptions): ConsoleServices {
   const now = opts.now ?? (() => performance.now());
-  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'] });
+  const ctx = (sink: Sink): EngineContext => ({ cwd: opts.cwd, env: opts.env, fs: opts.fs, now, sink: sink as EngineContext['sink'], redactor: opts.redactor });
   const planOptions = { dir: opts.dir, vars: [], refresh: true, destroy: false, targets: [], replace: [] } as const;
   // The DR runs through the same services as `drctl verify|drill|failover|failback`; their events
   // reach the live view as `dr.*` progress events.
@@ -122,6 +188,7 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       }
       const { readState, StateMissingError } = await import('../state/index.js');
       let state: Awaited<ReturnType<typeof readState>>['state'] | undefined;
+      let lockedBy: string | undefined;
       try {
         const ws = await openWorkspace(config.settings, { cwd: opts.cwd, env: opts.env });
         try {
@@ -131,6 +198,13 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
           else {
             const backend = ws.backend();
             try {
+              try {
+                // A run in progress elsewhere (another terminal, CI) holds the lock: say who.
+                const lock = await backend.readLock();
+                if (lock) lockedBy = `${lock.holder} (${lock.operation}, pid ${lock.pid} on ${lock.host}) since ${lock.created}`;
+              } catch {
+                // An unreadable lock is the next run's to report.
+              }
               state = (await readState(backend)).state;
             } finally {
               await backend.close();
@@ -207,11 +281,18 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       } catch (e) {
         problems.push(`Plan: ${(e as Error).message}`);
       }
+      const runsDir = path.resolve(opts.cwd, '.drctl/runs');
+      const readiness = readinessOf(volumeGroups);
+      const run = lastRun(runsDir);
       return {
         configDir: opts.dir,
+        readAt: new Date().toISOString(),
+        ...(readiness ? { readiness } : {}),
+        ...(run ? { lastRun: run } : {}),
+        ...(lockedBy ? { lockedBy } : {}),
         sites,
         volumeGroups,
-        lastDrill: lastDrill(path.resolve(opts.cwd, '.drctl/runs')),
+        lastDrill: lastDrill(runsDir),
         pendingChanges,
         stateSerial: state?.serial,
         resources: state?.resources.length ?? 0,
@@ -300,6 +381,8 @@ export function realConsoleServices(opts: RealServicesOptions): ConsoleServices 
       failover: (req) => move('failover', req),
       failback: (req) => move('failback', req),
     },
+
+    watch: (onChange) => watchConfigDir(path.resolve(opts.cwd, opts.dir), onChange),
   };
 
   async function move(kind: 'failover' | 'failback', { site, sink, signal, approve, confirmManual }: DrRequest): Promise<RunResult> {

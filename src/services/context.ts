@@ -3,6 +3,7 @@
 import type { ConfigFs, DrConfig } from '../config/index.js';
 import type { EventSink } from '../plan/index.js';
 import type { DrEventSink } from '../lifecycle/index.js';
+import type { Redactor } from '../redact/index.js';
 import type { CloudConnection } from './cloud.js';
 
 export interface EngineContext {
@@ -11,6 +12,12 @@ export interface EngineContext {
   readonly fs: ConfigFs;
   readonly now: () => number;
   readonly sink: EventSink;
+  /**
+   * What hides secrets in everything the use case writes (the terminal's, so its text output
+   * hides the same values); services teach it the configuration's. Absent: one knowing the
+   * environment's credentials.
+   */
+  readonly redactor?: Redactor;
 }
 
 export interface DrContext extends EngineContext {

@@ -23,6 +23,7 @@ import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext } from './context.js';
 import { userErrorOf } from './errors.js';
+import { redactorFor } from './redaction.js';
 import { DRCTL_VERSION } from './version.js';
 import { openWorkspace, type OpenWorkspace, type Verdict } from './workspace.js';
 
@@ -52,17 +53,19 @@ export interface DrOpened {
 
 /** Opens (and locks) the workspace's state and connects the cloud; the caller checked access. */
 async function openDrSession(opts: DrOpenOptions, ctx: DrContext, ws: OpenWorkspace, config: DrConfig): Promise<DrSession> {
+  const redactor = redactorFor(ctx, config);
   const state = await openState(ws.backend(), {
     drctlVersion: DRCTL_VERSION,
     lock: opts.lock === false ? false : { operation: opts.operation },
     lockTimeoutMs: opts.lockTimeoutMs ?? 0,
     signal: opts.signal,
+    redact: (v) => redactor.data(v),
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
   let cloud: CloudConnection;
   try {
-    cloud = ctx.connect ? await ctx.connect(config) : await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+    cloud = ctx.connect ? await ctx.connect(config) : await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
   } catch (e) {
     await state.close();
     throw e;
@@ -75,6 +78,7 @@ async function openDrSession(opts: DrOpenOptions, ctx: DrContext, ws: OpenWorksp
     timeScale: timeScaleOf(config, ctx.env, ctx.timeScale),
     ctx,
     drctlDir: drctlDirOf(ctx.cwd),
+    redactor,
     close: async () => {
       await cloud.close().catch(() => undefined);
       await state.close();

@@ -5,28 +5,39 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DrConfig, VarInput } from '../config/index.js';
-import { diagnosticsToJson, UserError, type Diagnostic } from '../diag/index.js';
+import { diagnosticsToJson, suggestName, UserError, type Diagnostic } from '../diag/index.js';
 import {
   encryptionSettingsFor,
   isEncrypted,
   KeyConfigError,
   keyringFrom,
+  LocalFileBackend as LocalFileBackendClass,
   openState,
+  pullState,
   readState,
+  showState,
   StateMissingError,
+  StateUnusableError,
   type DrState,
   type Keyring,
   type StateBackend,
   type StateSession,
+  type StateView,
 } from '../state/index.js';
 import {
   decodePlanFile,
   decryptPlanFile,
+  desiredResources,
   encodePlanFile,
   encryptPlanFile,
+  looksLikePlanFile,
   eventEmitter,
   hasChanges,
   makePlan,
+  roleDisagreements,
+  unmatchedTargets,
+  outputsJson,
+  restorePlanSecrets,
   withRolesHeld,
   type Plan,
   type PlanInputs,
@@ -37,6 +48,8 @@ import { connectCloud, timeScaleOf, type CloudConnection } from './cloud.js';
 import { loadForEngine } from './config.js';
 import type { DrContext, EngineContext } from './context.js';
 import { userErrorOf } from './errors.js';
+import type { Redactor } from '../redact/index.js';
+import { redacting, redactorFor } from './redaction.js';
 import { locateStorage } from './state-location.js';
 import { DRCTL_VERSION } from './version.js';
 import { openWorkspace, type OpenWorkspace, type Verdict } from './workspace.js';
@@ -53,6 +66,10 @@ export interface PlanOptions {
   readonly out?: string;
   /** Override the state path of the settings block (`-state`). */
   readonly statePath?: string;
+  /** Take the state lock while planning (default true; `-lock=false` skips it, as in Terraform). */
+  readonly lock?: boolean;
+  /** How long plan waits for another run's lock (apply has its own, required). */
+  readonly planLockTimeoutMs?: number;
 }
 
 export interface PlanOutcome {
@@ -74,6 +91,24 @@ async function readStateOrNull(backend: StateBackend): Promise<DrState | null> {
 function checkParallelism(n: number | undefined): number | undefined {
   if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UserError(`-parallelism must be a whole number of at least 1; got ${n}.`);
   return n;
+}
+
+/**
+ * -target must name something: a resource of the configuration or the state (an address, or a
+ * counted resource with all its instances). Otherwise the plan would quietly say "No changes".
+ */
+function checkTargets(targets: readonly string[], config: DrConfig, state: readonly { readonly address: string }[]): void {
+  if (!targets.length) return;
+  const addresses = [...desiredResources(config).map((d) => d.address), ...state.map((r) => r.address)];
+  const unmatched = unmatchedTargets(targets, addresses);
+  if (!unmatched.length) return;
+  const lines = unmatched.map(({ target, candidates }) => {
+    const s = suggestName(target, candidates);
+    return `-target ${target} matches no resource in the configuration or the state.${s ? ` Did you mean "${s}"?` : ''}`;
+  });
+  throw new UserError(lines.length === 1 ? lines[0] : `${lines.length} -target addresses match nothing:\n  ${lines.join('\n  ')}`, [
+    'A target is a resource address (vm.db01), or a counted resource for all its instances (vm.app). List what the state holds with: drctl state list',
+  ]);
 }
 
 function planInputs(
@@ -108,29 +143,47 @@ export async function planService(opts: PlanOptions, ctx: EngineContext): Promis
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
   const backend = ws.backend();
+  const redactor = redactorFor(ctx, config);
+  // Allowed first: a user who may not plan neither waits for nor takes the lock.
+  await ws.allow(['plan', 'state-read'], 'plan').catch(async (e: unknown) => {
+    await backend.close();
+    await ws.close();
+    throw e;
+  });
+  // As Terraform: a plan holds the lock, so it never reads a state an apply is half-way through.
+  const grant =
+    opts.lock === false
+      ? undefined
+      : await backend.lock({ operation: 'plan' }, { timeoutMs: opts.planLockTimeoutMs ?? 0 }).catch(async (e: unknown) => {
+          await backend.close();
+          await ws.close();
+          throw userErrorOf(e);
+        });
   try {
-    const emit = eventEmitter(ctx.sink, ctx.now);
+    const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
     for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
-    await ws.allow(['plan', 'state-read'], 'plan');
     const state = await readStateOrNull(backend);
     let cloud: CloudConnection | undefined;
     try {
-      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+      checkTargets(opts.targets, config, state?.resources ?? []);
+      if (opts.refresh && state && state.resources.length) cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
       const plan = await makePlan(planInputs(opts, config, state, cloud?.provider, parallelism, emit, loaded.diagnostics));
-      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), await planFileBytes(plan, ws.keyring));
-      return { plan, config, diagnostics: loaded.diagnostics, sources: loaded.sources };
+      if (opts.out) writeFileAtomic(path.resolve(ctx.cwd, opts.out), await planFileBytes(plan, ws.keyring, redactor));
+      const told = opts.destroy ? [] : roleDisagreements(config, state, plan.runbooks);
+      return { plan, config, diagnostics: [...loaded.diagnostics, ...told], sources: loaded.sources };
     } finally {
       await cloud?.close();
     }
   } finally {
+    if (grant) await backend.unlock(grant.lock.id).catch(() => undefined);
     await backend.close();
     await ws.close();
   }
 }
 
-/** A saved plan's bytes: encrypted with the state's primary key when encryption is on. */
-async function planFileBytes(plan: Plan, keyring: Keyring | null): Promise<Uint8Array> {
-  const bytes = encodePlanFile(plan);
+/** A saved plan's bytes (no secret in them, plan/file.ts): encrypted with the state's primary key when encryption is on. */
+async function planFileBytes(plan: Plan, keyring: Keyring | null, redactor: Redactor): Promise<Uint8Array> {
+  const bytes = encodePlanFile(plan, { redact: (v) => redactor.data(v) });
   return keyring ? encryptPlanFile(bytes, keyring) : bytes;
 }
 
@@ -146,6 +199,20 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
+/** `file` as the user named it (in messages), read from `cwd`. */
+function readFileForUser(file: string, what: string, cwd: string): Uint8Array {
+  try {
+    return fs.readFileSync(path.resolve(cwd, file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`The ${what} ${file} does not exist.`, ['Make a plan file with: drctl plan -out plan.bin']);
+    if (code === 'EISDIR') throw new UserError(`${file} is a directory, not a ${what}.`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new UserError(`Cannot read the ${what} ${file}: permission denied.`, ['Check its permissions, or run drctl as a user who may read it.']);
+    throw new UserError(`Cannot read the ${what} ${file}: ${(e as Error).message}.`);
+  }
+}
+
 export interface SavedPlan {
   readonly plan: Plan;
   /** Whether the file was encrypted (a plain one is refused where encryption is enforced). */
@@ -158,14 +225,7 @@ export interface SavedPlan {
  * only inside the ciphertext). A plain file is refused when those settings enforce encryption.
  */
 export async function readPlanFile(file: string, ctx: Pick<EngineContext, 'cwd' | 'env'> = { cwd: process.cwd(), env: process.env }): Promise<SavedPlan> {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path.resolve(ctx.cwd, file));
-  } catch (e) {
-    throw new UserError(`Cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, [
-      'Make one with: drctl plan -out plan.bin',
-    ]);
-  }
+  let bytes = readFileForUser(file, 'plan file', ctx.cwd);
   const encrypted = isEncrypted(bytes);
   const keyring = await planKeyring(ctx, encrypted);
   if (keyring) {
@@ -203,6 +263,34 @@ async function planKeyring(ctx: Pick<EngineContext, 'cwd' | 'env'>, encrypted: b
   } catch (err) {
     if (err instanceof KeyConfigError) throw new UserError(err.message, err.nextSteps);
     throw err;
+  }
+}
+
+export type ShownFile = { readonly kind: 'plan'; readonly plan: Plan } | { readonly kind: 'state'; readonly view: StateView; readonly json: string };
+
+/** `drctl show FILE`: a saved plan, or a state file (as `terraform show` reads either); anything else says what it is not. */
+export async function readShownFile(file: string, ctx: Pick<EngineContext, 'cwd' | 'env'> = { cwd: process.cwd(), env: process.env }): Promise<ShownFile> {
+  const bytes = readFileForUser(file, 'file', ctx.cwd);
+  if (isEncrypted(bytes)) return { kind: 'plan', plan: (await readPlanFile(file, ctx)).plan };
+  if (looksLikePlanFile(bytes)) {
+    const decoded = decodePlanFile(bytes);
+    if (!decoded.ok)
+      throw new UserError(`${file} is a drctl plan file, but cannot be read: ${decoded.reason}.`, ['Make a new plan with: drctl plan -out plan.bin']);
+    return { kind: 'plan', plan: decoded.plan };
+  }
+  const backend = new LocalFileBackendClass(path.resolve(ctx.cwd, file));
+  try {
+    const view = await showState(backend);
+    return { kind: 'state', view, json: (await pullState(backend)).text };
+  } catch (e) {
+    if (e instanceof StateUnusableError && ['encoding', 'syntax', 'not-an-object', 'not-drctl', 'unknown-format'].includes(e.reason)) {
+      throw new UserError(`${file} is not a drctl plan file or state file.`, [
+        'drctl show reads a plan saved with drctl plan -out FILE, or a state file; with no file it shows the current state.',
+      ]);
+    }
+    throw userErrorOf(e);
+  } finally {
+    await backend.close();
   }
 }
 
@@ -261,6 +349,10 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
     diagnostics = loaded.diagnostics;
     sources = loaded.sources;
     if (!config) return { diagnostics, sources };
+    // The file holds keyed hashes of its sensitive values: the configuration supplies them.
+    const restored = restorePlanSecrets(saved.plan, new Map(desiredResources(config).map((d) => [d.address, d.attributes])), outputsJson(config));
+    if (!restored.ok) throw new UserError(`${opts.planFile} cannot be applied: ${restored.reason}.`, ['Or make a new plan with: drctl plan -out plan.bin']);
+    saved = { ...saved, plan: restored.plan };
   } else {
     const loaded = loadForEngine(ctx, opts.dir, opts.vars);
     if (!loaded.config) return { diagnostics: loaded.diagnostics, sources: loaded.sources };
@@ -270,8 +362,9 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
   }
   const parallelism = checkParallelism(opts.parallelism) ?? config.settings.parallelism ?? 10;
   const ws = await openWorkspace(config.settings, ctx, { statePath: opts.statePath });
+  const redactor = redactorFor(ctx, config);
   try {
-    const emit = eventEmitter(ctx.sink, ctx.now);
+    const emit = eventEmitter(redacting(ctx.sink, redactor), ctx.now);
     for (const w of ws.warnings) emit({ type: 'log', level: 'warn', message: w });
     await ws.allow(['apply', 'state-read'], 'apply');
     if (saved && !saved.encrypted && ws.keyring?.enforced) {
@@ -279,7 +372,7 @@ export async function applyService(opts: ApplyOptions, ctx: EngineContext & Part
         'Make a new plan with drctl plan -out plan.bin (it is written encrypted).',
       ]);
     }
-    const run = { config, diagnostics, sources, saved: saved?.plan, parallelism, emit };
+    const run = { config, diagnostics, sources, saved: saved?.plan, parallelism, emit, redactor };
     return await ws.record('apply', () => applyIn(ws, opts, ctx, run), applyVerdict);
   } finally {
     await ws.close();
@@ -298,21 +391,26 @@ async function applyIn(
     readonly saved?: Plan;
     readonly parallelism: number;
     readonly emit: ReturnType<typeof eventEmitter>;
+    /** The run's redactor (it knows the configuration's secrets): state snapshots, the cloud's token, a move's records. */
+    readonly redactor: Redactor;
   },
 ): Promise<ApplyOutcome> {
-  const { config, diagnostics, sources, saved, parallelism, emit } = run;
+  const { config, sources, saved, parallelism, emit, redactor } = run;
+  let diagnostics = run.diagnostics;
   const session = await openState(ws.backend(), {
     drctlVersion: DRCTL_VERSION,
-    lock: { operation: opts.operation ?? 'apply' },
+    lock: opts.lock === false ? false : { operation: opts.operation ?? 'apply' },
     lockTimeoutMs: opts.lockTimeoutMs,
     signal: opts.signal,
+    redact: (v) => redactor.data(v),
   }).catch((e: unknown) => {
     throw userErrorOf(e);
   });
   for (const w of session.warnings) emit({ type: 'log', level: 'warn', message: w });
   let cloud: CloudConnection | undefined;
   try {
-    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env });
+    if (!saved) checkTargets(opts.targets, config, session.resources);
+    cloud = await connectCloud(config, { cwd: ctx.cwd, env: ctx.env, redactor });
     let plan: Plan;
     if (saved) {
       checkPlanMatchesState(saved, session, opts.planFile!);
@@ -327,6 +425,7 @@ async function applyIn(
         outputs: {},
       };
       plan = await makePlan(planInputs(opts, config, state, cloud.provider, parallelism, emit, diagnostics));
+      if (!opts.destroy) diagnostics = [...diagnostics, ...roleDisagreements(config, state, plan.runbooks)];
       if (opts.approve && hasChanges(plan) && !(await opts.approve(plan))) {
         return { plan, config, diagnostics, sources, cancelled: true };
       }
@@ -351,6 +450,7 @@ async function applyIn(
       ctx,
       emit,
       signal: opts.signal,
+      redactor,
     });
     return { plan, config, diagnostics, sources, result, moves };
   } finally {

@@ -18,8 +18,10 @@ import type * as Simulator from './simulator.js';
 import type * as Import from './import.js';
 
 export { DRCTL_VERSION } from './version.js';
+/** The simulator's time scale in its one spelling (1/600, 0.01, 0). */
+export { parseTimeScale, formatTimeScale } from '../powervs/time-scale.js';
 export type { EngineContext, DrContext } from './context.js';
-export type { PlanOptions, PlanOutcome, ApplyOptions, ApplyOutcome } from './engine.js';
+export type { PlanOptions, PlanOutcome, ApplyOptions, ApplyOutcome, ShownFile } from './engine.js';
 export type {
   DrRunOptions,
   DrOpenOptions,
@@ -48,6 +50,9 @@ export const planService = async (...a: Args<typeof Engine.planService>): Promis
 export const applyService = async (...a: Args<typeof Engine.applyService>): Promise<Result<typeof Engine.applyService>> =>
   (await import('./engine.js')).applyService(...a);
 /** A saved plan file, read and checked (`drctl show`, `drctl apply plan.bin`). */
+/** `drctl show FILE`: a saved plan or a state file. */
+export const readShownFile = async (...a: Args<typeof Engine.readShownFile>): Promise<Result<typeof Engine.readShownFile>> =>
+  (await import('./engine.js')).readShownFile(...a);
 export const readPlanFile = async (...a: Args<typeof Engine.readPlanFile>): Promise<Result<typeof Engine.readPlanFile>> =>
   (await import('./engine.js')).readPlanFile(...a);
 

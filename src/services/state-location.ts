@@ -11,6 +11,22 @@ import { loadForEngine } from './config.js';
 
 export const DEFAULT_CONFIG_DIR = 'plans';
 
+/** A state path must name a file: a directory there (`-state state`) is the user's to fix, said plainly. */
+export function checkNotDirectory(file: string): void {
+  let isDir = false;
+  try {
+    isDir = fs.statSync(file).isDirectory();
+  } catch {
+    return; // missing (a new state) or unreadable: the read that follows says which
+  }
+  if (isDir) {
+    const shown = path.relative(process.cwd(), file) || file;
+    throw new UserError(`The state path ${shown} is a directory, not a state file.`, [
+      `Name the state file itself, e.g. -state ${path.join(shown, 'drctl.drstate.json')} (or fix DRCTL_STATE, or the drctl block's backend path).`,
+    ]);
+  }
+}
+
 export interface StateLocationInput {
   /** The configuration directory, undefined when the user named none. */
   readonly dir: string | undefined;

@@ -14,6 +14,10 @@ import {
   pushState,
   removeFromState,
   showStateResource,
+  showState,
+  readOutputs,
+  type DrState,
+  type StateView,
   type ListOptions,
   type ListResult,
   type LockInfo,
@@ -68,6 +72,10 @@ export interface StateTarget {
   readonly warnings: readonly string[];
   list(opts: ListOptions): Promise<ListResult>;
   show(address: string): Promise<ShowResult>;
+  /** The whole state as text (`drctl show` without a plan file). */
+  showAll(): Promise<StateView>;
+  /** The outputs the last apply recorded (`drctl output`). */
+  outputs(): Promise<{ readonly outputs: DrState['outputs']; readonly warnings: readonly string[] }>;
   remove(addresses: readonly string[], opts: LockedChange): Promise<RemoveResult>;
   move(from: string, to: string, opts: LockedChange): Promise<MoveResult>;
   /** The latest state, or the stored version with this serial. */
@@ -115,6 +123,8 @@ function stateTarget(ws: OpenWorkspace): StateTarget {
     warnings: ws.warnings,
     list: (opts) => read('state list', (b) => listState(b, opts)),
     show: (address) => read('state show', (b) => showStateResource(b, address)),
+    showAll: () => read('show', (b) => showState(b)),
+    outputs: () => read('output', (b) => readOutputs(b)),
     remove: (addresses, opts) =>
       change(
         'state-write',

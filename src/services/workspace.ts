@@ -9,6 +9,7 @@ import { appendAudit, assertAuditWritable, type Outcome } from '../audit/index.j
 import {
   currentWorkspace,
   openStateStore,
+  storeTarget,
   WORKSPACE_FILE,
   type CurrentWorkspace,
   type Keyring,
@@ -16,7 +17,7 @@ import {
   type StateStore,
   type StorageSettingsInput,
 } from '../state/index.js';
-import { locateStorage, type StateLocationInput } from './state-location.js';
+import { checkNotDirectory, locateStorage, type StateLocationInput } from './state-location.js';
 
 export interface WorkspaceContext {
   readonly cwd: string;
@@ -67,6 +68,9 @@ export interface OpenWorkspace {
 /** Opens the configured store for the current workspace and loads who runs under which policy. */
 export async function openWorkspace(settings: StorageSettingsInput, ctx: WorkspaceContext, options: OpenWorkspaceOptions = {}): Promise<OpenWorkspace> {
   const current = currentWorkspace(ctx);
+  // A state path that names a directory is the user's to fix: said plainly, before anything opens.
+  const target = storeTarget(settings, ctx.env, { cwd: ctx.cwd, statePath: options.statePath });
+  if (target.kind === 'local') checkNotDirectory(target.path);
   const opened = await openStateStore(settings, ctx.env, { cwd: ctx.cwd, statePath: options.statePath });
   const inner = opened.store;
   try {

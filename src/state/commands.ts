@@ -139,6 +139,43 @@ export async function showStateResource(backend: StateBackend, address: string):
   return { resource: found, text: renderResourceText(found), warnings: read.warnings };
 }
 
+export interface StateView {
+  readonly state: DrState;
+  /** The whole state as `terraform show` prints it: every resource, then the outputs. */
+  readonly text: string;
+  readonly warnings: readonly string[];
+}
+
+/** `show` without a plan: every resource in address order (instances by number), then the outputs. */
+export async function showState(backend: StateBackend): Promise<StateView> {
+  const read = await readExisting(backend);
+  const state = effectiveState(read);
+  const resources = [...state.resources].sort((a, b) => compareInstanceAddresses(a.address, b.address));
+  const parts = resources.map((r) => renderResourceText(r));
+  const names = Object.keys(state.outputs).sort(compareAddresses);
+  if (names.length) {
+    const width = Math.max(...names.map((n) => n.length));
+    const lines = names.map((n) => `${n.padEnd(width)} = ${state.outputs[n].sensitive ? SENSITIVE_TEXT : renderValue(state.outputs[n].value, '')}`);
+    parts.push(`Outputs:\n\n${lines.join('\n')}\n`);
+  }
+  const text = parts.length ? parts.join('\n') : 'The state is empty: nothing has been applied yet.\n';
+  return { state, text, warnings: read.warnings };
+}
+
+/** The outputs the state records (sensitive ones as their redaction marker: state never holds the value). */
+export async function readOutputs(backend: StateBackend): Promise<{ readonly outputs: DrState['outputs']; readonly warnings: readonly string[] }> {
+  const read = await readExisting(backend);
+  return { outputs: effectiveState(read).outputs, warnings: read.warnings };
+}
+
+/** Address order for people: `vm.app[8]` before `vm.app[12]` (the file itself keeps code-unit order). */
+export function compareInstanceAddresses(a: string, b: string): number {
+  const ma = /^(.*)\[(\d+)\]$/.exec(a);
+  const mb = /^(.*)\[(\d+)\]$/.exec(b);
+  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
+  return compareAddresses(ma ? ma[1] : a, mb ? mb[1] : b) || compareAddresses(a, b);
+}
+
 const SENSITIVE_TEXT = '(sensitive value)';
 const INDENT = '    ';
 const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;

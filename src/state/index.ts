@@ -5,7 +5,7 @@
 export { emptyState, compareAddresses, type DrState, type StateResource, type StateOutput } from './types.js';
 export { canonicalJson, toJsonValue, type JsonValue, type JsonObject } from './json.js';
 export { serializeState, parseState, stateContentKey, STATE_FORMAT_VERSION, type ParseStateResult } from './format.js';
-export { isRedacted, redact, sensitiveValueMatches, parseAttributePath, type RedactedValue } from './sensitive.js';
+export { isRedacted, redact, sensitiveValueMatches, parseAttributePath, attributeAt, replaceAttributePath, type RedactedValue } from './sensitive.js';
 export { foldJournal, encodeJournalEntry, encodeJournalHeader, type JournalEntry, type JournalHeader, type JournalFold } from './journal.js';
 export {
   StateMissingError,
@@ -83,6 +83,10 @@ export {
   parseResourceAddress,
   addressMatches,
   renderResourceText,
+  showState,
+  readOutputs,
+  compareInstanceAddresses,
+  type StateView,
   type ListOptions,
   type ListResult,
   type ShowResult,

@@ -76,7 +76,9 @@ export class LocalFileBackend implements StateBackend {
     } catch (err) {
       if (!isCode(err, 'ENOENT')) throw err;
     }
-    const file = await open(tmp, 'wx', mode);
+    const file = await open(tmp, 'wx', mode).catch((err: unknown) => {
+      throw withPath(err, this.path);
+    });
     try {
       try {
         await file.writeFile(snapshot);
@@ -88,7 +90,7 @@ export class LocalFileBackend implements StateBackend {
       await rename(tmp, this.path);
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
-      throw err;
+      throw withPath(err, this.path);
     }
     await syncDirectory(dir);
   }
@@ -117,9 +119,13 @@ export class LocalFileBackend implements StateBackend {
       if (record.includes(NEWLINE)) throw new Error('appendJournal: a journal record must not contain a newline');
       parts.push(record, Buffer.from([NEWLINE]));
     }
-    const file = await this.openJournal();
-    await file.writeFile(Buffer.concat(parts));
-    await file.datasync();
+    try {
+      const file = await this.openJournal();
+      await file.writeFile(Buffer.concat(parts));
+      await file.datasync();
+    } catch (err) {
+      throw withPath(err, this.journalPath);
+    }
   }
 
   private async openJournal(): Promise<FileHandle> {
@@ -211,8 +217,11 @@ export class LocalFileBackend implements StateBackend {
     const text = `${JSON.stringify(info, null, 2)}\n`;
     await mkdir(dirname(this.lockPath), { recursive: true });
     const tmp = `${this.lockPath}.${this.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, text, { flag: 'wx' });
     try {
+      // Inside the try: a write that fails half-way (a full disk) leaves no temp file behind.
+      await writeFile(tmp, text, { flag: 'wx' }).catch((err: unknown) => {
+        throw withPath(err, this.lockPath);
+      });
       await link(tmp, this.lockPath);
       return true;
     } catch (err) {
@@ -311,8 +320,18 @@ async function readIfExists(path: string): Promise<Uint8Array | null> {
     return await readFile(path);
   } catch (err) {
     if (isCode(err, 'ENOENT')) return null;
-    throw err;
+    throw withPath(err, path);
   }
+}
+
+/**
+ * A file-system error names the file it failed on: errors of an open handle (a write that meets
+ * a full disk, a read of a directory) carry no path, and the person reading the error needs it.
+ */
+function withPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof e.code === 'string' && e.path === undefined) e.path = path;
+  return err;
 }
 
 /** fsync a directory so renames and new names in it survive a power cut. */

@@ -55,6 +55,25 @@ export function redactAttributes(attributes: JsonObject, paths: readonly string[
   return result;
 }
 
+/** The value at an attribute path ("groups.0.post_check"), or undefined. */
+export function attributeAt(attributes: JsonValue, path: string): JsonValue | undefined {
+  const segments = parseAttributePath(path);
+  let node: JsonValue | undefined = attributes;
+  for (const key of segments ?? []) {
+    if (Array.isArray(node)) node = typeof key === 'number' ? node[key] : undefined;
+    else if (typeof node === 'object' && node !== null && Object.prototype.hasOwnProperty.call(node, String(key))) node = node[String(key)];
+    else return undefined;
+  }
+  return segments ? node : undefined;
+}
+
+/** A copy of `attributes` with the value at `path` changed (copying only the objects along it); the same object when the path is absent. */
+export function replaceAttributePath(attributes: JsonObject, path: string, change: (v: JsonValue) => JsonValue): JsonObject {
+  const segments = parseAttributePath(path);
+  if (!segments) return attributes;
+  return (replaceAt(attributes, segments, 0, change) as JsonObject | undefined) ?? attributes;
+}
+
 function replaceAt(node: JsonValue, segments: ReadonlyArray<string | number>, i: number, change: (v: JsonValue) => JsonValue): JsonValue | undefined {
   const key = segments[i];
   let child: JsonValue | undefined;

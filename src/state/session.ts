@@ -101,6 +101,13 @@ export interface OpenStateOptions {
   readonly signal?: AbortSignal;
   /** Lineage for a brand-new state (default: a random UUID). */
   readonly newLineage?: () => string;
+  /**
+   * Hides secrets (src/redact: values the run knows are secret, URL credentials) in lifecycle
+   * snapshots and outputs as they are recorded. Resource attributes are what the configuration
+   * asks of the cloud: their secrets are marked sensitive and stored as keyed hashes instead,
+   * never rewritten as text.
+   */
+  readonly redact?: (value: JsonValue) => JsonValue;
 }
 
 /** What a resource looks like when the apply engine hands it over. */
@@ -136,7 +143,7 @@ export async function openState(backend: StateBackend, options: OpenStateOptions
     const base = read?.snapshot ?? null;
     const current = read?.state ?? emptyState((options.newLineage ?? randomUUID)());
     const warnings = [...(grant?.warnings ?? []), ...(read?.warnings ?? [])];
-    const session = new StateSession(backend, options.drctlVersion, base, current, read?.journal.present ?? false, grant?.lock ?? null, warnings);
+    const session = new StateSession(backend, options.drctlVersion, base, current, read?.journal.present ?? false, grant?.lock ?? null, warnings, options.redact);
     if (read?.journal.present) await session.commit();
     return session;
   } catch (err) {
@@ -180,6 +187,7 @@ export class StateSession {
     journalPresent: boolean,
     readonly lock: LockInfo | null,
     readonly warnings: readonly string[],
+    private readonly redact: (value: JsonValue) => JsonValue = (v) => v,
   ) {
     this.base = snapshot ?? { ...emptyState(current.lineage), serial: current.serial };
     this.baseKey = snapshot ? stateContentKey(snapshot) : null;
@@ -258,7 +266,7 @@ export class StateSession {
   /** Stores a persisted XState snapshot (undefined removes it). */
   setLifecycle(key: string, snapshot: unknown): Promise<void> {
     this.assertOpen();
-    const value = snapshot === undefined || snapshot === null ? null : toJsonValue(snapshot);
+    const value = snapshot === undefined || snapshot === null ? null : this.redact(toJsonValue(snapshot));
     const previous = this.lifecycleMap[key];
     if (value === null ? previous === undefined : previous !== undefined && canonicalJson(previous) === canonicalJson(value)) return Promise.resolve();
     if (value === null) delete this.lifecycleMap[key];
@@ -275,7 +283,8 @@ export class StateSession {
       delete this.outputMap[name];
       return this.append(encodeJournalEntry({ op: 'output', name, output: null }, this.lineage));
     }
-    const stored: StateOutput = { value: toJsonValue(output.value), sensitive: output.sensitive ?? false };
+    // A sensitive output becomes its keyed hash (format.ts); any other is redacted like the rest.
+    const stored: StateOutput = { value: output.sensitive ? toJsonValue(output.value) : this.redact(toJsonValue(output.value)), sensitive: output.sensitive ?? false };
     const line = encodeJournalEntry({ op: 'output', name, output: stored }, this.lineage);
     if (previous && encodeJournalEntry({ op: 'output', name, output: previous }, this.lineage) === line) return Promise.resolve();
     this.outputMap[name] = JSON.parse(line).output as StateOutput; // the redacted form

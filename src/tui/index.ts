@@ -10,6 +10,7 @@ export type {
   DrRequest,
   PlanResult,
   RunResult,
+  RunSummary,
   SiteStatus,
   Sink,
 } from './console/services.js';
@@ -27,6 +28,8 @@ export const views = {
   graph: () => import('./views/graph.js'),
   /** `drctl sim status` as text. */
   simStatus: () => import('./views/sim-status.js'),
+  /** Output values: after apply, and `drctl output`. */
+  outputs: () => import('./views/outputs.js'),
   /** The verify report as text. */
   verify: () => import('./views/verify.js'),
   /** DR events as progress events (site badges, RPO gauges, groups). */

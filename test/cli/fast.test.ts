@@ -29,6 +29,9 @@ const accepted: string[][] = [
   ['-var', 'a=1', '-var=b=2', '-var-file=x.hcl', 'cfg'],
   ['cfg', '-target', 'vm.app', '-target=vm.db', '-replace=vm.app[0]', '-destroy'],
   ['cfg', '-state', 's.json', '-lock-timeout', '30s'],
+  // Terraform's -lock=false (plan takes the state lock unless told not to).
+  ['cfg', '-lock=false'],
+  ['-lock', 'true', 'cfg'],
   // A repeatable flag takes one value per use (Terraform's reading), so `cfg` is the directory.
   ['-target', 'vm.app', 'cfg'],
   ['-var', 'a=1', 'cfg'],
@@ -42,6 +45,8 @@ const declined: string[][] = [
   ['cfg', '-parallelism', '0'],
   ['cfg', '-parallelism', 'many'],
   ['cfg', '-refresh=maybe'],
+  ['cfg', '-lock=maybe'],
+  ['cfg', '-lock=false', '-lock=true'],
   ['cfg', '-out', 'a', '-out', 'b'],
   ['cfg', '-out'],
   ['cfg', '-json=true'],

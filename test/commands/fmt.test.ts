@@ -88,18 +88,34 @@ describe('drctl fmt (in-process)', () => {
     expect(fs.statSync(tidy).mtimeMs).toBe(tidyMtime);
   });
 
-  it('formats the current directory when no path is given', async () => {
-    put('a.hcl', UNFORMATTED);
+  it('formats plans/ when no path is given, as every other command reads plans/', async () => {
+    fs.mkdirSync(path.join(dir, 'plans'));
+    put('plans/a.hcl', UNFORMATTED);
+    put('b.hcl', UNFORMATTED);
     const cwd = process.cwd();
     process.chdir(dir);
     try {
       const run = await drctlFmt();
       expect(run.code).toBe(0);
-      expect(run.stdout).toBe('a.hcl\n');
+      // It says what it formatted: the file's path.
+      expect(run.stdout).toBe(`${path.join('plans', 'a.hcl')}\n`);
     } finally {
       process.chdir(cwd);
     }
-    expect(fs.readFileSync(path.join(dir, 'a.hcl'), 'utf8')).toBe(FORMATTED);
+    expect(fs.readFileSync(path.join(dir, 'plans/a.hcl'), 'utf8')).toBe(FORMATTED);
+    expect(fs.readFileSync(path.join(dir, 'b.hcl'), 'utf8')).toBe(UNFORMATTED);
+  });
+
+  it('with no path and no plans/ directory, says there is nothing at plans', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = await drctlFmt();
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('No file or directory at plans');
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('-check lists the files that would change, writes nothing and exits 3', async () => {
@@ -236,9 +252,10 @@ describe('drctl fmt (in-process)', () => {
   it('rejects an unknown flag instead of reading it as a path', async () => {
     const file = put('a.hcl', UNFORMATTED);
     const run = await drctlFmt('-chek', dir);
-    // oclif's usage error (its exit code, 2, is the same for every drctl command).
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('Nonexistent flag: --chek');
+    // A usage error in drctl's words, with the flag it probably meant.
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('drctl fmt has no flag -chek.');
+    expect(run.stderr).toContain('Did you mean -check');
     expect(fs.readFileSync(file, 'utf8')).toBe(UNFORMATTED);
   });
 });

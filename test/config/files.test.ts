@@ -98,12 +98,12 @@ describe('a real directory', () => {
 
   test('loads from disk, with file() relative to the directory', () => {
     const root = tempConfig({
-      'cfg/main.hcl': edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    post_check = file("checks/db.sh")'),
-      'cfg/checks/db.sh': 'db2 connect',
+      'cfg/main.hcl': edit(BASE, '    vms = [vm.db01]', '    vms = [vm.db01]\n    manual = file("steps/db.txt")'),
+      'cfg/steps/db.txt': 'Check the db2 connection',
     });
     const r = loadConfig({ dir: path.join(root, 'cfg'), fs: nodeFs, env: {} });
     expect(diagSummary(r)).toEqual([]);
-    expect(r.config!.recoveryPlans.get('recovery_plan.erp')!.groups[0].postCheck).toBe('db2 connect');
+    expect(r.config!.recoveryPlans.get('recovery_plan.erp')!.groups[0].manual).toBe('Check the db2 connection');
   });
 
   test('file() refuses a symlink that points out of the directory', () => {

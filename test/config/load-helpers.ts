@@ -133,7 +133,16 @@ export function detailOf(r: LoadResult, summary: string): string {
 
 /** A minimal valid VM block, for fixtures that need more VMs than BASE has. */
 export function vmBlock(name: string, body: Record<string, string | number>): string {
-  const attrs: Record<string, string | number> = { site: 'site.home', machine_type: '"s922"', processors: 1, memory_gb: 8, os: '"rhel"', ...body };
+  // On BASE's app network by default: PowerVS creates no VM without a network (a validation error).
+  const attrs: Record<string, string | number> = {
+    site: 'site.home',
+    machine_type: '"s922"',
+    processors: 1,
+    memory_gb: 8,
+    os: '"rhel"',
+    networks: '[network.app]',
+    ...body,
+  };
   return `\nvm "${name}" {\n${Object.entries(attrs)
     .map(([k, v]) => `  ${k} = ${v}`)
     .join('\n')}\n}\n`;

@@ -154,8 +154,9 @@ export interface SimProcess {
  * Starts `node dist/sim/main.js` on `dataDir` (the directory drctl's embedded simulator uses, so
  * the world is the same); drctl runs started while it serves connect to it (via its sim.lock).
  */
-export async function startSimulator(dataDir: string, opts: { timeScale?: number; workspaces?: readonly string[] } = {}): Promise<SimProcess> {
+export async function startSimulator(dataDir: string, opts: { timeScale?: number; workspaces?: readonly string[]; apiKey?: string } = {}): Promise<SimProcess> {
   const args = [SIM_MAIN, '--port', '0', '--data-dir', dataDir, '--time-scale', String(opts.timeScale ?? 0)];
+  if (opts.apiKey !== undefined) args.push('--api-key', opts.apiKey);
   for (const w of opts.workspaces ?? []) args.push('--workspace', w);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: baseEnv() });
   let out = '';

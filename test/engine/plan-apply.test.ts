@@ -463,14 +463,14 @@ describe.concurrent('plan and apply, end to end', { timeout: 120_000 }, () => {
     expect((await w.run(['plan', w.config, '-detailed-exitcode'])).code).toBe(2);
   });
 
-  test('sensitive values print as (sensitive) and never reach output or state in plain text', async ({ scratch, expect }) => {
+  test('sensitive values print as (sensitive value) and never reach output or state in plain text', async ({ scratch, expect }) => {
     const secret = 's3cr3t-hook-token';
     const w = scratch.fresh();
     const text = expectExit(await w.run(['plan', w.config]), 0);
     expect(text.stdout).toMatch(/\+ webhook = \(sensitive value\)/);
     const json = await w.run(['plan', w.config, '-json']);
     const plan = JSON.parse(json.stdout) as PlanJson;
-    expect(plan.resource_changes.find((c) => c.address === 'notification.ops')?.after?.webhook).toBe('(sensitive)');
+    expect(plan.resource_changes.find((c) => c.address === 'notification.ops')?.after?.webhook).toBe('(sensitive value)');
     const applyRun = expectExit(await w.run(['apply', w.config, '-auto-approve']), 0);
     const events = expectExit(await w.run(['apply', w.config, '-auto-approve', '-json']), 0);
     for (const out of [text.stdout, text.stderr, json.stdout, json.stderr, applyRun.stdout, applyRun.stderr, events.stdout, events.stderr]) {

@@ -81,6 +81,13 @@ function interruptAt(dir: string, args: string[], at: string): Promise<{ code: n
   });
 }
 
+/** The one result line that ends a DR command's --json (schemas/dr-run.schema.json). */
+function result(stdout: string): { type: string; ok: boolean; exit_code: number; data: unknown } {
+  const last = JSON.parse(stdout.trim().split('\n').at(-1)!) as { type: string; ok: boolean; exit_code: number; data: unknown };
+  expect(last.type).toBe('result');
+  return last;
+}
+
 function runEvents(dir: string): { name: string }[] {
   const events = path.join(dir, '.drctl/events');
   return fs.readdirSync(events).flatMap((f) =>
@@ -99,14 +106,15 @@ describe('Ctrl-C during a DR run', () => {
     const first = await interruptAt(dir, ['failover', 'plans', '-auto-approve'], 'VM_BOOTUP_STARTED');
     expect(first.events.some((e) => e.name === 'VM_BOOTUP_STARTED')).toBe(true);
     expect(first.code).toBe(130);
-    const record = JSON.parse(first.stdout.trim().split('\n').at(-1)!) as { outcome: string; failures: string[] };
+    const record = result(first.stdout).data as { outcome: string; failures: string[] };
+    expect(result(first.stdout)).toMatchObject({ ok: false, exit_code: 130 });
     expect(record.outcome).toBe('interrupted');
     expect(record.failures).toEqual([]);
     expect(runEvents(dir).filter((e) => FAILURES.includes(e.name))).toEqual([]);
 
     const again = await runDrctl(['failover', 'plans', '-auto-approve', '--json'], dir, userEnv({ DRCTL_SIM_TIME_SCALE: SCALE }), 120_000);
     expect(again.code, again.stderr).toBe(0);
-    const resumed = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as { outcome: string; resumed: number };
+    const resumed = result(again.stdout).data as { outcome: string; resumed: number };
     expect(resumed).toMatchObject({ outcome: 'succeeded', resumed: 1 });
     expect(runEvents(dir).filter((e) => FAILURES.includes(e.name))).toEqual([]);
     expect(delivered.map((e) => e.name)).toContain('MOVE_COMPLETED');
@@ -118,7 +126,8 @@ describe('Ctrl-C during a DR run', () => {
     delivered.length = 0;
     const run = await interruptAt(dir, ['drill', 'plans', '-auto-approve'], 'VM_BOOTUP_STARTED');
     expect(run.code).toBe(130);
-    const record = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { outcome: string; cleanup: { vms: number } };
+    const record = result(run.stdout).data as { outcome: string; cleanup: { vms: number } };
+    expect(result(run.stdout)).toMatchObject({ ok: false, exit_code: 130 });
     expect(record.outcome).toBe('cancelled');
     const names = run.events.map((e) => e.name);
     expect(names).toContain('DRILL_CLEANUP_COMPLETED');
@@ -126,7 +135,7 @@ describe('Ctrl-C during a DR run', () => {
     expect(delivered.filter((e) => e.severity === 'critical')).toEqual([]);
     // Nothing left behind: the next verify sees no drill leftovers.
     const verify = await runDrctl(['verify', 'plans', '--json'], dir, userEnv(), 60_000);
-    const report = JSON.parse(verify.stdout) as { checks: { name: string; ok: boolean }[] };
+    const report = result(verify.stdout).data as { checks: { name: string; ok: boolean }[] };
     expect(report.checks.filter((c) => c.name === 'stale-clones' && !c.ok)).toEqual([]);
   }, 240_000);
 });

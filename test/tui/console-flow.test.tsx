@@ -1,6 +1,8 @@
 // The console's flows, through the real services over a temp copy of plans/ (embedded simulator,
 // time scale 0): what an operator does at the keyboard, asserted on the frames they would see.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// Every wait is for a frame (or a file), never a fixed time: keys reach the view on screen as
+// soon as it is drawn (the console routes them), so nothing waits for a subscription.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,11 +19,7 @@ async function until(frame: () => string | undefined, pattern: RegExp, ms = 20_0
   const end = Date.now() + ms;
   for (;;) {
     const f = plain(frame());
-    if (pattern.test(f)) {
-      // Let the new screen's key handlers subscribe (they do in an effect after the frame).
-      await tick(30);
-      return f;
-    }
+    if (pattern.test(f)) return f;
     if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; last frame:\n${f}`);
     await tick(25);
   }
@@ -68,16 +66,18 @@ describe('console flows', () => {
     expect(fs.existsSync(path.join(dir, 'state/erp.drstate.json'))).toBe(true);
 
     stdin.write(' ');
-    const home = await until(lastFrame, /none: state matches the configuration · state serial 1, 43 resources/);
+    const home = await until(lastFrame, /none: state matches the configuration · state serial \d+, 43 resources/);
     expect(home).toMatch(/erp_db +.*consistent_copying/);
 
+    // The events open at their end, newest last; g goes to the top.
     stdin.write('e');
-    await until(lastFrame, /— drctl apply/);
+    await until(lastFrame, /Apply complete! 43 succeeded, 0 failed, 0 skipped\.\nlines \d+–\d+ of \d+\n/);
+    stdin.write('g');
+    await until(lastFrame, /^— drctl apply$/m);
     stdin.write('\u001b');
     await until(lastFrame, /p plan {2}a apply/);
     stdin.write('q');
-    await tick(20);
-    expect(exits).toEqual([0]);
+    await vi.waitFor(() => expect(exits).toEqual([0]));
     unmount();
   });
 
@@ -208,6 +208,18 @@ describe('console flows', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, '.drctl/runs', backs[0]), 'utf8'))).toMatchObject({ outcome: 'succeeded', resumed: 1 });
     unmount();
   }, 180_000);
+
+  it('a changed .hcl file changes what the dashboard says is pending, with no refresh period and no key', async () => {
+    const { lastFrame, unmount } = render(<ConsoleApp services={services} width={100} height={40} color={false} refreshMs={0} onExit={() => undefined} />);
+    await until(lastFrame, /43 changes pending \(p to plan\)/);
+    const file = path.join(dir, 'plans/variables.hcl');
+    const before = fs.readFileSync(file, 'utf8');
+    const after = before.replace(/(variable "web_count" \{\s*type\s*= number\s*default\s*= )8/, '$19');
+    expect(after).not.toBe(before);
+    fs.writeFileSync(file, after);
+    await until(lastFrame, /44 changes pending \(p to plan\)/);
+    unmount();
+  });
 
   it('says which DR actions are not available yet instead of failing', async () => {
     const { lastFrame, stdin, unmount } = render(

@@ -38,12 +38,12 @@ async function keys(session: string, ...k: string[]) {
   await new Promise((r) => setTimeout(r, 150));
 }
 
-function start(session: string, args: string): string {
+function start(session: string, args: string, columns = 100): string {
   const dir = plansCopy();
   dirs.push(dir);
   // A user's shell: no CI marker (Ink draws only the last frame under CI), no colour, instant sim.
   const cmd = `env -u CI -u FORCE_COLOR NO_COLOR=1 DRCTL_SIM_TIME_SCALE=0 DRCTL_CONSOLE_REFRESH=0 ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}; echo "exit=$?"; sleep 30`;
-  const r = tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', '-c', dir, cmd);
+  const r = tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', '40', '-c', dir, cmd);
   expect(r.status, r.stderr).toBe(0);
   return dir;
 }
@@ -72,12 +72,41 @@ describe('drctl console in a terminal (tmux)', () => {
     expect(fs.existsSync(path.join(dir, 'state/erp.drstate.json'))).toBe(true);
 
     await keys('c1', 'x');
-    const after = await waitFor('c1', /state serial 1, 43 resources/);
+    const after = await waitFor('c1', /state serial \d+, 43 resources/);
     expect(after).toMatch(/erp_db .*RPO 15m00s consistent_copying/);
     await keys('c1', 'q');
     const gone = await waitFor('c1', /exit=0/);
     // The alternate screen is gone: the shell's screen is back, without the console on it.
     expect(gone).not.toContain('drctl console ·');
+  }, 90_000);
+
+  it('in 80 columns: the key bar fits, q closes events and help, and an edited .hcl file updates the dashboard on its own', async (ctx) => {
+    need(ctx, TMUX);
+    // DRCTL_CONSOLE_REFRESH=0: no periodic refresh, so only watching the directory can show the edit.
+    const dir = start('c4', 'console', 80);
+    const dash = await waitFor('c4', /43 changes pending \(p to plan\)/);
+    const bar = dash.trimEnd().split('\n').at(-1)!;
+    expect(bar.length).toBeLessThanOrEqual(80);
+    expect(bar).not.toContain('…');
+    for (const k of ['p:plan', 'a:apply', 'v:verify', 'd:drill', 'f:failover', 'b:failback', 'e:events', '?:help', 'q:quit']) expect(bar).toContain(k);
+
+    await keys('c4', 'e');
+    await waitFor('c4', /No events yet/);
+    await keys('c4', 'q');
+    await waitFor('c4', /43 changes pending/);
+    await keys('c4', '?');
+    await waitFor('c4', /Plan review and events/);
+    await keys('c4', 'q');
+    await waitFor('c4', /43 changes pending/);
+
+    const file = path.join(dir, 'plans/variables.hcl');
+    const before = fs.readFileSync(file, 'utf8');
+    const after = before.replace(/(variable "web_count" \{\s*type\s*= number\s*default\s*= )8/, '$19');
+    expect(after).not.toBe(before);
+    fs.writeFileSync(file, after);
+    await waitFor('c4', /44 changes pending \(p to plan\)/);
+    await keys('c4', 'q');
+    await waitFor('c4', /exit=0/);
   }, 90_000);
 
   it('`drctl console` opens the same console', async (ctx) => {
@@ -86,6 +115,17 @@ describe('drctl console in a terminal (tmux)', () => {
     await waitFor('c2', /43 changes pending/);
     await keys('c2', 'q');
     await waitFor('c2', /exit=0/);
+  }, 60_000);
+
+  it('plan on a TTY leaves no live frame behind: the plan, and no "0/0 done" line before it', async (ctx) => {
+    need(ctx, TMUX);
+    start('c5', 'plan plans');
+    await waitFor('c5', /exit=0/);
+    // The whole history, scrolled-off lines included: a leftover frame would sit above the plan.
+    const all = tmux('capture-pane', '-p', '-S', '-', '-t', 'c5').stdout;
+    expect(all).toMatch(/^drctl will perform the following actions:$/m);
+    expect(all).toContain('Plan: 43 to add, 0 to change, 0 to destroy.');
+    expect(all).not.toMatch(/\d+\/\d+ done/);
   }, 60_000);
 
   it('draws apply progress live with Ink on a TTY and leaves the finished lines on screen', async (ctx) => {

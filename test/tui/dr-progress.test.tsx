@@ -156,7 +156,23 @@ describe('DR runs in the live view', () => {
       ['failed', 'FAIL stale-clones dr: 2 drill leftover(s)'],
     ]);
     expect(frame(store)).toContain('[home: active] [dr: not ready]');
-    expect(frame(store)).toMatch(/erp_db .*lag 3s consistent_copying/);
+    // The gauge reads the lag and the RPO the check states, and a verify counts no rows.
+    expect(frame(store)).toMatch(/erp_db .*lag 3s \/ RPO 15m00s consistent_copying/);
+    expect(frame(store)).not.toContain('0/0 done');
+  });
+
+  it('reads a lag of minutes from a replication check, not "lag unknown"', () => {
+    const { store } = failoverStore();
+    store.dispatch(
+      verifyEvent({
+        ready: true,
+        active: 'site.home',
+        standby: 'site.dr',
+        checks: [{ name: 'replication', subject: 'volume_group.erp_db', ok: true, message: 'consistent_copying, lag 2m5s (RPO 15m)' }],
+      }),
+    );
+    expect(frame(store)).toMatch(/erp_db .*lag 2m05s \/ RPO 15m00s/);
+    expect(frame(store)).not.toContain('lag unknown');
   });
 
   it('words DR events for the console log and leaves engine events to the plain view', () => {

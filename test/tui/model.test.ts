@@ -101,3 +101,33 @@ describe('progress store', () => {
     expect(store.snapshot().phase).toBe('interrupted');
   });
 });
+
+describe('progress store: as people read a run', () => {
+  it('lists running instances by number: web[8] before web[12]', () => {
+    const { store } = storeOnClock();
+    const addresses = ['vm.web[12]', 'vm.web[8]', 'vm.web[10]', 'vm.web[9]'];
+    store.setPlan(placeByType, addresses);
+    store.dispatch({ type: 'apply.start', t: 0, total: addresses.length, parallelism: 10 });
+    for (const address of addresses) store.dispatch({ type: 'resource.start', t: 0, address, action: 'create' });
+    expect(store.snapshot().groups[0].running.map((r) => r.address)).toEqual(['vm.web[8]', 'vm.web[9]', 'vm.web[10]', 'vm.web[12]']);
+  });
+
+  it('leaves the time spent paused at a prompt out of the elapsed time', () => {
+    const { store, clock } = storeOnClock();
+    const elapsed = () => {
+      const s = store.snapshot();
+      return s.now - s.startedAt;
+    };
+    clock.advance(2_000);
+    store.pause();
+    clock.advance(60_000);
+    // While paused the clock on screen stands still.
+    expect(elapsed()).toBe(2_000);
+    store.resume();
+    clock.advance(1_000);
+    expect(elapsed()).toBe(3_000);
+    // A second pause and a resume without a pause change nothing else.
+    store.resume();
+    expect(elapsed()).toBe(3_000);
+  });
+});

@@ -2,7 +2,7 @@
 import type { ParsedFlags, SIM_SERVE_FLAG_SPECS } from '../flag-specs.js';
 import { processTerminal, type Exit } from '../terminal.js';
 import { UserError } from '../../diag/index.js';
-import { serveStandaloneSimulator } from '../../services/index.js';
+import { formatTimeScale, parseTimeScale, serveStandaloneSimulator } from '../../services/index.js';
 
 export async function runSimServe(
   _args: Record<string, never>,
@@ -12,8 +12,11 @@ export async function runSimServe(
 ): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const scaleText = flags['time-scale'];
-  const timeScale = scaleText.includes('/') ? Number(scaleText.split('/')[0]) / Number(scaleText.split('/')[1]) : Number(scaleText);
-  if (!Number.isFinite(timeScale) || timeScale < 0) throw new UserError(`--time-scale "${scaleText}" is not a non-negative number (write 0, 0.01 or 1/600).`);
+  const timeScale = parseTimeScale(scaleText);
+  if (timeScale === undefined)
+    throw new UserError(`-time-scale "${scaleText}" is not a time scale.`, [
+      'Write real seconds per model second: 1/600 (the default: a 5-minute boot takes 0.5 s), 0.01, or 0 for instant.',
+    ]);
   const handle = await serveStandaloneSimulator({
     port: flags.port,
     host: flags.host,
@@ -28,7 +31,7 @@ export async function runSimServe(
     slowMs: flags['slow-ms'],
   });
   term.stdout.write(`listening on ${handle.url}\ntoken ${handle.token}\n`);
-  term.stderr.write(`PowerVS simulator serving ${flags['data-dir']} (time scale ${timeScale}). Ctrl-C stops it.\n`);
+  term.stderr.write(`PowerVS simulator serving ${flags['data-dir']} (time scale ${formatTimeScale(timeScale)}). Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

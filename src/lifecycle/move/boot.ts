@@ -78,7 +78,7 @@ export async function runGroup(run: MoveRun, g: RecoveryGroup): Promise<void> {
     const r = await runPostCheck(
       run.config.dir,
       g,
-      { run: run.runId, site: to, kind: opts.kind, drill: false },
+      { run: run.runId, site: to, kind: opts.kind, drill: false, redact: run.dr.redactor },
       run.realMs(g.timeoutSeconds ?? 900),
       opts.signal,
     );

@@ -21,8 +21,26 @@ export interface DrillResult {
   readonly rtoSeconds?: number;
 }
 
+/** The latest DR run on record (.drctl/runs): what it was, how it ended, when. */
+export interface RunSummary {
+  readonly kind: string;
+  readonly outcome: string;
+  /** ISO time it ended (or started, when it has not ended). */
+  readonly at?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
 export interface DashboardStatus {
   readonly configDir: string;
+  /** ISO time this status was read (the dashboard says how long ago). */
+  readonly readAt?: string;
+  /** Ready to move: every volume group consistent and within its RPO; why not, when it is not. Absent without replication to judge. */
+  readonly readiness?: { readonly ready: boolean; readonly reasons: readonly string[] };
+  /** The latest DR run on record. */
+  readonly lastRun?: RunSummary;
+  /** Who holds the state lock right now (a run in progress), in words. */
+  readonly lockedBy?: string;
   readonly sites: readonly SiteStatus[];
   readonly volumeGroups: readonly RpoReading[];
   readonly lastDrill?: DrillResult;
@@ -77,4 +95,6 @@ export interface ConsoleServices {
   apply(plan: Plan, sink: Sink, signal: AbortSignal): Promise<RunResult>;
   /** DR runs that exist in this build; a missing one shows as "not available yet". */
   readonly dr: Partial<Record<DrActionName, (req: DrRequest) => Promise<RunResult>>>;
+  /** Calls `onChange` when a configuration file (*.hcl) changes; returns how to stop watching. */
+  watch?(onChange: () => void): () => void;
 }

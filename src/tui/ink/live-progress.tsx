@@ -20,5 +20,5 @@ export function LiveProgress({ store, color, size, final = false, staticFrom = 0
   const snapshot = final ? store.snapshot() : throttled;
   const { width, height } = size();
   const shown = staticFrom ? { ...snapshot, finished: snapshot.finished.slice(staticFrom) } : snapshot;
-  return <ProgressScreen snapshot={shown} width={width} height={height} color={color} />;
+  return <ProgressScreen snapshot={shown} width={width} height={height} color={color} final={final} />;
 }

@@ -4,6 +4,8 @@
 // folds them into the store: site machine badges, an RPO gauge per volume group, VMs as rows
 // under site → recovery group, and predicted vs actual RTO. Plain data, no React.
 import type { DrEvent, VerifyCheck, VerifyReport } from '../../lifecycle/index.js';
+// Direct, not the config facade: views load only what they draw with.
+import { parseDuration } from '../../config/duration.js';
 import type { Runbook } from '../../plan/index.js';
 import type { Placement } from './placement.js';
 import type { ProgressDraft, ProgressEvent, ProgressExtension, RpoReading, Tone } from './model.js';
@@ -38,6 +40,19 @@ export function runbookGroups(rb: Runbook): { readonly name: string; readonly vm
 
 function checkText(c: VerifyCheck): string {
   return `${c.name} ${short(c.subject)}: ${c.message}`;
+}
+
+const DURATION = '((?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d))+)';
+const LAG = new RegExp(`lag ${DURATION}`);
+const RPO = new RegExp(`RPO ${DURATION}`);
+
+/** The lag and RPO a replication check states ("consistent_copying, lag 2m5s (RPO 15m)"), for its gauge. */
+export function durationsOf(message: string): { lagSeconds?: number; rpoSeconds?: number } {
+  const lag = LAG.exec(message);
+  const rpo = RPO.exec(message);
+  const lagSeconds = lag ? parseDuration(lag[1]) : undefined;
+  const rpoSeconds = rpo ? parseDuration(rpo[1]) : undefined;
+  return { ...(lagSeconds !== undefined ? { lagSeconds } : {}), ...(rpoSeconds !== undefined ? { rpoSeconds } : {}) };
 }
 
 /** One extension per store: it remembers the run's sites, groups and rows between events. */
@@ -204,8 +219,7 @@ export function drProgressExtension(): ProgressExtension {
         badge(draft, r.standby, r.ready ? 'ready' : 'not ready', r.ready ? 'ok' : 'bad');
         for (const c of r.checks) {
           draft.finish({ kind: 'note', status: c.ok ? 'done' : 'failed', site: '', group: 'verify', text: `${c.ok ? 'ok  ' : 'FAIL'} ${checkText(c)}` });
-          const lag = c.name === 'replication' ? /lag (\d+)s/.exec(c.message) : null;
-          if (c.name === 'replication') setRpo(draft, c.subject, { state: c.message.split(',')[0], ...(lag ? { lagSeconds: Number(lag[1]) } : {}) });
+          if (c.name === 'replication') setRpo(draft, c.subject, { state: c.message.split(',')[0], ...durationsOf(c.message) });
         }
         return true;
       }

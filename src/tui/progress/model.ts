@@ -6,6 +6,7 @@
 // by extensions: `(draft, event) => handled`. The DR commands add theirs without touching this file.
 import type { Action, EngineEvent } from '../../plan/index.js';
 import { placeByType, type PlaceResource } from './placement.js';
+import { compareAddressesForDisplay } from '../../review/address-order.js';
 
 /** Any event with a type; the engine's are typed, the rest are handled by extensions. */
 export type ProgressEvent = EngineEvent | { readonly type: string; readonly t?: number; readonly [key: string]: unknown };
@@ -149,7 +150,9 @@ export class ProgressStore {
   private place: PlaceResource;
   private title: string;
   private phase: Phase = 'starting';
-  private readonly startedAt: number;
+  /** Moved forward by the time spent paused (at a prompt), so elapsed times leave it out. */
+  private startedAt: number;
+  private pausedAt: number | undefined;
   private total = 0;
   private expected = new Map<string, number>();
   private done = 0;
@@ -192,6 +195,18 @@ export class ProgressStore {
 
   setTitle(title: string): void {
     this.title = title;
+    this.changed();
+  }
+
+  /** The run waits for a person (an approval prompt): elapsed time stops until resume(). */
+  pause(): void {
+    this.pausedAt ??= this.opts.now();
+  }
+
+  resume(): void {
+    if (this.pausedAt === undefined) return;
+    this.startedAt += this.opts.now() - this.pausedAt;
+    this.pausedAt = undefined;
     this.changed();
   }
 
@@ -431,14 +446,14 @@ export class ProgressStore {
         done: g.done,
         failed: g.failed,
         skipped: g.skipped,
-        running: [...g.running.values()],
+        running: [...g.running.values()].sort((a, b) => compareAddressesForDisplay(a.address, b.address)),
       });
     }
     return {
       title: this.title,
       phase: this.phase,
       startedAt: this.startedAt,
-      now: this.opts.now(),
+      now: this.pausedAt ?? this.opts.now(),
       total: this.total,
       done: this.done,
       failed: this.failed,

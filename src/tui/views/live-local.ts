@@ -62,10 +62,12 @@ export function startLocalLiveView(opts: LocalViewOptions): LocalView {
     },
     pause: () => {
       paused = true;
+      store.pause();
       ink?.pause();
     },
     resume: () => {
       paused = false;
+      store.resume();
       if (ink) ink.resume();
       else void loading.then((m) => m && !ink && !paused && !stopped && mount(m));
     },

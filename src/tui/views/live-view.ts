@@ -18,6 +18,11 @@ export interface LiveViewOptions {
   readonly env: Record<string, string | undefined>;
   /** Add the DR run's rows, badges and gauges (src/tui/progress/dr.ts). */
   readonly dr?: boolean;
+  /**
+   * Hides secrets in what the view is sent (src/redact's Redactor.data): it draws on the terminal
+   * from its own thread, past the command's redacting streams.
+   */
+  readonly redact?: <T>(value: T) => T;
 }
 
 export interface LiveView {
@@ -55,8 +60,9 @@ export function startLiveView(opts: LiveViewOptions): LiveView {
   let failed = false;
   const waiting = new Map<number, () => void>();
   let nextId = 1;
+  const redact = opts.redact ?? (<T>(v: T) => v);
   const post = (m: ViewMessage) => {
-    if (!failed) worker.postMessage(m);
+    if (!failed) worker.postMessage(m.type === 'events' || m.type === 'plan' ? redact(m) : m);
   };
   const flush = () => {
     scheduled = false;

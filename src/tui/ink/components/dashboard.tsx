@@ -1,7 +1,9 @@
-// The console's home: sites and their lifecycle states, replication health per volume group,
-// the last drill, and how many changes are pending.
+// The console's home: readiness to move, sites and their lifecycle states, replication health per
+// volume group, the last run and drill (local time and how long ago), a lock held by a run in
+// progress, and how many changes are pending.
 import { Box, Text } from 'ink';
 import type { DashboardStatus } from '../../console/services.js';
+import { whenText } from '../../console/time.js';
 // Direct, not the config facade (which brings the loader and the parser): views load only what they draw with, and
 // the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
 import { formatDuration } from '../../../config/duration.js';
@@ -12,15 +14,36 @@ export interface DashboardProps {
   readonly status: DashboardStatus | undefined;
   readonly width: number;
   readonly color: boolean;
+  /** Wall-clock ms, for "3 min ago" (default Date.now). */
+  readonly now?: () => number;
 }
 
-export function Dashboard({ status, width, color }: DashboardProps) {
+const short = (site: string) => site.replace(/^site\./, '');
+
+export function Dashboard({ status, width, color, now = Date.now }: DashboardProps) {
   if (!status) return <Text {...dimProps(color)}>Reading status…</Text>;
+  const wall = new Date(now());
   const nameWidth = Math.max(4, ...status.sites.map((s) => s.name.length));
   const drill = status.lastDrill;
+  const run = status.lastRun;
   const pending = status.pendingChanges;
+  const active = status.sites.find((s) => s.role === 'active');
+  const standby = status.sites.find((s) => s.role !== 'active');
+  const r = status.readiness;
   return (
     <Box flexDirection="column" width={width}>
+      {r ? (
+        <Text wrap="truncate-end" {...colourProps(color, r.ready ? 'green' : 'red')}>
+          {r.ready
+            ? `Ready: production at ${active?.name ?? '?'} can move to ${standby?.name ?? '?'}`
+            : `Not ready: ${r.reasons.join('; ') || 'replication is not healthy'}`}
+        </Text>
+      ) : null}
+      {status.lockedBy ? (
+        <Text wrap="truncate-end" {...colourProps(color, 'yellow')}>
+          {`A run holds the state lock: ${status.lockedBy}`}
+        </Text>
+      ) : null}
       <Text bold={color}>Sites</Text>
       {status.sites.length === 0 ? <Text {...dimProps(color)}> none configured</Text> : null}
       {status.sites.map((s) => (
@@ -36,6 +59,20 @@ export function Dashboard({ status, width, color }: DashboardProps) {
       <Box paddingLeft={2}>
         <RpoGauges readings={status.volumeGroups} width={width - 2} color={color} />
       </Box>
+      <Text bold={color}>Last run</Text>
+      <Text wrap="truncate-end">
+        {'  '}
+        {run ? (
+          <>
+            {`${run.kind} `}
+            <Text {...colourProps(color, /succeed|pass|nothing/i.test(run.outcome) ? 'green' : 'red')}>{run.outcome}</Text>
+            {run.from && run.to ? ` ${short(run.from)} → ${short(run.to)}` : ''}
+            {run.at ? ` · ${whenText(run.at, wall)}` : ''}
+          </>
+        ) : (
+          <Text {...dimProps(color)}>no DR run recorded</Text>
+        )}
+      </Text>
       <Text bold={color}>Last drill</Text>
       <Text wrap="truncate-end">
         {'  '}
@@ -43,7 +80,7 @@ export function Dashboard({ status, width, color }: DashboardProps) {
           <>
             {drill.name}: <Text {...colourProps(color, /pass|succeed|ok/i.test(drill.result) ? 'green' : 'red')}>{drill.result}</Text>
             {drill.rtoSeconds !== undefined ? ` · RTO ${formatDuration(drill.rtoSeconds)}` : ''}
-            {drill.at ? ` · ${drill.at}` : ''}
+            {drill.at ? ` · ${whenText(drill.at, wall)}` : ''}
           </>
         ) : (
           <Text {...dimProps(color)}>no drill recorded</Text>
@@ -68,6 +105,9 @@ export function Dashboard({ status, width, color }: DashboardProps) {
           {fit(`! ${p}`, width)}
         </Text>
       ))}
+      {status.readAt ? (
+        <Text {...dimProps(color)}>{fit(`Read ${whenText(status.readAt, wall)}; refreshes on its own, and when a .hcl file changes.`, width)}</Text>
+      ) : null}
     </Box>
   );
 }

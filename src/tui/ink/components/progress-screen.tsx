@@ -20,6 +20,8 @@ export interface ProgressScreenProps {
   /** Write finished lines to <Static> (off inside the console, which has its own screen). */
   readonly staticLog?: boolean;
   readonly eventRows?: number;
+  /** The last frame before the view unmounts: a run that showed nothing leaves nothing behind. */
+  readonly final?: boolean;
 }
 
 /** Rows in flight each group may show, so the whole live area fits the terminal. */
@@ -33,8 +35,12 @@ function groupHeight(g: { running: readonly unknown[] }, maxRows: number): numbe
   return 1 + rows + (g.running.length > rows ? 1 : 0);
 }
 
-export function ProgressScreen({ snapshot, width, height, color, staticLog = true, eventRows = 3 }: ProgressScreenProps) {
+export function ProgressScreen({ snapshot, width, height, color, staticLog = true, eventRows = 3, final = false }: ProgressScreenProps) {
   const s = snapshot;
+  // The last frame of a run that applied nothing (a plan, an error before the first change):
+  // nothing, or one line of what the refresh read. The command's own output (the plan, the
+  // error) follows without a leftover "0/0 done".
+  const bare = final && s.total === 0 && s.groups.length === 0 && s.sites.length === 0 && s.rpo.length === 0;
   const bySite = new Map<string, (typeof s.groups)[number][]>();
   for (const g of s.groups) {
     const list = bySite.get(g.site);
@@ -56,32 +62,38 @@ export function ProgressScreen({ snapshot, width, height, color, staticLog = tru
           {(line: (typeof s.finished)[number]) => <FinishedLineView key={line.key} line={line} width={width} color={color} />}
         </Static>
       ) : null}
-      <Box flexDirection="column" width={width}>
-        {s.title ? <Text bold={color}>{fit(s.title, width)}</Text> : null}
-        <SiteBadges sites={s.sites} color={color} />
-        <RpoGauges readings={s.rpo} width={width} color={color} />
-        {[...bySite].map(([site, groups]) => {
-          const visible: typeof groups = [];
-          for (const g of groups) {
-            const h = groupHeight(g, maxRows);
-            if (h > budget) break;
-            visible.push(g);
-            budget -= h;
-          }
-          const hidden = groups.length - visible.length;
-          return (
-            <Box key={site || '-'} flexDirection="column">
-              {site ? <Text bold={color}>{fit(`site ${site}`, width)}</Text> : null}
-              {visible.map((g) => (
-                <GroupBlock key={g.key} group={g} now={s.now} width={width} color={color} maxRows={maxRows} />
-              ))}
-              {hidden > 0 ? <Text {...dimProps(color)}>{`  … ${hidden} more groups`}</Text> : null}
-            </Box>
-          );
-        })}
-        <SummaryLine snapshot={s} width={width} color={color} />
-        <EventsPane events={s.events} rows={eventRows} width={width} color={color} />
-      </Box>
+      {bare ? (
+        s.refresh.total > 0 ? (
+          <SummaryLine snapshot={s} width={width} color={color} />
+        ) : null
+      ) : (
+        <Box flexDirection="column" width={width}>
+          {s.title ? <Text bold={color}>{fit(s.title, width)}</Text> : null}
+          <SiteBadges sites={s.sites} color={color} />
+          <RpoGauges readings={s.rpo} width={width} color={color} />
+          {[...bySite].map(([site, groups]) => {
+            const visible: typeof groups = [];
+            for (const g of groups) {
+              const h = groupHeight(g, maxRows);
+              if (h > budget) break;
+              visible.push(g);
+              budget -= h;
+            }
+            const hidden = groups.length - visible.length;
+            return (
+              <Box key={site || '-'} flexDirection="column">
+                {site ? <Text bold={color}>{fit(`site ${site}`, width)}</Text> : null}
+                {visible.map((g) => (
+                  <GroupBlock key={g.key} group={g} now={s.now} width={width} color={color} maxRows={maxRows} />
+                ))}
+                {hidden > 0 ? <Text {...dimProps(color)}>{`  … ${hidden} more groups`}</Text> : null}
+              </Box>
+            );
+          })}
+          <SummaryLine snapshot={s} width={width} color={color} />
+          <EventsPane events={s.events} rows={eventRows} width={width} color={color} />
+        </Box>
+      )}
     </>
   );
 }

@@ -15,8 +15,14 @@ export interface SummaryLineProps {
 export function summaryText(s: ProgressSnapshot): string {
   const parts: string[] = [];
   if (s.phase === 'refreshing' || (s.phase === 'starting' && s.refresh.total)) parts.push(`refreshing ${s.refresh.done}/${s.refresh.total}`);
-  else parts.push(`${s.done}/${s.total} done`);
-  parts.push(`${s.failed} failed`, `${s.skipped} skipped`);
+  else if ((s.phase === 'planned' || s.phase === 'done') && s.total === 0) {
+    if (s.refresh.total)
+      parts.push(
+        `refreshed ${s.refresh.done} resource${s.refresh.done === 1 ? '' : 's'}${s.refresh.drifted ? `, ${s.refresh.drifted} changed outside drctl` : ''}`,
+      );
+  }
+  // Counters only for a run that has something to count (a plan, or verify, has nothing: no "0/0 done").
+  if (s.total > 0 || s.done + s.failed + s.skipped > 0) parts.push(`${s.done}/${s.total} done`, `${s.failed} failed`, `${s.skipped} skipped`);
   parts.push(elapsedText(s.elapsedMs ?? s.now - s.startedAt));
   const r = s.rto;
   if (r.predictedSeconds !== undefined || r.actualSeconds !== undefined) {

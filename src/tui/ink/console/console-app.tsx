@@ -1,8 +1,9 @@
-// The interactive console: a dashboard, and keys for plan → review → apply, the DR runs, events
-// and help. Every action goes through ConsoleServices, the same services the commands call.
+// The interactive console: a live dashboard (re-read on a period and when a .hcl file changes),
+// and keys for plan → review → apply, the DR runs, events and help. Every action goes through
+// ConsoleServices, the same services the commands call. q closes any sub-view, as in less.
 import { setMaxListeners } from 'node:events';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type Key } from 'ink';
 import type { EngineEvent, Plan } from '../../../plan/index.js';
 // Direct, not the plan facade (which brings its engine): views load only what they draw with, and
 // the live view's worker starts from them (a measured start-up, bench/tui.bench.mjs).
@@ -29,7 +30,12 @@ export interface ConsoleAppProps {
   readonly color: boolean;
   /** Status refresh period on the dashboard, ms; 0 turns it off. */
   readonly refreshMs?: number;
+  /** How often the dashboard's relative times ("3 min ago") are redrawn, ms; 0 turns it off. */
+  readonly clockMs?: number;
+  /** Monotonic ms, for run timers. */
   readonly now?: () => number;
+  /** Wall-clock ms, for the dashboard's "3 min ago" (default Date.now). */
+  readonly wallNow?: () => number;
   /** The console is done: 0 for q, 130 for a second Ctrl-C during a run. */
   readonly onExit: (code: number) => void;
 }
@@ -53,8 +59,24 @@ interface Message {
 
 const DR_KEYS: Readonly<Record<string, DrActionName>> = { v: 'verify', d: 'drill', f: 'failover', b: 'failback' };
 const LOG_KEPT = 1000;
+/** The pager's own keys (plan review and events); the rest are in `?`. */
+const PAGER_KEYS = [
+  ['j/k', 'scroll'],
+  ['g/G', 'top/end'],
+  ['/', 'search'],
+] as const;
 
-export function ConsoleApp({ services, width, height, color, refreshMs = 10_000, now = () => performance.now(), onExit }: ConsoleAppProps) {
+export function ConsoleApp({
+  services,
+  width,
+  height,
+  color,
+  refreshMs = 10_000,
+  clockMs = 15_000,
+  now = () => performance.now(),
+  wallNow = Date.now,
+  onExit,
+}: ConsoleAppProps) {
   const [screen, setScreen] = useState<Screen>({ kind: 'dashboard' });
   const [status, setStatus] = useState<DashboardStatus | undefined>();
   const [message, setMessage] = useState<Message | undefined>();
@@ -66,32 +88,41 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     typedRef.current = t;
     setTypedState(t);
   };
-  const statusJson = useRef('');
+  const [eventsWrap, setEventsWrap] = useState(true);
+  const [, setClock] = useState(0);
   const busy = useRef(false);
   const abort = useRef<AbortController | undefined>(undefined);
   /** The answer a DR run waits for (its approval or a manual step); Ctrl-C answers no. */
   const waiting = useRef<((yes: boolean) => void) | undefined>(undefined);
   /** Why a DR run did not start (refused at its approval): said on the dashboard. */
   const refused = useRef<Message | undefined>(undefined);
+  // The pager takes every key while a search is typed (q, a and Esc are text then).
+  const capturing = useRef(false);
+  const inflight = useRef<Promise<void> | undefined>(undefined);
+  const again = useRef(false);
 
   const append = useCallback((lines: readonly string[]) => setLog((l) => [...l, ...lines].slice(-LOG_KEPT)), []);
 
-  // The status refresh in flight: it reads the cloud, so a run waits for it (one simulator per directory).
-  const refreshing = useRef<Promise<void>>(Promise.resolve());
-  const refresh = useCallback(() => (refreshing.current = readStatus()), [services]);
-  const readStatus = async () => {
-    try {
-      const s = await services.status();
-      // Same status, same state: no re-render, no flicker.
-      const json = JSON.stringify(s);
-      if (json !== statusJson.current) {
-        statusJson.current = json;
-        setStatus(s);
-      }
-    } catch (e) {
-      setMessage({ text: `Status: ${(e as Error).message}`, tone: 'bad' });
+  /** Reads the status; a request while one is in flight is served by one more read after it, never two at once. */
+  const refresh = useCallback((): Promise<void> => {
+    if (inflight.current) {
+      again.current = true;
+      return inflight.current;
     }
-  };
+    const readAll = async () => {
+      do {
+        again.current = false;
+        try {
+          setStatus(await services.status());
+        } catch (e) {
+          setMessage({ text: `Status: ${(e as Error).message}`, tone: 'bad' });
+        }
+        // A run that started meanwhile reads the status itself when it ends.
+      } while (again.current && !busy.current);
+    };
+    inflight.current = readAll().finally(() => (inflight.current = undefined));
+    return inflight.current;
+  }, [services]);
 
   useEffect(() => {
     void refresh();
@@ -104,6 +135,28 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     }, refreshMs);
     return () => clearInterval(timer);
   }, [refreshMs, screen.kind, refresh]);
+
+  // A changed .hcl file changes what is pending: read again (after the run, when one is going).
+  useEffect(
+    () =>
+      services.watch?.(() => {
+        if (!busy.current) void refresh();
+      }),
+    [services, refresh],
+  );
+
+  // "3 min ago" grows older without a new status.
+  useEffect(() => {
+    if (!clockMs || screen.kind !== 'dashboard') return;
+    const timer = setInterval(() => setClock((c) => c + 1), clockMs);
+    return () => clearInterval(timer);
+  }, [clockMs, screen.kind]);
+
+  /**
+   * Resolves once no status read is in flight. A run waits for it: both talk to the cloud, and
+   * the embedded simulator's directory takes one user at a time.
+   */
+  const afterStatus = () => (inflight.current ?? Promise.resolve()).catch(() => undefined);
 
   /** A sink that feeds the live store and keeps the events log in the plain view's words. */
   const sinkFor = (store: ProgressStore) => {
@@ -131,7 +184,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     setScreen({ kind: 'planning', store, thenApply });
     setMessage(undefined);
     busy.current = true;
-    refreshing.current
+    afterStatus()
       .then(() => services.plan(sinkFor(store)))
       .then((r) => setScreen({ kind: 'review', plan: r.plan, text: r.text, thenApply }))
       .catch((e: unknown) => {
@@ -163,7 +216,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     setScreen({ kind: 'run', store });
     append([`— ${title}`]);
     refused.current = undefined;
-    refreshing.current
+    afterStatus()
       .then(() => run(sinkFor(store), controller.signal, store))
       .catch((e: unknown): RunResult => ({ ok: false, summary: (e as Error).message }))
       .then((result) => {
@@ -238,11 +291,16 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
     setScreen({ kind: 'dashboard' });
     setMessage(m);
   };
+  const onCapture = (on: boolean) => void (capturing.current = on);
 
   // The handler reads the screen through a ref: a key that arrives between a render and the
   // effect that re-subscribes the handler must act on the screen the operator sees.
   const current = useRef(screen);
   current.current = screen;
+  // One subscription for the whole console: the pager or prompt on screen gets its keys through
+  // this route, set as it renders, so a key pressed the moment a view appears reaches it.
+  const childKeys = useRef<((input: string, key: Key) => void) | undefined>(undefined);
+  childKeys.current = undefined;
   useInput((input, key) => {
     const screen = current.current;
     if (key.ctrl && input === 'c') {
@@ -255,6 +313,10 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       }
       return onExit(130);
     }
+    // A search being typed takes every key, including the Enter or Esc that ends it.
+    const searching = capturing.current;
+    childKeys.current?.(input, key);
+    if (searching) return;
     switch (screen.kind) {
       case 'dashboard':
         if (input === 'q') return onExit(0);
@@ -276,6 +338,9 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
         if (screen.result) home();
         return;
       case 'events':
+        if (key.escape || input === 'q') return home();
+        if (input === 'w') return setEventsWrap((w) => !w);
+        return;
       case 'help':
         if (key.escape || input === 'q' || input === '?' || key.return) home();
         return;
@@ -303,7 +368,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
   let keys: readonly (readonly [string, string])[];
   switch (screen.kind) {
     case 'dashboard':
-      body = <Dashboard status={status} width={width} color={color} />;
+      body = <Dashboard status={status} width={width} color={color} now={wallNow} />;
       keys = [
         ['p', 'plan'],
         ['a', 'apply'],
@@ -321,22 +386,8 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
       keys = [['Ctrl-C', 'quit']];
       break;
     case 'review':
-      body = (
-        <PlanView
-          text={screen.text}
-          width={width}
-          height={bodyHeight - 1}
-          color={color}
-          footer={screen.plan && hasChanges(screen.plan) ? 'a apply · Esc back' : 'Esc back'}
-        />
-      );
-      keys =
-        screen.plan && hasChanges(screen.plan)
-          ? [
-              ['a', 'apply these changes'],
-              ['Esc', 'back'],
-            ]
-          : [['Esc', 'back']];
+      body = <PlanView text={screen.text} width={width} height={bodyHeight - 1} color={color} onCapture={onCapture} keyRoute={childKeys} />;
+      keys = [...PAGER_KEYS, ...(screen.plan && hasChanges(screen.plan) ? ([['a', 'apply']] as const) : []), ['q', 'back']];
       break;
     case 'confirm-apply': {
       const s = screen.plan.summary;
@@ -345,6 +396,7 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
           question={`Apply ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy? drctl will perform the actions reviewed.`}
           expected="yes"
           color={color}
+          keyRoute={childKeys}
           onConfirm={() => startRun('drctl apply', screen.plan, (sink, signal) => services.apply(screen.plan, sink, signal))}
           onRefuse={() => home({ text: 'Apply cancelled: nothing was changed.', tone: 'warn' })}
         />
@@ -394,14 +446,17 @@ export function ConsoleApp({ services, width, height, color, refreshMs = 10_000,
           width={width}
           height={bodyHeight - 1}
           color={color}
-          footer="Esc back"
+          wrap={eventsWrap}
+          start="end"
+          onCapture={onCapture}
+          keyRoute={childKeys}
         />
       );
-      keys = [['Esc', 'back']];
+      keys = [...PAGER_KEYS, ['w', eventsWrap ? 'no wrap' : 'wrap'], ['q', 'back']];
       break;
     case 'help':
       body = <HelpView available={(k) => !DR_KEYS[k] || services.dr[DR_KEYS[k]] !== undefined} />;
-      keys = [['Esc', 'back']];
+      keys = [['q', 'back']];
       break;
   }
   const toneColour = message?.tone === 'bad' ? 'red' : message?.tone === 'warn' ? 'yellow' : 'cyan';
