@@ -214,7 +214,9 @@ describe('an API key IAM refuses', () => {
     dirs.push(w);
     const sim = await startSimulator(w.file('cloud'), { apiKey: 'the-right-key', workspaces: ['many-dal13=dal13', 'many-wdc04=wdc04'] });
     try {
-      const env = { DRCTL_POWERVS_ENDPOINT: sim.url, DRCTL_IAM_ENDPOINT: `${sim.url}/identity/token` };
+      // An endpoint as a real one is used: one per region, each workspace's CRN made from the account.
+      const { account } = JSON.parse(fs.readFileSync(w.file('cloud/sim.lock'), 'utf8')) as { account: string };
+      const env = { DRCTL_POWERVS_ENDPOINT: `${sim.url}/{region}`, DRCTL_IAM_ENDPOINT: `${sim.url}/identity/token`, DRCTL_POWERVS_ACCOUNT: account };
       expectExit(await w.run(['apply', w.config, '-auto-approve'], { env: { ...env, IBMCLOUD_API_KEY: 'the-right-key' } }), 0, 'apply with the right key');
       const r = await w.run(['plan', w.config], { env: { ...env, IBMCLOUD_API_KEY: 'a-wrong-key' } });
       expectDiagnostic(r, /Error: The cloud refused drctl's credentials: .*IAM refused the API key/, /Check IBMCLOUD_API_KEY/);

@@ -147,7 +147,8 @@ describe('drctl show plan.bin', () => {
     const w = keep(cloneWorkdir(applied));
     const r = await w.run(['show', 'nope.bin', '--markdown']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('Cannot read the plan file nope.bin: no such file.');
+    expect(r.stderr).toContain('The file nope.bin does not exist.');
+    expect(r.stderr).toContain('drctl plan -out plan.bin');
     expect(r.stdout).toBe('');
   });
 });
@@ -282,7 +283,8 @@ describe('drctl state diff', () => {
     w.write('broken.json', '{ "version": 1,');
     const broken = await w.run(['state', 'diff', 'broken.json', STATE]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/Unusable state at .*broken\.json:1:\d+/);
+    // Framed as every diagnostic is: the file, the line and a caret.
+    expect(broken.stderr).toMatch(/Unusable state: Invalid JSON[\s\S]*on .*broken\.json line 1:/);
     expect(broken.stdout).toBe('');
   });
 });

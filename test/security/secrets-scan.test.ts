@@ -103,7 +103,13 @@ async function consoleFrames(dir: string): Promise<string[]> {
     await until(/Drill monthly (passed|failed)/);
     await key('x');
     await key('e');
-    await until(/POST_CHECK|post_check/);
+    // The events open at their end: search back to the post_check lines (they carry the script's output).
+    await until(/DRILL_CLEANUP_COMPLETED/);
+    await key('g');
+    await key('/');
+    await key('POST_CHECK');
+    await key('Enter');
+    await until(/POST_CHECK/);
     await key('q');
     await key('q');
     await until(/exit=\d+/);

@@ -61,7 +61,9 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
       versions: Array<{ version: number; serial: number; createdBy: string; created: string }>;
     };
     expect(h.keeps_every_version).toBe(true);
+    // Three applies, and the first one's lineage, written before its first create.
     expect(h.versions.map((v) => [v.version, v.serial])).toEqual([
+      [4, 4],
       [3, 3],
       [2, 2],
       [1, 1],
@@ -69,11 +71,11 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
     expect(h.versions.every((v) => v.createdBy.startsWith('carol@') && !Number.isNaN(Date.parse(v.created)))).toBe(true);
     const table = expectCode(await drctl(cwd, ['state', 'history'], env), 0, 'history table').stdout;
     expect(table.split('\n')[0]).toMatch(/^VERSION +SERIAL +LINEAGE +CREATED +BY +SIZE$/);
-    for (const serial of [1, 2]) {
+    for (const serial of [1, 2, 3]) {
       const text = expectCode(await drctl(cwd, ['state', 'pull', '-serial', String(serial)], env), 0, `pull -serial ${serial}`).stdout;
       const st = JSON.parse(text) as { serial: number; resources: Array<{ address: string }> };
       expect(st.serial).toBe(serial);
-      expect(st.resources.filter((r) => r.address.startsWith('vm.')).length).toBe(serial);
+      expect(st.resources.filter((r) => r.address.startsWith('vm.')).length).toBe(serial - 1);
     }
     const none = await drctl(cwd, ['state', 'pull', '-serial', '9'], env);
     expect(none.code).toBe(1);
@@ -140,12 +142,13 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
     expect(samples).toBeGreaterThan(10);
     expect(maxHolders).toBe(1); // never two at once
     expect(holders.size).toBeGreaterThanOrEqual(2); // the watch saw the lock pass between processes
-    // No update lost: every VM is in the state, and the eight versions have serials 1..8, one apart.
+    // No update lost: every VM is in the state, and the versions (eight applies, and the first
+    // one's lineage written before its first create) have serials 1..9, one apart.
     expect(expectCode(await drctl(cwd, ['state', 'list', 'vm'], env), 0, 'state list').stdout).toBe(
       Array.from({ length: 8 }, (_, i) => `vm.n[${i}]\n`).join(''),
     );
     const h = JSON.parse(expectCode(await drctl(cwd, ['state', 'history', '-json'], env), 0, 'history').stdout) as { versions: Array<{ serial: number }> };
-    expect(h.versions.map((v) => v.serial)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(h.versions.map((v) => v.serial)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
     const applies = (await query<{ record: Buffer }>(connStr, `select record from ${schema}.audit order by seq`))
       .map((r) => JSON.parse(r.record.toString('utf8')) as { action: string; outcome: string })
       .filter((r) => r.action === 'apply');
@@ -160,7 +163,7 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
     const env = cleanEnv({ ...pgEnv('tamper'), DRCTL_ENCRYPTION: 'key_file=state.key; enforced=true' });
     expectCode(await drctl(cwd, ['apply', '-auto-approve', '-var', 'vms=1'], env), 0, 'apply 1');
     expectCode(await drctl(cwd, ['apply', '-auto-approve', '-var', 'vms=2'], env), 0, 'apply 2');
-    const [row] = await query<{ data: Buffer }>(connStr, "select data from tamper.states where workspace = 'default'");
+    const [row] = await query<{ data: Buffer; version: string }>(connStr, "select data, version from tamper.states where workspace = 'default'");
     expect(row.data.subarray(0, 8).toString('latin1')).toBe('DRCTLENC');
     expect(row.data.includes(Buffer.from('vm.n'))).toBe(false);
     const flipped = Buffer.from(row.data);
@@ -175,7 +178,7 @@ describePg('drctl on PostgreSQL (real processes)', pgAvailable, (server) => {
     // Nothing was written over it, and the versions kept are intact.
     const [after] = await query<{ data: Buffer; version: string }>(connStr, "select data, version from tamper.states where workspace = 'default'");
     expect(after.data.equals(flipped)).toBe(true);
-    expect(Number(after.version)).toBe(2); // a bigint column: pg returns it as a string
+    expect(Number(after.version)).toBe(Number(row.version)); // a bigint column: pg returns it as a string
     const v1 = JSON.parse(expectCode(await drctl(cwd, ['state', 'pull', '-serial', '1'], env), 0, 'pull -serial 1').stdout) as { serial: number };
     expect(v1.serial).toBe(1);
 
