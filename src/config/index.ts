@@ -24,4 +24,4 @@ export { cloudName, orchestratorCloudNames, volumeCloudName } from './cloud-name
 export { webhookProblem, refusedAddress, refusedHost, type WebhookProblem } from './webhook.js';
 export { scriptProblem, POST_CHECK_RESERVED } from './scripts.js';
 export type { ScriptKind } from './sources.js';
-export { nodeConfigFs, readRegularFile } from './node-fs.js';
+export { nodeConfigFs, readRegularFile, scriptKind } from './node-fs.js';

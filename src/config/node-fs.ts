@@ -46,7 +46,7 @@ export function readRegularFile(file: string, maxBytes = Infinity): Uint8Array {
 }
 
 /** What a post_check path holds, symlinks followed (config/scripts.ts checks where it leads). */
-function scriptKind(file: string): ScriptKind {
+export function scriptKind(file: string): ScriptKind {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { POST_CHECK_RESERVED, scriptProblem, type RecoveryGroup, type ScriptKind } from '../../config/index.js';
+import { POST_CHECK_RESERVED, scriptKind, scriptProblem, type RecoveryGroup } from '../../config/index.js';
 import type { Redactor } from '../../redact/index.js';
 
 export interface PostCheckResult {
@@ -25,22 +25,6 @@ export interface PostCheckFacts {
 
 /** How much of a check's output is kept: the end, where the verdict usually is. */
 export const POST_CHECK_OUTPUT_LIMIT = 16 * 1024;
-
-function scriptKind(file: string): ScriptKind {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    return 'missing';
-  }
-  if (!st.isFile()) return 'not-a-file';
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return 'executable';
-  } catch {
-    return 'not-executable';
-  }
-}
 
 /**
  * The whole environment of a post_check (docs/language.md): PATH and HOME from drctl's, the
