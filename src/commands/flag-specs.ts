@@ -318,8 +318,14 @@ export const STATE_HISTORY_FLAG_SPECS = {
   json: { kind: 'boolean', description: 'Print the versions as JSON.', default: false },
 } as const satisfies FlagSpecs;
 
-export const WORKSPACE_LIST_FLAG_SPECS = STORE_FLAG_SPECS;
-export const WORKSPACE_SHOW_FLAG_SPECS = STORE_FLAG_SPECS;
+export const WORKSPACE_LIST_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print {current, workspaces} as JSON (schemas/workspace-list.schema.json).', default: false },
+} as const satisfies FlagSpecs;
+export const WORKSPACE_SHOW_FLAG_SPECS = {
+  ...STORE_FLAG_SPECS,
+  json: { kind: 'boolean', description: 'Print {workspace, source} as JSON (schemas/workspace-show.schema.json).', default: false },
+} as const satisfies FlagSpecs;
 export const WORKSPACE_NEW_FLAG_SPECS = STORE_FLAG_SPECS;
 export const WORKSPACE_SELECT_FLAG_SPECS = STORE_FLAG_SPECS;
 export const WORKSPACE_DELETE_FLAG_SPECS = {

@@ -199,6 +199,97 @@ describe('the apply -json stream, line by line', () => {
   }, 180_000);
 });
 
+describe('the commands merged from other branches: version, output, destroy, sim status, state history, workspaces, audit, access', () => {
+  it('version --json', async () => {
+    const v = oneDocument(expectExit(await workdir({}).run(['version', '--json']), 0).stdout) as { node_version: string };
+    check('version.schema.json', v, 'version --json');
+    expect(v.node_version).toBe(process.version);
+  });
+
+  it('output --json: every output of the applied state, by name', async () => {
+    const w = keep(cloneWorkdir(applied));
+    const outputs = oneDocument(expectExit(await w.run(['output', '--json']), 0).stdout) as Record<string, { sensitive: boolean; value?: unknown }>;
+    check('output.schema.json', outputs, 'output --json');
+    expect(Object.keys(outputs).length).toBeGreaterThan(0);
+    expect(outputs.dr_workspace).toEqual({ sensitive: false, value: expect.any(String) });
+  });
+
+  it('destroy -json: its stream is the apply stream, every resource destroyed', async () => {
+    const w = keep(cloneWorkdir(applied));
+    const types = checkEvents(expectExit(await w.run(['destroy', '-auto-approve', '-json'], { timeoutMs: 120_000 }), 0).stdout, 'destroy -json');
+    expect(types.filter((t) => t === 'resource.done')).toHaveLength(43);
+    expect(types.at(-1)).toBe('apply.done');
+    expect(used.has('apply-events.schema.json')).toBe(true);
+  }, 180_000);
+
+  it('sim status --json: the world the apply left, opened for a look and then served by a simulator', async () => {
+    const w = keep(cloneWorkdir(applied));
+    const opened = oneDocument(expectExit(await w.run(['sim', 'status', '--json']), 0).stdout) as { groups: unknown[]; servedBy?: unknown };
+    check('sim-status.schema.json', opened, 'sim status --json, no simulator running');
+    expect(opened.groups.length).toBeGreaterThan(0);
+    expect(opened.servedBy).toBeUndefined();
+    const sim = await startSimulator(w.file('.drctl/sim'));
+    sims.push(sim);
+    const served = oneDocument(expectExit(await w.run(['sim', 'status', '--json']), 0).stdout) as { servedBy?: unknown };
+    check('sim-status.schema.json', served, 'sim status --json, a simulator serving the world');
+    expect(served.servedBy).toBeDefined();
+  });
+
+  it('state history --json: the current and the previous local state', async () => {
+    const w = keep(cloneWorkdir(applied));
+    const h = oneDocument(expectExit(await w.run(['state', 'history', '--json']), 0).stdout) as { versions: { label?: string }[] };
+    check('state-history.schema.json', h, 'state history --json');
+    expect(h.versions.map((v) => v.label)).toEqual(['current', 'previous']);
+  });
+
+  it('workspace list --json and workspace show --json, as selected and as DRCTL_WORKSPACE names it', async () => {
+    const w = keep(cloneWorkdir(applied));
+    expectExit(await w.run(['workspace', 'new', 'staging']), 0, 'workspace new staging');
+    const list = oneDocument(expectExit(await w.run(['workspace', 'list', '--json']), 0).stdout) as { current: string; workspaces: string[] };
+    check('workspace-list.schema.json', list, 'workspace list --json');
+    expect(list).toEqual({ current: 'staging', workspaces: ['default', 'staging'] });
+    const shown = oneDocument(expectExit(await w.run(['workspace', 'show', '--json']), 0).stdout);
+    check('workspace-show.schema.json', shown, 'workspace show --json');
+    expect(shown).toEqual({ workspace: 'staging', source: 'file' });
+    const fromEnv = oneDocument(expectExit(await w.run(['workspace', 'show', '--json'], { env: { DRCTL_WORKSPACE: 'default' } }), 0).stdout);
+    check('workspace-show.schema.json', fromEnv, 'workspace show --json with DRCTL_WORKSPACE');
+    expect(fromEnv).toEqual({ workspace: 'default', source: 'env' });
+  });
+
+  it('audit list --json (each record), audit verify --json of a whole chain and of an edited one', async () => {
+    const w = keep(cloneWorkdir(applied));
+    expectExit(await w.run(['state', 'rm', 'vm.web[7]']), 0);
+    const lines = expectExit(await w.run(['audit', 'list', '--json']), 0)
+      .stdout.split('\n')
+      .filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    lines.forEach((l, i) => check('audit-record.schema.json', JSON.parse(l), `audit list --json, line ${i + 1}`));
+    const whole = oneDocument(expectExit(await w.run(['audit', 'verify', '--json']), 0).stdout) as { ok: boolean; count: number };
+    check('audit-verify.schema.json', whole, 'audit verify --json, a whole chain');
+    expect(whole).toMatchObject({ ok: true, count: lines.length });
+    const log = 'state/drctl.audit.jsonl';
+    edit(w, log, (s) => s.replace('"outcome":"ok"', '"outcome":"failed"'));
+    const tampered = oneDocument(expectExit(await w.run(['audit', 'verify', '--json']), 1).stdout) as { ok: boolean; problem: { reason: string } };
+    check('audit-verify.schema.json', tampered, 'audit verify --json, an edited record');
+    expect(tampered.ok).toBe(false);
+    expect(tampered.problem.reason).toBe('edited');
+  });
+
+  it('access show --json: the policy document, with grants in every workspace and in one, and a token hash', async () => {
+    const w = keep(cloneWorkdir(applied));
+    const env = { DRCTL_USER: 'alice' };
+    expectExit(await w.run(['access', 'grant', 'alice', 'admin', '-workspace', '*'], { env }), 0, 'access grant');
+    expectExit(await w.run(['access', 'grant', 'bob', 'monitor'], { env }), 0, 'access grant bob');
+    expectExit(await w.run(['access', 'token', 'bob'], { env }), 0, 'access token');
+    const doc = oneDocument(expectExit(await w.run(['access', 'show', '--json'], { env }), 0).stdout) as {
+      users: Record<string, { grants: Record<string, string[]>; tokens?: string[] }>;
+    };
+    check('access-policy.schema.json', doc, 'access show --json');
+    expect(doc.users.alice.grants['*']).toEqual(['admin']);
+    expect(doc.users.bob.tokens).toHaveLength(1);
+  });
+});
+
 // --------------------------------------------------------------------------------- bookkeeping
 
 type JsonOutput =
@@ -235,20 +326,20 @@ const JSON_OUTPUTS: Readonly<Record<string, JsonOutput>> = {
   fmt: { exempt: "rewrites files; -check and -list name them, as Terraform's fmt does" },
   console: { exempt: 'the interactive console' },
   'sim serve': { exempt: 'a server: prints where it listens' },
-  // Commands of branches merged after this one: each still needs a schema (or a reason) here.
-  version: { pending: '--json {drctl_version, platform, node_version}: no schema yet' },
-  output: { pending: '--json prints the outputs: no schema yet' },
-  destroy: { pending: 'apply -destroy: its -json stream is apply-events.schema.json; validate it here' },
-  'sim status': { pending: '--json: no schema yet' },
-  'state history': { pending: '--json: no schema yet' },
-  'workspace list': { pending: 'no --json yet' },
-  'workspace show': { pending: 'no --json yet' },
+  version: { schema: 'version.schema.json' },
+  output: { schema: 'output.schema.json' },
+  destroy: { schema: 'apply-events.schema.json' },
+  'sim status': { schema: 'sim-status.schema.json' },
+  'state history': { schema: 'state-history.schema.json' },
+  'workspace list': { schema: 'workspace-list.schema.json' },
+  'workspace show': { schema: 'workspace-show.schema.json' },
+  'audit verify': { schema: 'audit-verify.schema.json' },
+  'audit list': { schema: 'audit-record.schema.json' },
+  'access show': { schema: 'access-policy.schema.json' },
+  // Commands of branches merged after this one that only confirm in a line: each still needs a reason (or --json) here.
   'workspace new': { pending: 'confirms in a line' },
   'workspace select': { pending: 'confirms in a line' },
   'workspace delete': { pending: 'confirms in a line' },
-  'audit verify': { pending: '--json {ok, count, head, problem}: no schema yet' },
-  'audit list': { pending: '--json (NDJSON records): no schema yet' },
-  'access show': { pending: '--json (the policy document): no schema yet' },
   'access grant': { pending: 'confirms in a line' },
   'access revoke': { pending: 'confirms in a line' },
   'access push': { pending: 'confirms in a line' },

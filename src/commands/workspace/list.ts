@@ -3,7 +3,7 @@ import { WORKSPACE_LIST_FLAG_SPECS, type ParsedFlags } from '../flag-specs.js';
 
 export default class WorkspaceList extends DrctlCommand {
   static override summary = 'List the workspaces you may read; the current one is marked with *.';
-  static override examples = ['<%= config.bin %> workspace list'];
+  static override examples = ['<%= config.bin %> workspace list', '<%= config.bin %> workspace list --json'];
   static override flags = oclifFlags(WORKSPACE_LIST_FLAG_SPECS);
 
   async run(): Promise<void> {

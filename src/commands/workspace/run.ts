@@ -24,12 +24,14 @@ const where = (term: Terminal, flags: { readonly dir?: string; readonly state?: 
 export async function runWorkspaceList(flags: ParsedFlags<typeof WORKSPACE_LIST_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
   const { names, current } = await located(term, await listWorkspacesService(where(term, flags)));
+  if (flags.json) return void term.stdout.write(JSON.stringify({ current: current.name, workspaces: names }, null, 2) + '\n');
   term.stdout.write(names.map((n) => `${n === current.name ? '*' : ' '} ${n}\n`).join(''));
 }
 
 export async function runWorkspaceShow(flags: ParsedFlags<typeof WORKSPACE_SHOW_FLAG_SPECS>, _argv: readonly string[], _exit: Exit): Promise<void> {
   const term = processTerminal(flags['no-color']);
-  term.stdout.write(`${(await currentWorkspaceService(term)).name}\n`);
+  const { name, source } = await currentWorkspaceService(term);
+  term.stdout.write(flags.json ? JSON.stringify({ workspace: name, source }, null, 2) + '\n' : `${name}\n`);
 }
 
 export async function runWorkspaceNew(
