@@ -251,7 +251,8 @@ async function failover(dir, scale, bootOf) {
     boots: at.GROUP_COMPLETED.last - at.VM_BOOTUP_STARTED.first,
     storageBoots: at.GROUP_COMPLETED.last - at.VM_SHUTDOWN_COMPLETED.last,
     move: at.MOVE_COMPLETED.last - at.MOVE_STARTED.first,
-    groups: r.groups.map((g) => g.seconds * 1000),
+    // A run records its groups in model seconds (the RTO's clock): back to real ms at this scale.
+    groups: r.groups.map((g) => g.seconds * 1000 * scale),
   };
 }
 
@@ -380,7 +381,9 @@ try {
       );
     }
     const perGroup = bound.groups.map((g, i) => `${g.name} ${(median(runs.map((r) => r.groups[i])) / ms(g.bound)).toFixed(3)}`);
-    console.log(`  per group (measured / bound): ${perGroup.join(', ')}`);
+    // The record times a group at the model time the cloud reports (lifecycle/rto.ts), so this
+    // checks the record's accounting against the model; wall time is in the rows above.
+    console.log(`  per group (the run record's time / bound): ${perGroup.join(', ')}`);
     console.log(`  whole command (session open, simulator start, record): ${(median(runs.map((r) => r.wall)) / 1000).toFixed(3)} s`);
   }
 } finally {
