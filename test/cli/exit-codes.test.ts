@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { ROOT, cloneWorkdir, expectExit, startSimulator, workdir, type RunResult, type SimProcess, type Workdir } from '../engine/harness.js';
+import { ROOT, cloneWorkdir, editFile as edit, expectExit, startSimulator, workdir, type RunResult, type SimProcess, type Workdir } from '../engine/harness.js';
 import { need, tmux as tmuxOnPath } from '../requirements.js';
 
 const STATE = 'state/erp.drstate.json';
@@ -50,13 +50,6 @@ function plansDir(): Workdir {
   const w = keep(workdir({}));
   fs.cpSync(path.join(ROOT, 'plans'), w.file('plans'), { recursive: true });
   return w;
-}
-
-function edit(w: Workdir, rel: string, change: (s: string) => string): void {
-  const before = w.read(rel);
-  const after = change(before);
-  if (after === before) throw new Error(`edit of ${rel} changed nothing`);
-  w.write(rel, after);
 }
 
 const breakConfig = (w: Workdir) => edit(w, 'plans/vms.hcl', (s) => s.replace('memory_gb    = 16', 'memory_gb    = "lots"'));

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, cloneWorkdir, expectExit, startSimulator, workdir, type SimProcess, type Workdir } from '../engine/harness.js';
+import { ROOT, cloneWorkdir, editFile as edit, expectExit, startSimulator, workdir, type SimProcess, type Workdir } from '../engine/harness.js';
 
 const STATE = 'state/erp.drstate.json';
 const SCHEMA_DIR = path.join(ROOT, 'schemas');
@@ -53,13 +53,6 @@ function plansDir(): Workdir {
   const w = keep(workdir({}));
   fs.cpSync(path.join(ROOT, 'plans'), w.file('plans'), { recursive: true });
   return w;
-}
-
-function edit(w: Workdir, rel: string, change: (s: string) => string): void {
-  const before = w.read(rel);
-  const after = change(before);
-  if (after === before) throw new Error(`edit of ${rel} changed nothing`);
-  w.write(rel, after);
 }
 
 /** plans/ applied by `apply plan.bin -json`, whose stream is checked in the first test. */

@@ -63,6 +63,14 @@ export function startDrctl(args: readonly string[], cwd: string, env: Record<str
   return { child, result, stdout: () => stdout, stderr: () => stderr };
 }
 
+/** Changes one file of a workdir; a change that changes nothing is the test's mistake, so it throws. */
+export function editFile(w: Workdir, rel: string, change: (s: string) => string): void {
+  const before = w.read(rel);
+  const after = change(before);
+  if (after === before) throw new Error(`edit of ${rel} changed nothing`);
+  w.write(rel, after);
+}
+
 /** A fresh temp dir with a copy of `fixtures/engine/<name>` (or of the given files) under `cfg/`. */
 export function workdir(fixture: string | Record<string, string>, extraEnv: Record<string, string> = {}): Workdir {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drctl-engine-'));
